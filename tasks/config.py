@@ -1,0 +1,422 @@
+"""Load ``bloc.yaml``, ``criteria.yaml`` and ``meeting.yaml`` into domain objects, checked at load.
+
+Numbers are exact decimals read from their text (``0.5`` is ``Decimal("0.5")``, never a float) and
+``"a/b"`` thresholds are exact fractions. Any unknown key, missing key or inconsistent value raises
+:class:`ConfigError` naming the file, the key path and the problem, before any output is written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tasks.domain import (
+    AwardRule,
+    Band,
+    Bloc,
+    BonusItem,
+    Catalogue,
+    Criterion,
+    CriterionKind,
+    DeductionItem,
+    Group,
+    Indicator,
+    Meeting,
+    Method,
+    MonthWindow,
+    Person,
+    Votes,
+    Ward,
+)
+
+
+class ConfigError(ValueError):
+    """A configuration file is broken; the message names the file, the key and the problem."""
+
+    def __init__(self, file: Path | str, key: str, problem: str) -> None:
+        self.file, self.key, self.problem = str(file), key, problem
+        super().__init__(f"{file}: {key or '(top level)'}: {problem}")
+
+
+class _DecimalLoader(yaml.SafeLoader):
+    """A safe loader that reads floats as exact decimals from their text."""
+
+
+def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
+    return Decimal(loader.construct_scalar(node).replace("_", ""))  # type: ignore[arg-type]
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)  # type: ignore[arg-type]
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML file with exact decimals; a syntax error becomes a ConfigError."""
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.load(fh, Loader=_DecimalLoader)
+    except FileNotFoundError:
+        raise ConfigError(path, "", "file not found") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(path, "", f"not valid YAML: {exc}") from None
+
+
+class _Node:
+    """A mapping inside a YAML file, with its key path, that checks keys as they are read."""
+
+    def __init__(self, file: Path, path: str, data: Any) -> None:
+        if not isinstance(data, Mapping):
+            raise ConfigError(file, path, f"expected a mapping, found {type(data).__name__}")
+        self.file, self.path, self.data = file, path, data
+
+    def key(self, name: str) -> str:
+        return f"{self.path}.{name}" if self.path else name
+
+    def fail(self, name: str, problem: str) -> ConfigError:
+        return ConfigError(self.file, self.key(name), problem)
+
+    def only(self, required: set[str], optional: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+        """Reject unknown keys and report the first missing one."""
+        for k in self.data:
+            if k not in required | optional:
+                raise self.fail(str(k), "unknown key")
+        for k in sorted(required):
+            if k not in self.data:
+                raise self.fail(k, "missing key")
+
+    def child(self, name: str) -> _Node:
+        return _Node(self.file, self.key(name), self.data[name])
+
+    def items(self, name: str) -> list[_Node]:
+        seq = self.data[name]
+        if not isinstance(seq, list) or not seq:
+            raise self.fail(name, "expected a non-empty list")
+        return [_Node(self.file, f"{self.key(name)}[{i}]", x) for i, x in enumerate(seq)]
+
+    def text(self, name: str, default: str | None = None) -> str:
+        value = self.data.get(name, default)
+        if not isinstance(value, str | int) or isinstance(value, bool) or str(value).strip() == "":
+            if value == "" and default == "":
+                return ""
+            raise self.fail(name, f"expected text, found {value!r}")
+        return str(value).strip()
+
+    def number(self, name: str, *, minimum: Decimal = Decimal(0)) -> Decimal:
+        value = self.data.get(name)
+        if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
+            raise self.fail(name, f"expected a number, found {value!r}")
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            raise self.fail(name, f"expected a number, found {value!r}") from None
+        if not number.is_finite() or number < minimum:
+            raise self.fail(name, f"must be a number ≥ {minimum}, found {value!r}")
+        if number != number.quantize(Decimal("0.01")):
+            raise self.fail(name, f"at most 2 decimal places, found {value!r}")
+        return number
+
+    def integer(self, name: str) -> int:
+        value = self.data.get(name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise self.fail(name, f"expected a whole number ≥ 0, found {value!r}")
+        return value
+
+    def fraction(self, name: str) -> Fraction:
+        value = self.data.get(name)
+        try:
+            result = Fraction(str(value))
+        except (ValueError, ZeroDivisionError):
+            raise self.fail(name, f'expected a fraction like "2/3", found {value!r}') from None
+        if not 0 <= result <= 1:
+            raise self.fail(name, f"must be between 0 and 1, found {value!r}")
+        return result
+
+    def flag(self, name: str) -> bool:
+        value = self.data.get(name, False)
+        if not isinstance(value, bool):
+            raise self.fail(name, f"expected true or false, found {value!r}")
+        return value
+
+
+def _check_year(node: _Node, name: str, year: int | None) -> int:
+    found = node.integer(name)
+    if year is not None and found != year:
+        raise node.fail(name, f"year {found} differs from the folder's year {year}")
+    return found
+
+
+def load_bloc(path: Path, year: int | None = None) -> Bloc:
+    """Read ``bloc.yaml`` (roster); ward codes and names must be unique and the head a member."""
+    top = _Node(path, "", read_yaml(path))
+    top.only({"bloc"})
+    node = top.child("bloc")
+    node.only({"code", "name", "province", "year", "head", "members"})
+    members = []
+    for item in node.items("members"):
+        item.only({"code", "name"})
+        members.append(Ward(code=item.text("code"), name=item.text("name")))
+    codes = [w.code for w in members]
+    for i, ward in enumerate(members):
+        if codes.index(ward.code) != i:
+            raise node.fail(f"members[{i}].code", f"ward code {ward.code} appears twice")
+        if not re.fullmatch(r"[A-Z0-9_-]+", ward.code):
+            raise node.fail(f"members[{i}].code", f"ward code {ward.code!r}: use A–Z, 0–9, - or _")
+    head = node.text("head")
+    if head not in codes:
+        raise node.fail("head", f"{head} is not a member of the bloc")
+    code = node.text("code")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", code):
+        raise node.fail("code", f"{code!r} must be folder-safe: a–z, 0–9, - or _")
+    return Bloc(
+        code=code,
+        name=node.text("name"),
+        province=node.text("province"),
+        year=_check_year(node, "year", year),
+        head=head,
+        members=tuple(members),
+    )
+
+
+def _month(node: _Node, name: str) -> str:
+    value = node.text(name)
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+        raise node.fail(name, f'expected a month as "YYYY-MM", found {value!r}')
+    return value
+
+
+def _criteria(top: _Node) -> tuple[Group, ...]:
+    groups = []
+    for g in top.items("groups"):
+        g.only({"code", "name", "criteria"})
+        criteria = []
+        for c in g.items("criteria"):
+            kind = c.text("kind")
+            c.only({"code", "kind", "max", "name"} | ({"indicator"} if kind == "indicator" else set()))
+            if kind not in {k.value for k in CriterionKind}:
+                raise c.fail("kind", f"must be assessed or indicator, found {kind!r}")
+            criteria.append(
+                Criterion(
+                    code=c.text("code"),
+                    name=c.text("name"),
+                    kind=CriterionKind(kind),
+                    max=c.number("max"),
+                    group=g.text("code"),
+                    indicator=c.text("indicator") if kind == "indicator" else None,
+                )
+            )
+        groups.append(Group(code=g.text("code"), name=g.text("name"), criteria=tuple(criteria)))
+    return tuple(groups)
+
+
+def _indicators(top: _Node, wards: tuple[str, ...]) -> tuple[Indicator, ...]:
+    out = []
+    for n in top.items("indicators"):
+        n.only({"code", "name", "unit", "cumulative", "method"}, {"target", "targets", "at_most"})
+        if ("target" in n.data) == ("targets" in n.data):
+            raise n.fail("target", "give exactly one of target (all wards) or targets (per ward)")
+        if "target" in n.data:
+            targets = {w: n.number("target") for w in wards}
+        else:
+            per_ward = n.child("targets")
+            per_ward.only(set(wards))
+            targets = {w: per_ward.number(w) for w in wards}
+        for w, t in targets.items():
+            if t <= 0:
+                raise n.fail(f"targets.{w}", "a target must be above 0")
+        method = n.text("method")
+        if method not in {m.value for m in Method}:
+            raise n.fail("method", f"must be proportional or threshold, found {method!r}")
+        out.append(
+            Indicator(
+                code=n.text("code"),
+                name=n.text("name"),
+                unit=n.text("unit"),
+                cumulative=n.flag("cumulative"),
+                method=Method(method),
+                targets=targets,
+                at_most=n.number("at_most") if "at_most" in n.data else None,
+            )
+        )
+    return tuple(out)
+
+
+def _bonus(top: _Node) -> tuple[Decimal, tuple[BonusItem, ...]]:
+    node = top.child("bonus")
+    node.only({"cap", "items"})
+    items = []
+    for n in node.items("items"):
+        n.only({"code", "points", "cap", "name"})
+        items.append(BonusItem(n.text("code"), n.text("name"), n.number("points"), n.number("cap")))
+    return node.number("cap"), tuple(items)
+
+
+def _deductions(top: _Node) -> tuple[tuple[DeductionItem, ...], DeductionItem]:
+    node = top.child("deductions")
+    node.only({"items", "missing_monthly_report"})
+    items = []
+    for n in node.items("items"):
+        n.only({"code", "points", "name"}, {"veto"})
+        items.append(DeductionItem(n.text("code"), n.text("name"), n.number("points"), n.flag("veto")))
+    dm = node.child("missing_monthly_report")
+    dm.only({"code", "points", "name"})
+    return tuple(items), DeductionItem(dm.text("code"), dm.text("name"), dm.number("points"))
+
+
+def _award(node: _Node, bands: tuple[Band, ...], voted: bool) -> AwardRule:
+    node.only({"count", "min_classification"} | ({"vote_share_above", "quorum"} if voted else set()))
+    band = node.text("min_classification")
+    if band not in {b.code for b in bands}:
+        raise node.fail("min_classification", f"{band} is not a classification code")
+    count = node.integer("count")
+    if count < 1:
+        raise node.fail("count", "must be at least 1")
+    return AwardRule(
+        count=count,
+        min_classification=band,
+        vote_share_above=node.fraction("vote_share_above") if voted else None,
+        quorum=node.fraction("quorum") if voted else None,
+    )
+
+
+def _bands(top: _Node, scale: Decimal) -> tuple[Band, ...]:
+    bands = []
+    for n in top.items("classification"):
+        n.only({"code", "min", "name"})
+        bands.append(Band(n.text("code"), n.text("name"), n.number("min")))
+    for i in range(1, len(bands)):
+        if bands[i].min >= bands[i - 1].min:
+            raise top.fail(f"classification[{i}].min", "bands must be ordered by decreasing min")
+    if bands[-1].min != 0:
+        raise top.fail(f"classification[{len(bands) - 1}].min", "the last band must start at 0")
+    if bands[0].min > scale:
+        raise top.fail("classification[0].min", f"above the scale {scale}")
+    return tuple(bands)
+
+
+_CRITERIA_KEYS = {"year", "scale", "monthly_window", "groups", "indicators", "bonus", "deductions"}
+
+
+def load_catalogue(path: Path, bloc: Bloc, year: int | None = None) -> Catalogue:
+    """Read ``criteria.yaml`` and check it against itself and the roster."""
+    top = _Node(path, "", read_yaml(path))
+    top.only(_CRITERIA_KEYS | {"classification", "nominations"})
+    window_node = top.child("monthly_window")
+    window_node.only({"first", "last"})
+    window = MonthWindow(_month(window_node, "first"), _month(window_node, "last"))
+    if window.first > window.last:
+        raise window_node.fail("last", "the window ends before it starts")
+    scale = top.number("scale")
+    groups = _criteria(top)
+    indicators = _indicators(top, tuple(w.code for w in bloc.members))
+    bonus_cap, bonus_items = _bonus(top)
+    deductions, missing = _deductions(top)
+    bands = _bands(top, scale)
+    nominations = top.child("nominations")
+    nominations.only({"flag", "merit"})
+    catalogue = Catalogue(
+        year=_check_year(top, "year", year),
+        scale=scale,
+        window=window,
+        groups=groups,
+        indicators=indicators,
+        bonus_cap=bonus_cap,
+        bonus_items=bonus_items,
+        deduction_items=deductions,
+        missing_report=missing,
+        bands=bands,
+        flag=_award(nominations.child("flag"), bands, voted=True),
+        merit=_award(nominations.child("merit"), bands, voted=False),
+    )
+    _check_catalogue(top, catalogue)
+    return catalogue
+
+
+def _check_catalogue(top: _Node, cat: Catalogue) -> None:
+    """Cross-checks: unique codes, the base sums to the scale, indicators resolve."""
+    seen: set[str] = set()
+    codes = [c.code for c in cat.criteria] + [g.code for g in cat.groups]
+    codes += [i.code for i in cat.indicators] + [b.code for b in cat.bonus_items]
+    codes += [d.code for d in cat.deduction_items] + [cat.missing_report.code]
+    for code in codes:
+        if code in seen and code not in {g.code for g in cat.groups}:
+            raise top.fail("groups", f"code {code} is used twice")
+        seen.add(code)
+    total = sum((c.max for c in cat.criteria), Decimal(0))
+    if total != cat.scale:
+        raise top.fail("groups", f"criterion maxima sum to {total}, not to scale {cat.scale}")
+    indicator_codes = {i.code for i in cat.indicators}
+    for gi, group in enumerate(cat.groups):
+        for ci, c in enumerate(group.criteria):
+            if c.kind is CriterionKind.INDICATOR and c.indicator not in indicator_codes:
+                raise top.fail(f"groups[{gi}].criteria[{ci}].indicator", f"unknown indicator {c.indicator}")
+    for bi, b in enumerate(cat.bonus_items):
+        if b.cap < b.points:
+            raise top.fail(f"bonus.items[{bi}].cap", "the item cap is below one occurrence's points")
+    if not any(d.veto for d in cat.deduction_items) and len(cat.bands) < 2:
+        raise top.fail("classification", "at least two bands are needed")
+
+
+def _person(node: _Node, name: str) -> Person:
+    p = node.child(name)
+    p.only({"name", "title"})
+    return Person(name=p.text("name", ""), title=p.text("title", ""))
+
+
+def _moment(node: _Node, name: str) -> datetime | None:
+    value = node.data.get(name)
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    raise node.fail(name, f"expected a date-time like 2026-01-15T08:00:00, found {value!r}")
+
+
+def _votes(node: _Node, bloc: Bloc) -> Votes:
+    node.only({"ballots_issued", "ballots_received", "ballots_valid", "flag"})
+    issued, received, valid = (node.integer(k) for k in ("ballots_issued", "ballots_received", "ballots_valid"))
+    if received > issued:
+        raise node.fail("ballots_received", f"{received} received but only {issued} issued")
+    if valid > received:
+        raise node.fail("ballots_valid", f"{valid} valid but only {received} received")
+    flag = node.child("flag")
+    flag.only(set(), {w.code for w in bloc.members})
+    agree = {code: flag.integer(code) for code in flag.data}
+    for code, count in agree.items():
+        if count > valid:
+            raise flag.fail(code, f"{count} agree votes but only {valid} valid ballots")
+    return Votes(issued, received, valid, agree)
+
+
+def load_meeting(path: Path, bloc: Bloc) -> Meeting | None:
+    """Read the optional ``meeting.yaml``; ``None`` when the file does not exist."""
+    if not path.exists():
+        return None
+    top = _Node(path, "", read_yaml(path))
+    top.only({"meeting"}, {"votes"})
+    m = top.child("meeting")
+    m.only({"number", "place", "chair", "secretary"}, {"start", "end", "attendees"})
+    start, end = _moment(m, "start"), _moment(m, "end")
+    if start and end and end < start:
+        raise m.fail("end", "the meeting ends before it starts")
+    attendees = m.data.get("attendees") or []
+    if not isinstance(attendees, list) or not all(isinstance(a, str) for a in attendees):
+        raise m.fail("attendees", "expected a list of text lines")
+    votes = top.data.get("votes")
+    return Meeting(
+        number=m.text("number"),
+        start=start,
+        end=end,
+        place=m.text("place", ""),
+        chair=_person(m, "chair"),
+        secretary=_person(m, "secretary"),
+        attendees=tuple(attendees),
+        votes=_votes(top.child("votes"), bloc) if votes is not None else None,
+    )

@@ -1,0 +1,59 @@
+"""Find the submissions of a year: every file under ``annual/``, ``appraisal/`` and ``monthly/<YYYY-MM>/``.
+
+Inputs are never written. Each file is hashed once (sha256) so every score can be traced to the exact
+bytes it came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from tasks.domain import InputFile, Kind
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(("~$", ".")))
+
+
+def _input(year_dir: Path, path: Path, kind: Kind) -> InputFile:
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
+        kind = Kind.UNKNOWN
+    return InputFile(path=path, rel=path.relative_to(year_dir).as_posix(), sha256=sha256_file(path), kind=kind)
+
+
+def discover(year_dir: Path, months: tuple[str, ...] | None = None) -> list[tuple[InputFile, str | None]]:
+    """Every submission file with the month of its folder (None outside ``monthly/``).
+
+    ``months`` limits the monthly folders read (None reads them all). A monthly folder whose name is not a
+    month is skipped with its files reported as unknown.
+    """
+    found: list[tuple[InputFile, str | None]] = []
+    for sub, kind in (("annual", Kind.ANNUAL), ("appraisal", Kind.APPRAISAL)):
+        found += [(_input(year_dir, p, kind), None) for p in _files(year_dir / sub)]
+    monthly = year_dir / "monthly"
+    if monthly.is_dir():
+        for folder in sorted(p for p in monthly.iterdir() if p.is_dir()):
+            if not _MONTH.match(folder.name):
+                found += [(_input(year_dir, p, Kind.UNKNOWN), None) for p in _files(folder)]
+                continue
+            if months is not None and folder.name not in months:
+                continue
+            found += [(_input(year_dir, p, Kind.MONTHLY), folder.name) for p in _files(folder)]
+        found += [(_input(year_dir, p, Kind.UNKNOWN), None) for p in _files(monthly)]
+    return found

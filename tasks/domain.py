@@ -1,0 +1,461 @@
+"""Domain types of the emulation review (thi đua).
+
+Vocabulary, explained once:
+- *khối thi đua* (bloc): the group of wards that compete; one ward heads it (trưởng khối).
+- *tiêu chí* (criterion): one line of the scoring catalogue; ``assessed`` ones are self-scored by the ward,
+  ``indicator`` ones are computed from a monthly indicator (chỉ tiêu).
+- *tự chấm* (self-assessment), *thẩm định* (appraisal by the bloc, overrides the ward's own value).
+- *điểm thưởng* (bonus, T codes), *điểm trừ* (deductions, D codes; DM = missing monthly report).
+- *xếp loại* (classification band), *cờ thi đua* (flag), *bằng khen* (merit).
+
+All points are ``Decimal``; nothing in the scoring path uses binary floats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+from pathlib import Path
+
+# --- Configuration (bloc.yaml, criteria.yaml, meeting.yaml) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Ward:
+    """A member of the bloc (phường): stable code and roster name."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Bloc:
+    """The emulation bloc (khối thi đua) of one year."""
+
+    code: str
+    name: str
+    province: str
+    year: int
+    head: str
+    members: tuple[Ward, ...]
+
+    def ward(self, code: str) -> Ward:
+        """The roster ward with ``code``."""
+        return next(w for w in self.members if w.code == code)
+
+
+class CriterionKind(StrEnum):
+    ASSESSED = "assessed"
+    INDICATOR = "indicator"
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A scoring criterion (tiêu chí) with its maximum points."""
+
+    code: str
+    name: str
+    kind: CriterionKind
+    max: Decimal
+    group: str
+    indicator: str | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    """A criterion group (nhóm tiêu chí), e.g. ``"2"`` economy and administrative reform."""
+
+    code: str
+    name: str
+    criteria: tuple[Criterion, ...]
+
+
+class Method(StrEnum):
+    PROPORTIONAL = "proportional"
+    THRESHOLD = "threshold"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A monthly indicator (chỉ tiêu) and the target of each ward."""
+
+    code: str
+    name: str
+    unit: str
+    cumulative: bool
+    method: Method
+    targets: dict[str, Decimal]  # ward code -> target
+    at_most: Decimal | None = None
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit.strip() == "%"
+
+
+@dataclass(frozen=True)
+class BonusItem:
+    """A bonus item (điểm thưởng, T code): points per occurrence, capped per item."""
+
+    code: str
+    name: str
+    points: Decimal
+    cap: Decimal
+
+
+@dataclass(frozen=True)
+class DeductionItem:
+    """A deduction item (điểm trừ, D code); a veto item bars the top band and any nomination."""
+
+    code: str
+    name: str
+    points: Decimal
+    veto: bool = False
+
+
+@dataclass(frozen=True)
+class Band:
+    """A classification band (mức xếp loại) with its inclusive minimum total."""
+
+    code: str
+    name: str
+    min: Decimal
+
+
+@dataclass(frozen=True)
+class AwardRule:
+    """Nomination rule for an award (flag: cờ thi đua; merit: bằng khen)."""
+
+    count: int
+    min_classification: str
+    vote_share_above: Fraction | None = None
+    quorum: Fraction | None = None
+
+
+@dataclass(frozen=True)
+class MonthWindow:
+    """The months whose progress reports count, as ``YYYY-MM`` strings, inclusive."""
+
+    first: str
+    last: str
+
+    def months(self) -> tuple[str, ...]:
+        """Every month of the window in order."""
+        y, m = (int(p) for p in self.first.split("-"))
+        out = []
+        while f"{y:04d}-{m:02d}" <= self.last:
+            out.append(f"{y:04d}-{m:02d}")
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The year's criteria catalogue and rules (criteria.yaml)."""
+
+    year: int
+    scale: Decimal
+    window: MonthWindow
+    groups: tuple[Group, ...]
+    indicators: tuple[Indicator, ...]
+    bonus_cap: Decimal
+    bonus_items: tuple[BonusItem, ...]
+    deduction_items: tuple[DeductionItem, ...]
+    missing_report: DeductionItem
+    bands: tuple[Band, ...]
+    flag: AwardRule
+    merit: AwardRule
+
+    @property
+    def criteria(self) -> tuple[Criterion, ...]:
+        return tuple(c for g in self.groups for c in g.criteria)
+
+    def criterion(self, code: str) -> Criterion | None:
+        return next((c for c in self.criteria if c.code == code), None)
+
+    def indicator(self, code: str) -> Indicator | None:
+        return next((i for i in self.indicators if i.code == code), None)
+
+    def band(self, code: str) -> Band:
+        return next(b for b in self.bands if b.code == code)
+
+
+@dataclass(frozen=True)
+class Person:
+    """A role at the meeting; the name may be left for the secretariat to fill in."""
+
+    name: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Votes:
+    """Secret-ballot results (phiếu bầu) for the flag."""
+
+    ballots_issued: int
+    ballots_received: int
+    ballots_valid: int
+    flag: dict[str, int]  # ward code -> agree votes
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """The review meeting (hội nghị tổng kết) facts; ``votes`` is None before the vote."""
+
+    number: str
+    start: datetime | None
+    end: datetime | None
+    place: str
+    chair: Person
+    secretary: Person
+    attendees: tuple[str, ...]
+    votes: Votes | None = None
+
+
+# --- Submissions and issues ---------------------------------------------------------------------
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Kind(StrEnum):
+    ANNUAL = "annual"
+    APPRAISAL = "appraisal"
+    MONTHLY = "monthly"
+    UNKNOWN = "unknown"
+
+
+class Status(StrEnum):
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    SUPERSEDED = "superseded"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem found in a submission (or a ward with nothing received), told to people in Vietnamese."""
+
+    severity: Severity
+    rule: str
+    message: str
+    hint: str
+    sheet: str | None = None
+    cell: str | None = None
+    column: str | None = None
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file found under ``inputs/<year>/``: its path relative to that folder and content hash."""
+
+    path: Path  # absolute
+    rel: str  # posix path under inputs/<year>/
+    sha256: str
+    kind: Kind  # from the folder it sits in
+
+
+@dataclass(frozen=True)
+class CellValue:
+    """A value as written in a workbook cell, with its address."""
+
+    value: object  # str | int | float | bool | date | datetime | None (python-calamine types)
+    cell: str | None
+    percent: bool = False  # the cell is formatted as a percentage
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row of a table: canonical column name -> cell, plus the Excel row number."""
+
+    number: int
+    cells: dict[str, CellValue]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table read from a sheet: the sheet name as written, the header row and the data rows."""
+
+    sheet: str
+    header_row: int
+    columns: dict[str, str]  # canonical column -> column letter
+    headers: dict[str, str]  # canonical column -> header text as written
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class Workbook:
+    """What ingest read from a workbook: the info sheet (label -> cell) and the tables."""
+
+    info_sheet: str | None
+    info: dict[str, CellValue]
+    tables: dict[str, Table]  # canonical sheet key -> table
+
+
+@dataclass(frozen=True)
+class CriterionEntry:
+    """A ward's line for one criterion in its self-assessment."""
+
+    code: str
+    self_score: Decimal | None
+    evidence: str
+    cell: str | None
+
+
+@dataclass(frozen=True)
+class AnnualReport:
+    """An accepted annual self-assessment (bảng tự chấm điểm) in typed form."""
+
+    ward_code: str
+    year: int
+    prepared_on: date | None
+    criteria: dict[str, CriterionEntry]
+    counts: dict[str, int]  # T/D code -> occurrences (codes not written count 0)
+
+
+@dataclass(frozen=True)
+class IndicatorEntry:
+    """One indicator line of a monthly report."""
+
+    code: str
+    ytd: Decimal
+    month_value: Decimal | None
+    cell: str | None
+
+
+@dataclass(frozen=True)
+class MonthlyReport:
+    """An accepted monthly progress report (báo cáo chỉ tiêu tháng)."""
+
+    ward_code: str
+    period: str  # YYYY-MM
+    prepared_on: date | None
+    indicators: dict[str, IndicatorEntry]
+
+
+@dataclass(frozen=True)
+class AppraisalEntry:
+    """One accepted appraisal row (thẩm định): replaces the ward's own value for the code."""
+
+    ward_code: str
+    code: str
+    value: Decimal
+    reason: str
+    file: str
+    sheet: str
+    cell: str | None
+
+
+@dataclass
+class Submission:
+    """One input file and everything the pipeline learned about it."""
+
+    file: InputFile
+    kind: Kind
+    period: str | None = None  # "2025" or "2025-12"
+    ward_code: str | None = None
+    prepared_on: date | None = None
+    status: Status = Status.ACCEPTED
+    superseded_by: str | None = None
+    issues: list[Issue] = field(default_factory=list)
+    workbook: Workbook | None = None
+    report: AnnualReport | MonthlyReport | None = None
+    appraisals: tuple[AppraisalEntry, ...] = ()
+
+    @property
+    def has_errors(self) -> bool:
+        return any(i.severity is Severity.ERROR for i in self.issues)
+
+
+# --- Scores and ranking ---------------------------------------------------------------------------
+
+
+class Source(StrEnum):
+    SELF = "self"
+    APPRAISAL = "appraisal"
+    INDICATOR = "indicator"
+    COMPUTED = "computed"
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    """Where one point value came from (one row of scores.csv)."""
+
+    ward_code: str
+    code: str
+    value: Decimal  # criterion score, or count for T/D, or months for DM
+    points: Decimal  # points this line contributes (criterion score, bonus or deduction points)
+    source: Source
+    file: str | None = None  # path under inputs/<year>/
+    sha256: str | None = None
+    month: str | None = None
+    ytd: Decimal | None = None
+
+
+class WardStatus(StrEnum):
+    SCORED = "scored"
+    REJECTED = "rejected"
+    MISSING = "missing"
+
+
+class Nomination(StrEnum):
+    FLAG = "flag"
+    FLAG_PROPOSED = "flag-proposed"
+    FLAG_CANDIDATE = "flag-candidate"
+    MERIT = "merit"
+
+
+@dataclass(frozen=True)
+class WardScore:
+    """A ward's score sheet (bảng điểm): the totals and every line behind them."""
+
+    ward: Ward
+    base: Decimal
+    bonus: Decimal
+    deductions: Decimal
+    total: Decimal
+    classification: str
+    veto: bool
+    group_scores: dict[str, Decimal]
+    lines: tuple[ScoreLine, ...]
+    missing_months: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    """One row of the ranking (bảng xếp hạng); unscored wards have no rank or numbers."""
+
+    ward: Ward
+    status: WardStatus
+    rank: int | None = None
+    score: WardScore | None = None
+    nomination: Nomination | None = None
+    tied: bool = False
+
+
+@dataclass(frozen=True)
+class VoteOutcome:
+    """What the vote decided for the flag, and why, for the minutes."""
+
+    candidates: tuple[str, ...]
+    winner: str | None
+    quorum_met: bool | None
+    share_met: bool | None
+    tie_at_top: bool
+    agree: dict[str, int]
+    ignored: dict[str, int]  # votes for wards that were not candidates
+    reason: str  # Vietnamese sentence for the minutes
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The result of the review: rows in output order, the vote outcome and notes for the minutes."""
+
+    rows: tuple[RankingRow, ...]
+    vote: VoteOutcome | None
+    merit_tie: bool
+    notes: tuple[str, ...]  # Vietnamese remarks (ties, vote, warnings) for the minutes

@@ -1,0 +1,212 @@
+"""Identify a submission from what is written inside it: the ward, the year or period, the date prepared.
+
+A ward is never identified by the file name. Names are matched against the roster with and without the
+``Phường`` / ``P.`` prefix, case and spacing; a name written without diacritics is accepted (with a warning)
+when it still names exactly one ward.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from tasks.domain import Bloc, CellValue, Issue, Severity, Ward
+from tasks.text import fold, is_blank, nfc, shown, strip_ward_prefix
+
+
+@dataclass
+class Identity:
+    """What a submission says about itself; ``issues`` holds the problems found while reading it."""
+
+    ward: Ward | None = None
+    year: int | None = None
+    period: str | None = None
+    prepared_on: date | None = None
+    issues: list[Issue] = field(default_factory=list)
+
+
+def _error(rule: str, message: str, hint: str, sheet: str | None, cv: CellValue | None, column: str) -> Issue:
+    return Issue(
+        severity=Severity.ERROR,
+        rule=rule,
+        message=message,
+        hint=hint,
+        sheet=sheet,
+        cell=cv.cell if cv else None,
+        column=column,
+        value=shown(cv.value) if cv else None,
+    )
+
+
+def _plain(text: str) -> str:
+    """Roster comparison with diacritics kept: NFC, case-folded, prefix removed, single spaces."""
+    t = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().casefold()
+    for prefix in ("phường ", "p. ", "p."):
+        if t.startswith(prefix):
+            return t[len(prefix) :].strip()
+    return t
+
+
+def match_ward(bloc: Bloc, text: str) -> tuple[Ward | None, bool]:
+    """The roster ward a name or code designates, and whether it matched only without diacritics."""
+    raw = nfc(text)
+    by_code = next((w for w in bloc.members if w.code.casefold() == raw.casefold()), None)
+    if by_code:
+        return by_code, False
+    exact = [w for w in bloc.members if _plain(w.name) == _plain(raw)]
+    if len(exact) == 1:
+        return exact[0], False
+    folded = [w for w in bloc.members if fold(w.name) == strip_ward_prefix(raw)]
+    if len(folded) == 1:
+        return folded[0], True
+    return None, False
+
+
+def _ward(bloc: Bloc, info: dict[str, CellValue], sheet: str | None, ident: Identity) -> None:
+    name_cv, code_cv = info.get("ward"), info.get("ward_code")
+    hint = "Ghi tên phường đúng như danh sách Khối, ví dụ: " + ", ".join(w.name for w in bloc.members[:3]) + "."
+    if name_cv is None or is_blank(name_cv.value):
+        ident.issues.append(_error("ward_missing", "Chưa ghi tên đơn vị (Đơn vị).", hint, sheet, name_cv, "Đơn vị"))
+        return
+    ward, loose = match_ward(bloc, str(name_cv.value))
+    if ward is None:
+        message = f"Không xác định được đơn vị '{shown(name_cv.value)}': không có trong danh sách Khối."
+        ident.issues.append(_error("ward_unknown", message, hint, sheet, name_cv, "Đơn vị"))
+        return
+    if loose:
+        ident.issues.append(
+            Issue(
+                severity=Severity.WARNING,
+                rule="ward_without_diacritics",
+                message=f"Tên đơn vị '{shown(name_cv.value)}' được hiểu là phường {ward.name} (so khớp không dấu).",
+                hint=f"Ghi đầy đủ dấu tiếng Việt: {ward.name}.",
+                sheet=sheet,
+                cell=name_cv.cell,
+                column="Đơn vị",
+                value=shown(name_cv.value),
+            )
+        )
+    if code_cv is not None and not is_blank(code_cv.value):
+        by_code, _ = match_ward(bloc, str(code_cv.value))
+        if by_code is None or by_code.code != ward.code:
+            message = f"Mã đơn vị '{shown(code_cv.value)}' không khớp với đơn vị '{shown(name_cv.value)}'."
+            fix = f"Mã của phường {ward.name} là {ward.code}; sửa lại hoặc để trống ô Mã đơn vị."
+            ident.issues.append(_error("ward_code_mismatch", message, fix, sheet, code_cv, "Mã đơn vị"))
+            return
+    ident.ward = ward
+
+
+def parse_date(value: object) -> date | None:
+    """A date cell, ``dd/mm/yyyy`` or ``yyyy-mm-dd`` text, or an Excel serial number; None otherwise."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and 20000 < value < 80000:
+        return date(1899, 12, 30) + timedelta(days=int(value))
+    if isinstance(value, str):
+        text = nfc(value)
+        for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+            try:
+                return datetime.strptime(text, pattern).date()
+            except ValueError:
+                continue
+    return None
+
+
+def parse_period(value: object) -> str | None:
+    """``YYYY-MM`` from ``12/2025``, ``2025-12``, ``Tháng 12/2025``, ``tháng 12 năm 2025`` or a date."""
+    if isinstance(value, date | datetime):
+        return f"{value.year:04d}-{value.month:02d}"
+    text = fold(value)
+    m = re.fullmatch(r"(?:thang\s*)?(\d{1,2})\s*(?:/|-|\.|nam)\s*(\d{4})", text)
+    if m:
+        month, year = int(m.group(1)), int(m.group(2))
+    else:
+        m = re.fullmatch(r"(\d{4})\s*[-/.]\s*(\d{1,2})", text)
+        if not m:
+            d = parse_date(value)
+            return f"{d.year:04d}-{d.month:02d}" if d else None
+        year, month = int(m.group(1)), int(m.group(2))
+    return f"{year:04d}-{month:02d}" if 1 <= month <= 12 else None
+
+
+def parse_year(value: object) -> int | None:
+    """A year from ``2025``, ``2025.0`` or ``Năm 2025``."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+        return int(value)
+    m = re.fullmatch(r"(?:nam\s*)?(\d{4})", fold(value))
+    return int(m.group(1)) if m else None
+
+
+def _prepared(info: dict[str, CellValue], sheet: str | None, ident: Identity) -> None:
+    cv = info.get("prepared_on")
+    if cv is None or is_blank(cv.value):
+        return
+    ident.prepared_on = parse_date(cv.value)
+    if ident.prepared_on is None:
+        ident.issues.append(
+            Issue(
+                severity=Severity.WARNING,
+                rule="date_unreadable",
+                message=f"Ngày lập '{shown(cv.value)}' không đọc được.",
+                hint="Ghi ngày theo dạng dd/mm/yyyy, ví dụ 05/01/2026.",
+                sheet=sheet,
+                cell=cv.cell,
+                column="Ngày lập",
+                value=shown(cv.value),
+            )
+        )
+
+
+def identify_annual(bloc: Bloc, info: dict[str, CellValue], sheet: str | None, year: int) -> Identity:
+    """Ward, year and date of an annual self-assessment; the year must be the review's year."""
+    ident = Identity()
+    _ward(bloc, info, sheet, ident)
+    _prepared(info, sheet, ident)
+    cv = info.get("year")
+    found = parse_year(cv.value) if cv is not None else None
+    if found != year:
+        what = "Chưa ghi năm (Năm)" if cv is None or is_blank(cv.value) else f"Năm '{shown(cv.value)}' không đúng"
+        ident.issues.append(
+            _error(
+                "year_mismatch",
+                f"{what}: bảng tự chấm phải là của năm {year}.",
+                f"Ghi Năm là {year}.",
+                sheet,
+                cv,
+                "Năm",
+            )
+        )
+    ident.year = found
+    return ident
+
+
+def identify_monthly(bloc: Bloc, info: dict[str, CellValue], sheet: str | None, period: str) -> Identity:
+    """Ward, period and date of a monthly report; the period must equal the folder's month."""
+    ident = Identity()
+    _ward(bloc, info, sheet, ident)
+    _prepared(info, sheet, ident)
+    cv = info.get("period")
+    found = parse_period(cv.value) if cv is not None and not is_blank(cv.value) else None
+    if found != period:
+        month, year = period[5:], period[:4]
+        what = (
+            "Chưa ghi kỳ báo cáo"
+            if found is None and (cv is None or is_blank(cv.value))
+            else (f"Kỳ báo cáo '{shown(cv.value) if cv else ''}' không đúng")
+        )
+        ident.issues.append(
+            _error(
+                "period_mismatch",
+                f"{what}: báo cáo nằm trong thư mục tháng {month}/{year}.",
+                f"Ghi Kỳ báo cáo là 'Tháng {month}/{year}' hoặc đặt tệp vào đúng thư mục tháng.",
+                sheet,
+                cv,
+                "Kỳ báo cáo",
+            )
+        )
+    ident.period = found
+    return ident

@@ -1,0 +1,34 @@
+"""Intake of a set of files: read each, validate all together, settle resubmissions.
+
+Shared by the annual review, the monthly run and ``thidua check`` so there is one set of rules.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from tasks.domain import Bloc, Catalogue, InputFile, Kind, Status, Submission
+from tasks.gx import Validator
+from tasks.reports import resolve_resubmissions
+from tasks.validate import open_submission, validate_rows
+
+log = logging.getLogger(__name__)
+
+
+def read_all(files: Sequence[tuple[InputFile, str | None]], bloc: Bloc, catalogue: Catalogue) -> list[Submission]:
+    """Open every file; unreadable ones come back rejected with the reason."""
+    subs = [open_submission(f, bloc, catalogue, period) for f, period in files]
+    log.info("read %d files, %d unreadable", len(subs), sum(s.workbook is None for s in subs))
+    return subs
+
+
+def validate_all(subs: list[Submission], bloc: Bloc, catalogue: Catalogue, validator: Validator) -> None:
+    """Bulk validation, then resubmissions; appraisal files are only rejected when unreadable (bad rows skip)."""
+    validate_rows(subs, bloc, catalogue, validator)
+    for sub in subs:
+        if sub.kind is Kind.APPRAISAL and sub.workbook is not None:
+            sub.status = Status.ACCEPTED
+    resolve_resubmissions(subs)
+    counts = {s: sum(x.status is s for x in subs) for s in Status}
+    log.info("validated: %s", {k.value: v for k, v in counts.items()})

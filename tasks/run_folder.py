@@ -1,0 +1,103 @@
+"""Run folders: every run writes a new folder, ``latest`` moves only to a complete one.
+
+A run is built in ``<run-id>.incomplete/``; when every output is written and hashed into ``manifest.json``
+the folder is renamed to ``<run-id>/`` and the ``latest`` symbolic link is replaced atomically. A run killed
+midway leaves only an ``.incomplete`` folder and ``latest`` where it was. A lock file per output folder
+keeps two runs for the same year or period from interleaving.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+INCOMPLETE = ".incomplete"
+LATEST = "latest"
+
+
+class RunLocked(RuntimeError):
+    """Another run for the same output folder is in progress."""
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    """A run id that sorts by time: ``20260115T080000Z-3f9a``."""
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    return f"{moment:%Y%m%dT%H%M%S}{moment.microsecond // 1000:03d}Z-{secrets.token_hex(2)}"
+
+
+@contextmanager
+def run_lock(base: Path, wait: bool = False) -> Iterator[None]:
+    """Hold an exclusive lock on ``base`` for the duration of a run."""
+    base.mkdir(parents=True, exist_ok=True)
+    with (base / ".lock").open("a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise RunLocked(f"another run is writing to {base}; wait for it to finish and try again") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def write_bytes(path: Path, data: bytes) -> Path:
+    """Write to a temporary name beside ``path`` and rename into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return path
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex sha256 of bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def hash_tree(root: Path, exclude: set[str]) -> list[dict[str, str]]:
+    """Every file under ``root`` (posix path relative to it) with its sha256, sorted by path."""
+    out = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        rel = path.relative_to(root).as_posix()
+        if rel in exclude:
+            continue
+        out.append({"path": rel, "sha256": sha256_bytes(path.read_bytes())})
+    return out
+
+
+def start_run(base: Path, run_id: str) -> Path:
+    """Create the working folder of a new run under ``base``."""
+    work = base / f"{run_id}{INCOMPLETE}"
+    work.mkdir(parents=True, exist_ok=False)
+    return work
+
+
+def finish_run(work: Path, manifest: dict[str, Any]) -> Path:
+    """Hash every output into ``manifest.json``, rename the folder to its run id and move ``latest``."""
+    manifest = {**manifest, "outputs": hash_tree(work, exclude={"manifest.json"})}
+    write_bytes(work / "manifest.json", (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode())
+    final = work.with_name(work.name.removesuffix(INCOMPLETE))
+    os.replace(work, final)
+    link_tmp = final.parent / f".{LATEST}.{final.name}.tmp"
+    if link_tmp.is_symlink():
+        link_tmp.unlink()
+    link_tmp.symlink_to(final.name, target_is_directory=True)
+    os.replace(link_tmp, final.parent / LATEST)
+    return final
+
+
+def previous_complete_run(base: Path, exclude: str | None = None) -> Path | None:
+    """The newest complete run folder under ``base`` (not ``exclude``), or None."""
+    runs = sorted(
+        p for p in base.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.endswith(INCOMPLETE)
+        and (p / "manifest.json").exists() and p.name != exclude
+    ) if base.is_dir() else []
+    return runs[-1] if runs else None

@@ -1,0 +1,120 @@
+"""Text and number normalisation for what wards type into workbooks.
+
+Sheet names, headers, labels and ward names are compared by a *key*: NFC, without diacritics, case-folded,
+whitespace and line breaks collapsed (``"Điểm tự\\nchấm"`` → ``"diem tu cham"``). Numbers become exact
+decimals: a float cell is taken as the shortest decimal that round-trips it (``repr``), text is read with a
+dot or a decimal comma.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+_SPACE = re.compile(r"\s+")
+
+
+def nfc(text: str) -> str:
+    """The text in Unicode NFC with surrounding spaces stripped."""
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def fold(text: object) -> str:
+    """Comparison key: no diacritics (đ → d), lower case, single spaces."""
+    if text is None:
+        return ""
+    decomposed = unicodedata.normalize("NFD", str(text))
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    stripped = stripped.replace("đ", "d").replace("Đ", "D")
+    return _SPACE.sub(" ", stripped).strip().casefold()
+
+
+def has_diacritics(text: str) -> bool:
+    """Whether ``text`` carries any Vietnamese diacritic (or đ)."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return any(unicodedata.category(ch) == "Mn" for ch in decomposed) or "đ" in text.casefold()
+
+
+def shown(value: object) -> str | None:
+    """A cell value as a person reads it, for messages (None for an empty cell)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, float):
+        return repr(value) if not value.is_integer() else str(int(value))
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y") if value.time() == datetime.min.time() else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return nfc(str(value))
+
+
+def is_blank(value: object) -> bool:
+    """An empty cell or one holding only spaces."""
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+_NUMBER_TEXT = re.compile(r"^[+-]?(\d+([.,]\d+)?|[.,]\d+)$")
+
+
+def to_decimal(value: object) -> Decimal | None:
+    """The exact decimal a cell holds, or None when it is not a number.
+
+    Floats use the shortest round-tripping repr (78.7 stays 78.7). Text accepts a dot or a decimal comma and
+    spaces used as thousands separators (``"1 250,5"``); anything else (``"tốt"``, ``"x"``) is not a number.
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        return Decimal(repr(value))
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, str):
+        text = nfc(value).replace("\u00a0", " ").replace(" ", "").rstrip("%")
+        if not _NUMBER_TEXT.match(text):
+            return None
+        try:
+            return Decimal(text.replace(",", "."))
+        except InvalidOperation:
+            return None
+    return None
+
+
+def decimals(number: Decimal) -> int:
+    """How many decimal places the number is written with (7.50 counts as 1: trailing zeros do not count)."""
+    exponent = number.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+_CODE = re.compile(r"^[A-Za-z]*\d+(\.\d+)*$")
+
+
+def criterion_code(value: object) -> str | None:
+    """A criterion / indicator / T-D code as the catalogue writes it, or None for an empty cell.
+
+    Accepts ``1.1`` stored as a number, a trailing dot (``"1.1."``) and lower case (``"ct01"`` → ``"CT01"``).
+    """
+    if is_blank(value):
+        return None
+    if isinstance(value, float):
+        text = repr(value)
+    elif isinstance(value, int):
+        text = str(value)
+    else:
+        text = nfc(str(value)).replace(" ", "").rstrip(".")
+    text = text.upper()
+    return text if _CODE.match(text) else nfc(str(value))
+
+
+def strip_ward_prefix(text: str) -> str:
+    """Remove the administrative prefix from a ward name (``Phường``, ``P.``, ``phuong``)."""
+    key = fold(text)
+    for prefix in ("phuong ", "p. ", "p.", "p "):
+        if key.startswith(prefix):
+            return key[len(prefix) :].strip()
+    return key
