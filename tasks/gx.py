@@ -41,7 +41,7 @@ def load_suite_json(name: str, directory: Path = EXPECTATIONS_DIR) -> dict[str, 
 class Validator:
     """Runs stored expectation suites on DataFrames in one ephemeral GX context."""
 
-    def __init__(self, directory: Path = EXPECTATIONS_DIR) -> None:
+    def __init__(self, directory: Path = EXPECTATIONS_DIR, run_name: str = "thidua") -> None:
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
         import great_expectations as gx  # slow import: only when validation is needed
         from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -49,10 +49,12 @@ class Validator:
         self._gx = gx
         self.directory = directory
         self.context = gx.get_context(mode="ephemeral")
+        self.context.enable_analytics(False)
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
         self._source = self.context.data_sources.add_pandas("submissions")
         self._definitions: dict[str, Any] = {}
         self.results: list[Any] = []
+        self.run_name = run_name
 
     def _definition(self, suite_name: str) -> Any:
         if suite_name not in self._definitions:
@@ -68,8 +70,11 @@ class Validator:
         """Validate ``frame`` (which must have a ``rid`` column) against the stored suite."""
         if frame.empty:
             return []
+        from great_expectations.core.run_identifier import RunIdentifier
+
         definition = self._definition(suite_name)
         result = definition.run(
+            run_id=RunIdentifier(run_name=self.run_name),
             batch_parameters={"dataframe": frame},
             expectation_parameters=dict(parameters or {}),
             result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["rid"]},

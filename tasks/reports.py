@@ -6,6 +6,7 @@ comparison), so scoring never sees a binary float.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
@@ -53,8 +54,7 @@ def resolve_resubmissions(subs: Sequence[Submission]) -> None:
                 Issue(
                     Severity.WARNING,
                     "superseded",
-                    f"Bản nộp này được thay thế bởi bản nộp sau ({top.file.rel}, lập ngày "
-                    f"{top.prepared_on:%d/%m/%Y}).",
+                    f"Bản nộp này được thay thế bởi bản nộp sau ({top.file.rel}, lập ngày {top.prepared_on:%d/%m/%Y}).",
                     "Không cần làm gì nếu bản nộp sau là bản đúng.",
                 )
             )
@@ -72,7 +72,9 @@ def _conflict(group: list[Submission]) -> None:
                 "Văn phòng Khối: giữ lại một bản đúng và chuyển các bản còn lại ra khỏi thư mục đầu vào; "
                 "hoặc phường ghi Ngày lập cho bản mới nhất.",
                 sheet=sub.workbook.info_sheet if sub.workbook else None,
-                cell=sub.workbook.info["prepared_on"].cell if sub.workbook and "prepared_on" in sub.workbook.info else None,
+                cell=sub.workbook.info["prepared_on"].cell
+                if sub.workbook and "prepared_on" in sub.workbook.info
+                else None,
                 column="Ngày lập",
             )
         )
@@ -156,7 +158,7 @@ def month_series_warnings(reports: Sequence[tuple[Submission, MonthlyReport]], c
     cumulative = [i.code for i in catalogue.indicators if i.cumulative]
     for series in by_ward.values():
         series.sort(key=lambda pair: pair[1].period)
-        for (_, prev), (sub, cur) in zip(series, series[1:], strict=False):
+        for (_, prev), (sub, cur) in itertools.pairwise(series):
             if not _consecutive(prev.period, cur.period):
                 continue
             for code in cumulative:
@@ -175,15 +177,29 @@ def _compare(sub: Submission, prev: IndicatorEntry | None, cur: IndicatorEntry |
     month = f"{prev_period[5:]}/{prev_period[:4]}"
     if cur.ytd < prev.ytd:
         sub.issues.append(
-            Issue(Severity.WARNING, "ytd_decreased",
-                  f"Lũy kế của chỉ tiêu {cur.code} giảm từ {number_text(prev.ytd)} (tháng {month}) "
-                  f"xuống {number_text(cur.ytd)}.",
-                  "Lũy kế của chỉ tiêu cộng dồn không thể giảm; kiểm tra lại số liệu.",
-                  sheet=sheet, cell=cur.cell, column="Lũy kế từ đầu năm", value=number_text(cur.ytd)))
+            Issue(
+                Severity.WARNING,
+                "ytd_decreased",
+                f"Lũy kế của chỉ tiêu {cur.code} giảm từ {number_text(prev.ytd)} (tháng {month}) "
+                f"xuống {number_text(cur.ytd)}.",
+                "Lũy kế của chỉ tiêu cộng dồn không thể giảm; kiểm tra lại số liệu.",
+                sheet=sheet,
+                cell=cur.cell,
+                column="Lũy kế từ đầu năm",
+                value=number_text(cur.ytd),
+            )
+        )
     elif cur.month_value is not None and prev.ytd + cur.month_value != cur.ytd:
         sub.issues.append(
-            Issue(Severity.WARNING, "month_does_not_add_up",
-                  f"Chỉ tiêu {cur.code}: lũy kế tháng trước {number_text(prev.ytd)} + thực hiện trong tháng "
-                  f"{number_text(cur.month_value)} ≠ lũy kế {number_text(cur.ytd)}.",
-                  "Kiểm tra lại số thực hiện trong tháng hoặc số lũy kế.",
-                  sheet=sheet, cell=cur.cell, column="Lũy kế từ đầu năm", value=number_text(cur.ytd)))
+            Issue(
+                Severity.WARNING,
+                "month_does_not_add_up",
+                f"Chỉ tiêu {cur.code}: lũy kế tháng trước {number_text(prev.ytd)} + thực hiện trong tháng "
+                f"{number_text(cur.month_value)} ≠ lũy kế {number_text(cur.ytd)}.",
+                "Kiểm tra lại số thực hiện trong tháng hoặc số lũy kế.",
+                sheet=sheet,
+                cell=cur.cell,
+                column="Lũy kế từ đầu năm",
+                value=number_text(cur.ytd),
+            )
+        )

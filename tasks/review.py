@@ -66,7 +66,9 @@ def accepted_appraisals(subs: Sequence[Submission], bloc: Bloc) -> list[Appraisa
     return out
 
 
-def monthly_by_ward(subs: Sequence[Submission], catalogue: Catalogue) -> dict[str, dict[str, tuple[MonthlyReport, str]]]:
+def monthly_by_ward(
+    subs: Sequence[Submission], catalogue: Catalogue
+) -> dict[str, dict[str, tuple[MonthlyReport, str]]]:
     """ward → month → (accepted report, file); adds month-series warnings to the submissions."""
     pairs = []
     for sub in subs:
@@ -120,24 +122,43 @@ def review(subs: Sequence[Submission], bloc: Bloc, catalogue: Catalogue, votes: 
 def _ward_issues(status: str, missing_months: tuple[str, ...]) -> list[Issue]:
     issues = []
     if status == "missing":
-        issues.append(Issue(Severity.ERROR, "annual_missing", "Chưa nhận được bảng tự chấm điểm năm của đơn vị.",
-                            "Gửi bảng tự chấm điểm (.xlsx) theo biểu mẫu về Văn phòng Khối."))
+        issues.append(
+            Issue(
+                Severity.ERROR,
+                "annual_missing",
+                "Chưa nhận được bảng tự chấm điểm năm của đơn vị.",
+                "Gửi bảng tự chấm điểm (.xlsx) theo biểu mẫu về Văn phòng Khối.",
+            )
+        )
     for month in missing_months:
-        issues.append(Issue(Severity.WARNING, "monthly_missing",
-                            f"Không có báo cáo chỉ tiêu tháng {month[5:]}/{month[:4]} được chấp nhận; bị trừ điểm theo quy định.",
-                            "Gửi (hoặc sửa và gửi lại) báo cáo tháng đó theo biểu mẫu."))
+        issues.append(
+            Issue(
+                Severity.WARNING,
+                "monthly_missing",
+                f"Không có báo cáo chỉ tiêu tháng {month[5:]}/{month[:4]} được chấp nhận; bị trừ điểm theo quy định.",
+                "Gửi (hoặc sửa và gửi lại) báo cáo tháng đó theo biểu mẫu.",
+            )
+        )
     return issues
 
 
-def _orphan_appraisals(subs: Sequence[Submission], rows: Sequence[AppraisalEntry], scored: set[str], bloc: Bloc) -> None:
+def _orphan_appraisals(
+    subs: Sequence[Submission], rows: Sequence[AppraisalEntry], scored: set[str], bloc: Bloc
+) -> None:
     by_file: Mapping[str, list[AppraisalEntry]] = defaultdict(list)
     for row in rows:
         if row.ward_code not in scored:
             by_file[row.file].append(row)  # type: ignore[index]
     for sub in subs:
         for row in by_file.get(sub.file.rel, []):
-            sub.issues.append(Issue(Severity.WARNING, "appraisal_without_self_assessment",
-                                    f"Dòng thẩm định cho phường {bloc.ward(row.ward_code).name} – {row.code} bị bỏ qua: "
-                                    "đơn vị không có bảng tự chấm điểm hợp lệ.",
-                                    "Không cần sửa tệp thẩm định; đơn vị cần nộp bảng tự chấm hợp lệ.",
-                                    sheet=row.sheet, cell=row.cell))
+            sub.issues.append(
+                Issue(
+                    Severity.WARNING,
+                    "appraisal_without_self_assessment",
+                    f"Dòng thẩm định cho phường {bloc.ward(row.ward_code).name} – {row.code} bị bỏ qua: "
+                    "đơn vị không có bảng tự chấm điểm hợp lệ.",
+                    "Không cần sửa tệp thẩm định; đơn vị cần nộp bảng tự chấm hợp lệ.",
+                    sheet=row.sheet,
+                    cell=row.cell,
+                )
+            )

@@ -96,8 +96,17 @@ def finish_run(work: Path, manifest: dict[str, Any]) -> Path:
 
 def previous_complete_run(base: Path, exclude: str | None = None) -> Path | None:
     """The newest complete run folder under ``base`` (not ``exclude``), or None."""
-    runs = sorted(
-        p for p in base.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.endswith(INCOMPLETE)
-        and (p / "manifest.json").exists() and p.name != exclude
-    ) if base.is_dir() else []
+    runs = (
+        sorted(
+            p
+            for p in base.iterdir()
+            if p.is_dir()
+            and not p.is_symlink()
+            and not p.name.endswith(INCOMPLETE)
+            and (p / "manifest.json").exists()
+            and p.name != exclude
+        )
+        if base.is_dir()
+        else []
+    )
     return runs[-1] if runs else None

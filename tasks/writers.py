@@ -129,8 +129,9 @@ def submission_json(sub: Submission) -> dict[str, Any]:
     return out
 
 
-def summary_json(run_id: str, year: int, period: str, subs: Sequence[Submission], wards: Sequence[WardFile],
-                 bloc: Bloc) -> bytes:
+def summary_json(
+    run_id: str, year: int, period: str, subs: Sequence[Submission], wards: Sequence[WardFile], bloc: Bloc
+) -> bytes:
     """``validation/summary.json`` in the shape of spec §5."""
     doc = {
         "run_id": run_id,

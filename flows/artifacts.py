@@ -1,0 +1,59 @@
+"""Prefect artifacts of a run: the ranking as a table, the validation summary as markdown."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+from tasks.domain import Status, Submission
+from tasks.review import Review
+from tasks.settings import YearConfig
+from tasks.writers import two_dp
+
+
+def _key(text: str) -> str:
+    """Artifact keys allow lower-case letters, digits and dashes only."""
+    return "".join(ch if ch.isalnum() else "-" for ch in text.lower())
+
+
+def ranking_table(result: Review) -> list[dict[str, str]]:
+    """The ranking rows as the artifact shows them."""
+    rows = []
+    for row in result.ranking.rows:
+        s = row.score
+        rows.append(
+            {
+                "Hạng": str(row.rank or ""),
+                "Đơn vị": row.ward.name,
+                "Trạng thái": row.status.value,
+                "Tổng điểm": two_dp(s.total) if s else "",
+                "Xếp loại": s.classification if s else "",
+                "Đề nghị": row.nomination.value if row.nomination else "",
+            }
+        )
+    return rows
+
+
+def validation_markdown(run_dir: Path, subs: Sequence[Submission], result: Review) -> str:
+    """Accepted / rejected / missing, with paths, for the secretariat."""
+    lines = [f"# Kết quả kiểm tra hồ sơ — {run_dir.name}", "", f"Thư mục kết quả: `{run_dir}`", ""]
+    for status in Status:
+        chosen = [s for s in subs if s.status is status]
+        lines.append(f"## {status.value}: {len(chosen)}")
+        lines += [f"- `{s.file.rel}` — {len(s.issues)} vấn đề" for s in chosen]
+        lines.append("")
+    missing = [w.ward_code for w in result.wards if w.annual == "missing"]
+    lines.append(f"## missing (chưa nộp bảng tự chấm): {len(missing)}")
+    lines += [f"- {code}" for code in missing]
+    return "\n".join(lines) + "\n"
+
+
+def publish_review_artifacts(run_dir: Path, config: YearConfig, subs: Sequence[Submission], result: Review) -> None:
+    """Attach the ranking table and the validation summary to the current flow run."""
+    key = _key(f"{config.bloc.code}-{config.year}")
+    create_table_artifact(ranking_table(result), key=f"ranking-{key}", description=f"Xếp hạng thi đua {config.year}")
+    create_markdown_artifact(
+        validation_markdown(run_dir, subs, result), key=f"validation-{key}", description="Kiểm tra hồ sơ"
+    )

@@ -1,0 +1,85 @@
+"""The ``monthly`` flow: one month's progress reports → provisional standing of every ward."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from flows.annual_review import find_month_inputs, read_submissions, validate_submissions
+from tasks.domain import Submission
+from tasks.gx import Validator
+from tasks.output_monthly import write_monthly_folder
+from tasks.run_folder import finish_run, new_run_id, run_lock, start_run
+from tasks.settings import YearConfig, document_moment, load_year
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MonthlyResult:
+    """What a finished monthly run produced."""
+
+    run_dir: Path
+    rejected: int
+    missing: int
+
+
+def previous_month(today: date | None = None) -> str:
+    """The month before ``today`` as ``YYYY-MM`` (the default period of the scheduled run)."""
+    today = today or date.today()
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    return f"{year:04d}-{month:02d}"
+
+
+def check_period(period: str) -> int:
+    """The year of a ``YYYY-MM`` period; ValueError for anything else."""
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+        raise ValueError(f"period must be YYYY-MM, got {period!r}")
+    return int(period[:4])
+
+
+@task(name="write-monthly-outputs", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+def write_monthly_outputs(
+    base: Path,
+    config: YearConfig,
+    period: str,
+    subs: list[Submission],
+    validator: Validator,
+    parameters: dict[str, object],
+) -> Path:
+    """Write the monthly run folder, hash it into the manifest and move ``latest``."""
+    work = start_run(base, new_run_id())
+    moment = document_moment(None, subs)
+    manifest = write_monthly_folder(
+        work, work.name.removesuffix(".incomplete"), config, period, subs, validator, moment, parameters
+    )
+    return finish_run(work, manifest)
+
+
+@flow(name="monthly", log_prints=False)
+def monthly(
+    period: str | None = None, inputs: Path = Path("inputs"), outputs: Path = Path("outputs"), force: bool = False
+) -> MonthlyResult:
+    """Validate the reports of ``period`` (default: last month) and write the provisional standing."""
+    period = period or previous_month()
+    year = check_period(period)
+    config = load_year(inputs, year)
+    base = outputs / str(year) / "monthly" / period
+    with run_lock(base):
+        files = find_month_inputs(config, period)
+        subs = read_submissions(files, config)
+        validator = Validator()
+        subs = validate_submissions(subs, config, validator)
+        parameters = {"period": period, "inputs": str(inputs), "outputs": str(outputs), "force": force}
+        run_dir = write_monthly_outputs(base, config, period, subs, validator, parameters)
+    accepted = {s.ward_code for s in subs if s.status.value == "accepted" and s.ward_code}
+    rejected = {s.ward_code for s in subs if s.ward_code and s.ward_code not in accepted}
+    missing = len(config.bloc.members) - len(accepted) - len(rejected)
+    log.info("monthly standing written to %s", run_dir)
+    return MonthlyResult(run_dir=run_dir, rejected=len(rejected), missing=missing)
