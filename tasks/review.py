@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tasks.domain import (
@@ -56,7 +56,7 @@ def _row_of(cell: str | None) -> int | None:
 
 def accepted_appraisals(subs: Sequence[Submission], bloc: Bloc) -> list[AppraisalEntry]:
     """Rows of every appraisal file that is readable, minus the rows with an error."""
-    out = []
+    out: list[AppraisalEntry] = []
     for sub in subs:
         if sub.kind is not Kind.APPRAISAL or sub.workbook is None:
             continue
@@ -83,12 +83,17 @@ def monthly_by_ward(
     return out
 
 
-def _annual_status(subs: Sequence[Submission], ward_code: str) -> tuple[str, Submission | None]:
-    own = [s for s in subs if s.kind is Kind.ANNUAL and s.ward_code == ward_code]
-    accepted = next((s for s in own if s.status is Status.ACCEPTED), None)
-    if accepted:
-        return "accepted", accepted
-    return ("rejected" if own else "missing"), None
+def _annual_by_ward(subs: Sequence[Submission]) -> dict[str, tuple[str, Submission | None]]:
+    """ward → (accepted|rejected, the accepted annual submission); wards absent here sent nothing."""
+    out: dict[str, tuple[str, Submission | None]] = {}
+    for sub in subs:
+        if sub.kind is not Kind.ANNUAL or sub.ward_code is None:
+            continue
+        if sub.status is Status.ACCEPTED:
+            out[sub.ward_code] = ("accepted", sub)
+        elif sub.ward_code not in out:
+            out[sub.ward_code] = ("rejected", None)
+    return out
 
 
 def review(subs: Sequence[Submission], bloc: Bloc, catalogue: Catalogue, votes: Votes | None) -> Review:
@@ -99,8 +104,12 @@ def review(subs: Sequence[Submission], bloc: Bloc, catalogue: Catalogue, votes: 
     files = {s.file.rel: s for s in subs}
     scores, wards, unscored = [], [], {}
     window = catalogue.window.months()
+    annuals = _annual_by_ward(subs)
+    by_ward: dict[str, list[AppraisalEntry]] = defaultdict(list)
+    for row in appraisals:
+        by_ward[row.ward_code].append(row)
     for ward in bloc.members:
-        status, annual = _annual_status(subs, ward.code)
+        status, annual = annuals.get(ward.code, ("missing", None))
         months = tuple(m for m in window if m not in monthly.get(ward.code, {}))
         entry = WardFile(ward.code, status, months, _ward_issues(status, months))
         wards.append(entry)
@@ -109,8 +118,9 @@ def review(subs: Sequence[Submission], bloc: Bloc, catalogue: Catalogue, votes: 
             continue
         report = annual_report(annual, catalogue)
         annual.report = report
-        own = [a for a in appraisals if a.ward_code == ward.code]
-        score, warnings = score_ward(ward, catalogue, report, annual.file.rel, monthly.get(ward.code, {}), own, hashes)
+        score, warnings = score_ward(
+            ward, catalogue, report, annual.file.rel, monthly.get(ward.code, {}), by_ward[ward.code], hashes
+        )
         scores.append(score)
         for rel, issue in warnings:
             (files[rel].issues if rel in files else entry.issues).append(issue)
@@ -145,17 +155,18 @@ def _ward_issues(status: str, missing_months: tuple[str, ...]) -> list[Issue]:
 def _orphan_appraisals(
     subs: Sequence[Submission], rows: Sequence[AppraisalEntry], scored: set[str], bloc: Bloc
 ) -> None:
-    by_file: Mapping[str, list[AppraisalEntry]] = defaultdict(list)
+    names = {w.code: w.name for w in bloc.members}
+    by_file: dict[str, list[AppraisalEntry]] = defaultdict(list)
     for row in rows:
         if row.ward_code not in scored:
-            by_file[row.file].append(row)  # type: ignore[index]
+            by_file[row.file].append(row)
     for sub in subs:
         for row in by_file.get(sub.file.rel, []):
             sub.issues.append(
                 Issue(
                     Severity.WARNING,
                     "appraisal_without_self_assessment",
-                    f"Dòng thẩm định cho phường {bloc.ward(row.ward_code).name} – {row.code} bị bỏ qua: "
+                    f"Dòng thẩm định cho phường {names[row.ward_code]} – {row.code} bị bỏ qua: "
                     "đơn vị không có bảng tự chấm điểm hợp lệ.",
                     "Không cần sửa tệp thẩm định; đơn vị cần nộp bảng tự chấm hợp lệ.",
                     sheet=row.sheet,
