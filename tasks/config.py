@@ -50,10 +50,10 @@ class _DecimalLoader(yaml.SafeLoader):
 
 
 def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
-    return Decimal(loader.construct_scalar(node).replace("_", ""))  # type: ignore[arg-type]
+    return Decimal(str(loader.construct_scalar(node)).replace("_", ""))
 
 
-_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)  # type: ignore[arg-type]
+_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 
 
 def read_yaml(path: Path) -> Any:

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from tasks.domain import Catalogue, CellValue, Row, Submission
+from tasks.domain import Bloc, Catalogue, CellValue, Row, Submission
 from tasks.identify import match_ward
 from tasks.layout import key
 from tasks.text import criterion_code, decimals, is_blank, shown, to_decimal
@@ -189,7 +189,7 @@ def indicators_frame(subs: Sequence[Submission], idx: Iterable[int], cat: Catalo
     return _finish(records)
 
 
-def appraisal_frame(subs: Sequence[Submission], idx: Iterable[int], cat: Catalogue, bloc) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def appraisal_frame(subs: Sequence[Submission], idx: Iterable[int], cat: Catalogue, bloc: Bloc) -> pd.DataFrame:
     """One row per line of every appraisal file; the ward is resolved against the roster."""
     counts = {b.code for b in cat.bonus_items} | {d.code for d in cat.deduction_items}
     records = []

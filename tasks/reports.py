@@ -96,7 +96,7 @@ def annual_report(sub: Submission, catalogue: Catalogue) -> AnnualReport:
             evidence=shown(evidence.value) or "" if evidence else "",
             cell=score_cv.cell,
         )
-    counts = {item.code: 0 for item in (*catalogue.bonus_items, *catalogue.deduction_items)}
+    counts = {code: 0 for code in [b.code for b in catalogue.bonus_items] + [d.code for d in catalogue.deduction_items]}
     for row in sub.workbook.tables["counts"].rows:
         code = code_of(row, "Mã")
         number = to_decimal(row.cells["Số lần"].value)

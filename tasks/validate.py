@@ -123,7 +123,7 @@ def _issues_from(
                     hint=_format(meta["hint"], row),
                     sheet=row.get("sheet"),
                     cell=row.get(meta.get("cell_field", "")) or None,
-                    column=headers.get((id(sub), row.get("sheet"), column), column) or None,
+                    column=headers.get((id(sub), str(row.get("sheet")), column), column) or None,
                     value=row.get(meta.get("value_field", "")) or None,
                 )
             )
@@ -149,9 +149,9 @@ def _coverage(
     records = [
         {
             "sub": i,
-            "sheet": subs[i].workbook.tables[sheet_key].sheet,
+            "sheet": subs[i].workbook.tables[sheet_key].sheet,  # type: ignore[union-attr]
             "code": code,
-            "name": name,  # type: ignore[union-attr]
+            "name": name,
             "what": what,
             "count": int(counts.get((i, code), 0)),
             "cell": None,
