@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
 
 from tasks.config import ConfigError
 
@@ -59,3 +60,57 @@ def cmd_monthly(args: argparse.Namespace) -> int:
     print(f"Monthly standing written to {result.run_dir}")
     print(f"Rejected: {result.rejected}, missing: {result.missing}")
     return 1 if args.strict and (result.rejected or result.missing) else 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """``thidua check FILE...``: same rules as the flows, no run folder; non-zero if any file has an error."""
+    from tasks.check import detect, format_issues, input_file
+    from tasks.gx import Validator
+    from tasks.intake import validate_all
+    from tasks.settings import load_year
+    from tasks.validate import open_submission
+
+    validator, worst = None, 0
+    for path in args.files:
+        if not path.is_file():
+            print(f"{path}: không tìm thấy tệp")
+            worst = 1
+            continue
+        found = detect(path)
+        year = args.year or found.year
+        if year is None:
+            print(f"{path}: không xác định được năm của hồ sơ; chạy lại với --year")
+            worst = 1
+            continue
+        try:
+            config = load_year(args.inputs, year)
+        except ConfigError as exc:
+            return _fail_config(exc)
+        validator = validator or Validator()
+        sub = open_submission(input_file(path, found.kind), config.bloc, config.catalogue, found.period)
+        validate_all([sub], config.bloc, config.catalogue, validator)
+        verdict = "ĐẠT" if not sub.has_errors else "KHÔNG ĐẠT"
+        print(
+            f"{path}: {verdict} ({sub.kind.value}, {sub.ward_code or 'chưa xác định đơn vị'}, kỳ {sub.period or '?'})"
+        )
+        print("\n".join(format_issues(sub)) or "  Không có lỗi hay cảnh báo.")
+        worst = max(worst, 1 if sub.has_errors else 0)
+    return worst
+
+
+def cmd_templates(args: argparse.Namespace) -> int:
+    """``thidua templates --year YYYY``: blank workbooks for every ward."""
+    from datetime import datetime
+
+    from tasks.settings import load_year
+    from tasks.templates_xlsx import write_templates
+
+    try:
+        config = load_year(args.inputs, args.year)
+    except ConfigError as exc:
+        return _fail_config(exc)
+    out = args.outputs or Path("outputs") / str(args.year) / "templates"
+    moment = datetime(config.year, 1, 1)
+    paths = write_templates(config.bloc, config.catalogue, out, moment)
+    print(f"Wrote {len(paths)} templates under {out}")
+    return 0

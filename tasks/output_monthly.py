@@ -9,7 +9,7 @@ from typing import Any
 
 from tasks.domain import MonthlyReport, Status, Submission
 from tasks.gx import Validator
-from tasks.output_review import base_manifest, write_validation
+from tasks.output_review import base_manifest, write_changes, write_validation
 from tasks.reports import monthly_report
 from tasks.review import WardFile
 from tasks.run_folder import write_bytes
@@ -56,5 +56,7 @@ def write_monthly_folder(
     write_bytes(work / "standing.xlsx", write_standing_xlsx(config.bloc, config.catalogue, period, rows, moment))
     wards = [WardFile(code, status) for code, (status, _) in statuses.items()]
     write_validation(work, run_id, config, subs, wards, period, validator, moment)
+    manifest = base_manifest(run_id, config, subs, period, parameters)
+    write_changes(work, run_id, manifest["inputs"])
     log.info("wrote monthly folder %s", work)
-    return base_manifest(run_id, config, subs, period, parameters)
+    return manifest

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import logging
 import subprocess
 from collections.abc import Sequence
@@ -10,13 +12,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from tasks.changes import RunSnapshot, diff_runs, load_snapshot, render_changes_md
 from tasks.datadocs import build_data_docs
 from tasks.documents import render_minutes, render_ranking_docx
 from tasks.domain import Submission
 from tasks.gx import Validator
+from tasks.landing import landing_html, suite_pages
 from tasks.publish import write_feedback
 from tasks.review import Review
-from tasks.run_folder import write_bytes
+from tasks.run_folder import previous_complete_run, write_bytes
 from tasks.settings import PROJECT_ROOT, YearConfig
 from tasks.writers import ranking_csv, scores_csv, summary_json
 from tasks.xlsx_out import write_ranking_xlsx
@@ -82,8 +86,33 @@ def write_validation(
     vdir = work / "validation"
     write_bytes(vdir / "summary.json", summary_json(run_id, config.year, period, subs, result_wards, config.bloc))
     names = {w.code: w.name for w in config.bloc.members}
-    write_feedback(vdir, subs, moment, names)
+    feedback = write_feedback(vdir, subs, moment, names)
     build_data_docs(validator.context, vdir / "data-docs")
+    title = f"Kết quả kiểm tra hồ sơ – {config.bloc.name} – kỳ {period} – lần chạy {run_id}"
+    page = landing_html(title, subs, names, feedback, suite_pages(vdir / "data-docs"))
+    write_bytes(vdir / "index.html", page)
+
+
+def write_changes(work: Path, run_id: str, inputs: Sequence[dict[str, str]]) -> dict[str, Any]:
+    """changes.json and changes.md against the newest complete run beside this one."""
+    previous = previous_complete_run(work.parent)
+    current = RunSnapshot(
+        run_id=run_id,
+        inputs={i["path"]: i["sha256"] for i in inputs},
+        ranking=_csv_rows(work / "ranking.csv"),
+        scores=_csv_rows(work / "scores.csv"),
+    )
+    changes = diff_runs(load_snapshot(previous) if previous else None, current)
+    write_bytes(work / "changes.json", (json.dumps(changes, ensure_ascii=False, indent=2) + "\n").encode())
+    write_bytes(work / "changes.md", render_changes_md(changes).encode())
+    return dict(changes)
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
 
 
 def write_review_folder(
@@ -104,5 +133,7 @@ def write_review_folder(
     write_bytes(work / "ranking.docx", render_ranking_docx(bloc, cat, result.ranking, meeting, moment))
     write_bytes(work / "bien-ban-hop-tong-ket.docx", render_minutes(bloc, cat, result.ranking, meeting, moment))
     write_validation(work, run_id, config, subs, result.wards, str(config.year), validator, moment)
+    manifest = base_manifest(run_id, config, subs, str(config.year), parameters)
+    write_changes(work, run_id, manifest["inputs"])
     log.info("wrote review folder %s", work)
-    return base_manifest(run_id, config, subs, str(config.year), parameters)
+    return manifest

@@ -1,0 +1,81 @@
+"""``validation/index.html``: one page listing every submission of the run, for auditors and the secretariat.
+
+Plain HTML with inline styles (opens offline): status, sha256, issue counts, links to the feedback files
+and to the Great Expectations pages of the suite that checked the submission.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from tasks.domain import Kind, Severity, Submission
+
+SUITES = {
+    Kind.ANNUAL: ("annual_scores", "annual_counts", "coverage"),
+    Kind.MONTHLY: ("monthly_indicators", "coverage"),
+    Kind.APPRAISAL: ("appraisal_rows",),
+    Kind.UNKNOWN: (),
+}
+STATUS_VN = {"accepted": "Được chấp nhận", "rejected": "Bị từ chối", "superseded": "Bị thay thế"}
+KIND_VN = {"annual": "Tự chấm điểm năm", "monthly": "Báo cáo tháng", "appraisal": "Thẩm định", "unknown": "Không rõ"}
+_STYLE = """
+body{font-family:"Times New Roman",serif;margin:24px;color:#222}
+table{border-collapse:collapse;width:100%;font-size:14px}
+th,td{border:1px solid #999;padding:4px 6px;vertical-align:top}
+th{background:#e8eef7}
+.accepted{color:#1a6b1a}.rejected{color:#b00020;font-weight:bold}.superseded{color:#8a6d00}
+code{font-size:12px;word-break:break-all}
+"""
+
+
+def suite_pages(site_dir: Path) -> dict[str, str]:
+    """suite name → path (relative to ``validation/``) of its validation result page in the Data Docs site."""
+    pages: dict[str, str] = {}
+    for page in sorted((site_dir / "validations").rglob("*.html")) if site_dir.is_dir() else []:
+        suite = page.relative_to(site_dir / "validations").parts[0]
+        pages.setdefault(suite, page.relative_to(site_dir.parent).as_posix())
+    return pages
+
+
+def _row(
+    sub: Submission, names: Mapping[str, str], feedback: Mapping[str, dict[str, str]], pages: Mapping[str, str]
+) -> str:
+    errors = sum(i.severity is Severity.ERROR for i in sub.issues)
+    warnings = len(sub.issues) - errors
+    links = [
+        f'<a href="{html.escape(p)}">{html.escape(name)}</a>' for name, p in feedback.get(sub.file.rel, {}).items()
+    ]
+    checks = [f'<a href="{html.escape(pages[s])}">{s}</a>' for s in SUITES[sub.kind] if s in pages]
+    ward = names.get(sub.ward_code or "", "—")
+    status = sub.status.value
+    return (
+        f"<tr><td>{html.escape(sub.file.rel)}</td><td>{KIND_VN[sub.kind.value]}</td><td>{html.escape(ward)}</td>"
+        f'<td>{html.escape(sub.period or "")}</td><td class="{status}">{STATUS_VN[status]}</td>'
+        f"<td>{errors}</td><td>{warnings}</td><td>{' '.join(links)}</td><td>{' '.join(checks)}</td>"
+        f"<td><code>{sub.file.sha256}</code></td></tr>"
+    )
+
+
+def landing_html(
+    title: str,
+    subs: Sequence[Submission],
+    names: Mapping[str, str],
+    feedback: Mapping[str, dict[str, str]],
+    pages: Mapping[str, str],
+) -> bytes:
+    """The landing page as UTF-8 bytes."""
+    head = (
+        "<tr><th>Tệp</th><th>Loại</th><th>Đơn vị</th><th>Kỳ</th><th>Trạng thái</th><th>Lỗi</th>"
+        "<th>Cảnh báo</th><th>Phản hồi</th><th>Kết quả kiểm tra (GX)</th><th>SHA-256</th></tr>"
+    )
+    rows = "\n".join(_row(s, names, feedback, pages) for s in subs)
+    doc = (
+        f'<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f"<style>{_STYLE}</style></head><body><h1>{html.escape(title)}</h1>"
+        '<p>Tổng hợp toàn bộ hồ sơ của lần chạy. Chi tiết từng lỗi: <a href="summary.json">summary.json</a>; '
+        'trang kiểm tra dữ liệu đầy đủ: <a href="data-docs/index.html">Data Docs</a>.</p>'
+        f"<table>{head}\n{rows}</table></body></html>\n"
+    )
+    return doc.encode("utf-8")
