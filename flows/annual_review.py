@@ -44,9 +44,14 @@ def find_month_inputs(config: YearConfig, period: str) -> list[tuple[InputFile, 
 
 
 @task(name="read-submissions", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
-def read_submissions(files: list[tuple[InputFile, str | None]], config: YearConfig) -> list[Submission]:
-    """Open every workbook (calamine); a broken file becomes a rejected submission, never a failure."""
-    return read_all(files, config.bloc, config.catalogue)
+def read_submissions(
+    files: list[tuple[InputFile, str | None]], config: YearConfig, cache_dir: Path | None = None
+) -> list[Submission]:
+    """Open every workbook (calamine); a broken file becomes a rejected submission, never a failure.
+
+    ``cache_dir`` holds what earlier runs read, keyed by content hash (None: read everything again).
+    """
+    return read_all(files, config.bloc, config.catalogue, cache_dir)
 
 
 @task(name="validate-submissions", cache_policy=NO_CACHE)
@@ -89,7 +94,7 @@ def annual_review(
     base = outputs / str(year) / "review"
     with run_lock(base):
         files = find_inputs(config)
-        subs = read_submissions(files, config)
+        subs = read_submissions(files, config, None if force else outputs / ".cache" / "parse")
         validator = Validator()
         subs = validate_submissions(subs, config, validator)
         result = score_and_rank(subs, config)

@@ -73,7 +73,7 @@ def monthly(
     base = outputs / str(year) / "monthly" / period
     with run_lock(base):
         files = find_month_inputs(config, period)
-        subs = read_submissions(files, config)
+        subs = read_submissions(files, config, None if force else outputs / ".cache" / "parse")
         validator = Validator()
         subs = validate_submissions(subs, config, validator)
         parameters = {"period": period, "inputs": str(inputs), "outputs": str(outputs), "force": force}

@@ -7,19 +7,39 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 
 from tasks.domain import Bloc, Catalogue, InputFile, Kind, Status, Submission
 from tasks.gx import Validator
+from tasks.parse_cache import ParseCache
 from tasks.reports import resolve_resubmissions
 from tasks.validate import open_submission, validate_rows
 
 log = logging.getLogger(__name__)
 
 
-def read_all(files: Sequence[tuple[InputFile, str | None]], bloc: Bloc, catalogue: Catalogue) -> list[Submission]:
-    """Open every file; unreadable ones come back rejected with the reason."""
-    subs = [open_submission(f, bloc, catalogue, period) for f, period in files]
-    log.info("read %d files, %d unreadable", len(subs), sum(s.workbook is None for s in subs))
+def read_all(
+    files: Sequence[tuple[InputFile, str | None]],
+    bloc: Bloc,
+    catalogue: Catalogue,
+    cache_dir: Path | None = None,
+) -> list[Submission]:
+    """Open every file; unreadable ones come back rejected with the reason.
+
+    With ``cache_dir``, a file already read with the same bytes, folder, configuration and code is taken
+    from the cache instead of being parsed again.
+    """
+    cache = ParseCache(cache_dir, bloc, catalogue) if cache_dir is not None else None
+    subs = []
+    for file, period in files:
+        sub = cache.get(file, period) if cache else None
+        if sub is None:
+            sub = open_submission(file, bloc, catalogue, period)
+            if cache:
+                cache.put(sub, period)
+        subs.append(sub)
+    hits = f", {cache.hits} from cache" if cache else ""
+    log.info("read %d files, %d unreadable%s", len(subs), sum(s.workbook is None for s in subs), hits)
     return subs
 
 
