@@ -114,3 +114,15 @@ def cmd_templates(args: argparse.Namespace) -> int:
     paths = write_templates(config.bloc, config.catalogue, out, moment)
     print(f"Wrote {len(paths)} templates under {out}")
     return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """``thidua serve``: the scheduled ``monthly`` and the manual ``annual-review`` deployments, until stopped.
+
+    Runs work in the current folder: start it from the folder that holds ``inputs/`` and ``outputs/``.
+    """
+    from flows.deployments import MONTHLY_CRON, TIMEZONE, serve_deployments
+
+    print(f"Serving 'monthly' (cron {MONTHLY_CRON!r}, {TIMEZONE}) and 'annual-review' (manual) from {Path.cwd()}")
+    serve_deployments()
+    return 0

@@ -143,7 +143,7 @@ def summary_json(
             {
                 "ward_code": w.ward_code,
                 "ward_name": bloc.ward(w.ward_code).name,
-                "annual": w.annual,
+                "status": w.annual,
                 "missing_months": list(w.missing_months),
                 "issues": [issue_json(i) for i in w.issues],
             }
