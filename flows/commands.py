@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from tasks.config import ConfigError
+from tasks.run_folder import RunLocked
 
 log = logging.getLogger("thidua")
 
@@ -27,6 +28,9 @@ def cmd_review(args: argparse.Namespace) -> int:
         result = annual_review(year=args.year, inputs=args.inputs, outputs=args.outputs, force=args.force)
     except ConfigError as exc:
         return _fail_config(exc)
+    except RunLocked as exc:
+        print(f"thidua: {exc}", file=sys.stderr)
+        return 2
     print(f"Review written to {result.run_dir}")
     print(f"Rejected: {result.rejected}, missing: {result.missing}")
     return 1 if args.strict and (result.rejected or result.missing) else 0
@@ -54,6 +58,9 @@ def cmd_monthly(args: argparse.Namespace) -> int:
         result = monthly(period=args.period, inputs=args.inputs, outputs=args.outputs, force=args.force)
     except ConfigError as exc:
         return _fail_config(exc)
+    except RunLocked as exc:
+        print(f"thidua: {exc}", file=sys.stderr)
+        return 2
     except ValueError as exc:
         print(f"thidua: {exc}", file=sys.stderr)
         return 2
@@ -119,10 +126,24 @@ def cmd_templates(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     """``thidua serve``: the scheduled ``monthly`` and the manual ``annual-review`` deployments, until stopped.
 
-    Runs work in the current folder: start it from the folder that holds ``inputs/`` and ``outputs/``.
+    Runs work in the current folder: start it from the folder that holds ``inputs/`` and ``outputs/``. It needs a
+    Prefect server: the temporary one Prefect starts on its own does not run the scheduler, so the monthly run
+    would never fire.
     """
-    from flows.deployments import MONTHLY_CRON, TIMEZONE, serve_deployments
+    from prefect.settings import get_current_settings
 
-    print(f"Serving 'monthly' (cron {MONTHLY_CRON!r}, {TIMEZONE}) and 'annual-review' (manual) from {Path.cwd()}")
-    serve_deployments()
+    from flows import deployments
+
+    if not get_current_settings().api.url:
+        print(
+            "thidua: serve needs a Prefect server for its schedule. Start one with `prefect server start`, then "
+            "`prefect config set PREFECT_API_URL=http://127.0.0.1:4200/api` and run thidua serve again.",
+            file=sys.stderr,
+        )
+        return 2
+    print(
+        f"Serving 'monthly' (cron {deployments.MONTHLY_CRON!r}, {deployments.TIMEZONE}) and 'annual-review' "
+        f"(manual) from {Path.cwd()}; Ctrl+C stops and pauses the schedule."
+    )
+    deployments.serve_deployments()
     return 0

@@ -41,7 +41,10 @@ def run_lock(base: Path, wait: bool = False) -> Iterator[None]:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
-            raise RunLocked(f"another run is writing to {base}; wait for it to finish and try again") from None
+            raise RunLocked(
+                f"another run is writing to {base}; wait for it to finish and try again "
+                f"(một lần chạy khác đang ghi vào thư mục này; chờ lần chạy đó xong rồi chạy lại)"
+            ) from None
         try:
             yield
         finally:

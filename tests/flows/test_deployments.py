@@ -1,0 +1,337 @@
+"""The deployments: prefect.yaml and flows/deployments.py agree, and a real server + worker runs ``monthly``.
+
+The integration test starts ``prefect server start`` on loopback (SQLite under ``tmp_path``), creates the
+``thidua-pool`` process work pool, deploys ``monthly`` from ``prefect.yaml`` with ``prefect deploy``, starts a
+worker outside the project folder and runs the month 2025-12 on a copy of the sample inputs. Set
+``THIDUA_SKIP_SERVER_TESTS=1`` to skip it locally; CI runs it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+import yaml
+from prefect.settings import PREFECT_API_URL, temporary_settings
+
+from flows import deployments
+from flows.cli import main
+from flows.deployments import ANNUAL_REVIEW, MONTHLY, MONTHLY_CRON, TIMEZONE, WORK_POOL, build_deployments
+from tasks.verify import verify_run
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVER_START_TIMEOUT = 120.0
+RUN_TIMEOUT = 180.0
+TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+needs_server = pytest.mark.skipif(
+    os.environ.get("THIDUA_SKIP_SERVER_TESTS") == "1", reason="THIDUA_SKIP_SERVER_TESTS=1: no Prefect server tests"
+)
+
+
+def _declared() -> dict[str, dict[str, Any]]:
+    """The deployments of prefect.yaml by name."""
+    config = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))
+    return {d["name"]: d for d in config["deployments"]}
+
+
+def test_prefect_yaml_declares_the_monthly_schedule_and_the_manual_review() -> None:
+    """monthly: cron 0 7 5 * * in Vietnam time, no period (the flow takes last month); annual-review: no schedule."""
+    declared = _declared()
+    assert set(declared) == {MONTHLY, ANNUAL_REVIEW}
+    monthly, review = declared[MONTHLY], declared[ANNUAL_REVIEW]
+    assert monthly["entrypoint"] == "flows/monthly.py:monthly"
+    assert review["entrypoint"] == "flows/annual_review.py:annual_review"
+    assert monthly["schedules"] == [{"cron": "0 7 5 * *", "timezone": "Asia/Ho_Chi_Minh", "active": True}]
+    assert not review.get("schedules")
+    assert "period" not in monthly["parameters"] and "year" not in review["parameters"]
+    for deployment in declared.values():
+        assert deployment["work_pool"]["name"] == WORK_POOL
+
+
+def test_prefect_yaml_runs_flows_from_the_project_folder() -> None:
+    """The pull step moves a worker's run into THIDUA_HOME, where flows/ and the default inputs/ live."""
+    config = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))
+    assert config["pull"] == [{"prefect.deployments.steps.set_working_directory": {"directory": "{{ $THIDUA_HOME }}"}}]
+    assert config["build"] is None and config["push"] is None
+
+
+def test_the_served_deployments_match_prefect_yaml() -> None:
+    """thidua serve builds the same two deployments: names, entrypoints, schedule and time zone."""
+    served = {d.name: d for d in build_deployments()}
+    declared = _declared()
+    assert set(served) == set(declared)
+    for name, deployment in served.items():
+        assert deployment.entrypoint is not None
+        assert deployment.entrypoint.endswith(declared[name]["entrypoint"])
+    (schedule,) = served[MONTHLY].schedules or []
+    assert (schedule.schedule.cron, schedule.schedule.timezone) == (MONTHLY_CRON, TIMEZONE)  # type: ignore[union-attr]
+    assert schedule.active
+    assert not served[ANNUAL_REVIEW].schedules
+    assert "period" not in served[MONTHLY].parameters
+
+
+def test_the_review_deployment_requires_a_year_and_monthly_defaults_its_period() -> None:
+    """A manual review run must name its year; a scheduled monthly run sends no period (None → last month)."""
+    served = {d.name: d for d in build_deployments()}
+    review_schema = served[ANNUAL_REVIEW]._parameter_openapi_schema
+    monthly_schema = served[MONTHLY]._parameter_openapi_schema
+    assert review_schema.required == ["year"]
+    assert not monthly_schema.required
+    assert (monthly_schema.properties or {})["period"]["default"] is None
+
+
+def test_serve_refuses_to_start_without_a_prefect_server(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without PREFECT_API_URL the schedule would never fire: thidua serve says so and exits 2."""
+    monkeypatch.setattr(deployments, "serve_deployments", lambda: pytest.fail("served without a server"))
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        status = main(["serve"])
+    assert status == 2
+    assert "prefect server start" in capsys.readouterr().err
+
+
+def test_serve_serves_both_deployments_when_a_server_is_configured(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With a server configured, thidua serve hands both deployments to Prefect and names the schedule."""
+    served: list[bool] = []
+    monkeypatch.setattr(deployments, "serve_deployments", lambda: served.append(True))
+    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:4200/api"}):
+        status = main(["serve"])
+    assert status == 0 and served == [True]
+    assert "0 7 5 * *" in capsys.readouterr().out
+
+
+@dataclass(frozen=True)
+class Server:
+    """A Prefect server started for one test: its API address and the environment of its clients."""
+
+    api: str
+    env: dict[str, str]
+    logs: Path
+
+
+def _free_port() -> int:
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _prefect() -> str:
+    """The prefect executable of the interpreter running the tests."""
+    beside = Path(sys.executable).with_name("prefect")
+    return str(beside) if beside.is_file() else (shutil.which("prefect") or "prefect")
+
+
+def _thidua() -> str:
+    beside = Path(sys.executable).with_name("thidua")
+    return str(beside) if beside.is_file() else (shutil.which("thidua") or "thidua")
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (Linux /proc; nothing elsewhere), children first found first."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = [], [pid]
+    while frontier:
+        children = [child for child, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a process started in its own session, its group and anything it spawned elsewhere."""
+    family = _descendants(proc.pid)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=15)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    for pid in family:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
+    proc.wait()
+
+
+@contextlib.contextmanager
+def _process(args: list[str], env: dict[str, str], cwd: Path, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """Run ``args`` in the background with its output in ``log``; always stopped on the way out."""
+    with log.open("wb") as out:
+        proc = subprocess.Popen(args, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            yield proc
+        finally:
+            _stop(proc)
+
+
+def _server_env(home: Path, port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_") and k != "THIDUA_HOME"}
+    return env | {
+        "PREFECT_HOME": str(home),
+        "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
+        "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{home / 'prefect.db'}",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_UI_ENABLED": "false",
+        "GX_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+    }
+
+
+def _wait_healthy(proc: subprocess.Popen[bytes], api: str, log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"prefect server exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{api}/health", timeout=2).status_code == 200:
+                return
+        time.sleep(0.25)
+    pytest.fail(f"prefect server not healthy after {SERVER_START_TIMEOUT}s:\n{log.read_text(errors='replace')}")
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    """A Prefect server on a free loopback port with its own SQLite database, stopped after the test."""
+    home, logs = tmp_path / "prefect-home", tmp_path / "logs"
+    home.mkdir()
+    logs.mkdir()
+    port = _free_port()
+    env = _server_env(home, port)
+    args = [_prefect(), "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui"]
+    with _process(args, env, tmp_path, logs / "server.log") as proc:
+        api = env["PREFECT_API_URL"]
+        _wait_healthy(proc, api, logs / "server.log")
+        yield Server(api=api, env=env, logs=logs)
+
+
+def _cli(server: Server, *args: str, cwd: Path) -> str:
+    """Run a prefect command against the test server; fails the test with its output if it fails."""
+    done = subprocess.run(
+        [_prefect(), "--no-prompt", *args], env=server.env, cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, f"prefect {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def _deployment(server: Server, flow: str, name: str) -> dict[str, Any] | None:
+    """The deployment ``flow/name`` as the API returns it, or None while it does not exist."""
+    response = httpx.get(f"{server.api}/deployments/name/{flow}/{name}", timeout=10)
+    if response.status_code == 404:
+        return None
+    response.raise_for_status()
+    return dict(response.json())
+
+
+def _wait_for_deployment(server: Server, flow: str, name: str, log: str) -> dict[str, Any]:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if found := _deployment(server, flow, name):
+            return found
+        time.sleep(0.5)
+    pytest.fail(f"deployment {flow}/{name} never appeared:\n{(server.logs / log).read_text(errors='replace')}")
+
+
+def _start_run(server: Server, deployment: dict[str, Any], parameters: dict[str, str]) -> str:
+    created = httpx.post(
+        f"{server.api}/deployments/{deployment['id']}/create_flow_run", json={"parameters": parameters}, timeout=10
+    )
+    created.raise_for_status()
+    return str(created.json()["id"])
+
+
+def _wait_for_run(server: Server, run_id: str, log: str) -> str:
+    """The terminal state type of a flow run; fails the test with the log of the process running it on timeout."""
+    deadline = time.monotonic() + RUN_TIMEOUT
+    while time.monotonic() < deadline:
+        run = httpx.get(f"{server.api}/flow_runs/{run_id}", timeout=10).json()
+        state = (run.get("state") or {}).get("type")
+        if state in TERMINAL:
+            return str(state)
+        time.sleep(1)
+    pytest.fail(
+        f"flow run {run_id} not finished after {RUN_TIMEOUT}s:\n{(server.logs / log).read_text(errors='replace')}"
+    )
+
+
+def _scheduled_starts(server: Server, deployment: dict[str, Any]) -> list[datetime]:
+    """When the server's scheduler has planned the deployment's next runs (waits until it has)."""
+    query = {
+        "deployments": {"id": {"any_": [deployment["id"]]}},
+        "flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}},
+    }
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        runs = httpx.post(f"{server.api}/flow_runs/filter", json=query, timeout=10).json()
+        if runs:
+            return [datetime.fromisoformat(r["expected_start_time"]) for r in runs]
+        time.sleep(1)
+    pytest.fail("the scheduler planned no monthly run")
+
+
+def _standing(run_root: Path) -> list[dict[str, str]]:
+    """The rows of the latest 2025-12 standing under ``run_root``, after checking its manifest and hashes."""
+    latest = run_root / "2025" / "monthly" / "2025-12" / "latest"
+    manifest = json.loads((latest / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"]["period"] == "2025-12"
+    assert verify_run(latest) == []
+    with (latest / "standing.csv").open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@needs_server
+def test_a_worker_runs_the_deployed_monthly_flow(server: Server, inputs: Path, tmp_path: Path) -> None:
+    """prefect deploy + a process worker started elsewhere: the 2025-12 standing of all 10 wards is written,
+    and the scheduler plans the monthly runs for 07:00 on the 5th, Vietnam time."""
+    _cli(server, "work-pool", "create", WORK_POOL, "--type", "process", cwd=tmp_path)
+    _cli(server, "deploy", "--name", MONTHLY, cwd=ROOT)
+    outputs = tmp_path / "outputs"
+    worker_env = server.env | {"THIDUA_HOME": str(ROOT)}
+    worker_args = [_prefect(), "worker", "start", "--pool", WORK_POOL]
+    with _process(worker_args, worker_env, tmp_path, server.logs / "worker.log"):
+        deployment = _wait_for_deployment(server, "monthly", MONTHLY, "server.log")
+        run_id = _start_run(server, deployment, {"period": "2025-12", "inputs": str(inputs), "outputs": str(outputs)})
+        state = _wait_for_run(server, run_id, "worker.log")
+    assert state == "COMPLETED", (server.logs / "worker.log").read_text(errors="replace")
+    rows = _standing(outputs)
+    assert len(rows) == 10 and {r["status"] for r in rows} == {"accepted"}
+    for start in _scheduled_starts(server, deployment):
+        local = start.astimezone(ZoneInfo(TIMEZONE))
+        assert (local.day, local.hour, local.minute) == (5, 7, 0), start
+
+
+@needs_server
+def test_thidua_serve_runs_in_the_folder_it_was_started_from(server: Server, inputs: Path, tmp_path: Path) -> None:
+    """thidua serve registers both deployments; a monthly run given only its period reads ./inputs, writes ./outputs."""
+    workdir = tmp_path / "secretariat"
+    workdir.mkdir()
+    shutil.copytree(inputs, workdir / "inputs")
+    with _process([_thidua(), "serve"], server.env, workdir, server.logs / "serve.log"):
+        monthly = _wait_for_deployment(server, "monthly", MONTHLY, "serve.log")
+        assert _wait_for_deployment(server, "annual-review", ANNUAL_REVIEW, "serve.log")["schedules"] == []
+        (schedule,) = monthly["schedules"]
+        assert (schedule["schedule"]["cron"], schedule["schedule"]["timezone"]) == (MONTHLY_CRON, TIMEZONE)
+        state = _wait_for_run(server, _start_run(server, monthly, {"period": "2025-12"}), "serve.log")
+    assert state == "COMPLETED", (server.logs / "serve.log").read_text(errors="replace")
+    assert len(_standing(workdir / "outputs")) == 10
