@@ -12,15 +12,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from functools import lru_cache
 
 import pandas as pd
 
 from tasks.domain import Bloc, Catalogue, CellValue, Row, Submission
 from tasks.identify import match_ward
-from tasks.layout import key
+from tasks.layout import key as _uncached_key
 from tasks.text import criterion_code, decimals, is_blank, shown, to_decimal
 
 _CODE_SHAPE = re.compile(r"^[A-Z]{0,3}\d+(\.\d+)*$")
+# Every ward writes the same criterion and indicator names: their keys are computed once, not once per row.
+# ``typed`` keeps 1 and 1.0 apart (their keys differ).
+key = lru_cache(maxsize=4096, typed=True)(_uncached_key)
 
 
 def number_text(value: Decimal | None) -> str | None:
@@ -118,6 +122,8 @@ def counts_frame(subs: Sequence[Submission], idx: Iterable[int], cat: Catalogue)
         table = subs[i].workbook.tables["counts"]  # type: ignore[union-attr]
         for row in table.rows:
             code = code_of(row, "Mã")
+            if code is None and criterion_code(_cell(row, "Mã").value) == cat.missing_report.code:
+                code = cat.missing_report.code  # a DM line is not code-shaped but must be warned about
             if code is None:
                 continue
             count_cv = _cell(row, "Số lần")

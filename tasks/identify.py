@@ -40,9 +40,12 @@ def _error(rule: str, message: str, hint: str, sheet: str | None, cv: CellValue 
     )
 
 
+_ISSUER = re.compile(r"^(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân)\s+(?=(?:phường|p\.)\s*)")
+
+
 def _plain(text: str) -> str:
     """Roster comparison with diacritics kept: NFC, case-folded, prefix removed, single spaces."""
-    t = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().casefold()
+    t = _ISSUER.sub("", re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().casefold())
     for prefix in ("phường ", "p. ", "p."):
         if t.startswith(prefix):
             return t[len(prefix) :].strip()
@@ -58,7 +61,8 @@ def match_ward(bloc: Bloc, text: str) -> tuple[Ward | None, bool]:
     exact = [w for w in bloc.members if _plain(w.name) == _plain(raw)]
     if len(exact) == 1:
         return exact[0], False
-    folded = [w for w in bloc.members if fold(w.name) == strip_ward_prefix(raw)]
+    loose = strip_ward_prefix(re.sub(r"^(?:ubnd|uy ban nhan dan)\s+(?=p)", "", fold(raw)))
+    folded = [w for w in bloc.members if fold(w.name) == loose]
     if len(folded) == 1:
         return folded[0], True
     return None, False
@@ -98,8 +102,11 @@ def _ward(bloc: Bloc, info: dict[str, CellValue], sheet: str | None, ident: Iden
     ident.ward = ward
 
 
+_SPELLED_DATE = re.compile(r"(?:.*,\s*)?ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
+
+
 def parse_date(value: object) -> date | None:
-    """A date cell, ``dd/mm/yyyy`` or ``yyyy-mm-dd`` text, or an Excel serial number; None otherwise."""
+    """A date cell, ``dd/mm/yyyy``, ``yyyy-mm-dd`` or ``ngày dd tháng mm năm yyyy`` text, or an Excel serial."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -108,6 +115,9 @@ def parse_date(value: object) -> date | None:
         return date(1899, 12, 30) + timedelta(days=int(value))
     if isinstance(value, str):
         text = nfc(value)
+        spelled = _SPELLED_DATE.fullmatch(fold(text))  # "ngày 05 tháng 01 năm 2026", as letters are dated
+        if spelled:
+            text = "/".join(spelled.groups())
         for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
             try:
                 return datetime.strptime(text, pattern).date()
@@ -117,11 +127,11 @@ def parse_date(value: object) -> date | None:
 
 
 def parse_period(value: object) -> str | None:
-    """``YYYY-MM`` from ``12/2025``, ``2025-12``, ``Tháng 12/2025``, ``tháng 12 năm 2025`` or a date."""
+    """``YYYY-MM`` from ``12/2025``, ``2025-12``, ``Tháng 12/2025``, ``T12/2025``, ``tháng 12 năm 2025`` or a date."""
     if isinstance(value, date | datetime):
         return f"{value.year:04d}-{value.month:02d}"
     text = fold(value)
-    m = re.fullmatch(r"(?:thang\s*)?(\d{1,2})\s*(?:/|-|\.|nam)\s*(\d{4})", text)
+    m = re.fullmatch(r"(?:thang|t\.?)?\s*(\d{1,2})\s*(?:/|-|\.|nam)\s*(\d{4})", text)
     if m:
         month, year = int(m.group(1)), int(m.group(2))
     else:

@@ -33,7 +33,8 @@ from tasks.text import criterion_code, is_blank, shown, to_decimal
 def resolve_resubmissions(subs: Sequence[Submission]) -> None:
     """Keep one submission per ward, kind and period: the later ``Ngày lập`` wins, the other is superseded.
 
-    With equal or missing dates every submission of the group is rejected as a conflict.
+    When the latest dates are equal, or any file of the group has no readable date (so which one is newer
+    cannot be told), every submission of the group is rejected as a conflict.
     """
     groups: dict[tuple[str, Kind, str | None], list[Submission]] = defaultdict(list)
     for sub in subs:
@@ -44,7 +45,7 @@ def resolve_resubmissions(subs: Sequence[Submission]) -> None:
             continue
         dated = sorted(group, key=lambda s: (s.prepared_on is not None, s.prepared_on), reverse=True)
         top = dated[0]
-        if top.prepared_on is None or dated[1].prepared_on == top.prepared_on:
+        if any(s.prepared_on is None for s in group) or dated[1].prepared_on == top.prepared_on:
             _conflict(group)
             continue
         for other in dated[1:]:
@@ -68,9 +69,10 @@ def _conflict(group: list[Submission]) -> None:
             Issue(
                 Severity.ERROR,
                 "conflicting_submissions",
-                f"Đơn vị có nhiều bản nộp cùng kỳ mà Ngày lập trùng nhau hoặc bị trống: {names}.",
-                "Văn phòng Khối: giữ lại một bản đúng và chuyển các bản còn lại ra khỏi thư mục đầu vào; "
-                "hoặc phường ghi Ngày lập cho bản mới nhất.",
+                f"Đơn vị có {len(group)} bản nộp cùng loại, cùng kỳ mà Ngày lập trùng nhau hoặc bị trống "
+                f"nên không xác định được bản nào mới hơn; tất cả đều bị từ chối: {names}.",
+                "Văn phòng Khối: giữ lại một bản đúng, chuyển các bản còn lại ra khỏi thư mục đầu vào rồi chạy lại; "
+                "hoặc phường ghi Ngày lập (dd/mm/yyyy) cho từng bản, bản mới nhất có ngày muộn nhất.",
                 sheet=sub.workbook.info_sheet if sub.workbook else None,
                 cell=sub.workbook.info["prepared_on"].cell
                 if sub.workbook and "prepared_on" in sub.workbook.info

@@ -42,7 +42,7 @@ def shown(value: object) -> str | None:
     if value is None or value == "":
         return None
     if isinstance(value, float):
-        return repr(value) if not value.is_integer() else str(int(value))
+        return excel_digits(value) if not value.is_integer() else str(int(value))
     if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y") if value.time() == datetime.min.time() else value.isoformat(" ")
     if isinstance(value, date):
@@ -58,6 +58,17 @@ def is_blank(value: object) -> bool:
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+([.,]\d+)?|[.,]\d+)$")
 
 
+def excel_digits(value: float) -> str:
+    """A float as Excel shows it at full precision: the shortest repr, rounded to 15 significant digits.
+
+    ``78.7`` stays ``78.7``; a formula result stored as ``4.949999999999999`` (15 nines of float noise) is
+    ``4.95``, what the ward sees in the cell.
+    """
+    text = repr(value)
+    digits = len(re.sub(r"[^0-9]", "", text.split("e")[0]).lstrip("0"))
+    return text if digits <= 15 else format(Decimal(format(value, ".15g")).normalize(), "f")
+
+
 def to_decimal(value: object) -> Decimal | None:
     """The exact decimal a cell holds, or None when it is not a number.
 
@@ -71,11 +82,11 @@ def to_decimal(value: object) -> Decimal | None:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             return None
-        return Decimal(repr(value))
+        return Decimal(excel_digits(value))
     if isinstance(value, Decimal):
         return value
     if isinstance(value, str):
-        text = nfc(value).replace("\u00a0", " ").replace(" ", "").rstrip("%")
+        text = re.sub(r"[\s\u00a0\u202f]", "", nfc(value)).rstrip("%")
         if not _NUMBER_TEXT.match(text):
             return None
         try:
@@ -97,16 +108,19 @@ _CODE = re.compile(r"^[A-Za-z]*\d+(\.\d+)*$")
 def criterion_code(value: object) -> str | None:
     """A criterion / indicator / T-D code as the catalogue writes it, or None for an empty cell.
 
-    Accepts ``1.1`` stored as a number, a trailing dot (``"1.1."``) and lower case (``"ct01"`` → ``"CT01"``).
+    Accepts ``1.1`` stored as a number, a group number ``2`` stored as ``2.0``, a trailing dot (``"1.1."``),
+    a decimal comma typed as text (``"1,1"``) and lower case (``"ct01"`` → ``"CT01"``).
     """
     if is_blank(value):
         return None
     if isinstance(value, float):
-        text = repr(value)
+        text = str(int(value)) if value.is_integer() else excel_digits(value)
     elif isinstance(value, int):
         text = str(value)
     else:
         text = nfc(str(value)).replace(" ", "").rstrip(".")
+        if re.fullmatch(r"[0-9]+(,[0-9]+)+", text):
+            text = text.replace(",", ".")  # 1,1 typed as text in a decimal-comma locale
     text = text.upper()
     return text if _CODE.match(text) else nfc(str(value))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import string
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -18,7 +19,7 @@ from tasks.frames import appraisal_frame, counts_frame, indicators_frame, scores
 from tasks.gx import Failure, Validator
 from tasks.identify import identify_annual, identify_monthly
 from tasks.ingest import IntakeError, read_submission, uncached_formula_issues
-from tasks.layout import TABLES
+from tasks.layout import TABLES, key
 from tasks.workbook import WorkbookError, read_workbook
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,30 @@ def _reject(sub: Submission, issue: Issue) -> Submission:
 
 def open_submission(file: InputFile, bloc: Bloc, catalogue: Catalogue, period: str | None) -> Submission:
     """Read, locate and identify one file; never raises for a bad file."""
+    sub = _open(file, bloc, catalogue, period)
+    _file_name_hint(sub, bloc)
+    return sub
+
+
+def _file_name_hint(sub: Submission, bloc: Bloc) -> None:
+    """Say which ward the file name suggests when the file names none; the name never decides the ward."""
+    if sub.ward_code is not None or sub.kind is Kind.APPRAISAL or not sub.has_errors:
+        return
+    name = key(sub.file.path.stem)
+    wards = [w for w in bloc.members if key(w.name) in name]
+    if len(wards) != 1:
+        return
+    errors = [k for k, i in enumerate(sub.issues) if i.severity is Severity.ERROR]
+    at = next((k for k in errors if sub.issues[k].rule in ("ward_unknown", "ward_missing")), errors[0])
+    issue = sub.issues[at]
+    note = (
+        f" Tên tệp “{sub.file.path.name}” gợi ý đây là hồ sơ của phường {wards[0].name}; "
+        "hồ sơ chỉ được tính cho đơn vị ghi trong tệp, không theo tên tệp."
+    )
+    sub.issues[at] = replace(issue, hint=issue.hint + note)
+
+
+def _open(file: InputFile, bloc: Bloc, catalogue: Catalogue, period: str | None) -> Submission:
     sub = Submission(file=file, kind=file.kind, period=period)
     if file.kind is Kind.UNKNOWN:
         return _reject(sub, _unsupported(file))
@@ -121,12 +146,19 @@ def _issues_from(
                     rule=meta["rule"],
                     message=_format(meta["message"], row),
                     hint=_format(meta["hint"], row),
-                    sheet=row.get("sheet"),
-                    cell=row.get(meta.get("cell_field", "")) or None,
+                    sheet=_text_or_none(row.get("sheet")),
+                    cell=_text_or_none(row.get(meta.get("cell_field", ""))),
                     column=headers.get((id(sub), str(row.get("sheet")), column), column) or None,
-                    value=row.get(meta.get("value_field", "")) or None,
+                    value=_text_or_none(row.get(meta.get("value_field", ""))),
                 )
             )
+
+
+def _text_or_none(value: object) -> str | None:
+    """A frame value as issue text: pandas' missing markers (None, NaN) and empty text become None."""
+    if value is None or (isinstance(value, float) and value != value) or value == "":
+        return None
+    return str(value)
 
 
 def _header_lookup(subs: list[Submission]) -> dict[tuple[int, str, str], str]:
@@ -198,5 +230,15 @@ def validate_rows(subs: list[Submission], bloc: Bloc, catalogue: Catalogue, vali
     coverage["rid"] = range(len(coverage))
     _issues_from(validator.run("coverage", coverage, params), coverage, subs, context)
     for sub in subs:
+        sub.issues[:] = _without_formula_echoes(sub.issues)
         if sub.has_errors:
             sub.status = Status.REJECTED
+
+
+def _without_formula_echoes(issues: list[Issue]) -> list[Issue]:
+    """Drop the issues a formula without a cached value causes on its own cell (it reads as empty).
+
+    The ward is told once, precisely: the cell holds a formula whose result was never stored.
+    """
+    formulas = {(i.sheet, i.cell) for i in issues if i.rule == "formula_without_value"}
+    return [i for i in issues if i.rule == "formula_without_value" or (i.sheet, i.cell) not in formulas]

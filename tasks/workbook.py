@@ -1,20 +1,28 @@
 """Open a submitted workbook safely and read its cells.
 
 Order of checks, cheapest first, so a hostile file is refused before it is parsed: empty file; OLE
-container (old ``.xls`` or a password-protected workbook); not a zip; zip bomb (declared unzipped size,
-compression ratio, entry count); missing workbook parts; XML entity declarations (never resolved);
-cell extent. Cells are read with python-calamine; the two facts calamine does not give — which cells
-are formatted as percentages and which formulas have no cached value — come from one regular-expression
-pass over each sheet's XML.
+container (old ``.xls``, or a password-protected workbook: its directory names ``EncryptionInfo``); not a
+zip; zip bomb (declared unzipped size, compression ratio, entry count); missing workbook parts (a Word or
+PowerPoint file renamed ``.xlsx`` is named as such); every part inflated here, never beyond its declared size
+(a directory that lies about a size is a bomb too); XML entity declarations anywhere in a part, UTF-8 or
+UTF-16 (never resolved); cell extent, counting cells without an address. python-calamine then reads the
+cells from the checked parts only (repacked uncompressed in memory), never from the original zip. The two
+facts calamine does not give — which cells are formatted as percentages and which formulas have no cached
+value — come from one regular-expression pass over each sheet's XML (element prefixes such as ``<x:c>``
+allowed).
 """
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import defusedxml.ElementTree as SafeET
 from python_calamine import CalamineWorkbook
@@ -23,20 +31,28 @@ MAX_UNZIPPED_BYTES = 64 * 1024 * 1024
 MAX_RATIO = 200
 MAX_ENTRIES = 2_000
 MAX_CELLS = 1_000_000
+MAX_TOTAL_CELLS = 2_000_000
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+_ENCODINGS = ("utf-8", "utf-16-le", "utf-16-be")  # an XML part may be UTF-16: look for entities in each
 _NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
 }
-_CELL = re.compile(rb"<c\b([^>]*?)(/>|>(.*?)</c>)", re.S)
+# Elements may carry a namespace prefix (``<x:c>``), as files written with the OpenXML SDK do.
+_P = rb"(?:[A-Za-z_][\w.-]*:)?"
+# A row start tag (group 1: its attributes) or a cell (group 2: attributes, group 4: content).
+_TOKEN = re.compile(rb"<" + _P + rb"row\b([^>]*)>|<" + _P + rb"c\b([^>]*?)(/>|>(.*?)</" + _P + rb"c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _STYLE = re.compile(rb'\bs="(\d+)"')
-_FORMULA = re.compile(rb"<f\b")
-_VALUE = re.compile(rb"<v>[^<]+</v>|<is>")
-_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.I)
+_STRING_RESULT = re.compile(rb'\bt="str"')
+_FORMULA = re.compile(rb"<" + _P + rb"f\b")
+_VALUE = re.compile(rb"<" + _P + rb"v>[^<]+</|<" + _P + rb"is>")
+_ANY_VALUE = re.compile(rb"<" + _P + rb"v\b")
+_DOCTYPE = [re.compile(re.escape(word.encode(enc)), re.I) for word in ("<!DOCTYPE", "<!ENTITY") for enc in _ENCODINGS]
 
 
 class WorkbookError(Exception):
@@ -79,30 +95,75 @@ def _column_index(letters: bytes) -> int:
     return index - 1
 
 
-def _refuse_non_zip(head: bytes, suffix: str) -> None:
+def _ole_stream_names(fh: BinaryIO) -> set[str]:
+    """Names in the directory of an OLE (compound file) container; empty when it cannot be followed.
+
+    Only the header's FAT sectors are used (enough for files up to ~7 MB with 512-byte sectors); a directory
+    beyond them is not read, and the caller falls back to the head of the file.
+    """
+    fh.seek(0)
+    header = fh.read(512)
+    shift = int.from_bytes(header[30:32], "little")
+    if len(header) < 512 or shift not in (9, 12):
+        return set()
+    size = 1 << shift
+    fat_count = int.from_bytes(header[44:48], "little")
+    difat = struct.unpack("<109I", header[76:512])[: min(fat_count, 109)]
+
+    def sector(number: int) -> bytes:
+        fh.seek((number + 1) * size)
+        return fh.read(size)
+
+    fat: list[int] = []
+    for number in difat:
+        data = sector(number)
+        fat += struct.unpack(f"<{len(data) // 4}I", data[: len(data) // 4 * 4])
+    names: set[str] = set()
+    current = int.from_bytes(header[48:52], "little")
+    for _ in range(1024):  # a directory chain longer than this is not a workbook's
+        data = sector(current)
+        for offset in range(0, len(data) - 127, 128):
+            length = int.from_bytes(data[offset + 64 : offset + 66], "little")
+            names.add(data[offset : offset + max(0, min(length, 64) - 2)].decode("utf-16-le", "replace"))
+        if current >= len(fat) or fat[current] >= 0xFFFFFFFA:
+            break
+        current = fat[current]
+    return names
+
+
+def _refuse_non_zip(fh: BinaryIO, head: bytes, suffix: str) -> None:
     if head.startswith(_OLE_MAGIC):
-        if _ENCRYPTED_MARK in head:
+        if _ENCRYPTED_MARK in head or "EncryptionInfo" in _ole_stream_names(fh):
             raise WorkbookError(
                 "encrypted",
                 "Tệp được đặt mật khẩu (mã hóa) nên không đọc được.",
-                "Mở tệp trong Excel, gỡ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc) rồi lưu và gửi lại.",
+                "Mở tệp trong Excel, gỡ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc → Mã hóa bằng mật khẩu, "
+                "xóa mật khẩu) rồi lưu dưới dạng .xlsx và gửi lại.",
             )
         raise WorkbookError(
             "old_xls",
-            "Tệp ở định dạng Excel cũ (.xls) không được hỗ trợ.",
-            "Mở tệp trong Excel, chọn Lưu thành → Sổ làm việc Excel (*.xlsx) rồi gửi lại.",
+            "Tệp ở định dạng Excel cũ (.xls, Excel 97–2003) không được hỗ trợ.",
+            "Mở tệp trong Excel, chọn Lưu thành → Sổ làm việc Excel (*.xlsx) rồi gửi lại tệp .xlsx.",
         )
     if suffix == ".xls":
         raise WorkbookError(
             "old_xls",
             "Tệp có đuôi .xls (Excel cũ) không được hỗ trợ.",
-            "Lưu lại tệp dưới dạng Sổ làm việc Excel (*.xlsx) rồi gửi lại.",
+            "Mở tệp trong Excel, chọn Lưu thành → Sổ làm việc Excel (*.xlsx) rồi gửi lại tệp .xlsx.",
         )
     raise WorkbookError(
         "not_a_workbook",
-        "Tệp không phải là bảng tính Excel (.xlsx).",
-        "Gửi đúng tệp Excel (.xlsx) theo biểu mẫu của Khối.",
+        "Tệp không phải là bảng tính Excel (.xlsx): nội dung không có cấu trúc của một sổ làm việc.",
+        "Gửi đúng tệp Excel (.xlsx) theo biểu mẫu của Khối; không đổi đuôi tệp khác (.txt, .csv, .pdf) thành .xlsx.",
     )
+
+
+_OTHER_PACKAGES = {
+    "xl/workbook.bin": "sổ làm việc Excel nhị phân (.xlsb)",
+    "word/document.xml": "văn bản Word (.docx)",
+    "ppt/presentation.xml": "bản trình chiếu PowerPoint (.pptx)",
+    "content.xml": "tài liệu OpenDocument (.ods/.odt)",
+}
 
 
 def _check_zip(zf: zipfile.ZipFile) -> None:
@@ -117,48 +178,103 @@ def _check_zip(zf: zipfile.ZipFile) -> None:
         )
     names = set(zf.namelist())
     if "xl/workbook.xml" not in names:
+        what = next((text for part, text in _OTHER_PACKAGES.items() if part in names), None)
         raise WorkbookError(
             "not_a_workbook",
-            "Tệp nén không chứa sổ làm việc Excel (thiếu xl/workbook.xml).",
-            "Gửi đúng tệp Excel (.xlsx) theo biểu mẫu của Khối.",
+            f"Tệp là {what} được đổi đuôi, không phải bảng tính Excel (.xlsx)."
+            if what
+            else "Tệp nén không chứa sổ làm việc Excel (thiếu xl/workbook.xml).",
+            "Gửi đúng tệp Excel (.xlsx) theo biểu mẫu của Khối; đổi đuôi tệp không biến tệp thành bảng tính.",
         )
 
 
-def _check_no_entities(zf: zipfile.ZipFile) -> None:
+def _member(fh: BinaryIO, info: zipfile.ZipInfo) -> bytes:
+    """A zip member's bytes, inflated from its raw data never beyond the size the zip directory declares.
+
+    A member whose data inflates to more than declared is a zip bomb with a lying directory (Python's
+    ``ZipFile.read`` would inflate up to 2 GB of it before cutting it): refused. Stored or deflated only,
+    as Excel and LibreOffice write; the CRC is checked.
+    """
+    if info.compress_size > info.file_size + info.file_size // 100 + 65536:
+        raise zipfile.BadZipFile(f"{info.filename}: compressed data larger than the part")
+    fh.seek(info.header_offset)
+    local = fh.read(30)
+    if local[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"{info.filename}: no local header")
+    fh.seek(info.header_offset + 30 + int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little"))
+    raw = fh.read(info.compress_size)
+    if info.compress_type == zipfile.ZIP_STORED:
+        data = raw
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        data = zlib.decompressobj(-15).decompress(raw, info.file_size + 1)
+    else:
+        raise zipfile.BadZipFile(f"{info.filename}: compression method {info.compress_type}")
+    if len(data) > info.file_size:
+        raise WorkbookError(
+            "too_large",
+            f"Thành phần {info.filename} giải nén ra lớn hơn kích thước tệp khai báo (dấu hiệu tệp nén độc hại); "
+            "tệp bị từ chối để bảo vệ hệ thống.",
+            "Mở tệp bằng Excel, lưu lại dưới dạng .xlsx rồi gửi lại.",
+        )
+    if len(data) < info.file_size or zlib.crc32(data) != info.CRC:
+        raise zipfile.BadZipFile(f"{info.filename}: truncated or CRC mismatch")
+    return data
+
+
+def _xml_parts(zf: zipfile.ZipFile, fh: BinaryIO) -> dict[str, bytes]:
+    """Every XML part (every member is inflated once, so none can hide a bomb); calamine sees only these."""
+    parts = {}
     for info in zf.infolist():
+        data = _member(fh, info)
         if info.filename.endswith((".xml", ".rels")):
-            with zf.open(info) as fh:
-                head = fh.read(2048)
-            if _DOCTYPE.search(head):
-                raise WorkbookError(
-                    "xml_entities",
-                    f"Tệp chứa khai báo DOCTYPE/ENTITY trong {info.filename}; tệp không an toàn nên bị từ chối.",
-                    "Lưu lại tệp bằng Excel (Lưu thành → .xlsx) rồi gửi lại.",
-                )
+            parts[info.filename] = data
+    return parts
 
 
-def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+def _check_no_entities(parts: dict[str, bytes]) -> None:
+    """Refuse a part declaring a DOCTYPE or ENTITY anywhere (UTF-8 or UTF-16): entities are never resolved."""
+    for name, data in parts.items():
+        if any(p.search(data) for p in _DOCTYPE):
+            raise WorkbookError(
+                "xml_entities",
+                f"Tệp chứa khai báo DOCTYPE/ENTITY trong {name}; tệp không an toàn nên bị từ chối.",
+                "Lưu lại tệp bằng Excel (Lưu thành → .xlsx) rồi gửi lại.",
+            )
+
+
+def _repack(parts: dict[str, bytes]) -> io.BytesIO:
+    """The XML parts as an uncompressed zip, for calamine: what it inflates is what was checked (a zip whose
+    directory understates a part's size cannot inflate further inside calamine)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    buffer.seek(0)
+    return buffer
+
+
+def _sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
     """Sheet name → part path inside the package, from workbook.xml and its relationships."""
-    book = SafeET.fromstring(zf.read("xl/workbook.xml"))
-    rels_xml = zf.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in zf.namelist() else b""
+    book = SafeET.fromstring(parts["xl/workbook.xml"])
+    rels_xml = parts.get("xl/_rels/workbook.xml.rels", b"")
     targets: dict[str, str] = {}
     if rels_xml:
         for rel in SafeET.fromstring(rels_xml).findall("rel:Relationship", _NS):
             target = rel.get("Target", "")
             path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
             targets[rel.get("Id", "")] = path
-    parts = {}
+    sheets = {}
     for sheet in book.findall("m:sheets/m:sheet", _NS):
         rid = sheet.get(f"{{{_NS['r']}}}id", "")
-        parts[sheet.get("name", "")] = targets.get(rid, "")
-    return parts
+        sheets[sheet.get("name", "")] = targets.get(rid, "")
+    return sheets
 
 
-def _percent_styles(zf: zipfile.ZipFile) -> set[int]:
+def _percent_styles(parts: dict[str, bytes]) -> set[int]:
     """Indexes of cell formats (cellXfs) whose number format is a percentage."""
-    if "xl/styles.xml" not in zf.namelist():
+    if "xl/styles.xml" not in parts:
         return set()
-    styles = SafeET.fromstring(zf.read("xl/styles.xml"))
+    styles = SafeET.fromstring(parts["xl/styles.xml"])
     percent_ids = {9, 10}
     for fmt in styles.findall("m:numFmts/m:numFmt", _NS):
         code = re.sub(r'"[^"]*"|\\.', "", fmt.get("formatCode", ""))
@@ -169,44 +285,57 @@ def _percent_styles(zf: zipfile.ZipFile) -> set[int]:
 
 
 def _scan_sheet(xml: bytes, percent_styles: set[int], sheet: Sheet) -> tuple[int, int]:
-    """Record percent cells and formulas without a cached value; return the extent (rows, columns)."""
+    """Record percent cells and formulas without a cached value; return the extent (rows, columns).
+
+    Rows and cells may omit their ``r`` attribute (they then follow the previous one), so the extent is counted
+    the way calamine lays the grid out, and a sheet of millions of unaddressed cells is measured too.
+    """
     max_row = max_col = 0
-    for match in _CELL.finditer(xml):
-        ref = _REF.search(match.group(1))
-        if ref is None:
+    row, col = -1, -1
+    for count, match in enumerate(_TOKEN.finditer(xml)):
+        if count % 65536 == 65535 and max_row * max_col > MAX_CELLS:
+            break  # already too large: the caller refuses the file, no need to read on
+        if match.group(2) is None:
+            number = _ROW_NUMBER.search(match.group(1))
+            row, col = (int(number.group(1)) - 1 if number else row + 1), -1
             continue
-        row, col = int(ref.group(2)) - 1, _column_index(ref.group(1))
+        ref = _REF.search(match.group(2))
+        row, col = (int(ref.group(2)) - 1, _column_index(ref.group(1))) if ref else (max(row, 0), col + 1)
         max_row, max_col = max(max_row, row + 1), max(max_col, col + 1)
-        style = _STYLE.search(match.group(1))
+        style = _STYLE.search(match.group(2))
         if style and percent_styles and int(style.group(1)) in percent_styles:
             sheet.percent.add((row, col))
-        body = match.group(3) or b""
-        if _FORMULA.search(body) and not _VALUE.search(body):
+        body = match.group(4) or b""
+        if _FORMULA.search(body) and not _has_cached_value(match.group(2), body):
             sheet.uncached_formulas.add((row, col))
     return max_row, max_col
+
+
+def _has_cached_value(attributes: bytes, body: bytes) -> bool:
+    """A formula cell's stored result: a non-empty ``<v>``, or an empty one for a text result (``t="str"``)."""
+    return bool(_VALUE.search(body) or (_STRING_RESULT.search(attributes) and _ANY_VALUE.search(body)))
 
 
 def read_workbook(path: Path) -> list[Sheet]:
     """Every sheet of the workbook at ``path``, or WorkbookError saying in Vietnamese why it cannot be read."""
     with path.open("rb") as fh:
         head = fh.read(1 << 16)
-    if not head:
-        raise WorkbookError("empty_file", "Tệp rỗng (0 byte).", "Lưu lại bảng tính trong Excel rồi gửi lại.")
-    if not head.startswith(b"PK"):
-        _refuse_non_zip(head, path.suffix.lower())
+        if not head:
+            raise WorkbookError("empty_file", "Tệp rỗng (0 byte).", "Lưu lại bảng tính trong Excel rồi gửi lại.")
+        if not head.startswith(b"PK"):
+            _refuse_non_zip(fh, head, path.suffix.lower())
     try:
-        with zipfile.ZipFile(path) as zf:
+        with path.open("rb") as fh, zipfile.ZipFile(fh) as zf:
             _check_zip(zf)
-            _check_no_entities(zf)
-            parts = _sheet_parts(zf)
-            percent_styles = _percent_styles(zf)
-            scanned = _scan_sheets(zf, parts, percent_styles)
-    except (zipfile.BadZipFile, SafeET.ParseError, KeyError, EOFError, OSError) as exc:
-        raise _corrupt(exc) from exc
-    except ValueError as exc:  # defusedxml refusals derive from ValueError
+            parts = _xml_parts(zf, fh)
+        _check_no_entities(parts)
+        scanned = _scan_sheets(parts, _sheet_parts(parts), _percent_styles(parts))
+    except WorkbookError:
+        raise
+    except Exception as exc:  # broken zip data raises zlib.error, NotImplementedError, ParseError, ValueError…
         raise _corrupt(exc) from exc
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        book = CalamineWorkbook.from_filelike(_repack(parts))
         for sheet in scanned:
             grid = book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)
             sheet.rows = [list(r) for r in grid]
@@ -215,17 +344,19 @@ def read_workbook(path: Path) -> list[Sheet]:
     return scanned
 
 
-def _scan_sheets(zf: zipfile.ZipFile, parts: dict[str, str], percent_styles: set[int]) -> list[Sheet]:
-    sheets = []
-    for name, part in parts.items():
+def _scan_sheets(parts: dict[str, bytes], sheet_parts: dict[str, str], percent_styles: set[int]) -> list[Sheet]:
+    sheets, total = [], 0
+    for name, part in sheet_parts.items():
         sheet = Sheet(name=name, rows=[])
-        if part in zf.namelist():
-            rows, cols = _scan_sheet(zf.read(part), percent_styles, sheet)
-            if rows * cols > MAX_CELLS:
+        if part in parts:
+            rows, cols = _scan_sheet(parts[part], percent_styles, sheet)
+            total += rows * cols
+            if rows * cols > MAX_CELLS or total > MAX_TOTAL_CELLS:
                 raise WorkbookError(
                     "too_large",
-                    f"Trang tính '{name}' trải trên {rows:,} dòng × {cols:,} cột, vượt giới hạn cho phép.",
-                    "Xóa các dòng, cột thừa ở cuối trang tính rồi lưu và gửi lại.",
+                    f"Trang tính '{name}' trải trên ít nhất {rows:,} dòng × {cols:,} cột; vượt giới hạn "
+                    f"{MAX_CELLS:,} ô mỗi trang tính, {MAX_TOTAL_CELLS:,} ô cả tệp.",
+                    "Xóa các dòng, cột thừa ở cuối trang tính và các trang tính không thuộc biểu mẫu, lưu rồi gửi lại.",
                 )
         sheets.append(sheet)
     return sheets
