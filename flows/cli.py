@@ -57,5 +57,17 @@ def main(argv: list[str] | None = None) -> int:
     return int(handler(args))
 
 
+def entry() -> None:
+    """Console-script entry. ``check`` writes nothing, so it skips interpreter teardown (~0.7 s of unloading
+    Great Expectations' modules); every other command exits normally so Prefect can stop its server."""
+    argv = sys.argv[1:]
+    code = main(argv)
+    if argv[:1] == ["check"]:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -46,6 +46,12 @@ def detect(path: Path) -> Detected:
     return Detected(kind, year, period)
 
 
+def latest_year(inputs: Path) -> int | None:
+    """The newest ``inputs/<year>/`` holding a bloc.yaml: the rules used for a file that names no year."""
+    years = [int(p.name) for p in inputs.glob("[0-9][0-9][0-9][0-9]") if (p / "bloc.yaml").is_file()]
+    return max(years, default=None)
+
+
 def input_file(path: Path, kind: Kind) -> InputFile:
     """An InputFile for a file outside the inputs tree (its path is shown as given)."""
     if kind is Kind.UNKNOWN and path.suffix.lower() in {".xlsx", ".xlsm"}:
