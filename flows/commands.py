@@ -19,12 +19,20 @@ def _fail_config(exc: ConfigError) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    """``thidua review --year YYYY``."""
-    from flows.annual_review import annual_review
+    """``thidua review --year YYYY``: one bloc, or every bloc folder of the year at once on ``--task-runner``."""
+    from flows.annual_review import annual_review, warm_up
+    from flows.province import bloc_folders, province_lines, province_status, run_province
     from tasks.settings import load_year
 
+    if bloc_folders(args.inputs, args.year):  # inputs/<year>/<bloc-code>/: a broken bloc never stops the others
+        if args.task_runner == "thread":  # on Dask the workers validate, not this process
+            warm_up()
+        province = run_province(args.year, args.inputs, args.outputs, args.force, args.task_runner)
+        print("\n".join(province_lines(province)))
+        return province_status(province, args.strict)
     try:
         load_year(args.inputs, args.year)  # a broken YAML stops here, before Prefect starts
+        warm_up()  # GX imports in the background while Prefect's server starts
         result = annual_review(year=args.year, inputs=args.inputs, outputs=args.outputs, force=args.force)
     except ConfigError as exc:
         return _fail_config(exc)
@@ -71,12 +79,13 @@ def cmd_monthly(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """``thidua check FILE...``: same rules as the flows, no run folder; non-zero if any file has an error."""
-    from tasks.check import detect, format_issues, input_file
-    from tasks.gx import Validator
+    from tasks.check import detect, format_issues, input_file, latest_year
+    from tasks.gx import Validator, preload
     from tasks.intake import validate_all
     from tasks.settings import load_year
     from tasks.validate import open_submission
 
+    preload()
     validator, worst = None, 0
     for path in args.files:
         if not path.is_file():
@@ -84,7 +93,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             worst = 1
             continue
         found = detect(path)
-        year = args.year or found.year
+        year = args.year or found.year or latest_year(args.inputs)
         if year is None:
             print(f"{path}: không xác định được năm của hồ sơ; chạy lại với --year")
             worst = 1

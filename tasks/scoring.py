@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from tasks.domain import (
@@ -39,6 +39,10 @@ FileIssue = tuple[str | None, Issue]  # (file path under inputs/<year>/, or None
 
 def round_half_up(value: Fraction | Decimal | int, places: int = 2) -> Decimal:
     """Round an exact value half away from zero (ROUND_HALF_UP) to ``places`` decimals."""
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        # A decimal is already exact: quantize rounds it the same way without a detour through Fraction.
+        rounded = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        return rounded if rounded else abs(rounded)  # a negative that rounds to zero is 0.00, not -0.00
     exact = Fraction(value)
     units = math.floor(abs(exact) * 10**places + Fraction(1, 2))
     rounded = (Decimal(units) / 10**places).quantize(Decimal(1).scaleb(-places))

@@ -1,0 +1,209 @@
+"""Many blocs in one review: every ``inputs/<year>/<bloc-code>/`` into ``outputs/<year>/<bloc-code>/review/``.
+
+A year folder with no ``bloc.yaml`` of its own but sub-folders that have one holds several blocs (the province's
+emulation blocs). The ``province-review`` flow submits one ``review-bloc`` task per bloc to its task runner (a
+thread pool, or Dask through prefect-dask); each task runs the bloc as a ``bloc-review`` subflow with the same
+steps as the single-bloc ``annual-review`` and its own Great Expectations context. A broken bloc (bad YAML, any
+exception) fails its own task and subflow only: the others complete and the result names it.
+
+No ``from __future__ import annotations`` here: Dask ships the flow functions to its workers by value, and
+Prefect validates a flow's parameters against its annotations, which must then be objects, not names.
+"""
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture, wait
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from flows.annual_review import review_steps
+from tasks.config import ConfigError, load_bloc, load_catalogue, load_meeting
+from tasks.discover import sha256_file
+from tasks.settings import YearConfig
+
+log = logging.getLogger(__name__)
+THREADS = 4  # blocs reviewed at once on the thread runner (reading and writing hold the GIL)
+DASK_ADDRESS = "THIDUA_DASK_ADDRESS"  # a running Dask scheduler (tcp://host:8786) instead of a local cluster
+
+
+@dataclass(frozen=True)
+class BlocOutcome:
+    """How one bloc's review ended: its run folder, or the error that stopped it."""
+
+    code: str
+    run_dir: Path | None = None
+    rejected: int = 0
+    missing: int = 0
+    error: str | None = None
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class ProvinceResult:
+    """Every bloc's outcome, in folder order."""
+
+    year: int
+    blocs: tuple[BlocOutcome, ...]
+
+    @property
+    def broken(self) -> tuple[BlocOutcome, ...]:
+        """The blocs whose review did not complete."""
+        return tuple(b for b in self.blocs if b.error is not None)
+
+
+def bloc_folders(inputs: Path, year: int) -> list[Path]:
+    """The bloc folders of ``inputs/<year>/`` when it holds several blocs; ``[]`` when it is one bloc's folder."""
+    year_dir = inputs / str(year)
+    if not year_dir.is_dir() or (year_dir / "bloc.yaml").exists():
+        return []
+    return sorted(p for p in year_dir.iterdir() if p.is_dir() and (p / "bloc.yaml").is_file())
+
+
+def load_bloc_folder(bloc_dir: Path, year: int) -> YearConfig:
+    """The YAML files of one bloc folder, checked as for a single bloc; the bloc's code must be the folder's name."""
+    bloc = load_bloc(bloc_dir / "bloc.yaml", year)
+    if bloc.code != bloc_dir.name:
+        problem = f"{bloc.code!r} differs from its folder {bloc_dir.name!r}"
+        raise ConfigError(bloc_dir / "bloc.yaml", "bloc.code", problem)
+    catalogue = load_catalogue(bloc_dir / "criteria.yaml", bloc, year)
+    meeting = load_meeting(bloc_dir / "meeting.yaml", bloc)
+    return YearConfig(year, bloc_dir, bloc, catalogue, meeting, sha256_file(bloc_dir / "criteria.yaml"))
+
+
+@flow(name="bloc-review", log_prints=False)
+def bloc_review(year: int, bloc_dir: Path, outputs: Path, force: bool = False) -> BlocOutcome:
+    """The annual review of one bloc folder into a new folder under ``outputs/<year>/<bloc-code>/review/``."""
+    config = load_bloc_folder(bloc_dir, year)
+    parameters = {"year": year, "bloc": bloc_dir.name, "inputs": str(bloc_dir), "outputs": str(outputs), "force": force}
+    cache_dir = None if force else outputs / ".cache" / "parse"
+    result = review_steps(config, outputs / str(year) / bloc_dir.name / "review", cache_dir, parameters)
+    return BlocOutcome(bloc_dir.name, result.run_dir, result.rejected, result.missing, timings=result.timings)
+
+
+@task(name="review-bloc", task_run_name="review-{bloc_dir.name}", cache_policy=NO_CACHE)
+def review_bloc(year: int, bloc_dir: Path, outputs: Path, force: bool = False) -> BlocOutcome:
+    """Run one bloc's subflow wherever the task runner put this task (a thread, a Dask worker).
+
+    A broken YAML file is the bloc's own business: it is reported (file, key, problem) and no subflow starts.
+    """
+    try:
+        load_bloc_folder(bloc_dir, year)
+    except ConfigError as exc:
+        log.error("bloc %s not reviewed: %s", bloc_dir.name, exc)
+        return BlocOutcome(bloc_dir.name, error=f"configuration error: {exc}")
+    return bloc_review(year=year, bloc_dir=bloc_dir, outputs=outputs, force=force)
+
+
+def _outcome(folder: Path, future: PrefectFuture[BlocOutcome]) -> BlocOutcome:
+    state = future.state
+    if state.is_completed():
+        return future.result()
+    # The state's message names the exception; its object may not even unpickle here (from a Dask worker).
+    message = state.message or f"ended in state {state.name}"
+    log.error("bloc %s failed: %s", folder.name, message)
+    return BlocOutcome(folder.name, error=message)
+
+
+@flow(name="province-review", log_prints=False)
+def province_review(
+    year: int, inputs: Path = Path("inputs"), outputs: Path = Path("outputs"), force: bool = False
+) -> ProvinceResult:
+    """Review every bloc folder of ``inputs/<year>/`` at once on the flow's task runner."""
+    folders = bloc_folders(inputs, year)
+    futures = [review_bloc.submit(year, folder, outputs, force) for folder in folders]
+    wait(futures)
+    result = ProvinceResult(year, tuple(_outcome(f, fut) for f, fut in zip(folders, futures, strict=True)))
+    log.info("%d blocs reviewed, %d broken", len(result.blocs) - len(result.broken), len(result.broken))
+    return result
+
+
+def task_runner(name: str, blocs: int) -> Any:
+    """The task runner called ``name`` (``thread`` or ``dask``) sized for ``blocs`` blocs.
+
+    ``dask`` connects to the scheduler in ``$THIDUA_DASK_ADDRESS`` when set (workers on other machines), else it
+    starts a local cluster of worker processes, one per core.
+    """
+    if name != "dask":
+        return ThreadPoolTaskRunner(max_workers=max(1, min(blocs, THREADS)))
+    import dask
+    from prefect_dask import DaskTaskRunner
+
+    dask.config.set({"logging.distributed": "warning"})  # for the workers; the scheduler logs here:
+    logging.getLogger("distributed").setLevel(logging.WARNING)
+    if address := os.environ.get(DASK_ADDRESS):
+        return DaskTaskRunner(address=address)
+    workers = max(1, min(blocs, os.cpu_count() or 1))
+    return DaskTaskRunner(
+        cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None}
+    )
+
+
+@contextmanager
+def shared_api() -> Iterator[None]:
+    """Give worker processes this process's Prefect API.
+
+    With no ``PREFECT_API_URL`` Prefect starts a temporary server per process, so each Dask worker would start
+    its own on the same database. This starts the one temporary server first and hands its address to the
+    workers through the environment they inherit. With a configured server, nothing to do.
+    """
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED, temporary_settings
+
+    if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    server.start()
+    before = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = server.api_url
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+            yield
+    finally:
+        if before is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = before
+
+
+def run_province(year: int, inputs: Path, outputs: Path, force: bool = False, runner: str = "thread") -> ProvinceResult:
+    """Run ``province-review`` on the named task runner (``thread`` or ``dask``)."""
+    blocs = len(bloc_folders(inputs, year))
+    flow_with_runner = province_review.with_options(task_runner=task_runner(runner, blocs))
+    if runner != "dask":
+        return flow_with_runner(year=year, inputs=inputs, outputs=outputs, force=force)
+    with shared_api():
+        return flow_with_runner(year=year, inputs=inputs, outputs=outputs, force=force)
+
+
+def province_lines(result: ProvinceResult) -> list[str]:
+    """What ``thidua review`` prints for a province run: one line per bloc, broken blocs named with the cause."""
+    lines = []
+    for bloc in result.blocs:
+        if bloc.error is None:
+            counts = f"rejected: {bloc.rejected}, missing: {bloc.missing}"
+            lines.append(f"{bloc.code}: review written to {bloc.run_dir} ({counts})")
+        else:
+            lines.append(f"{bloc.code}: BROKEN, no review: {bloc.error}")
+    lines.append(f"{len(result.blocs) - len(result.broken)} of {len(result.blocs)} blocs reviewed")
+    return lines
+
+
+def province_status(result: ProvinceResult, strict: bool) -> int:
+    """Exit status of ``thidua review`` on many blocs.
+
+    0 when the good blocs were reviewed, even with broken ones (they are printed); 1 with ``--strict`` when a bloc
+    is broken or any submission is rejected or missing; 2 when no bloc could be reviewed at all.
+    """
+    if len(result.broken) == len(result.blocs):
+        return 2
+    incomplete = bool(result.broken) or any(b.rejected or b.missing for b in result.blocs)
+    return 1 if strict and incomplete else 0

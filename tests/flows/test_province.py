@@ -1,0 +1,157 @@
+"""Many blocs in one review: three bloc folders (one broken) on threads and on a local Dask cluster."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from flows.cli import main
+from flows.province import (
+    BlocOutcome,
+    ProvinceResult,
+    bloc_folders,
+    load_bloc_folder,
+    province_review,
+    province_status,
+    shared_api,
+)
+from tasks.config import ConfigError
+from tests.flows.test_annual_review import EXPECTED_RANKING
+
+SAMPLE = Path(__file__).resolve().parents[2] / "inputs" / "2025"
+SMALL = ["SAPA", "LAOCAI", "AULAU", "VANPHU", "CAUTHIA"]
+GOOD = ("khoi-a", "khoi-b")
+
+
+def _write_yaml(path: Path, data: object) -> None:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _copy_bloc(year_dir: Path, code: str, keep: list[str] | None = None) -> Path:
+    """The 2025 sample as bloc ``code``; with ``keep`` only those wards (roster, targets, files), no meeting."""
+    folder = year_dir / code
+    shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns("README*"))
+    roster = yaml.safe_load((folder / "bloc.yaml").read_text(encoding="utf-8"))
+    roster["bloc"]["code"] = code
+    if keep:
+        roster["bloc"]["members"] = [m for m in roster["bloc"]["members"] if m["code"] in keep]
+        roster["bloc"]["head"] = keep[0]
+        criteria = yaml.safe_load((folder / "criteria.yaml").read_text(encoding="utf-8"))
+        for indicator in criteria["indicators"]:
+            if "targets" in indicator:
+                indicator["targets"] = {k: v for k, v in indicator["targets"].items() if k in keep}
+        _write_yaml(folder / "criteria.yaml", criteria)
+        (folder / "meeting.yaml").unlink()
+        for path in folder.rglob("*.xlsx"):
+            if path.parent.name != "appraisal" and not any(path.stem.endswith(k.lower()) for k in keep):
+                path.unlink()
+    _write_yaml(folder / "bloc.yaml", roster)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def province(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """inputs/2025/ with khoi-a (the sample), khoi-b (5 of its wards) and khoi-c (an unknown key in criteria.yaml)."""
+    inputs = tmp_path_factory.mktemp("province") / "inputs"
+    year_dir = inputs / "2025"
+    _copy_bloc(year_dir, "khoi-a")
+    _copy_bloc(year_dir, "khoi-b", keep=SMALL)
+    broken = _copy_bloc(year_dir, "khoi-c")
+    text = (broken / "criteria.yaml").read_text(encoding="utf-8")
+    (broken / "criteria.yaml").write_text(text.replace("scale: 100", "scale: 100\ncolour: blue"), encoding="utf-8")
+    (year_dir / "notes").mkdir()  # a folder without bloc.yaml is not a bloc
+    return inputs
+
+
+@pytest.fixture(scope="module")
+def on_threads(province: Path) -> tuple[Path, int, str]:
+    """``thidua review`` on the province folder (thread runner): outputs, exit status, printed text."""
+    outputs = province.parent / "out-threads"
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        status = main(["review", "--year", "2025", "--inputs", str(province), "--outputs", str(outputs)])
+    return outputs, status, buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def on_dask(province: Path) -> tuple[Path, ProvinceResult]:
+    """The province flow on a local Dask cluster of two worker processes."""
+    from prefect_dask import DaskTaskRunner
+
+    outputs = province.parent / "out-dask"
+    runner = DaskTaskRunner(cluster_kwargs={"n_workers": 2, "processes": True, "dashboard_address": None})
+    with shared_api():
+        result = province_review.with_options(task_runner=runner)(year=2025, inputs=province, outputs=outputs)
+    return outputs, result
+
+
+def _ranking(outputs: Path, code: str) -> bytes:
+    return (outputs / "2025" / code / "review" / "latest" / "ranking.csv").read_bytes()
+
+
+def test_it_finds_the_bloc_folders_only_when_the_year_holds_no_bloc_of_its_own(province: Path) -> None:
+    """inputs/2025/ with bloc folders → those with a bloc.yaml, sorted; the single-bloc sample → none."""
+    assert [p.name for p in bloc_folders(province, 2025)] == ["khoi-a", "khoi-b", "khoi-c"]
+    assert bloc_folders(SAMPLE.parent, 2025) == []
+    assert bloc_folders(province, 2031) == []
+
+
+def test_a_bloc_whose_code_is_not_its_folder_name_is_a_configuration_error(tmp_path: Path) -> None:
+    """bloc.yaml says khoi-phuong in folder khoi-x: the error names the file and bloc.code."""
+    folder = tmp_path / "khoi-x"
+    shutil.copytree(SAMPLE, folder)
+    with pytest.raises(ConfigError, match=r"bloc\.yaml: bloc\.code: 'khoi-phuong' differs from its folder 'khoi-x'"):
+        load_bloc_folder(folder, 2025)
+
+
+def test_on_threads_the_good_blocs_complete_and_the_broken_one_is_named(on_threads: tuple[Path, int, str]) -> None:
+    """Exit 0; khoi-a is exactly the single-bloc sample ranking; khoi-b has its 5 wards; khoi-c wrote nothing."""
+    outputs, status, printed = on_threads
+    assert status == 0
+    assert _ranking(outputs, "khoi-a").decode("utf-8") == EXPECTED_RANKING
+    rows = _ranking(outputs, "khoi-b").decode("utf-8").splitlines()
+    assert len(rows) == 1 + len(SMALL) and rows[1].startswith("1,SAPA,Sa Pa,scored,")
+    assert not (outputs / "2025" / "khoi-c").exists() and not (outputs / "2025" / "review").exists()
+    assert "khoi-c: BROKEN" in printed and "criteria.yaml: colour: unknown key" in printed
+    assert "2 of 3 blocs reviewed" in printed
+
+
+def test_every_bloc_run_folder_is_complete_and_verifiable(on_threads: tuple[Path, int, str]) -> None:
+    """Each good bloc's latest run has its manifest, minutes and Data Docs, and verifies."""
+    from tasks.verify import verify_run
+
+    outputs = on_threads[0]
+    for code in GOOD:
+        run = (outputs / "2025" / code / "review" / "latest").resolve()
+        for name in ("manifest.json", "bien-ban-hop-tong-ket.docx", "validation/data-docs/index.html"):
+            assert (run / name).is_file(), (code, name)
+        assert verify_run(run) == []
+
+
+def test_dask_gives_the_same_outputs_as_threads(
+    on_threads: tuple[Path, int, str], on_dask: tuple[Path, ProvinceResult]
+) -> None:
+    """ranking.csv and scores.csv are byte-identical between the two runners for every good bloc."""
+    threads, (dask, result) = on_threads[0], on_dask
+    assert [b.code for b in result.blocs] == ["khoi-a", "khoi-b", "khoi-c"]
+    assert [b.code for b in result.broken] == ["khoi-c"] and "colour: unknown key" in (result.broken[0].error or "")
+    for code in GOOD:
+        assert _ranking(dask, code) == _ranking(threads, code), code
+        scores = [out / "2025" / code / "review" / "latest" / "scores.csv" for out in (threads, dask)]
+        assert scores[0].read_bytes() == scores[1].read_bytes(), code
+
+
+def test_the_exit_status_of_a_province_run() -> None:
+    """0 with a broken bloc, 1 with --strict, 2 when no bloc could be reviewed; rejected files count for --strict."""
+    good = BlocOutcome("khoi-a", run_dir=Path("x"))
+    broken = BlocOutcome("khoi-c", error="configuration error")
+    assert province_status(ProvinceResult(2025, (good, broken)), strict=False) == 0
+    assert province_status(ProvinceResult(2025, (good, broken)), strict=True) == 1
+    assert province_status(ProvinceResult(2025, (good,)), strict=True) == 0
+    assert province_status(ProvinceResult(2025, (BlocOutcome("k", run_dir=Path("x"), missing=1),)), strict=True) == 1
+    assert province_status(ProvinceResult(2025, (broken,)), strict=False) == 2

@@ -1,0 +1,35 @@
+"""Reading a large set of files in worker processes gives exactly what reading them here gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows.read_workers import MIN_FILES, PROCESSES_ENV, read_in_processes, reader_processes
+from tasks.discover import discover
+from tasks.intake import read_all
+from tasks.settings import load_year
+
+
+def test_worker_processes_read_the_same_submissions_in_the_same_order(inputs: Path) -> None:
+    """The 2025 sample (50 files, one of them broken here) read by 3 workers equals read_all, file by file."""
+    config = load_year(inputs, 2025)
+    (config.year_dir / "annual" / "hong.xlsx").write_bytes(b"not a workbook")
+    files = discover(config.year_dir, config.catalogue.window.months())
+    here = read_all(files, config.bloc, config.catalogue)
+    there = read_in_processes(files, config.bloc, config.catalogue, None, 3)
+    assert [s.file.rel for s in there] == [s.file.rel for s in here]
+    assert there == here
+    assert any(s.workbook is None and s.issues for s in there)
+
+
+def test_a_small_set_is_read_here_and_the_environment_can_fix_the_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under MIN_FILES no worker starts; THIDUA_READ_PROCESSES overrides (1 turns the workers off)."""
+    monkeypatch.delenv(PROCESSES_ENV, raising=False)
+    assert reader_processes(MIN_FILES - 1) == 1
+    assert reader_processes(10 * MIN_FILES) >= 1
+    monkeypatch.setenv(PROCESSES_ENV, "1")
+    assert reader_processes(10 * MIN_FILES) == 1
+    monkeypatch.setenv(PROCESSES_ENV, "3")
+    assert reader_processes(5) == 3
