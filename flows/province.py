@@ -3,8 +3,9 @@
 A year folder with no ``bloc.yaml`` of its own but sub-folders that have one holds several blocs (the province's
 emulation blocs). The ``province-review`` flow submits one ``review-bloc`` task per bloc to its task runner (a
 thread pool, or Dask through prefect-dask); each task runs the bloc as a ``bloc-review`` subflow with the same
-steps as the single-bloc ``annual-review`` and its own Great Expectations context. A broken bloc (bad YAML, any
-exception) fails its own task and subflow only: the others complete and the result names it.
+steps as the single-bloc ``annual-review`` and its own Great Expectations context. A bloc with a broken YAML file
+is reported and skipped; any other exception fails that bloc's task and subflow only. The others complete either
+way, and the result names the broken ones.
 
 No ``from __future__ import annotations`` here: Dask ships the flow functions to its workers by value, and
 Prefect validates a flow's parameters against its annotations, which must then be objects, not names.

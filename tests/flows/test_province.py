@@ -133,10 +133,16 @@ def test_every_bloc_run_folder_is_complete_and_verifiable(on_threads: tuple[Path
         assert verify_run(run) == []
 
 
+def _validation_pages(outputs: Path, code: str) -> list[str]:
+    docs = outputs / "2025" / code / "review" / "latest" / "validation" / "data-docs" / "validations"
+    return sorted(p.relative_to(docs).parts[0] for p in docs.rglob("*.html"))
+
+
 def test_dask_gives_the_same_outputs_as_threads(
     on_threads: tuple[Path, int, str], on_dask: tuple[Path, ProvinceResult]
 ) -> None:
-    """ranking.csv and scores.csv are byte-identical between the two runners for every good bloc."""
+    """ranking.csv and scores.csv are byte-identical between the two runners for every good bloc, and each bloc's
+    Data Docs hold its own five suite results only (threads share one process, yet no bloc sees another's)."""
     threads, (dask, result) = on_threads[0], on_dask
     assert [b.code for b in result.blocs] == ["khoi-a", "khoi-b", "khoi-c"]
     assert [b.code for b in result.broken] == ["khoi-c"] and "colour: unknown key" in (result.broken[0].error or "")
@@ -144,6 +150,8 @@ def test_dask_gives_the_same_outputs_as_threads(
         assert _ranking(dask, code) == _ranking(threads, code), code
         scores = [out / "2025" / code / "review" / "latest" / "scores.csv" for out in (threads, dask)]
         assert scores[0].read_bytes() == scores[1].read_bytes(), code
+        assert len(_validation_pages(threads, code)) == 5
+        assert _validation_pages(threads, code) == _validation_pages(dask, code), code
 
 
 def test_the_exit_status_of_a_province_run() -> None:
