@@ -52,17 +52,42 @@ def _plain(text: str) -> str:
     return t
 
 
+@dataclass(frozen=True)
+class _RosterIndex:
+    """The roster's names and codes as lookup keys, built once per bloc (not once per file)."""
+
+    by_code: dict[str, Ward]
+    by_plain: dict[str, list[Ward]]
+    by_fold: dict[str, list[Ward]]
+
+
+_INDEXES: dict[int, tuple[Bloc, _RosterIndex]] = {}
+
+
+def _index(bloc: Bloc) -> _RosterIndex:
+    cached = _INDEXES.get(id(bloc))
+    if cached is not None and cached[0] is bloc:
+        return cached[1]
+    index = _RosterIndex({w.code.casefold(): w for w in bloc.members}, {}, {})
+    for ward in bloc.members:
+        index.by_plain.setdefault(_plain(ward.name), []).append(ward)
+        index.by_fold.setdefault(fold(ward.name), []).append(ward)
+    _INDEXES[id(bloc)] = (bloc, index)
+    return index
+
+
 def match_ward(bloc: Bloc, text: str) -> tuple[Ward | None, bool]:
     """The roster ward a name or code designates, and whether it matched only without diacritics."""
     raw = nfc(text)
-    by_code = next((w for w in bloc.members if w.code.casefold() == raw.casefold()), None)
+    index = _index(bloc)
+    by_code = index.by_code.get(raw.casefold())
     if by_code:
         return by_code, False
-    exact = [w for w in bloc.members if _plain(w.name) == _plain(raw)]
+    exact = index.by_plain.get(_plain(raw), [])
     if len(exact) == 1:
         return exact[0], False
     loose = strip_ward_prefix(re.sub(r"^(?:ubnd|uy ban nhan dan)\s+(?=p)", "", fold(raw)))
-    folded = [w for w in bloc.members if fold(w.name) == loose]
+    folded = index.by_fold.get(loose, [])
     if len(folded) == 1:
         return folded[0], True
     return None, False
