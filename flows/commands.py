@@ -58,11 +58,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_monthly(args: argparse.Namespace) -> int:
     """``thidua monthly --period YYYY-MM``."""
+    from flows.annual_review import warm_up
     from flows.monthly import check_period, monthly
     from tasks.settings import load_year
 
     try:
         load_year(args.inputs, check_period(args.period))
+        warm_up()  # GX imports in the background while Prefect's server starts
         result = monthly(period=args.period, inputs=args.inputs, outputs=args.outputs, force=args.force)
     except ConfigError as exc:
         return _fail_config(exc)

@@ -11,7 +11,7 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.annual_review import find_month_inputs, read_submissions, validate_submissions
+from flows.annual_review import find_month_inputs, read_submissions, validate_submissions, whole
 from tasks.domain import Submission
 from tasks.gx import Validator
 from tasks.output_monthly import write_monthly_folder
@@ -72,12 +72,12 @@ def monthly(
     config = load_year(inputs, year)
     base = outputs / str(year) / "monthly" / period
     with run_lock(base):
-        files = find_month_inputs(config, period)
-        subs = read_submissions(files, config, None if force else outputs / ".cache" / "parse")
+        files = find_month_inputs(whole(config), period)
+        subs = read_submissions(whole(files), whole(config), None if force else outputs / ".cache" / "parse")
         validator = Validator()
-        subs = validate_submissions(subs, config, validator)
+        subs = validate_submissions(whole(subs), whole(config), validator)
         parameters = {"period": period, "inputs": str(inputs), "outputs": str(outputs), "force": force}
-        run_dir = write_monthly_outputs(base, config, period, subs, validator, parameters)
+        run_dir = write_monthly_outputs(base, whole(config), period, whole(subs), validator, parameters)
     accepted = {s.ward_code for s in subs if s.status.value == "accepted" and s.ward_code}
     rejected = {s.ward_code for s in subs if s.ward_code and s.ward_code not in accepted}
     missing = len(config.bloc.members) - len(accepted) - len(rejected)
