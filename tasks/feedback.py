@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tasks.domain import Issue, Kind, Severity, Status, Submission
 from tasks.ooxml import freeze_ooxml
+from tasks.workbook import MAX_ENTRIES, MAX_UNZIPPED_BYTES
 from tasks.xlsx.common import (
     BOLD,
     CREATOR,
@@ -66,9 +67,6 @@ SEVERITY_TEXT: dict[Severity, str] = {Severity.ERROR: "Lỗi", Severity.WARNING:
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
 
-# A hostile file must be refused before openpyxl inflates it (same limits as ingest).
-MAX_UNZIPPED_BYTES = 64 * 1024 * 1024
-MAX_ENTRIES = 2_000
 
 ISSUE_COLUMNS = (
     Column("Mức độ", 10, "center"),
