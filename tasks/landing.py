@@ -18,6 +18,7 @@ SUITES = {
     Kind.APPRAISAL: ("appraisal_rows",),
     Kind.UNKNOWN: (),
 }
+LINK_VN = {"feedback": "bảng phản hồi", "annotated": "bản đánh dấu"}
 STATUS_VN = {"accepted": "Được chấp nhận", "rejected": "Bị từ chối", "superseded": "Bị thay thế"}
 KIND_VN = {"annual": "Tự chấm điểm năm", "monthly": "Báo cáo tháng", "appraisal": "Thẩm định", "unknown": "Không rõ"}
 _STYLE = """
@@ -44,9 +45,8 @@ def _row(
 ) -> str:
     errors = sum(i.severity is Severity.ERROR for i in sub.issues)
     warnings = len(sub.issues) - errors
-    links = [
-        f'<a href="{html.escape(p)}">{html.escape(name)}</a>' for name, p in feedback.get(sub.file.rel, {}).items()
-    ]
+    own = feedback.get(sub.file.rel, {})
+    links = [f'<a href="{html.escape(p)}">{LINK_VN.get(name, name)}</a>' for name, p in own.items()]
     checks = [f'<a href="{html.escape(pages[s])}">{s}</a>' for s in SUITES[sub.kind] if s in pages]
     ward = names.get(sub.ward_code or "", "—")
     status = sub.status.value
