@@ -10,7 +10,7 @@ from __future__ import annotations
 from tasks.domain import CellValue, Issue, Kind, Row, Severity, Table, Workbook
 from tasks.layout import HAS_INFO, INFO_LABELS, INFO_SHEET, TABLES, TableLayout, key
 from tasks.text import is_blank, shown
-from tasks.workbook import Sheet, cell_name
+from tasks.workbook import Sheet, cell_name, column_letter
 
 HEADER_SEARCH_ROWS = 40
 
@@ -41,21 +41,25 @@ def _missing_sheet(canonical: str, sheets: list[Sheet]) -> IntakeError:
     )
 
 
-def _header_matches(text: object, column: str) -> bool:
-    k, want = key(text), key(column)
-    return k == want or (k.startswith(want) and str(text).rstrip().endswith(")"))
-
-
 def _locate_header(sheet: Sheet, layout: TableLayout) -> tuple[int, dict[str, int]] | None:
-    """The header row index and canonical column → column index, or None when no row has the key columns."""
+    """The header row index and canonical column → column index, or None when no row has the key columns.
+
+    Only text cells can name a column (the key of a number or a date has no letters); each cell's key is
+    computed once, not once per column.
+    """
+    wanted = [(column.name, key(column.name)) for column in layout.columns]
+    required = [column.name for column in layout.required]
     best: tuple[int, dict[str, int]] | None = None
     for r, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
         found: dict[str, int] = {}
         for c, value in enumerate(row):
-            for column in layout.columns:
-                if column.name not in found and not is_blank(value) and _header_matches(value, column.name):
-                    found[column.name] = c
-        if all(col.name in found for col in layout.required):
+            if not isinstance(value, str) or is_blank(value):
+                continue
+            k = key(value)
+            for name, want in wanted:
+                if name not in found and (k == want or (k.startswith(want) and value.rstrip().endswith(")"))):
+                    found[name] = c
+        if all(name in found for name in required):
             return r, found
         if found and (best is None or len(found) > len(best[1])):
             best = (r, found)
@@ -89,22 +93,29 @@ def _cell(sheet: Sheet, r: int, c: int) -> CellValue:
 
 
 def read_table(sheet: Sheet, layout: TableLayout) -> Table:
-    """The data rows of a table sheet, by canonical column."""
+    """The data rows of a table sheet, by canonical column (blank rows skipped)."""
     header = _locate_header(sheet, layout)
     if header is None or any(c.name not in header[1] for c in layout.required):
         raise _missing_columns(sheet, layout, header)
     header_row, positions = header
+    letters = {name: column_letter(c) for name, c in positions.items()}
     rows = []
     for r in range(header_row + 1, len(sheet.rows)):
-        cells = {name: _cell(sheet, r, c) for name, c in positions.items()}
-        if all(is_blank(cv.value) for cv in cells.values()):
+        row = sheet.rows[r]
+        values = {name: row[c] if c < len(row) else None for name, c in positions.items()}
+        if all(is_blank(v) for v in values.values()):
             continue
+        number = str(r + 1)
+        cells = {
+            name: CellValue(None if v == "" else v, letters[name] + number, (r, positions[name]) in sheet.percent)
+            for name, v in values.items()
+        }
         rows.append(Row(number=r + 1, cells=cells))
     head = sheet.rows[header_row]
     return Table(
         sheet=sheet.name,
         header_row=header_row + 1,
-        columns={name: cell_name(0, c).rstrip("1") for name, c in positions.items()},
+        columns=letters,
         headers={name: shown(head[c]) or name for name, c in positions.items()},
         rows=tuple(rows),
     )
