@@ -15,21 +15,22 @@ allowed).
 from __future__ import annotations
 
 import io
+import os
 import posixpath
 import re
 import struct
-import zipfile
-import zlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
 import defusedxml.ElementTree as SafeET
 from python_calamine import CalamineWorkbook
 
-MAX_UNZIPPED_BYTES = 64 * 1024 * 1024
-MAX_RATIO = 200
-MAX_ENTRIES = 2_000
+from tasks.safe_zip import MAX_ENTRIES, MAX_FILE_BYTES, MAX_UNZIPPED_BYTES, WorkbookError, stored_zip, xml_parts
+
+__all__ = ["MAX_ENTRIES", "MAX_UNZIPPED_BYTES", "Sheet", "WorkbookError", "cell_name", "read_workbook"]
+
 MAX_CELLS = 1_000_000
 MAX_TOTAL_CELLS = 2_000_000
 
@@ -52,15 +53,15 @@ _STRING_RESULT = re.compile(rb'\bt="str"')
 _FORMULA = re.compile(rb"<" + _P + rb"f\b")
 _VALUE = re.compile(rb"<" + _P + rb"v>[^<]+</|<" + _P + rb"is>")
 _ANY_VALUE = re.compile(rb"<" + _P + rb"v\b")
-_DOCTYPE = [re.compile(re.escape(word.encode(enc)), re.I) for word in ("<!DOCTYPE", "<!ENTITY") for enc in _ENCODINGS]
-
-
-class WorkbookError(Exception):
-    """The file cannot be read as a workbook; ``rule`` is the issue code, texts are Vietnamese."""
-
-    def __init__(self, rule: str, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.rule, self.message, self.hint = rule, message, hint
+# One pass over a part finds either declaration in any of the encodings.
+_DOCTYPE = re.compile(
+    b"|".join(re.escape(word.encode(enc)) for word in ("<!DOCTYPE", "<!ENTITY") for enc in _ENCODINGS), re.I
+)
+# The shape Excel, LibreOffice and openpyxl write: every cell's start tag begins with its address.
+_CELL_START = re.compile(rb"<c[\s/>]")
+_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}(\d+)"')
+_CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})\d+"')
+_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row)\b")
 
 
 @dataclass
@@ -83,6 +84,7 @@ def column_letter(index: int) -> str:
     return letters
 
 
+@lru_cache(maxsize=1 << 16)
 def cell_name(row: int, col: int) -> str:
     """Excel address of a 0-based grid position, e.g. (11, 3) → ``D12``."""
     return f"{column_letter(col)}{row + 1}"
@@ -158,83 +160,10 @@ def _refuse_non_zip(fh: BinaryIO, head: bytes, suffix: str) -> None:
     )
 
 
-_OTHER_PACKAGES = {
-    "xl/workbook.bin": "sổ làm việc Excel nhị phân (.xlsb)",
-    "word/document.xml": "văn bản Word (.docx)",
-    "ppt/presentation.xml": "bản trình chiếu PowerPoint (.pptx)",
-    "content.xml": "tài liệu OpenDocument (.ods/.odt)",
-}
-
-
-def _check_zip(zf: zipfile.ZipFile) -> None:
-    infos = zf.infolist()
-    total = sum(i.file_size for i in infos)
-    packed = sum(i.compress_size for i in infos) or 1
-    if len(infos) > MAX_ENTRIES or total > MAX_UNZIPPED_BYTES or (total > 4_000_000 and total / packed > MAX_RATIO):
-        raise WorkbookError(
-            "too_large",
-            f"Tệp quá lớn khi giải nén ({total:,} byte, {len(infos)} thành phần); tệp bị từ chối để bảo vệ hệ thống.",
-            "Chỉ giữ các trang tính theo biểu mẫu, xóa dữ liệu thừa rồi lưu và gửi lại.",
-        )
-    names = set(zf.namelist())
-    if "xl/workbook.xml" not in names:
-        what = next((text for part, text in _OTHER_PACKAGES.items() if part in names), None)
-        raise WorkbookError(
-            "not_a_workbook",
-            f"Tệp là {what} được đổi đuôi, không phải bảng tính Excel (.xlsx)."
-            if what
-            else "Tệp nén không chứa sổ làm việc Excel (thiếu xl/workbook.xml).",
-            "Gửi đúng tệp Excel (.xlsx) theo biểu mẫu của Khối; đổi đuôi tệp không biến tệp thành bảng tính.",
-        )
-
-
-def _member(fh: BinaryIO, info: zipfile.ZipInfo) -> bytes:
-    """A zip member's bytes, inflated from its raw data never beyond the size the zip directory declares.
-
-    A member whose data inflates to more than declared is a zip bomb with a lying directory (Python's
-    ``ZipFile.read`` would inflate up to 2 GB of it before cutting it): refused. Stored or deflated only,
-    as Excel and LibreOffice write; the CRC is checked.
-    """
-    if info.compress_size > info.file_size + info.file_size // 100 + 65536:
-        raise zipfile.BadZipFile(f"{info.filename}: compressed data larger than the part")
-    fh.seek(info.header_offset)
-    local = fh.read(30)
-    if local[:4] != b"PK\x03\x04":
-        raise zipfile.BadZipFile(f"{info.filename}: no local header")
-    fh.seek(info.header_offset + 30 + int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little"))
-    raw = fh.read(info.compress_size)
-    if info.compress_type == zipfile.ZIP_STORED:
-        data = raw
-    elif info.compress_type == zipfile.ZIP_DEFLATED:
-        data = zlib.decompressobj(-15).decompress(raw, info.file_size + 1)
-    else:
-        raise zipfile.BadZipFile(f"{info.filename}: compression method {info.compress_type}")
-    if len(data) > info.file_size:
-        raise WorkbookError(
-            "too_large",
-            f"Thành phần {info.filename} giải nén ra lớn hơn kích thước tệp khai báo (dấu hiệu tệp nén độc hại); "
-            "tệp bị từ chối để bảo vệ hệ thống.",
-            "Mở tệp bằng Excel, lưu lại dưới dạng .xlsx rồi gửi lại.",
-        )
-    if len(data) < info.file_size or zlib.crc32(data) != info.CRC:
-        raise zipfile.BadZipFile(f"{info.filename}: truncated or CRC mismatch")
-    return data
-
-
-def _xml_parts(zf: zipfile.ZipFile, fh: BinaryIO) -> dict[str, bytes]:
-    """Every XML part (every member is inflated once, so none can hide a bomb); calamine sees only these."""
-    parts = {}
-    for info in zf.infolist():
-        data = _member(fh, info)
-        if info.filename.endswith((".xml", ".rels")):
-            parts[info.filename] = data
-    return parts
-
-
 def _check_no_entities(parts: dict[str, bytes]) -> None:
     """Refuse a part declaring a DOCTYPE or ENTITY anywhere (UTF-8 or UTF-16): entities are never resolved."""
     for name, data in parts.items():
-        if any(p.search(data) for p in _DOCTYPE):
+        if _may_declare(data) and _DOCTYPE.search(data):
             raise WorkbookError(
                 "xml_entities",
                 f"Tệp chứa khai báo DOCTYPE/ENTITY trong {name}; tệp không an toàn nên bị từ chối.",
@@ -242,21 +171,21 @@ def _check_no_entities(parts: dict[str, bytes]) -> None:
             )
 
 
-def _repack(parts: dict[str, bytes]) -> io.BytesIO:
-    """The XML parts as an uncompressed zip, for calamine: what it inflates is what was checked (a zip whose
-    directory understates a part's size cannot inflate further inside calamine)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as out:
-        for name, data in parts.items():
-            out.writestr(name, data)
-    buffer.seek(0)
-    return buffer
+def _may_declare(data: bytes) -> bool:
+    """Whether a part might hold a declaration: ``<!`` in UTF-8, or any UTF-16 part (a NUL or a byte-order mark
+    in its first bytes), which the full search then reads."""
+    return b"<!" in data or b"\x00" in data[:4] or data[:2] in (b"\xff\xfe", b"\xfe\xff")
 
 
 def _sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
     """Sheet name → part path inside the package, from workbook.xml and its relationships."""
-    book = SafeET.fromstring(parts["xl/workbook.xml"])
-    rels_xml = parts.get("xl/_rels/workbook.xml.rels", b"")
+    return dict(_sheet_targets(parts["xl/workbook.xml"], parts.get("xl/_rels/workbook.xml.rels", b"")))
+
+
+@lru_cache(maxsize=256)
+def _sheet_targets(book_xml: bytes, rels_xml: bytes) -> tuple[tuple[str, str], ...]:
+    """``_sheet_parts`` of the two parts' bytes; remembered, as files made from one template share them."""
+    book = SafeET.fromstring(book_xml)
     targets: dict[str, str] = {}
     if rels_xml:
         for rel in SafeET.fromstring(rels_xml).findall("rel:Relationship", _NS):
@@ -267,25 +196,62 @@ def _sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
     for sheet in book.findall("m:sheets/m:sheet", _NS):
         rid = sheet.get(f"{{{_NS['r']}}}id", "")
         sheets[sheet.get("name", "")] = targets.get(rid, "")
-    return sheets
+    return tuple(sheets.items())
 
 
-def _percent_styles(parts: dict[str, bytes]) -> set[int]:
+def _percent_styles(parts: dict[str, bytes]) -> frozenset[int]:
     """Indexes of cell formats (cellXfs) whose number format is a percentage."""
-    if "xl/styles.xml" not in parts:
-        return set()
-    styles = SafeET.fromstring(parts["xl/styles.xml"])
+    return _percent_xfs(parts["xl/styles.xml"]) if "xl/styles.xml" in parts else frozenset()
+
+
+@lru_cache(maxsize=256)
+def _percent_xfs(styles_xml: bytes) -> frozenset[int]:
+    """``_percent_styles`` of the styles part's bytes; remembered, as files made from one template share it."""
+    styles = SafeET.fromstring(styles_xml)
     percent_ids = {9, 10}
     for fmt in styles.findall("m:numFmts/m:numFmt", _NS):
         code = re.sub(r'"[^"]*"|\\.', "", fmt.get("formatCode", ""))
         if "%" in code:
             percent_ids.add(int(fmt.get("numFmtId", "0")))
     xfs = styles.findall("m:cellXfs/m:xf", _NS)
-    return {i for i, xf in enumerate(xfs) if int(xf.get("numFmtId", "0")) in percent_ids}
+    return frozenset(i for i, xf in enumerate(xfs) if int(xf.get("numFmtId", "0")) in percent_ids)
 
 
-def _scan_sheet(xml: bytes, percent_styles: set[int], sheet: Sheet) -> tuple[int, int]:
-    """Record percent cells and formulas without a cached value; return the extent (rows, columns).
+def _scan_sheet(xml: bytes, percent_styles: frozenset[int], sheet: Sheet) -> tuple[int, int]:
+    """Record percent cells and formulas without a cached value; return the extent (rows, columns)."""
+    extent = _scan_plain_sheet(xml, percent_styles, sheet)
+    return extent if extent is not None else _scan_any_sheet(xml, percent_styles, sheet)
+
+
+def _scan_plain_sheet(xml: bytes, percent_styles: frozenset[int], sheet: Sheet) -> tuple[int, int] | None:
+    """``_scan_sheet`` in a few passes of the regular-expression engine, for a sheet as Excel, LibreOffice and
+    openpyxl write it: no formulas, no element prefixes, every cell's start tag beginning with its address.
+    None for any other sheet, which ``_scan_any_sheet`` then reads cell by cell.
+    """
+    prefixed = (b":c" in xml or b":row" in xml) and _PREFIXED.search(xml)
+    formulas = (b"<f" in xml or b":f" in xml) and _FORMULA.search(xml)
+    if xml.count(b"<c") > MAX_CELLS or prefixed or formulas:
+        return None  # (more than MAX_CELLS: read cell by cell, which stops early, rather than list them all)
+    rows = _CELL_ROW.findall(xml)
+    if len(rows) > MAX_CELLS or len(rows) != len(_CELL_START.findall(xml)):  # some cell without a plain address
+        return None
+    if not rows:
+        return 0, 0
+    if percent_styles:
+        for match in _percent_cells(percent_styles).finditer(xml):
+            sheet.percent.add((int(match.group(2)) - 1, _column_index(match.group(1))))
+    return max(map(int, rows)), max(map(_column_index, set(_CELL_COLUMN.findall(xml)))) + 1
+
+
+@lru_cache(maxsize=64)
+def _percent_cells(percent_styles: frozenset[int]) -> re.Pattern[bytes]:
+    """The start tag of a cell (group 1: column letters, group 2: row number) whose style is a percentage."""
+    styles = b"|".join(str(i).encode() for i in sorted(percent_styles))
+    return re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bs="(?:' + styles + rb')"')
+
+
+def _scan_any_sheet(xml: bytes, percent_styles: frozenset[int], sheet: Sheet) -> tuple[int, int]:
+    """``_scan_sheet`` cell by cell, for any shape of sheet XML.
 
     Rows and cells may omit their ``r`` attribute (they then follow the previous one), so the extent is counted
     the way calamine lays the grid out, and a sheet of millions of unaddressed cells is measured too.
@@ -319,15 +285,20 @@ def _has_cached_value(attributes: bytes, body: bytes) -> bool:
 def read_workbook(path: Path) -> list[Sheet]:
     """Every sheet of the workbook at ``path``, or WorkbookError saying in Vietnamese why it cannot be read."""
     with path.open("rb") as fh:
-        head = fh.read(1 << 16)
-        if not head:
-            raise WorkbookError("empty_file", "Tệp rỗng (0 byte).", "Lưu lại bảng tính trong Excel rồi gửi lại.")
-        if not head.startswith(b"PK"):
-            _refuse_non_zip(fh, head, path.suffix.lower())
+        size = os.fstat(fh.fileno()).st_size
+        data = fh.read() if size <= MAX_FILE_BYTES else fh.read(1 << 16)
+    if not data:
+        raise WorkbookError("empty_file", "Tệp rỗng (0 byte).", "Lưu lại bảng tính trong Excel rồi gửi lại.")
+    if not data.startswith(b"PK"):
+        _refuse_non_zip(io.BytesIO(data), data[: 1 << 16], path.suffix.lower())
+    if size > MAX_FILE_BYTES:
+        raise WorkbookError(
+            "too_large",
+            f"Tệp lớn hơn {MAX_FILE_BYTES // (1 << 20)} MB; tệp bị từ chối để bảo vệ hệ thống.",
+            "Chỉ giữ các trang tính theo biểu mẫu, xóa dữ liệu thừa (hình ảnh, trang tính khác) rồi lưu và gửi lại.",
+        )
     try:
-        with path.open("rb") as fh, zipfile.ZipFile(fh) as zf:
-            _check_zip(zf)
-            parts = _xml_parts(zf, fh)
+        parts = xml_parts(data)
         _check_no_entities(parts)
         scanned = _scan_sheets(parts, _sheet_parts(parts), _percent_styles(parts))
     except WorkbookError:
@@ -335,7 +306,7 @@ def read_workbook(path: Path) -> list[Sheet]:
     except Exception as exc:  # broken zip data raises zlib.error, NotImplementedError, ParseError, ValueError…
         raise _corrupt(exc) from exc
     try:
-        book = CalamineWorkbook.from_filelike(_repack(parts))
+        book = CalamineWorkbook.from_filelike(stored_zip(parts))
         for sheet in scanned:
             grid = book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)
             sheet.rows = [list(r) for r in grid]
@@ -344,7 +315,7 @@ def read_workbook(path: Path) -> list[Sheet]:
     return scanned
 
 
-def _scan_sheets(parts: dict[str, bytes], sheet_parts: dict[str, str], percent_styles: set[int]) -> list[Sheet]:
+def _scan_sheets(parts: dict[str, bytes], sheet_parts: dict[str, str], percent_styles: frozenset[int]) -> list[Sheet]:
     sheets, total = [], 0
     for name, part in sheet_parts.items():
         sheet = Sheet(name=name, rows=[])
