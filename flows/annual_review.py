@@ -15,7 +15,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import opaque
 
 from flows.artifacts import publish_review_artifacts
-from flows.read_workers import read_in_processes, reader_processes
+from flows.read_workers import read_anywhere
 from tasks.discover import discover
 from tasks.domain import InputFile, Submission
 from tasks.gx import Validator, preload
@@ -93,14 +93,7 @@ def read_submissions(
     ``cache_dir`` holds what earlier runs read, keyed by content hash (None: read everything again). A large
     set is read by one worker process per core (``flows.read_workers``), with the same result.
     """
-    processes = reader_processes(len(files))
-    if processes < 2:
-        return read_all(files, config.bloc, config.catalogue, cache_dir)
-    subs = read_in_processes(files, config.bloc, config.catalogue, cache_dir, processes)
-    log.info(
-        "read %d files in %d processes, %d unreadable", len(subs), processes, sum(s.workbook is None for s in subs)
-    )
-    return subs
+    return read_all(files, config.bloc, config.catalogue, cache_dir, read_anywhere)
 
 
 @task(name="validate-submissions", cache_policy=NO_CACHE)

@@ -10,22 +10,22 @@ guard). They exchange pickles through a temporary folder; the result is what ``r
 from __future__ import annotations
 
 import contextlib
+import gc
+import logging
 import os
 import pickle
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
 from pathlib import Path
 
-from tasks.domain import Bloc, Catalogue, InputFile, Submission
-from tasks.intake import read_all
+from tasks.domain import Bloc, Catalogue, Submission
+from tasks.intake import Files, collector_paused, read_files
 
 MIN_FILES = 300  # below this, starting worker processes (~1 s each) costs more than it saves
 PROCESSES_ENV = "THIDUA_READ_PROCESSES"  # a fixed number of reader processes; 1 reads in the calling process
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-
-Files = Sequence[tuple[InputFile, str | None]]
+log = logging.getLogger(__name__)
 
 
 def reader_processes(files: int) -> int:
@@ -39,40 +39,62 @@ def reader_processes(files: int) -> int:
     return max(1, min(cores, files // (MIN_FILES // 2)))
 
 
+def read_anywhere(files: Files, bloc: Bloc, catalogue: Catalogue, keep: bool) -> list[tuple[Submission, bytes | None]]:
+    """A ``Reader``: ``read_files`` here for a small set, else split over one worker process per core."""
+    processes = reader_processes(len(files))
+    if processes < 2:
+        return read_files(files, bloc, catalogue, keep)
+    read = read_in_processes(files, bloc, catalogue, keep, processes)
+    log.info("read %d files in %d processes", len(read), processes)
+    return read
+
+
 def read_in_processes(
-    files: Files, bloc: Bloc, catalogue: Catalogue, cache_dir: Path | None, processes: int
-) -> list[Submission]:
-    """``read_all`` split over ``processes`` worker processes (file ``k`` goes to worker ``k mod processes``)."""
+    files: Files, bloc: Bloc, catalogue: Catalogue, keep: bool, processes: int
+) -> list[tuple[Submission, bytes | None]]:
+    """``read_files`` split over ``processes`` processes: this one and ``processes - 1`` workers.
+
+    File ``k`` goes to process ``k mod processes``; share 0 is read here while the workers read theirs, so no
+    core waits and share 0 needs no pickling there and back. Each worker sends every submission pickled on its
+    own, so the pickle can go into the parse cache as is.
+    """
     path = os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
     env = {**os.environ, "PYTHONPATH": path}  # the workers import this project even from an uninstalled checkout
     with tempfile.TemporaryDirectory(prefix="thidua-read-") as tmp:
         workers: list[tuple[subprocess.Popen[bytes], Path]] = []
         try:
-            for i in range(processes):
+            for i in range(1, processes):
                 job, out = Path(tmp, f"{i}.job"), Path(tmp, f"{i}.out")
-                job.write_bytes(pickle.dumps((list(files[i::processes]), bloc, catalogue, cache_dir), protocol=5))
+                job.write_bytes(pickle.dumps((list(files[i::processes]), bloc, catalogue), protocol=5))
                 command = [sys.executable, "-m", "flows.read_workers", str(job), str(out)]
                 workers.append((subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL), out))
-            parts: list[list[Submission]] = []
+            shares = [read_files(files[0::processes], bloc, catalogue, keep)]
             for proc, out in workers:
                 if proc.wait() != 0:
                     raise RuntimeError(f"a reader process failed (exit status {proc.returncode})")
-                parts.append(pickle.loads(out.read_bytes()))
+                blobs: list[bytes] = pickle.loads(out.read_bytes())
+                with collector_paused():
+                    shares.append([(pickle.loads(blob), blob if keep else None) for blob in blobs])
         finally:
             for proc, _ in workers:
                 if proc.poll() is None:
                     proc.kill()
                     with contextlib.suppress(OSError):
                         proc.wait()
-    return [parts[k % processes][k // processes] for k in range(len(files))]
+    return [shares[k % processes][k // processes] for k in range(len(files))]
 
 
 def main(argv: list[str]) -> int:
-    """Worker: read the files of the pickled job ``argv[0]`` and pickle the submissions to ``argv[1]``."""
+    """Worker: read the files of the pickled job ``argv[0]``; write the list of their pickles to ``argv[1]``.
+
+    The cycle collector is off: the worker lives for one batch, and what it reads (cells, rows) only grows
+    until it is pickled, so collecting would cost a quarter of the reading time and free nothing.
+    """
+    gc.disable()
     job, out = Path(argv[0]), Path(argv[1])
-    files, bloc, catalogue, cache_dir = pickle.loads(job.read_bytes())
-    subs = read_all(files, bloc, catalogue, cache_dir)
-    out.write_bytes(pickle.dumps(subs, protocol=5))
+    files, bloc, catalogue = pickle.loads(job.read_bytes())
+    read = read_files(files, bloc, catalogue, keep=True)
+    out.write_bytes(pickle.dumps([blob for _, blob in read], protocol=5))
     return 0
 
 

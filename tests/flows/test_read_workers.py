@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,10 @@ def test_worker_processes_read_the_same_submissions_in_the_same_order(inputs: Pa
     (config.year_dir / "annual" / "hong.xlsx").write_bytes(b"not a workbook")
     files = discover(config.year_dir, config.catalogue.window.months())
     here = read_all(files, config.bloc, config.catalogue)
-    there = read_in_processes(files, config.bloc, config.catalogue, None, 3)
+    read = read_in_processes(files, config.bloc, config.catalogue, True, 3)
+    there = [sub for sub, _ in read]
     assert [s.file.rel for s in there] == [s.file.rel for s in here]
+    assert all(blob is not None and pickle.loads(blob) == sub for sub, blob in read)
     assert there == here
     assert any(s.workbook is None and s.issues for s in there)
 
