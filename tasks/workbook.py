@@ -308,8 +308,7 @@ def read_workbook(path: Path) -> list[Sheet]:
     try:
         book = CalamineWorkbook.from_filelike(stored_zip(parts))
         for sheet in scanned:
-            grid = book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)
-            sheet.rows = [list(r) for r in grid]
+            sheet.rows = book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)  # a list of lists
     except Exception as exc:  # calamine raises its own error types for broken content
         raise _corrupt(exc) from exc
     return scanned
