@@ -22,7 +22,7 @@ import struct
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import defusedxml.ElementTree as SafeET
 from python_calamine import CalamineWorkbook
@@ -308,7 +308,8 @@ def read_workbook(path: Path) -> list[Sheet]:
     try:
         book = CalamineWorkbook.from_filelike(stored_zip(parts))
         for sheet in scanned:
-            sheet.rows = book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)  # a list of lists
+            grid: list[list[Any]] = book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)
+            sheet.rows = grid  # already a list of lists: no copy
     except Exception as exc:  # calamine raises its own error types for broken content
         raise _corrupt(exc) from exc
     return scanned
