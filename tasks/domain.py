@@ -18,7 +18,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 # --- Configuration (bloc.yaml, criteria.yaml, meeting.yaml) ---------------------------------------
 
@@ -44,7 +46,16 @@ class Bloc:
 
     def ward(self, code: str) -> Ward:
         """The roster ward with ``code``."""
-        return next(w for w in self.members if w.code == code)
+        found = self._ward_index.get(code)
+        return found if found is not None else next(w for w in self.members if w.code == code)
+
+    @cached_property
+    def _ward_index(self) -> dict[str, Ward]:
+        """Code → ward, built once: writers look a thousand wards up one by one."""
+        index: dict[str, Ward] = {}
+        for ward in self.members:
+            index.setdefault(ward.code, ward)
+        return index
 
 
 class CriterionKind(StrEnum):
@@ -115,6 +126,9 @@ class DeductionItem:
     veto: bool = False
 
 
+_Coded = TypeVar("_Coded", Criterion, Indicator)
+
+
 @dataclass(frozen=True)
 class Band:
     """A classification band (mức xếp loại) with its inclusive minimum total."""
@@ -143,12 +157,26 @@ class MonthWindow:
 
     def months(self) -> tuple[str, ...]:
         """Every month of the window in order."""
-        y, m = (int(p) for p in self.first.split("-"))
-        out = []
-        while f"{y:04d}-{m:02d}" <= self.last:
-            out.append(f"{y:04d}-{m:02d}")
-            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-        return tuple(out)
+        return _months(self.first, self.last)
+
+
+@lru_cache(maxsize=64)
+def _months(first: str, last: str) -> tuple[str, ...]:
+    """The months from ``first`` to ``last``; remembered, since scoring asks once per ward."""
+    y, m = (int(p) for p in first.split("-"))
+    out = []
+    while f"{y:04d}-{m:02d}" <= last:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return tuple(out)
+
+
+def _first_by_code(items: tuple[_Coded, ...]) -> dict[str, _Coded]:
+    """Code → the first item with that code (as a linear search would find it)."""
+    index: dict[str, _Coded] = {}
+    for item in items:
+        index.setdefault(item.code, item)
+    return index
 
 
 @dataclass(frozen=True)
@@ -168,15 +196,25 @@ class Catalogue:
     flag: AwardRule
     merit: AwardRule
 
-    @property
+    # The catalogue is frozen, so its flat list and lookups are built once, on first use: scoring a thousand
+    # wards looks criteria and indicators up hundreds of thousands of times.
+    @cached_property
     def criteria(self) -> tuple[Criterion, ...]:
         return tuple(c for g in self.groups for c in g.criteria)
 
+    @cached_property
+    def _criterion_index(self) -> dict[str, Criterion]:
+        return _first_by_code(self.criteria)
+
+    @cached_property
+    def _indicator_index(self) -> dict[str, Indicator]:
+        return _first_by_code(self.indicators)
+
     def criterion(self, code: str) -> Criterion | None:
-        return next((c for c in self.criteria if c.code == code), None)
+        return self._criterion_index.get(code)
 
     def indicator(self, code: str) -> Indicator | None:
-        return next((i for i in self.indicators if i.code == code), None)
+        return self._indicator_index.get(code)
 
     def band(self, code: str) -> Band:
         return next(b for b in self.bands if b.code == code)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 import threading
 from collections.abc import Mapping
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[1] / "expectations"
 _preloading: list[threading.Thread] = []
+_NAME = re.compile(r"[A-Za-z_]\w*")
 
 
 def _import_gx() -> None:
@@ -55,6 +57,28 @@ class Failure:
     rids: tuple[int, ...]
 
 
+def suite_columns(suite: Mapping[str, Any]) -> frozenset[str]:
+    """Every name the suite's expectation arguments mention: columns, row conditions, parameter names.
+
+    A superset of the columns the suite reads, so the frame handed to GX can leave all others out.
+    """
+    names: set[str] = set()
+
+    def visit(value: Any) -> None:
+        if isinstance(value, str):
+            names.update(_NAME.findall(value))
+        elif isinstance(value, Mapping):
+            for item in value.values():
+                visit(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                visit(item)
+
+    for expectation in suite.get("expectations", ()):
+        visit(expectation.get("kwargs", {}))
+    return frozenset(names)
+
+
 def load_suite_json(name: str, directory: Path = EXPECTATIONS_DIR) -> dict[str, Any]:
     """The suite ``name`` as stored in ``expectations/<name>.json``."""
     with (directory / f"{name}.json").open(encoding="utf-8") as fh:
@@ -79,8 +103,15 @@ class Validator:
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
         self._source = self.context.data_sources.add_pandas("submissions")
         self._definitions: dict[str, Any] = {}
+        self._columns: dict[str, frozenset[str]] = {}
         self.results: list[Any] = []
         self.run_name = run_name
+
+    def columns(self, suite_name: str) -> frozenset[str]:
+        """The names the suite's expectations mention; a frame needs no other column."""
+        if suite_name not in self._columns:
+            self._columns[suite_name] = suite_columns(load_suite_json(suite_name, self.directory))
+        return self._columns[suite_name]
 
     def _definition(self, suite_name: str) -> Any:
         if suite_name not in self._definitions:

@@ -25,9 +25,11 @@ from tasks.domain import (
     Status,
     Submission,
 )
-from tasks.frames import code_of, number_text, parse_number
+from tasks.frames import cell_text, code_of, number, number_text, parse_number
 from tasks.identify import match_ward
 from tasks.text import criterion_code, is_blank, shown, to_decimal
+
+_ZERO = Decimal(0)
 
 
 def resolve_resubmissions(subs: Sequence[Submission]) -> None:
@@ -92,18 +94,14 @@ def annual_report(sub: Submission, catalogue: Catalogue) -> AnnualReport:
             continue
         score_cv = row.cells["Điểm tự chấm"]
         evidence = row.cells.get("Minh chứng")
-        criteria[code] = CriterionEntry(
-            code=code,
-            self_score=to_decimal(score_cv.value),
-            evidence=shown(evidence.value) or "" if evidence else "",
-            cell=score_cv.cell,
-        )
-    counts = {code: 0 for code in [b.code for b in catalogue.bonus_items] + [d.code for d in catalogue.deduction_items]}
+        text = cell_text(evidence.value) or "" if evidence else ""
+        criteria[code] = CriterionEntry(code, number(score_cv.value), text, score_cv.cell)
+    counts = dict.fromkeys([b.code for b in catalogue.bonus_items] + [d.code for d in catalogue.deduction_items], 0)
     for row in sub.workbook.tables["counts"].rows:
         code = code_of(row, "Mã")
-        number = to_decimal(row.cells["Số lần"].value)
-        if code in counts and number is not None:
-            counts[code] = int(number)
+        count = number(row.cells["Số lần"].value)
+        if code in counts and count is not None:
+            counts[code] = int(count)
     return AnnualReport(sub.ward_code, catalogue.year, sub.prepared_on, criteria, counts)
 
 
@@ -116,11 +114,12 @@ def monthly_report(sub: Submission, catalogue: Catalogue) -> MonthlyReport:
         ind = catalogue.indicator(code) if code else None
         if ind is None or code is None or code in entries:
             continue
-        ytd_cv = row.cells["Lũy kế từ đầu năm"]
-        ytd = parse_number(ytd_cv, ind.is_percent)
-        month_cv = row.cells.get("Thực hiện trong tháng")
-        month = parse_number(month_cv, ind.is_percent) if month_cv else None
-        entries[code] = IndicatorEntry(code, ytd if ytd is not None else Decimal(0), month, ytd_cv.cell)
+        percent, cells = ind.is_percent, row.cells
+        ytd_cv = cells["Lũy kế từ đầu năm"]
+        ytd = parse_number(ytd_cv, percent)
+        month_cv = cells.get("Thực hiện trong tháng")
+        month = parse_number(month_cv, percent) if month_cv else None
+        entries[code] = IndicatorEntry(code, ytd if ytd is not None else _ZERO, month, ytd_cv.cell)
     return MonthlyReport(sub.ward_code, sub.period, sub.prepared_on, entries)
 
 

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import logging
 import string
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
 import pandas as pd
 
 from tasks.domain import Bloc, Catalogue, InputFile, Issue, Kind, Severity, Status, Submission
-from tasks.frames import appraisal_frame, counts_frame, indicators_frame, scores_frame
+from tasks.frames import Columns, appraisal_columns, counts_columns, indicators_columns, scores_columns
 from tasks.gx import Failure, Validator
 from tasks.identify import identify_annual, identify_monthly
 from tasks.ingest import IntakeError, read_submission, uncached_formula_issues
@@ -129,71 +131,103 @@ def _format(template: str, values: Mapping[str, Any]) -> str:
 
 
 def _issues_from(
-    failures: Sequence[Failure], frame: pd.DataFrame, subs: list[Submission], context: Mapping[str, Any]
+    failures: Sequence[Failure],
+    columns: Columns,
+    subs: list[Submission],
+    context: Mapping[str, Any],
+    headers: dict[int, dict[tuple[str, str], str]],
 ) -> None:
     """Attach one issue per failing row to its submission, naming the cell."""
-    headers = _header_lookup(subs)
-    records = frame.set_index("rid", drop=False)
     for failure in failures:
         meta = failure.meta
+        column = meta.get("column", "")
         for rid in failure.rids:
-            row = {**context, **records.loc[rid].to_dict()}
-            sub = subs[int(row["sub"])]
-            column = meta.get("column", "")
-            subs[int(row["sub"])].issues.append(
+            row = {**context, "rid": rid, **{name: values[rid] for name, values in columns.items()}}
+            at = int(row["sub"])
+            sheet = row.get("sheet")
+            subs[at].issues.append(
                 Issue(
                     severity=Severity(meta["severity"]),
                     rule=meta["rule"],
                     message=_format(meta["message"], row),
                     hint=_format(meta["hint"], row),
-                    sheet=_text_or_none(row.get("sheet")),
+                    sheet=_text_or_none(sheet),
                     cell=_text_or_none(row.get(meta.get("cell_field", ""))),
-                    column=headers.get((id(sub), str(row.get("sheet")), column), column) or None,
+                    column=_headers_of(subs[at], at, headers).get((str(sheet), column), column) or None,
                     value=_text_or_none(row.get(meta.get("value_field", ""))),
                 )
             )
 
 
 def _text_or_none(value: object) -> str | None:
-    """A frame value as issue text: pandas' missing markers (None, NaN) and empty text become None."""
+    """A row value as issue text: missing markers (None, NaN) and empty text become None."""
     if value is None or (isinstance(value, float) and value != value) or value == "":
         return None
     return str(value)
 
 
-def _header_lookup(subs: list[Submission]) -> dict[tuple[int, str, str], str]:
-    """(submission, sheet, field) → the column header as written in that file."""
-    fields = {c.name: c.field for layouts in TABLES.values() for lay in layouts for c in lay.columns}
-    out = {}
-    for sub in subs:
-        if sub.workbook is None:
-            continue
-        for table in sub.workbook.tables.values():
-            for canonical, written in table.headers.items():
-                out[(id(sub), table.sheet, fields.get(canonical, canonical))] = written
-    return out
+@cache
+def _fields() -> dict[str, str]:
+    """Canonical column name → the field name the suites use for it."""
+    return {c.name: c.field for layouts in TABLES.values() for lay in layouts for c in lay.columns}
+
+
+def _headers_of(sub: Submission, at: int, known: dict[int, dict[tuple[str, str], str]]) -> dict[tuple[str, str], str]:
+    """(sheet, field) → the column header as written in the file; looked up only for files with an issue."""
+    if at not in known:
+        fields = _fields()
+        tables = sub.workbook.tables.values() if sub.workbook is not None else ()
+        known[at] = {
+            (table.sheet, fields.get(canonical, canonical)): written
+            for table in tables
+            for canonical, written in table.headers.items()
+        }
+    return known[at]
 
 
 def _coverage(
-    subs: list[Submission], frame: pd.DataFrame, idx: list[int], expected: Mapping[str, str], what: str, sheet_key: str
-) -> pd.DataFrame:
-    counts = frame[frame["known"]].groupby(["sub", "code"]).size().to_dict() if not frame.empty else {}
-    records = [
-        {
-            "sub": i,
-            "sheet": subs[i].workbook.tables[sheet_key].sheet,  # type: ignore[union-attr]
-            "code": code,
-            "name": name,
-            "what": what,
-            "count": int(counts.get((i, code), 0)),
-            "cell": None,
-        }
-        for i in idx
-        for code, name in expected.items()
-    ]
-    out = pd.DataFrame.from_records(records)
-    out.insert(0, "rid", range(len(out)))
-    return out
+    subs: list[Submission], found: Columns, idx: list[int], expected: Mapping[str, str], what: str, sheet_key: str
+) -> Columns:
+    """One row per catalogue code per submission: how many known lines carry it (the suite wants at least 1)."""
+    lines = zip(found.get("sub", ()), found.get("code", ()), found.get("known", ()), strict=True)
+    counts = Counter((sub, code) for sub, code, known in lines if known)
+    sheets = [subs[i].workbook.tables[sheet_key].sheet for i in idx]  # type: ignore[union-attr]
+    size, width = len(idx) * len(expected), len(expected)
+    return {
+        "sub": [i for i in idx for _ in range(width)],
+        "sheet": [sheet for sheet in sheets for _ in range(width)],
+        "code": list(expected) * len(idx),
+        "name": list(expected.values()) * len(idx),
+        "what": [what] * size,
+        "count": [counts[(i, code)] for i in idx for code in expected],
+        "cell": [None] * size,
+    }
+
+
+def _frame(validator: Validator, suite: str, columns: Columns) -> pd.DataFrame:
+    """The DataFrame GX validates: ``rid`` (the row's position) and the columns the suite reads.
+
+    Only those: every other column would be copied each time a row condition filters the frame.
+    """
+    wanted = validator.columns(suite)
+    size = len(next(iter(columns.values()))) if columns else 0
+    return pd.DataFrame({"rid": range(size)} | {name: values for name, values in columns.items() if name in wanted})
+
+
+@dataclass
+class _Run:
+    """One bulk validation: the submissions, suite parameters, message context and headers looked up so far."""
+
+    validator: Validator
+    subs: list[Submission]
+    params: Mapping[str, Any]
+    context: Mapping[str, Any]
+    headers: dict[int, dict[tuple[str, str], str]] = field(default_factory=dict)
+
+    def validate(self, suite: str, columns: Columns) -> None:
+        """Validate ``columns`` against ``suite`` and attach the issues found."""
+        failures = self.validator.run(suite, _frame(self.validator, suite, columns), self.params)
+        _issues_from(failures, columns, self.subs, self.context, self.headers)
 
 
 def validate_rows(subs: list[Submission], bloc: Bloc, catalogue: Catalogue, validator: Validator) -> None:
@@ -208,27 +242,19 @@ def validate_rows(subs: list[Submission], bloc: Bloc, catalogue: Catalogue, vali
         "indicator_codes": [i.code for i in catalogue.indicators],
         "appraisal_codes": [c.code for c in catalogue.criteria] + td,
     }
-    context = {"year": catalogue.year, "count_codes_text": ", ".join(td)}
+    run = _Run(validator, subs, params, {"year": catalogue.year, "count_codes_text": ", ".join(td)})
     annual, monthly = by_kind[Kind.ANNUAL], by_kind[Kind.MONTHLY]
-    jobs = [
-        ("annual_scores", scores_frame(subs, annual, catalogue)),
-        ("annual_counts", counts_frame(subs, annual, catalogue)),
-        ("monthly_indicators", indicators_frame(subs, monthly, catalogue)),
-        ("appraisal_rows", appraisal_frame(subs, by_kind[Kind.APPRAISAL], catalogue, bloc)),
-    ]
-    for suite, frame in jobs:
-        _issues_from(validator.run(suite, frame, params), frame, subs, context)
-    coverage = pd.concat(
-        [
-            _coverage(subs, jobs[0][1], annual, {c.code: c.name for c in catalogue.criteria}, "tiêu chí", "scores"),
-            _coverage(
-                subs, jobs[2][1], monthly, {i.code: i.name for i in catalogue.indicators}, "chỉ tiêu", "indicators"
-            ),
-        ],
-        ignore_index=True,
+    scores, indicators = scores_columns(subs, annual, catalogue), indicators_columns(subs, monthly, catalogue)
+    run.validate("annual_scores", scores)
+    run.validate("annual_counts", counts_columns(subs, annual, catalogue))
+    run.validate("monthly_indicators", indicators)
+    run.validate("appraisal_rows", appraisal_columns(subs, by_kind[Kind.APPRAISAL], catalogue, bloc))
+    criteria = _coverage(subs, scores, annual, {c.code: c.name for c in catalogue.criteria}, "tiêu chí", "scores")
+    lines = _coverage(
+        subs, indicators, monthly, {i.code: i.name for i in catalogue.indicators}, "chỉ tiêu", "indicators"
     )
-    coverage["rid"] = range(len(coverage))
-    _issues_from(validator.run("coverage", coverage, params), coverage, subs, context)
+    coverage = {name: values + lines[name] for name, values in criteria.items()}
+    run.validate("coverage", coverage if coverage["sub"] else {})
     for sub in subs:
         sub.issues[:] = _without_formula_echoes(sub.issues)
         if sub.has_errors:

@@ -8,6 +8,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tasks.domain import (
     AnnualReport,
@@ -32,7 +34,7 @@ from tasks.domain import (
     Ward,
     WardScore,
 )
-from tasks.scoring import FileIssue, round_half_up, score_ward
+from tasks.scoring import FileIssue, indicator_score, round_half_up, score_ward
 
 D = Decimal
 WARD = Ward("AULAU", "Âu Lâu")
@@ -303,3 +305,21 @@ def test_it_refuses_a_score_traced_to_an_unhashed_file() -> None:
     """It raises ValueError when a file a score comes from has no sha256."""
     with pytest.raises(ValueError, match="sha256"):
         score_ward(WARD, CATALOGUE, annual(), "annual/other.xlsx", full_year(), (), HASHES)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.decimals(min_value=0, max_value=100, places=2),
+    st.decimals(min_value=-1000, max_value=10**6, places=4),
+    st.decimals(min_value=D("0.0001"), max_value=10**6, places=4),
+)
+def test_a_proportional_score_is_the_exact_quotient_rounded_half_up(
+    max_points: Decimal, ytd: Decimal, target: Decimal
+) -> None:
+    """The proportional score equals max × ytd / target computed with Fractions, then rounded half up."""
+    expected = (
+        round_half_up(max_points)
+        if ytd >= target
+        else round_half_up(Fraction(max_points) * Fraction(ytd) / Fraction(target))
+    )
+    assert indicator_score(max_points, Method.PROPORTIONAL, target, ytd) == expected
