@@ -36,7 +36,7 @@ t2 = time.perf_counter()
 from tasks.check import detect, input_file
 from tasks.intake import validate_all
 from tasks.settings import load_year
-from tasks.validate import open_submission
+from tasks.reading import open_submission
 from tasks.gx import Validator
 path, inputs = Path(sys.argv[1]), Path(sys.argv[2])
 found = detect(path)

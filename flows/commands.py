@@ -84,8 +84,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from tasks.check import detect, format_issues, input_file, latest_year
     from tasks.gx import Validator, preload
     from tasks.intake import validate_all
+    from tasks.reading import open_submission
     from tasks.settings import load_year
-    from tasks.validate import open_submission
 
     preload()
     validator, worst = None, 0

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from tasks.domain import Bloc, Catalogue, Submission
-from tasks.intake import Files, collector_paused, read_files
+from tasks.reading import Files, collector_paused, read_files
 
 MIN_FILES = 300  # below this, starting worker processes (~1 s each) costs more than it saves
 PROCESSES_ENV = "THIDUA_READ_PROCESSES"  # a fixed number of reader processes; 1 reads in the calling process

@@ -5,31 +5,17 @@ Shared by the annual review, the monthly run and ``thidua check`` so there is on
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import logging
-from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from tasks.domain import Bloc, Catalogue, InputFile, Kind, Status, Submission
+from tasks.domain import Bloc, Catalogue, Kind, Status, Submission
 from tasks.gx import Validator
-from tasks.parse_cache import ParseCache, pickled
+from tasks.parse_cache import ParseCache
+from tasks.reading import Files, Reader, collector_paused, read_files
 from tasks.reports import resolve_resubmissions
-from tasks.validate import open_submission, validate_rows
+from tasks.validate import validate_rows
 
 log = logging.getLogger(__name__)
-
-
-Files = Sequence[tuple[InputFile, str | None]]
-# Reads files into submissions, each with its pickle for the cache when asked (``read_files`` is one).
-Reader = Callable[[Files, Bloc, Catalogue, bool], list[tuple[Submission, bytes | None]]]
-
-
-def read_files(files: Files, bloc: Bloc, catalogue: Catalogue, keep: bool) -> list[tuple[Submission, bytes | None]]:
-    """Open every file in this process; with ``keep``, each submission comes with its pickle for the cache."""
-    with collector_paused():
-        subs = [open_submission(file, bloc, catalogue, period) for file, period in files]
-        return [(sub, pickled(sub) if keep else None) for sub in subs]
 
 
 def read_all(
@@ -59,23 +45,6 @@ def read_all(
     hits = f", {cache.hits} from cache" if cache else ""
     log.info("read %d files, %d unreadable%s", len(subs), sum(s.workbook is None for s in subs), hits)
     return subs
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a block builds many long-lived objects.
-
-    Reading or unpickling a thousand wards' submissions creates millions of cells that all survive; the
-    collector would walk them again and again as they age (a quarter of the reading time, four fifths of the
-    unpickling). Such a block makes no garbage cycles worth collecting.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def validate_all(subs: list[Submission], bloc: Bloc, catalogue: Catalogue, validator: Validator) -> None:

@@ -29,10 +29,11 @@ from hypothesis import strategies as st
 
 from tasks.domain import Bloc, Catalogue, Kind, Severity, Status, Submission
 from tasks.gx import Validator
+from tasks.reading import open_submission
 from tasks.reports import annual_report, monthly_report
 from tasks.settings import YearConfig, load_year
 from tasks.text import has_diacritics
-from tasks.validate import open_submission, validate_rows
+from tasks.validate import validate_rows
 from tasks.writers import submission_json
 from tests.tasks.office_files import SAMPLE, Book, Grid, book_bytes, input_file, sapa_annual, sapa_december
 

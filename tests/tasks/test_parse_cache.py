@@ -10,7 +10,8 @@ import pytest
 
 from tasks.discover import discover
 from tasks.domain import Bloc, Catalogue, Submission
-from tasks.intake import Files, Reader, read_all, read_files
+from tasks.intake import read_all
+from tasks.reading import Files, Reader, read_files
 from tasks.settings import load_year
 
 SAPA = "annual/tu-cham-diem-2025-sapa.xlsx"

@@ -30,11 +30,12 @@ from tasks.domain import Issue, Kind, Severity, Status, Submission
 from tasks.gx import Validator
 from tasks.intake import read_all, validate_all
 from tasks.publish import safe_name, write_feedback
+from tasks.reading import open_submission
 from tasks.reports import annual_report, monthly_report
 from tasks.review import review
 from tasks.settings import YearConfig, load_year
 from tasks.text import has_diacritics
-from tasks.validate import open_submission, validate_rows
+from tasks.validate import validate_rows
 from tasks.writers import summary_json
 from tests.tasks.hostile_files import lying_zip_bomb, ole_container, rewrite_part, xxe, zip_bomb
 from tests.tasks.office_files import (

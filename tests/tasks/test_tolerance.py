@@ -20,9 +20,10 @@ import pytest
 
 from tasks.domain import AnnualReport, Kind, MonthlyReport, Severity, Status, Submission
 from tasks.gx import Validator
+from tasks.reading import open_submission
 from tasks.reports import annual_report, monthly_report
 from tasks.settings import YearConfig, load_year
-from tasks.validate import open_submission, validate_rows
+from tasks.validate import validate_rows
 from tests.tasks.office_files import (
     COUNTS,
     GROUPS,
