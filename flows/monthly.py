@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.annual_review import find_month_inputs, read_submissions, validate_submissions, whole
+from flows.annual_review import find_month_inputs, read_submissions, submissions_settled, validate_submissions, whole
 from tasks.domain import Submission
 from tasks.gx import Validator
 from tasks.output_monthly import write_monthly_folder
@@ -71,9 +72,10 @@ def monthly(
     year = check_period(period)
     config = load_year(inputs, year)
     base = outputs / str(year) / "monthly" / period
-    with run_lock(base):
+    with run_lock(base), submissions_settled():
         files = find_month_inputs(whole(config), period)
         subs = read_submissions(whole(files), whole(config), None if force else outputs / ".cache" / "parse")
+        gc.freeze()
         validator = Validator()
         subs = validate_submissions(whole(subs), whole(config), validator)
         parameters = {"period": period, "inputs": str(inputs), "outputs": str(outputs), "force": force}
