@@ -17,6 +17,7 @@ import pickle
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from tasks.domain import Bloc, Catalogue, Submission
@@ -49,52 +50,95 @@ def read_anywhere(files: Files, bloc: Bloc, catalogue: Catalogue, keep: bool) ->
     return read
 
 
+# Relative costs per file, measured at 1,000 wards: reading (with the cache's pickle) 1; a worker's file
+# unpickled here 0.2. They set this process's share so that it ends with the workers.
+READ_COST, RECEIVE_COST = 1.0, 0.2
+CHUNK = 200  # submissions per file a worker writes: this process takes them in while the worker reads on
+
+
+def own_share(files: int, workers: int) -> list[int]:
+    """Which of ``files`` files this process reads itself when ``workers`` workers read the rest.
+
+    It reads while they read, then takes in what they sent; its share is what makes both end together:
+    ``s·READ + (n − s)·RECEIVE = (n − s)/workers·READ``. Spread evenly over the list, so each process gets
+    its part of every kind of file.
+    """
+    per_worker = READ_COST / workers
+    fraction = max(0.0, per_worker - RECEIVE_COST) / (READ_COST + per_worker - RECEIVE_COST)
+    return [k for k in range(files) if int((k + 1) * fraction) > int(k * fraction)]
+
+
 def read_in_processes(
     files: Files, bloc: Bloc, catalogue: Catalogue, keep: bool, processes: int
 ) -> list[tuple[Submission, bytes | None]]:
     """``read_files`` split over ``processes`` processes: this one and ``processes - 1`` workers.
 
-    File ``k`` goes to process ``k mod processes``; share 0 is read here while the workers read theirs, so no
-    core waits and share 0 needs no pickling there and back. Each worker sends every submission pickled on its
-    own, so the pickle can go into the parse cache as is.
+    This process reads its share (``own_share``) while the workers read theirs, then takes in their chunks.
+    Each worker sends every submission pickled on its own, so the pickle goes into the parse cache as is.
     """
-    path = os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
-    env = {**os.environ, "PYTHONPATH": path}  # the workers import this project even from an uninstalled checkout
+    mine = own_share(len(files), processes - 1)
+    taken = set(mine)
+    rest = [k for k in range(len(files)) if k not in taken]
+    shares = [rest[w :: processes - 1] for w in range(processes - 1)]
+    read: dict[int, tuple[Submission, bytes | None]] = {}
     with tempfile.TemporaryDirectory(prefix="thidua-read-") as tmp:
-        workers: list[tuple[subprocess.Popen[bytes], Path]] = []
+        workers = [
+            _start(Path(tmp, str(w)), [files[k] for k in share], bloc, catalogue) for w, share in enumerate(shares)
+        ]
         try:
-            for i in range(1, processes):
-                job, out = Path(tmp, f"{i}.job"), Path(tmp, f"{i}.out")
-                job.write_bytes(pickle.dumps((list(files[i::processes]), bloc, catalogue), protocol=5))
-                command = [sys.executable, "-m", "flows.read_workers", str(job), str(out)]
-                workers.append((subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL), out))
-            shares = [read_files(files[0::processes], bloc, catalogue, keep)]
-            for proc, out in workers:
-                if proc.wait() != 0:
-                    raise RuntimeError(f"a reader process failed (exit status {proc.returncode})")
-                blobs: list[bytes] = pickle.loads(out.read_bytes())
-                with collector_paused():
-                    shares.append([(pickle.loads(blob), blob if keep else None) for blob in blobs])
+            read.update(zip(mine, read_files([files[k] for k in mine], bloc, catalogue, keep), strict=True))
+            for (proc, folder), share in zip(workers, shares, strict=True):
+                for start in range(0, len(share), CHUNK):
+                    blobs = _chunk(proc, folder, start)
+                    with collector_paused():
+                        received = [(pickle.loads(blob), blob if keep else None) for blob in blobs]
+                    read.update(zip(share[start : start + CHUNK], received, strict=True))
         finally:
             for proc, _ in workers:
                 if proc.poll() is None:
                     proc.kill()
                     with contextlib.suppress(OSError):
                         proc.wait()
-    return [shares[k % processes][k // processes] for k in range(len(files))]
+    return [read[k] for k in range(len(files))]
+
+
+def _start(folder: Path, files: Files, bloc: Bloc, catalogue: Catalogue) -> tuple[subprocess.Popen[bytes], Path]:
+    """Start a worker on ``files``; it writes its chunks into ``folder``."""
+    folder.mkdir()
+    job = folder / "job"
+    job.write_bytes(pickle.dumps((list(files), bloc, catalogue), protocol=5))
+    path = os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "PYTHONPATH": path}  # the workers import this project even from an uninstalled checkout
+    command = [sys.executable, "-m", "flows.read_workers", str(job), str(folder)]
+    return subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL), folder
+
+
+def _chunk(proc: subprocess.Popen[bytes], folder: Path, start: int) -> list[bytes]:
+    """The pickles of the worker's files ``start`` to ``start + CHUNK``, once it has written them."""
+    path = folder / f"{start}.out"
+    while not path.exists():
+        if proc.poll() is not None and not path.exists():
+            raise RuntimeError(f"a reader process stopped (exit status {proc.returncode}) before file {start}")
+        time.sleep(0.002)
+    blobs: list[bytes] = pickle.loads(path.read_bytes())
+    return blobs
 
 
 def main(argv: list[str]) -> int:
-    """Worker: read the files of the pickled job ``argv[0]``; write the list of their pickles to ``argv[1]``.
+    """Worker: read the files of the pickled job ``argv[0]``, writing their pickles in chunks into ``argv[1]``.
 
+    Chunk files appear whole (written under another name, then renamed), named by their first file's index.
     The cycle collector is off: the worker lives for one batch, and what it reads (cells, rows) only grows
     until it is pickled, so collecting would cost a quarter of the reading time and free nothing.
     """
     gc.disable()
-    job, out = Path(argv[0]), Path(argv[1])
+    job, folder = Path(argv[0]), Path(argv[1])
     files, bloc, catalogue = pickle.loads(job.read_bytes())
-    read = read_files(files, bloc, catalogue, keep=True)
-    out.write_bytes(pickle.dumps([blob for _, blob in read], protocol=5))
+    for start in range(0, len(files), CHUNK):
+        read = read_files(files[start : start + CHUNK], bloc, catalogue, keep=True)
+        tmp = folder / f"{start}.tmp"
+        tmp.write_bytes(pickle.dumps([blob for _, blob in read], protocol=5))
+        os.replace(tmp, folder / f"{start}.out")
     return 0
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.read_workers import MIN_FILES, PROCESSES_ENV, read_in_processes, reader_processes
+from flows.read_workers import CHUNK, MIN_FILES, PROCESSES_ENV, own_share, read_in_processes, reader_processes
 from tasks.discover import discover
 from tasks.intake import read_all
 from tasks.settings import load_year
@@ -36,3 +36,20 @@ def test_a_small_set_is_read_here_and_the_environment_can_fix_the_count(monkeypa
     assert reader_processes(10 * MIN_FILES) == 1
     monkeypatch.setenv(PROCESSES_ENV, "3")
     assert reader_processes(5) == 3
+
+
+def test_this_process_reads_less_than_a_worker_as_it_also_takes_in_their_work() -> None:
+    """With one worker this process reads 44 % of the files, spread over the list; with many workers, none."""
+    mine = own_share(1000, 1)
+    assert len(mine) == 444 and mine[:4] == [2, 4, 6, 8] and mine[-1] == 998
+    assert own_share(1000, 8) == []
+
+
+def test_files_beyond_one_chunk_come_back_in_order(inputs: Path) -> None:
+    """A worker's share longer than CHUNK files arrives in several chunks, each put back in its place."""
+    config = load_year(inputs, 2025)
+    files = discover(config.year_dir, config.catalogue.window.months())
+    many = [files[k % len(files)] for k in range(3 * CHUNK)]
+    read = read_in_processes(many, config.bloc, config.catalogue, False, 2)
+    assert [sub.file.rel for sub, _ in read] == [file.rel for file, _ in many]
+    assert all(blob is None for _, blob in read)
