@@ -145,7 +145,7 @@ def build_data_docs(context: Any, site_dir: Path, *, offline: bool = True) -> Pa
     if not index.is_file():
         raise FileNotFoundError(f"GX did not write {index}")
     if offline:
-        make_offline(site_dir)
+        rewrite_offline(site_dir)
         assert_offline(site_dir)
     return index
 
@@ -167,6 +167,12 @@ def make_offline(site_dir: Path) -> list[str]:
     footer and the ``href`` of anchors to other hosts. Returns the external references left (none
     expected: :func:`assert_offline` raises on them).
     """
+    rewrite_offline(site_dir)
+    return find_external_references(site_dir)
+
+
+def rewrite_offline(site_dir: Path) -> None:
+    """The work of :func:`make_offline` without the final scan (for a caller that runs :func:`assert_offline`)."""
     site_dir = Path(site_dir).resolve()
     vendor_root = site_dir / VENDOR_SUBDIR
     shutil.copytree(VENDOR_DIR, vendor_root, dirs_exist_ok=True)
@@ -179,7 +185,6 @@ def make_offline(site_dir: Path) -> list[str]:
             new = _neutralise_html(new)
         if new != text:
             path.write_text(new, encoding="utf-8")
-    return find_external_references(site_dir)
 
 
 def _text_files(site_dir: Path) -> Iterator[Path]:
@@ -231,12 +236,20 @@ def _references(text: str) -> Iterator[tuple[str, str]]:
         yield "@import", match.group(1)
 
 
+def _read_texts(site_dir: Path) -> list[tuple[Path, str]]:
+    """Every .html/.css/.js file under ``site_dir`` (resolved) with its text, in :func:`_text_files` order."""
+    return [(path, path.read_text(encoding="utf-8", errors="replace")) for path in _text_files(site_dir)]
+
+
 def find_external_references(site_dir: Path) -> list[str]:
     """List ``file: kind=url`` for every reference to another host left in the site's text files."""
     site_dir = Path(site_dir).resolve()
+    return _external_references(site_dir, _read_texts(site_dir))
+
+
+def _external_references(site_dir: Path, texts: Sequence[tuple[Path, str]]) -> list[str]:
     found: list[str] = []
-    for path in _text_files(site_dir):
-        text = path.read_text(encoding="utf-8", errors="replace")
+    for path, text in texts:
         for kind, value in _references(text):
             if value.lstrip().lower().startswith("data:"):
                 continue
@@ -249,12 +262,15 @@ def find_external_references(site_dir: Path) -> list[str]:
 def find_missing_assets(site_dir: Path) -> list[str]:
     """List ``file: path`` for local scripts, styles, images and CSS ``url()`` that do not exist."""
     site_dir = Path(site_dir).resolve()
+    return _missing_assets(site_dir, _read_texts(site_dir))
+
+
+def _missing_assets(site_dir: Path, texts: Sequence[tuple[Path, str]]) -> list[str]:
     vendor_root = site_dir / VENDOR_SUBDIR
     missing: list[str] = []
-    for path in _text_files(site_dir):
+    for path, text in texts:
         if vendor_root in path.parents and path.suffix.lower() != ".css":
             continue  # vendored JS builds markup from templates at run time
-        text = path.read_text(encoding="utf-8", errors="replace")
         refs = [v for tag in _ASSET_TAG.findall(text) for k, v in _references(tag) if k in {"src", "href"}]
         refs += [v for k, v in _references(text) if k == "url()"]
         for ref in refs:
@@ -272,6 +288,8 @@ def assert_offline(site_dir: Path) -> None:
     Checks ``src``/``href``/``srcset``/… attributes, CSS ``url()`` and ``@import`` in every .html, .css and
     .js file, and that every local script, stylesheet, image and CSS ``url()`` exists.
     """
-    problems = find_external_references(site_dir) + find_missing_assets(site_dir)
+    site_dir = Path(site_dir).resolve()
+    texts = _read_texts(site_dir)  # read once for both checks
+    problems = _external_references(site_dir, texts) + _missing_assets(site_dir, texts)
     if problems:
         raise NotOfflineError(problems)

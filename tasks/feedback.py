@@ -26,7 +26,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tasks.domain import Issue, Kind, Severity, Status, Submission
-from tasks.ooxml import freeze_ooxml
+from tasks.ooxml import save_workbook
 from tasks.workbook import MAX_ENTRIES, MAX_UNZIPPED_BYTES
 from tasks.xlsx.common import (
     BOLD,
@@ -270,13 +270,11 @@ def annotate_copy(original: bytes, issues: Sequence[Issue], moment: datetime, ke
         _add_loose_sheet(wb, loose)
     wb.properties.lastModifiedBy = CREATOR
     wb.properties.modified = moment.replace(tzinfo=None)
-    buf = io.BytesIO()
     try:
-        wb.save(buf)
+        return save_workbook(wb, moment)
     except Exception as exc:  # openpyxl cannot write back some exotic parts it read
         log.warning("cannot write the annotated copy: %s", exc)
         return None
-    return freeze_ooxml(buf.getvalue(), moment)
 
 
 def _open_copy(data: bytes, keep_vba: bool) -> Workbook | None:

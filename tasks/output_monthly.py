@@ -9,7 +9,7 @@ from typing import Any
 
 from tasks.domain import MonthlyReport, Status, Submission
 from tasks.gx import Validator
-from tasks.output_review import base_manifest, write_changes, write_validation
+from tasks.output_review import base_manifest, collector_off, write_changes, write_validation
 from tasks.reports import monthly_report
 from tasks.review import WardFile
 from tasks.run_folder import write_bytes
@@ -26,8 +26,11 @@ def month_statuses(
     """Per ward: (accepted|rejected|missing, number of issues) and the accepted report."""
     statuses: dict[str, tuple[str, int]] = {}
     reports: dict[str, MonthlyReport] = {}
+    by_ward: dict[str | None, list[Submission]] = {}
+    for sub in subs:  # grouped once: a scan of every submission per ward is quadratic in the bloc's size
+        by_ward.setdefault(sub.ward_code, []).append(sub)
     for ward in config.bloc.members:
-        own = [s for s in subs if s.ward_code == ward.code]
+        own = by_ward.get(ward.code, [])
         accepted = next((s for s in own if s.status is Status.ACCEPTED), None)
         issues = sum(len(s.issues) for s in own)
         if accepted is not None:
@@ -50,6 +53,20 @@ def write_monthly_folder(
     parameters: dict[str, Any],
 ) -> dict[str, Any]:
     """standing.csv, standing.xlsx and validation/; returns the manifest without the output hashes."""
+    with collector_off():
+        return _write_monthly_folder(work, run_id, config, period, subs, validator, moment, parameters)
+
+
+def _write_monthly_folder(
+    work: Path,
+    run_id: str,
+    config: YearConfig,
+    period: str,
+    subs: list[Submission],
+    validator: Validator,
+    moment: datetime,
+    parameters: dict[str, Any],
+) -> dict[str, Any]:
     statuses, reports = month_statuses(config, subs)
     rows = standing_rows(config.bloc, config.catalogue, period, statuses, reports)
     write_bytes(work / "standing.csv", standing_csv(rows, standing_columns(config.catalogue)))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import json
 import logging
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
@@ -14,14 +17,15 @@ from typing import Any
 
 from tasks.changes import RunSnapshot, diff_runs, load_snapshot, render_changes_md
 from tasks.datadocs import build_data_docs
-from tasks.documents import render_minutes, render_ranking_docx
-from tasks.domain import Submission
+from tasks.documents import minutes_job, ranking_docx_job
+from tasks.domain import Ranking, Submission
 from tasks.gx import Validator
 from tasks.landing import landing_html, suite_pages
-from tasks.publish import write_feedback
+from tasks.publish import DocumentWrite, FeedbackWrite, feedback_writes
 from tasks.review import Review
 from tasks.run_folder import previous_complete_run, write_bytes
 from tasks.settings import PROJECT_ROOT, YearConfig
+from tasks.write_workers import SharedWrites, shared_writes, worth_a_worker
 from tasks.writers import ranking_csv, scores_csv, summary_json
 from tasks.xlsx_out import write_ranking_xlsx
 
@@ -72,6 +76,11 @@ def base_manifest(
     }
 
 
+def ward_names(config: YearConfig) -> dict[str, str]:
+    """Ward code → roster name."""
+    return {w.code: w.name for w in config.bloc.members}
+
+
 def write_validation(
     work: Path,
     run_id: str,
@@ -81,13 +90,24 @@ def write_validation(
     period: str,
     validator: Validator,
     moment: datetime,
+    shared: SharedWrites | None = None,
 ) -> None:
-    """validation/: summary.json, feedback workbooks, the offline Data Docs site."""
+    """validation/: summary.json, feedback workbooks, the offline Data Docs site.
+
+    ``shared``: the run's slow writes, the feedback among them, already started (see
+    :func:`write_review_folder`); they are finished here. By default the feedback writes start here.
+    """
     vdir = work / "validation"
-    write_bytes(vdir / "summary.json", summary_json(run_id, config.year, period, subs, result_wards, config.bloc))
-    names = {w.code: w.name for w in config.bloc.members}
-    feedback = write_feedback(vdir, subs, moment, names)
-    build_data_docs(validator.context, vdir / "data-docs")
+    names = ward_names(config)
+    with contextlib.ExitStack() as stack:
+        if shared is None:
+            writes = feedback_writes(subs, moment, names)
+            shared = stack.enter_context(shared_writes(work, writes, worth_a_worker(0, len(writes))))
+        write_bytes(vdir / "summary.json", summary_json(run_id, config.year, period, subs, result_wards, config.bloc))
+        build_data_docs(validator.context, vdir / "data-docs")
+        results = shared.finish()
+    feedback = {w.sub.file.rel: r for w, r in zip(shared.writes, results, strict=True) if isinstance(w, FeedbackWrite)}
+    log.info("wrote feedback for %d of %d submissions", len(feedback), len(subs))
     title = f"Kết quả kiểm tra hồ sơ – {config.bloc.name} – kỳ {period} – lần chạy {run_id}"
     page = landing_html(title, subs, names, feedback, suite_pages(vdir / "data-docs"))
     write_bytes(vdir / "index.html", page)
@@ -96,13 +116,15 @@ def write_validation(
 def write_changes(work: Path, run_id: str, inputs: Sequence[dict[str, str]]) -> dict[str, Any]:
     """changes.json and changes.md against the newest complete run beside this one."""
     previous = previous_complete_run(work.parent)
+    before = load_snapshot(previous) if previous else None
+    # without a previous run nothing is compared: reading the tables back (40,000 score lines) would be wasted
     current = RunSnapshot(
         run_id=run_id,
         inputs={i["path"]: i["sha256"] for i in inputs},
-        ranking=_csv_rows(work / "ranking.csv"),
-        scores=_csv_rows(work / "scores.csv"),
+        ranking=_csv_rows(work / "ranking.csv") if before else [],
+        scores=_csv_rows(work / "scores.csv") if before else [],
     )
-    changes = diff_runs(load_snapshot(previous) if previous else None, current)
+    changes = diff_runs(before, current)
     write_bytes(work / "changes.json", (json.dumps(changes, ensure_ascii=False, indent=2) + "\n").encode())
     write_bytes(work / "changes.md", render_changes_md(changes).encode())
     return dict(changes)
@@ -115,6 +137,28 @@ def _csv_rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+@contextmanager
+def collector_off() -> Iterator[None]:
+    """Pause the cycle collector during the block and keep it off the objects that exist before it.
+
+    Each full collection during the write walked the million objects read earlier (~0.7 s each at a thousand
+    wards), and the workbooks and documents built here are freed by reference counting all but a few
+    megabytes, so collecting them costs more time than it frees memory. The objects that existed before are
+    also frozen (``gc.freeze``), out of reach of a collection a library asks for, until the block ends.
+    """
+    outer = gc.get_freeze_count() > 0
+    enabled = gc.isenabled()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        if not outer:
+            gc.unfreeze()
+
+
 def write_review_folder(
     work: Path,
     run_id: str,
@@ -125,14 +169,43 @@ def write_review_folder(
     moment: datetime,
     parameters: dict[str, Any],
 ) -> dict[str, Any]:
-    """Every file of the review folder; returns the manifest without the output hashes."""
+    """Every file of the review folder; returns the manifest without the output hashes.
+
+    The two Word documents and the feedback files are started first, on a worker process when there are
+    enough of them (``tasks.write_workers``), while this process writes the tables and the Data Docs.
+    """
+    with collector_off():
+        documents = document_writes(config, result.ranking, moment)
+        feedback = feedback_writes(subs, moment, ward_names(config))
+        worker = worth_a_worker(len(config.bloc.members), len(feedback))
+        with shared_writes(work, [*documents, *feedback], worker) as shared:
+            return _write_review_folder(work, run_id, config, subs, result, validator, moment, parameters, shared)
+
+
+def document_writes(config: YearConfig, ranking: Ranking, moment: datetime) -> list[DocumentWrite]:
+    """``ranking.docx`` and the minutes ``bien-ban-hop-tong-ket.docx``."""
     bloc, cat, meeting = config.bloc, config.catalogue, config.meeting
+    return [
+        DocumentWrite("ranking.docx", ranking_docx_job(bloc, cat, ranking, meeting, moment)),
+        DocumentWrite("bien-ban-hop-tong-ket.docx", minutes_job(bloc, cat, ranking, meeting, moment)),
+    ]
+
+
+def _write_review_folder(
+    work: Path,
+    run_id: str,
+    config: YearConfig,
+    subs: list[Submission],
+    result: Review,
+    validator: Validator,
+    moment: datetime,
+    parameters: dict[str, Any],
+    shared: SharedWrites,
+) -> dict[str, Any]:
     write_bytes(work / "ranking.csv", ranking_csv(result.ranking))
     write_bytes(work / "scores.csv", scores_csv(result.scores))
-    write_bytes(work / "ranking.xlsx", write_ranking_xlsx(bloc, cat, result.ranking, moment))
-    write_bytes(work / "ranking.docx", render_ranking_docx(bloc, cat, result.ranking, meeting, moment))
-    write_bytes(work / "bien-ban-hop-tong-ket.docx", render_minutes(bloc, cat, result.ranking, meeting, moment))
-    write_validation(work, run_id, config, subs, result.wards, str(config.year), validator, moment)
+    write_bytes(work / "ranking.xlsx", write_ranking_xlsx(config.bloc, config.catalogue, result.ranking, moment))
+    write_validation(work, run_id, config, subs, result.wards, str(config.year), validator, moment, shared)
     manifest = base_manifest(run_id, config, subs, str(config.year), parameters)
     write_changes(work, run_id, manifest["inputs"])
     log.info("wrote review folder %s", work)

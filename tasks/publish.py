@@ -1,6 +1,8 @@
 """Write a run's files into its working folder (the IO edge for outputs).
 
 Every file is written to a temporary name and renamed into place; writers report what they wrote.
+:class:`DocumentWrite` and :class:`FeedbackWrite` are such writes as small picklable objects, which
+``tasks.write_workers`` shares between the calling process and a worker.
 """
 
 from __future__ import annotations
@@ -8,9 +10,11 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from tasks.documents import DocumentJob, render_document
 from tasks.domain import Submission
 from tasks.feedback import annotate_copy, feedback_workbook
 from tasks.run_folder import write_bytes
@@ -33,28 +37,80 @@ def write_feedback(
     Returns input path → {"feedback": path, "annotated": path} relative to ``validation_dir``.
     """
     out: dict[str, dict[str, str]] = {}
-    folder = validation_dir / "feedback"
     for sub in subs:
-        if not sub.issues:
-            continue
-        name = safe_name(sub.file.rel, sub.file.sha256)
-        suffix = ".xlsm" if sub.file.path.suffix.lower() == ".xlsm" else ".xlsx"
-        annotated_name = f"{name}.danh-dau{suffix}"
-        annotated = None
-        if sub.workbook is not None:
-            annotated = annotate_copy(sub.file.path.read_bytes(), sub.issues, moment, keep_vba=suffix == ".xlsm")
-        entry = {}
-        if annotated is not None:
-            write_bytes(folder / annotated_name, annotated)
-            entry["annotated"] = f"feedback/{annotated_name}"
-        book = feedback_workbook(
-            sub,
-            moment,
-            annotated_name=annotated_name if annotated is not None else None,
-            ward_name=ward_names.get(sub.ward_code or ""),
-        )
-        write_bytes(folder / f"{name}.phan-hoi.xlsx", book)
-        entry["feedback"] = f"feedback/{name}.phan-hoi.xlsx"
-        out[sub.file.rel] = entry
+        if sub.issues:
+            out[sub.file.rel] = write_submission_feedback(
+                validation_dir, sub, sub.workbook is not None, moment, ward_names.get(sub.ward_code or "")
+            )
     log.info("wrote feedback for %d of %d submissions", len(out), len(subs))
     return out
+
+
+def write_submission_feedback(
+    validation_dir: Path, sub: Submission, readable: bool, moment: datetime, ward_name: str | None
+) -> dict[str, str]:
+    """The feedback files of one submission with issues; returns {"annotated": path, "feedback": path}.
+
+    ``readable``: the ward's file could be opened when it was read (else there is no annotated copy).
+    """
+    folder = validation_dir / "feedback"
+    name = safe_name(sub.file.rel, sub.file.sha256)
+    suffix = ".xlsm" if sub.file.path.suffix.lower() == ".xlsm" else ".xlsx"
+    annotated_name = f"{name}.danh-dau{suffix}"
+    annotated = None
+    if readable:
+        annotated = annotate_copy(sub.file.path.read_bytes(), sub.issues, moment, keep_vba=suffix == ".xlsm")
+    entry = {}
+    if annotated is not None:
+        write_bytes(folder / annotated_name, annotated)
+        entry["annotated"] = f"feedback/{annotated_name}"
+    book = feedback_workbook(
+        sub, moment, annotated_name=annotated_name if annotated is not None else None, ward_name=ward_name
+    )
+    write_bytes(folder / f"{name}.phan-hoi.xlsx", book)
+    entry["feedback"] = f"feedback/{name}.phan-hoi.xlsx"
+    return entry
+
+
+@dataclass(frozen=True)
+class DocumentWrite:
+    """Render a Word document into ``path`` (relative to the run folder)."""
+
+    path: str
+    job: DocumentJob
+
+    def run(self, work: Path) -> None:
+        """Render and write the document."""
+        write_bytes(work / self.path, render_document(self.job))
+
+
+@dataclass(frozen=True)
+class FeedbackWrite:
+    """The feedback files of one submission with issues, under ``validation/feedback/``."""
+
+    sub: Submission  # without its parsed cells (see feedback_writes)
+    readable: bool
+    ward_name: str | None
+    moment: datetime
+
+    def run(self, work: Path) -> dict[str, str]:
+        """Write the files; returns {"annotated": path, "feedback": path} relative to ``validation/``."""
+        return write_submission_feedback(work / "validation", self.sub, self.readable, self.moment, self.ward_name)
+
+
+def feedback_writes(subs: Sequence[Submission], moment: datetime, ward_names: dict[str, str]) -> list[FeedbackWrite]:
+    """A :class:`FeedbackWrite` for every submission with an issue, in input order.
+
+    The feedback needs the file, its issues and what the feedback workbook shows, not the parsed cells: they
+    are left out so that the writes pickle small.
+    """
+    return [
+        FeedbackWrite(
+            replace(s, workbook=None, report=None, appraisals=()),
+            s.workbook is not None,
+            ward_names.get(s.ward_code or ""),
+            moment,
+        )
+        for s in subs
+        if s.issues
+    ]

@@ -16,14 +16,21 @@ NEUTRALISER = "'"
 """Prefix that turns a formula-like text into plain text."""
 
 _PADDING = " \u00a0\u3000"
+NEEDS_CHECK = FORMULA_TRIGGERS | frozenset(_PADDING)
+"""First characters of a text that :func:`safe_text` may change; text starting with any other is safe as is."""
 
 
 def is_formula_like(text: str) -> bool:
     """Whether ``text`` would be read as a formula (also after leading spaces, which some importers drop)."""
     if not text:
         return False
+    first = text[0]
+    if first in FORMULA_TRIGGERS:
+        return True
+    if first not in _PADDING:
+        return False  # nothing to strip: the text starts with ``first``
     stripped = text.lstrip(_PADDING)
-    return text[0] in FORMULA_TRIGGERS or (bool(stripped) and stripped[0] in FORMULA_TRIGGERS)
+    return bool(stripped) and stripped[0] in FORMULA_TRIGGERS
 
 
 def safe_text(value: object) -> str:

@@ -24,6 +24,22 @@ TBLPR_ORDER = (
 )  # fmt: skip
 
 
+# Clark names of the tags and attributes the loops below touch once per run or cell (qn() each time is slow).
+_R, _RPR, _PPR, _RFONTS, _RSTYLE = (qn(t) for t in ("w:r", "w:rPr", "w:pPr", "w:rFonts", "w:rStyle"))
+_FONT_ATTRS = tuple(qn(slot) for slot in FONT_SLOTS)
+_THEME_ATTRS = tuple(qn(slot) for slot in _THEME_SLOTS)
+_TC, _TR, _TCPR, _TCW = (qn(t) for t in ("w:tc", "w:tr", "w:tcPr", "w:tcW"))
+_VAL, _W, _TYPE = (qn(t) for t in ("w:val", "w:w", "w:type"))
+_GRID_SPAN_TAG = qn("w:gridSpan")
+_GRID_SPAN = _TCPR + "/" + _GRID_SPAN_TAG
+_TC_W = _TCPR + "/" + _TCW
+# A w:rPr whose first w:rFonts already names Times New Roman in every slot and no theme font: set_fonts would
+# leave it as it is. XPath (in C) finds the runs and marks that still need it, usually none of a rendered table.
+_FONTS_SET = " and ".join([f"@{slot}='{FONT}'" for slot in FONT_SLOTS] + [f"not(@{slot})" for slot in _THEME_SLOTS])
+_RUNS_TO_FIX = f"descendant-or-self::w:r[not(w:rPr[1]/w:rFonts[1][{_FONTS_SET}])]"
+_MARKS_TO_FIX = f"descendant-or-self::w:pPr/w:rPr[1][not(w:rFonts[1][{_FONTS_SET}])]"
+
+
 def mm_to_twips(mm: float) -> int:
     """Millimetres to twentieths of a point, the unit of table widths."""
     return round(mm * 1440 / 25.4)
@@ -49,32 +65,28 @@ def _prefixed(clark: str) -> str:
 
 def set_fonts(rpr: BaseOxmlElement) -> None:
     """Make a ``w:rPr`` name Times New Roman in all four slots and drop theme font references."""
-    rfonts = rpr.find(qn("w:rFonts"))
+    rfonts = rpr.find(_RFONTS)
     if rfonts is None:
         rfonts = OxmlElement("w:rFonts")
-        rstyle = rpr.find(qn("w:rStyle"))
+        rstyle = rpr.find(_RSTYLE)
         rpr.insert(0 if rstyle is None else rpr.index(rstyle) + 1, rfonts)
-    for slot in _THEME_SLOTS:
-        rfonts.attrib.pop(qn(slot), None)
-    for slot in FONT_SLOTS:
-        rfonts.set(qn(slot), FONT)
+    attrib = rfonts.attrib
+    for name in _THEME_ATTRS:
+        attrib.pop(name, None)
+    for name in _FONT_ATTRS:
+        rfonts.set(name, FONT)
 
 
-def ensure_run_fonts(root: BaseOxmlElement) -> int:
-    """Give every run (and paragraph mark) under ``root`` explicit Times New Roman; return the run count."""
-    count = 0
-    for run in root.iter(qn("w:r")):
-        rpr = run.find(qn("w:rPr"))
+def ensure_run_fonts(root: BaseOxmlElement) -> None:
+    """Give every run (and paragraph mark) under ``root`` explicit Times New Roman."""
+    for run in root.xpath(_RUNS_TO_FIX):
+        rpr = run.find(_RPR)
         if rpr is None:
             rpr = OxmlElement("w:rPr")
             run.insert(0, rpr)
         set_fonts(rpr)
-        count += 1
-    for mark in root.iter(qn("w:pPr")):
-        rpr = mark.find(qn("w:rPr"))
-        if rpr is not None:
-            set_fonts(rpr)
-    return count
+    for rpr in root.xpath(_MARKS_TO_FIX):
+        set_fonts(rpr)
 
 
 def ensure_style_fonts(styles: BaseOxmlElement) -> None:
@@ -96,25 +108,65 @@ def set_table_widths(tbl: BaseOxmlElement, widths: Sequence[int]) -> None:
         grid.remove(col)
     for width in widths:
         grid.append(OxmlElement("w:gridCol", {qn("w:w"): str(width)}))
-    for tr in tbl.iterchildren(qn("w:tr")):
+    merged = _rows_with_merged_cells(tbl)
+    for tr in tbl.iterchildren(_TR):
+        if tr not in merged and _set_row_widths(tr, widths):
+            continue
         column = 0
-        for tc in tr.iterchildren(qn("w:tc")):
+        for tc in tr.iterchildren(_TC):
             span = _span(tc)
-            tc.width = Twips(sum(widths[column : column + span]))
+            _set_cell_width(tc, sum(widths[column : column + span]))
             column += span
+
+
+def _rows_with_merged_cells(tbl: BaseOxmlElement) -> set[BaseOxmlElement]:
+    """The rows with a ``w:tc/w:tcPr/w:gridSpan`` (one pass over the table in C; merged cells are few)."""
+    rows = set()
+    for span in tbl.iter(_GRID_SPAN_TAG):
+        tcPr = span.getparent()
+        tc = tcPr.getparent() if tcPr.tag == _TCPR else None
+        if tc is not None and tc.tag == _TC and tc.getparent() is not None:
+            rows.add(tc.getparent())
+    return rows
+
+
+def _set_row_widths(tr: BaseOxmlElement, widths: Sequence[int]) -> bool:
+    """Set the widths of a row without merged cells (cell k is grid column k) if every cell has a ``w:tcW``.
+
+    Returns False, having changed nothing, when a cell lacks one. The same attributes, in the same order, as
+    python-docx's setter (``w:type`` then ``w:w``); one XPath per row instead of two lookups per cell.
+    """
+    tcWs = tr.xpath("w:tc/w:tcPr[1]/w:tcW[1]")  # at most one per cell, in cell order
+    if len(tcWs) != sum(1 for _ in tr.iterchildren(_TC)):
+        return False
+    for column, tcW in enumerate(tcWs):
+        tcW.set(_TYPE, "dxa")
+        tcW.set(_W, str(sum(widths[column : column + 1])))
+    return True
+
+
+def _set_cell_width(tc: BaseOxmlElement, width: int) -> None:
+    """``tc.width = Twips(width)``, setting the two attributes directly when the cell has a ``w:tcW``."""
+    tcPr = tc.find(_TCPR)
+    tcW = None if tcPr is None else tcPr.find(_TCW)
+    if tcW is None:
+        tc.width = Twips(width)  # python-docx adds w:tcPr / w:tcW at their schema positions
+        return
+    tcW.set(_TYPE, "dxa")  # the same attributes, in the same order, as python-docx's setter
+    tcW.set(_W, str(width))
 
 
 def _span(tc: BaseOxmlElement) -> int:
     """How many grid columns a cell covers."""
-    grid_span = tc.find(qn("w:tcPr") + "/" + qn("w:gridSpan"))
-    return 1 if grid_span is None else int(grid_span.get(qn("w:val")))
+    grid_span = tc.find(_GRID_SPAN)
+    return 1 if grid_span is None else int(grid_span.get(_VAL))
 
 
 def _cell_width(tc: BaseOxmlElement) -> int | None:
-    tcW = tc.find(qn("w:tcPr") + "/" + qn("w:tcW"))
-    if tcW is None or tcW.get(qn("w:type"), "dxa") != "dxa":
+    tcW = tc.find(_TC_W)
+    if tcW is None or tcW.get(_TYPE, "dxa") != "dxa":
         return None
-    return int(tcW.get(qn("w:w")))
+    return int(tcW.get(_W))
 
 
 def text_width(body: BaseOxmlElement) -> int | None:
@@ -143,7 +195,7 @@ def fit_table(tbl: BaseOxmlElement, target: int) -> None:
     Column loops (``{%tc for %}``) add cells that docxtpl spreads evenly over the grid; the widths the
     template gives each cell are the better guide. The row with the most unmerged cells sets the columns.
     """
-    reference = _reference_widths(tbl.iterchildren(qn("w:tr")))
+    reference = _reference_widths(tbl.iterchildren(_TR))
     if not reference:
         return
     widths = [width * target // sum(reference) for width in reference]
@@ -154,7 +206,9 @@ def fit_table(tbl: BaseOxmlElement, target: int) -> None:
 def _reference_widths(rows: Iterable[BaseOxmlElement]) -> list[int]:
     best: list[int] = []
     for tr in rows:
-        cells = list(tr.iterchildren(qn("w:tc")))
+        cells = list(tr.iterchildren(_TC))
+        if len(cells) <= len(best):
+            continue  # cannot have more cells than the best row so far
         widths = [_cell_width(tc) for tc in cells]
         if all(_span(tc) == 1 for tc in cells) and None not in widths and len(widths) > len(best):
             best = [w for w in widths if w is not None]

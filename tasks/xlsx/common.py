@@ -6,23 +6,24 @@ Every text cell goes through :func:`put_text`, which neutralises formula-like te
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Literal
+from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tasks.ooxml import freeze_ooxml
+from tasks.ooxml import save_workbook
 from tasks.safe_text import safe_text
 
 CREATOR = "thidua"
@@ -48,6 +49,9 @@ _LINE_HEIGHT = 15.75  # points per text line at 12 pt
 _CHARS_PER_WIDTH = 1.15  # Times New Roman text is a little wider than the width unit (a Calibri digit)
 
 Kind = Literal["text", "center", "int", "number"]
+_FONT_ID, _FILL_ID, _BORDER_ID, _ALIGNMENT_ID = 0, 1, 2, 5  # slots of openpyxl's StyleArray (fontId, fillId…)
+# per workbook: (style list, id of a style object) -> (the object, kept alive so its id stays its own; its index)
+_STYLE_INDEX: WeakKeyDictionary[Workbook, dict[tuple[str, int], tuple[object, int]]] = WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -77,13 +81,57 @@ def new_workbook(title: str, moment: datetime) -> Workbook:
 
 def to_bytes(wb: Workbook, moment: datetime) -> bytes:
     """Serialise ``wb`` and pin every timestamp in the package to ``moment`` (byte-stable output)."""
-    buf = io.BytesIO()
-    wb.save(buf)
-    return freeze_ooxml(buf.getvalue(), moment)
+    return save_workbook(wb, moment)
+
+
+def style_cell(
+    cell: Cell,
+    *,
+    font: Font | None = None,
+    alignment: Alignment | None = None,
+    border: Border | None = None,
+    fill: PatternFill | None = None,
+) -> Cell:
+    """Give ``cell`` the styles passed, exactly as ``cell.font = font`` (and so on) would.
+
+    openpyxl finds a style's place in the workbook's list by hashing the style object field by field on
+    every assignment, which is most of the time spent on a table of a thousand wards. The lists only grow,
+    so the index of a style object is looked up once per workbook and reused; a style object must not be
+    changed once used (the module's constants never are).
+    """
+    wb = cell.parent.parent
+    known = _STYLE_INDEX.get(wb)
+    if known is None:
+        known = _STYLE_INDEX[wb] = {}
+    style = cell._style if cell._style is not None else StyleArray()
+    for collection, slot, value in (
+        ("_fonts", _FONT_ID, font),
+        ("_fills", _FILL_ID, fill),
+        ("_borders", _BORDER_ID, border),
+        ("_alignments", _ALIGNMENT_ID, alignment),
+    ):
+        if value is not None:
+            style[slot] = _style_index(wb, known, collection, value)
+    cell._style = style
+    return cell
+
+
+def _style_index(wb: Workbook, known: dict[tuple[str, int], tuple[object, int]], collection: str, value: object) -> int:
+    hit = known.get((collection, id(value)))
+    if hit is None:
+        hit = known[(collection, id(value))] = (value, getattr(wb, collection).add(value))
+    return hit[1]
 
 
 def put_text(
-    ws: Worksheet, row: int, col: int, value: object, *, font: Font = BODY, alignment: Alignment = LEFT
+    ws: Worksheet,
+    row: int,
+    col: int,
+    value: object,
+    *,
+    font: Font = BODY,
+    alignment: Alignment = LEFT,
+    border: Border | None = None,
 ) -> Cell:
     """Write ``value`` as plain text (never a formula); ``None`` or empty text leaves the cell empty."""
     text = ILLEGAL_CHARACTERS_RE.sub("", safe_text(value))
@@ -91,9 +139,7 @@ def put_text(
     cell.value = text or None
     if text:
         cell.data_type = "s"
-    cell.font = font
-    cell.alignment = alignment
-    return cell
+    return style_cell(cell, font=font, alignment=alignment, border=border)
 
 
 def put_number(
@@ -104,14 +150,14 @@ def put_number(
     *,
     number_format: str = NUMBER_FORMAT,
     font: Font = BODY,
+    border: Border | None = None,
 ) -> Cell:
     """Write a real numeric cell; a ``Decimal`` becomes a float only here, at the cell boundary."""
     cell = ws.cell(row=row, column=col)
     cell.value = float(value) if isinstance(value, Decimal) else value
     cell.number_format = number_format
-    cell.font = font
-    cell.alignment = RIGHT if number_format != INTEGER_FORMAT else CENTER
-    return cell
+    alignment = RIGHT if number_format != INTEGER_FORMAT else CENTER
+    return style_cell(cell, font=font, alignment=alignment, border=border)
 
 
 def note(text: str, *, width: int = 320) -> Comment:
@@ -145,29 +191,34 @@ def write_table(ws: Worksheet, top: int, columns: Sequence[Column], records: Ite
     Values are shown according to each column's kind: text (left), centred text, integer or number
     with 2 decimals. Column widths and row heights are set so wrapped text is visible in print.
     """
+    headers = []
     for col, column in enumerate(columns, start=1):
-        cell = put_text(ws, top, col, column.header, font=BOLD, alignment=CENTER)
-        cell.fill = HEADER_FILL
-        cell.border = BOX
+        cell = style_cell(
+            put_text(ws, top, col, column.header, font=BOLD, alignment=CENTER), fill=HEADER_FILL, border=BOX
+        )
         if column.comment:
             cell.comment = note(column.comment)
         ws.column_dimensions[get_column_letter(col)].width = column.width
-    fit_height(ws, top, columns)
+        headers.append(cell.value)
+    set_height(ws, top, columns, headers)
     row = top
     for row, record in enumerate(records, start=top + 1):
+        values = []
         for col, (column, value) in enumerate(zip(columns, record, strict=True), start=1):
-            put_value(ws, row, col, column, value).border = BOX
-        fit_height(ws, row, columns)
+            values.append(put_value(ws, row, col, column, value, border=BOX).value)
+        set_height(ws, row, columns, values)
     return row
 
 
-def put_value(ws: Worksheet, row: int, col: int, column: Column, value: object) -> Cell:
+def put_value(
+    ws: Worksheet, row: int, col: int, column: Column, value: object, *, border: Border | None = None
+) -> Cell:
     """Write one table value as its column asks: numbers stay numeric, anything else becomes text."""
     kind = column.kind
     if kind in ("int", "number") and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         default = INTEGER_FORMAT if kind == "int" else NUMBER_FORMAT
-        return put_number(ws, row, col, value, number_format=column.number_format or default)
-    return put_text(ws, row, col, value, alignment=LEFT if kind == "text" else CENTER)
+        return put_number(ws, row, col, value, number_format=column.number_format or default, border=border)
+    return put_text(ws, row, col, value, alignment=LEFT if kind == "text" else CENTER, border=border)
 
 
 def estimate_lines(text: str, width: float) -> int:
@@ -178,9 +229,13 @@ def estimate_lines(text: str, width: float) -> int:
 
 def fit_height(ws: Worksheet, row: int, columns: Sequence[Column]) -> None:
     """Set the height of ``row`` to show its longest wrapped text (Excel does not do it on opening)."""
+    set_height(ws, row, columns, [ws.cell(row=row, column=col).value for col in range(1, len(columns) + 1)])
+
+
+def set_height(ws: Worksheet, row: int, columns: Sequence[Column], values: Sequence[object]) -> None:
+    """:func:`fit_height` for a row whose cell values (one per column) the caller has at hand."""
     lines = 1
-    for col, column in enumerate(columns, start=1):
-        value = ws.cell(row=row, column=col).value
+    for column, value in zip(columns, values, strict=True):
         if isinstance(value, str):
             lines = max(lines, estimate_lines(value, column.width))
     ws.row_dimensions[row].height = _LINE_HEIGHT * lines + 3

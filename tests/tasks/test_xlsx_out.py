@@ -11,6 +11,7 @@ from fractions import Fraction
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.styles import Font
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -35,6 +36,19 @@ from tasks.domain import (
     Ward,
     WardScore,
     WardStatus,
+)
+from tasks.xlsx.common import (
+    BODY,
+    BOLD,
+    BOX,
+    CENTER,
+    HEADER_FILL,
+    ITALIC,
+    LEFT,
+    RIGHT,
+    new_workbook,
+    style_cell,
+    to_bytes,
 )
 from tasks.xlsx_out import write_ranking_xlsx, write_standing_xlsx
 
@@ -304,3 +318,30 @@ class TestStandingXlsx:
         assert ws.sheet_properties.pageSetUpPr.fitToPage is True
         assert ws.print_title_rows == "$4:$4"
         assert ws["E5"].font.name == "Times New Roman"
+
+
+class TestStyleCell:
+    def _styled(self, by_attribute: bool) -> bytes:
+        """A sheet whose cells get fonts, fills, borders and alignments in an interleaved order."""
+        wb = new_workbook("styles", MOMENT)
+        ws = wb.active
+        assert ws is not None
+        styles = [(BOLD, CENTER, BOX, HEADER_FILL), (BODY, LEFT, BOX, None), (ITALIC, RIGHT, None, HEADER_FILL)]
+        for row in range(1, 40):
+            font, alignment, border, fill = styles[(row * 7) % 3]
+            cell = ws.cell(row=row, column=1 + row % 4, value=f"ô {row}")
+            if by_attribute:
+                cell.font, cell.alignment = font, alignment
+                if border is not None:
+                    cell.border = border
+                if fill is not None:
+                    cell.fill = fill
+            else:
+                style_cell(cell, font=font, alignment=alignment, border=border, fill=fill)
+        ws["B2"].font = Font(name="Arial", size=9)  # a style set the usual way in between
+        style_cell(ws["C3"], font=BODY)
+        return to_bytes(wb, MOMENT)
+
+    def test_same_workbook_as_setting_the_attributes(self) -> None:
+        """style_cell reuses each style's index in the workbook: the file is that of ``cell.font = …``."""
+        assert self._styled(by_attribute=False) == self._styled(by_attribute=True)
