@@ -22,6 +22,7 @@ from tasks.domain import Ranking, Submission
 from tasks.gx import Validator
 from tasks.landing import landing_html, suite_pages
 from tasks.publish import DocumentWrite, FeedbackWrite, feedback_writes
+from tasks.reading import collector_paused
 from tasks.review import Review
 from tasks.run_folder import previous_complete_run, write_bytes
 from tasks.settings import PROJECT_ROOT, YearConfig
@@ -147,14 +148,11 @@ def collector_off() -> Iterator[None]:
     also frozen (``gc.freeze``), out of reach of a collection a library asks for, until the block ends.
     """
     outer = gc.get_freeze_count() > 0
-    enabled = gc.isenabled()
     gc.freeze()
-    gc.disable()
     try:
-        yield
+        with collector_paused():
+            yield
     finally:
-        if enabled:
-            gc.enable()
         if not outer:
             gc.unfreeze()
 
