@@ -254,9 +254,13 @@ def _wait_for_deployment(server: Server, flow: str, name: str, log: str) -> dict
 
 
 def _start_run(server: Server, deployment: dict[str, Any], parameters: dict[str, str]) -> str:
-    created = httpx.post(
-        f"{server.api}/deployments/{deployment['id']}/create_flow_run", json={"parameters": parameters}, timeout=10
-    )
+    """Create a flow run, retrying what Prefect's own client retries (429, 502, 503: a busy SQLite database)."""
+    url = f"{server.api}/deployments/{deployment['id']}/create_flow_run"
+    for attempt in range(5):
+        created = httpx.post(url, json={"parameters": parameters}, timeout=10)
+        if created.status_code not in (429, 502, 503) or attempt == 4:
+            break
+        time.sleep(1 + attempt)
     created.raise_for_status()
     return str(created.json()["id"])
 
