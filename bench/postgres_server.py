@@ -51,6 +51,7 @@ from typing import Any
 
 import httpx
 
+from bench.processes import background
 from tasks.verify import verify_run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,49 +90,6 @@ def prefect_exe() -> str:
     """The prefect executable of this interpreter's environment (the project's virtualenv)."""
     beside = Path(sys.executable).with_name("prefect")
     return str(beside) if beside.is_file() else (shutil.which("prefect") or "prefect")
-
-
-def descendants(pid: int) -> list[int]:
-    """Every process below ``pid`` (from /proc): a worker's flow runs start their own sessions, so killing the
-    worker's process group alone would leave them running."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            parents[int(stat.parent.name)] = int(fields[1])
-    found, frontier = [], [pid]
-    while frontier:
-        children = [child for child, parent in parents.items() if parent in frontier]
-        found += children
-        frontier = children
-    return found
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    """Stop a process started in its own session: SIGTERM to its group, then SIGKILL to whatever is left."""
-    family = descendants(proc.pid)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        proc.wait(timeout=20)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    for pid in family:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(pid, signal.SIGKILL)
-    proc.wait()
-
-
-@contextlib.contextmanager
-def background(args: list[str], env: dict[str, str], cwd: Path, log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """Run ``args`` in its own session with its output in ``log``; always stopped on the way out."""
-    with log.open("wb") as out:
-        streams: dict[str, Any] = {"stdin": subprocess.DEVNULL, "stdout": out, "stderr": subprocess.STDOUT}
-        proc = subprocess.Popen(args, env=env, cwd=cwd, start_new_session=True, **streams)
-        try:
-            yield proc
-        finally:
-            stop(proc)
 
 
 def tail(log: Path, lines: int = 40) -> str:

@@ -13,7 +13,6 @@ import csv
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -30,6 +29,7 @@ import pytest
 import yaml
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
+from bench.processes import background
 from flows import deployments
 from flows.cli import main
 from flows.deployments import ANNUAL_REVIEW, MONTHLY, MONTHLY_CRON, TIMEZONE, WORK_POOL, build_deployments
@@ -145,47 +145,6 @@ def _thidua() -> str:
     return str(beside) if beside.is_file() else (shutil.which("thidua") or "thidua")
 
 
-def _descendants(pid: int) -> list[int]:
-    """Every process below ``pid`` (Linux /proc; nothing elsewhere), children first found first."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            parents[int(stat.parent.name)] = int(fields[1])
-    found, frontier = [], [pid]
-    while frontier:
-        children = [child for child, parent in parents.items() if parent in frontier]
-        found += children
-        frontier = children
-    return found
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """Stop a process started in its own session, its group and anything it spawned elsewhere."""
-    family = _descendants(proc.pid)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        proc.wait(timeout=15)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    for pid in family:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(pid, signal.SIGKILL)
-    proc.wait()
-
-
-@contextlib.contextmanager
-def _process(args: list[str], env: dict[str, str], cwd: Path, log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """Run ``args`` in the background with its output in ``log``; always stopped on the way out."""
-    with log.open("wb") as out:
-        proc = subprocess.Popen(args, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            yield proc
-        finally:
-            _stop(proc)
-
-
 def _server_env(home: Path, port: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_") and k != "THIDUA_HOME"}
     return env | {
@@ -220,7 +179,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
     port = _free_port()
     env = _server_env(home, port)
     args = [_prefect(), "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui"]
-    with _process(args, env, tmp_path, logs / "server.log") as proc:
+    with background(args, env, tmp_path, logs / "server.log") as proc:
         api = env["PREFECT_API_URL"]
         _wait_healthy(proc, api, logs / "server.log")
         yield Server(api=api, env=env, logs=logs)
@@ -313,7 +272,7 @@ def test_a_worker_runs_the_deployed_monthly_flow(server: Server, inputs: Path, t
     outputs = tmp_path / "outputs"
     worker_env = server.env | {"THIDUA_HOME": str(ROOT)}
     worker_args = [_prefect(), "worker", "start", "--pool", WORK_POOL]
-    with _process(worker_args, worker_env, tmp_path, server.logs / "worker.log"):
+    with background(worker_args, worker_env, tmp_path, server.logs / "worker.log"):
         deployment = _wait_for_deployment(server, "monthly", MONTHLY, "server.log")
         run_id = _start_run(server, deployment, {"period": "2025-12", "inputs": str(inputs), "outputs": str(outputs)})
         state = _wait_for_run(server, run_id, "worker.log")
@@ -331,7 +290,7 @@ def test_thidua_serve_runs_in_the_folder_it_was_started_from(server: Server, inp
     workdir = tmp_path / "secretariat"
     workdir.mkdir()
     shutil.copytree(inputs, workdir / "inputs")
-    with _process([_thidua(), "serve"], server.env, workdir, server.logs / "serve.log"):
+    with background([_thidua(), "serve"], server.env, workdir, server.logs / "serve.log"):
         monthly = _wait_for_deployment(server, "monthly", MONTHLY, "serve.log")
         assert _wait_for_deployment(server, "annual-review", ANNUAL_REVIEW, "serve.log")["schedules"] == []
         (schedule,) = monthly["schedules"]
