@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
-import re
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from prefect import flow, task
@@ -17,7 +15,7 @@ from tasks.domain import Submission
 from tasks.gx import Validator
 from tasks.output_monthly import write_monthly_folder
 from tasks.run_folder import finish_run, new_run_id, run_lock, start_run
-from tasks.settings import YearConfig, document_moment, load_year
+from tasks.settings import YearConfig, check_period, document_moment, load_year, parse_cache_folder, previous_month
 
 log = logging.getLogger(__name__)
 
@@ -29,20 +27,6 @@ class MonthlyResult:
     run_dir: Path
     rejected: int
     missing: int
-
-
-def previous_month(today: date | None = None) -> str:
-    """The month before ``today`` as ``YYYY-MM`` (the default period of the scheduled run)."""
-    today = today or date.today()
-    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
-    return f"{year:04d}-{month:02d}"
-
-
-def check_period(period: str) -> int:
-    """The year of a ``YYYY-MM`` period; ValueError for anything else."""
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
-        raise ValueError(f"period must be YYYY-MM, got {period!r}")
-    return int(period[:4])
 
 
 @task(name="write-monthly-outputs", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
@@ -74,7 +58,7 @@ def monthly(
     base = outputs / str(year) / "monthly" / period
     with run_lock(base), submissions_settled():
         files = find_month_inputs(whole(config), period)
-        subs = read_submissions(whole(files), whole(config), None if force else outputs / ".cache" / "parse")
+        subs = read_submissions(whole(files), whole(config), parse_cache_folder(outputs, force))
         gc.freeze()
         validator = Validator()
         subs = validate_submissions(whole(subs), whole(config), validator)

@@ -27,7 +27,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows.annual_review import review_steps
 from tasks.config import ConfigError, load_bloc, load_catalogue, load_meeting
 from tasks.discover import sha256_file
-from tasks.settings import YearConfig
+from tasks.settings import YearConfig, bloc_folders, parse_cache_folder
 
 log = logging.getLogger(__name__)
 THREADS = 4  # blocs reviewed at once on the thread runner (reading and writing hold the GIL)
@@ -59,14 +59,6 @@ class ProvinceResult:
         return tuple(b for b in self.blocs if b.error is not None)
 
 
-def bloc_folders(inputs: Path, year: int) -> list[Path]:
-    """The bloc folders of ``inputs/<year>/`` when it holds several blocs; ``[]`` when it is one bloc's folder."""
-    year_dir = inputs / str(year)
-    if not year_dir.is_dir() or (year_dir / "bloc.yaml").exists():
-        return []
-    return sorted(p for p in year_dir.iterdir() if p.is_dir() and (p / "bloc.yaml").is_file())
-
-
 def load_bloc_folder(bloc_dir: Path, year: int) -> YearConfig:
     """The YAML files of one bloc folder, checked as for a single bloc; the bloc's code must be the folder's name."""
     bloc = load_bloc(bloc_dir / "bloc.yaml", year)
@@ -83,7 +75,7 @@ def bloc_review(year: int, bloc_dir: Path, outputs: Path, force: bool = False) -
     """The annual review of one bloc folder into a new folder under ``outputs/<year>/<bloc-code>/review/``."""
     config = load_bloc_folder(bloc_dir, year)
     parameters = {"year": year, "bloc": bloc_dir.name, "inputs": str(bloc_dir), "outputs": str(outputs), "force": force}
-    cache_dir = None if force else outputs / ".cache" / "parse"
+    cache_dir = parse_cache_folder(outputs, force)
     result = review_steps(config, outputs / str(year) / bloc_dir.name / "review", cache_dir, parameters)
     return BlocOutcome(bloc_dir.name, result.run_dir, result.rejected, result.missing, timings=result.timings)
 

@@ -57,3 +57,9 @@ def discover(year_dir: Path, months: tuple[str, ...] | None = None) -> list[tupl
             found += [(_input(year_dir, p, Kind.MONTHLY), folder.name) for p in _files(folder)]
         found += [(_input(year_dir, p, Kind.UNKNOWN), None) for p in _files(monthly)]
     return found
+
+
+def month_inputs(year_dir: Path, period: str) -> list[tuple[InputFile, str | None]]:
+    """The submission files of one month's folder ``monthly/<period>/`` (a ``YYYY-MM`` name), hashed."""
+    folder = year_dir / "monthly" / period
+    return [(_input(year_dir, p, Kind.MONTHLY), period) for p in _files(folder)] if folder.is_dir() else []

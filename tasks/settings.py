@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -34,6 +35,33 @@ def load_year(inputs: Path, year: int) -> YearConfig:
     catalogue = load_catalogue(year_dir / "criteria.yaml", bloc, year)
     meeting = load_meeting(year_dir / "meeting.yaml", bloc)
     return YearConfig(year, year_dir, bloc, catalogue, meeting, sha256_file(year_dir / "criteria.yaml"))
+
+
+def bloc_folders(inputs: Path, year: int) -> list[Path]:
+    """The bloc folders of ``inputs/<year>/`` when it holds several blocs; ``[]`` when it is one bloc's folder."""
+    year_dir = inputs / str(year)
+    if not year_dir.is_dir() or (year_dir / "bloc.yaml").exists():
+        return []
+    return sorted(p for p in year_dir.iterdir() if p.is_dir() and (p / "bloc.yaml").is_file())
+
+
+def parse_cache_folder(outputs: Path, force: bool) -> Path | None:
+    """Where runs writing under ``outputs`` keep what they read; None with ``force`` (read every file again)."""
+    return None if force else outputs / ".cache" / "parse"
+
+
+def previous_month(today: date | None = None) -> str:
+    """The month before ``today`` as ``YYYY-MM`` (the default period of the scheduled run)."""
+    today = today or date.today()
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    return f"{year:04d}-{month:02d}"
+
+
+def check_period(period: str) -> int:
+    """The year of a ``YYYY-MM`` period; ValueError for anything else."""
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+        raise ValueError(f"period must be YYYY-MM, got {period!r}")
+    return int(period[:4])
 
 
 def document_moment(meeting: Meeting | None, subs: list[Submission]) -> datetime:
