@@ -85,10 +85,9 @@ def _run_empty(t0: float) -> dict[str, Any]:
 
 
 def _run_review(t0: float, inputs: Path, outputs: Path) -> dict[str, Any]:
-    from flows.annual_review import annual_review, warm_up
+    from flows.commands import start_review
 
-    warm_up()  # as cmd_review does
-    result = annual_review(year=YEAR, inputs=inputs, outputs=outputs)
+    result = start_review(inputs, YEAR, outputs, force=False)  # as ``thidua review`` runs it
     return {"wall": time.perf_counter() - t0, "stages": result.timings}
 
 
@@ -130,11 +129,11 @@ class _StageLog:
 
 
 def _run_monthly(t0: float, inputs: Path, outputs: Path) -> dict[str, Any]:
-    from flows.monthly import monthly
+    from flows.commands import start_monthly
 
     marks = _StageLog()
     start = time.perf_counter()
-    monthly(period=PERIOD, inputs=inputs, outputs=outputs)
+    start_monthly(inputs, PERIOD, outputs, force=False)  # as ``thidua monthly`` runs it
     end = time.perf_counter()
     return {"wall": end - t0, "stages": marks.stages(start, end), "flow": end - start}
 

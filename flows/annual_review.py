@@ -17,14 +17,14 @@ from prefect.utilities.annotations import opaque
 
 from flows.artifacts import publish_review_artifacts
 from flows.read_workers import read_anywhere
-from tasks.discover import discover
+from tasks.discover import discover, month_inputs
 from tasks.domain import InputFile, Submission
 from tasks.gx import Validator, preload
 from tasks.intake import read_all, validate_all
 from tasks.output_review import write_review_folder
 from tasks.review import Review, review
 from tasks.run_folder import finish_run, new_run_id, run_lock, start_run
-from tasks.settings import YearConfig, document_moment, load_year
+from tasks.settings import YearConfig, document_moment, load_year, parse_cache_folder
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -97,7 +97,7 @@ def find_inputs(config: YearConfig) -> list[tuple[InputFile, str | None]]:
 @task(name="find-month-inputs", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
 def find_month_inputs(config: YearConfig, period: str) -> list[tuple[InputFile, str | None]]:
     """The submission files of one month's folder, hashed."""
-    return [(f, p) for f, p in discover(config.year_dir, (period,)) if p == period]
+    return month_inputs(config.year_dir, period)
 
 
 @task(name="read-submissions", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
@@ -174,5 +174,5 @@ def annual_review(
     """Run the annual review of ``inputs/<year>/`` into a new folder under ``outputs/<year>/review/``."""
     config = load_year(inputs, year)
     parameters = {"year": year, "inputs": str(inputs), "outputs": str(outputs), "force": force}
-    cache_dir = None if force else outputs / ".cache" / "parse"
+    cache_dir = parse_cache_folder(outputs, force)
     return review_steps(config, outputs / str(year) / "review", cache_dir, parameters)

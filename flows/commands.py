@@ -6,9 +6,14 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tasks.config import ConfigError
 from tasks.run_folder import RunLocked
+
+if TYPE_CHECKING:
+    from flows.annual_review import ReviewResult
+    from flows.monthly import MonthlyResult
 
 log = logging.getLogger("thidua")
 
@@ -18,22 +23,52 @@ def _fail_config(exc: ConfigError) -> int:
     return 2
 
 
+def start_review(inputs: Path, year: int, outputs: Path, force: bool) -> ReviewResult:
+    """One bloc's review as the command line runs it, fastest from a fresh process.
+
+    The YAML is checked first (a broken file stops here, before Prefect starts). Then worker processes start
+    reading the files (``read_ahead_for``) while this process imports Prefect, starts importing Great
+    Expectations in the background and waits for Prefect's temporary server: on a large bloc they have read
+    most files by the time the flow asks for them.
+    """
+    from flows.read_workers import read_ahead_for
+    from tasks.settings import load_year, parse_cache_folder
+
+    read_ahead_for(load_year(inputs, year), parse_cache_folder(outputs, force))
+    from flows.annual_review import annual_review, warm_up
+
+    warm_up()
+    return annual_review(year=year, inputs=inputs, outputs=outputs, force=force)
+
+
+def start_monthly(inputs: Path, period: str, outputs: Path, force: bool) -> MonthlyResult:
+    """One month's run as the command line runs it (see ``start_review``); ValueError for a bad period."""
+    from flows.read_workers import read_ahead_for
+    from tasks.settings import check_period, load_year, parse_cache_folder
+
+    read_ahead_for(load_year(inputs, check_period(period)), parse_cache_folder(outputs, force), period)
+    from flows.annual_review import warm_up
+    from flows.monthly import monthly
+
+    warm_up()
+    return monthly(period=period, inputs=inputs, outputs=outputs, force=force)
+
+
 def cmd_review(args: argparse.Namespace) -> int:
     """``thidua review --year YYYY``: one bloc, or every bloc folder of the year at once on ``--task-runner``."""
-    from flows.annual_review import annual_review, warm_up
-    from flows.province import bloc_folders, province_lines, province_status, run_province
-    from tasks.settings import load_year
+    from tasks.settings import bloc_folders
 
     if bloc_folders(args.inputs, args.year):  # inputs/<year>/<bloc-code>/: a broken bloc never stops the others
+        from flows.annual_review import warm_up
+        from flows.province import province_lines, province_status, run_province
+
         if args.task_runner == "thread":  # on Dask the workers validate, not this process
             warm_up()
         province = run_province(args.year, args.inputs, args.outputs, args.force, args.task_runner)
         print("\n".join(province_lines(province)))
         return province_status(province, args.strict)
     try:
-        load_year(args.inputs, args.year)  # a broken YAML stops here, before Prefect starts
-        warm_up()  # GX imports in the background while Prefect's server starts
-        result = annual_review(year=args.year, inputs=args.inputs, outputs=args.outputs, force=args.force)
+        result = start_review(args.inputs, args.year, args.outputs, args.force)
     except ConfigError as exc:
         return _fail_config(exc)
     except RunLocked as exc:
@@ -58,14 +93,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_monthly(args: argparse.Namespace) -> int:
     """``thidua monthly --period YYYY-MM``."""
-    from flows.annual_review import warm_up
-    from flows.monthly import check_period, monthly
-    from tasks.settings import load_year
-
     try:
-        load_year(args.inputs, check_period(args.period))
-        warm_up()  # GX imports in the background while Prefect's server starts
-        result = monthly(period=args.period, inputs=args.inputs, outputs=args.outputs, force=args.force)
+        result = start_monthly(args.inputs, args.period, args.outputs, args.force)
     except ConfigError as exc:
         return _fail_config(exc)
     except RunLocked as exc:

@@ -63,6 +63,10 @@ class ParseCache:
     def _key(self, file: InputFile, period: str | None) -> str:
         return hashlib.sha256(f"{self.salt}|{file.sha256}|{file.kind.value}|{period}".encode()).hexdigest()
 
+    def has(self, file: InputFile, period: str | None) -> bool:
+        """Whether an entry for this file's bytes is stored (without reading it)."""
+        return self._key(file, period) in self.entries
+
     def get(self, file: InputFile, period: str | None) -> Submission | None:
         """The cached submission for this file's bytes, re-pointed at the file's current path."""
         key = self._key(file, period)
