@@ -25,6 +25,8 @@ from tasks.output_review import write_review_folder
 from tasks.review import Review, review
 from tasks.run_folder import finish_run, new_run_id, run_lock, start_run
 from tasks.settings import YearConfig, document_moment, load_year, parse_cache_folder
+from tasks.write_workers import prestart as prestart_writer
+from tasks.write_workers import stop_prestarted, worth_a_worker
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -152,13 +154,18 @@ def review_steps(config: YearConfig, base: Path, cache_dir: Path | None, paramet
             files = find_inputs(whole(config))
             subs = read_submissions(whole(files), whole(config), cache_dir)
             gc.freeze()
-        with stage(timings, "validate"):
-            validator = Validator()
-            subs = validate_submissions(whole(subs), whole(config), validator)
-        with stage(timings, "score"):
-            result = score_and_rank(whole(subs), whole(config))
-        with stage(timings, "write"):
-            run_dir = write_outputs(base, whole(config), whole(subs), whole(result), validator, parameters)
+        try:
+            with stage(timings, "validate"):
+                if worth_a_worker(len(config.bloc.members), 0):
+                    prestart_writer()  # it imports its writers while Great Expectations validates on one core
+                validator = Validator()
+                subs = validate_submissions(whole(subs), whole(config), validator)
+            with stage(timings, "score"):
+                result = score_and_rank(whole(subs), whole(config))
+            with stage(timings, "write"):
+                run_dir = write_outputs(base, whole(config), whole(subs), whole(result), validator, parameters)
+        finally:
+            stop_prestarted()  # one the writes did not take (a step failed)
     with stage(timings, "write"):
         publish_review_artifacts(run_dir, config, subs, result)
     rejected = sum(w.annual == "rejected" for w in result.wards)

@@ -21,14 +21,13 @@ from tasks.documents import minutes_job, ranking_docx_job
 from tasks.domain import Ranking, Submission
 from tasks.gx import Validator
 from tasks.landing import landing_html, suite_pages
-from tasks.publish import DocumentWrite, FeedbackWrite, feedback_writes
+from tasks.publish import DocumentWrite, FeedbackWrite, RankingWorkbookWrite, feedback_writes
 from tasks.reading import collector_paused
 from tasks.review import Review
 from tasks.run_folder import previous_complete_run, write_bytes
 from tasks.settings import PROJECT_ROOT, YearConfig
 from tasks.write_workers import SharedWrites, shared_writes, worth_a_worker
 from tasks.writers import ranking_csv, scores_csv, summary_json
-from tasks.xlsx_out import write_ranking_xlsx
 
 log = logging.getLogger(__name__)
 
@@ -169,14 +168,16 @@ def write_review_folder(
 ) -> dict[str, Any]:
     """Every file of the review folder; returns the manifest without the output hashes.
 
-    The two Word documents and the feedback files are started first, on a worker process when there are
-    enough of them (``tasks.write_workers``), while this process writes the tables and the Data Docs.
+    The ranking workbook, the two Word documents and the feedback files are started first, on a worker
+    process when there are enough of them (``tasks.write_workers``), while this process writes the CSV tables
+    and the Data Docs.
     """
     with collector_off():
+        table = RankingWorkbookWrite("ranking.xlsx", config.bloc, config.catalogue, result.ranking, moment)
         documents = document_writes(config, result.ranking, moment)
         feedback = feedback_writes(subs, moment, ward_names(config))
         worker = worth_a_worker(len(config.bloc.members), len(feedback))
-        with shared_writes(work, [*documents, *feedback], worker) as shared:
+        with shared_writes(work, [table, *documents, *feedback], worker) as shared:
             return _write_review_folder(work, run_id, config, subs, result, validator, moment, parameters, shared)
 
 
@@ -202,7 +203,6 @@ def _write_review_folder(
 ) -> dict[str, Any]:
     write_bytes(work / "ranking.csv", ranking_csv(result.ranking))
     write_bytes(work / "scores.csv", scores_csv(result.scores))
-    write_bytes(work / "ranking.xlsx", write_ranking_xlsx(config.bloc, config.catalogue, result.ranking, moment))
     write_validation(work, run_id, config, subs, result.wards, str(config.year), validator, moment, shared)
     manifest = base_manifest(run_id, config, subs, str(config.year), parameters)
     write_changes(work, run_id, manifest["inputs"])

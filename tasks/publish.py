@@ -15,9 +15,10 @@ from datetime import datetime
 from pathlib import Path
 
 from tasks.documents import DocumentJob, render_document
-from tasks.domain import Submission
+from tasks.domain import Bloc, Catalogue, Ranking, Submission
 from tasks.feedback import annotate_copy, feedback_workbook
 from tasks.run_folder import write_bytes
+from tasks.xlsx.ranking import write_ranking_xlsx
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,21 @@ class DocumentWrite:
     def run(self, work: Path) -> None:
         """Render and write the document."""
         write_bytes(work / self.path, render_document(self.job))
+
+
+@dataclass(frozen=True)
+class RankingWorkbookWrite:
+    """Render ``ranking.xlsx`` into ``path`` (relative to the run folder)."""
+
+    path: str
+    bloc: Bloc
+    catalogue: Catalogue
+    ranking: Ranking
+    moment: datetime
+
+    def run(self, work: Path) -> None:
+        """Render and write the workbook."""
+        write_bytes(work / self.path, write_ranking_xlsx(self.bloc, self.catalogue, self.ranking, self.moment))
 
 
 @dataclass(frozen=True)

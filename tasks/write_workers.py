@@ -1,17 +1,18 @@
 """Write a run's slow files on two cores: a worker process and the calling process share a list of writes.
 
-The Word documents and the feedback files (see :mod:`tasks.publish`) are Python work that holds the GIL, so
-threads do not help. A worker process (``python -m tasks.write_workers JOB OUT CLAIMS``, started like
-``flows.read_workers`` so that it does not re-import the caller's script) takes the writes from the first while
-the caller writes the files only it can (the Data Docs need its Great Expectations context) and the cheap ones;
-then the caller takes the writes from the last (:meth:`SharedWrites.finish`). A side claims a write by creating
-the file named by its index in ``CLAIMS`` (``O_EXCL``: only one side can), so every write runs once, on
-whichever side gets there first, and both sides finish close together. The files written do not depend on the
-side that wrote them.
+The ranking workbook, the Word documents and the feedback files (see :mod:`tasks.publish`) are Python work that
+holds the GIL, so threads do not help. A worker process (``python -m tasks.write_workers JOB OUT CLAIMS``,
+started like ``flows.read_workers`` so that it does not re-import the caller's script) takes the writes from the
+first while the caller writes the files only it can (the Data Docs need its Great Expectations context) and the
+cheap ones; then the caller takes the writes from the last (:meth:`SharedWrites.finish`). A side claims a write
+by creating the file named by its index in ``CLAIMS`` (``O_EXCL``: only one side can), so every write runs once,
+on whichever side gets there first, and both sides finish close together. The files written do not depend on
+the side that wrote them. A run can start the worker earlier (:func:`prestart`), while a core is idle.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import gc
 import logging
@@ -21,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -30,9 +32,9 @@ log = logging.getLogger(__name__)
 PROCESSES_ENV = "THIDUA_WRITE_PROCESSES"  # "1": every write runs in the calling process
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # A worker costs ~0.4 s of the other core to start (imports), so it pays off from about a second of shared
-# work: the two documents take ~1.3 ms per ward, the feedback of a submission ~20 ms.
+# work: the ranking workbook and the two documents take ~1.9 ms per ward, the feedback of a submission ~20 ms.
 MIN_SHARED_SECONDS = 1.0
-SECONDS_PER_WARD = 0.0013
+SECONDS_PER_WARD = 0.0019
 SECONDS_PER_FEEDBACK = 0.02
 
 
@@ -60,6 +62,55 @@ def claim(claims: Path, index: int) -> bool:
     return True
 
 
+_ready: list[subprocess.Popen[bytes]] = []
+_ready_lock = threading.Lock()
+
+
+def _command(*args: str) -> tuple[list[str], dict[str, str]]:
+    path = os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "PYTHONPATH": path}  # the worker imports this project even from a plain checkout
+    return [sys.executable, "-m", "tasks.write_workers", *args], env
+
+
+def prestart() -> None:
+    """Start a write worker now, to wait for its job with the writers imported (~0.4 s of the other core).
+
+    A run calls it when a core is idle before its writes (Great Expectations validating, one thread); the next
+    :class:`SharedWrites` with a worker takes it. One left unused stops when this process exits.
+    """
+    command, env = _command()
+    proc = subprocess.Popen(command, env=env, stdin=subprocess.PIPE)
+    with _ready_lock:
+        _ready.append(proc)
+
+
+def _prestarted() -> subprocess.Popen[bytes] | None:
+    with _ready_lock:
+        while _ready:
+            proc = _ready.pop()
+            if proc.poll() is None:
+                return proc
+    return None
+
+
+def stop_prestarted() -> None:
+    """Let every worker nobody took exit (they wait on their standard input)."""
+    with _ready_lock:
+        procs, _ready[:] = list(_ready), []
+    for proc in procs:
+        try:
+            if proc.stdin is not None:
+                proc.stdin.close()
+            proc.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):  # still importing on a busy machine, or gone: stop it
+            proc.kill()
+            with contextlib.suppress(OSError):
+                proc.wait()
+
+
+atexit.register(stop_prestarted)
+
+
 class SharedWrites:
     """Writes into a run folder, run by a worker process and, in :meth:`finish`, by the caller."""
 
@@ -80,10 +131,19 @@ class SharedWrites:
         folder = self._folder = Path(tempfile.mkdtemp(prefix="thidua-write-"))
         (folder / "claims").mkdir()
         (folder / "job").write_bytes(pickle.dumps((self.work, self.writes), protocol=5))
-        path = os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
-        env = {**os.environ, "PYTHONPATH": path}  # the worker imports this project even from a plain checkout
         paths = [str(folder / name) for name in ("job", "out", "claims")]
-        command = [sys.executable, "-m", "tasks.write_workers", *paths]
+        proc = _prestarted()
+        if proc is not None and proc.stdin is not None:
+            try:
+                proc.stdin.write(pickle.dumps(paths) + b"\n")
+                proc.stdin.close()
+                self._proc = proc
+                return
+            except OSError:  # it has died meanwhile: start another
+                proc.kill()
+                with contextlib.suppress(OSError):
+                    proc.wait()
+        command, env = _command(*paths)
         self._proc = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
 
     def finish(self) -> list[Any]:
@@ -131,7 +191,18 @@ def shared_writes(work: Path, writes: Sequence[Write], worker: bool) -> Iterator
 
 
 def main(argv: list[str]) -> int:
-    """Worker: run the writes of the pickled job ``argv[0]``, claiming from the first; results to ``argv[1]``."""
+    """Worker: run the writes of the pickled job ``argv[0]``, claiming from the first; results to ``argv[1]``.
+
+    Without arguments (``prestart``) it imports the writers, then waits for the three paths on its standard
+    input; it exits when that closes empty.
+    """
+    if not argv:
+        import tasks.publish  # noqa: F401  (the documents, workbooks and feedback writers)
+
+        line = sys.stdin.buffer.read()
+        if not line.strip():
+            return 0
+        argv = pickle.loads(line)
     job, out, claims = (Path(a) for a in argv)
     work, writes = pickle.loads(job.read_bytes())
     results: dict[int, Any] = {}

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import pickle
+import subprocess
 import time
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -134,3 +137,117 @@ def test_a_worker_only_for_enough_work(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(write_workers.PROCESSES_ENV)
     monkeypatch.setattr(write_workers.os, "sched_getaffinity", lambda _: {0}, raising=False)
     assert not worth_a_worker(wards=1000, feedback=100)
+
+
+# --- a worker started ahead of the writes (prestart) ----------------------------------------------
+
+
+@pytest.fixture
+def no_prestarted() -> Iterator[None]:
+    """No pre-started worker before the test, and none left running after it."""
+    write_workers.stop_prestarted()
+    yield
+    write_workers.stop_prestarted()
+
+
+def _job_paths(shared: write_workers.SharedWrites) -> list[str]:
+    assert shared._folder is not None
+    return [str(shared._folder / name) for name in ("job", "out", "claims")]
+
+
+def _command(proc: subprocess.Popen[bytes]) -> list[str]:
+    assert isinstance(proc.args, list)
+    return [str(arg) for arg in proc.args]
+
+
+def _claimed(shared: write_workers.SharedWrites) -> list[int]:
+    assert shared._folder is not None
+    return sorted(int(p.name) for p in (shared._folder / "claims").iterdir())
+
+
+def test_shared_writes_hand_their_job_to_the_prestarted_worker(tmp_path: Path, no_prestarted: None) -> None:
+    """The pre-started worker, not a new one, runs the writes; the results and files are the caller's alone."""
+    writes = _writes(tmp_path, count=4)
+    results, files = _alone(tmp_path, writes)
+    write_workers.prestart()
+    [ready] = write_workers._ready
+    assert _command(ready)[-1] == "tasks.write_workers"  # started without a job: it waits for one on its stdin
+    work = tmp_path / "prestarted"
+    with shared_writes(work, writes, worker=True) as shared:
+        assert shared._proc is ready and shared._proc.pid == ready.pid
+        assert write_workers._ready == []  # taken: the next shared writes would start their own
+        assert ready.wait(timeout=300) == 0  # the caller has not started: the worker claimed every write
+        assert _claimed(shared) == list(range(len(writes)))
+        assert shared.finish() == results
+    assert _files(work) == files
+    assert len(files) == 2 * len(writes)
+
+
+def test_writes_without_a_worker_leave_the_prestarted_one_waiting(tmp_path: Path, no_prestarted: None) -> None:
+    """Only shared writes that want a worker take the pre-started one."""
+    writes = _writes(tmp_path, count=2)
+    results, files = _alone(tmp_path, writes)
+    write_workers.prestart()
+    [ready] = write_workers._ready
+    work = tmp_path / "here"
+    with shared_writes(work, writes, worker=False) as shared:
+        assert shared._proc is None
+        assert shared.finish() == results
+    assert _files(work) == files
+    assert write_workers._ready == [ready] and ready.poll() is None
+
+
+def test_stopping_lets_unused_prestarted_workers_exit_cleanly(no_prestarted: None) -> None:
+    """Their stdin closes empty: each exits with status 0 (no job, no error), and none is left to take."""
+    write_workers.prestart()
+    write_workers.prestart()
+    procs = list(write_workers._ready)
+    assert len(procs) == 2
+    write_workers.stop_prestarted()
+    assert write_workers._ready == []
+    assert [proc.returncode for proc in procs] == [0, 0]
+    assert write_workers._prestarted() is None
+
+
+def test_a_dead_prestarted_worker_is_passed_over_for_a_new_one(tmp_path: Path, no_prestarted: None) -> None:
+    """A pre-started worker that has died is dropped; a worker started with the job's paths does the writes."""
+    writes = _writes(tmp_path, count=4)
+    results, files = _alone(tmp_path, writes)
+    write_workers.prestart()
+    [dead] = write_workers._ready
+    dead.kill()
+    dead.wait()
+    work = tmp_path / "replaced"
+    with shared_writes(work, writes, worker=True) as shared:
+        fresh = shared._proc
+        assert fresh is not None and fresh is not dead and fresh.pid != dead.pid
+        assert _command(fresh)[-3:] == _job_paths(shared)  # given its job on the command line
+        assert write_workers._ready == []
+        assert fresh.wait(timeout=300) == 0
+        assert _claimed(shared) == list(range(len(writes)))
+        assert shared.finish() == results
+    assert _files(work) == files
+
+
+@pytest.mark.skipif(not hasattr(os, "waitid"), reason="needs waitid to leave the dead worker unreaped")
+def test_a_prestarted_worker_that_dies_as_it_is_handed_the_job_is_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_prestarted: None
+) -> None:
+    """Looking alive when taken but gone when its stdin is written (a broken pipe): a new worker is started."""
+    writes = _writes(tmp_path, count=3)
+    results, files = _alone(tmp_path, writes)
+    write_workers.prestart()
+    [dying] = write_workers._ready
+    dying.kill()
+    os.waitid(os.P_PID, dying.pid, os.WEXITED | os.WNOWAIT)  # dead, its pipe closed, but not reaped
+    monkeypatch.setattr(dying, "poll", lambda: None)  # so that it still looks alive when taken
+    work = tmp_path / "broken-pipe"
+    with shared_writes(work, writes, worker=True) as shared:
+        fresh = shared._proc
+        assert fresh is not None and fresh is not dying
+        assert _command(fresh)[-3:] == _job_paths(shared)
+        assert fresh.wait(timeout=300) == 0
+        assert shared.finish() == results
+    assert _files(work) == files
+    monkeypatch.undo()
+    assert dying.wait() == -9  # killed (SIGKILL), and reaped only now
