@@ -28,7 +28,7 @@ TBLPR_ORDER = (
 _R, _RPR, _PPR, _RFONTS, _RSTYLE = (qn(t) for t in ("w:r", "w:rPr", "w:pPr", "w:rFonts", "w:rStyle"))
 _FONT_ATTRS = tuple(qn(slot) for slot in FONT_SLOTS)
 _THEME_ATTRS = tuple(qn(slot) for slot in _THEME_SLOTS)
-_TC, _TR, _TCPR, _TCW = (qn(t) for t in ("w:tc", "w:tr", "w:tcPr", "w:tcW"))
+_TC, _TR, _TCPR, _TCW, _TBL = (qn(t) for t in ("w:tc", "w:tr", "w:tcPr", "w:tcW", "w:tbl"))
 _VAL, _W, _TYPE = (qn(t) for t in ("w:val", "w:w", "w:type"))
 _GRID_SPAN_TAG = qn("w:gridSpan")
 _GRID_SPAN = _TCPR + "/" + _GRID_SPAN_TAG
@@ -187,6 +187,14 @@ def fit_tables(body: BaseOxmlElement) -> None:
         return
     for tbl in body.iterchildren(qn("w:tbl")):
         fit_table(tbl, target)
+
+
+def refits_every_table(body: BaseOxmlElement) -> bool:
+    """Whether :func:`fit_tables` rebuilds the grid of every table of ``body``: all are top-level, have a row of
+    unmerged cells with widths, and the section has a width."""
+    if text_width(body) is None:
+        return False
+    return all(tbl.getparent() is body and _reference_widths(tbl.iterchildren(_TR)) for tbl in body.iter(_TBL))
 
 
 def fit_table(tbl: BaseOxmlElement, target: int) -> None:

@@ -18,6 +18,8 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.section import Section
 from docx.shared import Length
+from docxtpl import DocxTemplate
+from lxml import etree
 
 from tasks.build_templates import build_minutes, save
 from tasks.documents import (
@@ -28,8 +30,10 @@ from tasks.documents import (
     render_minutes,
     render_ranking_docx,
 )
+from tasks.documents import render as render_module
 from tasks.documents.context import MINUTES_TEMPLATE, TEMPLATE_DIR, vn_points
 from tasks.documents.render import finish, render_template
+from tasks.documents.word import refits_every_table
 from tasks.domain import (
     AwardRule,
     Band,
@@ -429,3 +433,112 @@ def test_runs_added_in_word_without_fonts_get_times_new_roman(tmp_path: Path) ->
     rpr = run._r.rPr
     assert rpr is not None
     _assert_times(rpr.find(qn("w:rFonts")))
+
+
+# --- docxtpl's grid repair, skipped when every table is refitted --------------------------------------
+
+
+def _spy_refits(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """What the renderer's ``refits_every_table`` answers, call by call."""
+    answers: list[bool] = []
+
+    def spy(body: etree._Element) -> bool:
+        answers.append(refits_every_table(body))
+        return answers[-1]
+
+    monkeypatch.setattr(render_module, "refits_every_table", spy)
+    return answers
+
+
+def _with_docxtpl_repair(job: DocumentJob, monkeypatch: pytest.MonkeyPatch) -> bytes:
+    """The document rendered with docxtpl's own ``fix_tables`` (the grid of every table repaired)."""
+    with monkeypatch.context() as patch:
+        patch.setattr(render_module._Template, "fix_tables", DocxTemplate.fix_tables)
+        return render_document(job)
+
+
+@pytest.mark.parametrize("meeting", [MEETING, None], ids=["meeting", "draft"])
+@pytest.mark.parametrize("make_job", [ranking_docx_job, minutes_job], ids=["ranking", "minutes"])
+def test_skipping_docxtpl_grid_repair_gives_the_bytes_of_repairing(
+    make_job: Callable[..., DocumentJob], meeting: Meeting | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both documents have only top-level tables with cell widths: the repair is skipped, the bytes unchanged."""
+    job = make_job(BLOC, CATALOGUE, VOTED, meeting, MOMENT)
+    answers = _spy_refits(monkeypatch)
+    skipped = render_document(job)
+    assert answers == [True]  # the repair was skipped for the body
+    assert _reopened(job) == skipped  # and on the path that saves the package first
+    assert _with_docxtpl_repair(job, monkeypatch) == skipped
+
+
+def test_a_template_with_a_nested_table_keeps_docxtpl_grid_repair(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A table added inside a cell in Word is not refitted, so docxtpl repairs the grids as it would alone."""
+    template = tmp_path / MINUTES_TEMPLATE
+    document = docx.Document(str(TEMPLATE_DIR / MINUTES_TEMPLATE))
+    document.tables[0].cell(0, 0).add_table(rows=1, cols=2)
+    document.save(str(template))
+    job = minutes_job(BLOC, CATALOGUE, VOTED, MEETING, MOMENT, template=template)
+    answers = _spy_refits(monkeypatch)
+    repaired = render_document(job)
+    assert answers == [False]
+    assert _with_docxtpl_repair(job, monkeypatch) == repaired
+    assert len(_open(repaired).tables[0].cell(0, 0).tables) == 1
+
+
+_W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_SECTION = (
+    '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/>'
+    '<w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="1701"/></w:sectPr>'
+)
+
+
+def _cell(width: int | None, inside: str = "") -> str:
+    properties = "" if width is None else f'<w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
+    return f"<w:tc>{properties}{inside}<w:p/></w:tc>"
+
+
+def _table(*rows: str) -> str:
+    grid = '<w:tblGrid><w:gridCol w:w="2000"/><w:gridCol w:w="3000"/></w:tblGrid>'
+    return f"<w:tbl><w:tblPr/>{grid}{''.join(f'<w:tr>{row}</w:tr>' for row in rows)}</w:tbl>"
+
+
+def _body(*content: str, section: str = _SECTION) -> etree._Element:
+    return etree.fromstring(f"<w:body {_W_NS}>{''.join(content)}<w:p/>{section}</w:body>")
+
+
+WIDE_ROW = _cell(2000) + _cell(3000)
+MERGED_ROW = '<w:tc><w:tcPr><w:tcW w:w="5000" w:type="dxa"/><w:gridSpan w:val="2"/></w:tcPr><w:p/></w:tc>'
+
+
+@pytest.mark.parametrize(
+    ("body", "refitted"),
+    [
+        (_body(_table(WIDE_ROW)), True),
+        (_body(_table(MERGED_ROW, WIDE_ROW), _table(WIDE_ROW)), True),  # one row of unmerged cells is enough
+        (_body(), True),  # no table to repair
+        (_body(_table(_cell(2000, _table(WIDE_ROW)) + _cell(3000))), False),  # nested: fit_tables leaves it
+        (_body(_table(WIDE_ROW), section=""), False),  # no section: no width to fit to
+        (_body(_table(WIDE_ROW), section='<w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr>'), False),
+        (_body(_table(_cell(None) + _cell(None))), False),  # cells without widths
+        (_body(_table(_cell(2000) + _cell(None))), False),
+        (_body(_table(MERGED_ROW)), False),  # only merged cells
+        (_body(_table(WIDE_ROW), _table(_cell(None) + _cell(None))), False),  # one table of two left alone
+    ],
+    ids=[
+        "one-table",
+        "merged-and-unmerged-rows",
+        "no-table",
+        "nested-table",
+        "no-sectPr",
+        "no-pgMar",
+        "no-cell-widths",
+        "one-cell-without-width",
+        "only-merged-cells",
+        "second-table-without-widths",
+    ],
+)
+def test_every_table_is_refitted_only_when_fit_tables_rebuilds_each_grid(body: etree._Element, refitted: bool) -> None:
+    """Top-level tables, each with a row of unmerged cells with widths, in a section with a width."""
+    assert refits_every_table(body) is refitted
