@@ -111,8 +111,15 @@ def read_submissions(
 
     ``cache_dir`` holds what earlier runs read, keyed by content hash (None: read everything again). A large
     set is read by one worker process per core (``flows.read_workers``), with the same result.
+
+    What was read is frozen (``gc.freeze``) before the cycle collector runs again: the first collection
+    after the read would otherwise walk every cell read (up to a second at a thousand wards). The flow
+    unfreezes it when it ends (``submissions_settled``).
     """
-    return read_all(files, config.bloc, config.catalogue, cache_dir, read_anywhere)
+    with collector_paused():
+        subs = read_all(files, config.bloc, config.catalogue, cache_dir, read_anywhere)
+        gc.freeze()
+    return subs
 
 
 @task(name="validate-submissions", cache_policy=NO_CACHE)
@@ -160,7 +167,6 @@ def review_steps(config: YearConfig, base: Path, cache_dir: Path | None, paramet
         with stage(timings, "read"):
             files = find_inputs(whole(config))
             subs = read_submissions(whole(files), whole(config), cache_dir)
-            gc.freeze()
         try:
             with stage(timings, "validate"):
                 if worth_a_worker(len(config.bloc.members), 0):

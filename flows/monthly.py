@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,7 +58,6 @@ def monthly(
     with run_lock(base), submissions_settled():
         files = find_month_inputs(whole(config), period)
         subs = read_submissions(whole(files), whole(config), parse_cache_folder(outputs, force))
-        gc.freeze()
         validator = Validator()
         subs = validate_submissions(whole(subs), whole(config), validator)
         parameters = {"period": period, "inputs": str(inputs), "outputs": str(outputs), "force": force}

@@ -98,14 +98,25 @@ class ReadJob:
         done_before = sum(1 for f in wanted if f in at and at[f] // size in done)
         read: dict[int, tuple[Submission, bytes | None]] = {}
         extra = [f for f in wanted if f not in at]
-        got_extra = read_files(extra, self.bloc, self.catalogue, keep)
+        with collector_paused():  # see ``_take_in``
+            got_extra = read_files(extra, self.bloc, self.catalogue, keep)
+            self._take_in(needed, read, keep)
+        extras = iter(got_extra)
+        return [read[at[f]] if f in at else next(extras) for f in wanted], done_before
+
+    def _take_in(self, needed: list[int], read: dict[int, tuple[Submission, bytes | None]], keep: bool) -> None:
+        """Fill ``read`` with the ``needed`` chunks, taken in from the workers or read here.
+
+        Called with the cycle collector paused: re-enabled between chunks, it ran full collections over
+        everything taken in so far (up to a second at a thousand wards), all of it alive.
+        """
+        size = self.chunk
         back, pending = list(needed), set(needed)
         while pending:
             ready = [c for c in sorted(pending) if self._out(c).exists()]
             for chunk in ready:
                 blobs: list[bytes] = pickle.loads(self._out(chunk).read_bytes())
-                with collector_paused():
-                    received = [(pickle.loads(blob), blob if keep else None) for blob in blobs]
+                received = [(pickle.loads(blob), blob if keep else None) for blob in blobs]
                 read.update(zip(range(chunk * size, chunk * size + len(received)), received, strict=True))
                 pending.discard(chunk)
             if ready:
@@ -127,8 +138,6 @@ class ReadJob:
                 )
             else:
                 time.sleep(0.002)
-        extras = iter(got_extra)
-        return [read[at[f]] if f in at else next(extras) for f in wanted], done_before
 
 
 def _claim(folder: Path, chunk: int) -> bool:

@@ -30,18 +30,18 @@ def read_all(
     With ``cache_dir``, a file already read with the same bytes, folder, configuration and code is taken
     from the cache instead of being parsed again; ``reader`` reads the others (in worker processes, say).
     """
-    cache = ParseCache(cache_dir, bloc, catalogue) if cache_dir is not None else None
-    with collector_paused():
+    with collector_paused():  # everything built here lives on: collecting would only walk it again and again
+        cache = ParseCache(cache_dir, bloc, catalogue) if cache_dir is not None else None
         found = [cache.get(file, period) if cache else None for file, period in files]
-    todo = [k for k, sub in enumerate(found) if sub is None]
-    fresh = reader([files[k] for k in todo], bloc, catalogue, cache is not None) if todo else []
-    for k, (sub, blob) in zip(todo, fresh, strict=True):
-        found[k] = sub
-        if cache and blob is not None:
-            cache.put(files[k][0], files[k][1], blob)
-    if cache:
-        cache.save()
-    subs = [sub for sub in found if sub is not None]
+        todo = [k for k, sub in enumerate(found) if sub is None]
+        fresh = reader([files[k] for k in todo], bloc, catalogue, cache is not None) if todo else []
+        for k, (sub, blob) in zip(todo, fresh, strict=True):
+            found[k] = sub
+            if cache and blob is not None:
+                cache.put(files[k][0], files[k][1], blob)
+        if cache:
+            cache.save()
+        subs = [sub for sub in found if sub is not None]
     hits = f", {cache.hits} from cache" if cache else ""
     log.info("read %d files, %d unreadable%s", len(subs), sum(s.workbook is None for s in subs), hits)
     return subs
