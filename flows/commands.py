@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +18,24 @@ if TYPE_CHECKING:
     from flows.monthly import MonthlyResult
 
 log = logging.getLogger("thidua")
+
+
+@contextmanager
+def local_settings() -> Iterator[None]:
+    """Prefect settings for a run on its temporary server (no ``PREFECT_API_URL``): no flow-run heartbeats.
+
+    Heartbeats let a lasting server mark a flow run whose process died as crashed; the temporary server
+    lives and dies with this process, so nothing reads them. Prefect 3.9's heartbeat thread sleeps in
+    one-second steps, and the end of every flow run waited for it: up to a second per run, 1.0 s on an
+    empty flow. Against a lasting server (workers, ``thidua serve``) they stay on.
+    """
+    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    if PREFECT_API_URL.value():
+        yield
+        return
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
 
 
 def _fail_config(exc: ConfigError) -> int:
@@ -38,7 +58,8 @@ def start_review(inputs: Path, year: int, outputs: Path, force: bool) -> ReviewR
     from flows.annual_review import annual_review, warm_up
 
     warm_up()
-    return annual_review(year=year, inputs=inputs, outputs=outputs, force=force)
+    with local_settings():
+        return annual_review(year=year, inputs=inputs, outputs=outputs, force=force)
 
 
 def start_monthly(inputs: Path, period: str, outputs: Path, force: bool) -> MonthlyResult:
@@ -51,7 +72,8 @@ def start_monthly(inputs: Path, period: str, outputs: Path, force: bool) -> Mont
     from flows.monthly import monthly
 
     warm_up()
-    return monthly(period=period, inputs=inputs, outputs=outputs, force=force)
+    with local_settings():
+        return monthly(period=period, inputs=inputs, outputs=outputs, force=force)
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -64,7 +86,8 @@ def cmd_review(args: argparse.Namespace) -> int:
 
         if args.task_runner == "thread":  # on Dask the workers validate, not this process
             warm_up()
-        province = run_province(args.year, args.inputs, args.outputs, args.force, args.task_runner)
+        with local_settings():
+            province = run_province(args.year, args.inputs, args.outputs, args.force, args.task_runner)
         print("\n".join(province_lines(province)))
         return province_status(province, args.strict)
     try:
