@@ -69,7 +69,13 @@ class ReadJob:
         path = os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
         env = {**os.environ, "PYTHONPATH": path}  # the workers import this project even from an uninstalled checkout
         command = [sys.executable, "-m", "flows.read_workers", str(job), str(nice)]
-        self.workers = [subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL) for _ in range(workers)]
+        self.workers: list[subprocess.Popen[bytes]] = []
+        try:
+            for _ in range(workers):
+                self.workers.append(subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL))
+        except OSError:
+            self.close()
+            raise
 
     def close(self) -> None:
         """Stop the workers that still run and remove the folder (idempotent)."""
@@ -162,7 +168,11 @@ def read_ahead(files: Files, bloc: Bloc, catalogue: Catalogue) -> None:
     processes = reader_processes(len(files))
     if processes < 2 or not files:
         return
-    job = ReadJob(files, bloc, catalogue, processes - 1, nice=AHEAD_NICE)
+    try:
+        job = ReadJob(files, bloc, catalogue, processes - 1, nice=AHEAD_NICE)
+    except OSError as exc:  # no temporary folder, cannot start a process: the flow reads them itself
+        log.warning("not reading ahead: %s", exc)
+        return
     atexit.register(job.close)
     with _ahead_lock:
         _ahead.append(job)
@@ -174,10 +184,15 @@ def read_ahead_for(config: YearConfig, cache_dir: Path | None, period: str | Non
     They are found as the flow will find them, less those its parse cache at ``cache_dir`` holds. The flow
     finds and hashes them again: a file changed in between is simply not among those read ahead.
     """
-    if period is None:
-        files = discover(config.year_dir, config.catalogue.window.months())
-    else:
-        files = month_inputs(config.year_dir, period)
+    try:
+        files = (
+            month_inputs(config.year_dir, period)
+            if period
+            else discover(config.year_dir, config.catalogue.window.months())
+        )
+    except OSError as exc:  # the flow finds the files again and reports what it cannot read
+        log.warning("not reading ahead: %s", exc)
+        return
     if cache_dir is not None:
         cache = ParseCache(cache_dir, config.bloc, config.catalogue)
         files = [(file, month) for file, month in files if not cache.has(file, month)]

@@ -12,6 +12,7 @@ import os
 import pickle
 import shlex
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -410,6 +411,41 @@ def test_read_ahead_for_a_month_reads_that_month_less_the_files_in_the_parse_cac
     read_ahead_for(replace(config, catalogue=replace(config.catalogue, year=2026)), cache_dir, "2025-11")
     [job] = read_workers._ahead
     assert job.files == month  # what was read for another configuration is not what this one will read
+
+
+def test_read_ahead_is_skipped_when_the_files_cannot_be_listed_or_no_worker_starts(
+    config: YearConfig, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Reading ahead is an optimisation: the flow finds the files again and reports what it cannot read."""
+    monkeypatch.setenv(PROCESSES_ENV, "2")
+    caplog.set_level(logging.WARNING, logger="flows.read_workers")
+
+    def unreadable(*args: object) -> Files:
+        raise PermissionError("inputs/2025/annual: permission denied")
+
+    monkeypatch.setattr(read_workers, "discover", unreadable)
+    read_ahead_for(config, None)
+    assert read_workers._ahead == []
+    assert "not reading ahead: inputs/2025/annual: permission denied" in caplog.messages
+    monkeypatch.undo()
+    monkeypatch.setenv(PROCESSES_ENV, "2")
+
+    def no_process(*args: object, **kwargs: object) -> None:
+        raise OSError("cannot start a process")
+
+    made: list[str] = []
+    mkdtemp = tempfile.mkdtemp
+
+    def recorded(*args: str, **kwargs: str) -> str:
+        made.append(mkdtemp(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(read_workers.subprocess, "Popen", no_process)
+    monkeypatch.setattr(read_workers.tempfile, "mkdtemp", recorded)
+    read_ahead_for(config, None)
+    assert read_workers._ahead == []
+    assert "not reading ahead: cannot start a process" in caplog.messages
+    assert len(made) == 1 and not Path(made[0]).exists()  # the job's folder went with it
 
 
 def test_a_small_set_is_read_here_and_the_environment_can_fix_the_count(monkeypatch: pytest.MonkeyPatch) -> None:
