@@ -222,13 +222,18 @@ def test_read_before_counts_only_the_wanted_files_the_workers_had_read(
     assert before == 5  # chunks 0, 5 and 9 hold 12 files, of which 5 are wanted (files[45] is not in the job)
 
 
+def failing_job(config: YearConfig, files: Files, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ReadJob:
+    """A job of ``files`` in chunks of SMALL whose two workers exit with status 3 before claiming anything."""
+    monkeypatch.setattr(read_workers, "CHUNK", SMALL)
+    workers_run(monkeypatch, tmp_path, "exit 3")
+    return ReadJob(files, config.bloc, config.catalogue, 2)
+
+
 def test_when_the_workers_fail_before_claiming_this_process_reads_every_chunk(
     config: YearConfig, files: Files, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Workers that exit with status 3 at once claim nothing: collect reads all 13 chunks here, from the back."""
-    monkeypatch.setattr(read_workers, "CHUNK", SMALL)
-    workers_run(monkeypatch, tmp_path, "exit 3")
-    job = ReadJob(files, config.bloc, config.catalogue, 2)
+    job = failing_job(config, files, monkeypatch, tmp_path)
     try:
         mine = reads_here(monkeypatch)
         read, before = job.collect(files, True)
@@ -244,9 +249,7 @@ def test_a_chunk_claimed_by_a_worker_that_died_stops_collect_with_the_exit_statu
     config: YearConfig, files: Files, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Chunk 1 claimed (as by a worker killed while reading it) can never arrive: RuntimeError, not a hang."""
-    monkeypatch.setattr(read_workers, "CHUNK", SMALL)
-    workers_run(monkeypatch, tmp_path, "exit 3")
-    job = ReadJob(files, config.bloc, config.catalogue, 2)
+    job = failing_job(config, files, monkeypatch, tmp_path)
     try:
         assert read_workers._claim(job.folder, 1)
         mine = reads_here(monkeypatch)
