@@ -134,8 +134,9 @@ def cmd_monthly(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """``thidua check FILE...``: same rules as the flows, no run folder; non-zero if any file has an error."""
     from tasks.check import detect, format_issues, input_file, latest_year
-    from tasks.gx import Validator, preload
+    from tasks.gx import Validator
     from tasks.intake import validate_all
+    from tasks.preload import preload
     from tasks.reading import open_submission
     from tasks.settings import load_year
 

@@ -11,8 +11,6 @@ import json
 import logging
 import os
 import re
-import sys
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,32 +18,12 @@ from typing import Any
 
 import pandas as pd
 
+from tasks.preload import wait_for_preload
+
 log = logging.getLogger(__name__)
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[1] / "expectations"
-_preloading: list[threading.Thread] = []
 _NAME = re.compile(r"[A-Za-z_]\w*")
-
-
-def _import_gx() -> None:
-    try:
-        import great_expectations  # noqa: F401
-    except Exception:  # the real import in Validator reports it
-        log.debug("background import of great_expectations failed", exc_info=True)
-
-
-def preload() -> None:
-    """Start importing Great Expectations (~4 s) in a background thread; the first Validator waits for it.
-
-    Called at the start of a run so the import overlaps work that leaves the interpreter idle (the Prefect
-    server starting, files being read). Idempotent.
-    """
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    if _preloading or "great_expectations" in sys.modules:
-        return
-    thread = threading.Thread(target=_import_gx, name="gx-preload", daemon=True)
-    _preloading.append(thread)
-    thread.start()
 
 
 @dataclass(frozen=True)
@@ -91,8 +69,7 @@ class Validator:
 
     def __init__(self, directory: Path = EXPECTATIONS_DIR, run_name: str = "thidua") -> None:
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-        for thread in _preloading:
-            thread.join()
+        wait_for_preload()
         import great_expectations as gx  # slow import: only when validation is needed
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
