@@ -54,26 +54,13 @@ def write_monthly_folder(
 ) -> dict[str, Any]:
     """standing.csv, standing.xlsx and validation/; returns the manifest without the output hashes."""
     with collector_off():
-        return _write_monthly_folder(work, run_id, config, period, subs, validator, moment, parameters)
-
-
-def _write_monthly_folder(
-    work: Path,
-    run_id: str,
-    config: YearConfig,
-    period: str,
-    subs: list[Submission],
-    validator: Validator,
-    moment: datetime,
-    parameters: dict[str, Any],
-) -> dict[str, Any]:
-    statuses, reports = month_statuses(config, subs)
-    rows = standing_rows(config.bloc, config.catalogue, period, statuses, reports)
-    write_bytes(work / "standing.csv", standing_csv(rows, standing_columns(config.catalogue)))
-    write_bytes(work / "standing.xlsx", write_standing_xlsx(config.bloc, config.catalogue, period, rows, moment))
-    wards = [WardFile(code, status) for code, (status, _) in statuses.items()]
-    write_validation(work, run_id, config, subs, wards, period, validator, moment)
-    manifest = base_manifest(run_id, config, subs, period, parameters)
-    write_changes(work, run_id, manifest["inputs"])
-    log.info("wrote monthly folder %s", work)
-    return manifest
+        statuses, reports = month_statuses(config, subs)
+        rows = standing_rows(config.bloc, config.catalogue, period, statuses, reports)
+        write_bytes(work / "standing.csv", standing_csv(rows, standing_columns(config.catalogue)))
+        write_bytes(work / "standing.xlsx", write_standing_xlsx(config.bloc, config.catalogue, period, rows, moment))
+        wards = [WardFile(code, status) for code, (status, _) in statuses.items()]
+        write_validation(work, run_id, config, subs, wards, period, validator, moment)
+        manifest = base_manifest(run_id, config, subs, period, parameters)
+        write_changes(work, run_id, manifest["inputs"])
+        log.info("wrote monthly folder %s", work)
+        return manifest

@@ -178,7 +178,13 @@ def write_review_folder(
         feedback = feedback_writes(subs, moment, ward_names(config))
         worker = worth_a_worker(len(config.bloc.members), len(feedback))
         with shared_writes(work, [table, *documents, *feedback], worker) as shared:
-            return _write_review_folder(work, run_id, config, subs, result, validator, moment, parameters, shared)
+            write_bytes(work / "ranking.csv", ranking_csv(result.ranking))
+            write_bytes(work / "scores.csv", scores_csv(result.scores))
+            write_validation(work, run_id, config, subs, result.wards, str(config.year), validator, moment, shared)
+            manifest = base_manifest(run_id, config, subs, str(config.year), parameters)
+            write_changes(work, run_id, manifest["inputs"])
+            log.info("wrote review folder %s", work)
+            return manifest
 
 
 def document_writes(config: YearConfig, ranking: Ranking, moment: datetime) -> list[DocumentWrite]:
@@ -188,23 +194,3 @@ def document_writes(config: YearConfig, ranking: Ranking, moment: datetime) -> l
         DocumentWrite("ranking.docx", ranking_docx_job(bloc, cat, ranking, meeting, moment)),
         DocumentWrite("bien-ban-hop-tong-ket.docx", minutes_job(bloc, cat, ranking, meeting, moment)),
     ]
-
-
-def _write_review_folder(
-    work: Path,
-    run_id: str,
-    config: YearConfig,
-    subs: list[Submission],
-    result: Review,
-    validator: Validator,
-    moment: datetime,
-    parameters: dict[str, Any],
-    shared: SharedWrites,
-) -> dict[str, Any]:
-    write_bytes(work / "ranking.csv", ranking_csv(result.ranking))
-    write_bytes(work / "scores.csv", scores_csv(result.scores))
-    write_validation(work, run_id, config, subs, result.wards, str(config.year), validator, moment, shared)
-    manifest = base_manifest(run_id, config, subs, str(config.year), parameters)
-    write_changes(work, run_id, manifest["inputs"])
-    log.info("wrote review folder %s", work)
-    return manifest
