@@ -7,6 +7,7 @@ bytes it came from.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -18,17 +19,22 @@ _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 def sha256_file(path: Path) -> str:
     """Hex sha256 of a file's bytes."""
-    digest = hashlib.sha256()
     with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
+    """The files of ``folder`` by name, without Office lock files (``~$…``) and hidden files.
+
+    One ``scandir`` pass: a thousand-ward year has some 5,000 files, listed twice per run (reading ahead, then
+    the flow), and ``Path.iterdir`` with a ``stat`` and a ``Path`` comparison per file took a third of the time.
+    """
+    try:
+        with os.scandir(folder) as entries:
+            names = sorted(e.name for e in entries if e.is_file() and not e.name.startswith(("~$", ".")))
+    except (FileNotFoundError, NotADirectoryError):
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(("~$", ".")))
+    return [folder / name for name in names]
 
 
 def _input(year_dir: Path, path: Path, kind: Kind) -> InputFile:

@@ -189,3 +189,23 @@ def test_a_percent_above_100_is_an_error_for_a_share(inputs: Path, validator: Va
     _, subs = intake(inputs, validator)
     sub = subs[f"monthly/2025-12/{path.name}"]
     assert ("above_100_percent", "Chỉ tiêu", cell) in errors(sub)
+
+
+def test_discovery_skips_lock_and_hidden_files_and_lists_by_name(tmp_path: Path) -> None:
+    """It lists each folder's files by name with their hashes, never Excel's ``~$`` lock files or hidden files."""
+    annual = tmp_path / "annual"
+    annual.mkdir()
+    for name in ("b.xlsx", "a.xlsx", "~$a.xlsx", ".hidden.xlsx", "ghi-chu.txt"):
+        (annual / name).write_bytes(name.encode())
+    (annual / "sub-folder").mkdir()
+    (tmp_path / "monthly" / "2025-12").mkdir(parents=True)
+    (tmp_path / "monthly" / "2025-12" / "x.xlsm").write_bytes(b"x")
+
+    found = [(f.rel, f.kind.value, month, f.sha256[:8]) for f, month in discover(tmp_path)]
+
+    assert found == [
+        ("annual/a.xlsx", "annual", None, "90e06ba3"),
+        ("annual/b.xlsx", "annual", None, "e1184ff5"),
+        ("annual/ghi-chu.txt", "unknown", None, "0f72535c"),
+        ("monthly/2025-12/x.xlsm", "monthly", "2025-12", "2d711642"),
+    ]
