@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import logging
 import re
-import unicodedata
 import warnings
 import zipfile
 from collections.abc import Sequence
@@ -25,6 +24,8 @@ from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tasks.annotate import Note, Refused, annotated_copy, open_package, sheet_key, visible_cell
+from tasks.annotate import find_sheet as find_sheet_part
 from tasks.domain import Issue, Kind, Severity, Status, Submission
 from tasks.ooxml import save_workbook
 from tasks.workbook import MAX_ENTRIES, MAX_UNZIPPED_BYTES
@@ -259,7 +260,17 @@ def annotate_copy(original: bytes, issues: Sequence[Issue], moment: datetime, ke
     ``Lỗi cần sửa``. ``keep_vba`` keeps an ``.xlsm`` file's macros (never run). Returns ``None`` when the
     file cannot be opened (corrupt, encrypted, not a workbook, too large once unzipped). ``original`` is
     only read.
+
+    The copy is made by editing the package in place (:mod:`tasks.annotate`) when it can; otherwise, and
+    always for issues without a cell, with openpyxl.
     """
+    try:
+        edited = annotate_in_place(original, issues, moment, keep_vba)
+    except Refused as exc:
+        log.info("refusing to annotate the workbook: %s", exc)
+        return None
+    if edited is not None:
+        return edited
     wb = _open_copy(original, keep_vba)
     if wb is None:
         return None
@@ -274,6 +285,28 @@ def annotate_copy(original: bytes, issues: Sequence[Issue], moment: datetime, ke
         return save_workbook(wb, moment)
     except Exception as exc:  # openpyxl cannot write back some exotic parts it read
         log.warning("cannot write the annotated copy: %s", exc)
+        return None
+
+
+def annotate_in_place(original: bytes, issues: Sequence[Issue], moment: datetime, keep_vba: bool) -> bytes | None:
+    """:func:`annotate_copy` made by editing the package; ``None`` when that path declines (an issue without
+    a cell, a sheet that already has comments, a package it does not expect). Raises ``Refused`` for a zip bomb.
+    """
+    try:
+        package = open_package(original, keep_vba=keep_vba, max_entries=MAX_ENTRIES, max_bytes=MAX_UNZIPPED_BYTES)
+        marked: dict[tuple[str, str], list[Issue]] = {}
+        for issue in issues:
+            sheet, address = find_sheet_part(package, issue.sheet), cell_address(issue.cell)
+            if sheet is None or address is None:
+                log.debug("annotating with openpyxl: an issue without a cell in the file")
+                return None  # the sheet of loose issues is openpyxl's work
+            marked.setdefault((sheet, visible_cell(package, sheet, address)), []).append(issue)
+        notes = [Note(s, cell, comment_text(found), _fill_of(found).fgColor.rgb) for (s, cell), found in marked.items()]
+        return annotated_copy(package, notes, moment)
+    except Refused:
+        raise
+    except Exception as exc:  # declined, or a part it cannot parse: many exception types
+        log.debug("annotating with openpyxl: %s", exc)
         return None
 
 
@@ -317,12 +350,8 @@ def find_sheet(wb: Workbook, name: str | None) -> Worksheet | None:
     exact = next((ws for ws in sheets if ws.title == name), None)
     if exact is not None:
         return exact
-    key = _sheet_key(name)
-    return next((ws for ws in sheets if _sheet_key(ws.title) == key), None)
-
-
-def _sheet_key(name: str) -> str:
-    return unicodedata.normalize("NFC", name).strip().casefold()
+    key = sheet_key(name)
+    return next((ws for ws in sheets if sheet_key(ws.title) == key), None)
 
 
 def _visible_cell(ws: Worksheet, address: str) -> str:
