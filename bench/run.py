@@ -4,8 +4,8 @@ For each bloc size N (generated once by ``bench.make_bloc`` and cached under ``b
 runs in a fresh Python process, so the memory high-water mark (``VmHWM``) is per measurement and the fixed
 costs (imports, Prefect's ephemeral server) are paid as a user pays them:
 
-- ``empty``: an empty Prefect flow (import Prefect, start its server, run ``@flow def empty(): pass``) with
-  the settings the command line runs its flows with (``local_settings``);
+- ``empty``: an empty Prefect flow (import Prefect, start its server, run ``@flow def empty(): pass``) started as
+  the command line starts its flows: the cycle collector paused until the flow runs, ``local_settings``;
 - ``floor``: open every input workbook once with python-calamine and read every cell of every sheet;
 - ``review``: the annual review of the bloc, as ``thidua review`` runs it, with its stages
   (read, validate, score, write) from ``ReviewResult.timings``;
@@ -77,16 +77,19 @@ def read_floor(paths: list[Path], repeat: int = 3) -> float:
 
 
 def _run_empty(t0: float) -> dict[str, Any]:
-    from prefect import flow
+    from tasks.preload import resume_collector, startup_without_collector
 
-    from flows.commands import local_settings
+    with startup_without_collector():  # as the command line starts up
+        from prefect import flow
 
-    @flow(name="empty")
-    def empty() -> None:
-        pass
+        from flows.commands import local_settings
 
-    with local_settings():  # as the command line runs its flows
-        empty()
+        @flow(name="empty")
+        def empty() -> None:
+            resume_collector()
+
+        with local_settings():  # as the command line runs its flows
+            empty()
     return {"wall": time.perf_counter() - t0}
 
 

@@ -19,7 +19,7 @@ from flows.artifacts import publish_review_artifacts
 from flows.read_workers import read_anywhere
 from tasks.discover import discover, month_inputs
 from tasks.domain import InputFile, Submission
-from tasks.preload import preload
+from tasks.preload import preload, resume_collector
 from tasks.reading import collector_paused
 from tasks.run_folder import finish_run, new_run_id, run_lock, start_run
 from tasks.settings import YearConfig, document_moment, load_year, parse_cache_folder
@@ -171,6 +171,7 @@ def write_outputs(
 def review_steps(config: YearConfig, base: Path, cache_dir: Path | None, parameters: dict[str, Any]) -> ReviewResult:
     """The steps of one bloc's review inside a running flow: read, validate, score, write into ``base``."""
     timings: dict[str, float] = {}
+    resume_collector()  # paused while the command line started up
     preload()  # Great Expectations imports in the background while the files are read
     with run_lock(base), submissions_settled():
         with stage(timings, "read"):

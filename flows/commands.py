@@ -49,31 +49,35 @@ def start_review(inputs: Path, year: int, outputs: Path, force: bool) -> ReviewR
     The YAML is checked first (a broken file stops here, before Prefect starts). Then worker processes start
     reading the files (``read_ahead_for``) while this process imports Prefect, starts importing Great
     Expectations in the background and waits for Prefect's temporary server: on a large bloc they have read
-    most files by the time the flow asks for them.
+    most files by the time the flow asks for them. The cycle collector is off until the flow starts.
     """
     from flows.read_workers import read_ahead_for
+    from tasks.preload import startup_without_collector
     from tasks.settings import load_year, parse_cache_folder
 
-    read_ahead_for(load_year(inputs, year), parse_cache_folder(outputs, force))
-    from flows.annual_review import annual_review, warm_up
+    with startup_without_collector():
+        read_ahead_for(load_year(inputs, year), parse_cache_folder(outputs, force))
+        from flows.annual_review import annual_review, warm_up
 
-    warm_up()
-    with local_settings():
-        return annual_review(year=year, inputs=inputs, outputs=outputs, force=force)
+        warm_up()
+        with local_settings():
+            return annual_review(year=year, inputs=inputs, outputs=outputs, force=force)
 
 
 def start_monthly(inputs: Path, period: str, outputs: Path, force: bool) -> MonthlyResult:
     """One month's run as the command line runs it (see ``start_review``); ValueError for a bad period."""
     from flows.read_workers import read_ahead_for
+    from tasks.preload import startup_without_collector
     from tasks.settings import check_period, load_year, parse_cache_folder
 
-    read_ahead_for(load_year(inputs, check_period(period)), parse_cache_folder(outputs, force), period)
-    from flows.annual_review import warm_up
-    from flows.monthly import monthly
+    with startup_without_collector():
+        read_ahead_for(load_year(inputs, check_period(period)), parse_cache_folder(outputs, force), period)
+        from flows.annual_review import warm_up
+        from flows.monthly import monthly
 
-    warm_up()
-    with local_settings():
-        return monthly(period=period, inputs=inputs, outputs=outputs, force=force)
+        warm_up()
+        with local_settings():
+            return monthly(period=period, inputs=inputs, outputs=outputs, force=force)
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -83,10 +87,11 @@ def cmd_review(args: argparse.Namespace) -> int:
     if bloc_folders(args.inputs, args.year):  # inputs/<year>/<bloc-code>/: a broken bloc never stops the others
         from flows.annual_review import warm_up
         from flows.province import province_lines, province_status, run_province
+        from tasks.preload import startup_without_collector
 
-        if args.task_runner == "thread":  # on Dask the workers validate, not this process
-            warm_up()
-        with local_settings():
+        with startup_without_collector(), local_settings():
+            if args.task_runner == "thread":  # on Dask the workers validate, not this process
+                warm_up()
             province = run_province(args.year, args.inputs, args.outputs, args.force, args.task_runner)
         print("\n".join(province_lines(province)))
         return province_status(province, args.strict)

@@ -12,6 +12,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.annual_review import find_month_inputs, read_submissions, submissions_settled, validate_submissions, whole
 from tasks.domain import Submission
+from tasks.preload import resume_collector
 from tasks.run_folder import finish_run, new_run_id, run_lock, start_run
 from tasks.settings import YearConfig, check_period, document_moment, load_year, parse_cache_folder, previous_month
 
@@ -55,6 +56,7 @@ def monthly(
     period: str | None = None, inputs: Path = Path("inputs"), outputs: Path = Path("outputs"), force: bool = False
 ) -> MonthlyResult:
     """Validate the reports of ``period`` (default: last month) and write the provisional standing."""
+    resume_collector()  # paused while the command line started up
     period = period or previous_month()
     year = check_period(period)
     config = load_year(inputs, year)

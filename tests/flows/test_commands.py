@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
 
 import flows.read_workers as read_workers
 from flows.commands import local_settings, start_monthly, start_review
+from tasks.preload import resume_collector, startup_without_collector
 from tests.flows.test_annual_review import EXPECTED_RANKING
 
 
@@ -27,14 +29,17 @@ def test_the_review_takes_in_the_files_read_ahead_and_ranks_as_designed(
 ) -> None:
     monkeypatch.setenv(read_workers.PROCESSES_ENV, "2")  # the sample is too small to read ahead on its own
     started: list[read_workers.ReadJob] = []
+    collecting: list[bool] = []
     original = read_workers.ReadJob.__init__
 
     def spy(self: read_workers.ReadJob, *args: object, **kwargs: object) -> None:
         original(self, *args, **kwargs)  # type: ignore[arg-type]
         started.append(self)
+        collecting.append(gc.isenabled())
 
     monkeypatch.setattr(read_workers.ReadJob, "__init__", spy)
     result = start_review(inputs, 2025, tmp_path / "outputs", force=False)
+    assert collecting == [False] and gc.isenabled()  # off while starting up, on again once the flow ran
     assert len(started) == 1  # the job read ahead, taken in by the flow: no second one
     assert len(started[0].files) == 50 and started[0].workers[0].args[-1] == str(read_workers.AHEAD_NICE)
     assert read_workers._ahead == []
@@ -63,5 +68,29 @@ def test_a_monthly_run_reads_ahead_only_its_month(
     month = sorted((inputs / "2025" / "monthly" / "2025-11").glob("*.xlsx"))
     assert taken == [len(month)] and len(month) > 0
     assert result.run_dir.is_dir()
+
+
+def test_the_collector_paused_for_startup_resumes_only_if_it_was_running() -> None:
+    """It turns the cycle collector off for startup and back on, but never on when someone else had it off."""
+    assert gc.isenabled()
+    with startup_without_collector():
+        assert not gc.isenabled()
+        resume_collector()  # the flow starts working
+        assert gc.isenabled()
+    assert gc.isenabled()
+    gc.unfreeze()  # resuming froze what existed; give the test process its objects back
+    gc.disable()
+    try:
+        with startup_without_collector():
+            resume_collector()
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_command_that_fails_before_its_flow_turns_the_collector_back_on(inputs: Path, tmp_path: Path) -> None:
+    """A bad period stops the monthly run before its flow, and the collector runs again all the same."""
     with pytest.raises(ValueError, match="YYYY-MM"):
         start_monthly(inputs, "2025-13", tmp_path / "outputs", force=False)
+    assert gc.isenabled()
