@@ -29,7 +29,7 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple, g
 
 from tasks.ooxml import pack_ooxml
 from tasks.safe_zip import WorkbookError, entries, inflate
-from tasks.workbook import _check_no_entities, _sheet_targets
+from tasks.workbook import check_no_entities, sheet_parts
 from tasks.xlsx.common import CREATOR, note
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -131,13 +131,13 @@ def open_package(data: bytes, *, keep_vba: bool, max_entries: int, max_bytes: in
     if len(parts) != len(members):
         raise Declined("a part name appears twice")
     try:
-        _check_no_entities({n: p for n, p in parts.items() if n.endswith((".xml", ".rels", ".vml"))})
+        check_no_entities({n: p for n, p in parts.items() if n.endswith((".xml", ".rels", ".vml"))})
     except WorkbookError as exc:
         raise Declined(exc.message) from exc
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     package = Package([e.name for e in members], parts, {}, parser)
     _check_kind(package, keep_vba)
-    package.sheets = dict(_sheet_targets(parts["xl/workbook.xml"], parts.get("xl/_rels/workbook.xml.rels", b"")))
+    package.sheets = sheet_parts(parts)
     return package
 
 

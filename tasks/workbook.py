@@ -160,7 +160,7 @@ def _refuse_non_zip(fh: BinaryIO, head: bytes, suffix: str) -> None:
     )
 
 
-def _check_no_entities(parts: dict[str, bytes]) -> None:
+def check_no_entities(parts: dict[str, bytes]) -> None:
     """Refuse a part declaring a DOCTYPE or ENTITY anywhere (UTF-8 or UTF-16): entities are never resolved."""
     for name, data in parts.items():
         if _may_declare(data) and _DOCTYPE.search(data):
@@ -177,14 +177,14 @@ def _may_declare(data: bytes) -> bool:
     return b"<!" in data or b"\x00" in data[:4] or data[:2] in (b"\xff\xfe", b"\xfe\xff")
 
 
-def _sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
+def sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
     """Sheet name → part path inside the package, from workbook.xml and its relationships."""
-    return dict(_sheet_targets(parts["xl/workbook.xml"], parts.get("xl/_rels/workbook.xml.rels", b"")))
+    return dict(sheet_targets(parts["xl/workbook.xml"], parts.get("xl/_rels/workbook.xml.rels", b"")))
 
 
 @lru_cache(maxsize=256)
-def _sheet_targets(book_xml: bytes, rels_xml: bytes) -> tuple[tuple[str, str], ...]:
-    """``_sheet_parts`` of the two parts' bytes; remembered, as files made from one template share them."""
+def sheet_targets(book_xml: bytes, rels_xml: bytes) -> tuple[tuple[str, str], ...]:
+    """``sheet_parts`` of the two parts' bytes; remembered, as files made from one template share them."""
     book = SafeET.fromstring(book_xml)
     targets: dict[str, str] = {}
     if rels_xml:
@@ -299,8 +299,8 @@ def read_workbook(path: Path) -> list[Sheet]:
         )
     try:
         parts = xml_parts(data)
-        _check_no_entities(parts)
-        scanned = _scan_sheets(parts, _sheet_parts(parts), _percent_styles(parts))
+        check_no_entities(parts)
+        scanned = _scan_sheets(parts, sheet_parts(parts), _percent_styles(parts))
     except WorkbookError:
         raise
     except Exception as exc:  # broken zip data raises zlib.error, NotImplementedError, ParseError, ValueError…
@@ -315,9 +315,9 @@ def read_workbook(path: Path) -> list[Sheet]:
     return scanned
 
 
-def _scan_sheets(parts: dict[str, bytes], sheet_parts: dict[str, str], percent_styles: frozenset[int]) -> list[Sheet]:
+def _scan_sheets(parts: dict[str, bytes], targets: dict[str, str], percent_styles: frozenset[int]) -> list[Sheet]:
     sheets, total = [], 0
-    for name, part in sheet_parts.items():
+    for name, part in targets.items():
         sheet = Sheet(name=name, rows=[])
         if part in parts:
             rows, cols = _scan_sheet(parts[part], percent_styles, sheet)
