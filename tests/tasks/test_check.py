@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ DECEMBER = Path("2025") / "monthly" / "2025-12" / "bao-cao-chi-tieu-2025-12-sapa
 
 def check(capsys: pytest.CaptureFixture[str], inputs: Path, *args: str) -> tuple[int, str]:
     code = main(["check", *args, "--inputs", str(inputs)])
+    assert gc.isenabled()  # paused only while the command started up, whatever the outcome
     return code, capsys.readouterr().out
 
 
