@@ -4,7 +4,8 @@ openpyxl reads a whole workbook into objects and writes it back: slow, and what 
 validation lists, extensions) is silently dropped. Here only what must change is touched: the marked sheets
 (cell styles, a ``legacyDrawing``), ``styles.xml`` (two fills, the cell formats using them), the sheets'
 relationships, ``[Content_Types].xml`` and ``docProps/core.xml``; each marked sheet gets a comments part and a
-VML drawing. Every other part keeps its bytes.
+VML drawing. Every other part keeps its bytes. The cells and their formats are edited by
+:mod:`tasks.annotate_cells`.
 
 Only the common case is handled. Anything unexpected (a sheet that already has comments or a VML drawing, a
 strict or UTF-16 package, a part that does not parse) raises :class:`Declined` or a parse error, and the
@@ -25,14 +26,14 @@ from datetime import datetime
 from typing import Any
 
 from lxml import etree
-from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple, get_column_letter, range_boundaries
+from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter, range_boundaries
 
+from tasks.annotate_cells import MAIN, Declined, Note, StyleBook, mark_cells
 from tasks.ooxml import pack_ooxml
 from tasks.safe_zip import WorkbookError, entries, inflate
 from tasks.workbook import check_no_entities, sheet_parts
 from tasks.xlsx.common import CREATOR, note
 
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -46,11 +47,9 @@ VML_TYPE = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 COMMENTS_REL, VML_REL = f"{DOC_REL}/comments", f"{DOC_REL}/vmlDrawing"
 CONTENT_TYPES, STYLES, CORE_PART = "[Content_Types].xml", "xl/styles.xml", "docProps/core.xml"
 
-_ROW, _CELL = f"{{{MAIN}}}row", f"{{{MAIN}}}c"
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
 _PROLOG = re.compile(rb"^(?:\xef\xbb\xbf)?<\?xml\b[^>]*\?>\s*")
 _ENCODING = re.compile(rb"""\bencoding\s*=\s*["']([^"']*)["']""")
-_CELL_REF = re.compile(r"^([A-Z]{1,3})(\d{1,7})$")
 _IDMAP = re.compile(rb"idmap\b[^>]*?\bdata\s*=\s*[\"']([\d,\s]*)[\"']")
 # Worksheet children that come after legacyDrawing (ECMA-376 CT_Worksheet sequence).
 _AFTER_LEGACY = {
@@ -76,22 +75,8 @@ _VML_SHAPE = (
 )
 
 
-class Declined(Exception):
-    """The package is not the plain kind this path edits; the caller makes the copy with openpyxl instead."""
-
-
 class Refused(Exception):
     """The package is hostile (too many parts, too large unzipped, a part larger than declared): no copy."""
-
-
-@dataclass(frozen=True)
-class Note:
-    """One marked cell: its sheet (as named in the file), its visible cell, the comment and the fill colour."""
-
-    sheet: str
-    cell: str
-    text: str
-    fill_rgb: str  # ARGB as openpyxl writes a PatternFill's fgColor, e.g. "00FFC7CE"
 
 
 @dataclass
@@ -210,7 +195,7 @@ def visible_cell(package: Package, sheet: str, address: str) -> str:
 
 def annotated_copy(package: Package, notes: Sequence[Note], moment: datetime) -> bytes:
     """The package with each note's cell filled and commented, every timestamp pinned to ``moment``."""
-    styles = _StyleBook(_tree(package, STYLES).getroot())
+    styles = StyleBook(_tree(package, STYLES).getroot())
     by_sheet: dict[str, list[Note]] = {}
     for item in notes:
         by_sheet.setdefault(item.sheet, []).append(item)
@@ -232,7 +217,7 @@ def _part_bytes(package: Package, name: str) -> bytes:
     return (prolog.group(0) if prolog else b"") + body
 
 
-def _annotate_sheet(package: Package, sheet: str, notes: Sequence[Note], styles: _StyleBook, block: int) -> int:
+def _annotate_sheet(package: Package, sheet: str, notes: Sequence[Note], styles: StyleBook, block: int) -> int:
     """Mark the cells of one sheet and give it a comments part and a VML drawing; returns the last VML block."""
     part, root = _sheet_root(package, sheet)
     rels_name = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
@@ -242,7 +227,7 @@ def _annotate_sheet(package: Package, sheet: str, notes: Sequence[Note], styles:
     kinds = {r.get("Type") for r in rels.iterfind(f"{{{PKG_REL}}}Relationship")}
     if root.find(f"{{{MAIN}}}legacyDrawing") is not None or kinds & {COMMENTS_REL, VML_REL}:
         raise Declined(f"{part} already has comments or a VML drawing")
-    _mark_cells(root, notes, styles)
+    mark_cells(root, notes, styles)
     comments = _free_name(package, "xl/comments{}.xml")
     package.add(comments, _comments_xml(notes))
     vml = _free_name(package, "xl/drawings/vmlDrawing{}.vml")
@@ -259,126 +244,6 @@ def _free_name(package: Package, pattern: str) -> str:
     """The first ``pattern.format(n)`` (n = 1, 2…) no part is named (OPC compares names ignoring case)."""
     taken = {name.lower() for name in package.parts}
     return next(name for n in range(1, len(taken) + 2) if (name := pattern.format(n)).lower() not in taken)
-
-
-# --- Cells and styles --------------------------------------------------------------------------------------
-
-
-class _StyleBook:
-    """The cell formats of ``styles.xml``; gives each (format, fill) pair one new format."""
-
-    def __init__(self, root: etree._Element) -> None:
-        """Find the fills and cell formats of the style sheet ``root``."""
-        self.fills, self.xfs = root.find(f"{{{MAIN}}}fills"), root.find(f"{{{MAIN}}}cellXfs")
-        if root.tag != f"{{{MAIN}}}styleSheet" or self.fills is None or self.xfs is None:
-            raise Declined("styles.xml without fills or cellXfs")
-        self.fill_ids: dict[str, int] = {}
-        self.made: dict[tuple[int, str], int] = {}
-
-    def filled(self, xf: int, rgb: str) -> int:
-        """The index of a copy of cell format ``xf`` with a solid ``rgb`` fill (font, border, number format kept)."""
-        if (xf, rgb) not in self.made:
-            formats = self.xfs.findall(f"{{{MAIN}}}xf")
-            if not 0 <= xf < len(formats):
-                raise Declined(f"cell format {xf} not in styles.xml")
-            made = copy.deepcopy(formats[xf])
-            made.set("fillId", str(self._fill(rgb)))
-            made.set("applyFill", "1")
-            formats[-1].addnext(made)
-            self.xfs.set("count", str(len(formats) + 1))
-            self.made[(xf, rgb)] = len(formats)
-        return self.made[(xf, rgb)]
-
-    def _fill(self, rgb: str) -> int:
-        """The id of the solid fill ``rgb``, appended the first time as openpyxl writes a PatternFill."""
-        if rgb not in self.fill_ids:
-            count = len(self.fills.findall(f"{{{MAIN}}}fill"))
-            pattern = etree.SubElement(etree.SubElement(self.fills, f"{{{MAIN}}}fill"), f"{{{MAIN}}}patternFill")
-            pattern.set("patternType", "solid")
-            etree.SubElement(pattern, f"{{{MAIN}}}fgColor").set("rgb", rgb)
-            self.fills.set("count", str(count + 1))
-            self.fill_ids[rgb] = count
-        return self.fill_ids[rgb]
-
-
-def _mark_cells(root: etree._Element, notes: Sequence[Note], styles: _StyleBook) -> None:
-    """Give each note's cell its filled format, creating the cell (and its row) where the file has none."""
-    sheet_data = root.find(f"{{{MAIN}}}sheetData")
-    if sheet_data is None:
-        raise Declined("no sheetData")
-    for item in notes:
-        number, col = coordinate_to_tuple(item.cell)
-        row = _child(sheet_data, number)
-        cell = _child(row, col, number)
-        if cell.get("r") is None:  # just created
-            cell.set("r", item.cell)
-            base = _default_format(root, row, col)
-            _widen_extent(root, row, number, col)
-        else:
-            base = int(cell.get("s", "0"))
-        cell.set("s", str(styles.filled(base, item.fill_rgb)))
-
-
-def _child(parent: etree._Element, wanted: int, row: int | None = None) -> etree._Element:
-    """Row ``wanted`` of sheetData ``parent``, or (``row`` given) the cell in column ``wanted`` of that row.
-
-    One the file lacks is created in its place, before the first with a greater number or of another tag (a
-    row's ``extLst`` follows its cells); a new cell has no attributes yet.
-    """
-    tag = _ROW if row is None else _CELL
-    for child in parent:
-        if child.tag != tag:
-            if row is None:
-                raise Declined("sheetData holds something other than rows")
-            break
-        found = _number(child.get("r", "")) if row is None else _column(child, row)
-        if found == wanted:
-            return child
-        if found > wanted:
-            break
-    else:
-        return etree.SubElement(parent, tag, {"r": str(wanted)} if tag == _ROW else {})
-    created = etree.Element(tag, {"r": str(wanted)} if tag == _ROW else {})
-    child.addprevious(created)
-    return created
-
-
-def _number(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise Declined("a row without its number")
-    return int(text)
-
-
-def _column(cell: etree._Element, number: int) -> int:
-    """The column of ``cell`` in row ``number``; declines a cell without an address in that row."""
-    found = _CELL_REF.match(cell.get("r", ""))
-    if found is None or int(found.group(2)) != number:
-        raise Declined(f"a cell of row {number} without its address")
-    return column_index_from_string(found.group(1))
-
-
-def _default_format(root: etree._Element, row: etree._Element, col: int) -> int:
-    """The format Excel shows in an empty cell: its row's if the row is formatted, else its column's."""
-    if row.get("customFormat") in ("1", "true"):
-        return int(row.get("s", "0"))
-    for column in root.iterfind(f"{{{MAIN}}}cols/{{{MAIN}}}col"):
-        if int(column.get("min", "0")) <= col <= int(column.get("max", "0")):
-            return int(column.get("style", "0"))
-    return 0
-
-
-def _widen_extent(root: etree._Element, row: etree._Element, number: int, col: int) -> None:
-    """Stretch the row's ``spans`` and the sheet's ``dimension`` hints over a cell added outside them."""
-    low, _, high = row.get("spans", "").partition(":")
-    if low.isdigit() and high.isdigit():
-        row.set("spans", f"{min(int(low), col)}:{max(int(high), col)}")
-    elif "spans" in row.attrib:
-        del row.attrib["spans"]  # several ranges or unreadable: an optional hint, none beats a wrong one
-    dimension = root.find(f"{{{MAIN}}}dimension")
-    if dimension is not None and dimension.get("ref"):
-        min_col, min_row, max_col, max_row = range_boundaries(dimension.get("ref"))
-        top = f"{get_column_letter(min(min_col, col))}{min(min_row, number)}"
-        dimension.set("ref", f"{top}:{get_column_letter(max(max_col, col))}{max(max_row, number)}")
 
 
 # --- Comments, drawings, relationships ---------------------------------------------------------------------

@@ -24,8 +24,9 @@ from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tasks.annotate import Note, Refused, annotated_copy, open_package, sheet_key, visible_cell
+from tasks.annotate import Refused, annotated_copy, open_package, sheet_key, visible_cell
 from tasks.annotate import find_sheet as find_sheet_part
+from tasks.annotate_cells import Note
 from tasks.domain import Issue, Kind, Severity, Status, Submission
 from tasks.ooxml import save_workbook
 from tasks.workbook import MAX_ENTRIES, MAX_UNZIPPED_BYTES

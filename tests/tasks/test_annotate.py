@@ -18,7 +18,7 @@ from openpyxl.styles import Font
 from python_calamine import CalamineWorkbook
 
 from tasks import feedback
-from tasks.annotate import MAIN
+from tasks.annotate_cells import MAIN
 from tasks.domain import Issue, Severity
 from tasks.feedback import annotate_copy, annotate_in_place, comment_text
 from tasks.xlsx.common import note
