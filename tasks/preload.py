@@ -57,13 +57,18 @@ def startup_without_collector() -> Iterator[None]:
     """Run the block (a command starting its flow) with the cycle collector paused until the flow's work begins.
 
     The flow calls :func:`resume_collector` when it starts working; if the block ends before that (a broken
-    configuration, a bad period), the collector is resumed on the way out.
+    configuration, a bad period), the collector is resumed on the way out. What resuming froze is unfrozen
+    when the block ends (unless something had frozen objects before it), so a process that goes on after the
+    command (the tests, a caller of ``start_review``) collects as before.
     """
+    outer = gc.get_freeze_count() > 0
     pause_collector_for_startup()
     try:
         yield
     finally:
         resume_collector()
+        if not outer:
+            gc.unfreeze()
 
 
 def pause_collector_for_startup() -> None:

@@ -72,13 +72,13 @@ def test_a_monthly_run_reads_ahead_only_its_month(
 
 def test_the_collector_paused_for_startup_resumes_only_if_it_was_running() -> None:
     """It turns the cycle collector off for startup and back on, but never on when someone else had it off."""
+    gc.unfreeze()  # a known start: nothing frozen
     assert gc.isenabled()
     with startup_without_collector():
         assert not gc.isenabled()
-        resume_collector()  # the flow starts working
-        assert gc.isenabled()
-    assert gc.isenabled()
-    gc.unfreeze()  # resuming froze what existed; give the test process its objects back
+        resume_collector()  # the flow starts working: what exists is frozen, the collector runs again
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # the process gets its objects back
     gc.disable()
     try:
         with startup_without_collector():
@@ -91,6 +91,7 @@ def test_the_collector_paused_for_startup_resumes_only_if_it_was_running() -> No
 
 def test_a_command_that_fails_before_its_flow_turns_the_collector_back_on(inputs: Path, tmp_path: Path) -> None:
     """A bad period stops the monthly run before its flow, and the collector runs again all the same."""
+    gc.unfreeze()  # a known start: nothing frozen
     with pytest.raises(ValueError, match="YYYY-MM"):
         start_monthly(inputs, "2025-13", tmp_path / "outputs", force=False)
-    assert gc.isenabled()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
