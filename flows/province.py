@@ -27,6 +27,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows.annual_review import review_steps
 from tasks.config import ConfigError, load_bloc, load_catalogue, load_meeting
 from tasks.discover import sha256_file
+from tasks.preload import resume_collector
 from tasks.settings import YearConfig, bloc_folders, parse_cache_folder
 
 log = logging.getLogger(__name__)
@@ -109,6 +110,7 @@ def province_review(
     year: int, inputs: Path = Path("inputs"), outputs: Path = Path("outputs"), force: bool = False
 ) -> ProvinceResult:
     """Review every bloc folder of ``inputs/<year>/`` at once on the flow's task runner."""
+    resume_collector()  # paused while the command line started up; on Dask no bloc runs in this process
     folders = bloc_folders(inputs, year)
     futures = [review_bloc.submit(year, folder, outputs, force) for folder in folders]
     wait(futures)
