@@ -14,7 +14,7 @@ from pathlib import Path
 from tasks.domain import InputFile, Kind
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")  # a monthly folder's name, a period
 
 
 def sha256_file(path: Path) -> str:
@@ -55,7 +55,7 @@ def discover(year_dir: Path, months: tuple[str, ...] | None = None) -> list[tupl
     monthly = year_dir / "monthly"
     if monthly.is_dir():
         for folder in sorted(p for p in monthly.iterdir() if p.is_dir()):
-            if not _MONTH.match(folder.name):
+            if not MONTH.match(folder.name):
                 found += [(_input(year_dir, p, Kind.UNKNOWN), None) for p in _files(folder)]
                 continue
             if months is not None and folder.name not in months:

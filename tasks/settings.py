@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from tasks.config import ConfigError, load_bloc, load_catalogue, load_meeting
-from tasks.discover import sha256_file
+from tasks.discover import MONTH, sha256_file
 from tasks.domain import Bloc, Catalogue, Meeting, Status, Submission
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -59,7 +58,7 @@ def previous_month(today: date | None = None) -> str:
 
 def check_period(period: str) -> int:
     """The year of a ``YYYY-MM`` period; ValueError for anything else."""
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+    if not MONTH.fullmatch(period):
         raise ValueError(f"period must be YYYY-MM, got {period!r}")
     return int(period[:4])
 
