@@ -31,10 +31,10 @@ from tasks.domain import Bloc, Catalogue, Submission
 from tasks.parse_cache import ParseCache
 from tasks.reading import Files, collector_paused, read_files
 from tasks.settings import YearConfig
+from tasks.worker_process import claim_once, module_command
 
 MIN_FILES = 300  # below this, starting worker processes (~1 s each) costs more than it saves
 PROCESSES_ENV = "THIDUA_READ_PROCESSES"  # a fixed number of reader processes; 1 reads in the calling process
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CHUNK = 100  # files per claim (~0.1 s of reading), so the processes end within that of each other; in the job
 AHEAD_NICE = 10  # workers reading ahead take the cores this process and Prefect's server leave idle
 log = logging.getLogger(__name__)
@@ -66,9 +66,7 @@ class ReadJob:
         self.folder = Path(tempfile.mkdtemp(prefix="thidua-read-"))
         job = self.folder / "job"
         job.write_bytes(pickle.dumps((self.files, bloc, catalogue, self.chunk), protocol=5))
-        path = os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
-        env = {**os.environ, "PYTHONPATH": path}  # the workers import this project even from an uninstalled checkout
-        command = [sys.executable, "-m", "flows.read_workers", str(job), str(nice)]
+        command, env = module_command("flows.read_workers", str(job), str(nice))
         self.workers: list[subprocess.Popen[bytes]] = []
         try:
             for _ in range(workers):
@@ -148,11 +146,7 @@ class ReadJob:
 
 def _claim(folder: Path, chunk: int) -> bool:
     """Take ``chunk`` for this process: True when no process had taken it."""
-    try:
-        os.close(os.open(folder / f"{chunk}.claim", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-    except FileExistsError:
-        return False
-    return True
+    return claim_once(folder / f"{chunk}.claim")
 
 
 _ahead: list[ReadJob] = []

@@ -27,12 +27,14 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from tasks.worker_process import claim_once, module_command
+
 log = logging.getLogger(__name__)
 
 PROCESSES_ENV = "THIDUA_WRITE_PROCESSES"  # "1": every write runs in the calling process
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # A worker costs ~0.4 s of the other core to start (imports), so it pays off from about a second of shared
-# work: the ranking workbook and the two documents take ~1.9 ms per ward, the feedback of a submission ~20 ms.
+# work: the ranking workbook and the two documents take ~1.9 ms per ward, the feedback of a submission ~8 ms
+# since the annotated copy is made without openpyxl (~20 ms before; the estimate below was set then, and kept).
 MIN_SHARED_SECONDS = 1.0
 SECONDS_PER_WARD = 0.0019
 SECONDS_PER_FEEDBACK = 0.02
@@ -55,11 +57,7 @@ def worth_a_worker(wards: int, feedback: int) -> bool:
 
 def claim(claims: Path, index: int) -> bool:
     """Take write ``index`` for this side; False if the other side already has."""
-    try:
-        os.close(os.open(claims / str(index), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-    except FileExistsError:
-        return False
-    return True
+    return claim_once(claims / str(index))
 
 
 _ready: list[subprocess.Popen[bytes]] = []
@@ -67,9 +65,7 @@ _ready_lock = threading.Lock()
 
 
 def _command(*args: str) -> tuple[list[str], dict[str, str]]:
-    path = os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
-    env = {**os.environ, "PYTHONPATH": path}  # the worker imports this project even from a plain checkout
-    return [sys.executable, "-m", "tasks.write_workers", *args], env
+    return module_command("tasks.write_workers", *args)
 
 
 def prestart() -> None:
