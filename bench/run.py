@@ -77,7 +77,7 @@ def read_floor(paths: list[Path], repeat: int = 3) -> float:
 
 
 def _run_empty(t0: float) -> dict[str, Any]:
-    from tasks.preload import resume_collector, startup_without_collector
+    from tasks.collector import resume_collector, startup_without_collector
 
     with startup_without_collector():  # as the command line starts up
         from prefect import flow

@@ -17,10 +17,10 @@ from prefect.utilities.annotations import opaque
 
 from flows.artifacts import publish_review_artifacts
 from flows.read_workers import read_anywhere
+from tasks.collector import collector_paused, resume_collector
 from tasks.discover import discover, month_inputs
 from tasks.domain import InputFile, Submission
-from tasks.preload import preload, resume_collector
-from tasks.reading import collector_paused
+from tasks.preload import preload
 from tasks.run_folder import finish_run, new_run_id, run_lock, start_run
 from tasks.settings import YearConfig, document_moment, load_year, parse_cache_folder
 from tasks.write_workers import prestart as prestart_writer

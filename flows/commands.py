@@ -52,7 +52,7 @@ def start_review(inputs: Path, year: int, outputs: Path, force: bool) -> ReviewR
     most files by the time the flow asks for them. The cycle collector is off until the flow starts.
     """
     from flows.read_workers import read_ahead_for
-    from tasks.preload import startup_without_collector
+    from tasks.collector import startup_without_collector
     from tasks.settings import load_year, parse_cache_folder
 
     with startup_without_collector():
@@ -67,7 +67,7 @@ def start_review(inputs: Path, year: int, outputs: Path, force: bool) -> ReviewR
 def start_monthly(inputs: Path, period: str, outputs: Path, force: bool) -> MonthlyResult:
     """One month's run as the command line runs it (see ``start_review``); ValueError for a bad period."""
     from flows.read_workers import read_ahead_for
-    from tasks.preload import startup_without_collector
+    from tasks.collector import startup_without_collector
     from tasks.settings import check_period, load_year, parse_cache_folder
 
     with startup_without_collector():
@@ -87,7 +87,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     if bloc_folders(args.inputs, args.year):  # inputs/<year>/<bloc-code>/: a broken bloc never stops the others
         from flows.annual_review import warm_up
         from flows.province import province_lines, province_status, run_province
-        from tasks.preload import startup_without_collector
+        from tasks.collector import startup_without_collector
 
         with startup_without_collector(), local_settings():
             if args.task_runner == "thread":  # on Dask the workers validate, not this process
@@ -143,9 +143,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     ``startup_without_collector``): ~0.4 s of the command's ~3 s.
     """
     from tasks.check import detect, format_issues, input_file, latest_year
+    from tasks.collector import resume_collector, startup_without_collector
     from tasks.gx import Validator
     from tasks.intake import validate_all
-    from tasks.preload import preload, resume_collector, startup_without_collector
+    from tasks.preload import preload
     from tasks.reading import open_submission
     from tasks.settings import load_year
 

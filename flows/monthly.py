@@ -11,8 +11,8 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.annual_review import find_month_inputs, read_submissions, submissions_settled, validate_submissions, whole
+from tasks.collector import resume_collector
 from tasks.domain import Submission
-from tasks.preload import resume_collector
 from tasks.run_folder import finish_run, new_run_id, run_lock, start_run
 from tasks.settings import YearConfig, check_period, document_moment, load_year, parse_cache_folder, previous_month
 

@@ -25,9 +25,9 @@ from prefect.futures import PrefectFuture, wait
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.annual_review import review_steps
+from tasks.collector import resume_collector
 from tasks.config import ConfigError, load_bloc, load_catalogue, load_meeting
 from tasks.discover import sha256_file
-from tasks.preload import resume_collector
 from tasks.settings import YearConfig, bloc_folders, parse_cache_folder
 
 log = logging.getLogger(__name__)

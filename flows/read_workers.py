@@ -26,10 +26,11 @@ import threading
 import time
 from pathlib import Path
 
+from tasks.collector import collector_paused
 from tasks.discover import discover, month_inputs
 from tasks.domain import Bloc, Catalogue, Submission
 from tasks.parse_cache import ParseCache
-from tasks.reading import Files, collector_paused, read_files
+from tasks.reading import Files, read_files
 from tasks.settings import YearConfig
 from tasks.worker_process import claim_once, module_command
 

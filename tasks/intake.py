@@ -8,10 +8,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from tasks.collector import collector_paused
 from tasks.domain import Bloc, Catalogue, Kind, Status, Submission
 from tasks.gx import Validator
 from tasks.parse_cache import ParseCache
-from tasks.reading import Files, Reader, collector_paused, read_files
+from tasks.reading import Files, Reader, read_files
 from tasks.reports import resolve_resubmissions
 from tasks.validate import validate_rows
 

@@ -7,9 +7,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from tasks.collector import collector_off
 from tasks.domain import MonthlyReport, Status, Submission
 from tasks.gx import Validator
-from tasks.output_review import base_manifest, collector_off, write_changes, write_validation
+from tasks.output_review import base_manifest, write_changes, write_validation
 from tasks.reports import monthly_report
 from tasks.review import WardFile
 from tasks.run_folder import write_bytes

@@ -4,25 +4,23 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import gc
 import json
 import logging
 import subprocess
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from tasks.changes import RunSnapshot, diff_runs, load_snapshot, render_changes_md
+from tasks.collector import collector_off
 from tasks.datadocs import build_data_docs
 from tasks.documents import minutes_job, ranking_docx_job
 from tasks.domain import Ranking, Submission
 from tasks.gx import Validator
 from tasks.landing import landing_html, suite_pages
 from tasks.publish import DocumentWrite, FeedbackWrite, RankingWorkbookWrite, feedback_writes
-from tasks.reading import collector_paused
 from tasks.review import Review
 from tasks.run_folder import previous_complete_run, write_bytes
 from tasks.settings import PROJECT_ROOT, YearConfig
@@ -135,25 +133,6 @@ def _csv_rows(path: Path) -> list[dict[str, str]]:
         return []
     with path.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
-
-
-@contextmanager
-def collector_off() -> Iterator[None]:
-    """Pause the cycle collector during the block and keep it off the objects that exist before it.
-
-    Each full collection during the write walked the million objects read earlier (~0.7 s each at a thousand
-    wards), and the workbooks and documents built here are freed by reference counting all but a few
-    megabytes, so collecting them costs more time than it frees memory. The objects that existed before are
-    also frozen (``gc.freeze``), out of reach of a collection a library asks for, until the block ends.
-    """
-    outer = gc.get_freeze_count() > 0
-    gc.freeze()
-    try:
-        with collector_paused():
-            yield
-    finally:
-        if not outer:
-            gc.unfreeze()
 
 
 def write_review_folder(

@@ -6,12 +6,11 @@ the reading code only.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from tasks.collector import collector_paused
 from tasks.domain import Bloc, Catalogue, InputFile, Issue, Kind, Severity, Status, Submission
 from tasks.identify import identify_annual, identify_monthly
 from tasks.ingest import IntakeError, read_submission, uncached_formula_issues
@@ -124,20 +123,3 @@ def _identify(sub: Submission, bloc: Bloc, catalogue: Catalogue, period: str | N
     sub.ward_code = ident.ward.code if ident.ward else None
     sub.prepared_on = ident.prepared_on
     sub.issues.extend(ident.issues)
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a block builds many long-lived objects.
-
-    Reading or unpickling a thousand wards' submissions creates millions of cells that all survive; the
-    collector would walk them again and again as they age (a quarter of the reading time, four fifths of the
-    unpickling). Such a block makes no garbage cycles worth collecting.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

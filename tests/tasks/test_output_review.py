@@ -15,6 +15,7 @@ import pytest
 from docxtpl import DocxTemplate
 
 from tasks import output_review
+from tasks.collector import collector_off
 from tasks.discover import discover
 from tasks.documents import render as render_module
 from tasks.documents import render_document
@@ -22,7 +23,7 @@ from tasks.documents.word import refits_every_table
 from tasks.domain import Submission
 from tasks.gx import Validator
 from tasks.intake import read_all, validate_all
-from tasks.output_review import collector_off, document_writes, write_review_folder
+from tasks.output_review import document_writes, write_review_folder
 from tasks.publish import RankingWorkbookWrite
 from tasks.review import Review, review
 from tasks.settings import YearConfig, document_moment, load_year
