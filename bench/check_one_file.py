@@ -33,11 +33,11 @@ import flows.cli  # noqa: F401
 t1 = time.perf_counter()
 import great_expectations  # noqa: F401
 t2 = time.perf_counter()
-from tasks.check import detect, input_file
-from tasks.intake import validate_all
-from tasks.settings import load_year
-from tasks.reading import open_submission
-from tasks.gx import Validator
+from tasks.validation.check import detect, input_file
+from tasks.intake.read_all import validate_all
+from tasks.config.year import load_year
+from tasks.intake.read import open_submission
+from tasks.validation.suites import Validator
 path, inputs = Path(sys.argv[1]), Path(sys.argv[2])
 found = detect(path)
 config = load_year(inputs, found.year)

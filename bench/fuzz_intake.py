@@ -18,11 +18,12 @@ import traceback
 from collections import Counter
 from pathlib import Path
 
-from tasks.domain import Kind, Severity, Status, Submission
-from tasks.gx import Validator
-from tasks.settings import YearConfig, load_year
-from tests.tasks.office_files import SAMPLE
 from tests.tasks.test_fuzz import build_case, outcome_problems, random_case, run_cases
+
+from tasks.config.year import YearConfig, load_year
+from tasks.domain import Kind, Severity, Status, Submission
+from tasks.validation.suites import Validator
+from tests.support.office_files import SAMPLE
 
 
 def _batch(

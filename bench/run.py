@@ -77,7 +77,7 @@ def read_floor(paths: list[Path], repeat: int = 3) -> float:
 
 
 def _run_empty(t0: float) -> dict[str, Any]:
-    from tasks.collector import resume_collector, startup_without_collector
+    from tasks.edge.collector import resume_collector, startup_without_collector
 
     with startup_without_collector():  # as the command line starts up
         from prefect import flow
@@ -101,9 +101,9 @@ def _run_review(t0: float, inputs: Path, outputs: Path) -> dict[str, Any]:
 
 
 _MONTHLY_MARKS = {
-    "start+read": (("tasks.intake", "read "), ("flows.annual_review", "read ")),
-    "validate": (("tasks.intake", "validated"),),
-    "write": (("tasks.output_monthly", "wrote monthly"),),
+    "start+read": (("tasks.intake.read_all", "read "), ("flows.annual_review", "read ")),
+    "validate": (("tasks.intake.read_all", "validated"),),
+    "write": (("tasks.outputs.monthly_folder", "wrote monthly"),),
 }
 
 

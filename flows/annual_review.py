@@ -17,18 +17,18 @@ from prefect.utilities.annotations import opaque
 
 from flows.artifacts import publish_review_artifacts
 from flows.read_workers import read_anywhere
-from tasks.collector import collector_paused, resume_collector
-from tasks.discover import discover, month_inputs
+from tasks.config.year import YearConfig, document_moment, load_year, parse_cache_folder
 from tasks.domain import InputFile, Submission
-from tasks.preload import preload
-from tasks.run_folder import finish_run, new_run_id, run_lock, start_run
-from tasks.settings import YearConfig, document_moment, load_year, parse_cache_folder
-from tasks.write_workers import prestart as prestart_writer
-from tasks.write_workers import stop_prestarted, worth_a_worker
+from tasks.edge.collector import collector_paused, resume_collector
+from tasks.edge.preload import preload
+from tasks.edge.write_workers import prestart as prestart_writer
+from tasks.edge.write_workers import stop_prestarted, worth_a_worker
+from tasks.intake.discover import discover, month_inputs
+from tasks.outputs.run_folder import finish_run, new_run_id, run_lock, start_run
 
 if TYPE_CHECKING:  # the modules themselves are imported when a step needs them, or in the background
-    from tasks.gx import Validator
-    from tasks.review import Review
+    from tasks.scoring.review import Review
+    from tasks.validation.suites import Validator
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -118,7 +118,7 @@ def read_submissions(
     unfreezes it when it ends (``submissions_settled``).
     """
     with collector_paused():
-        from tasks.intake import read_all  # validation's modules: imported in the background (``preload``)
+        from tasks.intake.read_all import read_all  # validation's modules: imported in the background (``preload``)
 
         subs = read_all(files, config.bloc, config.catalogue, cache_dir, read_anywhere)
         gc.freeze()
@@ -133,7 +133,7 @@ def validate_submissions(subs: list[Submission], config: YearConfig, validator: 
     validation time at a thousand wards) and found little to free; it runs again after the block.
     """
     with collector_paused():
-        from tasks.intake import validate_all
+        from tasks.intake.read_all import validate_all
 
         validate_all(subs, config.bloc, config.catalogue, validator)
     return subs
@@ -144,7 +144,7 @@ def score_and_rank(subs: list[Submission], config: YearConfig) -> Review:
     """Score every ward with an accepted self-assessment and rank the bloc (cycle collector paused, as above)."""
     votes = config.meeting.votes if config.meeting else None
     with collector_paused():
-        from tasks.review import review
+        from tasks.scoring.review import review
 
         return review(subs, config.bloc, config.catalogue, votes)
 
@@ -162,7 +162,7 @@ def write_outputs(
     run_id = new_run_id()
     work = start_run(base, run_id)
     moment = document_moment(config.meeting, subs)
-    from tasks.output_review import write_review_folder
+    from tasks.outputs.review_folder import write_review_folder
 
     manifest = write_review_folder(work, run_id, config, subs, result, validator, moment, parameters)
     return finish_run(work, manifest)
@@ -181,7 +181,7 @@ def review_steps(config: YearConfig, base: Path, cache_dir: Path | None, paramet
             with stage(timings, "validate"):
                 if worth_a_worker(len(config.bloc.members), 0):
                     prestart_writer()  # it imports its writers while Great Expectations validates on one core
-                from tasks.gx import Validator
+                from tasks.validation.suites import Validator
 
                 validator = Validator()
                 subs = validate_submissions(whole(subs), whole(config), validator)

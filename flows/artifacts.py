@@ -7,10 +7,10 @@ from pathlib import Path
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from tasks.config.year import YearConfig
 from tasks.domain import Status, Submission
-from tasks.review import Review
-from tasks.settings import YearConfig
-from tasks.writers import two_dp
+from tasks.outputs.csv_json import two_dp
+from tasks.scoring.review import Review
 
 
 def _key(text: str) -> str:

@@ -10,8 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tasks.config import ConfigError
-from tasks.run_folder import RunLocked
+from tasks.config.load import ConfigError
+from tasks.outputs.run_folder import RunLocked
 
 if TYPE_CHECKING:
     from flows.annual_review import ReviewResult
@@ -52,8 +52,8 @@ def start_review(inputs: Path, year: int, outputs: Path, force: bool) -> ReviewR
     most files by the time the flow asks for them. The cycle collector is off until the flow starts.
     """
     from flows.read_workers import read_ahead_for
-    from tasks.collector import startup_without_collector
-    from tasks.settings import load_year, parse_cache_folder
+    from tasks.config.year import load_year, parse_cache_folder
+    from tasks.edge.collector import startup_without_collector
 
     with startup_without_collector():
         read_ahead_for(load_year(inputs, year), parse_cache_folder(outputs, force))
@@ -67,8 +67,8 @@ def start_review(inputs: Path, year: int, outputs: Path, force: bool) -> ReviewR
 def start_monthly(inputs: Path, period: str, outputs: Path, force: bool) -> MonthlyResult:
     """One month's run as the command line runs it (see ``start_review``); ValueError for a bad period."""
     from flows.read_workers import read_ahead_for
-    from tasks.collector import startup_without_collector
-    from tasks.settings import check_period, load_year, parse_cache_folder
+    from tasks.config.year import check_period, load_year, parse_cache_folder
+    from tasks.edge.collector import startup_without_collector
 
     with startup_without_collector():
         read_ahead_for(load_year(inputs, check_period(period)), parse_cache_folder(outputs, force), period)
@@ -82,12 +82,12 @@ def start_monthly(inputs: Path, period: str, outputs: Path, force: bool) -> Mont
 
 def cmd_review(args: argparse.Namespace) -> int:
     """``thidua review --year YYYY``: one bloc, or every bloc folder of the year at once on ``--task-runner``."""
-    from tasks.settings import bloc_folders
+    from tasks.config.year import bloc_folders
 
     if bloc_folders(args.inputs, args.year):  # inputs/<year>/<bloc-code>/: a broken bloc never stops the others
         from flows.annual_review import warm_up
         from flows.province import province_lines, province_status, run_province
-        from tasks.collector import startup_without_collector
+        from tasks.edge.collector import startup_without_collector
 
         with startup_without_collector(), local_settings():
             if args.task_runner == "thread":  # on Dask the workers validate, not this process
@@ -109,7 +109,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """``thidua verify RUN_DIR``."""
-    from tasks.verify import verify_run
+    from tasks.outputs.verify import verify_run
 
     problems = verify_run(args.run_dir)
     for line in problems:
@@ -142,13 +142,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     The cycle collector is off until Great Expectations is imported and its context built (see
     ``startup_without_collector``): ~0.4 s of the command's ~3 s.
     """
-    from tasks.check import detect, format_issues, input_file, latest_year
-    from tasks.collector import resume_collector, startup_without_collector
-    from tasks.gx import Validator
-    from tasks.intake import validate_all
-    from tasks.preload import preload
-    from tasks.reading import open_submission
-    from tasks.settings import load_year
+    from tasks.config.year import load_year
+    from tasks.edge.collector import resume_collector, startup_without_collector
+    from tasks.edge.preload import preload
+    from tasks.intake.read import open_submission
+    from tasks.intake.read_all import validate_all
+    from tasks.validation.check import detect, format_issues, input_file, latest_year
+    from tasks.validation.suites import Validator
 
     validator, worst = None, 0
     with startup_without_collector():
@@ -184,8 +184,8 @@ def cmd_templates(args: argparse.Namespace) -> int:
     """``thidua templates --year YYYY``: blank workbooks for every ward."""
     from datetime import datetime
 
-    from tasks.settings import load_year
-    from tasks.templates_xlsx import write_templates
+    from tasks.blank_workbooks import write_templates
+    from tasks.config.year import load_year
 
     try:
         config = load_year(args.inputs, args.year)

@@ -11,13 +11,13 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.annual_review import find_month_inputs, read_submissions, submissions_settled, validate_submissions, whole
-from tasks.collector import resume_collector
+from tasks.config.year import YearConfig, check_period, document_moment, load_year, parse_cache_folder, previous_month
 from tasks.domain import Submission
-from tasks.run_folder import finish_run, new_run_id, run_lock, start_run
-from tasks.settings import YearConfig, check_period, document_moment, load_year, parse_cache_folder, previous_month
+from tasks.edge.collector import resume_collector
+from tasks.outputs.run_folder import finish_run, new_run_id, run_lock, start_run
 
-if TYPE_CHECKING:  # imported when a step needs it, or in the background (``tasks.preload``)
-    from tasks.gx import Validator
+if TYPE_CHECKING:  # imported when a step needs it, or in the background (``tasks.edge.preload``)
+    from tasks.validation.suites import Validator
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def write_monthly_outputs(
     """Write the monthly run folder, hash it into the manifest and move ``latest``."""
     work = start_run(base, new_run_id())
     moment = document_moment(None, subs)
-    from tasks.output_monthly import write_monthly_folder
+    from tasks.outputs.monthly_folder import write_monthly_folder
 
     manifest = write_monthly_folder(
         work, work.name.removesuffix(".incomplete"), config, period, subs, validator, moment, parameters
@@ -64,7 +64,7 @@ def monthly(
     with run_lock(base), submissions_settled():
         files = find_month_inputs(whole(config), period)
         subs = read_submissions(whole(files), whole(config), parse_cache_folder(outputs, force))
-        from tasks.gx import Validator
+        from tasks.validation.suites import Validator
 
         validator = Validator()
         subs = validate_submissions(whole(subs), whole(config), validator)

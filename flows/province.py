@@ -25,10 +25,10 @@ from prefect.futures import PrefectFuture, wait
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.annual_review import review_steps
-from tasks.collector import resume_collector
-from tasks.config import ConfigError, load_bloc, load_catalogue, load_meeting
-from tasks.discover import sha256_file
-from tasks.settings import YearConfig, bloc_folders, parse_cache_folder
+from tasks.config.load import ConfigError, load_bloc, load_catalogue, load_meeting
+from tasks.config.year import YearConfig, bloc_folders, parse_cache_folder
+from tasks.edge.collector import resume_collector
+from tasks.intake.discover import sha256_file
 
 log = logging.getLogger(__name__)
 THREADS = 4  # blocs reviewed at once on the thread runner (reading and writing hold the GIL)

@@ -1,7 +1,8 @@
 """Read a large set of workbooks on every core; ``python -m flows.read_workers JOB`` is one worker.
 
-Reading a file (python-calamine, then the checks of ``tasks.workbook`` and the table search of ``tasks.ingest``)
-is Python code that holds the GIL, so threads do not help and processes do. The workers are started as
+Reading a file (python-calamine, then the checks of ``tasks.intake.workbook`` and the table search of
+``tasks.intake.tables``) is Python code that holds the GIL, so threads do not help and processes do. The workers are
+started as
 ``python -m flows.read_workers`` rather than through ``multiprocessing``, which would re-import the caller's
 main script in every worker (and run a flow again from any script without an ``if __name__ == "__main__"``
 guard). They exchange pickles through a temporary folder; the result is what ``read_all`` gives, in order.
@@ -26,13 +27,13 @@ import threading
 import time
 from pathlib import Path
 
-from tasks.collector import collector_paused
-from tasks.discover import discover, month_inputs
+from tasks.config.year import YearConfig
 from tasks.domain import Bloc, Catalogue, Submission
-from tasks.parse_cache import ParseCache
-from tasks.reading import Files, read_files
-from tasks.settings import YearConfig
-from tasks.worker_process import claim_once, module_command
+from tasks.edge.collector import collector_paused
+from tasks.edge.worker_process import claim_once, module_command
+from tasks.intake.cache import ParseCache
+from tasks.intake.discover import discover, month_inputs
+from tasks.intake.read import Files, read_files
 
 MIN_FILES = 300  # below this, starting worker processes (~1 s each) costs more than it saves
 PROCESSES_ENV = "THIDUA_READ_PROCESSES"  # a fixed number of reader processes; 1 reads in the calling process

@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tasks.ooxml import freeze_ooxml
+from tasks.outputs.ooxml import freeze_ooxml
 
 CREATOR = "thidua sample generator"
 SAMPLE_NOTE = "Dữ liệu mẫu (tổng hợp) – không phải số liệu thật"

@@ -14,7 +14,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from flows.annual_review import annual_review
-from tasks.verify import verify_run
+from tasks.outputs.verify import verify_run
 
 SAMPLE = Path(__file__).resolve().parents[2] / "inputs" / "2025"
 EXPECTED_RANKING = """\

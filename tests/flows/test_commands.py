@@ -10,7 +10,7 @@ from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
 
 import flows.read_workers as read_workers
 from flows.commands import local_settings, start_monthly, start_review
-from tasks.collector import resume_collector, startup_without_collector
+from tasks.edge.collector import resume_collector, startup_without_collector
 from tests.flows.test_annual_review import EXPECTED_RANKING
 
 

@@ -29,11 +29,11 @@ import pytest
 import yaml
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
-from bench.processes import background
 from flows import deployments
 from flows.cli import main
 from flows.deployments import ANNUAL_REVIEW, MONTHLY, MONTHLY_CRON, TIMEZONE, WORK_POOL, build_deployments
-from tasks.verify import verify_run
+from scripts.processes import background
+from tasks.outputs.verify import verify_run
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER_START_TIMEOUT = 120.0

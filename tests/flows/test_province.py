@@ -20,7 +20,7 @@ from flows.province import (
     province_status,
     shared_api,
 )
-from tasks.config import ConfigError
+from tasks.config.load import ConfigError
 from tests.flows.test_annual_review import EXPECTED_RANKING
 
 SAMPLE = Path(__file__).resolve().parents[2] / "inputs" / "2025"
@@ -123,7 +123,7 @@ def test_on_threads_the_good_blocs_complete_and_the_broken_one_is_named(on_threa
 
 def test_every_bloc_run_folder_is_complete_and_verifiable(on_threads: tuple[Path, int, str]) -> None:
     """Each good bloc's latest run has its manifest, minutes and Data Docs, and verifies."""
-    from tasks.verify import verify_run
+    from tasks.outputs.verify import verify_run
 
     outputs = on_threads[0]
     for code in GOOD:

@@ -32,11 +32,11 @@ from flows.read_workers import (
     read_anywhere,
     reader_processes,
 )
-from tasks.discover import discover, month_inputs
-from tasks.intake import read_all
-from tasks.parse_cache import ParseCache, pickled
-from tasks.reading import Files, read_files
-from tasks.settings import YearConfig, load_year, parse_cache_folder
+from tasks.config.year import YearConfig, load_year, parse_cache_folder
+from tasks.intake.cache import ParseCache, pickled
+from tasks.intake.discover import discover, month_inputs
+from tasks.intake.read import Files, read_files
+from tasks.intake.read_all import read_all
 
 PYTHON = sys.executable
 SMALL = 4  # files per chunk in the tests that set it on both sides: the 50 sample files make 13 chunks

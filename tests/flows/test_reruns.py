@@ -20,7 +20,7 @@ import yaml
 from flows.annual_review import annual_review
 from flows.cli import main
 from flows.monthly import monthly
-from tasks.run_folder import RunLocked, run_lock
+from tasks.outputs.run_folder import RunLocked, run_lock
 from tests.conftest import EditFn
 
 KILL_TIMEOUT = 240.0

@@ -1,0 +1,57 @@
+"""Blank workbooks for the wards (``thidua templates --year``): the annual self-assessment and the monthly report.
+
+Each ward gets its own pair, pre-filled with its name, code, the year's criteria or indicators, maxima and
+targets, with data validation on every input cell, locked non-input cells (sheet protection without a
+password) and an instructions sheet in Vietnamese. Templates hold no cell formulas and their bytes depend only
+on the arguments, so two runs give identical files. A template filled in as instructed passes the pipeline's
+own validation (see ``tests/tasks/test_templates_xlsx.py``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import datetime
+from pathlib import Path
+
+from tasks.blank_workbooks.annual import annual_template
+from tasks.blank_workbooks.monthly import monthly_template
+from tasks.domain import Bloc, Catalogue, Ward
+
+__all__ = ["annual_name", "annual_template", "monthly_name", "monthly_template", "write_templates"]
+
+log = logging.getLogger(__name__)
+
+
+def annual_name(year: int, ward: Ward) -> str:
+    """``tu-cham-diem-2025-sapa.xlsx``."""
+    return f"tu-cham-diem-{year}-{ward.code.lower()}.xlsx"
+
+
+def monthly_name(year: int, ward: Ward) -> str:
+    """``bao-cao-chi-tieu-2025-sapa.xlsx``."""
+    return f"bao-cao-chi-tieu-{year}-{ward.code.lower()}.xlsx"
+
+
+def _write(path: Path, data: bytes) -> Path:
+    """Write ``data`` under a temporary name in the same folder, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return path
+
+
+def write_templates(bloc: Bloc, catalogue: Catalogue, out_dir: Path, moment: datetime) -> list[Path]:
+    """Write both templates of every roster ward to ``<out_dir>/<WARDCODE>/``; return the paths in roster order.
+
+    ``moment`` stamps the files (workbook properties and zip entries), so reruns give byte-identical files.
+    """
+    year = catalogue.year
+    paths: list[Path] = []
+    for ward in bloc.members:
+        folder = out_dir / ward.code
+        paths.append(_write(folder / annual_name(year, ward), annual_template(bloc, catalogue, ward, moment)))
+        paths.append(_write(folder / monthly_name(year, ward), monthly_template(bloc, catalogue, ward, moment)))
+    log.info("wrote %d templates for %d wards under %s", len(paths), len(bloc.members), out_dir)
+    return paths

@@ -1,0 +1,75 @@
+"""The year's configuration bundle and the paths derived from one root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from tasks.config.load import ConfigError, load_bloc, load_catalogue, load_meeting
+from tasks.domain import Bloc, Catalogue, Meeting, Status, Submission
+from tasks.intake.discover import MONTH, sha256_file
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class YearConfig:
+    """bloc.yaml, criteria.yaml and the optional meeting.yaml of ``inputs/<year>/``."""
+
+    year: int
+    year_dir: Path
+    bloc: Bloc
+    catalogue: Catalogue
+    meeting: Meeting | None
+    criteria_sha256: str
+
+
+def load_year(inputs: Path, year: int) -> YearConfig:
+    """Load and check the three YAML files of a year; ConfigError names the file, key and problem."""
+    year_dir = inputs / str(year)
+    if not year_dir.is_dir():
+        raise ConfigError(year_dir, "", f"the inputs folder for {year} does not exist")
+    bloc = load_bloc(year_dir / "bloc.yaml", year)
+    catalogue = load_catalogue(year_dir / "criteria.yaml", bloc, year)
+    meeting = load_meeting(year_dir / "meeting.yaml", bloc)
+    return YearConfig(year, year_dir, bloc, catalogue, meeting, sha256_file(year_dir / "criteria.yaml"))
+
+
+def bloc_folders(inputs: Path, year: int) -> list[Path]:
+    """The bloc folders of ``inputs/<year>/`` when it holds several blocs; ``[]`` when it is one bloc's folder."""
+    year_dir = inputs / str(year)
+    if not year_dir.is_dir() or (year_dir / "bloc.yaml").exists():
+        return []
+    return sorted(p for p in year_dir.iterdir() if p.is_dir() and (p / "bloc.yaml").is_file())
+
+
+def parse_cache_folder(outputs: Path, force: bool) -> Path | None:
+    """Where runs writing under ``outputs`` keep what they read; None with ``force`` (read every file again)."""
+    return None if force else outputs / ".cache" / "parse"
+
+
+def previous_month(today: date | None = None) -> str:
+    """The month before ``today`` as ``YYYY-MM`` (the default period of the scheduled run)."""
+    today = today or date.today()
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    return f"{year:04d}-{month:02d}"
+
+
+def check_period(period: str) -> int:
+    """The year of a ``YYYY-MM`` period; ValueError for anything else."""
+    if not MONTH.fullmatch(period):
+        raise ValueError(f"period must be YYYY-MM, got {period!r}")
+    return int(period[:4])
+
+
+def document_moment(meeting: Meeting | None, subs: list[Submission]) -> datetime:
+    """The time stamped into documents: the meeting's start, else the latest date an accepted file was prepared.
+
+    Never the clock, so reruns on the same inputs are byte-identical.
+    """
+    if meeting is not None and meeting.start is not None:
+        return meeting.start
+    dates = [s.prepared_on for s in subs if s.status is Status.ACCEPTED and s.prepared_on is not None]
+    latest = max(dates, default=date(2000, 1, 1))
+    return datetime(latest.year, latest.month, latest.day)

@@ -1,0 +1,338 @@
+"""The annotated copy of a ward's workbook made by editing its package directly (zip surgery).
+
+openpyxl reads a whole workbook into objects and writes it back: slow, and what it does not model (data
+validation lists, extensions) is silently dropped. Here only what must change is touched: the marked sheets
+(cell styles, a ``legacyDrawing``), ``styles.xml`` (two fills, the cell formats using them), the sheets'
+relationships, ``[Content_Types].xml`` and ``docProps/core.xml``; each marked sheet gets a comments part and a
+VML drawing. Every other part keeps its bytes. The cells and their formats are edited by
+:mod:`tasks.feedback.annotate_cells`.
+
+Only the common case is handled. Anything unexpected (a sheet that already has comments or a VML drawing, a
+strict or UTF-16 package, a part that does not parse) raises :class:`Declined` or a parse error, and the
+caller falls back to openpyxl. A zip bomb raises :class:`Refused`: no copy at all.
+"""
+
+from __future__ import annotations
+
+import copy
+import posixpath
+import re
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from lxml import etree
+from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter, range_boundaries
+
+from tasks.feedback.annotate_cells import MAIN, Declined, Note, StyleBook, mark_cells
+from tasks.intake.safe_zip import WorkbookError, entries, inflate
+from tasks.intake.workbook import check_no_entities, sheet_parts
+from tasks.outputs.ooxml import pack_ooxml
+from tasks.outputs.xlsx.common import CREATOR, note
+
+DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+CORE = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+DCTERMS = "http://purl.org/dc/terms/"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+BOOK_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+MACRO_BOOK_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
+VML_TYPE = "application/vnd.openxmlformats-officedocument.vmlDrawing"
+COMMENTS_REL, VML_REL = f"{DOC_REL}/comments", f"{DOC_REL}/vmlDrawing"
+CONTENT_TYPES, STYLES, CORE_PART = "[Content_Types].xml", "xl/styles.xml", "docProps/core.xml"
+
+_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+_PROLOG = re.compile(rb"^(?:\xef\xbb\xbf)?<\?xml\b[^>]*\?>\s*")
+_ENCODING = re.compile(rb"""\bencoding\s*=\s*["']([^"']*)["']""")
+_IDMAP = re.compile(rb"idmap\b[^>]*?\bdata\s*=\s*[\"']([\d,\s]*)[\"']")
+# Worksheet children that come after legacyDrawing (ECMA-376 CT_Worksheet sequence).
+_AFTER_LEGACY = {
+    "legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts", "extLst"
+}  # fmt: skip
+# The run properties Excel gives a note's text: Tahoma 9 in the "info text" colour.
+_NOTE_FONT = b'<rPr><sz val="9"/><color indexed="81"/><rFont val="Tahoma"/><family val="2"/></rPr>'
+_VML_HEAD = (
+    '<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+    'xmlns:x="urn:schemas-microsoft-com:office:excel"><o:shapelayout v:ext="edit"><o:idmap v:ext="edit" '
+    'data="{blocks}"/></o:shapelayout><v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" '
+    'path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/><v:path gradientshapeok="t" '
+    'o:connecttype="rect"/></v:shapetype>'
+)
+# One hidden note, as openpyxl writes it (Excel places it next to its cell when shown).
+_VML_SHAPE = (
+    '<v:shape id="_x0000_s{id}" type="#_x0000_t202" style="position:absolute;margin-left:59.25pt;'
+    'margin-top:1.5pt;width:{width}px;height:{height}px;z-index:{z};visibility:hidden" fillcolor="#ffffe1" '
+    'o:insetmode="auto"><v:fill color2="#ffffe1"/><v:shadow on="t" color="black" obscured="t"/>'
+    '<v:path o:connecttype="none"/><v:textbox style="mso-direction-alt:auto"><div style="text-align:left"/>'
+    '</v:textbox><x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/>'
+    "<x:AutoFill>False</x:AutoFill><x:Row>{row}</x:Row><x:Column>{col}</x:Column></x:ClientData></v:shape>"
+)
+
+
+class Refused(Exception):
+    """The package is hostile (too many parts, too large unzipped, a part larger than declared): no copy."""
+
+
+@dataclass
+class Package:
+    """The parts of a workbook package in zip order, and the XML parts parsed so far (edited in place)."""
+
+    names: list[str]
+    parts: dict[str, bytes]
+    sheets: dict[str, str]  # sheet name -> part
+    parser: Any
+    trees: dict[str, Any] = field(default_factory=dict)
+    edited: set[str] = field(default_factory=set)  # parts whose tree replaces their bytes
+    merges: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict)
+
+    def add(self, name: str, data: bytes) -> None:
+        """Add a new part at the end of the package."""
+        self.names.append(name)
+        self.parts[name] = data
+
+
+# --- Reading -----------------------------------------------------------------------------------------------
+
+
+def open_package(data: bytes, *, keep_vba: bool, max_entries: int, max_bytes: int) -> Package:
+    """Every part of ``data``, after the zip-bomb limits of the openpyxl path (and a cap on each part's size).
+
+    Raises :class:`Refused` for a zip bomb, :class:`Declined` (or a parse error) for a package not edited here.
+    """
+    members = entries(data)
+    total = sum(e.size for e in members)
+    if len(members) > max_entries or total > max_bytes:
+        raise Refused(f"{len(members)} parts, {total:,} bytes unzipped")
+    try:
+        parts = {e.name: inflate(data, e) for e in members}
+    except (WorkbookError, zipfile.BadZipFile, zlib.error) as exc:  # larger than declared, or bad data: untrusted
+        raise Refused(str(exc)) from exc
+    if len(parts) != len(members):
+        raise Declined("a part name appears twice")
+    try:
+        check_no_entities({n: p for n, p in parts.items() if n.endswith((".xml", ".rels", ".vml"))})
+    except WorkbookError as exc:
+        raise Declined(exc.message) from exc
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    package = Package([e.name for e in members], parts, {}, parser)
+    _check_kind(package, keep_vba)
+    package.sheets = sheet_parts(parts)
+    return package
+
+
+def _check_kind(package: Package, keep_vba: bool) -> None:
+    """Decline anything but a workbook at xl/workbook.xml with styles and core properties (macros if kept)."""
+    types = _tree(package, CONTENT_TYPES).getroot()
+    if types.tag != f"{{{TYPES}}}Types":
+        raise Declined("unexpected [Content_Types].xml")
+    overrides = types.iterfind(f"{{{TYPES}}}Override")
+    book = next((o.get("ContentType") for o in overrides if o.get("PartName", "").lower() == "/xl/workbook.xml"), None)
+    if book != BOOK_TYPE and not (keep_vba and book == MACRO_BOOK_TYPE):
+        raise Declined(f"workbook content type {book}")
+    if not keep_vba and any(name.lower().endswith("vbaproject.bin") for name in package.parts):
+        raise Declined("macros in a file whose copy drops them")
+    if STYLES not in package.parts or CORE_PART not in package.parts:
+        raise Declined("no styles or core properties")
+
+
+def _tree(package: Package, name: str) -> Any:
+    """The part ``name`` parsed (once; UTF-8 only). Edit it in place and add ``name`` to ``package.edited``."""
+    if name not in package.trees:
+        data = package.parts[name]
+        prolog = _PROLOG.match(data)
+        declared = _ENCODING.search(prolog.group(0)) if prolog else None
+        if b"\x00" in data[:4] or (declared and declared.group(1).lower() not in (b"utf-8", b"utf8")):
+            raise Declined(f"{name} is not UTF-8")  # UTF-16 has a NUL in its first bytes, byte-order mark or not
+        package.trees[name] = etree.fromstring(data, package.parser).getroottree()
+    return package.trees[name]
+
+
+def _sheet_root(package: Package, sheet: str) -> tuple[str, Any]:
+    """The part of ``sheet`` and its parsed root; declines a chart sheet or a strict-namespace sheet."""
+    part = package.sheets.get(sheet, "")
+    if part not in package.parts:
+        raise Declined(f"no part for sheet {sheet!r}")
+    root = _tree(package, part).getroot()
+    if root.tag != f"{{{MAIN}}}worksheet":
+        raise Declined(f"{part} is not a transitional worksheet")
+    return part, root
+
+
+def sheet_key(name: str) -> str:
+    """A sheet name compared loosely: NFC, trimmed, case-folded."""
+    return unicodedata.normalize("NFC", name).strip().casefold()
+
+
+def find_sheet(package: Package, name: str | None) -> str | None:
+    """The sheet named ``name`` as written in the file (exact, else the same after NFC and case)."""
+    if not name or name in package.sheets:
+        return name or None
+    key = sheet_key(name)
+    return next((title for title in package.sheets if sheet_key(title) == key), None)
+
+
+def visible_cell(package: Package, sheet: str, address: str) -> str:
+    """``address``, or the top-left cell of the merged range holding it (the cell Excel shows)."""
+    part, root = _sheet_root(package, sheet)
+    if part not in package.merges:
+        ranges = root.iterfind(f"{{{MAIN}}}mergeCells/{{{MAIN}}}mergeCell")
+        package.merges[part] = [range_boundaries(m.get("ref", "")) for m in ranges]
+    row, col = coordinate_to_tuple(address)
+    for min_col, min_row, max_col, max_row in package.merges[part]:
+        if min_row <= row <= max_row and min_col <= col <= max_col:
+            return f"{get_column_letter(min_col)}{min_row}"
+    return address
+
+
+# --- Writing -----------------------------------------------------------------------------------------------
+
+
+def annotated_copy(package: Package, notes: Sequence[Note], moment: datetime) -> bytes:
+    """The package with each note's cell filled and commented, every timestamp pinned to ``moment``."""
+    styles = StyleBook(_tree(package, STYLES).getroot())
+    by_sheet: dict[str, list[Note]] = {}
+    for item in notes:
+        by_sheet.setdefault(item.sheet, []).append(item)
+    block = _last_vml_block(package)
+    for sheet, marks in by_sheet.items():
+        block = _annotate_sheet(package, sheet, sorted(marks, key=lambda n: coordinate_to_tuple(n.cell)), styles, block)
+    _stamp_core(_tree(package, CORE_PART).getroot(), moment)
+    package.edited.add(CORE_PART)
+    return pack_ooxml(((name, _part_bytes(package, name)) for name in package.names), moment)
+
+
+def _part_bytes(package: Package, name: str) -> bytes:
+    """A part as it goes into the copy: its own bytes, or its edited tree after its own XML declaration."""
+    data = package.parts[name]
+    if name not in package.edited:
+        return data
+    prolog = _PROLOG.match(data)
+    body = etree.tostring(package.trees[name], encoding="UTF-8", xml_declaration=False)
+    return (prolog.group(0) if prolog else b"") + body
+
+
+def _annotate_sheet(package: Package, sheet: str, notes: Sequence[Note], styles: StyleBook, block: int) -> int:
+    """Mark the cells of one sheet and give it a comments part and a VML drawing; returns the last VML block."""
+    part, root = _sheet_root(package, sheet)
+    rels_name = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+    if rels_name not in package.parts:
+        package.add(rels_name, _DECLARATION + f'<Relationships xmlns="{PKG_REL}"/>'.encode())
+    rels = _tree(package, rels_name).getroot()
+    kinds = {r.get("Type") for r in rels.iterfind(f"{{{PKG_REL}}}Relationship")}
+    if root.find(f"{{{MAIN}}}legacyDrawing") is not None or kinds & {COMMENTS_REL, VML_REL}:
+        raise Declined(f"{part} already has comments or a VML drawing")
+    mark_cells(root, notes, styles)
+    comments = _free_name(package, "xl/comments{}.xml")
+    package.add(comments, _comments_xml(notes))
+    vml = _free_name(package, "xl/drawings/vmlDrawing{}.vml")
+    blocks = list(range(block + 1, block + 2 + len(notes) // 1024))  # 1024 shape ids per block
+    package.add(vml, _vml_drawing(notes, blocks))
+    _add_relationship(rels, part, COMMENTS_REL, comments)
+    _add_legacy_drawing(root, _add_relationship(rels, part, VML_REL, vml))
+    _add_content_types(_tree(package, CONTENT_TYPES).getroot(), comments)
+    package.edited.update((part, rels_name, STYLES, CONTENT_TYPES))
+    return blocks[-1]
+
+
+def _free_name(package: Package, pattern: str) -> str:
+    """The first ``pattern.format(n)`` (n = 1, 2…) no part is named (OPC compares names ignoring case)."""
+    taken = {name.lower() for name in package.parts}
+    return next(name for n in range(1, len(taken) + 2) if (name := pattern.format(n)).lower() not in taken)
+
+
+# --- Comments, drawings, relationships ---------------------------------------------------------------------
+
+
+def _comments_xml(notes: Sequence[Note]) -> bytes:
+    """The comments part: author ``thidua``, each text one run in the font Excel gives notes."""
+    root = etree.Element(f"{{{MAIN}}}comments", nsmap={None: MAIN})
+    etree.SubElement(etree.SubElement(root, f"{{{MAIN}}}authors"), f"{{{MAIN}}}author").text = CREATOR
+    listing = etree.SubElement(root, f"{{{MAIN}}}commentList")
+    font = etree.fromstring(_NOTE_FONT.replace(b"<rPr>", f'<rPr xmlns="{MAIN}">'.encode()))
+    for item in notes:
+        comment = etree.SubElement(listing, f"{{{MAIN}}}comment", ref=item.cell, authorId="0", shapeId="0")
+        run = etree.SubElement(etree.SubElement(comment, f"{{{MAIN}}}text"), f"{{{MAIN}}}r")
+        run.append(copy.deepcopy(font))
+        text = etree.SubElement(run, f"{{{MAIN}}}t", {"{http://www.w3.org/XML/1998/namespace}space": "preserve"})
+        text.text = item.text  # lxml refuses characters XML cannot hold: the copy is then openpyxl's
+    return _DECLARATION + etree.tostring(root, encoding="UTF-8")
+
+
+def _vml_drawing(notes: Sequence[Note], blocks: list[int]) -> bytes:
+    """The VML drawing of the notes: one hidden shape per note, sized as ``tasks.outputs.xlsx.common.note`` sizes it."""
+    shapes = [_VML_HEAD.format(blocks=",".join(map(str, blocks)))]
+    for index, item in enumerate(notes):
+        row, col = coordinate_to_tuple(item.cell)
+        size = note(item.text, width=360)
+        shape_id = blocks[0] * 1024 + index + 1
+        shapes.append(
+            _VML_SHAPE.format(id=shape_id, width=size.width, height=size.height, z=index + 1, row=row - 1, col=col - 1)
+        )
+    return ("".join(shapes) + "</xml>").encode()
+
+
+def _last_vml_block(package: Package) -> int:
+    """The highest shape-id block (``o:idmap``) the package's VML drawings use: new ones take the next."""
+    used = [0]
+    for name, data in package.parts.items():
+        if name.lower().endswith(".vml"):
+            used += [int(n) for found in _IDMAP.findall(data) for n in re.findall(rb"\d+", found)]
+    return max(used)
+
+
+def _add_relationship(rels: etree._Element, source: str, kind: str, target: str) -> str:
+    """Add a relationship from ``source`` to the part ``target`` (relative, as Excel writes); returns its id."""
+    taken = {r.get("Id") for r in rels}
+    rid = next(f"rId{n}" for n in range(1, len(taken) + 2) if f"rId{n}" not in taken)
+    relation = etree.SubElement(rels, f"{{{PKG_REL}}}Relationship", Id=rid, Type=kind)
+    relation.set("Target", posixpath.relpath(target, posixpath.dirname(source)))
+    return rid
+
+
+def _add_legacy_drawing(root: etree._Element, rid: str) -> None:
+    """``<legacyDrawing r:id>`` at its place in the worksheet: before legacyDrawingHF, picture… extLst."""
+    declare = {"r": DOC_REL} if root.nsmap.get("r") != DOC_REL else None  # on the element, as openpyxl does
+    drawing = etree.Element(f"{{{MAIN}}}legacyDrawing", nsmap=declare)
+    drawing.set(f"{{{DOC_REL}}}id", rid)
+    for child in root:
+        if not isinstance(child.tag, str):
+            continue  # an XML comment or processing instruction
+        name = etree.QName(child)
+        if name.namespace != MAIN:
+            raise Declined(f"worksheet child {child.tag} (markup compatibility?)")
+        if name.localname in _AFTER_LEGACY:
+            child.addprevious(drawing)
+            return
+    root.append(drawing)
+
+
+def _add_content_types(types: etree._Element, comments: str) -> None:
+    """Declare the VML extension (once) and the new comments part."""
+    defaults = types.findall(f"{{{TYPES}}}Default")
+    vml = [d for d in defaults if d.get("Extension", "").lower() == "vml"]
+    if vml and vml[0].get("ContentType") != VML_TYPE:
+        raise Declined("the vml extension has another content type")
+    if not vml:  # after the other defaults where they come first, as Excel writes them (any order is valid)
+        types.insert(len(defaults), etree.Element(f"{{{TYPES}}}Default", Extension="vml", ContentType=VML_TYPE))
+    etree.SubElement(types, f"{{{TYPES}}}Override", PartName=f"/{comments}", ContentType=COMMENTS_TYPE)
+
+
+def _stamp_core(root: etree._Element, moment: datetime) -> None:
+    """``lastModifiedBy`` thidua and ``modified`` ``moment``, as the openpyxl path writes them."""
+    if root.tag != f"{{{CORE}}}coreProperties":
+        raise Declined("unexpected docProps/core.xml")
+    by = root.find(f"{{{CORE}}}lastModifiedBy")
+    if by is None:
+        by = etree.SubElement(root, f"{{{CORE}}}lastModifiedBy")
+    by.text = CREATOR
+    modified = root.find(f"{{{DCTERMS}}}modified")
+    if modified is None:
+        modified = etree.SubElement(root, f"{{{DCTERMS}}}modified", nsmap={"dcterms": DCTERMS, "xsi": XSI})
+        modified.set(f"{{{XSI}}}type", "dcterms:W3CDTF")
+    modified.text = moment.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,392 @@
+"""Feedback for a ward on one submission: a workbook listing its issues, and an annotated copy of its file.
+
+The feedback workbook (``Tóm tắt`` then ``Danh sách lỗi``) says in Vietnamese what was found and what to
+do; each cell address links into the annotated copy, where the offending cells are filled (errors red,
+warnings yellow) and carry a comment with the message and the fix. Both are pure functions returning bytes;
+the ward's original file is only ever read.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import warnings
+import zipfile
+from collections.abc import Sequence
+from datetime import datetime
+from urllib.parse import quote
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, PatternFill
+from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tasks.domain import Issue, Kind, Severity, Status, Submission
+from tasks.feedback.annotate import Refused, annotated_copy, open_package, sheet_key, visible_cell
+from tasks.feedback.annotate import find_sheet as find_sheet_part
+from tasks.feedback.annotate_cells import Note
+from tasks.intake.workbook import MAX_ENTRIES, MAX_UNZIPPED_BYTES
+from tasks.outputs.ooxml import save_workbook
+from tasks.outputs.xlsx.common import (
+    BOLD,
+    CREATOR,
+    LINK,
+    TITLE,
+    Column,
+    banner,
+    estimate_lines,
+    new_workbook,
+    note,
+    put_number,
+    put_text,
+    setup_print,
+    to_bytes,
+    write_table,
+)
+
+log = logging.getLogger(__name__)
+
+SUMMARY_SHEET = "Tóm tắt"
+ISSUES_SHEET = "Danh sách lỗi"
+LOOSE_SHEET = "Lỗi cần sửa"
+
+KIND_TEXT: dict[Kind, str] = {
+    Kind.ANNUAL: "Bảng tự chấm điểm thi đua năm",
+    Kind.APPRAISAL: "Kết quả thẩm định (chấm chéo)",
+    Kind.MONTHLY: "Báo cáo kết quả thực hiện chỉ tiêu tháng",
+    Kind.UNKNOWN: "Không xác định",
+}
+STATUS_TEXT: dict[Status, str] = {
+    Status.ACCEPTED: "Được chấp nhận",
+    Status.REJECTED: "Bị từ chối",
+    Status.SUPERSEDED: "Bị thay thế bởi bản nộp sau",
+}
+SEVERITY_TEXT: dict[Severity, str] = {Severity.ERROR: "Lỗi", Severity.WARNING: "Cảnh báo"}
+
+ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
+WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
+
+
+ISSUE_COLUMNS = (
+    Column("Mức độ", 10, "center"),
+    Column("Mã quy tắc", 16, "text"),
+    Column("Trang tính", 16, "text"),
+    Column("Ô", 7, "center"),
+    Column("Cột", 16, "text"),
+    Column("Giá trị", 18, "text"),
+    Column("Nội dung", 48, "text"),
+    Column("Cách khắc phục", 48, "text"),
+)
+_CELL_ADDRESS = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
+
+
+# --- Feedback workbook -----------------------------------------------------------------------------
+
+
+def feedback_workbook(
+    submission: Submission,
+    moment: datetime,
+    *,
+    annotated_name: str | None = None,
+    ward_name: str | None = None,
+) -> bytes:
+    """The feedback workbook of ``submission`` (bytes), byte-identical for the same arguments.
+
+    ``annotated_name`` is the file name of the annotated copy written next to it: each cell address in
+    ``Danh sách lỗi`` then links to that cell of the copy. ``ward_name`` is the roster name, if known.
+    """
+    wb = new_workbook(f"Phản hồi kiểm tra hồ sơ: {submission.file.rel}", moment)
+    summary = wb.active
+    assert summary is not None
+    summary.title = SUMMARY_SHEET
+    _fill_summary(summary, submission, annotated_name, ward_name)
+    _fill_issues(wb.create_sheet(ISSUES_SHEET), sorted_issues(submission.issues), annotated_name)
+    return to_bytes(wb, moment)
+
+
+def sorted_issues(issues: Sequence[Issue]) -> list[Issue]:
+    """Errors first, then warnings, each in the order they were found."""
+    return sorted(issues, key=lambda i: i.severity is not Severity.ERROR)
+
+
+def period_text(period: str | None) -> str:
+    """``2025`` → ``Năm 2025``; ``2025-12`` → ``Tháng 12/2025``."""
+    if not period:
+        return "Chưa xác định"
+    year, _, month = period.partition("-")
+    return f"Tháng {month}/{year}" if month else f"Năm {year}"
+
+
+def advice(submission: Submission, annotated: bool) -> str:
+    """One or two sentences telling the ward what to do next."""
+    errors, warns = _counts(submission.issues)
+    where = " (các ô có vấn đề được tô màu và ghi chú trong bản sao có đánh dấu)" if annotated else ""
+    if submission.status is Status.SUPERSEDED:
+        later = f" ({submission.superseded_by})" if submission.superseded_by else ""
+        return (
+            f"Tệp này không được dùng để chấm điểm vì đơn vị đã nộp bản sau{later}. "
+            "Nếu bản sau là bản đúng, đơn vị không cần làm gì thêm."
+        )
+    if submission.status is Status.REJECTED:
+        if not errors:
+            return "Hồ sơ bị từ chối. Đề nghị liên hệ Thường trực Khối để được hướng dẫn."
+        return (
+            f"Hồ sơ bị từ chối nên chưa được tính điểm. Đề nghị sửa {errors} lỗi nêu trong trang tính "
+            f"“{ISSUES_SHEET}”{where} trên tệp gốc của đơn vị rồi gửi lại cho Khối. "
+            "Không gửi lại bản sao có đánh dấu."
+        )
+    if warns:
+        return (
+            f"Hồ sơ được chấp nhận. Đề nghị xem {warns} cảnh báo trong trang tính “{ISSUES_SHEET}”{where}; "
+            "nếu số liệu chưa đúng, sửa trên tệp gốc của đơn vị và gửi lại cho Khối."
+        )
+    return "Hồ sơ được chấp nhận, không có lỗi hay cảnh báo."
+
+
+def _counts(issues: Sequence[Issue]) -> tuple[int, int]:
+    errors = sum(1 for i in issues if i.severity is Severity.ERROR)
+    return errors, len(issues) - errors
+
+
+def _summary_lines(submission: Submission, ward_name: str | None) -> list[tuple[str, object]]:
+    code = submission.ward_code
+    ward = f"{ward_name} ({code})" if ward_name and code else code or "Chưa xác định được đơn vị"
+    errors, warns = _counts(submission.issues)
+    lines: list[tuple[str, object]] = [
+        ("Tệp", submission.file.rel),
+        ("Mã SHA-256", submission.file.sha256),
+        ("Loại hồ sơ", KIND_TEXT[submission.kind]),
+        ("Đơn vị", ward),
+        ("Kỳ báo cáo", period_text(submission.period)),
+    ]
+    if submission.prepared_on is not None:
+        lines.append(("Ngày lập", submission.prepared_on.strftime("%d/%m/%Y")))
+    lines.append(("Trạng thái", STATUS_TEXT[submission.status]))
+    if submission.superseded_by:
+        lines.append(("Bị thay thế bởi", submission.superseded_by))
+    lines += [("Số lỗi", errors), ("Số cảnh báo", warns)]
+    return lines
+
+
+def _fill_summary(ws: Worksheet, submission: Submission, annotated_name: str | None, ward_name: str | None) -> None:
+    ws.column_dimensions["A"].width = 22
+    ws.column_dimensions["B"].width = 80
+    banner(ws, 1, "PHẢN HỒI KẾT QUẢ KIỂM TRA HỒ SƠ THI ĐUA", 2, font=TITLE)
+    lines = _summary_lines(submission, ward_name)
+    if annotated_name:
+        lines.append(("Bản sao có đánh dấu", annotated_name))
+    lines.append(("Việc cần làm", advice(submission, annotated_name is not None)))
+    top = Alignment(wrap_text=True, vertical="top")
+    for row, (label, value) in enumerate(lines, start=3):
+        put_text(ws, row, 1, label, font=BOLD, alignment=top)
+        if isinstance(value, int):
+            put_number(ws, row, 2, value, number_format="0").alignment = Alignment(horizontal="left", vertical="top")
+        else:
+            put_text(ws, row, 2, value, alignment=top)
+        ws.row_dimensions[row].height = 15.75 * estimate_lines(str(value), 80) + 3
+    if annotated_name:
+        link_row = next(r for r, (label, _) in enumerate(lines, start=3) if label == "Bản sao có đánh dấu")
+        _link(ws.cell(row=link_row, column=2), annotated_name, None)
+    setup_print(ws, last_col=2, last_row=len(lines) + 2, title_rows=None, landscape=False)
+
+
+def _issue_record(issue: Issue) -> list[object]:
+    return [
+        SEVERITY_TEXT[issue.severity],
+        issue.rule,
+        issue.sheet,
+        cell_address(issue.cell) or issue.cell,
+        issue.column,
+        issue.value,
+        issue.message,
+        issue.hint,
+    ]
+
+
+def _fill_issues(ws: Worksheet, issues: Sequence[Issue], annotated_name: str | None) -> None:
+    last = write_table(ws, 1, ISSUE_COLUMNS, (_issue_record(i) for i in issues))
+    for row, issue in enumerate(issues, start=2):
+        ws.cell(row=row, column=1).fill = _fill_of([issue])
+        address = cell_address(issue.cell)
+        if annotated_name and issue.sheet and address:
+            _link(ws.cell(row=row, column=4), annotated_name, f"{quote_sheet(issue.sheet)}!{address}")
+    ws.auto_filter.ref = f"A1:H{max(last, 1)}"
+    ws.freeze_panes = "A2"
+    setup_print(ws, last_col=len(ISSUE_COLUMNS), last_row=max(last, 1), title_rows="1:1")
+
+
+def _link(cell: Cell, file_name: str, location: str | None) -> None:
+    """Make ``cell`` an external link to ``file_name`` (relative, next to this file), at ``location``."""
+    target = quote(file_name, safe="/()-_.~!$&'*+,;=@")
+    tip = "Mở ô này trong bản sao có đánh dấu" if location else "Mở bản sao có đánh dấu"
+    cell.hyperlink = Hyperlink(ref=cell.coordinate, target=target, location=location, tooltip=tip)
+    cell.font = LINK
+
+
+def quote_sheet(sheet: str) -> str:
+    """A sheet name as a formula or link reference writes it: ``'Tự chấm điểm'``, quotes doubled."""
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def cell_address(cell: str | None) -> str | None:
+    """``D12``, ``$d$12`` or ``D12:E14`` → ``D12``; anything that is not a cell address → ``None``."""
+    if not cell:
+        return None
+    match = _CELL_ADDRESS.match(cell.strip().split(":")[0])
+    if match is None:
+        return None
+    address = match.group(1).upper() + match.group(2)
+    try:
+        row, col = coordinate_to_tuple(address)
+    except ValueError:
+        return None
+    return address if 1 <= row <= 1_048_576 and 1 <= col <= 16_384 else None
+
+
+def _fill_of(issues: Sequence[Issue]) -> PatternFill:
+    return ERROR_FILL if any(i.severity is Severity.ERROR for i in issues) else WARNING_FILL
+
+
+# --- Annotated copy ---------------------------------------------------------------------------------
+
+
+def annotate_copy(original: bytes, issues: Sequence[Issue], moment: datetime, keep_vba: bool) -> bytes | None:
+    """A copy of the ward's workbook with each offending cell filled and commented, or ``None``.
+
+    Errors fill red, warnings yellow; the comment (author ``thidua``) gives every message and fix for the
+    cell. Issues without a cell that can be found in the file are listed on a new first sheet
+    ``Lỗi cần sửa``. ``keep_vba`` keeps an ``.xlsm`` file's macros (never run). Returns ``None`` when the
+    file cannot be opened (corrupt, encrypted, not a workbook, too large once unzipped). ``original`` is
+    only read.
+
+    The copy is made by editing the package in place (:mod:`tasks.feedback.annotate`) when it can; otherwise, and
+    always for issues without a cell, with openpyxl.
+    """
+    try:
+        edited = annotate_in_place(original, issues, moment, keep_vba)
+    except Refused as exc:
+        log.info("refusing to annotate the workbook: %s", exc)
+        return None
+    if edited is not None:
+        return edited
+    wb = _open_copy(original, keep_vba)
+    if wb is None:
+        return None
+    marked, loose = locate(wb, issues)
+    for (title, address), found in marked.items():
+        mark_cell(wb[title][address], found)
+    if loose:
+        _add_loose_sheet(wb, loose)
+    wb.properties.lastModifiedBy = CREATOR
+    wb.properties.modified = moment.replace(tzinfo=None)
+    try:
+        return save_workbook(wb, moment)
+    except Exception as exc:  # openpyxl cannot write back some exotic parts it read
+        log.warning("cannot write the annotated copy: %s", exc)
+        return None
+
+
+def annotate_in_place(original: bytes, issues: Sequence[Issue], moment: datetime, keep_vba: bool) -> bytes | None:
+    """:func:`annotate_copy` made by editing the package; ``None`` when that path declines (an issue without
+    a cell, a sheet that already has comments, a package it does not expect). Raises ``Refused`` for a zip bomb.
+    """
+    try:
+        package = open_package(original, keep_vba=keep_vba, max_entries=MAX_ENTRIES, max_bytes=MAX_UNZIPPED_BYTES)
+        marked: dict[tuple[str, str], list[Issue]] = {}
+        for issue in issues:
+            sheet, address = find_sheet_part(package, issue.sheet), cell_address(issue.cell)
+            if sheet is None or address is None:
+                log.debug("annotating with openpyxl: an issue without a cell in the file")
+                return None  # the sheet of loose issues is openpyxl's work
+            marked.setdefault((sheet, visible_cell(package, sheet, address)), []).append(issue)
+        notes = [Note(s, cell, comment_text(found), _fill_of(found).fgColor.rgb) for (s, cell), found in marked.items()]
+        return annotated_copy(package, notes, moment)
+    except Refused:
+        raise
+    except Exception as exc:  # declined, or a part it cannot parse: many exception types
+        log.debug("annotating with openpyxl: %s", exc)
+        return None
+
+
+def _open_copy(data: bytes, keep_vba: bool) -> Workbook | None:
+    """Open ``data`` with openpyxl after refusing zip bombs; ``None`` if it is not a readable workbook."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_UNZIPPED_BYTES:
+                return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # unsupported extensions (data validation lists...) are dropped
+            return load_workbook(io.BytesIO(data), keep_vba=keep_vba)
+    except Exception as exc:  # corrupt, encrypted or not a workbook: many exception types
+        log.info("cannot open the workbook for annotation: %s", exc)
+        return None
+
+
+def locate(wb: Workbook, issues: Sequence[Issue]) -> tuple[dict[tuple[str, str], list[Issue]], list[Issue]]:
+    """Group issues by the worksheet cell they name; the rest (no sheet, no cell, not found) apart.
+
+    A cell inside a merged range is taken as the range's top-left cell, which Excel shows.
+    """
+    marked: dict[tuple[str, str], list[Issue]] = {}
+    loose: list[Issue] = []
+    for issue in issues:
+        ws = find_sheet(wb, issue.sheet)
+        address = cell_address(issue.cell)
+        if ws is None or address is None:
+            loose.append(issue)
+            continue
+        marked.setdefault((ws.title, _visible_cell(ws, address)), []).append(issue)
+    return marked, loose
+
+
+def find_sheet(wb: Workbook, name: str | None) -> Worksheet | None:
+    """The worksheet named ``name`` as written in the file (exact, else the same after NFC and case)."""
+    if not name:
+        return None
+    sheets = [ws for ws in wb.worksheets if isinstance(ws, Worksheet)]
+    exact = next((ws for ws in sheets if ws.title == name), None)
+    if exact is not None:
+        return exact
+    key = sheet_key(name)
+    return next((ws for ws in sheets if sheet_key(ws.title) == key), None)
+
+
+def _visible_cell(ws: Worksheet, address: str) -> str:
+    row, col = coordinate_to_tuple(address)
+    for merged in ws.merged_cells.ranges:
+        if merged.min_row <= row <= merged.max_row and merged.min_col <= col <= merged.max_col:
+            return ws.cell(row=merged.min_row, column=merged.min_col).coordinate
+    return address
+
+
+def comment_text(issues: Sequence[Issue]) -> str:
+    """The Vietnamese comment for one cell: each issue's level, message and fix."""
+    parts = [f"[{SEVERITY_TEXT[i.severity]}] {i.message}\nCách khắc phục: {i.hint}" for i in issues]
+    return "\n\n".join(parts)
+
+
+def mark_cell(cell: Cell, issues: Sequence[Issue]) -> None:
+    """Fill ``cell`` (red if any error, else yellow) and comment it; a comment the ward wrote is kept below."""
+    cell.fill = _fill_of(issues)
+    text = comment_text(issues)
+    if cell.comment is not None and cell.comment.text:
+        text += "\n\n— Ghi chú có sẵn —\n" + cell.comment.text
+    cell.comment = note(text, width=360)
+
+
+def _add_loose_sheet(wb: Workbook, issues: Sequence[Issue]) -> None:
+    """A first sheet listing the issues that belong to no cell; it becomes the sheet shown on opening."""
+    ws = wb.create_sheet(LOOSE_SHEET, 0)
+    last = write_table(ws, 1, ISSUE_COLUMNS, (_issue_record(i) for i in sorted_issues(issues)))
+    for row, issue in enumerate(sorted_issues(issues), start=2):
+        ws.cell(row=row, column=1).fill = _fill_of([issue])
+    ws.freeze_panes = "A2"
+    setup_print(ws, last_col=len(ISSUE_COLUMNS), last_row=last, title_rows="1:1")
+    for sheet in wb.worksheets:
+        sheet.sheet_view.tabSelected = False
+    wb.active = 0
+    ws.sheet_view.tabSelected = True

@@ -1,0 +1,125 @@
+"""Open submitted files: read, locate and identify each one, never raising for a bad file.
+
+Kept apart from validation (pandas, Great Expectations) so the reader processes of a large run start with
+the reading code only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from tasks.domain import Bloc, Catalogue, InputFile, Issue, Kind, Severity, Status, Submission
+from tasks.edge.collector import collector_paused
+from tasks.intake.cache import pickled
+from tasks.intake.identify import identify_annual, identify_monthly
+from tasks.intake.layout import key
+from tasks.intake.tables import IntakeError, read_submission, uncached_formula_issues
+from tasks.intake.workbook import WorkbookError, read_workbook
+
+log = logging.getLogger(__name__)
+
+Files = Sequence[tuple[InputFile, str | None]]
+# Reads files into submissions, each with its pickle for the cache when asked (``read_files`` is one).
+Reader = Callable[[Files, Bloc, Catalogue, bool], list[tuple[Submission, bytes | None]]]
+
+
+def read_files(files: Files, bloc: Bloc, catalogue: Catalogue, keep: bool) -> list[tuple[Submission, bytes | None]]:
+    """Open every file in this process; with ``keep``, each submission comes with its pickle for the cache."""
+    with collector_paused():
+        subs = [open_submission(file, bloc, catalogue, period) for file, period in files]
+        return [(sub, pickled(sub) if keep else None) for sub in subs]
+
+
+def _reject(sub: Submission, issue: Issue) -> Submission:
+    sub.issues.append(issue)
+    sub.status = Status.REJECTED
+    return sub
+
+
+def open_submission(file: InputFile, bloc: Bloc, catalogue: Catalogue, period: str | None) -> Submission:
+    """Read, locate and identify one file; never raises for a bad file."""
+    sub = _open(file, bloc, catalogue, period)
+    _file_name_hint(sub, bloc)
+    return sub
+
+
+def _file_name_hint(sub: Submission, bloc: Bloc) -> None:
+    """Say which ward the file name suggests when the file names none; the name never decides the ward."""
+    if sub.ward_code is not None or sub.kind is Kind.APPRAISAL or not sub.has_errors:
+        return
+    name = key(sub.file.path.stem)
+    wards = [w for w in bloc.members if key(w.name) in name]
+    if len(wards) != 1:
+        return
+    errors = [k for k, i in enumerate(sub.issues) if i.severity is Severity.ERROR]
+    at = next((k for k in errors if sub.issues[k].rule in ("ward_unknown", "ward_missing")), errors[0])
+    issue = sub.issues[at]
+    note = (
+        f" Tên tệp “{sub.file.path.name}” gợi ý đây là hồ sơ của phường {wards[0].name}; "
+        "hồ sơ chỉ được tính cho đơn vị ghi trong tệp, không theo tên tệp."
+    )
+    sub.issues[at] = replace(issue, hint=issue.hint + note)
+
+
+def _open(file: InputFile, bloc: Bloc, catalogue: Catalogue, period: str | None) -> Submission:
+    sub = Submission(file=file, kind=file.kind, period=period)
+    if file.kind is Kind.UNKNOWN:
+        return _reject(sub, _unsupported(file))
+    try:
+        sheets = read_workbook(file.path)
+        sub.workbook = read_submission(sheets, file.kind)
+    except WorkbookError as exc:
+        return _reject(sub, Issue(Severity.ERROR, exc.rule, exc.message, exc.hint))
+    except IntakeError as exc:
+        return _reject(sub, exc.issue)
+    except Exception as exc:  # a file must never stop the run; keep the cause for the developers' log
+        log.exception("unexpected failure reading %s", file.rel)
+        return _reject(
+            sub,
+            Issue(
+                Severity.ERROR,
+                "unreadable",
+                f"Không đọc được tệp ({type(exc).__name__}).",
+                "Mở tệp trong Excel, lưu lại dưới dạng .xlsx rồi gửi lại.",
+            ),
+        )
+    sub.issues.extend(uncached_formula_issues(sheets, sub.workbook))
+    _identify(sub, bloc, catalogue, period)
+    if sub.has_errors:
+        sub.status = Status.REJECTED
+    return sub
+
+
+def _unsupported(file: InputFile) -> Issue:
+    suffix = file.path.suffix.lower()
+    if suffix == ".xls":
+        return Issue(
+            Severity.ERROR,
+            "old_xls",
+            "Tệp Excel cũ (.xls) không được hỗ trợ.",
+            "Mở tệp trong Excel, chọn Lưu thành → Sổ làm việc Excel (*.xlsx) rồi gửi lại.",
+        )
+    return Issue(
+        Severity.ERROR,
+        "not_a_workbook",
+        f"Tệp '{file.path.name}' không phải bảng tính Excel (.xlsx/.xlsm) hoặc nằm sai thư mục.",
+        "Chỉ đặt các tệp .xlsx hoặc .xlsm vào thư mục annual/, appraisal/ hoặc monthly/<YYYY-MM>/.",
+    )
+
+
+def _identify(sub: Submission, bloc: Bloc, catalogue: Catalogue, period: str | None) -> None:
+    wb = sub.workbook
+    assert wb is not None
+    if sub.kind is Kind.ANNUAL:
+        ident = identify_annual(bloc, wb.info, wb.info_sheet, catalogue.year)
+        sub.period = str(catalogue.year)
+    elif sub.kind is Kind.MONTHLY:
+        ident = identify_monthly(bloc, wb.info, wb.info_sheet, period or "")
+    else:
+        sub.period = str(catalogue.year)
+        return
+    sub.ward_code = ident.ward.code if ident.ward else None
+    sub.prepared_on = ident.prepared_on
+    sub.issues.extend(ident.issues)

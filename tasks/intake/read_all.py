@@ -1,0 +1,59 @@
+"""Intake of a set of files: read each, validate all together, settle resubmissions.
+
+Shared by the annual review, the monthly run and ``thidua check`` so there is one set of rules.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from tasks.domain import Bloc, Catalogue, Kind, Status, Submission
+from tasks.edge.collector import collector_paused
+from tasks.intake.cache import ParseCache
+from tasks.intake.read import Files, Reader, read_files
+from tasks.validation.reports import resolve_resubmissions
+from tasks.validation.suites import Validator
+from tasks.validation.validate import validate_rows
+
+log = logging.getLogger(__name__)
+
+
+def read_all(
+    files: Files,
+    bloc: Bloc,
+    catalogue: Catalogue,
+    cache_dir: Path | None = None,
+    reader: Reader = read_files,
+) -> list[Submission]:
+    """Open every file; unreadable ones come back rejected with the reason.
+
+    With ``cache_dir``, a file already read with the same bytes, folder, configuration and code is taken
+    from the cache instead of being parsed again; ``reader`` reads the others (in worker processes, say).
+    """
+    with collector_paused():  # everything built here lives on: collecting would only walk it again and again
+        cache = ParseCache(cache_dir, bloc, catalogue) if cache_dir is not None else None
+        found = [cache.get(file, period) if cache else None for file, period in files]
+        todo = [k for k, sub in enumerate(found) if sub is None]
+        fresh = reader([files[k] for k in todo], bloc, catalogue, cache is not None) if todo else []
+        for k, (sub, blob) in zip(todo, fresh, strict=True):
+            found[k] = sub
+            if cache and blob is not None:
+                cache.put(files[k][0], files[k][1], blob)
+        if cache:
+            cache.save()
+        subs = [sub for sub in found if sub is not None]
+    hits = f", {cache.hits} from cache" if cache else ""
+    log.info("read %d files, %d unreadable%s", len(subs), sum(s.workbook is None for s in subs), hits)
+    return subs
+
+
+def validate_all(subs: list[Submission], bloc: Bloc, catalogue: Catalogue, validator: Validator) -> None:
+    """Bulk validation, then resubmissions; appraisal files are only rejected when unreadable (bad rows skip)."""
+    validate_rows(subs, bloc, catalogue, validator)
+    for sub in subs:
+        if sub.kind is Kind.APPRAISAL and sub.workbook is not None:
+            sub.status = Status.ACCEPTED
+    resolve_resubmissions(subs)
+    counts = {s: sum(x.status is s for x in subs) for s in Status}
+    log.info("validated: %s", {k.value: v for k, v in counts.items()})

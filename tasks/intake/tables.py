@@ -1,0 +1,177 @@
+"""Ingest: turn a workbook's sheets into a :class:`Workbook` (info labels and located tables).
+
+Header rows are found wherever they are (title rows above are normal); columns may be in any order with
+extra columns; blank rows are skipped. Structural problems (a required sheet or column missing) are raised
+as :class:`IntakeError` with the sheet named; values are not judged here (that is validation's job).
+"""
+
+from __future__ import annotations
+
+from tasks.domain import CellValue, Issue, Kind, Row, Severity, Table, Workbook
+from tasks.intake.layout import HAS_INFO, INFO_LABELS, INFO_SHEET, TABLES, TableLayout, key
+from tasks.intake.workbook import Sheet, cell_name, column_letter
+from tasks.text import is_blank, shown
+
+HEADER_SEARCH_ROWS = 40
+
+
+class IntakeError(Exception):
+    """A submission is structurally unusable; carries the issue to report."""
+
+    def __init__(self, issue: Issue) -> None:
+        super().__init__(issue.message)
+        self.issue = issue
+
+
+def _find_sheet(sheets: list[Sheet], canonical: str) -> Sheet | None:
+    wanted = key(canonical)
+    return next((s for s in sheets if key(s.name) == wanted), None)
+
+
+def _missing_sheet(canonical: str, sheets: list[Sheet]) -> IntakeError:
+    names = ", ".join(f"'{s.name}'" for s in sheets) or "(không có)"
+    return IntakeError(
+        Issue(
+            severity=Severity.ERROR,
+            rule="missing_sheet",
+            message=f"Thiếu trang tính '{canonical}'. Các trang tính có trong tệp: {names}.",
+            hint=f"Thêm (hoặc đổi tên) trang tính thành '{canonical}' theo biểu mẫu của Khối.",
+            sheet=canonical,
+        )
+    )
+
+
+def _locate_header(sheet: Sheet, layout: TableLayout) -> tuple[int, dict[str, int]] | None:
+    """The header row index and canonical column → column index, or None when no row has the key columns.
+
+    Only text cells can name a column (the key of a number or a date has no letters); each cell's key is
+    computed once, not once per column.
+    """
+    wanted = [(column.name, key(column.name)) for column in layout.columns]
+    required = [column.name for column in layout.required]
+    best: tuple[int, dict[str, int]] | None = None
+    for r, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        found: dict[str, int] = {}
+        for c, value in enumerate(row):
+            if not isinstance(value, str) or is_blank(value):
+                continue
+            k = key(value)
+            for name, want in wanted:
+                if name not in found and (k == want or (k.startswith(want) and value.rstrip().endswith(")"))):
+                    found[name] = c
+        if all(name in found for name in required):
+            return r, found
+        if found and (best is None or len(found) > len(best[1])):
+            best = (r, found)
+    return best
+
+
+def _missing_columns(sheet: Sheet, layout: TableLayout, header: tuple[int, dict[str, int]] | None) -> IntakeError:
+    found = header[1] if header else {}
+    missing = [c.name for c in layout.required if c.name not in found]
+    where = f" (dòng tiêu đề tìm thấy ở dòng {header[0] + 1})" if header else ""
+    return IntakeError(
+        Issue(
+            severity=Severity.ERROR,
+            rule="missing_column",
+            message=f"Trang tính '{sheet.name}' thiếu cột bắt buộc: {', '.join(missing)}{where}.",
+            hint="Giữ nguyên dòng tiêu đề của biểu mẫu; tên cột phải đúng như: "
+            + ", ".join(c.name for c in layout.columns)
+            + ".",
+            sheet=sheet.name,
+            column=missing[0],
+        )
+    )
+
+
+def _cell(sheet: Sheet, r: int, c: int) -> CellValue:
+    row = sheet.rows[r] if r < len(sheet.rows) else []
+    value = row[c] if c < len(row) else None
+    if value == "":
+        value = None
+    return CellValue(value=value, cell=cell_name(r, c), percent=(r, c) in sheet.percent)
+
+
+def read_table(sheet: Sheet, layout: TableLayout) -> Table:
+    """The data rows of a table sheet, by canonical column (blank rows skipped)."""
+    header = _locate_header(sheet, layout)
+    if header is None or any(c.name not in header[1] for c in layout.required):
+        raise _missing_columns(sheet, layout, header)
+    header_row, positions = header
+    letters = {name: column_letter(c) for name, c in positions.items()}
+    rows = []
+    for r in range(header_row + 1, len(sheet.rows)):
+        row = sheet.rows[r]
+        values = {name: row[c] if c < len(row) else None for name, c in positions.items()}
+        if all(is_blank(v) for v in values.values()):
+            continue
+        number = str(r + 1)
+        cells = {
+            name: CellValue(None if v == "" else v, letters[name] + number, (r, positions[name]) in sheet.percent)
+            for name, v in values.items()
+        }
+        rows.append(Row(number=r + 1, cells=cells))
+    head = sheet.rows[header_row]
+    return Table(
+        sheet=sheet.name,
+        header_row=header_row + 1,
+        columns=letters,
+        headers={name: shown(head[c]) or name for name, c in positions.items()},
+        rows=tuple(rows),
+    )
+
+
+def read_info(sheet: Sheet) -> dict[str, CellValue]:
+    """Labels of the info sheet (label in one cell, value in the next non-empty cell to its right)."""
+    wanted = {key(label): field for field, label in INFO_LABELS.items()}
+    info: dict[str, CellValue] = {}
+    for r, row in enumerate(sheet.rows):
+        for c, value in enumerate(row):
+            field = wanted.get(key(value)) if isinstance(value, str) else None
+            if field is None or field in info:
+                continue
+            right = next((i for i in range(c + 1, len(row)) if not is_blank(row[i])), c + 1)
+            info[field] = _cell(sheet, r, right)
+            break
+    return info
+
+
+def read_submission(sheets: list[Sheet], kind: Kind) -> Workbook:
+    """Locate the info sheet and the tables of a workbook of ``kind``; IntakeError when one is missing."""
+    info_sheet = None
+    info: dict[str, CellValue] = {}
+    if kind in HAS_INFO:
+        found = _find_sheet(sheets, INFO_SHEET)
+        if found is None:
+            raise _missing_sheet(INFO_SHEET, sheets)
+        info_sheet, info = found.name, read_info(found)
+    tables = {}
+    for layout in TABLES[kind]:
+        sheet = _find_sheet(sheets, layout.sheet)
+        if sheet is None:
+            raise _missing_sheet(layout.sheet, sheets)
+        tables[layout.name] = read_table(sheet, layout)
+    return Workbook(info_sheet=info_sheet, info=info, tables=tables)
+
+
+def uncached_formula_issues(sheets: list[Sheet], workbook: Workbook) -> list[Issue]:
+    """An error for every formula without a cached value inside a table or the info sheet."""
+    used = {t.sheet for t in workbook.tables.values()} | ({workbook.info_sheet} if workbook.info_sheet else set())
+    issues = []
+    for sheet in sheets:
+        if sheet.name not in used:
+            continue
+        for r, c in sorted(sheet.uncached_formulas):
+            issues.append(
+                Issue(
+                    severity=Severity.ERROR,
+                    rule="formula_without_value",
+                    message=f"Ô {cell_name(r, c)} chứa công thức nhưng không có giá trị đã tính "
+                    "(tệp được tạo bằng phần mềm khác và chưa từng mở trong Excel).",
+                    hint="Mở tệp bằng Excel, để Excel tính lại công thức, lưu lại rồi gửi; "
+                    "hoặc nhập trực tiếp giá trị thay cho công thức.",
+                    sheet=sheet.name,
+                    cell=cell_name(r, c),
+                )
+            )
+    return issues

@@ -1,0 +1,341 @@
+"""Open a submitted workbook safely and read its cells.
+
+Order of checks, cheapest first, so a hostile file is refused before it is parsed: empty file; OLE
+container (old ``.xls``, or a password-protected workbook: its directory names ``EncryptionInfo``); not a
+zip; zip bomb (declared unzipped size, compression ratio, entry count); missing workbook parts (a Word or
+PowerPoint file renamed ``.xlsx`` is named as such); every part inflated here, never beyond its declared size
+(a directory that lies about a size is a bomb too); XML entity declarations anywhere in a part, UTF-8 or
+UTF-16 (never resolved); cell extent, counting cells without an address. python-calamine then reads the
+cells from the checked parts only (repacked uncompressed in memory), never from the original zip. The two
+facts calamine does not give — which cells are formatted as percentages and which formulas have no cached
+value — come from one regular-expression pass over each sheet's XML (element prefixes such as ``<x:c>``
+allowed).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import posixpath
+import re
+import struct
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import defusedxml.ElementTree as SafeET
+from python_calamine import CalamineWorkbook
+
+from tasks.intake.safe_zip import MAX_ENTRIES, MAX_FILE_BYTES, MAX_UNZIPPED_BYTES, WorkbookError, stored_zip, xml_parts
+
+__all__ = ["MAX_ENTRIES", "MAX_UNZIPPED_BYTES", "Sheet", "WorkbookError", "cell_name", "read_workbook"]
+
+MAX_CELLS = 1_000_000
+MAX_TOTAL_CELLS = 2_000_000
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+_ENCODINGS = ("utf-8", "utf-16-le", "utf-16-be")  # an XML part may be UTF-16: look for entities in each
+_NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+# Elements may carry a namespace prefix (``<x:c>``), as files written with the OpenXML SDK do.
+_P = rb"(?:[A-Za-z_][\w.-]*:)?"
+# A row start tag (group 1: its attributes) or a cell (group 2: attributes, group 4: content).
+_TOKEN = re.compile(rb"<" + _P + rb"row\b([^>]*)>|<" + _P + rb"c\b([^>]*?)(/>|>(.*?)</" + _P + rb"c>)", re.S)
+_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_STYLE = re.compile(rb'\bs="(\d+)"')
+_STRING_RESULT = re.compile(rb'\bt="str"')
+_FORMULA = re.compile(rb"<" + _P + rb"f\b")
+_VALUE = re.compile(rb"<" + _P + rb"v>[^<]+</|<" + _P + rb"is>")
+_ANY_VALUE = re.compile(rb"<" + _P + rb"v\b")
+# One pass over a part finds either declaration in any of the encodings.
+_DOCTYPE = re.compile(
+    b"|".join(re.escape(word.encode(enc)) for word in ("<!DOCTYPE", "<!ENTITY") for enc in _ENCODINGS), re.I
+)
+# The shape Excel, LibreOffice and openpyxl write: every cell's start tag begins with its address.
+_CELL_START = re.compile(rb"<c[\s/>]")
+_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}(\d+)"')
+_CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})\d+"')
+_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row)\b")
+
+
+@dataclass
+class Sheet:
+    """A sheet's cells as a grid from A1 (row index 0 is Excel row 1), plus the cell facts from its XML."""
+
+    name: str
+    rows: list[list[object]]
+    percent: set[tuple[int, int]] = field(default_factory=set)  # (row index, column index)
+    uncached_formulas: set[tuple[int, int]] = field(default_factory=set)
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@lru_cache(maxsize=1 << 16)
+def cell_name(row: int, col: int) -> str:
+    """Excel address of a 0-based grid position, e.g. (11, 3) → ``D12``."""
+    return f"{column_letter(col)}{row + 1}"
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + (ch - 64)
+    return index - 1
+
+
+def _ole_stream_names(fh: BinaryIO) -> set[str]:
+    """Names in the directory of an OLE (compound file) container; empty when it cannot be followed.
+
+    Only the header's FAT sectors are used (enough for files up to ~7 MB with 512-byte sectors); a directory
+    beyond them is not read, and the caller falls back to the head of the file.
+    """
+    fh.seek(0)
+    header = fh.read(512)
+    shift = int.from_bytes(header[30:32], "little")
+    if len(header) < 512 or shift not in (9, 12):
+        return set()
+    size = 1 << shift
+    fat_count = int.from_bytes(header[44:48], "little")
+    difat = struct.unpack("<109I", header[76:512])[: min(fat_count, 109)]
+
+    def sector(number: int) -> bytes:
+        fh.seek((number + 1) * size)
+        return fh.read(size)
+
+    fat: list[int] = []
+    for number in difat:
+        data = sector(number)
+        fat += struct.unpack(f"<{len(data) // 4}I", data[: len(data) // 4 * 4])
+    names: set[str] = set()
+    current = int.from_bytes(header[48:52], "little")
+    for _ in range(1024):  # a directory chain longer than this is not a workbook's
+        data = sector(current)
+        for offset in range(0, len(data) - 127, 128):
+            length = int.from_bytes(data[offset + 64 : offset + 66], "little")
+            names.add(data[offset : offset + max(0, min(length, 64) - 2)].decode("utf-16-le", "replace"))
+        if current >= len(fat) or fat[current] >= 0xFFFFFFFA:
+            break
+        current = fat[current]
+    return names
+
+
+def _refuse_non_zip(fh: BinaryIO, head: bytes, suffix: str) -> None:
+    if head.startswith(_OLE_MAGIC):
+        if _ENCRYPTED_MARK in head or "EncryptionInfo" in _ole_stream_names(fh):
+            raise WorkbookError(
+                "encrypted",
+                "Tệp được đặt mật khẩu (mã hóa) nên không đọc được.",
+                "Mở tệp trong Excel, gỡ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc → Mã hóa bằng mật khẩu, "
+                "xóa mật khẩu) rồi lưu dưới dạng .xlsx và gửi lại.",
+            )
+        raise WorkbookError(
+            "old_xls",
+            "Tệp ở định dạng Excel cũ (.xls, Excel 97–2003) không được hỗ trợ.",
+            "Mở tệp trong Excel, chọn Lưu thành → Sổ làm việc Excel (*.xlsx) rồi gửi lại tệp .xlsx.",
+        )
+    if suffix == ".xls":
+        raise WorkbookError(
+            "old_xls",
+            "Tệp có đuôi .xls (Excel cũ) không được hỗ trợ.",
+            "Mở tệp trong Excel, chọn Lưu thành → Sổ làm việc Excel (*.xlsx) rồi gửi lại tệp .xlsx.",
+        )
+    raise WorkbookError(
+        "not_a_workbook",
+        "Tệp không phải là bảng tính Excel (.xlsx): nội dung không có cấu trúc của một sổ làm việc.",
+        "Gửi đúng tệp Excel (.xlsx) theo biểu mẫu của Khối; không đổi đuôi tệp khác (.txt, .csv, .pdf) thành .xlsx.",
+    )
+
+
+def check_no_entities(parts: dict[str, bytes]) -> None:
+    """Refuse a part declaring a DOCTYPE or ENTITY anywhere (UTF-8 or UTF-16): entities are never resolved."""
+    for name, data in parts.items():
+        if _may_declare(data) and _DOCTYPE.search(data):
+            raise WorkbookError(
+                "xml_entities",
+                f"Tệp chứa khai báo DOCTYPE/ENTITY trong {name}; tệp không an toàn nên bị từ chối.",
+                "Lưu lại tệp bằng Excel (Lưu thành → .xlsx) rồi gửi lại.",
+            )
+
+
+def _may_declare(data: bytes) -> bool:
+    """Whether a part might hold a declaration: ``<!`` in UTF-8, or any UTF-16 part (a NUL or a byte-order mark
+    in its first bytes), which the full search then reads."""
+    return b"<!" in data or b"\x00" in data[:4] or data[:2] in (b"\xff\xfe", b"\xfe\xff")
+
+
+def sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
+    """Sheet name → part path inside the package, from workbook.xml and its relationships."""
+    return dict(sheet_targets(parts["xl/workbook.xml"], parts.get("xl/_rels/workbook.xml.rels", b"")))
+
+
+@lru_cache(maxsize=256)
+def sheet_targets(book_xml: bytes, rels_xml: bytes) -> tuple[tuple[str, str], ...]:
+    """``sheet_parts`` of the two parts' bytes; remembered, as files made from one template share them."""
+    book = SafeET.fromstring(book_xml)
+    targets: dict[str, str] = {}
+    if rels_xml:
+        for rel in SafeET.fromstring(rels_xml).findall("rel:Relationship", _NS):
+            target = rel.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+            targets[rel.get("Id", "")] = path
+    sheets = {}
+    for sheet in book.findall("m:sheets/m:sheet", _NS):
+        rid = sheet.get(f"{{{_NS['r']}}}id", "")
+        sheets[sheet.get("name", "")] = targets.get(rid, "")
+    return tuple(sheets.items())
+
+
+def _percent_styles(parts: dict[str, bytes]) -> frozenset[int]:
+    """Indexes of cell formats (cellXfs) whose number format is a percentage."""
+    return _percent_xfs(parts["xl/styles.xml"]) if "xl/styles.xml" in parts else frozenset()
+
+
+@lru_cache(maxsize=256)
+def _percent_xfs(styles_xml: bytes) -> frozenset[int]:
+    """``_percent_styles`` of the styles part's bytes; remembered, as files made from one template share it."""
+    styles = SafeET.fromstring(styles_xml)
+    percent_ids = {9, 10}
+    for fmt in styles.findall("m:numFmts/m:numFmt", _NS):
+        code = re.sub(r'"[^"]*"|\\.', "", fmt.get("formatCode", ""))
+        if "%" in code:
+            percent_ids.add(int(fmt.get("numFmtId", "0")))
+    xfs = styles.findall("m:cellXfs/m:xf", _NS)
+    return frozenset(i for i, xf in enumerate(xfs) if int(xf.get("numFmtId", "0")) in percent_ids)
+
+
+def _scan_sheet(xml: bytes, percent_styles: frozenset[int], sheet: Sheet) -> tuple[int, int]:
+    """Record percent cells and formulas without a cached value; return the extent (rows, columns)."""
+    extent = _scan_plain_sheet(xml, percent_styles, sheet)
+    return extent if extent is not None else _scan_any_sheet(xml, percent_styles, sheet)
+
+
+def _scan_plain_sheet(xml: bytes, percent_styles: frozenset[int], sheet: Sheet) -> tuple[int, int] | None:
+    """``_scan_sheet`` in a few passes of the regular-expression engine, for a sheet as Excel, LibreOffice and
+    openpyxl write it: no formulas, no element prefixes, every cell's start tag beginning with its address.
+    None for any other sheet, which ``_scan_any_sheet`` then reads cell by cell.
+    """
+    prefixed = (b":c" in xml or b":row" in xml) and _PREFIXED.search(xml)
+    formulas = (b"<f" in xml or b":f" in xml) and _FORMULA.search(xml)
+    if xml.count(b"<c") > MAX_CELLS or prefixed or formulas:
+        return None  # (more than MAX_CELLS: read cell by cell, which stops early, rather than list them all)
+    rows = _CELL_ROW.findall(xml)
+    if len(rows) > MAX_CELLS or len(rows) != len(_CELL_START.findall(xml)):  # some cell without a plain address
+        return None
+    if not rows:
+        return 0, 0
+    if percent_styles:
+        for match in _percent_cells(percent_styles).finditer(xml):
+            sheet.percent.add((int(match.group(2)) - 1, _column_index(match.group(1))))
+    return max(map(int, rows)), max(map(_column_index, set(_CELL_COLUMN.findall(xml)))) + 1
+
+
+@lru_cache(maxsize=64)
+def _percent_cells(percent_styles: frozenset[int]) -> re.Pattern[bytes]:
+    """The start tag of a cell (group 1: column letters, group 2: row number) whose style is a percentage."""
+    styles = b"|".join(str(i).encode() for i in sorted(percent_styles))
+    return re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bs="(?:' + styles + rb')"')
+
+
+def _scan_any_sheet(xml: bytes, percent_styles: frozenset[int], sheet: Sheet) -> tuple[int, int]:
+    """``_scan_sheet`` cell by cell, for any shape of sheet XML.
+
+    Rows and cells may omit their ``r`` attribute (they then follow the previous one), so the extent is counted
+    the way calamine lays the grid out, and a sheet of millions of unaddressed cells is measured too.
+    """
+    max_row = max_col = 0
+    row, col = -1, -1
+    for count, match in enumerate(_TOKEN.finditer(xml)):
+        if count % 65536 == 65535 and max_row * max_col > MAX_CELLS:
+            break  # already too large: the caller refuses the file, no need to read on
+        if match.group(2) is None:
+            number = _ROW_NUMBER.search(match.group(1))
+            row, col = (int(number.group(1)) - 1 if number else row + 1), -1
+            continue
+        ref = _REF.search(match.group(2))
+        row, col = (int(ref.group(2)) - 1, _column_index(ref.group(1))) if ref else (max(row, 0), col + 1)
+        max_row, max_col = max(max_row, row + 1), max(max_col, col + 1)
+        style = _STYLE.search(match.group(2))
+        if style and percent_styles and int(style.group(1)) in percent_styles:
+            sheet.percent.add((row, col))
+        body = match.group(4) or b""
+        if _FORMULA.search(body) and not _has_cached_value(match.group(2), body):
+            sheet.uncached_formulas.add((row, col))
+    return max_row, max_col
+
+
+def _has_cached_value(attributes: bytes, body: bytes) -> bool:
+    """A formula cell's stored result: a non-empty ``<v>``, or an empty one for a text result (``t="str"``)."""
+    return bool(_VALUE.search(body) or (_STRING_RESULT.search(attributes) and _ANY_VALUE.search(body)))
+
+
+def read_workbook(path: Path) -> list[Sheet]:
+    """Every sheet of the workbook at ``path``, or WorkbookError saying in Vietnamese why it cannot be read."""
+    with path.open("rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        data = fh.read() if size <= MAX_FILE_BYTES else fh.read(1 << 16)
+    if not data:
+        raise WorkbookError("empty_file", "Tệp rỗng (0 byte).", "Lưu lại bảng tính trong Excel rồi gửi lại.")
+    if not data.startswith(b"PK"):
+        _refuse_non_zip(io.BytesIO(data), data[: 1 << 16], path.suffix.lower())
+    if size > MAX_FILE_BYTES:
+        raise WorkbookError(
+            "too_large",
+            f"Tệp lớn hơn {MAX_FILE_BYTES // (1 << 20)} MB; tệp bị từ chối để bảo vệ hệ thống.",
+            "Chỉ giữ các trang tính theo biểu mẫu, xóa dữ liệu thừa (hình ảnh, trang tính khác) rồi lưu và gửi lại.",
+        )
+    try:
+        parts = xml_parts(data)
+        check_no_entities(parts)
+        scanned = _scan_sheets(parts, sheet_parts(parts), _percent_styles(parts))
+    except WorkbookError:
+        raise
+    except Exception as exc:  # broken zip data raises zlib.error, NotImplementedError, ParseError, ValueError…
+        raise _corrupt(exc) from exc
+    try:
+        book = CalamineWorkbook.from_filelike(stored_zip(parts))
+        for sheet in scanned:
+            grid: list[list[Any]] = book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)
+            sheet.rows = grid  # already a list of lists: no copy
+    except Exception as exc:  # calamine raises its own error types for broken content
+        raise _corrupt(exc) from exc
+    return scanned
+
+
+def _scan_sheets(parts: dict[str, bytes], targets: dict[str, str], percent_styles: frozenset[int]) -> list[Sheet]:
+    sheets, total = [], 0
+    for name, part in targets.items():
+        sheet = Sheet(name=name, rows=[])
+        if part in parts:
+            rows, cols = _scan_sheet(parts[part], percent_styles, sheet)
+            total += rows * cols
+            if rows * cols > MAX_CELLS or total > MAX_TOTAL_CELLS:
+                raise WorkbookError(
+                    "too_large",
+                    f"Trang tính '{name}' trải trên ít nhất {rows:,} dòng × {cols:,} cột; vượt giới hạn "
+                    f"{MAX_CELLS:,} ô mỗi trang tính, {MAX_TOTAL_CELLS:,} ô cả tệp.",
+                    "Xóa các dòng, cột thừa ở cuối trang tính và các trang tính không thuộc biểu mẫu, lưu rồi gửi lại.",
+                )
+        sheets.append(sheet)
+    return sheets
+
+
+def _corrupt(exc: BaseException) -> WorkbookError:
+    return WorkbookError(
+        "corrupt",
+        f"Tệp bị hỏng, không mở được như một bảng tính ({type(exc).__name__}).",
+        "Mở tệp trong Excel để kiểm tra, lưu lại dưới dạng .xlsx rồi gửi lại.",
+    )

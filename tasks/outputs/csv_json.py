@@ -1,0 +1,158 @@
+"""Render the machine-readable outputs (ranking.csv, scores.csv, validation/summary.json) to bytes.
+
+CSV files are UTF-8 without BOM, LF line endings, numbers with a dot; text that came from a ward cannot
+start a formula. Nothing here touches the disk.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from tasks.domain import Bloc, Issue, Ranking, Submission, WardScore
+from tasks.outputs.safe_text import NEEDS_CHECK, safe_text
+from tasks.scoring.review import WardFile
+
+RANKING_COLUMNS = [
+    "rank",
+    "ward_code",
+    "ward_name",
+    "status",
+    "base",
+    "bonus",
+    "deductions",
+    "total",
+    "classification",
+    "nomination",
+]
+SCORES_COLUMNS = ["ward_code", "code", "value", "points", "source", "file", "sha256", "month", "ytd"]
+
+
+_CENT = Decimal("0.01")
+
+
+def two_dp(value: Decimal | None) -> str:
+    """``95.5`` → ``"95.50"``; None → empty."""
+    return "" if value is None else str(value.quantize(_CENT))
+
+
+def plain(value: Decimal | None) -> str:
+    """A decimal without exponent or trailing zeros (``78.70`` → ``78.7``)."""
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def csv_bytes(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """CSV with a header, LF endings, every text cell neutralised against formulas."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    # most cells are plain text that safe_text would return as is: check those inline (~300,000 cells)
+    writer.writerows(
+        [v if type(v) is str and v and v[0] not in NEEDS_CHECK else safe_text(v) for v in row] for row in rows
+    )
+    return buffer.getvalue().encode("utf-8")
+
+
+def ranking_csv(ranking: Ranking) -> bytes:
+    """``ranking.csv`` exactly as spec §5: one row per roster ward, ranked rows first."""
+    rows = []
+    for row in ranking.rows:
+        s = row.score
+        rows.append(
+            [
+                row.rank if row.rank is not None else "",
+                row.ward.code,
+                row.ward.name,
+                row.status.value,
+                two_dp(s.base) if s else "",
+                two_dp(s.bonus) if s else "",
+                two_dp(s.deductions) if s else "",
+                two_dp(s.total) if s else "",
+                s.classification if s else "",
+                row.nomination.value if row.nomination else "",
+            ]
+        )
+    return csv_bytes(RANKING_COLUMNS, rows)
+
+
+def scores_csv(scores: Sequence[WardScore]) -> bytes:
+    """``scores.csv``: one row per ward and criterion / T / D / DM line — where every point came from."""
+    rows = []
+    for score in scores:
+        for line in score.lines:
+            is_count = line.code[:1] in {"T", "D"} and not line.code[:1].isdigit()
+            rows.append(
+                [
+                    line.ward_code,
+                    line.code,
+                    plain(line.value) if is_count else two_dp(line.value),
+                    two_dp(line.points),
+                    line.source.value,
+                    line.file or "",
+                    line.sha256 or "",
+                    line.month or "",
+                    plain(line.ytd),
+                ]
+            )
+    return csv_bytes(SCORES_COLUMNS, rows)
+
+
+def issue_json(issue: Issue) -> dict[str, Any]:
+    """One issue as summary.json writes it."""
+    return {
+        "severity": issue.severity.value,
+        "rule": issue.rule,
+        "sheet": issue.sheet,
+        "cell": issue.cell,
+        "column": issue.column,
+        "value": issue.value,
+        "message": issue.message,
+        "hint": issue.hint,
+    }
+
+
+def submission_json(sub: Submission) -> dict[str, Any]:
+    """One submission as summary.json writes it."""
+    out: dict[str, Any] = {
+        "file": sub.file.rel,
+        "sha256": sub.file.sha256,
+        "kind": sub.kind.value,
+        "period": sub.period,
+        "ward_code": sub.ward_code,
+        "status": sub.status.value,
+    }
+    if sub.superseded_by:
+        out["superseded_by"] = sub.superseded_by
+    out["issues"] = [issue_json(i) for i in sub.issues]
+    return out
+
+
+def summary_json(
+    run_id: str, year: int, period: str, subs: Sequence[Submission], wards: Sequence[WardFile], bloc: Bloc
+) -> bytes:
+    """``validation/summary.json`` in the shape of spec §5."""
+    doc = {
+        "run_id": run_id,
+        "year": year,
+        "period": period,
+        "bloc": bloc.code,
+        "submissions": [submission_json(s) for s in subs],
+        "wards": [
+            {
+                "ward_code": w.ward_code,
+                "ward_name": bloc.ward(w.ward_code).name,
+                "status": w.annual,
+                "missing_months": list(w.missing_months),
+                "issues": [issue_json(i) for i in w.issues],
+            }
+            for w in wards
+        ],
+    }
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -1,0 +1,101 @@
+"""The Word documents of the annual review (§5, §6 of the spec): the ranking table and the minutes.
+
+The wording lives in the docxtpl templates under ``templates/word/`` (built by ``scripts.build_word_templates``,
+editable in Word); this package only builds the context, renders and finishes the package.
+
+A document is described by a :class:`DocumentJob` (plain data: template, context, properties), so the
+rendering can run in another process (``tasks.edge.write_workers``) from a small pickle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from tasks.domain import Bloc, Catalogue, Meeting, Ranking
+from tasks.outputs.documents.context import MINUTES_TEMPLATE, RANKING_TEMPLATE, TEMPLATE_DIR, Context, ranking_context
+from tasks.outputs.documents.minutes import minutes_context
+from tasks.outputs.documents.render import finish_document, rendered
+
+__all__ = [
+    "DocumentJob",
+    "minutes_context",
+    "minutes_job",
+    "ranking_context",
+    "ranking_docx_job",
+    "render_document",
+    "render_minutes",
+    "render_ranking_docx",
+]
+
+
+@dataclass(frozen=True)
+class DocumentJob:
+    """Everything needed to render one document: the template, its context and the core properties."""
+
+    template: Path
+    context: Context
+    author: str
+    title: str
+    moment: datetime
+
+
+def render_document(job: DocumentJob) -> bytes:
+    """The document of ``job`` as byte-stable .docx bytes."""
+    document = rendered(job.template, job.context)
+    return finish_document(document, author=job.author, title=job.title, moment=job.moment)
+
+
+def ranking_docx_job(
+    bloc: Bloc,
+    catalogue: Catalogue,
+    ranking: Ranking,
+    meeting: Meeting | None,
+    moment: datetime,
+    template: Path | None = None,
+) -> DocumentJob:
+    """The job of ``ranking.docx`` (the ranking table, A4 landscape)."""
+    context = ranking_context(bloc, catalogue, ranking, meeting, moment)
+    title = f"Bảng tổng hợp kết quả chấm điểm, xếp hạng thi đua năm {bloc.year}"
+    return DocumentJob(template or TEMPLATE_DIR / RANKING_TEMPLATE, context, bloc.name, title, moment)
+
+
+def minutes_job(
+    bloc: Bloc,
+    catalogue: Catalogue,
+    ranking: Ranking,
+    meeting: Meeting | None,
+    moment: datetime,
+    template: Path | None = None,
+) -> DocumentJob:
+    """The job of ``bien-ban-hop-tong-ket.docx`` (the minutes of the review meeting; a draft without votes)."""
+    context = minutes_context(bloc, catalogue, ranking, meeting, moment)
+    title = f"Biên bản Hội nghị tổng kết, bình xét thi đua năm {bloc.year} của {bloc.name}"
+    if context["draft"]:
+        title = "Dự thảo " + title[0].lower() + title[1:]
+    return DocumentJob(template or TEMPLATE_DIR / MINUTES_TEMPLATE, context, bloc.name, title, moment)
+
+
+def render_ranking_docx(
+    bloc: Bloc,
+    catalogue: Catalogue,
+    ranking: Ranking,
+    meeting: Meeting | None,
+    moment: datetime,
+    template: Path | None = None,
+) -> bytes:
+    """The ranking table (``ranking.docx``, A4 landscape) as byte-stable .docx bytes."""
+    return render_document(ranking_docx_job(bloc, catalogue, ranking, meeting, moment, template))
+
+
+def render_minutes(
+    bloc: Bloc,
+    catalogue: Catalogue,
+    ranking: Ranking,
+    meeting: Meeting | None,
+    moment: datetime,
+    template: Path | None = None,
+) -> bytes:
+    """The minutes of the review meeting (``bien-ban-hop-tong-ket.docx``), a draft without vote results."""
+    return render_document(minutes_job(bloc, catalogue, ranking, meeting, moment, template))

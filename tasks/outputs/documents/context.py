@@ -1,0 +1,178 @@
+"""The plain context dicts the Word templates are rendered with (pure functions, no IO).
+
+Keys shared by both templates:
+  ``province`` (Lào Cai), ``province_upper`` (LÀO CAI), ``bloc_name`` (Khối thi đua các phường),
+  ``bloc_upper``, ``year`` (review year), ``number`` (minutes number or dots), ``place_name`` (head ward),
+  ``date`` {day, month, year} (zero-padded), ``draft`` (no vote results yet), ``blank`` (dotted line),
+  ``rows`` [{rank, ward, groups [..], base, bonus, deductions, total, band, nomination, tied}],
+  ``ties`` [{rank, wards, total}], ``chair`` / ``secretary`` {name, title, signature}.
+Ranking only: ``groups`` [{code, name, max}].
+Minutes only: ``scale``, ``counts`` {members, scored, rejected, missing}, ``rejected_wards``,
+  ``missing_wards``, ``bands`` [{name, count, wards}], ``notes`` [..], ``start`` / ``end``
+  {hour, minute, day, month, year}, ``place``, ``attendees`` [..], ``rule`` {band, quorum, share},
+  ``ballots`` {issued, received, valid}, ``candidates`` [{ward, rank, total, agree, share}],
+  ``candidate_names``, ``flag_status`` (awarded | failed | proposed | tied | none), ``winner``
+  {ward, agree, share}, ``why`` {quorum, tie, share, leaders} (what a failed vote missed), ``ignored``
+  [{ward, agree}] (votes for non-candidates), ``vote_reason`` and ``notes`` (the ranking's own sentences,
+  not used by the default template), ``merit`` [{ward, rank, total}], ``merit_tie``, ``merit_count``.
+Numbers are written the Vietnamese way: a decimal comma and two decimals (``95,50``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+from tasks.domain import (
+    Bloc,
+    Catalogue,
+    Meeting,
+    Nomination,
+    Person,
+    Ranking,
+    RankingRow,
+    Ward,
+    WardStatus,
+)
+
+TEMPLATE_DIR = Path(__file__).resolve().parents[3] / "templates" / "word"
+RANKING_TEMPLATE = "bang-xep-hang.docx"
+MINUTES_TEMPLATE = "bien-ban-hop-tong-ket.docx"
+SHORT_BLANK = "......"
+BLANK = "........................................"
+DASH = "–"
+NOMINATION_LABELS = {
+    Nomination.FLAG: "Cờ thi đua",
+    Nomination.FLAG_PROPOSED: "Đề nghị tặng Cờ thi đua",
+    Nomination.FLAG_CANDIDATE: "Ứng viên Cờ thi đua",
+    Nomination.MERIT: "Bằng khen",
+}
+STATUS_LABELS = {WardStatus.REJECTED: "Không có bảng tự chấm hợp lệ", WardStatus.MISSING: "Chưa nộp"}
+
+Context = dict[str, Any]
+
+
+def vn_points(value: Decimal, places: int = 2) -> str:
+    """A number as Vietnamese documents write it: ``Decimal("1234.5")`` -> ``"1.234,50"``."""
+    quantum = Decimal(1).scaleb(-places)
+    text = f"{value.quantize(quantum, rounding=ROUND_HALF_UP):,.{places}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def vn_plain(value: Decimal) -> str:
+    """A number without trailing zeros, with a decimal comma (``Decimal("15")`` -> ``"15"``)."""
+    text = format(value.normalize(), "f")
+    return text.replace(".", ",")
+
+
+def ward_label(ward: Ward) -> str:
+    """The ward as named in documents: ``Phường Sa Pa``."""
+    return f"Phường {ward.name}"
+
+
+def join_names(names: list[str]) -> str:
+    """``A``, ``A và B``, ``A, B và C``."""
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " và " + names[-1]
+
+
+def moment_parts(moment: datetime | None) -> dict[str, str]:
+    """Hour, minute, day, month, year zero-padded; dotted blanks when unknown."""
+    if moment is None:
+        return dict.fromkeys(("hour", "minute", "day", "month", "year"), SHORT_BLANK)
+    return {
+        "hour": f"{moment.hour:02d}",
+        "minute": f"{moment.minute:02d}",
+        "day": f"{moment.day:02d}",
+        "month": f"{moment.month:02d}",
+        "year": f"{moment.year:04d}",
+    }
+
+
+def _person(person: Person | None) -> dict[str, str]:
+    if person is None:
+        return {"name": BLANK, "title": BLANK, "signature": ""}
+    name, title = person.name.strip(), person.title.strip()
+    return {"name": name or BLANK, "title": title or BLANK, "signature": name}
+
+
+def common_context(
+    bloc: Bloc, catalogue: Catalogue, ranking: Ranking, meeting: Meeting | None, moment: datetime
+) -> Context:
+    """Keys both documents use: the issuing body, number, place and date, rows, ties, signers."""
+    dated = meeting.start if meeting is not None and meeting.start is not None else moment
+    return {
+        "province": bloc.province,
+        "province_upper": bloc.province.upper(),
+        "bloc_name": bloc.name,
+        "bloc_upper": bloc.name.upper(),
+        "year": str(bloc.year),
+        "number": meeting.number.strip() if meeting is not None and meeting.number.strip() else SHORT_BLANK,
+        "place_name": bloc.ward(bloc.head).name,
+        "date": {key: moment_parts(dated)[key] for key in ("day", "month", "year")},
+        "draft": meeting is None or meeting.votes is None,
+        "blank": BLANK,
+        "rows": [ranking_row(row, catalogue) for row in ranking.rows],
+        "ties": ties(ranking),
+        "chair": _person(meeting.chair if meeting else None),
+        "secretary": _person(meeting.secretary if meeting else None),
+    }
+
+
+def ranking_row(row: RankingRow, catalogue: Catalogue) -> Context:
+    """One table row: numbers for a scored ward, dashes and the reason for the others."""
+    score = row.score
+    if row.status is not WardStatus.SCORED or score is None:
+        return {
+            "rank": DASH,
+            "ward": ward_label(row.ward),
+            "groups": [DASH for _ in catalogue.groups],
+            **dict.fromkeys(("base", "bonus", "deductions", "total"), DASH),
+            "band": STATUS_LABELS.get(row.status, DASH),
+            "nomination": "",
+            "tied": False,
+        }
+    return {
+        "rank": str(row.rank) if row.rank is not None else DASH,
+        "ward": ward_label(row.ward),
+        "groups": [vn_points(score.group_scores.get(g.code, Decimal(0))) for g in catalogue.groups],
+        "base": vn_points(score.base),
+        "bonus": vn_points(score.bonus),
+        "deductions": vn_points(score.deductions),
+        "total": vn_points(score.total),
+        "band": catalogue.band(score.classification).name,
+        "nomination": NOMINATION_LABELS[row.nomination] if row.nomination else "",
+        "tied": row.tied,
+    }
+
+
+def ties(ranking: Ranking) -> list[Context]:
+    """Groups of scored wards sharing a rank, in rank order."""
+    by_rank: dict[int, list[RankingRow]] = {}
+    for row in ranking.rows:
+        if row.status is WardStatus.SCORED and row.rank is not None and row.score is not None:
+            by_rank.setdefault(row.rank, []).append(row)
+    return [
+        {
+            "rank": str(rank),
+            "wards": join_names([ward_label(r.ward) for r in rows]),
+            "total": vn_points(rows[0].score.total if rows[0].score else Decimal(0)),
+        }
+        for rank, rows in sorted(by_rank.items())
+        if len(rows) > 1
+    ]
+
+
+def ranking_context(
+    bloc: Bloc, catalogue: Catalogue, ranking: Ranking, meeting: Meeting | None, moment: datetime
+) -> Context:
+    """Context of ``bang-xep-hang.docx``: the common keys plus the criterion groups."""
+    context = common_context(bloc, catalogue, ranking, meeting, moment)
+    context["groups"] = [
+        {"code": g.code, "name": g.name, "max": vn_plain(sum((c.max for c in g.criteria), Decimal(0)))}
+        for g in catalogue.groups
+    ]
+    return context

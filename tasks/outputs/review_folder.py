@@ -1,0 +1,175 @@
+"""Write every file of an annual review folder (spec §5) and return its manifest (before output hashes)."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import logging
+import subprocess
+from collections.abc import Sequence
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from tasks.config.year import PROJECT_ROOT, YearConfig
+from tasks.domain import Ranking, Submission
+from tasks.edge.collector import collector_off
+from tasks.edge.write_workers import SharedWrites, shared_writes, worth_a_worker
+from tasks.outputs.changes import RunSnapshot, diff_runs, load_snapshot, render_changes_md
+from tasks.outputs.csv_json import ranking_csv, scores_csv, summary_json
+from tasks.outputs.datadocs import build_data_docs
+from tasks.outputs.documents import minutes_job, ranking_docx_job
+from tasks.outputs.run_folder import previous_complete_run, write_bytes
+from tasks.outputs.validation_index import landing_html, suite_pages
+from tasks.outputs.writes import DocumentWrite, FeedbackWrite, RankingWorkbookWrite, feedback_writes
+from tasks.scoring.review import Review
+from tasks.validation.suites import Validator
+
+log = logging.getLogger(__name__)
+
+
+def code_version() -> str:
+    """The package version and, in a git checkout, the commit (``0.1.0+g1a2b3c4``, ``-dirty`` if modified)."""
+    try:
+        version = metadata.version("thidua")
+    except metadata.PackageNotFoundError:
+        version = "0+unknown"
+    try:
+        commit = subprocess.run(
+            ["git", "describe", "--always", "--dirty", "--abbrev=12"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return version
+    return f"{version}+g{commit}" if commit else version
+
+
+def base_manifest(
+    run_id: str, config: YearConfig, subs: Sequence[Submission], period: str, parameters: dict[str, Any]
+) -> dict[str, Any]:
+    """The manifest fields known before outputs are hashed."""
+    config_files = [p for p in ("bloc.yaml", "criteria.yaml", "meeting.yaml") if (config.year_dir / p).exists()]
+    from tasks.intake.discover import sha256_file
+
+    return {
+        "run_id": run_id,
+        "year": config.year,
+        "period": period,
+        "bloc": config.bloc.code,
+        "parameters": parameters,
+        "code_version": code_version(),
+        "criteria_sha256": config.criteria_sha256,
+        "inputs_root": str(config.year_dir.resolve()),
+        "inputs": sorted(
+            [{"path": s.file.rel, "sha256": s.file.sha256} for s in subs]
+            + [{"path": p, "sha256": sha256_file(config.year_dir / p)} for p in config_files],
+            key=lambda x: x["path"],
+        ),
+    }
+
+
+def ward_names(config: YearConfig) -> dict[str, str]:
+    """Ward code → roster name."""
+    return {w.code: w.name for w in config.bloc.members}
+
+
+def write_validation(
+    work: Path,
+    run_id: str,
+    config: YearConfig,
+    subs: Sequence[Submission],
+    result_wards: Sequence,
+    period: str,
+    validator: Validator,
+    moment: datetime,
+    shared: SharedWrites | None = None,
+) -> None:
+    """validation/: summary.json, feedback workbooks, the offline Data Docs site.
+
+    ``shared``: the run's slow writes, the feedback among them, already started (see
+    :func:`write_review_folder`); they are finished here. By default the feedback writes start here.
+    """
+    vdir = work / "validation"
+    names = ward_names(config)
+    with contextlib.ExitStack() as stack:
+        if shared is None:
+            writes = feedback_writes(subs, moment, names)
+            shared = stack.enter_context(shared_writes(work, writes, worth_a_worker(0, len(writes))))
+        write_bytes(vdir / "summary.json", summary_json(run_id, config.year, period, subs, result_wards, config.bloc))
+        build_data_docs(validator.context, vdir / "data-docs")
+        results = shared.finish()
+    feedback = {w.sub.file.rel: r for w, r in zip(shared.writes, results, strict=True) if isinstance(w, FeedbackWrite)}
+    log.info("wrote feedback for %d of %d submissions", len(feedback), len(subs))
+    title = f"Kết quả kiểm tra hồ sơ – {config.bloc.name} – kỳ {period} – lần chạy {run_id}"
+    page = landing_html(title, subs, names, feedback, suite_pages(vdir / "data-docs"))
+    write_bytes(vdir / "index.html", page)
+
+
+def write_changes(work: Path, run_id: str, inputs: Sequence[dict[str, str]]) -> dict[str, Any]:
+    """changes.json and changes.md against the newest complete run beside this one."""
+    previous = previous_complete_run(work.parent)
+    before = load_snapshot(previous) if previous else None
+    # without a previous run nothing is compared: reading the tables back (40,000 score lines) would be wasted
+    current = RunSnapshot(
+        run_id=run_id,
+        inputs={i["path"]: i["sha256"] for i in inputs},
+        ranking=_csv_rows(work / "ranking.csv") if before else [],
+        scores=_csv_rows(work / "scores.csv") if before else [],
+    )
+    changes = diff_runs(before, current)
+    write_bytes(work / "changes.json", (json.dumps(changes, ensure_ascii=False, indent=2) + "\n").encode())
+    write_bytes(work / "changes.md", render_changes_md(changes).encode())
+    return dict(changes)
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def write_review_folder(
+    work: Path,
+    run_id: str,
+    config: YearConfig,
+    subs: list[Submission],
+    result: Review,
+    validator: Validator,
+    moment: datetime,
+    parameters: dict[str, Any],
+) -> dict[str, Any]:
+    """Every file of the review folder; returns the manifest without the output hashes.
+
+    The ranking workbook, the two Word documents and the feedback files are started first, on a worker
+    process when there are enough of them (``tasks.edge.write_workers``), while this process writes the CSV tables
+    and the Data Docs.
+    """
+    with collector_off():
+        table = RankingWorkbookWrite("ranking.xlsx", config.bloc, config.catalogue, result.ranking, moment)
+        documents = document_writes(config, result.ranking, moment)
+        feedback = feedback_writes(subs, moment, ward_names(config))
+        worker = worth_a_worker(len(config.bloc.members), len(feedback))
+        with shared_writes(work, [table, *documents, *feedback], worker) as shared:
+            write_bytes(work / "ranking.csv", ranking_csv(result.ranking))
+            write_bytes(work / "scores.csv", scores_csv(result.scores))
+            write_validation(work, run_id, config, subs, result.wards, str(config.year), validator, moment, shared)
+            manifest = base_manifest(run_id, config, subs, str(config.year), parameters)
+            write_changes(work, run_id, manifest["inputs"])
+            log.info("wrote review folder %s", work)
+            return manifest
+
+
+def document_writes(config: YearConfig, ranking: Ranking, moment: datetime) -> list[DocumentWrite]:
+    """``ranking.docx`` and the minutes ``bien-ban-hop-tong-ket.docx``."""
+    bloc, cat, meeting = config.bloc, config.catalogue, config.meeting
+    return [
+        DocumentWrite("ranking.docx", ranking_docx_job(bloc, cat, ranking, meeting, moment)),
+        DocumentWrite("bien-ban-hop-tong-ket.docx", minutes_job(bloc, cat, ranking, meeting, moment)),
+    ]

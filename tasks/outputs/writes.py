@@ -1,0 +1,132 @@
+"""Write a run's files into its working folder (the IO edge for outputs).
+
+Every file is written to a temporary name and renamed into place; writers report what they wrote.
+:class:`DocumentWrite` and :class:`FeedbackWrite` are such writes as small picklable objects, which
+``tasks.edge.write_workers`` shares between the calling process and a worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from tasks.domain import Bloc, Catalogue, Ranking, Submission
+from tasks.feedback.workbook import annotate_copy, feedback_workbook
+from tasks.outputs.documents import DocumentJob, render_document
+from tasks.outputs.run_folder import write_bytes
+from tasks.outputs.xlsx.ranking import write_ranking_xlsx
+
+log = logging.getLogger(__name__)
+
+
+def safe_name(rel: str, sha256: str) -> str:
+    """A file-system-safe name for outputs about an input file (never a raw ward-supplied path)."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", rel.replace("/", "__")).strip("._") or "file"
+    stem = stem[:80].rsplit(".", 1)[0] if "." in stem[-6:] else stem[:80]
+    return f"{stem}-{sha256[:8]}"
+
+
+def write_feedback(
+    validation_dir: Path, subs: Sequence[Submission], moment: datetime, ward_names: dict[str, str]
+) -> dict[str, dict[str, str]]:
+    """For every submission with an issue: a feedback workbook and an annotated copy of the ward's file.
+
+    Returns input path → {"feedback": path, "annotated": path} relative to ``validation_dir``.
+    """
+    out: dict[str, dict[str, str]] = {}
+    for sub in subs:
+        if sub.issues:
+            out[sub.file.rel] = write_submission_feedback(
+                validation_dir, sub, sub.workbook is not None, moment, ward_names.get(sub.ward_code or "")
+            )
+    log.info("wrote feedback for %d of %d submissions", len(out), len(subs))
+    return out
+
+
+def write_submission_feedback(
+    validation_dir: Path, sub: Submission, readable: bool, moment: datetime, ward_name: str | None
+) -> dict[str, str]:
+    """The feedback files of one submission with issues; returns {"annotated": path, "feedback": path}.
+
+    ``readable``: the ward's file could be opened when it was read (else there is no annotated copy).
+    """
+    folder = validation_dir / "feedback"
+    name = safe_name(sub.file.rel, sub.file.sha256)
+    suffix = ".xlsm" if sub.file.path.suffix.lower() == ".xlsm" else ".xlsx"
+    annotated_name = f"{name}.danh-dau{suffix}"
+    annotated = None
+    if readable:
+        annotated = annotate_copy(sub.file.path.read_bytes(), sub.issues, moment, keep_vba=suffix == ".xlsm")
+    entry = {}
+    if annotated is not None:
+        write_bytes(folder / annotated_name, annotated)
+        entry["annotated"] = f"feedback/{annotated_name}"
+    book = feedback_workbook(
+        sub, moment, annotated_name=annotated_name if annotated is not None else None, ward_name=ward_name
+    )
+    write_bytes(folder / f"{name}.phan-hoi.xlsx", book)
+    entry["feedback"] = f"feedback/{name}.phan-hoi.xlsx"
+    return entry
+
+
+@dataclass(frozen=True)
+class DocumentWrite:
+    """Render a Word document into ``path`` (relative to the run folder)."""
+
+    path: str
+    job: DocumentJob
+
+    def run(self, work: Path) -> None:
+        """Render and write the document."""
+        write_bytes(work / self.path, render_document(self.job))
+
+
+@dataclass(frozen=True)
+class RankingWorkbookWrite:
+    """Render ``ranking.xlsx`` into ``path`` (relative to the run folder)."""
+
+    path: str
+    bloc: Bloc
+    catalogue: Catalogue
+    ranking: Ranking
+    moment: datetime
+
+    def run(self, work: Path) -> None:
+        """Render and write the workbook."""
+        write_bytes(work / self.path, write_ranking_xlsx(self.bloc, self.catalogue, self.ranking, self.moment))
+
+
+@dataclass(frozen=True)
+class FeedbackWrite:
+    """The feedback files of one submission with issues, under ``validation/feedback/``."""
+
+    sub: Submission  # without its parsed cells (see feedback_writes)
+    readable: bool
+    ward_name: str | None
+    moment: datetime
+
+    def run(self, work: Path) -> dict[str, str]:
+        """Write the files; returns {"annotated": path, "feedback": path} relative to ``validation/``."""
+        return write_submission_feedback(work / "validation", self.sub, self.readable, self.moment, self.ward_name)
+
+
+def feedback_writes(subs: Sequence[Submission], moment: datetime, ward_names: dict[str, str]) -> list[FeedbackWrite]:
+    """A :class:`FeedbackWrite` for every submission with an issue, in input order.
+
+    The feedback needs the file, its issues and what the feedback workbook shows, not the parsed cells: they
+    are left out so that the writes pickle small.
+    """
+    return [
+        FeedbackWrite(
+            replace(s, workbook=None, report=None, appraisals=()),
+            s.workbook is not None,
+            ward_names.get(s.ward_code or ""),
+            moment,
+        )
+        for s in subs
+        if s.issues
+    ]

@@ -1,0 +1,188 @@
+"""``ranking.xlsx``: the ranking table of the annual review, for people to read, print and file.
+
+Sheet ``Xếp hạng``: one row per roster ward (rank, group scores, bonus, deductions, total,
+classification, nomination, status); sheet ``Chi tiết``: one row per ward with the score of every
+criterion. Wards without a score (rejected or missing) come last with empty numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tasks.domain import Bloc, Catalogue, Criterion, Nomination, Ranking, RankingRow, WardScore, WardStatus
+from tasks.outputs.xlsx.common import (
+    BOLD,
+    BOX,
+    CENTER,
+    HEADER_FILL,
+    ITALIC,
+    Column,
+    banner,
+    legend,
+    new_workbook,
+    put_text,
+    setup_print,
+    to_bytes,
+    write_table,
+)
+
+SUMMARY_SHEET = "Xếp hạng"
+DETAIL_SHEET = "Chi tiết"
+
+NOMINATION_TEXT: dict[Nomination, str] = {
+    Nomination.FLAG: "Cờ thi đua",
+    Nomination.FLAG_PROPOSED: "Đề nghị tặng Cờ thi đua",
+    Nomination.FLAG_CANDIDATE: "Ứng viên Cờ thi đua",
+    Nomination.MERIT: "Bằng khen",
+}
+STATUS_TEXT: dict[WardStatus, str] = {
+    WardStatus.SCORED: "Đã chấm điểm",
+    WardStatus.REJECTED: "Bị từ chối",
+    WardStatus.MISSING: "Chưa nộp",
+}
+_TIED = "Đã chấm điểm, đồng hạng"
+_HEADER_ROW = 4  # title, bloc name, blank line, then the header
+
+
+def write_ranking_xlsx(bloc: Bloc, catalogue: Catalogue, ranking: Ranking, moment: datetime) -> bytes:
+    """Render the ranking as an XLSX workbook (bytes), byte-identical for the same arguments.
+
+    ``moment`` (taken from the inputs) is the workbook's created/modified time and every zip entry's date.
+    """
+    title = f"BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG THI ĐUA NĂM {catalogue.year}"
+    wb = new_workbook(title, moment)
+    rows = ordered_rows(ranking.rows)
+    summary = wb.active
+    assert summary is not None
+    summary.title = SUMMARY_SHEET
+    _fill_summary(summary, title, bloc, catalogue, rows)
+    _fill_detail(wb.create_sheet(DETAIL_SHEET), bloc, catalogue, rows)
+    return to_bytes(wb, moment)
+
+
+def ordered_rows(rows: Sequence[RankingRow]) -> list[RankingRow]:
+    """Scored wards first in the ranking's order, then the unscored ones in the order given."""
+    return [r for r in rows if r.score is not None] + [r for r in rows if r.score is None]
+
+
+def status_text(row: RankingRow) -> str:
+    """The ward's status in Vietnamese (a shared rank is pointed out)."""
+    if row.score is not None and row.tied:
+        return _TIED
+    return STATUS_TEXT[row.status]
+
+
+def _summary_columns(catalogue: Catalogue) -> list[Column]:
+    groups = [Column(f"Nhóm {g.code}", 7.5, "number", f"Nhóm {g.code}: {g.name}") for g in catalogue.groups]
+    return [
+        Column("Hạng", 5.5, "int"),
+        Column("Mã đơn vị", 11.5, "center"),
+        Column("Đơn vị", 13, "text"),
+        *groups,
+        Column("Điểm cơ bản", 8.5, "number", "Tổng điểm các tiêu chí (thang 100)"),
+        Column("Điểm thưởng", 8.5, "number"),
+        Column("Điểm trừ", 8, "number"),
+        Column("Tổng điểm", 8.5, "number", "Điểm cơ bản + điểm thưởng − điểm trừ"),
+        Column("Xếp loại", 18, "center"),
+        Column("Đề nghị", 15, "center"),
+        Column("Trạng thái", 13, "center"),
+    ]
+
+
+def _summary_record(row: RankingRow, catalogue: Catalogue) -> list[object]:
+    score = row.score
+    names = [row.rank, row.ward.code, row.ward.name]
+    if score is None:
+        return [*names, *([None] * (len(catalogue.groups) + 6)), status_text(row)]
+    groups = [score.group_scores.get(g.code) for g in catalogue.groups]
+    band = band_name(catalogue, score.classification)
+    nomination = NOMINATION_TEXT[row.nomination] if row.nomination else None
+    totals = [score.base, score.bonus, score.deductions, score.total]
+    return [*names, *groups, *totals, band, nomination, status_text(row)]
+
+
+def _fill_summary(ws: Worksheet, title: str, bloc: Bloc, catalogue: Catalogue, rows: Sequence[RankingRow]) -> None:
+    columns = _summary_columns(catalogue)
+    banner(ws, 1, title, len(columns))
+    banner(ws, 2, f"{bloc.name} – tỉnh {bloc.province}", len(columns), font=ITALIC)
+    last = write_table(ws, _HEADER_ROW, columns, (_summary_record(r, catalogue) for r in rows))
+    lines = ["Ghi chú:"] + [f"Nhóm {g.code} (tối đa {_points(g.criteria)} điểm): {g.name}." for g in catalogue.groups]
+    lines.append("Xếp loại: " + "; ".join(f"{b.name} từ {b.min} điểm" for b in catalogue.bands) + ".")
+    last = legend(ws, last + 2, lines, columns)
+    ws.freeze_panes = ws.cell(row=_HEADER_ROW + 1, column=4)
+    setup_print(ws, last_col=len(columns), last_row=last, title_rows=f"{_HEADER_ROW}:{_HEADER_ROW}")
+
+
+def _detail_columns(catalogue: Catalogue) -> list[Column]:
+    criteria = [Column(c.code, 5.5, "number", f"{c.code}. {c.name} (tối đa {c.max} điểm)") for c in catalogue.criteria]
+    return [
+        Column("Hạng", 5, "int"),
+        Column("Mã đơn vị", 11.5, "center"),
+        Column("Đơn vị", 12, "text"),
+        *criteria,
+        Column("Điểm cơ bản", 8, "number"),
+        Column("Điểm thưởng", 8, "number"),
+        Column("Điểm trừ", 7, "number"),
+        Column("Tổng điểm", 8, "number"),
+        Column("Trạng thái", 11, "center"),
+    ]
+
+
+def _detail_record(row: RankingRow, catalogue: Catalogue) -> list[object]:
+    score = row.score
+    names = [row.rank, row.ward.code, row.ward.name]
+    if score is None:
+        return [*names, *([None] * (len(catalogue.criteria) + 4)), status_text(row)]
+    points = criterion_points(score)
+    criteria = [points.get(c.code) for c in catalogue.criteria]
+    return [*names, *criteria, score.base, score.bonus, score.deductions, score.total, status_text(row)]
+
+
+def band_name(catalogue: Catalogue, code: str) -> str:
+    """The name of classification band ``code``; an unknown code is a programming error."""
+    band = next((b for b in catalogue.bands if b.code == code), None)
+    if band is None:
+        raise ValueError(f"classification {code!r} is not a band of the {catalogue.year} catalogue")
+    return band.name
+
+
+def criterion_points(score: WardScore) -> dict[str, Decimal]:
+    """The ward's score of each criterion, by criterion code, from its score lines."""
+    return {line.code: line.points for line in score.lines}
+
+
+def _fill_detail(ws: Worksheet, bloc: Bloc, catalogue: Catalogue, rows: Sequence[RankingRow]) -> None:
+    columns = _detail_columns(catalogue)
+    banner(ws, 1, f"CHI TIẾT ĐIỂM THEO TIÊU CHÍ NĂM {catalogue.year}", len(columns))
+    banner(ws, 2, f"{bloc.name} – tỉnh {bloc.province}", len(columns), font=ITALIC)
+    _group_band(ws, _HEADER_ROW, catalogue, len(columns))
+    last = write_table(ws, _HEADER_ROW + 1, columns, (_detail_record(r, catalogue) for r in rows))
+    lines = ["Tiêu chí:"] + [f"{c.code}. {c.name} (tối đa {c.max} điểm)." for c in catalogue.criteria]
+    last = legend(ws, last + 2, lines, columns)
+    ws.freeze_panes = ws.cell(row=_HEADER_ROW + 2, column=4)
+    setup_print(ws, last_col=len(columns), last_row=last, title_rows=f"{_HEADER_ROW}:{_HEADER_ROW + 1}")
+
+
+def _group_band(ws: Worksheet, row: int, catalogue: Catalogue, width: int) -> None:
+    """A header row above the criterion codes naming each group, merged across its criteria."""
+    for c in range(1, width + 1):
+        cell = ws.cell(row=row, column=c)
+        cell.fill = HEADER_FILL
+        cell.border = BOX
+    col = 4  # after Hạng, Mã đơn vị, Đơn vị
+    for group in catalogue.groups:
+        span = len(group.criteria)
+        if span == 0:
+            continue
+        put_text(ws, row, col, f"Nhóm {group.code}", font=BOLD, alignment=CENTER)
+        if span > 1:
+            ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + span - 1)
+        col += span
+
+
+def _points(criteria: Sequence[Criterion]) -> Decimal:
+    return sum((c.max for c in criteria), Decimal(0))

@@ -1,0 +1,126 @@
+"""``standing.xlsx``: the monthly standing (kết quả thực hiện chỉ tiêu tháng), for people to read and print.
+
+One row per ward: status of its monthly report, number of issues, then for each indicator the
+year-to-date value (lũy kế) and the provisional score (điểm tạm tính) of the criterion it feeds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tasks.domain import Bloc, Catalogue, Criterion, Indicator
+from tasks.outputs.xlsx.common import (
+    ITALIC,
+    NUMBER_FORMAT,
+    Column,
+    banner,
+    legend,
+    new_workbook,
+    setup_print,
+    to_bytes,
+    write_table,
+)
+
+STANDING_SHEET = "Chỉ tiêu tháng"
+REPORT_STATUS_TEXT: dict[str, str] = {
+    "accepted": "Được chấp nhận",
+    "rejected": "Bị từ chối",
+    "missing": "Chưa nộp",
+}
+_HEADER_ROW = 4
+
+
+def write_standing_xlsx(
+    bloc: Bloc, catalogue: Catalogue, period: str, rows: Sequence[Mapping[str, object]], moment: datetime
+) -> bytes:
+    """Render the monthly standing as an XLSX workbook (bytes), byte-identical for the same arguments.
+
+    ``rows`` are the rows of ``standing.csv`` before formatting: keys ``ward_code``, ``ward_name``,
+    ``status`` (``accepted|rejected|missing``), ``issues`` (count) and ``<CODE>_ytd``, ``<CODE>_score`` for
+    each indicator of the catalogue (``Decimal`` or ``None``). ``period`` is ``YYYY-MM``.
+    """
+    title = f"BẢNG THEO DÕI KẾT QUẢ THỰC HIỆN CHỈ TIÊU THI ĐUA THÁNG {month_label(period)}"
+    wb = new_workbook(title, moment)
+    ws = wb.active
+    assert ws is not None
+    ws.title = STANDING_SHEET
+    _fill(ws, title, bloc, catalogue, period, rows)
+    return to_bytes(wb, moment)
+
+
+def month_label(period: str) -> str:
+    """``2025-12`` → ``12/2025``."""
+    year, _, month = period.partition("-")
+    return f"{month}/{year}" if month else period
+
+
+def _feeds(catalogue: Catalogue, indicator: Indicator) -> Criterion | None:
+    """The criterion scored from ``indicator``, if any."""
+    return next((c for c in catalogue.criteria if c.indicator == indicator.code), None)
+
+
+def _ytd_format(indicator: Indicator, rows: Sequence[Mapping[str, object]]) -> str:
+    """Two decimals for ratios or fractional values; whole counts with a thousands separator."""
+    values = [r.get(f"{indicator.code}_ytd") for r in rows]
+    whole = all(v is None or (isinstance(v, Decimal | int) and v == int(v)) for v in values)
+    return "#,##0" if whole and not indicator.is_percent else NUMBER_FORMAT
+
+
+def _columns(catalogue: Catalogue, period: str, rows: Sequence[Mapping[str, object]]) -> list[Column]:
+    columns = [
+        Column("Mã đơn vị", 11.5, "center"),
+        Column("Đơn vị", 13, "text"),
+        Column("Trạng thái báo cáo", 13, "center"),
+        Column("Số lỗi, cảnh báo", 9, "int"),
+    ]
+    for ind in catalogue.indicators:
+        criterion = _feeds(catalogue, ind)
+        ytd_note = f"{ind.code}. {ind.name} ({ind.unit}): lũy kế từ đầu năm đến tháng {month_label(period)}"
+        columns.append(Column(f"Lũy kế {ind.code}", 9, "number", ytd_note, _ytd_format(ind, rows)))
+        if criterion is not None:
+            score_note = f"Điểm tạm tính của tiêu chí {criterion.code} (tối đa {criterion.max} điểm)"
+            columns.append(Column(f"Điểm tạm tính {criterion.code}", 8.5, "number", score_note))
+        else:
+            columns.append(Column(f"Điểm tạm tính {ind.code}", 8.5, "number"))
+    return columns
+
+
+def _record(row: Mapping[str, object], catalogue: Catalogue) -> list[object]:
+    status = str(row.get("status") or "")
+    record: list[object] = [
+        row.get("ward_code"),
+        row.get("ward_name"),
+        REPORT_STATUS_TEXT.get(status, status),
+        row.get("issues"),
+    ]
+    for ind in catalogue.indicators:
+        record += [row.get(f"{ind.code}_ytd"), row.get(f"{ind.code}_score")]
+    return record
+
+
+def _legend_lines(catalogue: Catalogue) -> list[str]:
+    lines = ["Ghi chú:"]
+    for ind in catalogue.indicators:
+        targets = set(ind.targets.values())
+        target = f"kế hoạch năm {targets.pop()}" if len(targets) == 1 else "kế hoạch năm giao cho từng đơn vị"
+        criterion = _feeds(catalogue, ind)
+        feeds = f"; tính điểm tiêu chí {criterion.code} (tối đa {criterion.max} điểm)" if criterion else ""
+        lines.append(f"{ind.code}. {ind.name} (đơn vị tính: {ind.unit}; {target}{feeds}).")
+    lines.append("Điểm tạm tính chỉ để theo dõi; điểm chính thức được tính khi tổng kết năm.")
+    return lines
+
+
+def _fill(
+    ws: Worksheet, title: str, bloc: Bloc, catalogue: Catalogue, period: str, rows: Sequence[Mapping[str, object]]
+) -> None:
+    columns = _columns(catalogue, period, rows)
+    banner(ws, 1, title, len(columns))
+    banner(ws, 2, f"{bloc.name} – tỉnh {bloc.province}", len(columns), font=ITALIC)
+    last = write_table(ws, _HEADER_ROW, columns, (_record(r, catalogue) for r in rows))
+    last = legend(ws, last + 2, _legend_lines(catalogue), columns)
+    ws.freeze_panes = ws.cell(row=_HEADER_ROW + 1, column=3)
+    setup_print(ws, last_col=len(columns), last_row=last, title_rows=f"{_HEADER_ROW}:{_HEADER_ROW}")

@@ -1,0 +1,206 @@
+"""From validated workbooks to typed reports: resolve resubmissions, read exact values, check month series.
+
+Numbers are re-read here from the cells as exact decimals (the validation frames hold floats only for
+comparison), so scoring never sees a binary float.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
+
+from tasks.domain import (
+    AnnualReport,
+    AppraisalEntry,
+    Bloc,
+    Catalogue,
+    CriterionEntry,
+    IndicatorEntry,
+    Issue,
+    Kind,
+    MonthlyReport,
+    Severity,
+    Status,
+    Submission,
+)
+from tasks.intake.identify import match_ward
+from tasks.text import criterion_code, is_blank, shown, to_decimal
+from tasks.validation.frames import cell_text, code_of, number, number_text, parse_number
+
+_ZERO = Decimal(0)
+
+
+def resolve_resubmissions(subs: Sequence[Submission]) -> None:
+    """Keep one submission per ward, kind and period: the later ``Ngày lập`` wins, the other is superseded.
+
+    When the latest dates are equal, or any file of the group has no readable date (so which one is newer
+    cannot be told), every submission of the group is rejected as a conflict.
+    """
+    groups: dict[tuple[str, Kind, str | None], list[Submission]] = defaultdict(list)
+    for sub in subs:
+        if sub.ward_code and sub.kind in (Kind.ANNUAL, Kind.MONTHLY) and sub.workbook is not None:
+            groups[(sub.ward_code, sub.kind, sub.period)].append(sub)
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        dated = sorted(group, key=lambda s: (s.prepared_on is not None, s.prepared_on), reverse=True)
+        top = dated[0]
+        if any(s.prepared_on is None for s in group) or dated[1].prepared_on == top.prepared_on:
+            _conflict(group)
+            continue
+        for other in dated[1:]:
+            other.status = Status.SUPERSEDED
+            other.superseded_by = top.file.rel
+            other.issues.append(
+                Issue(
+                    Severity.WARNING,
+                    "superseded",
+                    f"Bản nộp này được thay thế bởi bản nộp sau ({top.file.rel}, lập ngày {top.prepared_on:%d/%m/%Y}).",
+                    "Không cần làm gì nếu bản nộp sau là bản đúng.",
+                )
+            )
+
+
+def _conflict(group: list[Submission]) -> None:
+    names = ", ".join(s.file.rel for s in group)
+    for sub in group:
+        sub.status = Status.REJECTED
+        sub.issues.append(
+            Issue(
+                Severity.ERROR,
+                "conflicting_submissions",
+                f"Đơn vị có {len(group)} bản nộp cùng loại, cùng kỳ mà Ngày lập trùng nhau hoặc bị trống "
+                f"nên không xác định được bản nào mới hơn; tất cả đều bị từ chối: {names}.",
+                "Văn phòng Khối: giữ lại một bản đúng, chuyển các bản còn lại ra khỏi thư mục đầu vào rồi chạy lại; "
+                "hoặc phường ghi Ngày lập (dd/mm/yyyy) cho từng bản, bản mới nhất có ngày muộn nhất.",
+                sheet=sub.workbook.info_sheet if sub.workbook else None,
+                cell=sub.workbook.info["prepared_on"].cell
+                if sub.workbook and "prepared_on" in sub.workbook.info
+                else None,
+                column="Ngày lập",
+            )
+        )
+
+
+def annual_report(sub: Submission, catalogue: Catalogue) -> AnnualReport:
+    """The typed self-assessment of an accepted annual submission."""
+    assert sub.workbook is not None and sub.ward_code is not None
+    criteria: dict[str, CriterionEntry] = {}
+    for row in sub.workbook.tables["scores"].rows:
+        code = code_of(row, "Mã tiêu chí")
+        if code is None or catalogue.criterion(code) is None or code in criteria:
+            continue
+        score_cv = row.cells["Điểm tự chấm"]
+        evidence = row.cells.get("Minh chứng")
+        text = cell_text(evidence.value) or "" if evidence else ""
+        criteria[code] = CriterionEntry(code, number(score_cv.value), text, score_cv.cell)
+    counts = dict.fromkeys([b.code for b in catalogue.bonus_items] + [d.code for d in catalogue.deduction_items], 0)
+    for row in sub.workbook.tables["counts"].rows:
+        code = code_of(row, "Mã")
+        count = number(row.cells["Số lần"].value)
+        if code in counts and count is not None:
+            counts[code] = int(count)
+    return AnnualReport(sub.ward_code, catalogue.year, sub.prepared_on, criteria, counts)
+
+
+def monthly_report(sub: Submission, catalogue: Catalogue) -> MonthlyReport:
+    """The typed indicators of an accepted monthly report (percent cells scaled to 0–100)."""
+    assert sub.workbook is not None and sub.ward_code is not None and sub.period is not None
+    entries: dict[str, IndicatorEntry] = {}
+    for row in sub.workbook.tables["indicators"].rows:
+        code = code_of(row, "Mã chỉ tiêu")
+        ind = catalogue.indicator(code) if code else None
+        if ind is None or code is None or code in entries:
+            continue
+        percent, cells = ind.is_percent, row.cells
+        ytd_cv = cells["Lũy kế từ đầu năm"]
+        ytd = parse_number(ytd_cv, percent)
+        month_cv = cells.get("Thực hiện trong tháng")
+        month = parse_number(month_cv, percent) if month_cv else None
+        entries[code] = IndicatorEntry(code, ytd if ytd is not None else _ZERO, month, ytd_cv.cell)
+    return MonthlyReport(sub.ward_code, sub.period, sub.prepared_on, entries)
+
+
+def appraisal_entries(sub: Submission, bloc: Bloc, rejected_rows: set[tuple[str, int]]) -> list[AppraisalEntry]:
+    """The rows of an appraisal file that passed validation (a bad row is skipped, the rest apply)."""
+    assert sub.workbook is not None
+    table = sub.workbook.tables["appraisal"]
+    out = []
+    for row in table.rows:
+        if (table.sheet, row.number) in rejected_rows:
+            continue
+        ward_cv, code_cv, value_cv = row.cells["Đơn vị"], row.cells["Mã"], row.cells["Điểm thẩm định"]
+        ward = match_ward(bloc, str(ward_cv.value))[0] if not is_blank(ward_cv.value) else None
+        code, value = criterion_code(code_cv.value), to_decimal(value_cv.value)
+        if ward is None or code is None or value is None:
+            continue
+        reason = row.cells.get("Lý do")
+        out.append(
+            AppraisalEntry(
+                ward_code=ward.code,
+                code=code,
+                value=value,
+                reason=(shown(reason.value) or "") if reason else "",
+                file=sub.file.rel,
+                sheet=table.sheet,
+                cell=value_cv.cell,
+            )
+        )
+    return out
+
+
+def month_series_warnings(reports: Sequence[tuple[Submission, MonthlyReport]], catalogue: Catalogue) -> None:
+    """Warn when a cumulative indicator's year-to-date value goes down or its month value does not add up."""
+    by_ward: dict[str, list[tuple[Submission, MonthlyReport]]] = defaultdict(list)
+    for sub, report in reports:
+        by_ward[report.ward_code].append((sub, report))
+    cumulative = [i.code for i in catalogue.indicators if i.cumulative]
+    for series in by_ward.values():
+        series.sort(key=lambda pair: pair[1].period)
+        for (_, prev), (sub, cur) in itertools.pairwise(series):
+            if not _consecutive(prev.period, cur.period):
+                continue
+            for code in cumulative:
+                _compare(sub, prev.indicators.get(code), cur.indicators.get(code), prev.period)
+
+
+def _consecutive(a: str, b: str) -> bool:
+    ya, ma = int(a[:4]), int(a[5:])
+    return (ya * 12 + ma) + 1 == int(b[:4]) * 12 + int(b[5:])
+
+
+def _compare(sub: Submission, prev: IndicatorEntry | None, cur: IndicatorEntry | None, prev_period: str) -> None:
+    if prev is None or cur is None:
+        return
+    sheet = sub.workbook.tables["indicators"].sheet if sub.workbook else None
+    month = f"{prev_period[5:]}/{prev_period[:4]}"
+    if cur.ytd < prev.ytd:
+        sub.issues.append(
+            Issue(
+                Severity.WARNING,
+                "ytd_decreased",
+                f"Lũy kế của chỉ tiêu {cur.code} giảm từ {number_text(prev.ytd)} (tháng {month}) "
+                f"xuống {number_text(cur.ytd)}.",
+                "Lũy kế của chỉ tiêu cộng dồn không thể giảm; kiểm tra lại số liệu.",
+                sheet=sheet,
+                cell=cur.cell,
+                column="Lũy kế từ đầu năm",
+                value=number_text(cur.ytd),
+            )
+        )
+    elif cur.month_value is not None and prev.ytd + cur.month_value != cur.ytd:
+        sub.issues.append(
+            Issue(
+                Severity.WARNING,
+                "month_does_not_add_up",
+                f"Chỉ tiêu {cur.code}: lũy kế tháng trước {number_text(prev.ytd)} + thực hiện trong tháng "
+                f"{number_text(cur.month_value)} ≠ lũy kế {number_text(cur.ytd)}.",
+                "Kiểm tra lại số thực hiện trong tháng hoặc số lũy kế.",
+                sheet=sheet,
+                cell=cur.cell,
+                column="Lũy kế từ đầu năm",
+                value=number_text(cur.ytd),
+            )
+        )

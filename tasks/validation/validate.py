@@ -1,0 +1,173 @@
+"""Validation: run the stored suites on all wards' rows at once and map failures back to cells.
+
+Errors reject a submission, warnings do not (spec §3.5). Files are opened by ``tasks.intake.read``.
+"""
+
+from __future__ import annotations
+
+import logging
+import string
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import pandas as pd
+
+from tasks.domain import Bloc, Catalogue, Issue, Kind, Severity, Status, Submission
+from tasks.intake.layout import TABLES
+from tasks.validation.frames import Columns, appraisal_columns, counts_columns, indicators_columns, scores_columns
+from tasks.validation.suites import Failure, Validator
+
+log = logging.getLogger(__name__)
+
+
+class _Blank(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _format(template: str, values: Mapping[str, Any]) -> str:
+    clean = {k: ("" if v is None or (isinstance(v, float) and v != v) else v) for k, v in values.items()}
+    return string.Formatter().vformat(template, (), _Blank(clean))
+
+
+def _issues_from(
+    failures: Sequence[Failure],
+    columns: Columns,
+    subs: list[Submission],
+    context: Mapping[str, Any],
+    headers: dict[int, dict[tuple[str, str], str]],
+) -> None:
+    """Attach one issue per failing row to its submission, naming the cell."""
+    for failure in failures:
+        meta = failure.meta
+        column = meta.get("column", "")
+        for rid in failure.rids:
+            row = {**context, "rid": rid, **{name: values[rid] for name, values in columns.items()}}
+            at = int(row["sub"])
+            sheet = row.get("sheet")
+            subs[at].issues.append(
+                Issue(
+                    severity=Severity(meta["severity"]),
+                    rule=meta["rule"],
+                    message=_format(meta["message"], row),
+                    hint=_format(meta["hint"], row),
+                    sheet=_text_or_none(sheet),
+                    cell=_text_or_none(row.get(meta.get("cell_field", ""))),
+                    column=_headers_of(subs[at], at, headers).get((str(sheet), column), column) or None,
+                    value=_text_or_none(row.get(meta.get("value_field", ""))),
+                )
+            )
+
+
+def _text_or_none(value: object) -> str | None:
+    """A row value as issue text: missing markers (None, NaN) and empty text become None."""
+    if value is None or (isinstance(value, float) and value != value) or value == "":
+        return None
+    return str(value)
+
+
+@cache
+def _fields() -> dict[str, str]:
+    """Canonical column name → the field name the suites use for it."""
+    return {c.name: c.field for layouts in TABLES.values() for lay in layouts for c in lay.columns}
+
+
+def _headers_of(sub: Submission, at: int, known: dict[int, dict[tuple[str, str], str]]) -> dict[tuple[str, str], str]:
+    """(sheet, field) → the column header as written in the file; looked up only for files with an issue."""
+    if at not in known:
+        fields = _fields()
+        tables = sub.workbook.tables.values() if sub.workbook is not None else ()
+        known[at] = {
+            (table.sheet, fields.get(canonical, canonical)): written
+            for table in tables
+            for canonical, written in table.headers.items()
+        }
+    return known[at]
+
+
+def _coverage(
+    subs: list[Submission], found: Columns, idx: list[int], expected: Mapping[str, str], what: str, sheet_key: str
+) -> Columns:
+    """One row per catalogue code per submission: how many known lines carry it (the suite wants at least 1)."""
+    lines = zip(found.get("sub", ()), found.get("code", ()), found.get("known", ()), strict=True)
+    counts = Counter((sub, code) for sub, code, known in lines if known)
+    sheets = [subs[i].workbook.tables[sheet_key].sheet for i in idx]  # type: ignore[union-attr]
+    size, width = len(idx) * len(expected), len(expected)
+    return {
+        "sub": [i for i in idx for _ in range(width)],
+        "sheet": [sheet for sheet in sheets for _ in range(width)],
+        "code": list(expected) * len(idx),
+        "name": list(expected.values()) * len(idx),
+        "what": [what] * size,
+        "count": [counts[(i, code)] for i in idx for code in expected],
+        "cell": [None] * size,
+    }
+
+
+def _frame(validator: Validator, suite: str, columns: Columns) -> pd.DataFrame:
+    """The DataFrame GX validates: ``rid`` (the row's position) and the columns the suite reads.
+
+    Only those: every other column would be copied each time a row condition filters the frame.
+    """
+    wanted = validator.columns(suite)
+    size = len(next(iter(columns.values()))) if columns else 0
+    return pd.DataFrame({"rid": range(size)} | {name: values for name, values in columns.items() if name in wanted})
+
+
+@dataclass
+class _Run:
+    """One bulk validation: the submissions, suite parameters, message context and headers looked up so far."""
+
+    validator: Validator
+    subs: list[Submission]
+    params: Mapping[str, Any]
+    context: Mapping[str, Any]
+    headers: dict[int, dict[tuple[str, str], str]] = field(default_factory=dict)
+
+    def validate(self, suite: str, columns: Columns) -> None:
+        """Validate ``columns`` against ``suite`` and attach the issues found."""
+        failures = self.validator.run(suite, _frame(self.validator, suite, columns), self.params)
+        _issues_from(failures, columns, self.subs, self.context, self.headers)
+
+
+def validate_rows(subs: list[Submission], bloc: Bloc, catalogue: Catalogue, validator: Validator) -> None:
+    """Run every suite once over all readable submissions and attach the issues; then set statuses."""
+    readable = [i for i, s in enumerate(subs) if s.workbook is not None]
+    by_kind = {k: [i for i in readable if subs[i].kind is k] for k in (Kind.ANNUAL, Kind.MONTHLY, Kind.APPRAISAL)}
+    td = [b.code for b in catalogue.bonus_items] + [d.code for d in catalogue.deduction_items]
+    params = {
+        "criterion_codes": [c.code for c in catalogue.criteria],
+        "count_codes": [*td, catalogue.missing_report.code],
+        "computed_codes": [catalogue.missing_report.code],
+        "indicator_codes": [i.code for i in catalogue.indicators],
+        "appraisal_codes": [c.code for c in catalogue.criteria] + td,
+    }
+    run = _Run(validator, subs, params, {"year": catalogue.year, "count_codes_text": ", ".join(td)})
+    annual, monthly = by_kind[Kind.ANNUAL], by_kind[Kind.MONTHLY]
+    scores, indicators = scores_columns(subs, annual, catalogue), indicators_columns(subs, monthly, catalogue)
+    run.validate("annual_scores", scores)
+    run.validate("annual_counts", counts_columns(subs, annual, catalogue))
+    run.validate("monthly_indicators", indicators)
+    run.validate("appraisal_rows", appraisal_columns(subs, by_kind[Kind.APPRAISAL], catalogue, bloc))
+    criteria = _coverage(subs, scores, annual, {c.code: c.name for c in catalogue.criteria}, "tiêu chí", "scores")
+    lines = _coverage(
+        subs, indicators, monthly, {i.code: i.name for i in catalogue.indicators}, "chỉ tiêu", "indicators"
+    )
+    coverage = {name: values + lines[name] for name, values in criteria.items()}
+    run.validate("coverage", coverage if coverage["sub"] else {})
+    for sub in subs:
+        sub.issues[:] = _without_formula_echoes(sub.issues)
+        if sub.has_errors:
+            sub.status = Status.REJECTED
+
+
+def _without_formula_echoes(issues: list[Issue]) -> list[Issue]:
+    """Drop the issues a formula without a cached value causes on its own cell (it reads as empty).
+
+    The ward is told once, precisely: the cell holds a formula whose result was never stored.
+    """
+    formulas = {(i.sheet, i.cell) for i in issues if i.rule == "formula_without_value"}
+    return [i for i in issues if i.rule == "formula_without_value" or (i.sheet, i.cell) not in formulas]

@@ -1,6 +1,0 @@
-"""XLSX outputs for people: the ranking table, the monthly standing and their shared look."""
-
-from tasks.xlsx.ranking import write_ranking_xlsx
-from tasks.xlsx.standing import write_standing_xlsx
-
-__all__ = ["write_ranking_xlsx", "write_standing_xlsx"]

@@ -1,0 +1,394 @@
+"""The annotated copy made by editing the ward's package directly, and its fallback to openpyxl."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import etree
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font
+from python_calamine import CalamineWorkbook
+
+from tasks.domain import Issue, Severity
+from tasks.feedback import workbook as feedback
+from tasks.feedback.annotate_cells import MAIN
+from tasks.feedback.workbook import annotate_copy, annotate_in_place, comment_text
+from tasks.outputs.xlsx.common import note
+from tests.support.hostile_files import lying_zip_bomb, xxe
+from tests.support.office_files import SAPA_ANNUAL, book_bytes, sapa_annual
+
+MOMENT = datetime(2026, 1, 10, 9, 0)
+SCORES = "Tự chấm điểm"
+INFO = "Thông tin"
+SHEET2 = "xl/worksheets/sheet2.xml"
+SHEET2_RELS = "xl/worksheets/_rels/sheet2.xml.rels"
+M = f"{{{MAIN}}}"
+
+
+def issue(cell: str | None, severity: Severity = Severity.ERROR, sheet: str | None = SCORES) -> Issue:
+    return Issue(severity, "rule", f"Ô {cell} sai.", f"Sửa ô {cell}.", sheet=sheet, cell=cell)
+
+
+ISSUES = [issue("D6"), issue("E7", Severity.WARNING), issue("d6", Severity.WARNING)]
+
+
+def parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+def repack(data: bytes, change: Callable[[dict[str, bytes]], None]) -> bytes:
+    """``data`` with its parts changed in place by ``change``."""
+    content = parts(data)
+    change(content)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, body in content.items():
+            zf.writestr(name, body)
+    return out.getvalue()
+
+
+def edit(part: str, old: bytes, new: bytes) -> Callable[[dict[str, bytes]], None]:
+    def change(content: dict[str, bytes]) -> None:
+        assert old in content[part], (part, old)
+        content[part] = content[part].replace(old, new)
+
+    return change
+
+
+@pytest.fixture
+def no_openpyxl(monkeypatch: pytest.MonkeyPatch) -> None:
+    """openpyxl's path cannot run: a copy can only come from the package path."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("openpyxl path used")
+
+    monkeypatch.setattr(feedback, "load_workbook", refuse)
+    monkeypatch.setattr(feedback, "save_workbook", refuse)
+
+
+def openpyxl_copy(data: bytes, issues: list[Issue], keep_vba: bool = False) -> bytes | None:
+    """The annotated copy as the openpyxl path makes it."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(feedback, "annotate_in_place", lambda *args: None)
+        return annotate_copy(data, issues, MOMENT, keep_vba)
+
+
+def cell_look(ws: Any, address: str) -> tuple[object, ...]:
+    """What a reader sees in a cell: value, fill, font, border, number format, alignment, protection, comment."""
+    cell = ws[address]
+    comment = (cell.comment.author, cell.comment.text) if cell.comment else None
+    styles = (cell.font, cell.border, cell.alignment, cell.protection)
+    return (cell.value, cell.fill.fill_type, cell.fill.fgColor.rgb, *map(repr, styles), cell.number_format, comment)
+
+
+def values(data: bytes) -> dict[str, Any]:
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+
+
+class TestPackagePath:
+    def test_plain_file_is_annotated_without_openpyxl(self, no_openpyxl: None) -> None:
+        """It fills and comments the cells of a template file by editing its package, openpyxl unused."""
+        data = annotate_copy(SAPA_ANNUAL.read_bytes(), ISSUES, MOMENT, keep_vba=False)
+        assert data is not None
+        wb = load_workbook(io.BytesIO(data))
+        ws = wb[SCORES]
+        assert (ws["D6"].fill.fill_type, ws["D6"].fill.fgColor.rgb) == ("solid", "00FFC7CE")  # any error: red
+        assert ws["D6"].comment.author == "thidua"
+        assert ws["D6"].comment.text == comment_text([ISSUES[0], ISSUES[2]])
+        assert ws["E7"].fill.fgColor.rgb == "00FFEB9C"
+        assert ws["E7"].comment.text == "[Cảnh báo] Ô E7 sai.\nCách khắc phục: Sửa ô E7."
+        assert ws["D7"].comment is None and ws["D7"].fill.fill_type is None
+        assert wb.sheetnames == [INFO, SCORES, "Thưởng - Trừ"]
+        props = wb.properties
+        assert (props.lastModifiedBy, props.modified) == ("thidua", MOMENT)
+
+    def test_same_look_as_openpyxl_path(self) -> None:
+        """Every cell of every sheet reads as in openpyxl's copy: value, fill, font, border, format, comment."""
+        original = SAPA_ANNUAL.read_bytes()
+        issues = [*ISSUES, issue("B40"), issue("A2", sheet="thông tin")]
+        fast, slow = annotate_in_place(original, issues, MOMENT, False), openpyxl_copy(original, issues)
+        assert fast is not None and slow is not None and fast != slow
+        a, b = load_workbook(io.BytesIO(fast)), load_workbook(io.BytesIO(slow))
+        assert a.sheetnames == b.sheetnames
+        for ws in a.worksheets:
+            cells = {c.coordinate for row in ws.iter_rows() for c in row}
+            cells |= {c.coordinate for row in b[ws.title].iter_rows() for c in row}
+            assert [cell_look(ws, c) for c in sorted(cells)] == [cell_look(b[ws.title], c) for c in sorted(cells)]
+
+    def test_marked_cell_keeps_its_format(self, no_openpyxl: None) -> None:
+        """The marked cell keeps its font, border, number format and alignment; only the fill is new."""
+        original = SAPA_ANNUAL.read_bytes()
+        data = annotate_copy(original, ISSUES, MOMENT, keep_vba=False)
+        assert data is not None
+        before, after = load_workbook(io.BytesIO(original))[SCORES]["D6"], load_workbook(io.BytesIO(data))[SCORES]["D6"]
+        assert cell_look(after.parent, "D6")[3:-1] == cell_look(before.parent, "D6")[3:-1]
+        assert before.font.name == "Times New Roman" and before.border.left.style == "thin"  # something to keep
+
+    def test_untouched_parts_kept_byte_for_byte(self) -> None:
+        """Only the marked sheet, its relationships, styles, content types and core properties change."""
+        original = SAPA_ANNUAL.read_bytes()
+        data = annotate_in_place(original, ISSUES, MOMENT, False)
+        assert data is not None
+        before, after = parts(original), parts(data)
+        changed = {name for name in before if before[name] != after[name]}
+        assert changed == {SHEET2, "xl/styles.xml", "[Content_Types].xml", "docProps/core.xml"}
+        assert set(after) - set(before) == {SHEET2_RELS, "xl/comments1.xml", "xl/drawings/vmlDrawing1.vml"}
+        assert list(after)[: len(before)] == list(before)  # the ward's parts keep their order
+
+    def test_calamine_reads_the_same_values(self) -> None:
+        """The values of every sheet are those of the ward's file, new cells and rows included."""
+        original = SAPA_ANNUAL.read_bytes()
+        data = annotate_in_place(original, [*ISSUES, issue("H6"), issue("C50")], MOMENT, False)
+        assert data is not None
+        assert values(data) == values(original)
+
+    def test_rerun_gives_identical_bytes(self) -> None:
+        """It gives identical bytes for identical inputs, every zip entry dated ``moment``."""
+        original = SAPA_ANNUAL.read_bytes()
+        first = annotate_in_place(original, ISSUES, MOMENT, False)
+        assert first is not None and first == annotate_in_place(original, ISSUES, MOMENT, False)
+        with zipfile.ZipFile(io.BytesIO(first)) as zf:
+            assert {info.date_time for info in zf.infolist()} == {(2026, 1, 10, 9, 0, 0)}
+            core = zf.read("docProps/core.xml")
+        assert b">2026-01-10T09:00:00Z</dcterms:modified>" in core
+        assert b"<cp:lastModifiedBy>thidua</cp:lastModifiedBy>" in core
+
+    def test_missing_cell_and_row_created_in_order(self, tmp_path: Path) -> None:
+        """A cell or row the file lacks is created where Excel expects it: rows and cells in order."""
+        wb = Workbook()
+        ws = wb.active
+        assert ws is not None
+        ws.title = SCORES
+        ws["C2"], ws["E2"], ws["B5"] = "x", "y", 7
+        ws.column_dimensions["D"].font = Font(bold=True)  # a formatted column: an empty D cell shows it
+        path = tmp_path / "gaps.xlsx"
+        wb.save(path)
+        original = path.read_bytes()
+        issues = [issue("A2"), issue("D2"), issue("G2"), issue("C1"), issue("D3"), issue("A9", Severity.WARNING)]
+        data = annotate_in_place(original, issues, MOMENT, False)
+        assert data is not None
+        sheet = etree.fromstring(parts(data)["xl/worksheets/sheet1.xml"])
+        rows = sheet.findall(f"{M}sheetData/{M}row")
+        assert [r.get("r") for r in rows] == ["1", "2", "3", "5", "9"]
+        assert [c.get("r") for c in rows[1].findall(f"{M}c")] == ["A2", "C2", "D2", "E2", "G2"]
+        assert sheet.find(f"{M}dimension").get("ref") == "A1:G9"
+        ws = load_workbook(io.BytesIO(data))[SCORES]
+        assert [ws[a].fill.fgColor.rgb for a in ("A2", "D2", "G2", "C1", "D3", "A9")] == ["00FFC7CE"] * 5 + ["00FFEB9C"]
+        assert ws["D3"].font.bold and not ws["C1"].font.bold  # the new D cell keeps its column's format
+        assert (ws["C2"].value, ws["E2"].value, ws["B5"].value) == ("x", "y", 7)
+        assert values(data) == values(original)
+
+    def test_keeps_data_validation(self) -> None:
+        """Data validation lists, plain and in an extension (openpyxl drops those), are kept as they were."""
+        plain = b'<dataValidations count="1"><dataValidation type="list" sqref="D6:D9"><formula1>"1,2"</formula1>'
+        plain += b"</dataValidation></dataValidations>"
+        listed = "<xm:f>'Thông tin'!$B$1:$B$3</xm:f>".encode()  # a list on another sheet: an Excel 2010 extension
+        extension = (
+            b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+            b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"><x14:dataValidations '
+            b'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main" count="1"><x14:dataValidation '
+            b'type="list"><x14:formula1>' + listed + b"</x14:formula1><xm:sqref>E6:E9</xm:sqref>"
+            b"</x14:dataValidation></x14:dataValidations></ext></extLst>"
+        )
+        original = repack(SAPA_ANNUAL.read_bytes(), edit(SHEET2, b"<pageMargins", plain + b"<pageMargins"))
+        original = repack(original, edit(SHEET2, b"</worksheet>", extension + b"</worksheet>"))
+        data = annotate_in_place(original, ISSUES, MOMENT, False)
+        assert data is not None
+        sheet = etree.fromstring(parts(data)[SHEET2])
+        names = [etree.QName(child).localname for child in sheet]
+        assert names.index("dataValidations") < names.index("legacyDrawing") == names.index("extLst") - 1
+        assert plain in parts(data)[SHEET2] and listed in parts(data)[SHEET2]
+        with pytest.warns(UserWarning, match="Data Validation extension"):  # openpyxl sees it, and would drop it
+            ws = load_workbook(io.BytesIO(data))[SCORES]
+        assert [str(dv.sqref) for dv in ws.data_validations.dataValidation] == ["D6:D9"]
+        assert ws["D6"].comment is not None
+
+    def test_merged_cell_marks_the_visible_cell(self) -> None:
+        """A cell inside a merged range is marked on the range's top-left cell."""
+        original = repack(
+            SAPA_ANNUAL.read_bytes(),
+            edit(SHEET2, b"<pageMargins", b'<mergeCells count="1"><mergeCell ref="A1:F1"/></mergeCells><pageMargins'),
+        )
+        data = annotate_in_place(original, [issue("C1", Severity.WARNING)], MOMENT, False)
+        assert data is not None
+        ws = load_workbook(io.BytesIO(data))[SCORES]
+        assert ws["A1"].comment.text.startswith("[Cảnh báo] Ô C1 sai.")
+        assert ws["A1"].fill.fgColor.rgb == "00FFEB9C"
+
+    def test_note_sized_like_the_openpyxl_path(self) -> None:
+        """The VML shape of a note is hidden and as large as ``note(text, width=360)`` makes it."""
+        data = annotate_in_place(SAPA_ANNUAL.read_bytes(), ISSUES[:1], MOMENT, False)
+        assert data is not None
+        vml = parts(data)["xl/drawings/vmlDrawing1.vml"].decode()
+        size = note(comment_text(ISSUES[:1]), width=360)
+        assert f"width:{size.width}px;height:{size.height}px" in vml and "visibility:hidden" in vml
+        assert "<x:Row>5</x:Row><x:Column>3</x:Column>" in vml  # D6, 0-based
+
+    def test_comment_on_another_sheet_is_kept(self, tmp_path: Path, no_openpyxl: None) -> None:
+        """A ward's comment on another sheet stays as it was; the new drawing takes the next shape block."""
+        wb = load_workbook(SAPA_ANNUAL)
+        wb[INFO]["B1"].comment = Comment("Tên phường theo Nghị quyết", "Cán bộ phường")
+        path = tmp_path / "commented.xlsx"
+        wb.save(path)
+        original = path.read_bytes()
+        data = annotate_copy(original, ISSUES, MOMENT, keep_vba=False)
+        assert data is not None
+        before, after = parts(original), parts(data)
+        assert all(after[name] == body for name, body in before.items() if "comment" in name.lower())
+        new_vml = next(body for name, body in after.items() if name.endswith(".vml") and name not in before)
+        assert b'data="2"' in new_vml and b"_x0000_s2049" in new_vml
+        reopened = load_workbook(io.BytesIO(data))
+        assert reopened[INFO]["B1"].comment.text == "Tên phường theo Nghị quyết"
+        assert reopened[SCORES]["D6"].comment.author == "thidua"
+
+    def test_prefixed_elements(self, no_openpyxl: None) -> None:
+        """A package written with ``<x:c>`` elements (OpenXML SDK) is edited in its own prefix."""
+        book = sapa_annual()
+        book.prefixed = True
+        data = annotate_copy(book_bytes(book), [issue("D3"), issue("K40")], MOMENT, keep_vba=False)
+        assert data is not None
+        assert b'<x:row r="40"><x:c r="K40" s="' in parts(data)[SHEET2]
+        ws = load_workbook(io.BytesIO(data))[SCORES]
+        assert ws["K40"].fill.fgColor.rgb == ws["D3"].fill.fgColor.rgb == "00FFC7CE"
+
+    def test_keeps_macros(self, no_openpyxl: None) -> None:
+        """An .xlsm file keeps its VBA part and macro content type when macros are kept."""
+        original = book_bytes(sapa_annual(), macro=True)
+        data = annotate_copy(original, [issue("D3")], MOMENT, keep_vba=True)
+        assert data is not None
+        assert parts(data)["xl/vbaProject.bin"] == parts(original)["xl/vbaProject.bin"]
+        assert b"application/vnd.ms-excel.sheet.macroEnabled.main+xml" in parts(data)["[Content_Types].xml"]
+
+
+def _drop_styles(content: dict[str, bytes]) -> None:
+    del content["xl/styles.xml"]
+    content["[Content_Types].xml"] = re.sub(
+        rb'<Override PartName="/xl/styles.xml"[^>]*/>', b"", content["[Content_Types].xml"]
+    )
+    content["xl/_rels/workbook.xml.rels"] = re.sub(
+        rb'<Relationship [^>]*Target="styles.xml"[^>]*/>', b"", content["xl/_rels/workbook.xml.rels"]
+    )
+
+
+def _strict(content: dict[str, bytes]) -> None:
+    for name in ("xl/workbook.xml", SHEET2, "xl/styles.xml"):
+        content[name] = content[name].replace(MAIN.encode(), b"http://purl.oclc.org/ooxml/spreadsheetml/main")
+
+
+def _utf16_sheet(content: dict[str, bytes]) -> None:
+    text = '<?xml version="1.0" encoding="UTF-16"?>' + content[SHEET2].decode()
+    content[SHEET2] = text.encode("utf-16")
+
+
+def _sheet_vml(content: dict[str, bytes]) -> None:
+    """A header picture: the sheet already has a VML drawing relationship."""
+    content[SHEET2_RELS] = (
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship '
+        b'Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing" '
+        b'Target="../drawings/vmlDrawing1.vml"/></Relationships>'
+    )
+    content["xl/drawings/vmlDrawing1.vml"] = b'<xml xmlns:v="urn:schemas-microsoft-com:vml"/>'
+    content[SHEET2] = content[SHEET2].replace(
+        b"</worksheet>",
+        b'<legacyDrawingHF xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+        b'r:id="rId1"/></worksheet>',
+    )
+
+
+DECLINED_PACKAGES: dict[str, Callable[[dict[str, bytes]], None]] = {
+    "strict namespace": _strict,
+    "no styles.xml": _drop_styles,
+    "no cellXfs": lambda c: c.update({"xl/styles.xml": re.sub(rb"<cellXfs.*</cellXfs>", b"", c["xl/styles.xml"])}),
+    "no fills": lambda c: c.update({"xl/styles.xml": re.sub(rb"<fills.*</fills>", b"", c["xl/styles.xml"])}),
+    "sheet part not found": edit("xl/_rels/workbook.xml.rels", b"sheet2.xml", b"sheet9.xml"),
+    "sheet does not parse": edit(SHEET2, b"</sheetData>", b"</sheetDat>"),
+    "UTF-16 sheet": _utf16_sheet,
+    "legacyDrawing in the sheet": edit(
+        SHEET2,
+        b"</worksheet>",
+        b'<legacyDrawing xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId9"/>'
+        b"</worksheet>",
+    ),
+    "VML drawing of the sheet": _sheet_vml,
+    "markup compatibility": edit(
+        SHEET2,
+        b"</worksheet>",
+        b'<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"/></worksheet>',
+    ),
+    "cell without address": edit(SHEET2, b'<c r="D6"', b"<c"),
+    "style index out of range": edit(SHEET2, b'<c r="D6" s="', b'<c r="D6" s="9'),
+}
+
+
+class TestFallback:
+    @pytest.mark.parametrize("mutation", DECLINED_PACKAGES.values(), ids=DECLINED_PACKAGES.keys())
+    def test_unexpected_package_goes_to_openpyxl(self, mutation: Callable[[dict[str, bytes]], None]) -> None:
+        """The package path declines a package it does not expect; the copy is exactly openpyxl's."""
+        original = repack(SAPA_ANNUAL.read_bytes(), mutation)
+        assert annotate_in_place(original, ISSUES, MOMENT, False) is None
+        assert annotate_copy(original, ISSUES, MOMENT, False) == openpyxl_copy(original, ISSUES)
+
+    @pytest.mark.parametrize(
+        "loose",
+        [issue(None, sheet=None), issue(None), issue("A1", sheet="Không có"), issue("not a cell")],
+        ids=["no sheet", "no cell", "unknown sheet", "not an address"],
+    )
+    def test_issue_without_cell_goes_to_openpyxl(self, loose: Issue) -> None:
+        """An issue without a locatable cell needs the loose-issues sheet, which only openpyxl writes."""
+        original = SAPA_ANNUAL.read_bytes()
+        assert annotate_in_place(original, [*ISSUES, loose], MOMENT, False) is None
+        data = annotate_copy(original, [*ISSUES, loose], MOMENT, False)
+        assert data is not None and data == openpyxl_copy(original, [*ISSUES, loose])
+        assert load_workbook(io.BytesIO(data)).sheetnames[0] == "Lỗi cần sửa"
+
+    def test_sheet_with_comments_goes_to_openpyxl(self, tmp_path: Path) -> None:
+        """A marked sheet that already has comments is left to openpyxl, which keeps the ward's comment below."""
+        wb = load_workbook(SAPA_ANNUAL)
+        wb[SCORES]["D6"].comment = Comment("Đã xin ý kiến", "Cán bộ phường")
+        path = tmp_path / "commented.xlsx"
+        wb.save(path)
+        original = path.read_bytes()
+        assert annotate_in_place(original, ISSUES, MOMENT, False) is None
+        data = annotate_copy(original, ISSUES, MOMENT, False)
+        assert data is not None
+        assert load_workbook(io.BytesIO(data))[SCORES]["D6"].comment.text.endswith("— Ghi chú có sẵn —\nĐã xin ý kiến")
+
+    def test_macros_dropped_goes_to_openpyxl(self) -> None:
+        """A file with macros whose copy must drop them (``keep_vba`` false) is left to openpyxl."""
+        original = book_bytes(sapa_annual(), macro=True)
+        assert annotate_in_place(original, [issue("D3")], MOMENT, False) is None
+
+    def test_entity_declaration_goes_to_openpyxl(self, tmp_path: Path) -> None:
+        """A part declaring entities is never parsed here; openpyxl (defusedxml) refuses it too."""
+        original = xxe(tmp_path / "xxe.xlsx", tmp_path / "secret.txt").read_bytes()
+        assert annotate_in_place(original, [issue("A1", sheet=INFO)], MOMENT, False) is None
+        assert annotate_copy(original, [issue("A1", sheet=INFO)], MOMENT, False) is None
+
+
+class TestRefused:
+    def test_lying_zip_bomb(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A part inflating beyond its declared size gives no copy, and openpyxl never opens it."""
+        opened: list[object] = []
+        monkeypatch.setattr(feedback, "load_workbook", lambda *a, **k: opened.append(a))
+        original = lying_zip_bomb(tmp_path / "bomb.xlsx").read_bytes()
+        assert annotate_copy(original, [issue("A1", sheet=INFO)], MOMENT, False) is None
+        assert opened == []
+
+    @pytest.mark.parametrize(("limit", "value"), [("MAX_ENTRIES", 5), ("MAX_UNZIPPED_BYTES", 1_000)])
+    def test_limits(self, limit: str, value: int, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Too many parts or too many bytes once unzipped: no copy, openpyxl never called."""
+        opened: list[object] = []
+        monkeypatch.setattr(feedback, limit, value)
+        monkeypatch.setattr(feedback, "load_workbook", lambda *a, **k: opened.append(a))
+        assert annotate_copy(SAPA_ANNUAL.read_bytes(), ISSUES, MOMENT, False) is None
+        assert opened == []

@@ -1,0 +1,211 @@
+"""Intake of the wards' files: bulk validation names the file, sheet and cell of every problem."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tasks.config.year import YearConfig, load_year
+from tasks.domain import Severity, Status, Submission
+from tasks.intake.discover import discover
+from tasks.intake.read_all import read_all, validate_all
+from tasks.scoring.review import review
+from tasks.validation.suites import Validator
+from tests.conftest import EditFn, find_cell
+
+SAPA = "annual/tu-cham-diem-2025-sapa.xlsx"
+
+
+@pytest.fixture(scope="module")
+def validator() -> Validator:
+    return Validator()
+
+
+def intake(inputs: Path, validator: Validator) -> tuple[YearConfig, dict[str, Submission]]:
+    config = load_year(inputs, 2025)
+    subs = read_all(discover(config.year_dir), config.bloc, config.catalogue)
+    validate_all(subs, config.bloc, config.catalogue, validator)
+    return config, {s.file.rel: s for s in subs}
+
+
+def errors(sub: Submission) -> list[tuple[str, str | None, str | None]]:
+    return [(i.rule, i.sheet, i.cell) for i in sub.issues if i.severity is Severity.ERROR]
+
+
+def test_the_sample_submissions_are_all_accepted(inputs: Path, validator: Validator) -> None:
+    """Fifty honest files with real-world deviations pass with no error."""
+    _, subs = intake(inputs, validator)
+    assert len(subs) == 50
+    assert all(s.status is Status.ACCEPTED for s in subs.values()), {k: errors(s) for k, s in subs.items()}
+
+
+def test_a_score_above_the_maximum_names_the_cell(inputs: Path, validator: Validator, edit_row: EditFn) -> None:
+    """The ward is told the sheet, the cell, the value and the maximum, in Vietnamese."""
+    cell = edit_row(inputs / "2025" / SAPA, "Tự chấm điểm", "1.1", "Điểm tự chấm", 6)
+    _, subs = intake(inputs, validator)
+    sub = subs[SAPA]
+    assert sub.status is Status.REJECTED
+    issue = next(i for i in sub.issues if i.rule == "above_max")
+    assert (issue.sheet, issue.cell, issue.value, issue.column) == ("Tự chấm điểm", cell, "6", "Điểm tự chấm")
+    assert "vượt điểm tối đa 5" in issue.message and "1.1" in issue.message
+
+
+@pytest.mark.parametrize(
+    ("value", "rule"),
+    [("tốt", "not_a_number"), (-1, "negative"), (4.125, "too_many_decimals"), (None, "score_missing")],
+)
+def test_bad_self_scores_are_rejected(
+    inputs: Path, validator: Validator, edit_row: EditFn, value: object, rule: str
+) -> None:
+    """A word, a negative number, three decimals or a blank assessed score rejects the file."""
+    cell = edit_row(inputs / "2025" / SAPA, "Tự chấm điểm", "1.2", "Điểm tự chấm", value)
+    _, subs = intake(inputs, validator)
+    assert (rule, "Tự chấm điểm", cell) in errors(subs[SAPA])
+    assert all(s.status is Status.ACCEPTED for k, s in subs.items() if k != SAPA)
+
+
+def test_a_decimal_comma_typed_as_text_is_a_number(inputs: Path, validator: Validator, edit_row: EditFn) -> None:
+    """'4,5' typed as text is read as 4.5."""
+    edit_row(inputs / "2025" / SAPA, "Tự chấm điểm", "1.2", "Điểm tự chấm", "3,5")
+    _, subs = intake(inputs, validator)
+    assert subs[SAPA].status is Status.ACCEPTED
+
+
+def _delete_row(path: Path, sheet: str, code: str) -> None:
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet]
+    row, _ = find_cell(ws, code)
+    ws.delete_rows(row)
+    wb.save(path)
+
+
+def test_a_missing_criterion_is_an_error(inputs: Path, validator: Validator) -> None:
+    """Every criterion of the catalogue must appear."""
+    _delete_row(inputs / "2025" / SAPA, "Tự chấm điểm", "3.2")
+    _, subs = intake(inputs, validator)
+    issue = next(i for i in subs[SAPA].issues if i.rule == "missing_code")
+    assert "3.2" in issue.message and issue.sheet == "Tự chấm điểm"
+
+
+def test_an_unknown_code_with_a_score_is_an_error_but_a_total_row_is_not(
+    inputs: Path, validator: Validator, edit_row: EditFn
+) -> None:
+    """'7.1' with a score is refused; a 'Tổng cộng' row holding a sum is a total row and ignored."""
+    path = inputs / "2025" / SAPA
+    cell = edit_row(path, "Tự chấm điểm", "6.3", "Mã tiêu chí", "7.1")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Tự chấm điểm"]
+    row, _ = find_cell(ws, "Tổng cộng")
+    _, col = find_cell(ws, "Điểm tự chấm")
+    ws.cell(row=row, column=col).value = 93.72
+    wb.save(path)
+    _, subs = intake(inputs, validator)
+    rules = errors(subs[SAPA])
+    assert ("unknown_code", "Tự chấm điểm", cell) in rules
+    assert {r for r, _, _ in rules} == {"unknown_code", "missing_code"}
+
+
+def _set_info(path: Path, label: str, value: object) -> str:
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Thông tin"]
+    row, col = find_cell(ws, label)
+    ws.cell(row=row, column=col + 1).value = value
+    wb.save(path)
+    return ws.cell(row=row, column=col + 1).coordinate
+
+
+@pytest.mark.parametrize(
+    ("label", "value", "rule"),
+    [
+        ("Đơn vị", "Phường Hoàng Liên", "ward_unknown"),
+        ("Mã đơn vị", "LAOCAI", "ward_code_mismatch"),
+        ("Năm", 2024, "year_mismatch"),
+    ],
+)
+def test_identity_problems_reject_the_file(
+    inputs: Path, validator: Validator, label: str, value: object, rule: str
+) -> None:
+    """A ward outside the roster, a code that disagrees with the name, or the wrong year."""
+    cell = _set_info(inputs / "2025" / SAPA, label, value)
+    _, subs = intake(inputs, validator)
+    assert (rule, "Thông tin", cell) in errors(subs[SAPA])
+
+
+def test_a_name_without_diacritics_is_accepted_with_a_warning(inputs: Path, validator: Validator) -> None:
+    """'PHUONG SA PA' still names exactly one ward."""
+    _set_info(inputs / "2025" / SAPA, "Đơn vị", "PHUONG SA PA")
+    _, subs = intake(inputs, validator)
+    assert subs[SAPA].status is Status.ACCEPTED and subs[SAPA].ward_code == "SAPA"
+    assert any(i.rule == "ward_without_diacritics" for i in subs[SAPA].issues)
+
+
+def test_a_later_resubmission_supersedes_and_equal_dates_conflict(inputs: Path, validator: Validator) -> None:
+    """The later Ngày lập wins; with equal dates both are rejected as a conflict."""
+    later = inputs / "2025" / "annual" / "sapa-sua-lai.xlsx"
+    shutil.copy(inputs / "2025" / SAPA, later)
+    _set_info(later, "Ngày lập", date(2026, 1, 12))
+    _, subs = intake(inputs, validator)
+    assert subs[SAPA].status is Status.SUPERSEDED
+    assert subs[SAPA].superseded_by == "annual/sapa-sua-lai.xlsx"
+    assert subs["annual/sapa-sua-lai.xlsx"].status is Status.ACCEPTED
+    _set_info(later, "Ngày lập", subs[SAPA].prepared_on)
+    _, subs = intake(inputs, validator)
+    assert subs[SAPA].status is Status.REJECTED and subs["annual/sapa-sua-lai.xlsx"].status is Status.REJECTED
+    assert any(i.rule == "conflicting_submissions" for i in subs[SAPA].issues)
+
+
+def test_a_bad_appraisal_row_is_skipped_and_the_rest_applies(inputs: Path, validator: Validator) -> None:
+    """An unknown ward on one appraisal row rejects that row only."""
+    path = inputs / "2025" / "appraisal" / "tham-dinh-2025.xlsx"
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Thẩm định"]
+    row, col = find_cell(ws, "Phường Lào Cai")
+    ws.cell(row=row, column=col).value = "Phường Bắc Hà"
+    wb.save(path)
+    config, subs = intake(inputs, validator)
+    appraisal = subs["appraisal/tham-dinh-2025.xlsx"]
+    assert appraisal.status is Status.ACCEPTED
+    assert [i.cell for i in appraisal.issues if i.rule == "ward_unknown"] == [
+        f"{ws.cell(row=row, column=col).coordinate}"
+    ]
+    result = review(list(subs.values()), config.bloc, config.catalogue, None)
+    laocai = next(r for r in result.ranking.rows if r.ward.code == "LAOCAI")
+    assert laocai.score is not None and laocai.score.bonus == Decimal(
+        "2.50"
+    )  # T1 stays 2 (the 2→1 row is skipped) + T3 0.5
+    assert len(appraisal.appraisals) == 3
+
+
+def test_a_percent_above_100_is_an_error_for_a_share(inputs: Path, validator: Validator, edit_row: EditFn) -> None:
+    """CT02 (at most 100 %) at 101 is refused; the cell is named."""
+    month = inputs / "2025" / "monthly" / "2025-12"
+    path = next(p for p in month.iterdir() if "sapa" in p.name)
+    cell = edit_row(path, "Chỉ tiêu", "CT02", "Lũy kế từ đầu năm", 101)
+    _, subs = intake(inputs, validator)
+    sub = subs[f"monthly/2025-12/{path.name}"]
+    assert ("above_100_percent", "Chỉ tiêu", cell) in errors(sub)
+
+
+def test_discovery_skips_lock_and_hidden_files_and_lists_by_name(tmp_path: Path) -> None:
+    """It lists each folder's files by name with their hashes, never Excel's ``~$`` lock files or hidden files."""
+    annual = tmp_path / "annual"
+    annual.mkdir()
+    for name in ("b.xlsx", "a.xlsx", "~$a.xlsx", ".hidden.xlsx", "ghi-chu.txt"):
+        (annual / name).write_bytes(name.encode())
+    (annual / "sub-folder").mkdir()
+    (tmp_path / "monthly" / "2025-12").mkdir(parents=True)
+    (tmp_path / "monthly" / "2025-12" / "x.xlsm").write_bytes(b"x")
+
+    found = [(f.rel, f.kind.value, month, f.sha256[:8]) for f, month in discover(tmp_path)]
+
+    assert found == [
+        ("annual/a.xlsx", "annual", None, "90e06ba3"),
+        ("annual/b.xlsx", "annual", None, "e1184ff5"),
+        ("annual/ghi-chu.txt", "unknown", None, "0f72535c"),
+        ("monthly/2025-12/x.xlsm", "monthly", "2025-12", "2d711642"),
+    ]

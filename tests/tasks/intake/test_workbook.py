@@ -1,0 +1,104 @@
+"""Opening submitted files safely: hostile and broken files are refused with a Vietnamese reason."""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tasks.intake.workbook import WorkbookError, read_workbook
+
+
+def _xlsx(path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Chỉ tiêu"
+    ws["B3"] = "Lũy kế"
+    ws["C4"] = 0.975
+    ws["C4"].number_format = "0.0%"
+    ws["D5"] = 12.5
+    wb.save(path)
+    return path
+
+
+def test_it_reads_cells_from_a1_with_percent_cells_marked(tmp_path: Path) -> None:
+    """Rows keep their Excel numbering and percent-formatted cells are known."""
+    sheets = read_workbook(_xlsx(tmp_path / "a.xlsx"))
+    grid = sheets[0]
+    assert grid.name == "Chỉ tiêu"
+    assert grid.rows[3][2] == 0.975 and grid.rows[4][3] == 12.5
+    assert (3, 2) in grid.percent and (4, 3) not in grid.percent
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "rule", "words"),
+    [
+        (b"", "empty.xlsx", "empty_file", "rỗng"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "old.xls", "old_xls", ".xls"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le") + b"\0" * 64,
+            "x.xlsx",
+            "encrypted",
+            "mật khẩu",
+        ),
+        (b"Ma tieu chi;Diem\n1.1;5\n", "ghi-chu.xlsx", "not_a_workbook", "không phải"),
+        (b"PK\x03\x04 truncated", "cut.xlsx", "corrupt", "hỏng"),
+    ],
+)
+def test_broken_files_are_refused_with_a_reason(
+    tmp_path: Path, content: bytes, name: str, rule: str, words: str
+) -> None:
+    """Empty, old .xls, password-protected, text and truncated files each get their own message."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(WorkbookError) as err:
+        read_workbook(path)
+    assert err.value.rule == rule
+    assert words in err.value.message
+    assert err.value.hint
+
+
+def test_a_zip_bomb_is_refused_quickly_without_being_parsed(tmp_path: Path) -> None:
+    """A sheet that unzips to hundreds of megabytes is refused from the zip directory alone."""
+    path = _xlsx(tmp_path / "bomb.xlsx")
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/worksheets/sheet9.xml", b"<x>" + b"0" * (300 * 1024 * 1024) + b"</x>")
+    started = time.perf_counter()
+    with pytest.raises(WorkbookError) as err:
+        read_workbook(path)
+    assert time.perf_counter() - started < 1.0
+    assert err.value.rule == "too_large"
+
+
+def test_xml_entity_declarations_are_never_resolved(tmp_path: Path) -> None:
+    """A workbook part declaring entities (XXE, billion laughs) is refused."""
+    src = _xlsx(tmp_path / "ok.xlsx")
+    out = io.BytesIO()
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename.endswith("sheet1.xml"):
+                data = b'<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>' + data.replace(b"12.5", b"&xxe;")
+            zout.writestr(item, data)
+    path = tmp_path / "xxe.xlsx"
+    path.write_bytes(out.getvalue())
+    with pytest.raises(WorkbookError) as err:
+        read_workbook(path)
+    assert err.value.rule == "xml_entities"
+
+
+def test_a_formula_without_cached_value_is_found(tmp_path: Path) -> None:
+    """openpyxl writes formulas with no cached value; the cell is recorded."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws["A1"] = 1
+    ws["B2"] = "=A1*2"
+    wb.save(tmp_path / "f.xlsx")
+    sheet = read_workbook(tmp_path / "f.xlsx")[0]
+    assert sheet.uncached_formulas == {(1, 1)}

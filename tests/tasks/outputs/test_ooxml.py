@@ -1,0 +1,68 @@
+"""Byte-stable packages: saving a workbook straight into its final package gives the bytes of save + freeze."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime
+
+import pytest
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.hyperlink import Hyperlink
+
+from tasks.outputs.ooxml import PartList, freeze_ooxml, pack_ooxml, save_workbook
+
+MOMENT = datetime(2026, 1, 15, 8, 30)
+
+
+def _workbook() -> Workbook:
+    """Two sheets with what the outputs use: styles, merged cells, comments, links, print titles, panes."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Xếp hạng"
+    ws["A1"] = "BẢNG TỔNG HỢP"
+    ws.merge_cells("A1:D1")
+    ws.append(["Hạng", "Đơn vị", "Tổng điểm"])
+    for rank in range(1, 30):
+        ws.append([rank, f"Phường {rank}", 100 - rank / 3])
+    ws["B2"].font = Font(name="Times New Roman", bold=True)
+    ws["C2"].fill = PatternFill("solid", fgColor="D9D9D9")
+    ws["C2"].comment = Comment("Điểm cơ bản + thưởng − trừ", "thidua")
+    ws.freeze_panes = "B3"
+    ws.print_title_rows = "2:2"
+    other = wb.create_sheet("Lỗi")
+    other["A1"] = "D5"
+    other["A1"].hyperlink = Hyperlink(ref="A1", target="ban-sao.xlsx", location="'Tự chấm'!D5")
+    return wb
+
+
+def test_save_workbook_gives_the_bytes_of_save_then_freeze() -> None:
+    """The same package, part for part and byte for byte, as ``wb.save`` followed by ``freeze_ooxml``."""
+    buffer = io.BytesIO()
+    _workbook().save(buffer)
+    assert save_workbook(_workbook(), MOMENT) == freeze_ooxml(buffer.getvalue(), MOMENT)
+
+
+def test_every_timestamp_is_the_moment() -> None:
+    """Zip entries and core properties carry the moment given, not the clock."""
+    with zipfile.ZipFile(io.BytesIO(save_workbook(_workbook(), MOMENT))) as zf:
+        assert {info.date_time for info in zf.infolist()} == {(2026, 1, 15, 8, 30, 0)}
+        core = zf.read("docProps/core.xml")
+    assert core.count(b"2026-01-15T08:30:00Z") == 2
+
+
+def test_a_part_written_twice_is_listed_twice_with_its_last_content() -> None:
+    """As in a ``ZipFile``: both entries stay, both read back as the last content written."""
+    parts = PartList()
+    parts.writestr("a.xml", "<a/>")
+    parts.writestr("b.xml", b"<b/>")
+    parts.writestr("a.xml", b"<a>2</a>")
+    assert parts.namelist() == ["a.xml", "b.xml", "a.xml"]
+    assert parts.parts() == [("a.xml", b"<a>2</a>"), ("b.xml", b"<b/>"), ("a.xml", b"<a>2</a>")]
+    with pytest.warns(UserWarning, match="Duplicate name"):
+        package = pack_ooxml(parts.parts(), MOMENT)
+    with zipfile.ZipFile(io.BytesIO(package)) as zf:
+        assert [info.filename for info in zf.infolist()] == ["a.xml", "b.xml", "a.xml"]

@@ -1,0 +1,150 @@
+"""The review folder writer: its housekeeping, and the files written with a worker are those written alone."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import shutil
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docxtpl import DocxTemplate
+
+from tasks.config.year import YearConfig, document_moment, load_year
+from tasks.domain import Submission
+from tasks.edge.collector import collector_off
+from tasks.edge.write_workers import PROCESSES_ENV, SharedWrites, Write, shared_writes
+from tasks.intake.discover import discover
+from tasks.intake.read_all import read_all, validate_all
+from tasks.outputs import review_folder as output_review
+from tasks.outputs.documents import render as render_module
+from tasks.outputs.documents import render_document
+from tasks.outputs.documents.word import refits_every_table
+from tasks.outputs.review_folder import document_writes, write_review_folder
+from tasks.outputs.writes import RankingWorkbookWrite
+from tasks.outputs.xlsx.ranking import write_ranking_xlsx
+from tasks.scoring.review import Review, review
+from tasks.validation.suites import Validator
+from tests.conftest import SAMPLE
+
+
+def test_the_collector_is_back_after_the_write_even_when_it_fails() -> None:
+    """Inside, the collector is off and the older objects frozen; after, both as they were."""
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    with pytest.raises(RuntimeError), collector_off():
+        assert not gc.isenabled()
+        assert gc.get_freeze_count() >= frozen
+        raise RuntimeError("a write failed")
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen
+
+
+# --- the 2025 sample's review folder, written with and without a worker ---------------------------------
+
+WORKER_WRITES = ["ranking.xlsx", "ranking.docx", "bien-ban-hop-tong-ket.docx"]
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The 2025 sample read, validated and reviewed: what ``write_review_folder`` is given."""
+
+    config: YearConfig
+    subs: list[Submission]
+    result: Review
+    validator: Validator
+    moment: datetime
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Sample:
+    inputs = tmp_path_factory.mktemp("inputs")
+    shutil.copytree(SAMPLE, inputs / "2025", ignore=shutil.ignore_patterns("README*"))
+    config = load_year(inputs, 2025)
+    subs = read_all(discover(config.year_dir), config.bloc, config.catalogue)
+    validator = Validator()
+    validate_all(subs, config.bloc, config.catalogue, validator)
+    result = review(subs, config.bloc, config.catalogue, config.meeting.votes if config.meeting else None)
+    return Sample(config, subs, result, validator, document_moment(config.meeting, subs))
+
+
+def _write_folder(sample: Sample, work: Path) -> None:
+    parameters = {"year": 2025, "test": True}
+    config, subs, result = sample.config, sample.subs, sample.result
+    write_review_folder(work, "run", config, subs, result, sample.validator, sample.moment, parameters)
+
+
+def _shared_outputs(work: Path) -> dict[str, bytes]:
+    """The files the shared writes produce: the ranking workbook, the two documents and any feedback."""
+    feedback = sorted((work / "validation" / "feedback").rglob("*"))
+    paths = [work / name for name in WORKER_WRITES] + [p for p in feedback if p.is_file()]
+    return {p.relative_to(work).as_posix(): p.read_bytes() for p in paths}
+
+
+def _recording(
+    seen: list[SharedWrites], claimed: list[list[int]]
+) -> Callable[[Path, Sequence[Write], bool], contextlib.AbstractContextManager[SharedWrites]]:
+    """``shared_writes`` that lets a worker, if any, run every write before the caller goes on, and records it."""
+
+    @contextlib.contextmanager
+    def record(work: Path, writes: Sequence[Write], worker: bool) -> Iterator[SharedWrites]:
+        with shared_writes(work, writes, worker) as shared:
+            seen.append(shared)
+            if shared._proc is not None and shared._folder is not None:
+                assert shared._proc.wait(timeout=300) == 0
+                claimed.append(sorted(int(p.name) for p in (shared._folder / "claims").iterdir()))
+            yield shared
+
+    return record
+
+
+def test_the_ranking_workbook_from_the_worker_is_the_one_written_alone(
+    sample: Sample, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ranking.xlsx, first of the shared writes, comes out of a worker byte for byte as written in one process."""
+    direct = write_ranking_xlsx(sample.config.bloc, sample.config.catalogue, sample.result.ranking, sample.moment)
+    seen: list[SharedWrites] = []
+    claimed: list[list[int]] = []
+    monkeypatch.setattr(output_review, "shared_writes", _recording(seen, claimed))
+
+    monkeypatch.setenv(PROCESSES_ENV, "1")
+    alone = tmp_path / "alone" / "run"
+    _write_folder(sample, alone)
+    assert seen[-1]._proc is None  # every write ran here
+    monkeypatch.delenv(PROCESSES_ENV)
+
+    monkeypatch.setattr(output_review, "worth_a_worker", lambda wards, feedback: True)
+    shared = tmp_path / "shared" / "run"
+    _write_folder(sample, shared)
+    writes = seen[-1].writes
+    assert isinstance(writes[0], RankingWorkbookWrite)
+    assert [getattr(w, "path", None) for w in writes[:3]] == WORKER_WRITES
+    assert claimed == [list(range(len(writes)))]  # the worker ran them all, the ranking workbook among them
+
+    assert (shared / "ranking.xlsx").read_bytes() == direct
+    assert (alone / "ranking.xlsx").read_bytes() == direct
+    assert _shared_outputs(shared) == _shared_outputs(alone)
+    assert (shared / "ranking.csv").read_bytes() == (alone / "ranking.csv").read_bytes()
+
+
+def test_the_sample_documents_are_the_same_without_docxtpl_grid_repair(
+    sample: Sample, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sample's ranking.docx and minutes skip docxtpl's grid repair and still render its bytes."""
+    writes = document_writes(sample.config, sample.result.ranking, sample.moment)
+    assert [w.path for w in writes] == WORKER_WRITES[1:]
+    refitted: list[bool] = []
+
+    def spy(body: Any) -> bool:
+        refitted.append(refits_every_table(body))
+        return refitted[-1]
+
+    monkeypatch.setattr(render_module, "refits_every_table", spy)
+    skipped = [render_document(w.job) for w in writes]
+    assert refitted == [True, True]  # docxtpl's repair skipped for both
+    monkeypatch.setattr(render_module._Template, "fix_tables", DocxTemplate.fix_tables)
+    assert [render_document(w.job) for w in writes] == skipped

@@ -1,0 +1,84 @@
+"""``thidua check FILE``: a ward officer's quick answer, in Vietnamese, before sending a file."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+import pytest
+
+from flows.cli import main
+from tests.conftest import EditFn
+from tests.support.office_files import sapa_annual, write_book
+
+SAPA = Path("2025") / "annual" / "tu-cham-diem-2025-sapa.xlsx"
+DECEMBER = Path("2025") / "monthly" / "2025-12" / "bao-cao-chi-tieu-2025-12-sapa.xlsx"
+
+
+def check(capsys: pytest.CaptureFixture[str], inputs: Path, *args: str) -> tuple[int, str]:
+    gc.unfreeze()  # a known start: nothing frozen
+    code = main(["check", *args, "--inputs", str(inputs)])
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # paused only while it started up, whatever the outcome
+    return code, capsys.readouterr().out
+
+
+def test_a_good_file_passes(capsys: pytest.CaptureFixture[str], inputs: Path) -> None:
+    """Exit 0, ĐẠT, the ward and the period read from the file."""
+    code, out = check(capsys, inputs, str(inputs / SAPA))
+    assert code == 0
+    assert "ĐẠT (annual, SAPA, kỳ 2025)" in out and "KHÔNG ĐẠT" not in out
+    assert "Không có lỗi hay cảnh báo." in out
+
+
+def test_a_monthly_report_takes_its_year_from_the_period(capsys: pytest.CaptureFixture[str], inputs: Path) -> None:
+    """No --year: the year comes from Kỳ báo cáo."""
+    code, out = check(capsys, inputs, str(inputs / DECEMBER))
+    assert code == 0 and "ĐẠT (monthly, SAPA, kỳ 2025-12)" in out
+
+
+def test_a_bad_file_names_the_sheet_and_the_cell(
+    capsys: pytest.CaptureFixture[str], inputs: Path, edit_row: EditFn
+) -> None:
+    """Exit 1; the line says the sheet, the cell, what is wrong and how to fix it."""
+    cell = edit_row(inputs / SAPA, "Tự chấm điểm", "1.1", "Điểm tự chấm", 6)
+    code, out = check(capsys, inputs, str(inputs / SAPA))
+    assert code == 1 and "KHÔNG ĐẠT" in out
+    assert f"[LỖI] trang 'Tự chấm điểm' – ô {cell}: Điểm tự chấm của tiêu chí 1.1 là 6, vượt điểm tối đa 5." in out
+    assert "→ Nhập điểm không quá 5." in out
+
+
+def test_several_files_one_bad(
+    capsys: pytest.CaptureFixture[str], inputs: Path, tmp_path: Path, edit_row: EditFn
+) -> None:
+    """Each file gets its verdict; the exit status is 1 when any has an error."""
+    book = sapa_annual()
+    info = book.sheet("Thông tin")
+    info.set(info.find("Mã đơn vị")[0], 1, "LAOCAI")
+    bad = write_book(book, tmp_path / "sapa-sai-ma.xlsx")
+    code, out = check(capsys, inputs, str(inputs / SAPA), str(bad))
+    assert code == 1
+    assert out.count("KHÔNG ĐẠT") == 1 and "ĐẠT (annual, SAPA" in out
+    assert "trang 'Thông tin' – ô B2: Mã đơn vị 'LAOCAI' không khớp với đơn vị 'Sa Pa'." in out
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("cu.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "Tệp Excel cũ (.xls)"),
+        ("rong.xlsx", b"", "Tệp rỗng"),
+    ],
+)
+def test_an_unreadable_file_says_why(
+    capsys: pytest.CaptureFixture[str], inputs: Path, tmp_path: Path, name: str, content: bytes, words: str
+) -> None:
+    """With --year, a file that cannot be opened gets its reason in Vietnamese and exit 1."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    code, out = check(capsys, inputs, str(path), "--year", "2025")
+    assert code == 1 and "KHÔNG ĐẠT" in out and words in out
+
+
+def test_a_missing_file_is_named(capsys: pytest.CaptureFixture[str], inputs: Path, tmp_path: Path) -> None:
+    """A path that does not exist: exit 1 and the path named."""
+    code, out = check(capsys, inputs, str(tmp_path / "khong-co.xlsx"))
+    assert code == 1 and "khong-co.xlsx: không tìm thấy tệp" in out
