@@ -7,7 +7,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED = false
 export GX_ANALYTICS_ENABLED = false
 export DO_NOT_TRACK = 1
 
-.PHONY: install review test lint types pytest bench clean
+.PHONY: install review test test-fast lint types pytest pytest-fast bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ pytest: install
 	$(BIN)/pytest
 
 test: lint types pytest
+
+# everyday work: every gate but PostgreSQL, the browser and long fuzzing
+pytest-fast: install
+	$(BIN)/pytest -m 'not postgres and not browser and not fuzz'
+
+test-fast: lint types pytest-fast
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
