@@ -8,14 +8,22 @@ The entries of one configuration live in a few *pack* files (``<folder>/<salt>/<
 ``{key: pickled submission}``), not one file per input: creating a thousand small files cost more than reading
 the workbooks. A run that read something new writes one pack holding what it loaded plus what it read, then
 removes the packs it loaded; a run running at the same time at worst loses some entries, which are read again.
+
+The outputs folder may be shared storage that others can write to, and unpickling runs code, so every pack
+carries an HMAC-SHA256 of its bytes under a key kept outside the outputs folder (:func:`cache_key`, in the
+user's state folder, readable by that user only). A pack whose tag does not match (planted, edited, made
+with another key) is never unpickled: it is ignored and its files are read again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import hmac
 import logging
 import os
 import pickle
+import secrets
 import time
 from dataclasses import replace
 from functools import cache
@@ -26,6 +34,62 @@ from tasks.domain import Bloc, Catalogue, InputFile, Submission
 log = logging.getLogger(__name__)
 _CODE_DIR = Path(__file__).resolve().parents[1]  # every module of tasks/
 KEEP_UNUSED = 1_000  # entries not used by this run that a pack keeps beyond as many as the run used
+MAGIC = b"thidua-parse-cache-v2\n"  # a pack: MAGIC, the 32-byte tag, then the pickled entries
+KEY_ENV = "THIDUA_CACHE_KEY_FILE"  # where the key lives when not in the user's state folder
+
+
+def key_file() -> Path:
+    """The file holding the cache key: ``$THIDUA_CACHE_KEY_FILE``, else ``$XDG_STATE_HOME/thidua/cache.key``."""
+    if os.environ.get(KEY_ENV):
+        return Path(os.environ[KEY_ENV])
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state) / "thidua" / "cache.key"
+
+
+def cache_key(path: Path | None = None) -> bytes | None:
+    """The secret that authenticates packs, created (mode 0600) on first use; None when it cannot be kept.
+
+    Without a key the cache is simply not used: every file is read, nothing is trusted from disk.
+    """
+    path = path or key_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            key = path.read_bytes()
+        else:
+            key = secrets.token_bytes(32)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(key)
+    except OSError as exc:
+        log.warning("parse cache key %s unavailable (%s); the cache is off", path, exc)
+        return None
+    if len(key) < 32:
+        log.warning("parse cache key %s is too short; the cache is off", path)
+        return None
+    return key
+
+
+def _tag(key: bytes, body: bytes) -> bytes:
+    return hmac.new(key, body, hashlib.sha256).digest()
+
+
+def sealed(key: bytes, entries: dict[str, bytes]) -> bytes:
+    """The bytes of a pack holding ``entries``, authenticated with ``key``."""
+    body = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
+    return MAGIC + _tag(key, body) + body
+
+
+def unsealed(key: bytes, data: bytes) -> dict[str, bytes] | None:
+    """The entries of a pack, or None when its tag does not match (nothing of it is unpickled then)."""
+    head, tag, body = data[: len(MAGIC)], data[len(MAGIC) : len(MAGIC) + 32], data[len(MAGIC) + 32 :]
+    if head != MAGIC or not hmac.compare_digest(tag, _tag(key, body)):
+        return None
+    entries = pickle.loads(body)  # authenticated: written by a run holding the key
+    if not isinstance(entries, dict):
+        return None
+    return entries
 
 
 @cache
@@ -45,20 +109,28 @@ def pickled(sub: Submission) -> bytes:
 class ParseCache:
     """Pickled :class:`Submission` objects (before validation) of one configuration, under ``folder``."""
 
-    def __init__(self, folder: Path, bloc: Bloc, catalogue: Catalogue) -> None:
+    def __init__(self, folder: Path, bloc: Bloc, catalogue: Catalogue, key: bytes | None = None) -> None:
         config = hashlib.sha256(repr((bloc, catalogue)).encode()).hexdigest()[:16]
         self.salt = f"{code_fingerprint()}-{config}"
         self.folder = folder / self.salt
-        self.packs = sorted(self.folder.glob("*.pack")) if self.folder.is_dir() else []
+        self.key = key if key is not None else cache_key()
+        self.packs = sorted(self.folder.glob("*.pack")) if self.folder.is_dir() and self.key else []
         self.entries: dict[str, bytes] = {}
         for pack in self.packs:  # oldest first: a newer pack's entry wins
-            try:
-                with pack.open("rb") as fh:
-                    self.entries.update(pickle.load(fh))
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-                log.warning("parse cache pack %s unreadable; ignored", pack)
+            self.entries.update(self._load(pack))
         self.used: set[str] = set()
         self.hits = self.added = 0
+
+    def _load(self, pack: Path) -> dict[str, bytes]:
+        assert self.key is not None
+        try:
+            entries = unsealed(self.key, pack.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            entries = None
+        if entries is None:
+            log.warning("parse cache pack %s unreadable or not authentic; ignored", pack)
+            return {}
+        return entries
 
     def _key(self, file: InputFile, period: str | None) -> str:
         return hashlib.sha256(f"{self.salt}|{file.sha256}|{file.kind.value}|{period}".encode()).hexdigest()
@@ -94,17 +166,22 @@ class ParseCache:
         Entries this run did not use are kept (another kind of run, a month folder, reads other files), up to
         ``KEEP_UNUSED`` more than the run used; beyond that only the used ones are kept.
         """
-        if not self.added:
+        if not self.added or self.key is None:
             return
         entries = self.entries
         if len(entries) > len(self.used) + KEEP_UNUSED:
             entries = {k: v for k, v in entries.items() if k in self.used}
-        self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{time.time_ns():020d}-{os.getpid()}.pack"
         tmp = path.with_suffix(".tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(entries, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(sealed(self.key, entries))
+            os.replace(tmp, path)
+        except OSError as exc:  # a cache that cannot be written (disk full, read-only) only costs a reread
+            log.warning("parse cache not saved to %s: %s", self.folder, exc)
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            return
         for pack in self.packs:
             pack.unlink(missing_ok=True)
         self.packs = [path]
