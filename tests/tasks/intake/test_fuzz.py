@@ -4,7 +4,7 @@ A case is Sa Pa's self-assessment or December report (written from scratch) with
 cells set to random values and types, random text in number cells, sheets swapped, deleted or renamed, headers
 shifted down, random Unicode in labels and codes, rows deleted or doubled, formulas with or without results;
 then, on the bytes, truncation, flipped bytes and dropped or garbled parts. Mutations are plain data (tuples)
-so Hypothesis can shrink them and ``bench/fuzz_intake.py`` can draw thousands from a seed.
+so Hypothesis can shrink them and ``tests/tasks/intake/fuzz_intake.py`` can draw thousands from a seed.
 """
 
 from __future__ import annotations
@@ -330,7 +330,7 @@ def test_any_mutation_ends_accepted_or_rejected_with_a_message(
 
 
 def test_the_seeded_cases_of_the_benchmark_run(tmp_path: Path, config: YearConfig, validator: Validator) -> None:
-    """The benchmark's first 40 seeds, in one bulk run, as ``bench/fuzz_intake.py`` runs them."""
+    """The benchmark's first 40 seeds, in one bulk run, as ``tests/tasks/intake/fuzz_intake.py`` runs them."""
     cases = [random_case(seed) for seed in range(40)]
     subs = run_cases([(k, build_case(k, ops)) for k, ops in cases], tmp_path, config.bloc, config.catalogue, validator)
     assert {seed: p for seed, sub in enumerate(subs) if (p := outcome_problems(sub, config.catalogue))} == {}

@@ -1,6 +1,6 @@
-"""Fuzz the intake outside pytest: ``python -m bench.fuzz_intake [--cases 2000] [--seed 0] [--batch 100]``.
+"""Fuzz the intake outside pytest: ``python -m tests.tasks.intake.fuzz_intake [--cases 2000] [--seed 0] [--batch 100]``.
 
-Each case is drawn from its own seed (``tests/tasks/test_fuzz.py`` holds the mutations): Sa Pa's
+Each case is drawn from its own seed (``tests/tasks/intake/test_fuzz.py`` holds the mutations): Sa Pa's
 self-assessment or December report, mutated in memory, written to a temporary file, opened, and validated
 with the other cases of its batch in one bulk run (one GX context for the whole run). Every case must end
 accepted, or rejected with Vietnamese messages and hints; anything else is a crash and is printed with its
@@ -18,12 +18,11 @@ import traceback
 from collections import Counter
 from pathlib import Path
 
-from tests.tasks.test_fuzz import build_case, outcome_problems, random_case, run_cases
-
 from tasks.config.year import YearConfig, load_year
 from tasks.domain import Kind, Severity, Status, Submission
 from tasks.validation.suites import Validator
 from tests.support.office_files import SAMPLE
+from tests.tasks.intake.test_fuzz import build_case, outcome_problems, random_case, run_cases
 
 
 def _batch(
