@@ -171,6 +171,9 @@ def write_outputs(
 def review_steps(config: YearConfig, base: Path, cache_dir: Path | None, parameters: dict[str, Any]) -> ReviewResult:
     """The steps of one bloc's review inside a running flow: read, validate, score, write into ``base``."""
     timings: dict[str, float] = {}
+    from tasks.outputs.documents import check_templates
+
+    check_templates()  # a broken Word template stops the run here, before anything is written
     resume_collector()  # paused while the command line started up
     preload()  # Great Expectations imports in the background while the files are read
     with run_lock(base), submissions_settled():

@@ -16,10 +16,11 @@ from pathlib import Path
 from tasks.domain import Bloc, Catalogue, Meeting, Ranking
 from tasks.outputs.documents.context import MINUTES_TEMPLATE, RANKING_TEMPLATE, TEMPLATE_DIR, Context, ranking_context
 from tasks.outputs.documents.minutes import minutes_context
-from tasks.outputs.documents.render import finish_document, rendered
+from tasks.outputs.documents.render import check_template, finish_document, rendered
 
 __all__ = [
     "DocumentJob",
+    "check_templates",
     "minutes_context",
     "minutes_job",
     "ranking_context",
@@ -39,6 +40,12 @@ class DocumentJob:
     author: str
     title: str
     moment: datetime
+
+
+def check_templates() -> None:
+    """Parse the Word templates a review renders; ConfigError naming the template and the broken paragraph."""
+    for name in (RANKING_TEMPLATE, MINUTES_TEMPLATE):
+        check_template(TEMPLATE_DIR / name)
 
 
 def render_document(job: DocumentJob) -> bytes:

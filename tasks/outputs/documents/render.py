@@ -1,9 +1,16 @@
-"""Render a Word template with docxtpl and finish the package so it is print-ready and byte-stable."""
+"""Render a Word template with docxtpl and finish the package so it is print-ready and byte-stable.
+
+Templates are edited by the secretariat and travel by e-mail, so they are data, never code: they render in
+Jinja's :class:`~jinja2.sandbox.SandboxedEnvironment` (no attribute starting with ``_``, no unsafe callables),
+and :func:`check_template` parses each one before a run writes anything.
+"""
 
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +19,11 @@ from docx.document import Document as DocumentObject
 from docx.opc.part import XmlPart
 from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
+from jinja2 import TemplateError, TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
+from tasks.config.load import ConfigError
 from tasks.outputs.documents.context import Context
 from tasks.outputs.documents.word import ensure_run_fonts, ensure_style_fonts, fit_tables, refits_every_table
 from tasks.outputs.ooxml import freeze_ooxml
@@ -21,6 +31,7 @@ from tasks.outputs.ooxml import freeze_ooxml
 LAST_MODIFIED_BY = "thidua"
 _STORY_PARTS = ("/word/document.xml", "/word/header", "/word/footer", "/word/footnotes", "/word/endnotes")
 _LISTING_CHARACTERS = "\t\a\n\f"
+_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")  # the ones docxtpl renders
 
 
 class _Template(DocxTemplate):
@@ -48,10 +59,68 @@ class _Template(DocxTemplate):
         return str(super().resolve_listing(xml))
 
 
+def sandbox() -> SandboxedEnvironment:
+    """The Jinja environment every template renders in: sandboxed, values XML-escaped."""
+    return SandboxedEnvironment(autoescape=True)
+
+
+def _where(source: str, lineno: int | None) -> str:
+    """The paragraph of the template around ``lineno`` (docxtpl puts each paragraph on its own line), as text."""
+    if not lineno:
+        return ""
+    lines = source.splitlines()
+    text = re.sub(r"<[^>]+>", "", "".join(lines[max(lineno - 1, 0) : lineno])).strip()
+    return f"đoạn thứ {max(lineno - 1, 1)}" + (f" («{text[:80]}»)" if text else "")
+
+
+def template_error(template: Path, exc: Exception, source: str = "") -> ConfigError:
+    """A template's Jinja error as a ConfigError naming the file and where it is broken."""
+    where = _where(source, getattr(exc, "lineno", None)) if source else ""
+    return ConfigError(template, where, f"mẫu Word bị lỗi, sửa mẫu rồi chạy lại ({exc})")
+
+
+@cache
+def _checked(template: Path, mtime_ns: int, size: int) -> None:
+    document = _Template(template)
+    document.render_init()  # opens the package; nothing is rendered
+    env = sandbox()
+    parts = [document.patch_xml(document.get_xml())]
+    for uri in (document.HEADER_URI, document.FOOTER_URI):
+        parts += [document.patch_xml(document.get_part_xml(part)) for _, part in document.get_headers_footers(uri)]
+    parts += [document.patch_xml(str(getattr(document.docx.core_properties, name) or "")) for name in _PROPERTIES]
+    for part in parts:
+        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", part)  # one paragraph a line, as docxtpl renders it
+        try:
+            env.parse(source)
+        except TemplateSyntaxError as exc:
+            raise template_error(template, exc, source) from None
+
+
+def check_template(template: Path) -> None:
+    """Parse the body, headers and footers of ``template``; ConfigError naming the template and the paragraph.
+
+    Called before a run writes anything, so a broken template stops it with nothing half-written.
+    """
+    try:
+        stat = template.stat()
+        _checked(template, stat.st_mtime_ns, stat.st_size)
+    except ConfigError:
+        raise
+    except Exception as exc:  # a template that is not a Word document at all (python-docx raises many kinds)
+        raise ConfigError(template, "", f"không mở được mẫu Word ({type(exc).__name__}: {exc})") from None
+
+
+def _render(document: _Template, template: Path, context: Context) -> None:
+    try:
+        document.render(context, jinja_env=sandbox(), autoescape=True)
+    except TemplateError as exc:  # includes the sandbox's SecurityError: a template reaching for code
+        raise template_error(template, exc) from None
+
+
 def render_template(template: Path, context: Context) -> bytes:
     """Fill ``template`` with ``context`` (values are XML-escaped) and return the .docx bytes."""
     document = _Template(template)
-    document.render(context, autoescape=True)
+    _render(document, template, context)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -65,7 +134,7 @@ def rendered(template: Path, context: Context) -> DocumentObject:
     parsed the new body with plain lxml: without python-docx's element classes, blank text kept).
     """
     filled = _Template(template)
-    filled.render(context, autoescape=True)
+    _render(filled, template, context)
     package = filled.docx.part.package
     for part in package.iter_parts():
         if isinstance(part, XmlPart):
