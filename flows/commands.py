@@ -142,41 +142,28 @@ def cmd_check(args: argparse.Namespace) -> int:
     The cycle collector is off until Great Expectations is imported and its context built (see
     ``startup_without_collector``): ~0.4 s of the command's ~3 s.
     """
-    from tasks.config.year import load_year
     from tasks.edge.collector import resume_collector, startup_without_collector
     from tasks.edge.preload import preload
-    from tasks.intake.read import open_submission
-    from tasks.intake.read_all import validate_all
-    from tasks.validation.check import detect, format_issues, input_file, latest_year
+    from tasks.validation.check import CheckError, CheckStatus, check_file, format_result
     from tasks.validation.suites import Validator
 
     validator, worst = None, 0
     with startup_without_collector():
         preload()
         for path in args.files:
-            if not path.is_file():
-                print(f"{path}: không tìm thấy tệp")
-                worst = 1
-                continue
-            found = detect(path)
-            year = args.year or found.year or latest_year(args.inputs)
-            if year is None:
-                print(f"{path}: không xác định được năm của hồ sơ; chạy lại với --year")
-                worst = 1
-                continue
             try:
-                config = load_year(args.inputs, year)
+                if validator is None and path.is_file():
+                    validator = Validator()
+                    resume_collector()
+                result = check_file(path, args.inputs, name=str(path), year=args.year, validator=validator)
+            except CheckError as exc:
+                print(exc)
+                worst = 1
+                continue
             except ConfigError as exc:
                 return _fail_config(exc)
-            validator = validator or Validator()
-            resume_collector()
-            sub = open_submission(input_file(path, found.kind), config.bloc, config.catalogue, found.period)
-            validate_all([sub], config.bloc, config.catalogue, validator)
-            verdict = "ĐẠT" if not sub.has_errors else "KHÔNG ĐẠT"
-            ward = sub.ward_code or "chưa xác định đơn vị"
-            print(f"{path}: {verdict} ({sub.kind.value}, {ward}, kỳ {sub.period or '?'})")
-            print("\n".join(format_issues(sub)) or "  Không có lỗi hay cảnh báo.")
-            worst = max(worst, 1 if sub.has_errors else 0)
+            print("\n".join(format_result(result)))
+            worst = max(worst, 1 if result.status is CheckStatus.FAILED else 0)
     return worst
 
 

@@ -219,29 +219,32 @@ def identify_annual(bloc: Bloc, info: dict[str, CellValue], sheet: str | None, y
     return ident
 
 
-def identify_monthly(bloc: Bloc, info: dict[str, CellValue], sheet: str | None, period: str) -> Identity:
-    """Ward, period and date of a monthly report; the period must equal the folder's month."""
+def identify_monthly(bloc: Bloc, info: dict[str, CellValue], sheet: str | None, period: str | None) -> Identity:
+    """Ward, period and date of a monthly report; the period must equal the folder's month.
+
+    ``period`` is None for a file outside the month folders (``thidua check``): the file's own period is then
+    taken as it is, and only a missing or unreadable one is an error.
+    """
     ident = Identity()
     _ward(bloc, info, sheet, ident)
     _prepared(info, sheet, ident)
     cv = info.get("period")
     found = parse_period(cv.value) if cv is not None and not is_blank(cv.value) else None
-    if found != period:
-        month, year = period[5:], period[:4]
-        what = (
-            "Chưa ghi kỳ báo cáo"
-            if found is None and (cv is None or is_blank(cv.value))
-            else (f"Kỳ báo cáo '{shown(cv.value) if cv else ''}' không đúng")
-        )
-        ident.issues.append(
-            _error(
-                "period_mismatch",
-                f"{what}: báo cáo nằm trong thư mục tháng {month}/{year}.",
-                f"Ghi Kỳ báo cáo là 'Tháng {month}/{year}' hoặc đặt tệp vào đúng thư mục tháng.",
-                sheet,
-                cv,
-                "Kỳ báo cáo",
-            )
-        )
+    if found is None or (period is not None and found != period):
+        ident.issues.append(_period_issue(found, cv, period, sheet))
     ident.period = found
     return ident
+
+
+def _period_issue(found: str | None, cv: CellValue | None, folder: str | None, sheet: str | None) -> Issue:
+    """The period is missing, unreadable or not the folder's month (``folder`` None: no folder to compare)."""
+    blank = found is None and (cv is None or is_blank(cv.value))
+    what = "Chưa ghi kỳ báo cáo" if blank else f"Kỳ báo cáo '{shown(cv.value) if cv else ''}' không đúng"
+    if folder is None:
+        message = f"{what}." if blank else f"{what}: không đọc được tháng báo cáo."
+        hint = "Ghi Kỳ báo cáo theo dạng 'Tháng MM/YYYY': tháng và năm của số liệu báo cáo."
+    else:
+        month = f"{folder[5:]}/{folder[:4]}"
+        message = f"{what}: báo cáo nằm trong thư mục tháng {month}."
+        hint = f"Ghi Kỳ báo cáo là 'Tháng {month}' hoặc đặt tệp vào đúng thư mục tháng."
+    return _error("period_mismatch", message, hint, sheet, cv, "Kỳ báo cáo")

@@ -116,7 +116,7 @@ def _identify(sub: Submission, bloc: Bloc, catalogue: Catalogue, period: str | N
         ident = identify_annual(bloc, wb.info, wb.info_sheet, catalogue.year)
         sub.period = str(catalogue.year)
     elif sub.kind is Kind.MONTHLY:
-        ident = identify_monthly(bloc, wb.info, wb.info_sheet, period or "")
+        ident = identify_monthly(bloc, wb.info, wb.info_sheet, period)
     else:
         sub.period = str(catalogue.year)
         return

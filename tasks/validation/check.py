@@ -1,20 +1,31 @@
-"""``thidua check``: validate single files against the year's rules without a review run.
+"""``thidua check``: validate one file against the year's rules without a review run.
 
 The same reading, identification and expectation suites as the flows (one set of rules): a file's kind is
-recognised from its sheets, its year from ``Năm`` or ``Kỳ báo cáo`` unless given.
+recognised from its sheets, its year from ``Năm`` or ``Kỳ báo cáo`` unless given. The review also compares a
+file with the other files of the year (month series, resubmissions, monthly reports against the
+self-assessment, appraisal rows against the wards' files); one file cannot show those, so the result names them
+as checks *not made* instead of claiming the file has no issue.
+
+``check_file`` is the one entry point: the command line and the web check page both call it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
-from tasks.domain import InputFile, Kind, Severity, Submission
+from tasks.config.year import load_year
+from tasks.domain import InputFile, Issue, Kind, Severity, Submission
 from tasks.intake.identify import parse_period, parse_year
 from tasks.intake.layout import INFO_SHEET, TABLES, key
+from tasks.intake.read import open_submission
+from tasks.intake.read_all import validate_all
 from tasks.intake.tables import read_info
 from tasks.intake.workbook import WorkbookError, read_workbook
+from tasks.validation.suites import Validator
 
 
 @dataclass(frozen=True)
@@ -24,6 +35,81 @@ class Detected:
     kind: Kind
     year: int | None
     period: str | None
+
+
+class CheckStatus(StrEnum):
+    """The verdict on one file: ``passed`` (ĐẠT) unless it has an error, which the review would reject."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class NotMade:
+    """A check the review makes that one file cannot: it needs other files of the year.
+
+    ``rules`` are the codes of the issues that check raises in the review (for auditors and tests);
+    ``label`` says what is checked and ``needs`` which files it needs, in Vietnamese, for the ward.
+    """
+
+    rules: tuple[str, ...]
+    label: str
+    needs: str
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What ``check_file`` found in one file: its verdict, identity, issues and the checks it could not make."""
+
+    name: str
+    status: CheckStatus
+    kind: Kind
+    year: int
+    ward_code: str | None
+    period: str | None
+    issues: tuple[Issue, ...]
+    not_made: tuple[NotMade, ...]
+
+
+class CheckError(Exception):
+    """A file that cannot be checked at all; the message is one Vietnamese sentence for the user."""
+
+
+RESUBMISSIONS = NotMade(
+    ("superseded", "conflicting_submissions"),
+    "bản nào được tính khi đơn vị nộp nhiều bản cùng loại, cùng kỳ",
+    "các bản khác đơn vị đã nộp",
+)
+MONTH_SERIES = NotMade(
+    ("ytd_decreased", "month_does_not_add_up"),
+    "lũy kế so với báo cáo tháng trước (không giảm; tháng trước cộng thực hiện trong tháng bằng lũy kế)",
+    "báo cáo tháng trước của đơn vị",
+)
+INDICATOR_SCORES = NotMade(
+    ("indicator_self_score_differs", "indicator_no_report"),
+    "điểm tự chấm các tiêu chí chỉ tiêu so với điểm tính từ lũy kế của báo cáo tháng",
+    "các báo cáo chỉ tiêu tháng của đơn vị",
+)
+MISSING_MONTHS = NotMade(
+    ("monthly_missing",),
+    "các tháng chưa có báo cáo chỉ tiêu được chấp nhận, bị trừ điểm",
+    "các báo cáo chỉ tiêu tháng của đơn vị",
+)
+APPRAISAL = NotMade(
+    (),
+    "điểm thẩm định của Khối thay cho điểm tự chấm",
+    "tệp thẩm định của Khối",
+)
+APPRAISAL_WARDS = NotMade(
+    ("appraisal_without_self_assessment",),
+    "mỗi dòng thẩm định có bảng tự chấm điểm hợp lệ của đơn vị đó",
+    "bảng tự chấm điểm của các đơn vị",
+)
+NOT_MADE: dict[Kind, tuple[NotMade, ...]] = {
+    Kind.ANNUAL: (INDICATOR_SCORES, MISSING_MONTHS, APPRAISAL, RESUBMISSIONS),
+    Kind.MONTHLY: (MONTH_SERIES, RESUBMISSIONS),
+    Kind.APPRAISAL: (APPRAISAL_WARDS,),
+}
 
 
 def detect(path: Path) -> Detected:
@@ -52,20 +138,80 @@ def latest_year(inputs: Path) -> int | None:
     return max(years, default=None)
 
 
-def input_file(path: Path, kind: Kind) -> InputFile:
-    """An InputFile for a file outside the inputs tree (its path is shown as given)."""
+def input_file(path: Path, kind: Kind, name: str | None = None) -> InputFile:
+    """An InputFile for a file outside the inputs tree (shown by ``name``, else as given)."""
     if kind is Kind.UNKNOWN and path.suffix.lower() in {".xlsx", ".xlsm"}:
         kind = Kind.ANNUAL  # report the missing sheets of the most common kind
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return InputFile(path=path, rel=path.name, sha256=digest, kind=kind)
+    return InputFile(path=path, rel=name or path.name, sha256=digest, kind=kind)
 
 
-def format_issues(sub: Submission) -> list[str]:
-    """Human-readable lines, in Vietnamese, one per issue."""
+def check_file(
+    source: Path | bytes,
+    inputs: Path,
+    *,
+    name: str | None = None,
+    kind: Kind | None = None,
+    year: int | None = None,
+    validator: Validator | None = None,
+) -> CheckResult:
+    """Check one workbook, given as a path or as its bytes, with the rules of its year under ``inputs``.
+
+    ``kind`` overrides the kind recognised from the sheets, ``year`` the year written in the file (else the
+    newest year under ``inputs``). ``name`` is how the file is named in the result (default: the path's
+    name, or ``tệp.xlsx`` for bytes). Pass a ``validator`` to reuse one Great Expectations context across
+    files. Raises ``CheckError`` when no year's rules apply, ``ConfigError`` when that year's YAML is broken.
+    """
+    if isinstance(source, bytes):
+        shown = name or "tệp.xlsx"
+        with tempfile.TemporaryDirectory(prefix="thidua-check-") as folder:
+            path = Path(folder) / f"upload{Path(shown).suffix.lower() or '.xlsx'}"
+            path.write_bytes(source)
+            return check_file(path, inputs, name=shown, kind=kind, year=year, validator=validator)
+    if not source.is_file():
+        raise CheckError(f"{name or source}: không tìm thấy tệp.")
+    found = detect(source)
+    rules_year = year or found.year or latest_year(inputs)
+    if rules_year is None:
+        raise CheckError(f"{name or source.name}: không xác định được năm của hồ sơ; hãy chỉ rõ năm (--year).")
+    config = load_year(inputs, rules_year)
+    file = input_file(source, kind or found.kind, name)
+    sub = open_submission(file, config.bloc, config.catalogue, found.period)
+    validate_all([sub], config.bloc, config.catalogue, validator or Validator())
+    return _result(sub, rules_year)
+
+
+def _result(sub: Submission, year: int) -> CheckResult:
+    return CheckResult(
+        name=sub.file.rel,
+        status=CheckStatus.FAILED if sub.has_errors else CheckStatus.PASSED,
+        kind=sub.kind,
+        year=year,
+        ward_code=sub.ward_code,
+        period=sub.period,
+        issues=tuple(sub.issues),
+        not_made=NOT_MADE.get(sub.kind, ()) if sub.workbook is not None else (),
+    )
+
+
+def format_issues(issues: tuple[Issue, ...] | list[Issue]) -> list[str]:
+    """Human-readable lines, in Vietnamese, two per issue: where and what, then how to fix it."""
     lines = []
-    for issue in sub.issues:
+    for issue in issues:
         where = " – ".join(x for x in (issue.sheet and f"trang '{issue.sheet}'", issue.cell and f"ô {issue.cell}") if x)
         level = "LỖI" if issue.severity is Severity.ERROR else "Cảnh báo"
         lines.append(f"  [{level}] {where + ': ' if where else ''}{issue.message}")
         lines.append(f"      → {issue.hint}")
+    return lines
+
+
+def format_result(result: CheckResult) -> list[str]:
+    """The lines ``thidua check`` prints for one file: verdict, issues, then the checks not made."""
+    verdict = "ĐẠT" if result.status is CheckStatus.PASSED else "KHÔNG ĐẠT"
+    ward = result.ward_code or "chưa xác định đơn vị"
+    lines = [f"{result.name}: {verdict} ({result.kind.value}, {ward}, kỳ {result.period or '?'})"]
+    lines += format_issues(result.issues) or ["  Không có lỗi hay cảnh báo trong các kiểm tra làm được trên một tệp."]
+    if result.not_made:
+        lines.append("  Chưa kiểm tra được từ một tệp (Văn phòng Khối kiểm tra khi tổng hợp):")
+        lines += [f"    – {item.label} (cần {item.needs})" for item in result.not_made]
     return lines
