@@ -8,15 +8,11 @@ Numbers are exact decimals read from their text (``0.5`` is ``Decimal("0.5")``, 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
-from fractions import Fraction
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
-import yaml
-
+from tasks.config.node import ConfigError, ConfigNode, read_yaml
 from tasks.domain import (
     AwardRule,
     Band,
@@ -35,120 +31,13 @@ from tasks.domain import (
     Votes,
     Ward,
 )
+from tasks.intake.identify import roster_key
+from tasks.text import nfc
+
+__all__ = ["ConfigError", "load_bloc", "load_catalogue", "load_meeting", "read_yaml"]
 
 
-class ConfigError(ValueError):
-    """A configuration file is broken; the message names the file, the key and the problem."""
-
-    def __init__(self, file: Path | str, key: str, problem: str) -> None:
-        self.file, self.key, self.problem = str(file), key, problem
-        super().__init__(f"{file}: {key or '(top level)'}: {problem}")
-
-
-# libyaml's parser when PyYAML was built with it: 8x faster on a thousand-ward bloc.yaml (0.27 s → 0.03 s)
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _DecimalLoader(_SafeLoader):  # type: ignore[valid-type,misc]
-    """A safe loader that reads floats as exact decimals from their text."""
-
-
-def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
-    return Decimal(str(loader.construct_scalar(node)).replace("_", ""))
-
-
-_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
-
-
-def read_yaml(path: Path) -> Any:
-    """Parse a YAML file with exact decimals; a syntax error becomes a ConfigError."""
-    try:
-        with path.open(encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_DecimalLoader)
-    except FileNotFoundError:
-        raise ConfigError(path, "", "file not found") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(path, "", f"not valid YAML: {exc}") from None
-
-
-class _Node:
-    """A mapping inside a YAML file, with its key path, that checks keys as they are read."""
-
-    def __init__(self, file: Path, path: str, data: Any) -> None:
-        if not isinstance(data, Mapping):
-            raise ConfigError(file, path, f"expected a mapping, found {type(data).__name__}")
-        self.file, self.path, self.data = file, path, data
-
-    def key(self, name: str) -> str:
-        return f"{self.path}.{name}" if self.path else name
-
-    def fail(self, name: str, problem: str) -> ConfigError:
-        return ConfigError(self.file, self.key(name), problem)
-
-    def only(self, required: set[str], optional: set[str] = frozenset()) -> None:  # type: ignore[assignment]
-        """Reject unknown keys and report the first missing one."""
-        for k in self.data:
-            if k not in required | optional:
-                raise self.fail(str(k), "unknown key")
-        for k in sorted(required):
-            if k not in self.data:
-                raise self.fail(k, "missing key")
-
-    def child(self, name: str) -> _Node:
-        return _Node(self.file, self.key(name), self.data[name])
-
-    def items(self, name: str) -> list[_Node]:
-        seq = self.data[name]
-        if not isinstance(seq, list) or not seq:
-            raise self.fail(name, "expected a non-empty list")
-        return [_Node(self.file, f"{self.key(name)}[{i}]", x) for i, x in enumerate(seq)]
-
-    def text(self, name: str, default: str | None = None) -> str:
-        value = self.data.get(name, default)
-        if not isinstance(value, str | int) or isinstance(value, bool) or str(value).strip() == "":
-            if value == "" and default == "":
-                return ""
-            raise self.fail(name, f"expected text, found {value!r}")
-        return str(value).strip()
-
-    def number(self, name: str, *, minimum: Decimal = Decimal(0)) -> Decimal:
-        value = self.data.get(name)
-        if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
-            raise self.fail(name, f"expected a number, found {value!r}")
-        try:
-            number = Decimal(str(value))
-        except InvalidOperation:
-            raise self.fail(name, f"expected a number, found {value!r}") from None
-        if not number.is_finite() or number < minimum:
-            raise self.fail(name, f"must be a number ≥ {minimum}, found {value!r}")
-        if number != number.quantize(Decimal("0.01")):
-            raise self.fail(name, f"at most 2 decimal places, found {value!r}")
-        return number
-
-    def integer(self, name: str) -> int:
-        value = self.data.get(name)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise self.fail(name, f"expected a whole number ≥ 0, found {value!r}")
-        return value
-
-    def fraction(self, name: str) -> Fraction:
-        value = self.data.get(name)
-        try:
-            result = Fraction(str(value))
-        except (ValueError, ZeroDivisionError):
-            raise self.fail(name, f'expected a fraction like "2/3", found {value!r}') from None
-        if not 0 <= result <= 1:
-            raise self.fail(name, f"must be between 0 and 1, found {value!r}")
-        return result
-
-    def flag(self, name: str) -> bool:
-        value = self.data.get(name, False)
-        if not isinstance(value, bool):
-            raise self.fail(name, f"expected true or false, found {value!r}")
-        return value
-
-
-def _check_year(node: _Node, name: str, year: int | None) -> int:
+def _check_year(node: ConfigNode, name: str, year: int | None) -> int:
     found = node.integer(name)
     if year is not None and found != year:
         raise node.fail(name, f"year {found} differs from the folder's year {year}")
@@ -157,7 +46,7 @@ def _check_year(node: _Node, name: str, year: int | None) -> int:
 
 def load_bloc(path: Path, year: int | None = None) -> Bloc:
     """Read ``bloc.yaml`` (roster); ward codes and names must be unique and the head a member."""
-    top = _Node(path, "", read_yaml(path))
+    top = ConfigNode(path, "", read_yaml(path))
     top.only({"bloc"})
     node = top.child("bloc")
     node.only({"code", "name", "province", "year", "head", "members"})
@@ -171,6 +60,7 @@ def load_bloc(path: Path, year: int | None = None) -> Bloc:
             raise node.fail(f"members[{i}].code", f"ward code {ward.code} appears twice")
         if not re.fullmatch(r"[A-Z0-9_-]+", ward.code):
             raise node.fail(f"members[{i}].code", f"ward code {ward.code!r}: use A–Z, 0–9, - or _")
+    _check_names(node, members)
     head = node.text("head")
     if head not in codes:
         raise node.fail("head", f"{head} is not a member of the bloc")
@@ -187,14 +77,30 @@ def load_bloc(path: Path, year: int | None = None) -> Bloc:
     )
 
 
-def _month(node: _Node, name: str) -> str:
+def _check_names(node: ConfigNode, members: list[Ward]) -> None:
+    """Every ward stays identifiable: no two names (nor a name and another ward's code) read the same once
+    case, spacing, Unicode form and the ``Phường`` prefix are set aside, as workbooks are matched."""
+    seen: dict[str, int] = {ward.code.casefold(): i for i, ward in enumerate(members)}
+    for i, ward in enumerate(members):
+        for key in {roster_key(ward.name), nfc(ward.name).casefold()}:
+            j = seen.setdefault(key, i)
+            if j != i:
+                other = members[j]
+                raise node.fail(
+                    f"members[{i}].name",
+                    f"{ward.name!r} reads the same as {other.name!r} ({other.code}) once case, spacing and the "
+                    "ward prefix are ignored: a workbook naming either could not be attributed",
+                )
+
+
+def _month(node: ConfigNode, name: str) -> str:
     value = node.text(name)
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
         raise node.fail(name, f'expected a month as "YYYY-MM", found {value!r}')
     return value
 
 
-def _criteria(top: _Node) -> tuple[Group, ...]:
+def _criteria(top: ConfigNode) -> tuple[Group, ...]:
     groups = []
     for g in top.items("groups"):
         g.only({"code", "name", "criteria"})
@@ -218,7 +124,7 @@ def _criteria(top: _Node) -> tuple[Group, ...]:
     return tuple(groups)
 
 
-def _indicators(top: _Node, wards: tuple[str, ...]) -> tuple[Indicator, ...]:
+def _indicators(top: ConfigNode, wards: tuple[str, ...]) -> tuple[Indicator, ...]:
     out = []
     for n in top.items("indicators"):
         n.only({"code", "name", "unit", "cumulative", "method"}, {"target", "targets", "at_most"})
@@ -250,7 +156,7 @@ def _indicators(top: _Node, wards: tuple[str, ...]) -> tuple[Indicator, ...]:
     return tuple(out)
 
 
-def _bonus(top: _Node) -> tuple[Decimal, tuple[BonusItem, ...]]:
+def _bonus(top: ConfigNode) -> tuple[Decimal, tuple[BonusItem, ...]]:
     node = top.child("bonus")
     node.only({"cap", "items"})
     items = []
@@ -260,7 +166,7 @@ def _bonus(top: _Node) -> tuple[Decimal, tuple[BonusItem, ...]]:
     return node.number("cap"), tuple(items)
 
 
-def _deductions(top: _Node) -> tuple[tuple[DeductionItem, ...], DeductionItem]:
+def _deductions(top: ConfigNode) -> tuple[tuple[DeductionItem, ...], DeductionItem]:
     node = top.child("deductions")
     node.only({"items", "missing_monthly_report"})
     items = []
@@ -272,7 +178,7 @@ def _deductions(top: _Node) -> tuple[tuple[DeductionItem, ...], DeductionItem]:
     return tuple(items), DeductionItem(dm.text("code"), dm.text("name"), dm.number("points"))
 
 
-def _award(node: _Node, bands: tuple[Band, ...], voted: bool) -> AwardRule:
+def _award(node: ConfigNode, bands: tuple[Band, ...], voted: bool) -> AwardRule:
     node.only({"count", "min_classification"} | ({"vote_share_above", "quorum"} if voted else set()))
     band = node.text("min_classification")
     if band not in {b.code for b in bands}:
@@ -288,7 +194,7 @@ def _award(node: _Node, bands: tuple[Band, ...], voted: bool) -> AwardRule:
     )
 
 
-def _bands(top: _Node, scale: Decimal) -> tuple[Band, ...]:
+def _bands(top: ConfigNode, scale: Decimal) -> tuple[Band, ...]:
     bands = []
     for n in top.items("classification"):
         n.only({"code", "min", "name"})
@@ -308,7 +214,7 @@ _CRITERIA_KEYS = {"year", "scale", "monthly_window", "groups", "indicators", "bo
 
 def load_catalogue(path: Path, bloc: Bloc, year: int | None = None) -> Catalogue:
     """Read ``criteria.yaml`` and check it against itself and the roster."""
-    top = _Node(path, "", read_yaml(path))
+    top = ConfigNode(path, "", read_yaml(path))
     top.only(_CRITERIA_KEYS | {"classification", "nominations"})
     window_node = top.child("monthly_window")
     window_node.only({"first", "last"})
@@ -341,7 +247,7 @@ def load_catalogue(path: Path, bloc: Bloc, year: int | None = None) -> Catalogue
     return catalogue
 
 
-def _check_catalogue(top: _Node, cat: Catalogue) -> None:
+def _check_catalogue(top: ConfigNode, cat: Catalogue) -> None:
     """Cross-checks: unique codes, the base sums to the scale, indicators resolve."""
     seen: set[str] = set()
     codes = [c.code for c in cat.criteria] + [g.code for g in cat.groups]
@@ -366,13 +272,13 @@ def _check_catalogue(top: _Node, cat: Catalogue) -> None:
         raise top.fail("classification", "at least two bands are needed")
 
 
-def _person(node: _Node, name: str) -> Person:
+def _person(node: ConfigNode, name: str) -> Person:
     p = node.child(name)
     p.only({"name", "title"})
     return Person(name=p.text("name", ""), title=p.text("title", ""))
 
 
-def _moment(node: _Node, name: str) -> datetime | None:
+def _moment(node: ConfigNode, name: str) -> datetime | None:
     value = node.data.get(name)
     if value is None:
         return None
@@ -383,9 +289,11 @@ def _moment(node: _Node, name: str) -> datetime | None:
     raise node.fail(name, f"expected a date-time like 2026-01-15T08:00:00, found {value!r}")
 
 
-def _votes(node: _Node, bloc: Bloc) -> Votes:
+def _votes(node: ConfigNode, bloc: Bloc) -> Votes:
     node.only({"ballots_issued", "ballots_received", "ballots_valid", "flag"})
     issued, received, valid = (node.integer(k) for k in ("ballots_issued", "ballots_received", "ballots_valid"))
+    if issued > len(bloc.members):
+        raise node.fail("ballots_issued", f"{issued} ballots issued but the bloc has {len(bloc.members)} members")
     if received > issued:
         raise node.fail("ballots_received", f"{received} received but only {issued} issued")
     if valid > received:
@@ -403,7 +311,7 @@ def load_meeting(path: Path, bloc: Bloc) -> Meeting | None:
     """Read the optional ``meeting.yaml``; ``None`` when the file does not exist."""
     if not path.exists():
         return None
-    top = _Node(path, "", read_yaml(path))
+    top = ConfigNode(path, "", read_yaml(path))
     top.only({"meeting"}, {"votes"})
     m = top.child("meeting")
     m.only({"number", "place", "chair", "secretary"}, {"start", "end", "attendees"})

@@ -52,6 +52,11 @@ def _plain(text: str) -> str:
     return t
 
 
+def roster_key(name: str) -> str:
+    """How a roster name is matched when written with its diacritics: two wards must never share this key."""
+    return _plain(name)
+
+
 @dataclass(frozen=True)
 class _RosterIndex:
     """The roster's names and codes as lookup keys, built once per bloc (not once per file)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -91,3 +92,78 @@ def test_a_yaml_syntax_error_names_the_file(inputs: Path) -> None:
     (inputs / "2025" / "bloc.yaml").write_text("bloc: [unclosed", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"bloc\.yaml"):
         load_year(inputs, 2025)
+
+
+def _config_error(inputs: Path) -> ConfigError:
+    with pytest.raises(ConfigError) as err:
+        load_year(inputs, 2025)
+    return err.value
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "key", "problem"),
+    [
+        ("meeting.yaml", "  ballots_valid: 10\n", "  ballots_valid: 10\n  ballots_issued: 12\n", "line", "twice"),
+        ("bloc.yaml", "  code: ", "  code: x\n  code: ", "line", "appears twice"),
+        ("criteria.yaml", "scale: 100", "scale: &s 100\nfoo: *s", "line", "aliases"),
+        ("criteria.yaml", "scale: 100", "scale: .nan", "line", "not a finite number"),
+        ("criteria.yaml", "scale: 100", "scale: -.inf", "line", "not a finite number"),
+        ("criteria.yaml", "scale: 100", "scale: 1e999999999", "scale", "below 10^15"),
+        ("criteria.yaml", "scale: 100", "scale: 1.0e+999999999", "scale", "below 10^15"),
+        ("criteria.yaml", "scale: 100", "scale: " + "9" * 5000, "line", "cannot read this value"),
+        ("meeting.yaml", "start: 2026-01-15T08:00:00", "start: 2026-02-31T08:00:00", "line", "cannot read"),
+        ("meeting.yaml", "  ballots_issued: 10", "  ballots_issued: 11", "votes.ballots_issued", "10 members"),
+        ("meeting.yaml", "SAPA: 9,", "SAPA: 11,", "votes.flag.SAPA", "only 10 valid"),
+        ("criteria.yaml", "quorum: ", "quorum: 1e999999999 #", "nominations.flag.quorum", "fraction"),
+        ("criteria.yaml", "scale: 100", "scale: !!python/object/apply:os.system [true]", "line", "constructor"),
+    ],
+)
+def test_a_configuration_mistake_stops_at_once_naming_file_key_and_problem(
+    inputs: Path, name: str, old: str, new: str, key: str, problem: str
+) -> None:
+    """Duplicate keys, aliases, numbers the arithmetic cannot take and impossible votes each stop the load
+    with a ConfigError (no other exception) naming the file, where in it, and what is wrong."""
+    _replace(inputs / "2025" / name, old, new)
+    error = _config_error(inputs)
+    assert error.file.endswith(name)
+    assert error.key.startswith(key)
+    assert problem in error.problem
+
+
+def test_a_duplicate_key_names_both_lines(inputs: Path) -> None:
+    """A vote count written twice (the last one used to win silently) names the line of each."""
+    path = inputs / "2025" / "meeting.yaml"
+    _replace(path, "  ballots_valid: 10\n", "  ballots_valid: 10\n  ballots_valid: 7\n")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first = lines.index("  ballots_valid: 10") + 1
+    error = _config_error(inputs)
+    assert error.key == f"line {first + 1}, column 3"
+    assert f"first on line {first}" in error.problem
+
+
+def test_an_alias_bomb_is_refused_without_expanding_it(inputs: Path) -> None:
+    """A "billion laughs" document (nine levels of ten aliases) is refused at the first alias."""
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
+    (inputs / "2025" / "meeting.yaml").write_text("\n".join(levels) + "\n", encoding="utf-8")
+    assert "aliases" in _config_error(inputs).problem
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("Sa Pa", "Phường SA  PA"), ("Cầu Thia", "P. cầu thia"), ("Cam Đường", "Cam Đường")],
+)
+def test_roster_names_that_read_the_same_are_refused(inputs: Path, first: str, second: str) -> None:
+    """Two wards whose names match the same workbooks (case, spacing, prefix, NFD) would both be unidentifiable."""
+    path = inputs / "2025" / "bloc.yaml"
+    _replace(path, "name: Yên Bái}", f'name: "{first}"}}')
+    _replace(path, "name: Nam Cường}", f'name: "{unicodedata.normalize("NFD", second)}"}}')
+    error = _config_error(inputs)
+    assert error.file.endswith("bloc.yaml") and error.key == "bloc.members[2].name"
+    assert "could not be attributed" in error.problem
+
+
+def test_a_name_that_reads_as_another_wards_code_is_refused(inputs: Path) -> None:
+    """A ward named like another ward's code would take that ward's workbooks."""
+    _replace(inputs / "2025" / "bloc.yaml", "name: Âu Lâu}", "name: vanphu}")
+    assert _config_error(inputs).key == "bloc.members[3].name"
