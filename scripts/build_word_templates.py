@@ -130,9 +130,8 @@ def build_ranking() -> DocumentObject:
         "{%p endfor %}",
         ("- Tổng điểm = Điểm cơ bản (tổng điểm các nhóm) + Điểm thưởng − Điểm trừ; xếp hạng theo tổng điểm, "
          "nếu bằng nhau thì theo điểm cơ bản, rồi theo điểm trừ (ít hơn xếp trên).", COMPACT),
-        "{%p for t in ties %}",
-        ("- {{ t.wards }} cùng đạt {{ t.total }} điểm, bằng nhau về điểm cơ bản và điểm trừ nên đồng hạng "
-         "{{ t.rank }}.", COMPACT),
+        "{%p for e in explanations %}",
+        ("- {{ e }}", COMPACT),
         "{%p endfor %}",
     ])  # fmt: skip
     signature_block(doc, page, *SIGNERS)
@@ -208,7 +207,7 @@ def build_minutes() -> DocumentObject:
 
 
 _MINUTES_OPENING: list[Line] = [
-    "Thời gian: {{ start.hour }} giờ {{ start.minute }} phút, ngày {{ start.day }} tháng {{ start.month }} "
+    "Thời gian bắt đầu: {{ start.hour }} giờ {{ start.minute }} phút, ngày {{ start.day }} tháng {{ start.month }} "
     "năm {{ start.year }}.",
     "Địa điểm: {{ place }}.",
     "Thành phần tham dự:",
@@ -240,27 +239,20 @@ _MINUTES_RESULTS: list[Line] = [
 _MINUTES_NOTES: list[Line] = [
     ("(Chi tiết điểm theo từng nhóm tiêu chí tại Bảng tổng hợp kết quả chấm điểm, xếp hạng kèm theo "
      "Biên bản này.)", ITALIC),
-    "{%p for t in ties %}",
-    "- {{ t.wards }} cùng đạt {{ t.total }} điểm, bằng nhau về điểm cơ bản và điểm trừ nên đồng hạng "
-    "{{ t.rank }}.",
-    "{%p endfor %}",
 ]  # fmt: skip
 _MINUTES_VOTE: list[Line] = [
     ("II. BỎ PHIẾU SUY TÔN ĐƠN VỊ DẪN ĐẦU KHỐI", BOLD),
     "{%p if candidates %}",
     "Căn cứ kết quả chấm điểm, xếp hạng, đơn vị đủ điều kiện (xếp loại {{ rule.band }}, không vi phạm "
     "tiêu chí loại trừ) và dẫn đầu Khối: {{ candidate_names }}. Hội nghị tiến hành bỏ phiếu kín suy tôn "
-    "đơn vị dẫn đầu Khối để đề nghị Chủ tịch UBND tỉnh tặng Cờ thi đua; đơn vị được suy tôn khi số phiếu "
-    "thu về đạt từ {{ rule.quorum }} tổng số thành viên Khối trở lên và có số phiếu đồng ý trên "
+    "đơn vị dẫn đầu Khối để đề nghị Chủ tịch Ủy ban nhân dân tỉnh tặng Cờ thi đua; đơn vị được suy tôn "
+    "khi số phiếu thu về đạt từ {{ rule.quorum }} tổng số thành viên Khối trở lên và có số phiếu đồng ý trên "
     "{{ rule.share }} số phiếu hợp lệ.",
     "Kết quả bỏ phiếu:",
     "- Số phiếu phát ra: {{ ballots.issued }}; số phiếu thu về: {{ ballots.received }}; số phiếu hợp lệ: "
     "{{ ballots.valid }}.",
     "{%p for c in candidates %}",
     "- {{ c.ward }}: {{ c.agree }} phiếu đồng ý, đạt {{ c.share }}% số phiếu hợp lệ.",
-    "{%p endfor %}",
-    "{%p for i in ignored %}",
-    "- Phiếu đồng ý cho {{ i.ward }} ({{ i.agree }} phiếu) không được tính vì đơn vị không thuộc danh sách ứng viên.",
     "{%p endfor %}",
     "{%p else %}",
     "Không có phường nào đủ điều kiện đề nghị tặng Cờ thi đua (xếp loại {{ rule.band }}, không vi phạm "
@@ -269,13 +261,13 @@ _MINUTES_VOTE: list[Line] = [
 ]
 _MINUTES_NOMINATIONS: list[Line] = [
     ("III. ĐỀ NGHỊ KHEN THƯỞNG", BOLD),
-    ("1. Cờ thi đua của UBND tỉnh", BOLD),
+    ("1. Cờ thi đua của Ủy ban nhân dân tỉnh", BOLD),
     "{%p if flag_status == 'awarded' %}",
-    "Hội nghị thống nhất suy tôn {{ winner.ward }} là đơn vị dẫn đầu {{ bloc_name }} năm {{ year }}, đề "
-    "nghị Chủ tịch UBND tỉnh tặng Cờ thi đua của UBND tỉnh ({{ winner.agree }}/{{ ballots.valid }} phiếu "
-    "đồng ý, đạt {{ winner.share }}% số phiếu hợp lệ).",
+    "Hội nghị thống nhất suy tôn {{ winner.name }} là đơn vị dẫn đầu {{ bloc_name }} năm {{ year }}, đề "
+    "nghị Chủ tịch Ủy ban nhân dân tỉnh tặng Cờ thi đua của Ủy ban nhân dân tỉnh ({{ winner.agree }}/"
+    "{{ ballots.valid }} phiếu đồng ý, đạt {{ winner.share }}% số phiếu hợp lệ).",
     "{%p elif flag_status == 'failed' %}",
-    "Chưa có đơn vị được suy tôn đề nghị tặng Cờ thi đua của UBND tỉnh{% if why.quorum or why.tie or "
+    "Chưa có đơn vị được suy tôn đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh{% if why.quorum or why.tie or "
     "why.share %}, vì:{% else %}.{% endif %}",
     "{%p if why.quorum %}",
     "- Số phiếu thu về ({{ ballots.received }}/{{ counts.members }}) chưa đạt {{ rule.quorum }} tổng số "
@@ -287,34 +279,36 @@ _MINUTES_NOMINATIONS: list[Line] = [
     "{%p if why.share %}",
     "- Số phiếu đồng ý cao nhất không vượt quá {{ rule.share }} số phiếu hợp lệ;",
     "{%p endif %}",
-    "Các ứng viên ({{ candidate_names }}) vẫn giữ tư cách ứng viên; Hội nghị thống nhất tổ chức bỏ phiếu "
-    "lại để suy tôn đơn vị đề nghị tặng Cờ thi đua.",
+    "Các ứng cử viên ({{ candidate_names }}) vẫn giữ tư cách ứng cử viên; Hội nghị thống nhất tổ chức bỏ "
+    "phiếu lại để suy tôn đơn vị đề nghị tặng Cờ thi đua.",
     "{%p elif flag_status == 'proposed' %}",
-    "Đề xuất {{ candidates[0].ward }} (xếp hạng {{ candidates[0].rank }}, {{ candidates[0].total }} điểm) "
-    "là đơn vị dẫn đầu Khối; Hội nghị bỏ phiếu suy tôn để đề nghị Chủ tịch UBND tỉnh tặng Cờ thi đua của "
-    "UBND tỉnh.",
+    "Đề xuất {{ candidates[0].name }} (xếp hạng {{ candidates[0].rank }}, {{ candidates[0].total }} điểm) "
+    "là đơn vị dẫn đầu Khối; Hội nghị bỏ phiếu suy tôn để đề nghị Chủ tịch Ủy ban nhân dân tỉnh tặng Cờ thi "
+    "đua của Ủy ban nhân dân tỉnh.",
     "{%p elif flag_status == 'tied' %}",
-    "{{ candidate_names }} cùng dẫn đầu Khối ({{ candidates[0].total }} điểm, đồng hạng "
-    "{{ candidates[0].rank }}); Hội nghị bỏ phiếu kín để lựa chọn một đơn vị đề nghị Chủ tịch UBND tỉnh "
-    "tặng Cờ thi đua của UBND tỉnh.",
+    "{{ candidate_names_start }} cùng dẫn đầu Khối ({{ candidates[0].total }} điểm, đồng hạng "
+    "{{ candidates[0].rank }}); Hội nghị bỏ phiếu kín để lựa chọn một đơn vị đề nghị Chủ tịch Ủy ban nhân "
+    "dân tỉnh tặng Cờ thi đua của Ủy ban nhân dân tỉnh.",
     "{%p else %}",
-    "Không có phường nào đủ điều kiện đề nghị tặng Cờ thi đua của UBND tỉnh.",
+    "Không có phường nào đủ điều kiện đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh.",
     "{%p endif %}",
-    ("2. Bằng khen của Chủ tịch UBND tỉnh", BOLD),
+    ("2. Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh", BOLD),
     "{%p if merit %}",
-    "{% if draft %}Dự kiến đề nghị{% else %}Hội nghị thống nhất đề nghị{% endif %} Chủ tịch UBND tỉnh tặng "
-    "Bằng khen cho {{ merit|length }} phường có thành "
-    "tích xuất sắc, xếp hạng cao nhất trong các đơn vị đủ điều kiện (không kể đơn vị có tên trong đề nghị "
-    "tặng Cờ thi đua):",
+    "{% if draft %}Dự kiến đề nghị{% else %}Hội nghị thống nhất đề nghị{% endif %} Chủ tịch Ủy ban nhân "
+    "dân tỉnh tặng Bằng khen cho {{ merit|length }} phường có thành tích xuất sắc, xếp hạng cao nhất trong "
+    "các đơn vị đủ điều kiện (không kể đơn vị có tên trong đề nghị tặng Cờ thi đua):",
     "{%p for m in merit %}",
     "- {{ m.ward }} (xếp hạng {{ m.rank }}, {{ m.total }} điểm){% if loop.last %}.{% else %};{% endif %}",
     "{%p endfor %}",
-    "{%p if merit_tie %}",
-    "Do có các phường đồng hạng ở vị trí cuối, số phường được đề nghị nhiều hơn {{ merit_count }} theo quy định.",
-    "{%p endif %}",
     "{%p else %}",
-    "Không có phường nào đủ điều kiện đề nghị tặng Bằng khen của Chủ tịch UBND tỉnh.",
+    "Không có phường nào đủ điều kiện đề nghị tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh.",
     "{%p endif %}",
+    "{%p if explanations %}",
+    ("3. Giải trình kết quả xếp hạng, xếp loại và đề nghị khen thưởng", BOLD),
+    "{%p endif %}",
+    "{%p for e in explanations %}",
+    "{{ e }}",
+    "{%p endfor %}",
 ]
 _MINUTES_CLOSING: list[Line] = [
     "Hội nghị kết thúc vào hồi {{ end.hour }} giờ {{ end.minute }} phút, ngày {{ end.day }} tháng "

@@ -5,7 +5,10 @@ Keys shared by both templates:
   ``bloc_upper``, ``year`` (review year), ``number`` (minutes number or dots), ``place_name`` (head ward),
   ``date`` {day, month, year} (zero-padded), ``draft`` (no vote results yet), ``blank`` (dotted line),
   ``rows`` [{rank, ward, groups [..], base, bonus, deductions, total, band, nomination, tied}],
-  ``ties`` [{rank, wards, total}], ``chair`` / ``secretary`` {name, title, signature}.
+  ``ties`` [{rank, wards, total}], ``chair`` / ``secretary`` {name, title, signature},
+  ``explanations`` [..] (one sentence per outcome the totals alone do not explain, ``tasks.scoring.explain``).
+A ward is ``Phường Sa Pa`` where a cell or an item begins (``ward``) and ``phường Sa Pa`` inside a sentence
+(``name``; lists of names such as ``candidate_names`` are written that way too, NĐ 30/2020 Phụ lục II).
 Ranking only: ``groups`` [{code, name, max}].
 Minutes only: ``scale``, ``counts`` {members, scored, rejected, missing}, ``rejected_wards``,
   ``missing_wards``, ``bands`` [{name, count, wards}], ``notes`` [..], ``start`` / ``end``
@@ -36,6 +39,7 @@ from tasks.domain import (
     Ward,
     WardStatus,
 )
+from tasks.scoring.explain import explain_ranking
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[3] / "templates" / "word"
 RANKING_TEMPLATE = "bang-xep-hang.docx"
@@ -68,8 +72,27 @@ def vn_plain(value: Decimal) -> str:
 
 
 def ward_label(ward: Ward) -> str:
-    """The ward as named in documents: ``Phường Sa Pa``."""
+    """The ward as named where a table cell or a list item begins: ``Phường Sa Pa``."""
     return f"Phường {ward.name}"
+
+
+def ward_name(ward: Ward) -> str:
+    """The ward as named inside a sentence (NĐ 30: the administrative level in lower case): ``phường Sa Pa``."""
+    return f"phường {ward.name}"
+
+
+def typographic_quotes(text: str) -> str:
+    """Straight double quotes in pairs turned into Vietnamese typographic quotes: ``"a"`` -> ``“a”``."""
+    parts = text.split('"')
+    if len(parts) % 2 == 0:  # an unpaired quote: leave the text as written
+        return text
+    return "".join(part if i % 2 == 0 else f"“{part}”" for i, part in enumerate(parts))
+
+
+def vn_percent(value: Decimal) -> str:
+    """A share in percent: whole numbers without decimals (``90``), else up to two (``66,67``)."""
+    rounded = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return vn_plain(rounded) if rounded != rounded.to_integral_value() else str(int(rounded))
 
 
 def join_names(names: list[str]) -> str:
@@ -119,6 +142,7 @@ def common_context(
         "ties": ties(ranking),
         "chair": _person(meeting.chair if meeting else None),
         "secretary": _person(meeting.secretary if meeting else None),
+        "explanations": [e.text for e in explain_ranking(bloc, catalogue, ranking)],
     }
 
 
@@ -158,7 +182,7 @@ def ties(ranking: Ranking) -> list[Context]:
     return [
         {
             "rank": str(rank),
-            "wards": join_names([ward_label(r.ward) for r in rows]),
+            "wards": join_names([ward_name(r.ward) for r in rows]),
             "total": vn_points(rows[0].score.total if rows[0].score else Decimal(0)),
         }
         for rank, rows in sorted(by_rank.items())
@@ -172,7 +196,11 @@ def ranking_context(
     """Context of ``bang-xep-hang.docx``: the common keys plus the criterion groups."""
     context = common_context(bloc, catalogue, ranking, meeting, moment)
     context["groups"] = [
-        {"code": g.code, "name": g.name, "max": vn_plain(sum((c.max for c in g.criteria), Decimal(0)))}
+        {
+            "code": g.code,
+            "name": typographic_quotes(g.name),
+            "max": vn_plain(sum((c.max for c in g.criteria), Decimal(0))),
+        }
         for g in catalogue.groups
     ]
     return context

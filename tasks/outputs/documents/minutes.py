@@ -16,9 +16,11 @@ from tasks.outputs.documents.context import (
     common_context,
     join_names,
     moment_parts,
+    vn_percent,
     vn_plain,
     vn_points,
     ward_label,
+    ward_name,
 )
 
 _FLAGGED = (Nomination.FLAG, Nomination.FLAG_PROPOSED, Nomination.FLAG_CANDIDATE)
@@ -39,7 +41,7 @@ def minutes_context(
 
 
 def _names(ranking: Ranking, status: WardStatus) -> list[str]:
-    return [ward_label(row.ward) for row in ranking.rows if row.status is status]
+    return [ward_name(row.ward) for row in ranking.rows if row.status is status]
 
 
 def results(bloc: Bloc, catalogue: Catalogue, ranking: Ranking) -> Context:
@@ -48,9 +50,9 @@ def results(bloc: Bloc, catalogue: Catalogue, ranking: Ranking) -> Context:
     rejected, missing = _names(ranking, WardStatus.REJECTED), _names(ranking, WardStatus.MISSING)
     bands = []
     for band in catalogue.bands:
-        wards = [ward_label(r.ward) for r in scored if r.score is not None and r.score.classification == band.code]
+        wards = [ward_name(r.ward) for r in scored if r.score is not None and r.score.classification == band.code]
         if wards:
-            bands.append({"name": band.name, "count": str(len(wards)), "wards": ", ".join(wards)})
+            bands.append({"name": band.name, "count": str(len(wards)), "wards": join_names(wards)})
     return {
         "scale": vn_plain(catalogue.scale),
         "counts": {
@@ -80,7 +82,7 @@ def meeting_facts(meeting: Meeting | None) -> Context:
 def _share(agree: int, valid: int) -> str:
     if valid <= 0:
         return SHORT_BLANK
-    return vn_points(Decimal(agree) * 100 / Decimal(valid))
+    return vn_percent(Decimal(agree) * 100 / Decimal(valid))
 
 
 def _candidates(ranking: Ranking) -> list[RankingRow]:
@@ -95,7 +97,7 @@ def vote(catalogue: Catalogue, ranking: Ranking, meeting: Meeting | None) -> Con
     """Ballots, agree votes and share per candidate, and what the vote decided (or blanks in a draft)."""
     votes = meeting.votes if meeting is not None else None
     candidates = _candidates(ranking)
-    ward_names = {row.ward.code: ward_label(row.ward) for row in ranking.rows}
+    ward_names = {row.ward.code: ward_name(row.ward) for row in ranking.rows}
     agree = dict(votes.flag) if votes is not None else {}
     if ranking.vote is not None:
         agree.update(ranking.vote.agree)
@@ -104,6 +106,7 @@ def vote(catalogue: Catalogue, ranking: Ranking, meeting: Meeting | None) -> Con
         count = agree.get(row.ward.code, 0)
         rows.append({
             "ward": ward_label(row.ward),
+            "name": ward_name(row.ward),
             "code": row.ward.code,
             "rank": str(row.rank) if row.rank is not None else "",
             "total": vn_points(row.score.total) if row.score is not None else "",
@@ -126,9 +129,10 @@ def vote(catalogue: Catalogue, ranking: Ranking, meeting: Meeting | None) -> Con
         },
         "ballots": ballots,
         "candidates": rows,
-        "candidate_names": join_names([r["ward"] for r in rows]),
+        "candidate_names": join_names([r["name"] for r in rows]),
+        "candidate_names_start": _capital(join_names([r["name"] for r in rows])),
         "flag_status": _flag_status(votes is not None, len(rows), winner is not None),
-        "winner": winner or {"ward": "", "agree": "", "share": ""},
+        "winner": winner or {"ward": "", "name": "", "agree": "", "share": ""},
         "why": _why_no_flag(ranking, rows),
         "ignored": _ignored(ranking, ward_names),
         "vote_reason": ranking.vote.reason.strip() if ranking.vote is not None else "",
@@ -141,12 +145,12 @@ def _why_no_flag(ranking: Ranking, rows: list[Context]) -> Context:
     if outcome is None or outcome.winner is not None or outcome.quorum_met is None:
         return {"quorum": False, "tie": False, "share": False, "leaders": ""}
     top = max(outcome.agree.values(), default=0)
-    leaders = [r["ward"] for r in rows if outcome.agree.get(r["code"], -1) == top]
+    leaders = [r["name"] for r in rows if outcome.agree.get(r["code"], -1) == top]
     return {
         "quorum": not outcome.quorum_met,
         "tie": outcome.tie_at_top,
         "share": outcome.share_met is False,
-        "leaders": join_names(leaders),
+        "leaders": _capital(join_names(leaders)),
     }
 
 
@@ -159,6 +163,11 @@ def _ignored(ranking: Ranking, ward_names: dict[str, str]) -> list[Context]:
         for code, count in ranking.vote.ignored.items()
         if count > 0
     ]
+
+
+def _capital(text: str) -> str:
+    """``text`` as the start of a sentence or an item."""
+    return text[:1].upper() + text[1:]
 
 
 def _flag_status(voted: bool, candidates: int, has_winner: bool) -> str:

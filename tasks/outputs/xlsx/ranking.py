@@ -14,6 +14,7 @@ from decimal import Decimal
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tasks.domain import Bloc, Catalogue, Criterion, Nomination, Ranking, RankingRow, WardScore, WardStatus
+from tasks.outputs.documents.context import typographic_quotes, vn_plain
 from tasks.outputs.xlsx.common import (
     BOLD,
     BOX,
@@ -29,6 +30,7 @@ from tasks.outputs.xlsx.common import (
     to_bytes,
     write_table,
 )
+from tasks.scoring.explain import explain_ranking
 
 SUMMARY_SHEET = "Xếp hạng"
 DETAIL_SHEET = "Chi tiết"
@@ -59,7 +61,7 @@ def write_ranking_xlsx(bloc: Bloc, catalogue: Catalogue, ranking: Ranking, momen
     summary = wb.active
     assert summary is not None
     summary.title = SUMMARY_SHEET
-    _fill_summary(summary, title, bloc, catalogue, rows)
+    _fill_summary(summary, title, bloc, catalogue, ranking, rows)
     _fill_detail(wb.create_sheet(DETAIL_SHEET), bloc, catalogue, rows)
     return to_bytes(wb, moment)
 
@@ -105,14 +107,37 @@ def _summary_record(row: RankingRow, catalogue: Catalogue) -> list[object]:
     return [*names, *groups, *totals, band, nomination, status_text(row)]
 
 
-def _fill_summary(ws: Worksheet, title: str, bloc: Bloc, catalogue: Catalogue, rows: Sequence[RankingRow]) -> None:
+def legend_lines(bloc: Bloc, catalogue: Catalogue, ranking: Ranking) -> list[str]:
+    """The notes under the table: the groups, the bands with the veto rule, then why outcomes differ.
+
+    The band line states the veto rule next to the thresholds, so that a ward at 92,72 points rated "Hoàn
+    thành tốt nhiệm vụ" never contradicts the note; the explanation sentences are those of the minutes.
+    """
+    lines = ["Ghi chú:"] + [
+        f"Nhóm {g.code} (tối đa {vn_plain(_points(g.criteria))} điểm): {typographic_quotes(g.name)}."
+        for g in catalogue.groups
+    ]
+    bands = "; ".join(f"{b.name} từ {vn_plain(b.min)} điểm" for b in catalogue.bands)
+    lines.append(f"Xếp loại theo tổng điểm: {bands}.")
+    vetoes = [d.code for d in catalogue.deduction_items if d.veto]
+    if vetoes and len(catalogue.bands) > 1:
+        first, second = catalogue.bands[0].name, catalogue.bands[1].name
+        lines.append(
+            f"Đơn vị vi phạm tiêu chí loại trừ ({', '.join(vetoes)}) dù đạt từ {vn_plain(catalogue.bands[0].min)} "
+            f"điểm chỉ được xếp loại “{second}” (không xếp loại “{first}”) và không được đề nghị khen thưởng."
+        )
+    lines += [e.text for e in explain_ranking(bloc, catalogue, ranking)]
+    return lines
+
+
+def _fill_summary(
+    ws: Worksheet, title: str, bloc: Bloc, catalogue: Catalogue, ranking: Ranking, rows: Sequence[RankingRow]
+) -> None:
     columns = _summary_columns(catalogue)
     banner(ws, 1, title, len(columns))
     banner(ws, 2, f"{bloc.name} – tỉnh {bloc.province}", len(columns), font=ITALIC)
     last = write_table(ws, _HEADER_ROW, columns, (_summary_record(r, catalogue) for r in rows))
-    lines = ["Ghi chú:"] + [f"Nhóm {g.code} (tối đa {_points(g.criteria)} điểm): {g.name}." for g in catalogue.groups]
-    lines.append("Xếp loại: " + "; ".join(f"{b.name} từ {b.min} điểm" for b in catalogue.bands) + ".")
-    last = legend(ws, last + 2, lines, columns)
+    last = legend(ws, last + 2, legend_lines(bloc, catalogue, ranking), columns)
     ws.freeze_panes = ws.cell(row=_HEADER_ROW + 1, column=4)
     setup_print(ws, last_col=len(columns), last_row=last, title_rows=f"{_HEADER_ROW}:{_HEADER_ROW}")
 

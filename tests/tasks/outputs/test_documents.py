@@ -217,16 +217,16 @@ def test_minutes_record_the_meeting_the_vote_and_the_nominations() -> None:
     assert "BIÊN BẢN" in paragraphs
     assert "Hội nghị tổng kết, bình xét thi đua năm 2025 của Khối thi đua các phường" in paragraphs
     assert "Số: 01/BB-KTĐ" in paragraphs and "Sa Pa, ngày 15 tháng 01 năm 2026" in paragraphs
-    assert "Thời gian: 08 giờ 00 phút, ngày 15 tháng 01 năm 2026." in paragraphs
+    assert "Thời gian bắt đầu: 08 giờ 00 phút, ngày 15 tháng 01 năm 2026." in paragraphs
     assert "Địa điểm: Hội trường UBND phường Sa Pa." in paragraphs
     assert "- Đại diện Sở Nội vụ tỉnh Lào Cai." in paragraphs
     assert "Thư ký: Nguyễn Thị Hoa – Công chức Văn phòng HĐND và UBND phường Sa Pa." in paragraphs
     assert any(p.startswith("Chủ tọa: ....") for p in paragraphs)  # no name given: a dotted line
-    assert "số phường có hồ sơ không hợp lệ: 1 (Phường Cầu Thia)" in text
+    assert "số phường có hồ sơ không hợp lệ: 1 (phường Cầu Thia)" in text
     assert "- Số phiếu phát ra: 4; số phiếu thu về: 4; số phiếu hợp lệ: 4." in paragraphs
-    assert "- Phường Sa Pa: 3 phiếu đồng ý, đạt 75,00% số phiếu hợp lệ." in paragraphs
-    assert any(p.startswith("- Phiếu đồng ý cho Phường Lào Cai (1 phiếu) không được tính") for p in paragraphs)
-    assert "Hội nghị thống nhất suy tôn Phường Sa Pa là đơn vị dẫn đầu" in text
+    assert "- Phường Sa Pa: 3 phiếu đồng ý, đạt 75% số phiếu hợp lệ." in paragraphs
+    assert any(p.startswith("Phiếu đồng ý cho phường Lào Cai (1 phiếu) không được tính") for p in paragraphs)
+    assert "Hội nghị thống nhất suy tôn phường Sa Pa là đơn vị dẫn đầu" in text
     assert "- Phường Lào Cai (xếp hạng 2, 96,00 điểm)." in paragraphs
     assert "Hội nghị kết thúc vào hồi 11 giờ 30 phút, ngày 15 tháng 01 năm 2026." in text
     assert [row[1] for row in _table_rows(document, 1)[1:]] == [
@@ -256,10 +256,10 @@ def test_minutes_without_a_meeting_are_a_draft_with_blanks() -> None:
     paragraphs = _paragraphs(document)
     assert "DỰ THẢO" in paragraphs
     assert "Số: ......" in paragraphs and "Sa Pa, ngày 31 tháng 12 năm 2025" in paragraphs
-    assert "Thời gian: ...... giờ ...... phút, ngày ...... tháng ...... năm ......." in paragraphs
+    assert "Thời gian bắt đầu: ...... giờ ...... phút, ngày ...... tháng ...... năm ......." in paragraphs
     assert "- Số phiếu phát ra: ......; số phiếu thu về: ......; số phiếu hợp lệ: ......." in paragraphs
     assert "- Phường Sa Pa: ...... phiếu đồng ý, đạt ......% số phiếu hợp lệ." in paragraphs
-    assert any(p.startswith("Đề xuất Phường Sa Pa (xếp hạng 1, 98,50 điểm)") for p in paragraphs)
+    assert any(p.startswith("Đề xuất phường Sa Pa (xếp hạng 1, 98,50 điểm)") for p in paragraphs)
     _assert_signatures_and_receivers_blank(document)
 
 
@@ -275,11 +275,11 @@ def test_draft_names_the_tied_candidates_and_leaves_the_vote_blank() -> None:
     document = _open(render_minutes(BLOC, CATALOGUE, tied, replace(MEETING, votes=None), MOMENT))
     paragraphs = _paragraphs(document)
     assert "DỰ THẢO" in paragraphs
-    assert "Thời gian: 08 giờ 00 phút, ngày 15 tháng 01 năm 2026." in paragraphs  # known facts are kept
-    assert any(p.startswith("Phường Sa Pa và Phường Lào Cai cùng dẫn đầu Khối (98,50 điểm, đồng hạng 1)")
+    assert "Thời gian bắt đầu: 08 giờ 00 phút, ngày 15 tháng 01 năm 2026." in paragraphs  # known facts are kept
+    assert any(p.startswith("Phường Sa Pa và phường Lào Cai cùng dẫn đầu Khối (98,50 điểm, đồng hạng 1)")
                for p in paragraphs)  # fmt: skip
     assert "- Phường Lào Cai: ...... phiếu đồng ý, đạt ......% số phiếu hợp lệ." in paragraphs
-    assert any("cùng đạt 98,50 điểm" in p and "đồng hạng 1" in p for p in paragraphs)
+    assert any("bằng nhau về tổng điểm (98,50)" in p and "cùng xếp thứ 1" in p for p in paragraphs)
 
 
 def test_a_failed_vote_says_why_and_calls_for_a_new_vote() -> None:
@@ -290,9 +290,9 @@ def test_a_failed_vote_says_why_and_calls_for_a_new_vote() -> None:
     meeting = replace(MEETING, votes=Votes(4, 2, 2, {"SAPA": 1, "LAOCAI": 1}))
     paragraphs = _paragraphs(_open(render_minutes(BLOC, CATALOGUE, ranking, meeting, MOMENT)))
     assert "DỰ THẢO" not in paragraphs
-    assert "- Phường Sa Pa: 1 phiếu đồng ý, đạt 50,00% số phiếu hợp lệ." in paragraphs
+    assert "- Phường Sa Pa: 1 phiếu đồng ý, đạt 50% số phiếu hợp lệ." in paragraphs
     assert "- Số phiếu thu về (2/4) chưa đạt 2/3 tổng số thành viên Khối;" in paragraphs
-    assert "- Phường Sa Pa và Phường Lào Cai có số phiếu đồng ý cao nhất bằng nhau;" in paragraphs
+    assert "- Phường Sa Pa và phường Lào Cai có số phiếu đồng ý cao nhất bằng nhau;" in paragraphs
     assert "- Số phiếu đồng ý cao nhất không vượt quá 1/2 số phiếu hợp lệ;" in paragraphs
     assert any("tổ chức bỏ phiếu lại" in p for p in paragraphs)
 

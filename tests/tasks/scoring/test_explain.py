@@ -1,0 +1,124 @@
+"""Explanations of outcomes the totals alone do not explain (giải trình), on rankings built by ``rank_wards``."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+
+from tasks.domain import Votes, WardScore, WardStatus
+from tasks.scoring.explain import Explanation, Reason, explain_ranking
+from tests.support.explained import BLOC, CATALOGUE, MEETING_CASE, ROSTER, rank, sheet
+
+
+def explain(
+    scores: Sequence[WardScore], votes: Votes | None = None, unscored: Mapping[str, WardStatus] | None = None
+) -> tuple[Explanation, ...]:
+    return explain_ranking(BLOC, CATALOGUE, rank(scores, votes, unscored))
+
+
+def texts(explanations: Sequence[Explanation], reason: Reason) -> list[str]:
+    return [e.text for e in explanations if e.reason is reason]
+
+
+def test_a_veto_that_lowers_the_band_is_explained_with_the_criterion() -> None:
+    """Nghĩa Lộ, 3rd with 92,72 points, is told why it is "Hoàn thành tốt nhiệm vụ" with no award: D3."""
+    result = explain(MEETING_CASE, votes=Votes(8, 8, 8, {"SAPA": 7}))
+    [veto] = [e for e in result if e.reason is Reason.VETO_BAND]
+    assert veto.wards == ("NGHIALO",) and veto.criterion == "D3"
+    assert veto.text == (
+        "Phường Nghĩa Lộ (xếp thứ 3, 92,72 điểm) đạt mức điểm xếp loại “Hoàn thành xuất sắc nhiệm vụ” (từ 90 điểm) "
+        "nhưng chỉ được xếp loại “Hoàn thành tốt nhiệm vụ” và không được đề nghị khen thưởng vì vi phạm tiêu chí "
+        "loại trừ D3 (“Có cán bộ, công chức bị kỷ luật từ hình thức khiển trách trở lên”)."
+    )
+
+
+def test_a_shared_rank_is_explained_once_with_the_three_equal_figures() -> None:
+    """Two wards equal on total, base and deductions: one sentence, the shared rank and the next rank."""
+    result = explain(MEETING_CASE, votes=Votes(8, 8, 8, {"SAPA": 7}))
+    assert texts(result, Reason.TIE) == [
+        "Phường Cam Đường và phường Yên Bái bằng nhau về tổng điểm (91,45), điểm cơ bản (90,95) và điểm trừ "
+        "(0,50) nên cùng xếp thứ 4; đơn vị liền sau xếp thứ 6."
+    ]
+
+
+def test_a_tie_at_the_last_merit_place_admits_both_and_says_so() -> None:
+    """Merit for 2 wards, the 2nd place shared: three wards proposed, the sentence says why there are more."""
+    result = explain(MEETING_CASE, votes=Votes(8, 8, 8, {"SAPA": 7}))
+    assert texts(result, Reason.MERIT_TIE) == [
+        "Phường Cam Đường và phường Yên Bái cùng xếp thứ 4 ở vị trí cuối cùng được đề nghị tặng Bằng khen của Chủ "
+        "tịch Ủy ban nhân dân tỉnh nên đều được đề nghị; số đơn vị được đề nghị là 3, nhiều hơn 2 theo quy định."
+    ]
+
+
+def test_a_ward_in_the_award_band_without_a_place_is_told_why() -> None:
+    """Four wards of the first band, a flag and two merit places: the fourth is told the places are taken."""
+    result = explain([sheet("SAPA", "98"), sheet("LAOCAI", "96"), sheet("YENBAI", "94"), sheet("CAMDUONG", "92")])
+    assert texts(result, Reason.NO_PLACE) == [
+        "Phường Cam Đường (xếp thứ 4, 92,00 điểm) xếp loại “Hoàn thành xuất sắc nhiệm vụ” nhưng không được đề nghị "
+        "tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh vì chỉ 2 đơn vị xếp hạng cao nhất trong số các đơn vị đủ "
+        "điều kiện được đề nghị."
+    ]
+
+
+def test_a_candidate_outvoted_by_the_other_is_told_the_figures_and_its_merit() -> None:
+    """Two wards level at the top, the vote goes 6 to 2: the loser hears both counts and gets merit."""
+    scores = [sheet("SAPA", "96"), sheet("LAOCAI", "96"), sheet("YENBAI", "91")]
+    result = explain(scores, votes=Votes(8, 8, 8, {"SAPA": 6, "LAOCAI": 2}))
+    assert texts(result, Reason.LOST_VOTE) == [
+        "Phường Lào Cai cùng dẫn đầu Khối nhưng không được suy tôn đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh "
+        "vì được 2 phiếu đồng ý, ít hơn phường Sa Pa (6 phiếu); phường Lào Cai được đề nghị tặng Bằng khen của Chủ "
+        "tịch Ủy ban nhân dân tỉnh."
+    ]
+
+
+def test_a_vote_that_decides_nothing_names_what_it_missed() -> None:
+    """Only 4 of 8 ballots back and the candidates level: no flag, both reasons, a new vote."""
+    scores = [sheet("SAPA", "96"), sheet("LAOCAI", "96")]
+    result = explain(scores, votes=Votes(8, 4, 4, {"SAPA": 2, "LAOCAI": 2}))
+    assert texts(result, Reason.NO_WINNER) == [
+        "Phường Lào Cai và phường Sa Pa chưa được suy tôn đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh vì số "
+        "phiếu thu về chưa đạt 2/3 số đơn vị thành viên Khối; các ứng cử viên dẫn đầu có số phiếu đồng ý bằng nhau; "
+        "số phiếu đồng ý cao nhất không vượt quá 1/2 số phiếu hợp lệ; Khối tổ chức bỏ phiếu lại."
+    ]
+
+
+def test_votes_for_a_ward_that_was_no_candidate_are_said_not_to_count() -> None:
+    """The sample's 1 vote for Lào Cai, not a candidate, is set aside in a sentence."""
+    result = explain(MEETING_CASE, votes=Votes(8, 8, 8, {"SAPA": 7, "LAOCAI": 1}))
+    assert texts(result, Reason.IGNORED_VOTES) == [
+        "Phiếu đồng ý cho phường Lào Cai (1 phiếu) không được tính vì phường Lào Cai không thuộc danh sách ứng cử "
+        "viên suy tôn đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh."
+    ]
+
+
+def test_missing_and_rejected_wards_are_told_why_they_have_no_rank() -> None:
+    """A ward that sent nothing and one whose file was invalid: one sentence each, in roster order."""
+    result = explain(MEETING_CASE, unscored={"CAUTHIA": WardStatus.REJECTED, "AULAU": WardStatus.MISSING})
+    assert texts(result, Reason.REJECTED) == [
+        "Phường Cầu Thia có bảng tự chấm điểm không hợp lệ (lỗi cụ thể ghi trong kết quả kiểm tra hồ sơ gửi đơn vị) "
+        "nên không được chấm điểm, xếp hạng và đề nghị khen thưởng."
+    ]
+    assert texts(result, Reason.MISSING) == [
+        "Phường Âu Lâu chưa nộp bảng tự chấm điểm nên không được chấm điểm, xếp hạng và đề nghị khen thưởng."
+    ]
+    assert [e.reason for e in result][-2:] == [Reason.REJECTED, Reason.MISSING]
+
+
+def test_a_plain_ranking_needs_no_explanation() -> None:
+    """Totals in order, one clear leader, no veto, every place filled in order: nothing to explain."""
+    totals = ("96", "93", "91", "85", "84", "83", "82", "81")
+    assert explain([sheet(w.code, t) for w, t in zip(ROSTER, totals, strict=True)]) == ()
+
+
+def test_sentences_are_nfc_start_with_a_capital_and_write_phuong_in_lower_case_inside() -> None:
+    """NĐ 30: ``phường`` in lower case inside a sentence; every sentence starts with a capital and ends with a stop."""
+    votes = Votes(8, 8, 8, {"SAPA": 7, "LAOCAI": 1})
+    result = explain(MEETING_CASE, votes=votes, unscored={"AULAU": WardStatus.REJECTED})
+    assert result
+    for explanation in result:
+        text = explanation.text
+        assert unicodedata.is_normalized("NFC", text)
+        assert text[0].isupper() and text.endswith(".")
+        assert not re.search(r"(?<!^)Phường", text), text
+        assert '"' not in text
