@@ -41,6 +41,14 @@ def _parser() -> argparse.ArgumentParser:
     verify = sub.add_parser("verify", help="recompute hashes against manifest.json")
     verify.add_argument("run_dir", type=Path)
     sub.add_parser("serve", help="serve the scheduled deployments on this machine")
+    web = sub.add_parser("web", help="the wards' check page and the auditors' view of the runs")
+    web.add_argument("--host", default="127.0.0.1", help="another address than loopback opens it to the network")
+    web.add_argument("--port", type=int, default=8050)
+    web.add_argument("--year", type=int, help="the year whose rules apply (default: the newest under --inputs)")
+    web.add_argument("--inputs", type=Path, default=Path("inputs"))
+    web.add_argument("--outputs", type=Path, default=Path("outputs"))
+    web.add_argument("--runs-password-file", type=Path, help="YAML file holding the hashed password of /runs")
+    web.add_argument("--hash-password", action="store_true", help="print the hashed form of a new /runs password")
     return parser
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -208,4 +208,45 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"(manual) from {Path.cwd()}; Ctrl+C stops and pauses the schedule."
     )
     deployments.serve_deployments()
+    return 0
+
+
+def cmd_web(args: argparse.Namespace) -> int:
+    """``thidua web``: the check page, ``/api/check`` and ``/runs`` until Ctrl+C (see tasks/web/)."""
+    from tasks.validation.check import latest_year
+    from tasks.web.access import AccessConfigError, hash_password, load_password_hash
+    from tasks.web.app import WebSettings
+    from tasks.web.server import is_loopback, serve
+
+    if args.hash_password:
+        return _print_password_hash(hash_password)
+    year = args.year or latest_year(args.inputs)
+    if year is None:
+        print(f"thidua: không tìm thấy quy định của năm nào trong {args.inputs}; chạy lại với --year", file=sys.stderr)
+        return 2
+    try:
+        stored = load_password_hash(args.runs_password_file) if args.runs_password_file else None
+        settings = WebSettings(inputs=args.inputs, outputs=args.outputs, year=year, runs_password_hash=stored)
+        print(f"Đang nạp quy định năm {year} và bộ kiểm tra…", flush=True)
+        if not is_loopback(args.host) and stored is None:
+            print("Lưu ý: trang /runs mở cho mọi máy trong mạng mà không cần mật khẩu (--runs-password-file).")
+        url = f"http://{args.host if ':' not in args.host else f'[{args.host}]'}:{args.port}/"
+        ready = f"Trang kiểm tra hồ sơ: {url}  ·  các lần chạy: {url}runs  ·  Ctrl+C để dừng."
+        serve(settings, args.host, args.port, ready=lambda: print(ready, flush=True))
+        return 0
+    except AccessConfigError as exc:
+        print(f"thidua: {exc}", file=sys.stderr)
+        return 2
+    except ConfigError as exc:
+        return _fail_config(exc)
+
+
+def _print_password_hash(hash_password: Callable[[str], str]) -> int:
+    from getpass import getpass
+
+    first = getpass("Mật khẩu mới cho trang /runs: ")
+    if not first or getpass("Nhập lại mật khẩu: ") != first:
+        print("thidua: mật khẩu trống hoặc hai lần nhập không khớp; chưa tạo gì.", file=sys.stderr)
+        return 2
+    print(f"runs_password: '{hash_password(first)}'")
     return 0

@@ -1,0 +1,33 @@
+"""Fixtures of the web tests: one warm checker for the whole session (Great Expectations loads once)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tasks.web.app import WebSettings, create_app
+from tasks.web.upload_check import UploadChecker
+
+SAMPLE_INPUTS = Path(__file__).resolve().parents[3] / "inputs"
+
+
+@pytest.fixture(scope="session")
+def checker() -> UploadChecker:
+    """The rules of 2025 and a Great Expectations validator, shared by every web test."""
+    return UploadChecker(SAMPLE_INPUTS, 2025)
+
+
+@pytest.fixture
+def make_client(checker: UploadChecker, tmp_path: Path) -> Callable[..., TestClient]:
+    """A test client of the application serving ``outputs`` (an empty folder unless given)."""
+
+    def make(outputs: Path | None = None, **settings: object) -> TestClient:
+        folder = outputs or tmp_path / "outputs"
+        folder.mkdir(exist_ok=True)
+        web = WebSettings(inputs=SAMPLE_INPUTS, outputs=folder, year=2025, **settings)  # type: ignore[arg-type]
+        return TestClient(create_app(web, checker, warm=False))
+
+    return make

@@ -1,0 +1,121 @@
+"""``/runs``: the auditors' read-only view of every run, and no way out of the outputs folder."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tasks.web.access import hash_password
+from tests.support.run_folders import write_review_run
+
+ClientFactory = Callable[..., TestClient]
+RUN = "2025/review/20260115T080000123Z-3f9a"
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One complete review run, an interrupted monthly run, and a secret file next to the outputs folder."""
+    root = tmp_path_factory.mktemp("runs")
+    write_review_run(root)
+    broken = root / "outputs" / "2025" / "monthly" / "2025-12" / "20251205T000000000Z-aaaa.incomplete"
+    broken.mkdir(parents=True)
+    (broken / "standing.csv").write_text("ward_code,ward_name,status\n", encoding="utf-8")
+    (root / "secret.txt").write_text("TOP-SECRET-42", encoding="utf-8")
+    (root / "outputs" / "2025" / "review" / "trốn-ra-ngoài").symlink_to(root)
+    (root / "outputs" / "lối-tắt.txt").symlink_to(root / "secret.txt")
+    return root / "outputs"
+
+
+def test_every_run_is_listed_with_its_state_and_counts(make_client: ClientFactory, outputs: Path) -> None:
+    """The complete review (latest, 11 files accepted) and the unfinished monthly run are both listed."""
+    page = make_client(outputs).get("/runs").text
+    assert "20260115T080000123Z-3f9a" in page and "Hoàn chỉnh (mới nhất)" in page
+    assert "20251205T000000000Z-aaaa" in page and "Chưa xong (.incomplete)" in page
+    assert "15/01/2026 08:00 (UTC)" in page
+    assert "0 từ chối" in page
+
+
+def test_a_run_shows_its_ranking_in_vietnamese_numbers_and_links_every_file(
+    make_client: ClientFactory, outputs: Path
+) -> None:
+    """Sa Pa's total reads 97,72; every file of the run has a download link; latest leads to the same run."""
+    client = make_client(outputs)
+    page = client.get(f"/runs/view/{RUN}").text
+    assert "Sa Pa" in page and "97,72" in page and "Cờ thi đua" in page
+    names = ("ranking.csv", "ranking.docx", "bien-ban-hop-tong-ket.docx", "manifest.json", "validation/summary.json")
+    for name in names:
+        assert f'href="/runs/files/{RUN}/{name}"' in page
+    assert "Thay đổi so với lần chạy trước" in page
+    assert "97,72" in client.get("/runs/view/2025/review/latest").text
+
+
+def test_outputs_are_served_from_the_run_folder_and_open_offline(make_client: ClientFactory, outputs: Path) -> None:
+    """The validation index and Data Docs come from the run folder, forbidden to load anything from elsewhere."""
+    client = make_client(outputs)
+    index = client.get(f"/runs/files/{RUN}/validation/index.html")
+    assert index.status_code == 200 and index.headers["content-type"].startswith("text/html")
+    assert "connect-src 'none'" in index.headers["content-security-policy"]
+    docs = client.get(f"/runs/files/{RUN}/validation/data-docs/index.html")
+    assert docs.status_code == 200
+    word = client.get(f"/runs/files/{RUN}/ranking.docx")
+    assert word.headers["content-disposition"].startswith("attachment")
+    assert word.content == (outputs / RUN / "ranking.docx").read_bytes()
+
+
+def test_verify_now_recomputes_the_hashes(make_client: ClientFactory, outputs: Path, tmp_path: Path) -> None:
+    """An untouched run verifies; a copy with one changed byte names the changed file."""
+    assert "Mọi tệp khớp với manifest.json" in make_client(outputs).get(f"/runs/verify/{RUN}").text
+    copy = tmp_path / "copy"
+    shutil.copytree(outputs, copy, symlinks=True)
+    (copy / RUN / "ranking.csv").write_bytes(b"rank\n")
+    page = make_client(copy).get(f"/runs/verify/{RUN}").text
+    assert "Tệp kết quả đã bị thay đổi" in page and "ranking.csv" in page
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/runs/files/../secret.txt",
+        "/runs/files/..%2fsecret.txt",
+        "/runs/files/%2e%2e/secret.txt",
+        "/runs/files/2025/..%2F..%2Fsecret.txt",
+        "/runs/files/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/runs/files/2025/review/trốn-ra-ngoài/secret.txt",
+        "/runs/files/l%E1%BB%91i-t%E1%BA%AFt.txt",
+        "/runs/files//etc/passwd",
+        "/runs/files/.cache",
+        "/runs/view/..%2f",
+        "/runs/verify/..%2f..%2f",
+        "/runs/files/2025/review/.lock",
+    ],
+)
+def test_no_path_outside_the_outputs_folder_can_be_reached(
+    make_client: ClientFactory, outputs: Path, path: str
+) -> None:
+    """'..', encoded '..', absolute paths and symbolic links leading out all answer 404 without the secret."""
+    answer = make_client(outputs).get(path)
+    assert answer.status_code == 404
+    assert "TOP-SECRET-42" not in answer.text and "root:" not in answer.text
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
+def test_nothing_on_the_runs_pages_can_change_a_file(make_client: ClientFactory, outputs: Path, method: str) -> None:
+    """Every method but GET is refused and the file is still there, unchanged."""
+    before = (outputs / RUN / "ranking.csv").read_bytes()
+    answer = make_client(outputs).request(method, f"/runs/files/{RUN}/ranking.csv", content=b"x")
+    assert answer.status_code == 405
+    assert (outputs / RUN / "ranking.csv").read_bytes() == before
+
+
+def test_a_password_guards_the_runs_but_not_the_check_page(make_client: ClientFactory, outputs: Path) -> None:
+    """Without or with a wrong password /runs answers 401; with the right one the page; / needs none."""
+    client = make_client(outputs, runs_password_hash=hash_password("mật-khẩu đúng"))
+    assert client.get("/runs").status_code == 401
+    assert client.get(f"/runs/files/{RUN}/ranking.csv").status_code == 401
+    assert client.get("/runs", auth=("kiemtra", "sai")).status_code == 401
+    assert client.get("/runs", auth=("kiemtra", "mật-khẩu đúng")).status_code == 200
+    assert client.get("/").status_code == 200
