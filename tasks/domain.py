@@ -289,12 +289,17 @@ class Issue:
 
 @dataclass(frozen=True)
 class InputFile:
-    """A file found under ``inputs/<year>/``: its path relative to that folder and content hash."""
+    """A file found under ``inputs/<year>/``: its path relative to that folder and content hash.
+
+    ``refused`` says why discovery could not read the entry at all (``unreadable``, ``broken_link``,
+    ``special_file``, …; its ``sha256`` is then empty); None for a file that was read and hashed.
+    """
 
     path: Path  # absolute
-    rel: str  # posix path under inputs/<year>/
+    rel: str  # posix path under inputs/<year>/, undecodable bytes and control characters escaped
     sha256: str
     kind: Kind  # from the folder it sits in
+    refused: str | None = None
 
 
 @dataclass(frozen=True)

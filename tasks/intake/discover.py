@@ -2,6 +2,14 @@
 
 Inputs are never written. Each file is hashed once (sha256) so every score can be traced to the exact
 bytes it came from.
+
+One entry never stops the others: every entry under a submission folder is either a file to read or an
+:class:`InputFile` whose ``refused`` names why it cannot be read (permissions, a link that points nowhere or
+loops, a special file such as a FIFO, a folder too deep). Sub-folders are read like their parent folder (an
+e-mail attachment unzipped as ``annual/CauThia/…`` still counts for its ward, identified by its content);
+links to folders are not followed. Office lock files (``~$…``) and hidden files (``.…``) are not submissions
+and are skipped. A file name is shown with undecodable bytes and control characters escaped (``\\xe9``), so
+every writer and the terminal can print it.
 """
 
 from __future__ import annotations
@@ -9,12 +17,15 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from pathlib import Path
 
 from tasks.domain import InputFile, Kind
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")  # a monthly folder's name, a period
+MAX_DEPTH = 4  # sub-folder levels read under a submission folder; deeper ones are refused
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def sha256_file(path: Path) -> str:
@@ -23,49 +34,98 @@ def sha256_file(path: Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
-def _files(folder: Path) -> list[Path]:
-    """The files of ``folder`` by name, without Office lock files (``~$…``) and hidden files.
+def shown_name(name: str) -> str:
+    """A file name as people and writers see it: bytes that are not UTF-8 and control characters escaped.
 
-    One ``scandir`` pass: a thousand-ward year has some 5,000 files, listed twice per run (reading ahead, then
-    the flow), and ``Path.iterdir`` with a ``stat`` and a ``Path`` comparison per file took a third of the time.
+    On Linux an undecodable byte comes back from the file system as a lone surrogate, which no UTF-8 writer
+    (CSV, XLSX, DOCX) can encode; ``\\xe9`` is what ``ls -b`` would show.
     """
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _is_skipped(name: str) -> bool:
+    """Excel's lock files and hidden files: not submissions."""
+    return name.startswith(("~$", "."))
+
+
+def _entries(folder: Path, depth: int = 0) -> list[tuple[Path, str | None]]:
+    """Every entry under ``folder``, sub-folders entered, each with why it cannot be read (None: read it)."""
+    found: list[tuple[Path, str | None]] = []
+    for path, refused in _entries_here(folder):
+        if refused == "folder":
+            found += _entries(path, depth + 1) if depth < MAX_DEPTH else [(path, "too_deep")]
+        else:
+            found.append((path, refused))
+    return found
+
+
+def _refusal(entry: os.DirEntry[str]) -> str | None:
+    """Why an entry cannot be read as a file; ``"folder"`` for a real folder (not a link to one)."""
     try:
-        with os.scandir(folder) as entries:
-            names = sorted(e.name for e in entries if e.is_file() and not e.name.startswith(("~$", ".")))
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-    return [folder / name for name in names]
+        if entry.is_dir(follow_symlinks=False):
+            return "folder"
+        info = entry.stat(follow_symlinks=True)
+    except OSError:  # a link that points nowhere or loops
+        return "broken_link" if entry.is_symlink() else "unreadable"
+    if stat.S_ISDIR(info.st_mode):
+        return "linked_folder"
+    if not stat.S_ISREG(info.st_mode):
+        return "special_file"  # a FIFO would block the read forever; a device is no submission
+    if not os.access(entry.path, os.R_OK):
+        return "unreadable"
+    return None
 
 
-def _input(year_dir: Path, path: Path, kind: Kind) -> InputFile:
+def _input(year_dir: Path, path: Path, kind: Kind, refused: str | None) -> InputFile:
     if path.suffix.lower() not in WORKBOOK_SUFFIXES:
         kind = Kind.UNKNOWN
-    return InputFile(path=path, rel=path.relative_to(year_dir).as_posix(), sha256=sha256_file(path), kind=kind)
+    rel = shown_name(path.relative_to(year_dir).as_posix())
+    digest = ""
+    if refused is None:
+        try:
+            digest = sha256_file(path)
+        except OSError:  # gone or locked between the listing and the read
+            refused = "unreadable"
+    return InputFile(path=path, rel=rel, sha256=digest, kind=kind, refused=refused)
+
+
+def _inputs(year_dir: Path, folder: Path, kind: Kind) -> list[InputFile]:
+    return [_input(year_dir, path, kind, refused) for path, refused in _entries(folder)]
+
+
+def _entries_here(folder: Path) -> list[tuple[Path, str | None]]:
+    """The entries of ``folder`` by name, sub-folders not entered (``"folder"``); one ``scandir`` pass."""
+    try:
+        with os.scandir(folder) as scan:
+            pairs = sorted(((e.name, e) for e in scan if not _is_skipped(e.name)), key=lambda pair: pair[0])
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    except OSError:
+        return [(folder, "unreadable_folder")]
+    return [(folder / name, _refusal(entry)) for name, entry in pairs]
 
 
 def discover(year_dir: Path, months: tuple[str, ...] | None = None) -> list[tuple[InputFile, str | None]]:
-    """Every submission file with the month of its folder (None outside ``monthly/``).
+    """Every submission entry with the month of its folder (None outside ``monthly/``).
 
     ``months`` limits the monthly folders read (None reads them all). A monthly folder whose name is not a
-    month is skipped with its files reported as unknown.
+    month is read with its files reported as unknown.
     """
     found: list[tuple[InputFile, str | None]] = []
     for sub, kind in (("annual", Kind.ANNUAL), ("appraisal", Kind.APPRAISAL)):
-        found += [(_input(year_dir, p, kind), None) for p in _files(year_dir / sub)]
-    monthly = year_dir / "monthly"
-    if monthly.is_dir():
-        for folder in sorted(p for p in monthly.iterdir() if p.is_dir()):
-            if not MONTH.match(folder.name):
-                found += [(_input(year_dir, p, Kind.UNKNOWN), None) for p in _files(folder)]
-                continue
-            if months is not None and folder.name not in months:
-                continue
-            found += [(_input(year_dir, p, Kind.MONTHLY), folder.name) for p in _files(folder)]
-        found += [(_input(year_dir, p, Kind.UNKNOWN), None) for p in _files(monthly)]
+        found += [(file, None) for file in _inputs(year_dir, year_dir / sub, kind)]
+    entries = _entries_here(year_dir / "monthly")
+    for folder in (path for path, refused in entries if refused == "folder"):
+        if not MONTH.match(folder.name):
+            found += [(file, None) for file in _inputs(year_dir, folder, Kind.UNKNOWN)]
+        elif months is None or folder.name in months:
+            found += [(file, folder.name) for file in _inputs(year_dir, folder, Kind.MONTHLY)]
+    others = [(path, refused) for path, refused in entries if refused != "folder"]
+    found += [(_input(year_dir, path, Kind.UNKNOWN, refused), None) for path, refused in others]
     return found
 
 
 def month_inputs(year_dir: Path, period: str) -> list[tuple[InputFile, str | None]]:
-    """The submission files of one month's folder ``monthly/<period>/`` (a ``YYYY-MM`` name), hashed."""
-    folder = year_dir / "monthly" / period
-    return [(_input(year_dir, p, Kind.MONTHLY), period) for p in _files(folder)] if folder.is_dir() else []
+    """The submission entries of one month's folder ``monthly/<period>/`` (a ``YYYY-MM`` name), hashed."""
+    return [(file, period) for file in _inputs(year_dir, year_dir / "monthly" / period, Kind.MONTHLY)]

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from tasks.domain import Bloc, Catalogue, InputFile, Issue, Kind, Severity, Status, Submission
+from tasks.domain import Bloc, Catalogue, InputFile, Issue, Kind, Severity, Status, Submission, Workbook
 from tasks.edge.collector import collector_paused
 from tasks.intake.cache import pickled
 from tasks.intake.identify import identify_annual, identify_monthly
@@ -57,7 +57,7 @@ def _file_name_hint(sub: Submission, bloc: Bloc) -> None:
     at = next((k for k in errors if sub.issues[k].rule in ("ward_unknown", "ward_missing")), errors[0])
     issue = sub.issues[at]
     note = (
-        f" Tên tệp “{sub.file.path.name}” gợi ý đây là hồ sơ của phường {wards[0].name}; "
+        f" Tên tệp “{sub.file.rel.rsplit('/', 1)[-1]}” gợi ý đây là hồ sơ của phường {wards[0].name}; "
         "hồ sơ chỉ được tính cho đơn vị ghi trong tệp, không theo tên tệp."
     )
     sub.issues[at] = replace(issue, hint=issue.hint + note)
@@ -65,6 +65,8 @@ def _file_name_hint(sub: Submission, bloc: Bloc) -> None:
 
 def _open(file: InputFile, bloc: Bloc, catalogue: Catalogue, period: str | None) -> Submission:
     sub = Submission(file=file, kind=file.kind, period=period)
+    if file.refused is not None:
+        return _reject(sub, refused_entry(file))
     if file.kind is Kind.UNKNOWN:
         return _reject(sub, _unsupported(file))
     try:
@@ -73,7 +75,10 @@ def _open(file: InputFile, bloc: Bloc, catalogue: Catalogue, period: str | None)
     except WorkbookError as exc:
         return _reject(sub, Issue(Severity.ERROR, exc.rule, exc.message, exc.hint))
     except IntakeError as exc:
-        return _reject(sub, exc.issue)
+        _reject(sub, exc.issue)
+        if exc.info_sheet is not None:
+            _attribute(sub, Workbook(exc.info_sheet, exc.info, {}), bloc, catalogue, period)
+        return sub
     except Exception as exc:  # a file must never stop the run; keep the cause for the developers' log
         log.exception("unexpected failure reading %s", file.rel)
         return _reject(
@@ -86,10 +91,45 @@ def _open(file: InputFile, bloc: Bloc, catalogue: Catalogue, period: str | None)
             ),
         )
     sub.issues.extend(uncached_formula_issues(sheets, sub.workbook))
-    _identify(sub, bloc, catalogue, period)
+    _attribute(sub, sub.workbook, bloc, catalogue, period)
     if sub.has_errors:
         sub.status = Status.REJECTED
     return sub
+
+
+# Why discovery could not read an entry (``InputFile.refused``): what the secretariat and the ward are told.
+_REFUSED = {
+    "unreadable": (
+        "Không đọc được tệp '{name}': tài khoản chạy công cụ không có quyền đọc tệp này.",
+        "Cấp quyền đọc tệp (hoặc sao chép lại tệp vào thư mục) rồi chạy lại.",
+    ),
+    "unreadable_folder": (
+        "Không đọc được thư mục '{name}': không có quyền liệt kê các tệp bên trong.",
+        "Cấp quyền đọc thư mục rồi chạy lại.",
+    ),
+    "broken_link": (
+        "'{name}' là liên kết (shortcut) trỏ tới tệp không tồn tại hoặc trỏ vòng lại chính nó.",
+        "Thay liên kết bằng chính tệp bảng tính của phường.",
+    ),
+    "linked_folder": (
+        "'{name}' là liên kết tới một thư mục; công cụ không đi theo liên kết thư mục.",
+        "Chép các tệp bảng tính vào thư mục nộp (có thể để trong thư mục con) thay cho liên kết.",
+    ),
+    "special_file": (
+        "'{name}' không phải tệp thông thường (thiết bị, FIFO hoặc socket) nên không được đọc.",
+        "Xóa mục này khỏi thư mục nộp; chỉ để các tệp .xlsx/.xlsm.",
+    ),
+    "too_deep": (
+        "Thư mục '{name}' lồng quá nhiều cấp; các tệp bên trong không được đọc.",
+        "Đưa các tệp bảng tính ra thư mục nộp (annual/, appraisal/ hoặc monthly/<YYYY-MM>/).",
+    ),
+}
+
+
+def refused_entry(file: InputFile) -> Issue:
+    """The issue of an entry discovery could not read, naming it (its name shown escaped)."""
+    message, hint = _REFUSED.get(file.refused or "", _REFUSED["unreadable"])
+    return Issue(Severity.ERROR, file.refused or "unreadable", message.format(name=file.rel), hint)
 
 
 def _unsupported(file: InputFile) -> Issue:
@@ -104,14 +144,14 @@ def _unsupported(file: InputFile) -> Issue:
     return Issue(
         Severity.ERROR,
         "not_a_workbook",
-        f"Tệp '{file.path.name}' không phải bảng tính Excel (.xlsx/.xlsm) hoặc nằm sai thư mục.",
+        f"Tệp '{file.rel}' không phải bảng tính Excel (.xlsx/.xlsm) hoặc nằm sai thư mục.",
         "Chỉ đặt các tệp .xlsx hoặc .xlsm vào thư mục annual/, appraisal/ hoặc monthly/<YYYY-MM>/.",
     )
 
 
-def _identify(sub: Submission, bloc: Bloc, catalogue: Catalogue, period: str | None) -> None:
-    wb = sub.workbook
-    assert wb is not None
+def _attribute(sub: Submission, wb: Workbook, bloc: Bloc, catalogue: Catalogue, period: str | None) -> None:
+    """Identify the ward, period and date from the info sheet: also for a file rejected for a missing sheet or
+    column, so that its ward is told what to fix instead of being reported as sending nothing."""
     if sub.kind is Kind.ANNUAL:
         ident = identify_annual(bloc, wb.info, wb.info_sheet, catalogue.year)
         sub.period = str(catalogue.year)

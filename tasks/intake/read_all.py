@@ -33,12 +33,12 @@ def read_all(
     """
     with collector_paused():  # everything built here lives on: collecting would only walk it again and again
         cache = ParseCache(cache_dir, bloc, catalogue) if cache_dir is not None else None
-        found = [cache.get(file, period) if cache else None for file, period in files]
+        found = [cache.get(file, period) if cache and file.refused is None else None for file, period in files]
         todo = [k for k, sub in enumerate(found) if sub is None]
         fresh = reader([files[k] for k in todo], bloc, catalogue, cache is not None) if todo else []
         for k, (sub, blob) in zip(todo, fresh, strict=True):
             found[k] = sub
-            if cache and blob is not None:
+            if cache and blob is not None and files[k][0].refused is None:
                 cache.put(files[k][0], files[k][1], blob)
         if cache:
             cache.save()

@@ -16,11 +16,17 @@ HEADER_SEARCH_ROWS = 40
 
 
 class IntakeError(Exception):
-    """A submission is structurally unusable; carries the issue to report."""
+    """A submission is structurally unusable; carries the issue to report.
 
-    def __init__(self, issue: Issue) -> None:
+    ``info_sheet`` and ``info`` hold what the info sheet says when it was read before the problem was found,
+    so that the submission is still attributed to the ward it names (and that ward told what to fix).
+    """
+
+    def __init__(self, issue: Issue, info_sheet: str | None = None, info: dict[str, CellValue] | None = None) -> None:
         super().__init__(issue.message)
         self.issue = issue
+        self.info_sheet = info_sheet
+        self.info = info or {}
 
 
 def _find_sheet(sheets: list[Sheet], canonical: str) -> Sheet | None:
@@ -146,11 +152,14 @@ def read_submission(sheets: list[Sheet], kind: Kind) -> Workbook:
             raise _missing_sheet(INFO_SHEET, sheets)
         info_sheet, info = found.name, read_info(found)
     tables = {}
-    for layout in TABLES[kind]:
-        sheet = _find_sheet(sheets, layout.sheet)
-        if sheet is None:
-            raise _missing_sheet(layout.sheet, sheets)
-        tables[layout.name] = read_table(sheet, layout)
+    try:
+        for layout in TABLES[kind]:
+            sheet = _find_sheet(sheets, layout.sheet)
+            if sheet is None:
+                raise _missing_sheet(layout.sheet, sheets)
+            tables[layout.name] = read_table(sheet, layout)
+    except IntakeError as exc:
+        raise IntakeError(exc.issue, info_sheet, info) from None
     return Workbook(info_sheet=info_sheet, info=info, tables=tables)
 
 

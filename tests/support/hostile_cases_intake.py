@@ -1,0 +1,163 @@
+"""Hostile corpus cases of the intake classes of issue 11: 1 ambiguity, 2 entries, 3 attribution, 4 bounded
+work, 8 Excel's own values (test helper; see :mod:`tests.support.hostile_corpus` for the framework).
+
+Most cases change Nam Cường's files: it ranks last in the sample, so rejecting it moves no other ward's rank
+or nomination, and every other ward's rows must stay exactly as in the clean run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tests.support.hostile_corpus import Listed, case
+
+VICTIM = "NAMCUONG"
+ANNUAL = "annual/tu-cham-diem-2025-namcuong.xlsx"
+DECEMBER = "monthly/2025-12/bao-cao-chi-tieu-2025-12-namcuong.xlsx"
+
+
+def edit(year_dir: Path, rel: str, change: Callable[[openpyxl.Workbook], None]) -> None:
+    """Open a sample workbook with openpyxl, ``change`` it, save it in place."""
+    path = year_dir / rel
+    wb = openpyxl.load_workbook(path)
+    change(wb)
+    wb.save(path)
+
+
+def sheet(wb: openpyxl.Workbook, name: str) -> Worksheet:
+    """The worksheet whose title reads ``name`` (case-insensitive, as the sample writes them in capitals)."""
+    return next(ws for ws in wb.worksheets if ws.title.casefold() == name.casefold())
+
+
+# --- Class 2: one entry never stops everyone ------------------------------------------------------
+
+
+@case(2, Listed("annual/missing-link.xlsx", "broken_link"))
+def dangling_link(year_dir: Path) -> None:
+    """A link that points at a file that is not there."""
+    (year_dir / "annual" / "missing-link.xlsx").symlink_to(year_dir / "annual" / "gone.xlsx")
+
+
+@case(2, Listed("annual/loop.xlsx", "broken_link"))
+def looping_link(year_dir: Path) -> None:
+    """A link that points at itself."""
+    (year_dir / "annual" / "loop.xlsx").symlink_to(year_dir / "annual" / "loop.xlsx")
+
+
+@case(2, Listed("annual/thu-muc-lien-ket", "linked_folder"))
+def link_to_a_folder(year_dir: Path) -> None:
+    """A link to a folder (here the year folder itself: following it would loop)."""
+    (year_dir / "annual" / "thu-muc-lien-ket").symlink_to(year_dir)
+
+
+@case(2, Listed("annual/hang-doi.xlsx", "special_file"), command=True)
+def fifo(year_dir: Path) -> None:
+    """A named pipe: opening it would wait forever for a writer."""
+    os.mkfifo(year_dir / "annual" / "hang-doi.xlsx")
+
+
+@case(2, Listed("annual/khong-doc-duoc.xlsx", "unreadable"), needs_non_root=True)
+def unreadable_file(year_dir: Path) -> None:
+    """A file the process may not read."""
+    path = year_dir / "annual" / "khong-doc-duoc.xlsx"
+    shutil.copy(year_dir / ANNUAL, path)
+    path.chmod(0)
+
+
+@case(2, Listed("annual/rieng", "unreadable_folder"), needs_non_root=True)
+def unreadable_sub_folder(year_dir: Path) -> None:
+    """A sub-folder the process may not list."""
+    folder = year_dir / "annual" / "rieng"
+    folder.mkdir()
+    shutil.copy(year_dir / ANNUAL, folder / "ban-sao.xlsx")
+    folder.chmod(0)
+
+
+@case(2, wards={VICTIM: "scored"})
+def ward_file_in_a_sub_folder(year_dir: Path) -> None:
+    """An e-mail attachment unzipped into ``annual/NamCuong/``: still the ward's submission, read and scored."""
+    folder = year_dir / "annual" / "NamCuong" / "tep-dinh-kem"
+    folder.mkdir(parents=True)
+    shutil.move(year_dir / ANNUAL, folder / "tu-cham-diem.xlsx")
+
+
+@case(2, Listed("annual/a/b/c/d/e", "too_deep"))
+def folders_nested_too_deep(year_dir: Path) -> None:
+    """Sub-folders five levels down."""
+    folder = year_dir / "annual" / "a" / "b" / "c" / "d" / "e"
+    folder.mkdir(parents=True)
+    shutil.copy(year_dir / ANNUAL, folder / "sau.xlsx")
+
+
+@case(2, Listed("annual/b\\xe1o-c\\xe1o.xlsx", "not_a_workbook"), command=True)
+def name_not_utf8(year_dir: Path) -> None:
+    """A name written in a Windows code page (cp1258), as old archives store them: undecodable as UTF-8."""
+    folder = os.fsencode(year_dir / "annual")
+    with open(os.path.join(folder, b"b\xe1o-c\xe1o.xlsx"), "wb") as fh:
+        fh.write(b"not a workbook")
+
+
+@case(2, wards={VICTIM: "scored"}, command=True)
+def ward_file_named_not_utf8(year_dir: Path) -> None:
+    """The ward's own workbook under a name that is not UTF-8: read, scored, its name shown escaped."""
+    target = os.path.join(os.fsencode(year_dir / "annual"), b"tu-cham-\xff\xfe.xlsx")
+    os.rename(os.fsencode(year_dir / ANNUAL), target)
+
+
+@case(2, Listed("annual/dong\\x0amoi\\x1b[31m.xlsx", "not_a_workbook"))
+def name_with_control_characters(year_dir: Path) -> None:
+    """A name holding a line break and a terminal escape sequence."""
+    (year_dir / "annual" / "dong\nmoi\x1b[31m.xlsx").write_bytes(b"junk")
+
+
+@case(2, Listed("annual/rong.xlsx", "empty_file"))
+def empty_file(year_dir: Path) -> None:
+    """A file of 0 bytes (a copy that failed)."""
+    (year_dir / "annual" / "rong.xlsx").write_bytes(b"")
+
+
+@case(2, Listed("monthly/ghi-chu.txt", "not_a_workbook"), Listed("monthly/thang-12/*", "not_a_workbook"))
+def files_outside_a_month_folder(year_dir: Path) -> None:
+    """A note in ``monthly/`` and a folder whose name is not a month."""
+    (year_dir / "monthly" / "ghi-chu.txt").write_text("ghi chú", encoding="utf-8")
+    (year_dir / "monthly" / "thang-12").mkdir()
+    shutil.copy(year_dir / DECEMBER, year_dir / "monthly" / "thang-12" / "bao-cao.xlsx")
+
+
+@case(2, Listed("appraisal/old.xls", "old_xls"))
+def old_excel_file(year_dir: Path) -> None:
+    """An Excel 97–2003 file in the appraisal folder."""
+    (year_dir / "appraisal" / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024)
+
+
+# --- Class 3: attribution before rejection ----------------------------------------------------------
+
+
+@case(3, Listed(ANNUAL, "missing_sheet", ward=VICTIM), wards={VICTIM: "rejected"}, command=True)
+def annual_without_its_counts_sheet(year_dir: Path) -> None:
+    """The ward names itself on ``Thông tin`` but deleted ``Thưởng - Trừ``."""
+    edit(year_dir, ANNUAL, lambda wb: wb.remove(sheet(wb, "THUONG - TRU")))
+
+
+@case(3, Listed(ANNUAL, "missing_sheet", ward=VICTIM), wards={VICTIM: "rejected"})
+def annual_without_its_scores_sheet(year_dir: Path) -> None:
+    """The ward names itself but its ``Tự chấm điểm`` sheet is gone."""
+    edit(year_dir, ANNUAL, lambda wb: wb.remove(sheet(wb, "TU CHAM DIEM")))
+
+
+@case(3, Listed(ANNUAL, "missing_column", ward=VICTIM), wards={VICTIM: "rejected"})
+def annual_without_its_score_column(year_dir: Path) -> None:
+    """The ``Điểm tự chấm`` header was overwritten."""
+    edit(year_dir, ANNUAL, lambda wb: sheet(wb, "TU CHAM DIEM").cell(4, 4, "Điểm"))
+
+
+@case(3, Listed(DECEMBER, "missing_sheet", ward=VICTIM), touched=frozenset({VICTIM}))
+def monthly_without_its_indicator_sheet(year_dir: Path) -> None:
+    """December's report names its ward but has no ``Chỉ tiêu`` sheet: the ward's month counts as missing."""
+    edit(year_dir, DECEMBER, lambda wb: wb.remove(wb.worksheets[-1]))
