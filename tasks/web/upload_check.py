@@ -1,18 +1,17 @@
 """Check one uploaded workbook as the review would, keeping nothing of it once the answer is made.
 
-The upload is written under a fresh temporary folder with a fixed name (the name the ward's browser sent is
-only shown, never used as a path), read, identified and validated by the same code as ``thidua check`` and the
-flows, and the folder is removed before the answer leaves. The answer holds the issues and, for the page,
-the feedback workbook and the annotated copy as bytes.
+The check itself is ``tasks.validation.check.check_file`` (the one used by ``thidua check``): it writes the
+upload under a fresh temporary folder with a fixed name, so the name the ward's browser sent is only shown,
+never used as a path, and removes the folder before returning. This module keeps what a server needs warm
+(the year's rules, Great Expectations and its suites) and adds, for the page, the feedback workbook and the
+annotated copy, made in memory.
 """
 
 from __future__ import annotations
 
 import hashlib
-import tempfile
 import threading
 import unicodedata
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,37 +19,12 @@ from typing import Any
 
 from tasks.config.load import ConfigError
 from tasks.config.year import YearConfig, load_year
-from tasks.domain import InputFile, Issue, Kind, Severity, Submission
+from tasks.domain import InputFile, Issue, Kind, Severity, Status, Submission
 from tasks.feedback.workbook import annotate_copy, feedback_workbook
-from tasks.intake.read import open_submission
-from tasks.intake.read_all import validate_all
 from tasks.outputs.csv_json import issue_json
 from tasks.outputs.writes import safe_name
-from tasks.validation.check import detect
+from tasks.validation.check import CheckError, CheckResult, CheckStatus, NotMade, check_file
 from tasks.validation.suites import Validator
-
-# The suffixes the intake tells apart; anything else is stored as ``.bin`` and reported as not a workbook.
-KNOWN_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-STORED_STEM = "ho-so-tai-len"  # "uploaded file": the only name an upload ever has on disk
-
-# What the review checks across files, which one file on its own cannot show (spec §3.2, §3.3, §3.5, §4).
-NOT_MADE: Mapping[Kind, tuple[str, ...]] = {
-    Kind.ANNUAL: (
-        "Điểm các tiêu chí chỉ tiêu: tính từ báo cáo tháng mới nhất của đơn vị trong kỳ, khi chấm điểm cả khối.",
-        "Kết quả thẩm định (chấm chéo) thay cho điểm tự chấm: áp dụng khi chấm điểm cả khối.",
-        "Bản nộp trùng của cùng đơn vị: khi có hai bản, bản có Ngày lập sau được dùng.",
-    ),
-    Kind.MONTHLY: (
-        "Kỳ báo cáo trùng với tháng của thư mục nộp: trang này lấy kỳ ghi trong tệp.",
-        "Lũy kế không giảm so với tháng trước và cộng đúng số thực hiện trong tháng: cần báo cáo các tháng trước.",
-        "Bản nộp trùng của cùng đơn vị trong tháng: khi có hai bản, bản có Ngày lập sau được dùng.",
-    ),
-    Kind.APPRAISAL: (
-        "Cùng đơn vị và cùng mã xuất hiện trong nhiều tệp thẩm định: cần mọi tệp thẩm định của khối.",
-        "Đơn vị được thẩm định đã có bảng tự chấm điểm được chấp nhận: cần các bảng tự chấm của khối.",
-    ),
-    Kind.UNKNOWN: (),
-}
 
 
 @dataclass(frozen=True)
@@ -74,7 +48,7 @@ class CheckAnswer:
     ward_name: str | None
     status: str  # accepted | rejected
     issues: tuple[Issue, ...]
-    not_made: tuple[str, ...]
+    not_made: tuple[NotMade, ...]
     feedback: Download | None = None
     annotated: Download | None = None
 
@@ -97,7 +71,7 @@ class CheckAnswer:
             "period": self.period,
             "file": self.file_name,
             "issues": [issue_json(i) for i in self.issues],
-            "checks_not_made": list(self.not_made),
+            "checks_not_made": [{"check": n.label, "needs": n.needs, "rules": list(n.rules)} for n in self.not_made],
         }
 
 
@@ -107,12 +81,6 @@ def display_name(sent: str | None) -> str:
     text = text.replace("\\", "/").rsplit("/", 1)[-1]
     text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C").strip()
     return text[:120] or "tệp không tên"
-
-
-def stored_suffix(name: str) -> str:
-    """The suffix an upload is stored under: one the intake knows, else ``.bin``."""
-    lowered = name.lower()
-    return next((s for s in KNOWN_SUFFIXES if lowered.endswith(s)), ".bin")
 
 
 class UploadChecker:
@@ -148,59 +116,52 @@ class UploadChecker:
         """The review's answer for one uploaded file; ``kind`` overrides the kind recognised from its sheets.
 
         With ``with_files`` the answer carries the feedback workbook and, when there are issues, the annotated
-        copy. The temporary folder holding the upload is gone when this returns.
+        copy. Nothing of the upload is on disk when this returns.
         """
         name = display_name(sent_name)
-        digest = hashlib.sha256(data).hexdigest()
-        with self._lock, tempfile.TemporaryDirectory(prefix="thidua-web-") as folder:
-            path = Path(folder) / f"{STORED_STEM}{stored_suffix(name)}"
-            path.write_bytes(data)
-            found = detect(path)
-            chosen = kind or found.kind
-            if chosen is Kind.UNKNOWN and path.suffix in (".xlsx", ".xlsm"):
-                chosen = Kind.ANNUAL  # report the missing sheets of the most common kind, as thidua check does
-            config = self.config_for(found.year)
-            file = InputFile(path=path, rel=name, sha256=digest, kind=chosen)
-            sub = open_submission(file, config.bloc, config.catalogue, found.period)
-            validate_all([sub], config.bloc, config.catalogue, self._validator)
-            self._validator.results.clear()  # kept for a run's Data Docs; a server would only pile them up
-            files = _downloads(sub, data, config, name) if with_files else (None, None)
-        return _answer(sub, name, config, found.period, files)
-
-
-def _answer(
-    sub: Submission, name: str, config: YearConfig, period: str | None, files: tuple[Download | None, ...]
-) -> CheckAnswer:
-    ward = config.bloc.ward(sub.ward_code).name if sub.ward_code else None
-    return CheckAnswer(
-        file_name=name,
-        kind=sub.kind,
-        year=config.year,
-        period=sub.period or period,
-        ward_code=sub.ward_code,
-        ward_name=ward,
-        status="rejected" if sub.has_errors else "accepted",
-        issues=tuple(sub.issues),
-        not_made=NOT_MADE[sub.kind],
-        feedback=files[0],
-        annotated=files[1],
-    )
+        with self._lock:
+            try:
+                result = check_file(data, self.inputs, name=name, kind=kind, validator=self._validator)
+            except (CheckError, ConfigError):
+                # no rules for the year the file names (or none named): the served year's rules report it
+                result = check_file(data, self.inputs, name=name, kind=kind, year=self.year, validator=self._validator)
+            finally:
+                self._validator.results.clear()  # kept for a run's Data Docs; a server would only pile them up
+        config = self.config_for(result.year)
+        ward = config.bloc.ward(result.ward_code).name if result.ward_code else None
+        files = _downloads(result, data, ward) if with_files else (None, None)
+        return CheckAnswer(
+            file_name=name,
+            kind=result.kind,
+            year=result.year,
+            period=result.period,
+            ward_code=result.ward_code,
+            ward_name=ward,
+            status="rejected" if result.status is CheckStatus.FAILED else "accepted",
+            issues=result.issues,
+            not_made=result.not_made,
+            feedback=files[0],
+            annotated=files[1],
+        )
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSM = "application/vnd.ms-excel.sheet.macroEnabled.12"
 
 
-def _downloads(sub: Submission, data: bytes, config: YearConfig, name: str) -> tuple[Download, Download | None]:
+def _downloads(result: CheckResult, data: bytes, ward: str | None) -> tuple[Download, Download | None]:
     """The feedback workbook, and the annotated copy when there is something to mark and the file opens."""
     moment = datetime.now(UTC).replace(microsecond=0)
-    stem = safe_name(name, sub.file.sha256)
-    macro = sub.file.path.suffix == ".xlsm"
+    digest = hashlib.sha256(data).hexdigest()
+    stem = safe_name(result.name, digest)
+    macro = result.name.lower().endswith(".xlsm")
     annotated = None
-    if sub.issues and sub.workbook is not None:
-        copy = annotate_copy(data, sub.issues, moment, keep_vba=macro)
+    if result.issues:
+        copy = annotate_copy(data, result.issues, moment, keep_vba=macro)
         if copy is not None:
             annotated = Download(f"{stem}.danh-dau{'.xlsm' if macro else '.xlsx'}", XLSM if macro else XLSX, copy)
-    ward = config.bloc.ward(sub.ward_code).name if sub.ward_code else None
+    status = Status.REJECTED if result.status is CheckStatus.FAILED else Status.ACCEPTED
+    file = InputFile(path=Path(result.name), rel=result.name, sha256=digest, kind=result.kind)
+    sub = Submission(file, result.kind, result.period, result.ward_code, status=status, issues=list(result.issues))
     book = feedback_workbook(sub, moment, annotated_name=annotated.name if annotated else None, ward_name=ward)
     return Download(f"{stem}.phan-hoi.xlsx", XLSX, book), annotated
