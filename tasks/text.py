@@ -50,6 +50,26 @@ def shown(value: object) -> str | None:
     return nfc(str(value))
 
 
+def typed(value: object) -> str | None:
+    """A cell value as the ward typed it, for messages: numbers in Vietnamese writing, text as written.
+
+    A number cell shows as a Vietnamese reader types it (``2,25``; ``8``, never ``8.0``); a text cell, even
+    one holding ``4.5``, is quoted exactly.
+    """
+    if isinstance(value, float) and not value.is_integer() and value == value:
+        text = excel_digits(value)
+        return (format(Decimal(text), "f") if "e" in text else text).replace(".", ",")
+    return shown(value)
+
+
+def number_text(value: Decimal | None) -> str | None:
+    """A decimal as Vietnamese readers write it: decimal comma, no thousands separator, no trailing zeros."""
+    if value is None:
+        return None
+    text = format(value.normalize(), "f")
+    return text.replace(".", ",")
+
+
 def is_blank(value: object) -> bool:
     """An empty cell or one holding only spaces."""
     return value is None or (isinstance(value, str) and value.strip() == "")

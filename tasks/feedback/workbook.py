@@ -20,7 +20,7 @@ from urllib.parse import quote
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, PatternFill
-from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -46,6 +46,7 @@ from tasks.outputs.xlsx.common import (
     to_bytes,
     write_table,
 )
+from tasks.validation.rules import rule_label
 
 log = logging.getLogger(__name__)
 
@@ -70,15 +71,18 @@ ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
 
 
+# The ward reads the kind of problem in words (``Loại``); the rule code is last, for auditors, so it is never
+# the first thing a ward officer sees.
 ISSUE_COLUMNS = (
     Column("Mức độ", 10, "center"),
-    Column("Mã quy tắc", 16, "text"),
+    Column("Loại", 18, "text"),
     Column("Trang tính", 16, "text"),
     Column("Ô", 7, "center"),
     Column("Cột", 16, "text"),
-    Column("Giá trị", 18, "text"),
-    Column("Nội dung", 48, "text"),
-    Column("Cách khắc phục", 48, "text"),
+    Column("Giá trị", 14, "text"),
+    Column("Nội dung", 44, "text"),
+    Column("Cách khắc phục", 44, "text"),
+    Column("Mã quy tắc (cho kiểm tra)", 14, "text"),
 )
 _CELL_ADDRESS = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 
@@ -196,13 +200,14 @@ def _fill_summary(ws: Worksheet, submission: Submission, annotated_name: str | N
 def _issue_record(issue: Issue) -> list[object]:
     return [
         SEVERITY_TEXT[issue.severity],
-        issue.rule,
+        rule_label(issue.rule, issue.severity),
         issue.sheet,
         cell_address(issue.cell) or issue.cell,
         issue.column,
         issue.value,
         issue.message,
         issue.hint,
+        issue.rule,
     ]
 
 
@@ -213,7 +218,7 @@ def _fill_issues(ws: Worksheet, issues: Sequence[Issue], annotated_name: str | N
         address = cell_address(issue.cell)
         if annotated_name and issue.sheet and address:
             _link(ws.cell(row=row, column=4), annotated_name, f"{quote_sheet(issue.sheet)}!{address}")
-    ws.auto_filter.ref = f"A1:H{max(last, 1)}"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(ISSUE_COLUMNS))}{max(last, 1)}"
     ws.freeze_panes = "A2"
     setup_print(ws, last_col=len(ISSUE_COLUMNS), last_row=max(last, 1), title_rows="1:1")
 

@@ -29,6 +29,7 @@ from tasks.domain import (
     Ward,
     WardScore,
 )
+from tasks.text import number_text
 
 SELF_SHEET = "Tự chấm điểm"
 SELF_COLUMN = "Điểm tự chấm"
@@ -340,9 +341,9 @@ def _differs_issue(criterion: Criterion, self_score: Decimal, cell: str | None, 
         severity=Severity.WARNING,
         rule="indicator_self_score_differs",
         message=(
-            f"Tiêu chí {criterion.code}: điểm tự chấm {vn_number(self_score)} khác điểm tính từ lũy kế "
+            f"Tiêu chí {criterion.code}: điểm tự chấm {number_text(self_score)} khác điểm tính từ lũy kế "
             f"chỉ tiêu {criterion.indicator} của báo cáo tháng {_month_vn(computed.month)} "
-            f"({vn_number(computed.ytd)}), là {vn_number(computed.score)} điểm."
+            f"({number_text(computed.ytd)}), là {vn_number(computed.score)} điểm."
         ),
         hint=(
             f"Sửa ô điểm tự chấm thành {vn_number(computed.score)} hoặc để trống; "
@@ -351,7 +352,7 @@ def _differs_issue(criterion: Criterion, self_score: Decimal, cell: str | None, 
         sheet=SELF_SHEET,
         cell=cell,
         column=SELF_COLUMN,
-        value=str(self_score),
+        value=number_text(self_score),
     )
 
 

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 from tasks.domain import Bloc, Catalogue, CellValue, Indicator, Row, Submission
 from tasks.intake.identify import match_ward
 from tasks.intake.layout import key as _uncached_key
-from tasks.text import criterion_code, decimals, is_blank, shown, to_decimal
+from tasks.text import criterion_code, decimals, is_blank, number_text, shown, to_decimal, typed
 
 Columns = dict[str, list[Any]]
 T = TypeVar("T")
@@ -66,14 +66,6 @@ def per_value(fn: Callable[[object], T]) -> Callable[[object], T]:
     return remembered
 
 
-def number_text(value: Decimal | None) -> str | None:
-    """A decimal as Vietnamese readers write it (decimal comma, no trailing zeros)."""
-    if value is None:
-        return None
-    text = format(value.normalize(), "f")
-    return text.replace(".", ",")
-
-
 def _num(value: Decimal | None) -> float | None:
     return float(value) if value is not None else None
 
@@ -105,7 +97,7 @@ def _read(value: object, scale: int) -> tuple[str | None, bool, Decimal | None, 
     exact = to_decimal(value)
     if exact is not None and scale != 1:
         exact *= scale
-    return shown(value), not is_blank(value), exact, _num(exact), number_text(exact)
+    return typed(value), not is_blank(value), exact, _num(exact), number_text(exact)
 
 
 _reading = per_value(lambda value: _read(value, 1))
@@ -378,7 +370,7 @@ def appraisal_columns(subs: Sequence[Submission], idx: Iterable[int], cat: Catal
                     number_text(crit.max) if crit else None,
                     _num(value),
                     value_cv.cell,
-                    shown(value_cv.value) or "(trống)",
+                    typed(value_cv.value) or "(trống)",
                     decimals(value) if value is not None and crit else None,
                     float(value % 1) if value is not None and code in counts else None,
                     shown(_cell(row, "Lý do").value) or "",

@@ -26,8 +26,8 @@ from tasks.domain import (
     Submission,
 )
 from tasks.intake.identify import match_ward
-from tasks.text import criterion_code, is_blank, shown, to_decimal
-from tasks.validation.frames import cell_text, code_of, number, number_text, parse_number
+from tasks.text import criterion_code, is_blank, number_text, shown, to_decimal
+from tasks.validation.frames import cell_text, code_of, number, parse_number
 
 _ZERO = Decimal(0)
 

@@ -23,7 +23,7 @@ ANNOTATED = "sa-pa.danh-dau.xlsx"
 
 SCORE_ABOVE_MAX = Issue(
     Severity.ERROR,
-    "score-above-max",
+    "above_max",
     "Điểm tự chấm 6 vượt điểm tối đa 5 của tiêu chí 1.1.",
     "Sửa điểm tự chấm về khoảng 0–5.",
     sheet=SHEET,
@@ -33,7 +33,7 @@ SCORE_ABOVE_MAX = Issue(
 )
 NO_EVIDENCE = Issue(
     Severity.WARNING,
-    "no-evidence",
+    "no_evidence",
     "Tiêu chí 1.2 có điểm tự chấm nhưng không có minh chứng.",
     "Ghi số, ngày văn bản minh chứng vào cột Minh chứng.",
     sheet=SHEET,
@@ -42,7 +42,7 @@ NO_EVIDENCE = Issue(
 )
 NOT_A_NUMBER = Issue(
     Severity.ERROR,
-    "not-a-number",
+    "not_a_number",
     "Điểm tự chấm “=SUM(A1:A3)” không phải là số.",
     "Nhập một số, ví dụ 4,5.",
     sheet=SHEET,
@@ -51,11 +51,11 @@ NOT_A_NUMBER = Issue(
     value="=SUM(A1:A3)",
 )
 NO_EVIDENCE_D7 = Issue(
-    Severity.WARNING, "no-evidence", "Thiếu minh chứng cho tiêu chí 1.3.", "Bổ sung minh chứng.", SHEET, "D7"
+    Severity.WARNING, "no_evidence", "Thiếu minh chứng cho tiêu chí 1.3.", "Bổ sung minh chứng.", SHEET, "D7"
 )
 MISSING_SHEET = Issue(
     Severity.ERROR,
-    "missing-sheet",
+    "missing_sheet",
     "Không tìm thấy trang tính “Thưởng - Trừ”.",
     "Thêm trang tính “Thưởng - Trừ” theo mẫu.",
 )
@@ -147,30 +147,32 @@ class TestFeedbackWorkbook:
         ws = wb["Danh sách lỗi"]
         assert [c.value for c in ws[1]] == [
             "Mức độ",
-            "Mã quy tắc",
+            "Loại",
             "Trang tính",
             "Ô",
             "Cột",
             "Giá trị",
             "Nội dung",
             "Cách khắc phục",
+            "Mã quy tắc (cho kiểm tra)",
         ]
         assert [ws[f"A{r}"].value for r in (2, 3, 4)] == ["Lỗi", "Lỗi", "Cảnh báo"]
         assert [c.value for c in ws[2]] == [
             "Lỗi",
-            "score-above-max",
+            "Vượt điểm tối đa",
             SHEET,
             "D5",
             "Điểm tự chấm",
             "6",
             SCORE_ABOVE_MAX.message,
             SCORE_ABOVE_MAX.hint,
+            "above_max",
         ]
         link = ws["D2"].hyperlink
         assert (link.target, link.location) == (ANNOTATED, "'Tự chấm điểm'!D5")
         assert ws["D3"].hyperlink is None  # the missing sheet has no cell
         assert ws["D4"].hyperlink.location == "'Tự chấm điểm'!E6"
-        assert ws.auto_filter.ref == "A1:H4"
+        assert ws.auto_filter.ref == "A1:I4"
         assert ws.freeze_panes == "A2"
         assert ws["G2"].alignment.wrap_text is True
         assert ws.column_dimensions["G"].width > 30

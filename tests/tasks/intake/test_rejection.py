@@ -97,7 +97,7 @@ def header_as_written(book: Book) -> Expected:
     c = grid.column("Điểm tự chấm")
     grid.rows[grid.header()][c] = "Điểm tự\nchấm"
     where = _set(book, "TU CHAM DIEM", (grid.row_of("2.4"), c), 5.5)
-    return Expected("above_max", "TU CHAM DIEM", where, "Điểm tự\nchấm", "5.5", ("2.4", "vượt điểm tối đa 5"))
+    return Expected("above_max", "TU CHAM DIEM", where, "Điểm tự\nchấm", "5,5", ("2.4", "vượt điểm tối đa 5"))
 
 
 def missing_sheet(book: Book) -> Expected:
@@ -212,8 +212,8 @@ ANNUAL_FAULTS: dict[str, Fault] = {
     "score_an_x": _score_fault("4.2", "x", "not_a_number", "x", "không phải là số"),
     "score_negative": _score_fault("1.2", -1, "negative", "-1", "không được âm"),
     "score_above_max": _score_fault("1.1", 6, "above_max", "6", "vượt điểm tối đa 5"),
-    "score_three_decimals": _score_fault("1.2", 3.125, "too_many_decimals", "3.125", "quá 2 chữ số thập phân"),
-    "count_not_whole": _count_fault(1.5, "not_whole", "1.5", "không phải số nguyên"),
+    "score_three_decimals": _score_fault("1.2", 3.125, "too_many_decimals", "3,125", "quá 2 chữ số thập phân"),
+    "count_not_whole": _count_fault(1.5, "not_whole", "1,5", "không phải số nguyên"),
     "count_negative": _count_fault(-1, "negative", "-1", "không được âm"),
     "count_a_word": _count_fault("hai", "not_a_number", "hai", "không phải là số"),
     "formula_without_cached_value": formula_without_cached_value,
@@ -227,7 +227,7 @@ MONTHLY_FAULTS: dict[str, Fault] = {
     "ytd_negative": _ytd_fault("CT08", -5, "negative", "-5", "CT08", "không được âm"),
     "percent_above_100": _ytd_fault("CT02", 101, "above_100_percent", "101", "CT02", "101%", "vượt quá 100%"),
     "percent_cell_above_100": _ytd_fault(
-        "CT05", 1.01, "above_100_percent", "1.01", "CT05", "101%", "vượt quá 100%", fmt="0%"
+        "CT05", 1.01, "above_100_percent", "1,01", "CT05", "101%", "vượt quá 100%", fmt="0%"
     ),
 }
 

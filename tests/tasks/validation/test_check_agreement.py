@@ -119,3 +119,13 @@ def test_a_file_with_no_year_and_no_rules_cannot_be_checked(tmp_path: Path) -> N
         check_file(tmp_path / "bang-tinh.xlsx", tmp_path)
     with pytest.raises(CheckError, match="không tìm thấy tệp"):
         check_file(tmp_path / "khong-co.xlsx", tmp_path)
+
+
+def test_the_review_writes_numbers_the_vietnamese_way(reviewed: dict[str, Submission]) -> None:
+    """A score typed 2.25 reads “2,25” beside “7,98”; a self-score typed 8 is the value “8”, never “8.0”."""
+    evidence = next(i for i in reviewed["annual/tu-cham-diem-2025-namcuong.xlsx"].issues if i.rule == "no_evidence")
+    assert evidence.message == "Tiêu chí 1.4 tự chấm 2,25 điểm nhưng chưa ghi minh chứng."
+    differs = [i for i in reviewed["annual/tu-cham-diem-2025-nghialo.xlsx"].issues if i.cell == "D11"]
+    assert [i.value for i in differs] == ["8"]
+    assert differs[0].message.startswith("Tiêu chí 2.1: điểm tự chấm 8 khác điểm tính từ lũy kế chỉ tiêu CT01")
+    assert "(99,7), là 7,98 điểm." in differs[0].message

@@ -1,0 +1,36 @@
+"""Numbers a person reads: as the ward typed them, in Vietnamese writing."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from tasks.text import number_text, typed
+
+
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [
+        (8.0, "8"),  # typed 8: never 8.0
+        (8, "8"),
+        (2.25, "2,25"),
+        (4.949999999999999, "4,95"),  # float noise of a formula: what the cell shows
+        (0.00001, "0,00001"),
+        ("4.5", "4.5"),  # text is quoted exactly as written
+        ("tốt", "tốt"),
+        (None, None),
+    ],
+)
+def test_a_cell_value_reads_as_the_ward_typed_it(cell: object, shown: str | None) -> None:
+    """Number cells get a decimal comma and no trailing “.0”; text cells stay as written."""
+    assert typed(cell) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(Decimal("7.98"), "7,98"), (Decimal("8.0"), "8"), (Decimal("2795"), "2795"), (Decimal("100"), "100")],
+)
+def test_a_decimal_in_a_message_has_a_comma_and_no_thousands_separator(value: Decimal, text: str) -> None:
+    """No dot anywhere: 2795 people can never be read as 2,795."""
+    assert number_text(value) == text
