@@ -37,6 +37,7 @@ from scripts.word_template_kit import (
     tag,
 )
 from tasks.outputs.documents.context import MINUTES_TEMPLATE, RANKING_TEMPLATE, TEMPLATE_DIR
+from tasks.outputs.documents.proposal import PROPOSAL_TEMPLATE
 from tasks.outputs.ooxml import freeze_ooxml
 
 Line = str | tuple[str, dict[str, object]]
@@ -150,7 +151,7 @@ def _ranking_table(doc: DocumentObject) -> None:
     tbl.cell(0, 2).paragraphs[0].add_run("{% colspan groups|length %}")
     for column, label in ((2, "{%tc for g in groups %}"), (3, "{{ g.code }}"), (4, "{%tc endfor %}")):
         cell(tbl, 1, column, label, bold=True, size=6 if column != 3 else 11)
-    _loop_rows(tbl, 2, 4, "rows")
+    loop_rows(tbl, 2, 4, "rows")
     for column, content in enumerate(_RANKING_ROW):
         size = 6 if content.startswith("{%tc") else 11
         cell(tbl, 3, column, content, size=size, align=LEFT if column == 1 else CENTER)
@@ -159,10 +160,10 @@ def _ranking_table(doc: DocumentObject) -> None:
     keep_row(tbl, 3)
 
 
-def _loop_rows(tbl: Table, first: int, last: int, items: str) -> None:
-    """Turn rows ``first`` and ``last`` into the ``{%tr for %}`` / ``{%tr endfor %}`` tag rows."""
+def loop_rows(tbl: Table, first: int, last: int, items: str, var: str = "r") -> None:
+    """Turn rows ``first`` and ``last`` into the ``{%tr for <var> in <items> %}`` / ``{%tr endfor %}`` tag rows."""
     width = len(tbl.columns)
-    for row, content in ((first, f"{{%tr for r in {items} %}}"), (last, "{%tr endfor %}")):
+    for row, content in ((first, f"{{%tr for {var} in {items} %}}"), (last, "{%tr endfor %}")):
         tbl.cell(row, 0).merge(tbl.cell(row, width - 1))
         cell(tbl, row, 0, content, size=8, align=LEFT)
 
@@ -191,7 +192,7 @@ def build_minutes() -> DocumentObject:
     tbl = table(doc, 4, _MINUTES_WIDTHS, borders=True)
     for column, label in enumerate(_MINUTES_HEAD):
         cell(tbl, 0, column, label, bold=True, size=11)
-    _loop_rows(tbl, 1, 3, "rows")
+    loop_rows(tbl, 1, 3, "rows")
     for column, content in enumerate(_MINUTES_ROW):
         cell(tbl, 2, column, content, size=11, align=LEFT if column == 1 else CENTER)
     header_row(tbl, 0)
@@ -318,12 +319,16 @@ _MINUTES_CLOSING: list[Line] = [
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Write both templates under ``templates/word/`` (or the folder given as the only argument)."""
+    """Write the three templates under ``templates/word/`` (or the folder given as the only argument)."""
+    # imported here: the proposal's builder is made of this module's helpers
+    from scripts.proposal_template import build_proposal
+
     args = list(sys.argv[1:] if argv is None else argv)
     folder = Path(args[0]) if args else TEMPLATE_DIR
     save(build_ranking(), folder / RANKING_TEMPLATE)
     save(build_minutes(), folder / MINUTES_TEMPLATE)
-    print(f"wrote {folder / RANKING_TEMPLATE} and {folder / MINUTES_TEMPLATE}")
+    save(build_proposal(), folder / PROPOSAL_TEMPLATE)
+    print(f"wrote {folder / RANKING_TEMPLATE}, {folder / MINUTES_TEMPLATE} and {folder / PROPOSAL_TEMPLATE}")
     return 0
 
 

@@ -20,7 +20,7 @@ from tasks.edge.write_workers import SharedWrites, shared_writes, worth_a_worker
 from tasks.outputs.changes import RunSnapshot, diff_runs, load_snapshot, render_changes_md
 from tasks.outputs.csv_json import ranking_csv, scores_csv, summary_json
 from tasks.outputs.datadocs import build_data_docs
-from tasks.outputs.documents import minutes_job, ranking_docx_job
+from tasks.outputs.documents import minutes_job, proposal_job, ranking_docx_job
 from tasks.outputs.run_folder import previous_complete_run, write_bytes
 from tasks.outputs.validation_index import landing_html, suite_pages
 from tasks.outputs.writes import DocumentWrite, FeedbackWrite, RankingWorkbookWrite, feedback_writes
@@ -28,6 +28,7 @@ from tasks.scoring.review import Review
 from tasks.validation.suites import Validator
 
 log = logging.getLogger(__name__)
+PROPOSAL_FILE = "to-trinh-de-nghi-khen-thuong.docx"
 
 
 def code_version() -> str:
@@ -167,9 +168,10 @@ def write_review_folder(
 
 
 def document_writes(config: YearConfig, ranking: Ranking, moment: datetime) -> list[DocumentWrite]:
-    """``ranking.docx`` and the minutes ``bien-ban-hop-tong-ket.docx``."""
+    """``ranking.docx``, the minutes ``bien-ban-hop-tong-ket.docx`` and the award proposal."""
     bloc, cat, meeting = config.bloc, config.catalogue, config.meeting
     return [
         DocumentWrite("ranking.docx", ranking_docx_job(bloc, cat, ranking, meeting, moment)),
         DocumentWrite("bien-ban-hop-tong-ket.docx", minutes_job(bloc, cat, ranking, meeting, moment)),
+        DocumentWrite(PROPOSAL_FILE, proposal_job(bloc, cat, ranking, meeting, moment)),
     ]

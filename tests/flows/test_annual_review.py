@@ -30,7 +30,14 @@ rank,ward_code,ward_name,status,base,bonus,deductions,total,classification,nomin
 9,CAUTHIA,Cầu Thia,scored,80.91,0.00,1.00,79.91,HTTNV,
 10,NAMCUONG,Nam Cường,scored,77.50,0.00,1.00,76.50,HTTNV,
 """
-STABLE = ["ranking.csv", "scores.csv", "ranking.xlsx", "ranking.docx", "bien-ban-hop-tong-ket.docx"]
+STABLE = [
+    "ranking.csv",
+    "scores.csv",
+    "ranking.xlsx",
+    "ranking.docx",
+    "bien-ban-hop-tong-ket.docx",
+    "to-trinh-de-nghi-khen-thuong.docx",
+]
 
 
 @pytest.fixture(scope="module")
@@ -151,7 +158,7 @@ def test_the_ranking_document_lists_every_ward(runs: tuple[Path, Path, Path]) ->
         assert name in text
 
 
-@pytest.mark.parametrize("name", ["ranking.docx", "bien-ban-hop-tong-ket.docx"])
+@pytest.mark.parametrize("name", ["ranking.docx", "bien-ban-hop-tong-ket.docx", "to-trinh-de-nghi-khen-thuong.docx"])
 def test_every_run_is_times_new_roman_in_all_four_slots(runs: tuple[Path, Path, Path], name: str) -> None:
     """No Vietnamese letter can fall back to another font."""
     document = docx.Document(str(runs[1] / name))

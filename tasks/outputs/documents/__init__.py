@@ -1,4 +1,4 @@
-"""The Word documents of the annual review (§5, §6 of the spec): the ranking table and the minutes.
+"""The Word documents of the annual review (§5, §6 of the spec): the ranking table, the minutes, the proposal.
 
 The wording lives in the docxtpl templates under ``templates/word/`` (built by ``scripts.build_word_templates``,
 editable in Word); this package only builds the context, renders and finishes the package.
@@ -16,6 +16,7 @@ from pathlib import Path
 from tasks.domain import Bloc, Catalogue, Meeting, Ranking
 from tasks.outputs.documents.context import MINUTES_TEMPLATE, RANKING_TEMPLATE, TEMPLATE_DIR, Context, ranking_context
 from tasks.outputs.documents.minutes import minutes_context
+from tasks.outputs.documents.proposal import PROPOSAL_TEMPLATE, proposal_context
 from tasks.outputs.documents.render import check_template, finish_document, rendered
 
 __all__ = [
@@ -23,6 +24,8 @@ __all__ = [
     "check_templates",
     "minutes_context",
     "minutes_job",
+    "proposal_context",
+    "proposal_job",
     "ranking_context",
     "ranking_docx_job",
     "render_document",
@@ -82,6 +85,22 @@ def minutes_job(
     if context["draft"]:
         title = "Dự thảo " + title[0].lower() + title[1:]
     return DocumentJob(template or TEMPLATE_DIR / MINUTES_TEMPLATE, context, bloc.name, title, moment)
+
+
+def proposal_job(
+    bloc: Bloc,
+    catalogue: Catalogue,
+    ranking: Ranking,
+    meeting: Meeting | None,
+    moment: datetime,
+    template: Path | None = None,
+) -> DocumentJob:
+    """The job of ``to-trinh-de-nghi-khen-thuong.docx`` (the award proposal; a draft without votes)."""
+    context = proposal_context(bloc, catalogue, ranking, meeting, moment)
+    title = f"Tờ trình đề nghị khen thưởng năm {bloc.year} của {bloc.name}"
+    if context["draft"]:
+        title = "Dự thảo " + title[0].lower() + title[1:]
+    return DocumentJob(template or TEMPLATE_DIR / PROPOSAL_TEMPLATE, context, bloc.name, title, moment)
 
 
 def render_ranking_docx(

@@ -46,7 +46,7 @@ def test_the_collector_is_back_after_the_write_even_when_it_fails() -> None:
 
 # --- the 2025 sample's review folder, written with and without a worker ---------------------------------
 
-WORKER_WRITES = ["ranking.xlsx", "ranking.docx", "bien-ban-hop-tong-ket.docx"]
+WORKER_WRITES = ["ranking.xlsx", "ranking.docx", "bien-ban-hop-tong-ket.docx", "to-trinh-de-nghi-khen-thuong.docx"]
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ def test_the_ranking_workbook_from_the_worker_is_the_one_written_alone(
     _write_folder(sample, shared)
     writes = seen[-1].writes
     assert isinstance(writes[0], RankingWorkbookWrite)
-    assert [getattr(w, "path", None) for w in writes[:3]] == WORKER_WRITES
+    assert [getattr(w, "path", None) for w in writes[:4]] == WORKER_WRITES
     assert claimed == [list(range(len(writes)))]  # the worker ran them all, the ranking workbook among them
 
     assert (shared / "ranking.xlsx").read_bytes() == direct
@@ -134,7 +134,7 @@ def test_the_ranking_workbook_from_the_worker_is_the_one_written_alone(
 def test_the_sample_documents_are_the_same_without_docxtpl_grid_repair(
     sample: Sample, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The sample's ranking.docx and minutes skip docxtpl's grid repair and still render its bytes."""
+    """The sample's ranking.docx, minutes and proposal skip docxtpl's grid repair and still render its bytes."""
     writes = document_writes(sample.config, sample.result.ranking, sample.moment)
     assert [w.path for w in writes] == WORKER_WRITES[1:]
     refitted: list[bool] = []
@@ -145,6 +145,6 @@ def test_the_sample_documents_are_the_same_without_docxtpl_grid_repair(
 
     monkeypatch.setattr(render_module, "refits_every_table", spy)
     skipped = [render_document(w.job) for w in writes]
-    assert refitted == [True, True]  # docxtpl's repair skipped for both
+    assert refitted == [True, True, True]  # docxtpl's repair skipped for all three
     monkeypatch.setattr(render_module._Template, "fix_tables", DocxTemplate.fix_tables)
     assert [render_document(w.job) for w in writes] == skipped
