@@ -15,7 +15,13 @@ from tasks.edge.collector import collector_paused
 from tasks.intake.cache import pickled
 from tasks.intake.identify import identify_annual, identify_monthly
 from tasks.intake.layout import key
-from tasks.intake.tables import IntakeError, read_submission, uncached_formula_issues
+from tasks.intake.tables import (
+    IntakeError,
+    duplicate_label_issues,
+    hidden_sheet_issues,
+    read_submission,
+    uncached_formula_issues,
+)
 from tasks.intake.workbook import WorkbookError, read_workbook
 
 log = logging.getLogger(__name__)
@@ -91,6 +97,9 @@ def _open(file: InputFile, bloc: Bloc, catalogue: Catalogue, period: str | None)
             ),
         )
     sub.issues.extend(uncached_formula_issues(sheets, sub.workbook))
+    sub.issues.extend(hidden_sheet_issues(sheets))
+    info = next((s for s in sheets if s.name == sub.workbook.info_sheet), None)
+    sub.issues.extend(duplicate_label_issues(info) if info is not None else [])
     _attribute(sub, sub.workbook, bloc, catalogue, period)
     if sub.has_errors:
         sub.status = Status.REJECTED

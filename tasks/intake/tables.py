@@ -29,9 +29,32 @@ class IntakeError(Exception):
         self.info = info or {}
 
 
+_STATE_VN = {"hidden": "ẩn", "veryHidden": "ẩn sâu, chỉ hiện được bằng VBA"}
+
+
+def _sheet_label(sheet: Sheet) -> str:
+    """A sheet's name as written, with its visibility when Excel hides it."""
+    return f"'{sheet.name}'" + (f" ({_STATE_VN.get(sheet.state, 'ẩn')})" if sheet.hidden else "")
+
+
 def _find_sheet(sheets: list[Sheet], canonical: str) -> Sheet | None:
+    """The one sheet whose name reads as ``canonical``; IntakeError when two do (which one counts is unclear)."""
     wanted = key(canonical)
-    return next((s for s in sheets if key(s.name) == wanted), None)
+    found = [s for s in sheets if key(s.name) == wanted]
+    if len(found) > 1:
+        names = " và ".join(_sheet_label(s) for s in found)
+        raise IntakeError(
+            Issue(
+                severity=Severity.ERROR,
+                rule="duplicate_sheet",
+                message=f"Có {len(found)} trang tính cùng được hiểu là '{canonical}': {names}; "
+                "không xác định được trang nào là bản chính thức.",
+                hint=f"Chỉ giữ một trang tính '{canonical}' (xóa hoặc đổi tên các bản sao, kể cả trang ẩn) "
+                "rồi gửi lại.",
+                sheet=found[1].name,
+            )
+        )
+    return found[0] if found else None
 
 
 def _missing_sheet(canonical: str, sheets: list[Sheet]) -> IntakeError:
@@ -58,18 +81,40 @@ def _locate_header(sheet: Sheet, layout: TableLayout) -> tuple[int, dict[str, in
     best: tuple[int, dict[str, int]] | None = None
     for r, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
         found: dict[str, int] = {}
+        twice: list[tuple[str, int]] = []  # a column named again, and where
         for c, value in enumerate(row):
             if not isinstance(value, str) or is_blank(value):
                 continue
             k = key(value)
             for name, want in wanted:
-                if name not in found and (k == want or (k.startswith(want) and value.rstrip().endswith(")"))):
-                    found[name] = c
+                if k == want or (k.startswith(want) and value.rstrip().endswith(")")):
+                    if name in found:
+                        twice.append((name, c))
+                    else:
+                        found[name] = c
         if all(name in found for name in required):
+            if twice:
+                raise _duplicate_column(sheet, twice[0][0], r, found[twice[0][0]], twice[0][1])
             return r, found
         if found and (best is None or len(found) > len(best[1])):
             best = (r, found)
     return best
+
+
+def _duplicate_column(sheet: Sheet, name: str, r: int, first: int, second: int) -> IntakeError:
+    cells = f"{cell_name(r, first)} và {cell_name(r, second)}"
+    return IntakeError(
+        Issue(
+            severity=Severity.ERROR,
+            rule="duplicate_column",
+            message=f"Trang tính '{sheet.name}' có hai cột cùng tên '{name}' ({cells}); "
+            "không xác định được cột nào được tính.",
+            hint=f"Chỉ giữ một cột '{name}': xóa hoặc đổi tên cột thừa rồi gửi lại.",
+            sheet=sheet.name,
+            cell=cell_name(r, second),
+            column=name,
+        )
+    )
 
 
 def _missing_columns(sheet: Sheet, layout: TableLayout, header: tuple[int, dict[str, int]] | None) -> IntakeError:
@@ -140,6 +185,62 @@ def read_info(sheet: Sheet) -> dict[str, CellValue]:
             info[field] = _cell(sheet, r, right)
             break
     return info
+
+
+def _label_places(sheet: Sheet) -> dict[str, list[tuple[int, int, int]]]:
+    """Every place each info label is written: field → (row, label column, value column), in reading order."""
+    wanted = {key(label): field for field, label in INFO_LABELS.items()}
+    places: dict[str, list[tuple[int, int, int]]] = {}
+    for r, row in enumerate(sheet.rows):
+        for c, value in enumerate(row):
+            field = wanted.get(key(value)) if isinstance(value, str) else None
+            if field is not None:
+                right = next((i for i in range(c + 1, len(row)) if not is_blank(row[i])), c + 1)
+                places.setdefault(field, []).append((r, c, right))
+    return places
+
+
+def duplicate_label_issues(sheet: Sheet) -> list[Issue]:
+    """An error for each info label written twice with different values: which one counts is unclear."""
+    issues = []
+    for field, places in _label_places(sheet).items():
+        values = [_cell(sheet, r, v) for r, _, v in places]
+        if len({shown(cv.value) for cv in values}) < 2:
+            continue
+        label = INFO_LABELS[field]
+        where = " và ".join(
+            f"{cell_name(r, c)} (giá trị '{shown(cv.value) or ''}')"
+            for (r, c, _), cv in zip(places, values, strict=True)
+        )
+        issues.append(
+            Issue(
+                severity=Severity.ERROR,
+                rule="duplicate_label",
+                message=f"Nhãn '{label}' được ghi {len(places)} lần với giá trị khác nhau: {where}; "
+                "không xác định được giá trị nào được tính.",
+                hint=f"Chỉ giữ một dòng '{label}' với giá trị đúng, xóa dòng còn lại rồi gửi lại.",
+                sheet=sheet.name,
+                cell=values[1].cell,
+                column=label,
+                value=shown(values[1].value),
+            )
+        )
+    return issues
+
+
+def hidden_sheet_issues(sheets: list[Sheet]) -> list[Issue]:
+    """A warning for each hidden sheet that holds data, so that an auditor sees it."""
+    return [
+        Issue(
+            severity=Severity.WARNING,
+            rule="hidden_sheet",
+            message=f"Trang tính {_sheet_label(sheet)} bị ẩn nhưng có dữ liệu.",
+            hint="Hiện trang tính (chuột phải vào thẻ trang tính → Bỏ ẩn) để kiểm tra; xóa nếu không thuộc hồ sơ.",
+            sheet=sheet.name,
+        )
+        for sheet in sheets
+        if sheet.hidden and sheet.has_data
+    ]
 
 
 def read_submission(sheets: list[Sheet], kind: Kind) -> Workbook:

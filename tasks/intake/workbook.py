@@ -72,6 +72,17 @@ class Sheet:
     rows: list[list[object]]
     percent: set[tuple[int, int]] = field(default_factory=set)  # (row index, column index)
     uncached_formulas: set[tuple[int, int]] = field(default_factory=set)
+    state: str = "visible"  # as workbook.xml says: visible, hidden or veryHidden (only VBA can show it)
+
+    @property
+    def hidden(self) -> bool:
+        """Whether Excel hides the sheet from its reader."""
+        return self.state != "visible"
+
+    @property
+    def has_data(self) -> bool:
+        """Whether any cell holds something other than spaces."""
+        return any(not (v is None or (isinstance(v, str) and not v.strip())) for row in self.rows for v in row)
 
 
 def column_letter(index: int) -> str:
@@ -199,6 +210,15 @@ def sheet_targets(book_xml: bytes, rels_xml: bytes) -> tuple[tuple[str, str], ..
     return tuple(sheets.items())
 
 
+@lru_cache(maxsize=256)
+def sheet_states(book_xml: bytes) -> tuple[tuple[str, str], ...]:
+    """Each sheet's name and visibility (``visible``, ``hidden``, ``veryHidden``) from workbook.xml."""
+    book = SafeET.fromstring(book_xml)
+    return tuple(
+        (sheet.get("name", ""), sheet.get("state", "visible")) for sheet in book.findall("m:sheets/m:sheet", _NS)
+    )
+
+
 def _percent_styles(parts: dict[str, bytes]) -> frozenset[int]:
     """Indexes of cell formats (cellXfs) whose number format is a percentage."""
     return _percent_xfs(parts["xl/styles.xml"]) if "xl/styles.xml" in parts else frozenset()
@@ -301,6 +321,7 @@ def read_workbook(path: Path) -> list[Sheet]:
         parts = xml_parts(data)
         check_no_entities(parts)
         scanned = _scan_sheets(parts, sheet_parts(parts), _percent_styles(parts))
+        states = dict(sheet_states(parts["xl/workbook.xml"]))
     except WorkbookError:
         raise
     except Exception as exc:  # broken zip data raises zlib.error, NotImplementedError, ParseError, ValueError…
@@ -310,6 +331,7 @@ def read_workbook(path: Path) -> list[Sheet]:
         for sheet in scanned:
             grid: list[list[Any]] = book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)
             sheet.rows = grid  # already a list of lists: no copy
+            sheet.state = states.get(sheet.name, "visible")
     except Exception as exc:  # calamine raises its own error types for broken content
         raise _corrupt(exc) from exc
     return scanned

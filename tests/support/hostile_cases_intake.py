@@ -161,3 +161,91 @@ def annual_without_its_score_column(year_dir: Path) -> None:
 def monthly_without_its_indicator_sheet(year_dir: Path) -> None:
     """December's report names its ward but has no ``Chỉ tiêu`` sheet: the ward's month counts as missing."""
     edit(year_dir, DECEMBER, lambda wb: wb.remove(wb.worksheets[-1]))
+
+
+# --- Class 1: nothing ambiguous resolved silently ---------------------------------------------------
+
+
+def _hidden_copy(wb: openpyxl.Workbook, name: str, title: str, state: str) -> Worksheet:
+    """A copy of sheet ``name`` titled ``title``, hidden as ``state``, placed first."""
+    copy = wb.copy_worksheet(sheet(wb, name))
+    copy.title = title
+    copy.sheet_state = state
+    wb.move_sheet(copy, offset=-wb.index(copy))
+    return copy
+
+
+@case(1, Listed(ANNUAL, "duplicate_sheet", ward=VICTIM), wards={VICTIM: "rejected"})
+def very_hidden_copy_with_higher_scores(year_dir: Path) -> None:
+    """A very-hidden ``Tự chấm điểm`` placed first, every score at its maximum: it must not win silently."""
+
+    def plant(wb: openpyxl.Workbook) -> None:
+        copy = _hidden_copy(wb, "TU CHAM DIEM", "Tự chấm điểm", "veryHidden")
+        for row in range(5, copy.max_row + 1):
+            if isinstance(copy.cell(row, 3).value, int | float):
+                copy.cell(row, 4, copy.cell(row, 3).value)
+
+    edit(year_dir, ANNUAL, plant)
+
+
+@case(1, Listed(ANNUAL, "duplicate_sheet", ward=VICTIM), wards={VICTIM: "rejected"})
+def two_visible_count_sheets(year_dir: Path) -> None:
+    """``THUONG - TRU`` and ``Thưởng – Trừ`` (another dash) side by side."""
+
+    def plant(wb: openpyxl.Workbook) -> None:
+        copy = wb.copy_worksheet(sheet(wb, "THUONG - TRU"))
+        copy.title = "Thưởng – Trừ"
+
+    edit(year_dir, ANNUAL, plant)
+
+
+def _append_label(label: str, value: object) -> Callable[[openpyxl.Workbook], None]:
+    return lambda wb: sheet(wb, "THONG TIN").append([label, value])
+
+
+@case(1, Listed(ANNUAL, "duplicate_label", "B8"), wards={VICTIM: "rejected"})
+def ward_named_twice(year_dir: Path) -> None:
+    """``Đơn vị`` written again below with another ward's name."""
+    edit(year_dir, ANNUAL, _append_label("Đơn vị", "Sa Pa"))
+
+
+@case(1, Listed(ANNUAL, "duplicate_label", "B8"), wards={VICTIM: "rejected"})
+def ward_code_written_twice(year_dir: Path) -> None:
+    """``Mã đơn vị`` left blank on its row and filled with another code further down."""
+    edit(year_dir, ANNUAL, _append_label("Mã đơn vị", "SAPA"))
+
+
+@case(1, Listed(ANNUAL, "duplicate_label", "B8"), wards={VICTIM: "rejected"})
+def year_written_twice(year_dir: Path) -> None:
+    """``Năm`` 2025, and again 2024."""
+    edit(year_dir, ANNUAL, _append_label("NĂM", 2024))
+
+
+@case(1, Listed(ANNUAL, "hidden_sheet", severity="warning"), wards={VICTIM: "scored"})
+def hidden_draft_sheet(year_dir: Path) -> None:
+    """A hidden draft sheet holding other scores: reported so that an auditor sees it; the file is accepted."""
+
+    def plant(wb: openpyxl.Workbook) -> None:
+        draft = wb.create_sheet("Nháp")
+        draft.append(["1.1", 5])
+        draft.sheet_state = "hidden"
+
+    edit(year_dir, ANNUAL, plant)
+
+
+@case(1, Listed(ANNUAL, "hidden_sheet", severity="warning"), wards={VICTIM: "scored"})
+def the_scores_sheet_itself_hidden(year_dir: Path) -> None:
+    """The only ``Tự chấm điểm`` sheet is hidden: it is read, and the auditor is told."""
+    edit(year_dir, ANNUAL, lambda wb: setattr(sheet(wb, "TU CHAM DIEM"), "sheet_state", "hidden"))
+
+
+@case(1, Listed(ANNUAL, "duplicate_column", "F4", ward=VICTIM), wards={VICTIM: "rejected"})
+def score_column_twice(year_dir: Path) -> None:
+    """A second ``Điểm tự chấm`` column in place of ``Ghi chú``."""
+    edit(year_dir, ANNUAL, lambda wb: sheet(wb, "TU CHAM DIEM").cell(4, 6, "Điểm tự chấm"))
+
+
+@case(1, Listed(DECEMBER, "duplicate_sheet", ward=VICTIM), touched=frozenset({VICTIM}))
+def monthly_with_a_very_hidden_indicator_copy(year_dir: Path) -> None:
+    """December's report with a very-hidden second ``Chỉ tiêu`` sheet."""
+    edit(year_dir, DECEMBER, lambda wb: _hidden_copy(wb, wb.worksheets[-1].title, "CHI TIEU", "veryHidden"))
