@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tasks.blank_workbooks.cells import (
     GROUP_FILL,
+    SCORE_FORMAT,
     comment,
     count_rule,
     date_rule,
@@ -135,7 +136,7 @@ def _group_row(ws: Worksheet, row: int, numeral: str, group: Group) -> None:
     text(ws, row, 1, numeral, font=BOLD, alignment=CENTER)
     text(ws, row, 2, group.name, font=BOLD)
     cell = ws.cell(row=row, column=3, value=excel_number(sum((c.max for c in group.criteria), Decimal(0))))
-    cell.font, cell.alignment = BOLD, CENTER
+    cell.font, cell.alignment, cell.number_format = BOLD, CENTER, SCORE_FORMAT
     for col in range(1, 7):
         ws.cell(row=row, column=col).fill = GROUP_FILL
         ws.cell(row=row, column=col).border = BOX
@@ -146,7 +147,7 @@ def _criterion_row(ws: Worksheet, row: int, crit: Criterion, cat: Catalogue) -> 
     """A criterion: code, name and maximum locked; score, evidence and note for the ward."""
     text(ws, row, 1, crit.code, alignment=CENTER).border = BOX
     text(ws, row, 2, crit.name).border = BOX
-    number(ws, row, 3, crit.max)
+    number(ws, row, 3, crit.max, fmt=SCORE_FORMAT)
     score = input_cell(ws, row, 4, align=CENTER)
     score_rule(ws, score.coordinate, crit.max)
     input_cell(ws, row, 5)

@@ -55,10 +55,13 @@ def text(
     return put_text(ws, row, col, nfc(value) if value else None, font=font, alignment=alignment)
 
 
-def number(ws: Worksheet, row: int, col: int, value: Decimal) -> Cell:
-    """A locked, boxed number cell shown as typed (``General``), centred."""
+SCORE_FORMAT = "0.00"  # points always with two decimals, on a PC set to any language
+
+
+def number(ws: Worksheet, row: int, col: int, value: Decimal, *, fmt: str = "General") -> Cell:
+    """A locked, boxed number cell, centred: shown as typed (``General``: no thousands separator) or in ``fmt``."""
     cell = ws.cell(row=row, column=col, value=excel_number(value))
-    cell.number_format = "General"
+    cell.number_format = fmt
     cell.font, cell.alignment, cell.border = BODY, CENTER, BOX
     return cell
 

@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tasks.domain import Bloc, Catalogue, Criterion, Indicator
 from tasks.outputs.xlsx.common import (
+    INTEGER_FORMAT,
     ITALIC,
     NUMBER_FORMAT,
     Column,
@@ -64,10 +65,13 @@ def _feeds(catalogue: Catalogue, indicator: Indicator) -> Criterion | None:
 
 
 def _ytd_format(indicator: Indicator, rows: Sequence[Mapping[str, object]]) -> str:
-    """Two decimals for ratios or fractional values; whole counts with a thousands separator."""
+    """Two decimals for ratios or fractional values; whole counts as plain digits.
+
+    No thousands separator: on a PC set to English ``2,795`` people read as “2 phẩy 795” to a Vietnamese reader.
+    """
     values = [r.get(f"{indicator.code}_ytd") for r in rows]
     whole = all(v is None or (isinstance(v, Decimal | int) and v == int(v)) for v in values)
-    return "#,##0" if whole and not indicator.is_percent else NUMBER_FORMAT
+    return INTEGER_FORMAT if whole and not indicator.is_percent else NUMBER_FORMAT
 
 
 def _columns(catalogue: Catalogue, period: str, rows: Sequence[Mapping[str, object]]) -> list[Column]:

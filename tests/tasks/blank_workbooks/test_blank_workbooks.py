@@ -111,6 +111,7 @@ def test_annual_template_lists_every_criterion_with_locked_codes_and_validated_s
         r = rows[crit.code]
         assert ws.cell(r, 2).value == crit.name
         assert Decimal(str(ws.cell(r, 3).value)) == crit.max
+        assert ws.cell(r, 3).number_format == "0.00"  # maximum points read 5,00 or 5.00, never 5 beside 2.5
         assert ws.cell(r, 1).protection.locked and ws.cell(r, 3).protection.locked
         assert not ws.cell(r, 4).protection.locked
         (rule,) = _rules_for(ws, f"D{r}")

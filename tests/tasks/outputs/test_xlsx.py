@@ -306,7 +306,7 @@ class TestStandingXlsx:
         ]
         assert row_values(ws, 5) == ["SAPA", "Sa Pa", "Được chấp nhận", 1, 97.5, 19.5, 64, None]
         assert ws["E5"].number_format == "0.00"
-        assert ws["G5"].number_format == "#,##0"
+        assert ws["G5"].number_format == "0"  # people: never a thousands separator
         assert row_values(ws, 6) == ["LAOCAI", "'@Lào Cai", "Chưa nộp", 0, None, None, None, None]
 
     def test_print_ready_and_stable(self) -> None:
