@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from tasks.web.app import WebSettings, create_app
 from tasks.web.upload_check import UploadChecker
+from tests.support.run_folders import write_review_run
 
 SAMPLE_INPUTS = Path(__file__).resolve().parents[3] / "inputs"
 
@@ -31,3 +32,11 @@ def make_client(checker: UploadChecker, tmp_path: Path) -> Callable[..., TestCli
         return TestClient(create_app(web, checker, warm=False))
 
     return make
+
+
+@pytest.fixture(scope="session")
+def review_outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An outputs folder holding one complete review run of the 2025 sample (run id ``…-3f9a``)."""
+    root = tmp_path_factory.mktemp("review")
+    write_review_run(root)
+    return root / "outputs"

@@ -10,17 +10,16 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tasks.web.access import hash_password
-from tests.support.run_folders import write_review_run
 
 ClientFactory = Callable[..., TestClient]
 RUN = "2025/review/20260115T080000123Z-3f9a"
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def outputs(review_outputs: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One complete review run, an interrupted monthly run, and a secret file next to the outputs folder."""
     root = tmp_path_factory.mktemp("runs")
-    write_review_run(root)
+    shutil.copytree(review_outputs, root / "outputs", symlinks=True)
     broken = root / "outputs" / "2025" / "monthly" / "2025-12" / "20251205T000000000Z-aaaa.incomplete"
     broken.mkdir(parents=True)
     (broken / "standing.csv").write_text("ward_code,ward_name,status\n", encoding="utf-8")

@@ -1,0 +1,115 @@
+"""The check page and /runs in a real browser: headless Chromium from the distribution, driven by Selenium.
+
+Needs the Debian packages ``chromium`` and ``chromium-driver`` (``.ci/run`` installs them); nothing is
+downloaded: the driver's path is given, so Selenium Manager never runs.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tasks.web.app import WebSettings, create_app
+from tasks.web.upload_check import UploadChecker
+from tests.support.office_files import SAMPLE
+from tests.support.web_server import serving
+
+pytestmark = pytest.mark.browser
+EditFn = Callable[[Path, str, str, str, object], str]
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+SAPA = SAMPLE / "annual" / "tu-cham-diem-2025-sapa.xlsx"
+
+
+def chromium(profile: Path, downloads: Path, width: int = 1280, height: int = 900) -> WebDriver:
+    """Headless Chromium with a fresh profile, no network of its own, downloads into ``downloads``."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+        f"--window-size={width},{height}",
+    ):
+        options.add_argument(flag)
+    options.add_experimental_option(
+        "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
+    )
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    return driver
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[WebDriver]:
+    driver = chromium(tmp_path / "profile", tmp_path / "downloads")
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _upload(driver: WebDriver, base: str, path: Path) -> str:
+    """Upload ``path`` through the form (no script involved) and return the verdict's text."""
+    driver.get(base + "/")
+    driver.find_element(By.ID, "file").send_keys(str(path))
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    return str(WebDriverWait(driver, 120).until(lambda d: d.find_element(By.ID, "verdict")).text)
+
+
+def _downloaded(folder: Path, suffix: str) -> Path:
+    for _ in range(600):
+        found = [p for p in folder.glob(f"*{suffix}") if p.stat().st_size > 0] if folder.is_dir() else []
+        if found:
+            return found[0]
+        time.sleep(0.1)
+    raise AssertionError(f"nothing ending in {suffix} was downloaded into {folder}")
+
+
+def test_a_ward_checks_two_files_and_an_auditor_opens_a_run(
+    browser: WebDriver,
+    checker: UploadChecker,
+    review_outputs: Path,
+    tmp_path: Path,
+    edit_row: EditFn,
+) -> None:
+    """Good file: ĐẠT. Broken file: the cell and fix on the page, a marked copy downloaded. Then /runs → index."""
+    broken = tmp_path / "tu-cham-diem-sapa-sua.xlsx"
+    shutil.copyfile(SAPA, broken)
+    cell = edit_row(broken, "Tự chấm điểm", "1.1", "Điểm tự chấm", "tốt")
+    settings = WebSettings(inputs=SAMPLE.parent, outputs=review_outputs, year=2025)
+    with serving(create_app(settings, checker, warm=False)) as base:
+        assert _upload(browser, base, SAPA).startswith("ĐẠT")
+
+        assert _upload(browser, base, broken).startswith("KHÔNG ĐẠT")
+        rows = browser.find_elements(By.CSS_SELECTOR, "#issues tbody tr")
+        errors = [r for r in rows if r.find_element(By.CSS_SELECTOR, "td").text == "Lỗi"]
+        assert [r.find_element(By.CSS_SELECTOR, "td.cell").text for r in errors] == [cell]
+        assert "tốt" in errors[0].text
+        browser.find_element(By.ID, "download-annotated").click()
+        copy = openpyxl.load_workbook(_downloaded(tmp_path / "downloads", ".danh-dau.xlsx"))
+        comment = copy["Tự chấm điểm"][cell].comment
+        assert comment is not None and comment.text
+
+        browser.get(base + "/runs")
+        browser.find_element(By.LINK_TEXT, "20260115T080000123Z-3f9a").click()
+        assert "97,72" in browser.find_element(By.ID, "ranking").text
+        browser.find_element(By.ID, "validation-index").click()
+        WebDriverWait(browser, 30).until(lambda d: "tu-cham-diem-2025-sapa.xlsx" in d.page_source)
+        assert browser.current_url.endswith("/validation/index.html")
