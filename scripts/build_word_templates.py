@@ -135,8 +135,21 @@ def build_ranking() -> DocumentObject:
         ("- {{ e }}", COMPACT),
         "{%p endfor %}",
     ])  # fmt: skip
+    _ranking_figure(doc)
     signature_block(doc, page, *SIGNERS)
     return doc
+
+
+def _ranking_figure(doc: DocumentObject) -> None:
+    """The ranking chart (``{{ chart }}``, an image the renderer draws) with its caption, kept together."""
+    tag(doc, "{%p if chart %}")
+    figure = para(doc, "{{ chart }}", align=CENTER, before=12)
+    figure.paragraph_format.first_line_indent = Pt(0)
+    figure.paragraph_format.keep_with_next = True
+    caption = para(doc, "Biểu đồ: Tổng điểm thi đua năm {{ year }} của các phường theo thứ hạng, so với ngưỡng "
+                   "các mức xếp loại", italic=True, size=12, align=CENTER, before=2)  # fmt: skip
+    caption.paragraph_format.first_line_indent = Pt(0)
+    tag(doc, "{%p endif %}")
 
 
 def _ranking_table(doc: DocumentObject) -> None:

@@ -14,10 +14,13 @@ from datetime import datetime
 from pathlib import Path
 
 from tasks.domain import Bloc, Catalogue, Meeting, Ranking
+from tasks.outputs.chart_image import ranking_chart_png
 from tasks.outputs.documents.context import MINUTES_TEMPLATE, RANKING_TEMPLATE, TEMPLATE_DIR, Context, ranking_context
 from tasks.outputs.documents.minutes import minutes_context
 from tasks.outputs.documents.proposal import PROPOSAL_TEMPLATE, proposal_context
-from tasks.outputs.documents.render import check_template, finish_document, rendered
+from tasks.outputs.documents.render import Picture, check_template, finish_document, rendered
+
+CHART_WIDTH_MM = 240  # the ranking chart across the landscape page (252 mm between the margins)
 
 __all__ = [
     "DocumentJob",
@@ -67,6 +70,8 @@ def ranking_docx_job(
 ) -> DocumentJob:
     """The job of ``ranking.docx`` (the ranking table, A4 landscape)."""
     context = ranking_context(bloc, catalogue, ranking, meeting, moment)
+    scored = any(row.score is not None for row in ranking.rows)
+    context["chart"] = Picture(ranking_chart_png(catalogue, ranking), CHART_WIDTH_MM) if scored else ""
     title = f"Bảng tổng hợp kết quả chấm điểm, xếp hạng thi đua năm {bloc.year}"
     return DocumentJob(template or TEMPLATE_DIR / RANKING_TEMPLATE, context, bloc.name, title, moment)
 

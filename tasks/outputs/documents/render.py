@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -18,7 +19,8 @@ import docx
 from docx.document import Document as DocumentObject
 from docx.opc.part import XmlPart
 from docx.oxml.parser import parse_xml
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from jinja2 import TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
@@ -110,9 +112,27 @@ def check_template(template: Path) -> None:
         raise ConfigError(template, "", f"không mở được mẫu Word ({type(exc).__name__}: {exc})") from None
 
 
+@dataclass(frozen=True)
+class Picture:
+    """A PNG for a ``{{ key }}`` tag of a template, ``width_mm`` wide; plain bytes, so a job stays a pickle."""
+
+    png: bytes
+    width_mm: float
+
+
+def _with_pictures(document: _Template, context: Context) -> Context:
+    """``context`` with each top-level :class:`Picture` turned into docxtpl's inline image for ``document``."""
+    return {
+        key: InlineImage(document, io.BytesIO(value.png), width=Mm(value.width_mm))
+        if isinstance(value, Picture)
+        else value
+        for key, value in context.items()
+    }
+
+
 def _render(document: _Template, template: Path, context: Context) -> None:
     try:
-        document.render(context, jinja_env=sandbox(), autoescape=True)
+        document.render(_with_pictures(document, context), jinja_env=sandbox(), autoescape=True)
     except TemplateError as exc:  # includes the sandbox's SecurityError: a template reaching for code
         raise template_error(template, exc) from None
 
