@@ -93,7 +93,7 @@ def create_app(settings: WebSettings, checker: UploadChecker | None = None, warm
         except UploadProblem as problem:
             return HTMLResponse(_check_html(pages, settings, None, str(problem)), status_code=400)
         answer = await run_in_threadpool(checker.check, data, name, kind, with_files=True)
-        return HTMLResponse(_check_html(pages, settings, answer, None))
+        return HTMLResponse(_check_html(pages, settings, answer, None, kind))
 
     @app.post("/api/check")
     async def api_check(request: Request) -> JSONResponse:
@@ -114,10 +114,13 @@ def create_app(settings: WebSettings, checker: UploadChecker | None = None, warm
     return app
 
 
-def _check_html(pages: Pages, settings: WebSettings, answer: CheckAnswer | None, problem: str | None) -> str:
+def _check_html(
+    pages: Pages, settings: WebSettings, answer: CheckAnswer | None, problem: str | None, chosen: Kind | None = None
+) -> str:
     return pages.render(
         "check.html",
         answer=answer,
+        chosen=chosen.value if chosen else "",
         problem=problem,
         year=settings.year,
         kinds=list(KINDS),

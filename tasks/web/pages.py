@@ -16,6 +16,7 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from tasks.domain import Kind
+from tasks.feedback.workbook import period_text
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "web"
 
@@ -108,6 +109,7 @@ def environment(directory: Path = TEMPLATE_DIR) -> SandboxedEnvironment:
         when=when,
         size_text=size_text,
         data_uri=data_uri,
+        period_text=period_text,
         kind_text=lambda k: KIND_TEXT.get(k, k),
         run_kind_text=lambda k: RUN_KIND_TEXT.get(k, k),
     )
