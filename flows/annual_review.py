@@ -5,8 +5,8 @@ from __future__ import annotations
 import gc
 import logging
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -15,6 +15,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import opaque
 
+from flows import progress
 from flows.artifacts import publish_review_artifacts
 from flows.read_workers import read_anywhere
 from tasks.config.year import YearConfig, document_moment, load_year, parse_cache_folder
@@ -54,11 +55,12 @@ def whole(value: T) -> T:
 
 
 @contextmanager
-def stage(timings: dict[str, float], name: str) -> Iterator[None]:
-    """Add the wall time of the block to ``timings[name]``."""
+def stage(timings: dict[str, float], name: str, report: bool = True) -> Iterator[Callable[[int], None]]:
+    """Add the wall time of the block to ``timings[name]``; ``report``: also tell the user (``flows.progress``)."""
     start = time.perf_counter()
     try:
-        yield
+        with progress.stage(name) if report else nullcontext(lambda n=1: None) as advance:
+            yield advance
     finally:
         timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
 
@@ -177,24 +179,27 @@ def review_steps(config: YearConfig, base: Path, cache_dir: Path | None, paramet
     resume_collector()  # paused while the command line started up
     preload()  # Great Expectations imports in the background while the files are read
     with run_lock(base), submissions_settled():
-        with stage(timings, "read"):
+        with stage(timings, "read") as advance:
             files = find_inputs(whole(config))
             subs = read_submissions(whole(files), whole(config), cache_dir)
+            advance(len(files))
         try:
-            with stage(timings, "validate"):
+            with stage(timings, "validate") as advance:
                 if worth_a_worker(len(config.bloc.members), 0):
                     prestart_writer()  # it imports its writers while Great Expectations validates on one core
                 from tasks.validation.suites import Validator
 
                 validator = Validator()
                 subs = validate_submissions(whole(subs), whole(config), validator)
-            with stage(timings, "score"):
+                advance(len(subs))
+            with stage(timings, "score") as advance:
                 result = score_and_rank(whole(subs), whole(config))
+                advance(len(result.wards))
             with stage(timings, "write"):
                 run_dir = write_outputs(base, whole(config), whole(subs), whole(result), validator, parameters)
         finally:
             stop_prestarted()  # one the writes did not take (a step failed)
-    with stage(timings, "write"):
+    with stage(timings, "write", report=False):  # a second part of the stage already reported
         publish_review_artifacts(run_dir, config, subs, result)
     rejected = sum(w.annual == "rejected" for w in result.wards)
     missing = sum(w.annual == "missing" for w in result.wards)

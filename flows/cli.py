@@ -1,68 +1,268 @@
-"""The ``thidua`` command line (spec §7)."""
+"""The ``thidua`` command line (spec §7): Vietnamese help, one top-level handler, library noise hidden."""
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import sys
+import traceback
 from pathlib import Path
+from typing import Any
+
+from flows.cli_help import (
+    DESCRIPTION,
+    EXAMPLES,
+    VietnameseParser,
+    exit_codes_text,
+    folder_options,
+    option,
+    run_switches,
+    version_text,
+)
+
+# Prefect gives its temporary server 20 s to start. The first start on a fresh machine also creates its
+# database, and on two busy cores that took 40-50 s: the very first run failed. Five minutes is only a ceiling.
+STARTUP_TIMEOUT_SECONDS = "300"
+NOISY_LOGGERS = ("great_expectations", "httpx", "httpcore", "prefect", "alembic", "docket", "uvicorn", "distributed")
 
 
-def _quiet_telemetry() -> None:
-    """No analytics from Prefect or GX; the local ephemeral Prefect server unless one is configured."""
+def _prefect_environment(verbose: bool) -> None:
+    """No analytics; Prefect's temporary server given time to start; Prefect's console logs only with --verbose.
+
+    Set before Prefect is imported (it reads its settings then); a value the user set wins.
+    """
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", STARTUP_TIMEOUT_SECONDS)
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="thidua", description="Annual emulation review of a ward bloc.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    review = sub.add_parser("review", help="run the annual review")
-    review.add_argument("--year", type=int, required=True)
-    monthly = sub.add_parser("monthly", help="run the monthly standing")
-    monthly.add_argument("--period", required=True, help="YYYY-MM")
-    for p in (review, monthly):
-        p.add_argument("--inputs", type=Path, default=Path("inputs"))
-        p.add_argument("--outputs", type=Path, default=Path("outputs"))
-        p.add_argument("--strict", action="store_true", help="exit 1 if any submission is rejected or missing")
-        p.add_argument("--force", action="store_true", help="recompute everything, ignore caches")
-    review.add_argument("--task-runner", choices=["thread", "dask"], default="thread")
-    check = sub.add_parser("check", help="validate files without a review run")
-    check.add_argument("files", nargs="+", type=Path)
-    check.add_argument("--year", type=int)
-    check.add_argument("--inputs", type=Path, default=Path("inputs"))
-    templates = sub.add_parser("templates", help="blank workbooks for every ward")
-    templates.add_argument("--year", type=int, required=True)
-    templates.add_argument("--inputs", type=Path, default=Path("inputs"))
-    templates.add_argument("--outputs", type=Path, default=None)
-    verify = sub.add_parser("verify", help="recompute hashes against manifest.json")
-    verify.add_argument("run_dir", type=Path)
-    sub.add_parser("serve", help="serve the scheduled deployments on this machine")
-    web = sub.add_parser("web", help="the wards' check page and the auditors' view of the runs")
-    web.add_argument("--host", default="127.0.0.1", help="another address than loopback opens it to the network")
-    web.add_argument("--port", type=int, default=8050)
-    web.add_argument("--year", type=int, help="the year whose rules apply (default: the newest under --inputs)")
-    web.add_argument("--inputs", type=Path, default=Path("inputs"))
-    web.add_argument("--outputs", type=Path, default=Path("outputs"))
-    web.add_argument("--runs-password-file", type=Path, help="YAML file holding the hashed password of /runs")
-    web.add_argument("--hash-password", action="store_true", help="print the hashed form of a new /runs password")
+def _quiet_logging(verbose: bool) -> None:
+    """English developer logs on standard error with --verbose; otherwise only what the user must read."""
+    if verbose:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        return
+    # A handler that drops everything: libraries that set their own loggers' levels (GX sets INFO on some) still
+    # propagate to the root, and with no handler at all Python would print warnings through its last resort.
+    logging.basicConfig(level=logging.CRITICAL, handlers=[logging.NullHandler()])
+    logging.captureWarnings(True)
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def _review_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "review",
+        help="đánh giá cả năm: kiểm tra, chấm điểm, xếp hạng, biên bản",
+        description=(
+            "Đánh giá thi đua cả năm của Khối: đọc hồ sơ trong THƯ_MỤC/<năm>/, kiểm tra, chấm điểm, xếp hạng, "
+            "ghi bảng xếp hạng và biên bản vào một thư mục kết quả mới."
+        ),
+        epilog=exit_codes_text(),
+    )
+    option(
+        p.options,
+        "--year",
+        type=int,
+        required=True,
+        metavar="NĂM",
+        meaning="năm đánh giá (bắt buộc)",
+        shown=None,
+        example="--year 2025",
+    )
+    folder_options(p)
+    run_switches(p)
+    option(
+        p.options,
+        "--task-runner",
+        choices=["thread", "dask"],
+        default="thread",
+        meaning="khi thư mục năm có nhiều khối: chạy các khối trên nhiều luồng (thread) hoặc trên Dask "
+        "(dask, cần cài thêm gói [dask])",
+        shown="thread",
+        example="--task-runner dask",
+    )
+
+
+def _monthly_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "monthly",
+        help="bảng theo dõi một tháng (báo cáo chỉ tiêu tháng)",
+        description=(
+            "Kiểm tra báo cáo chỉ tiêu của một tháng và ghi bảng theo dõi tạm thời. Tháng phải nằm trong "
+            "monthly_window của criteria.yaml và có thư mục monthly/<YYYY-MM>/; nếu không, lệnh dừng với mã 2."
+        ),
+        epilog=exit_codes_text(),
+    )
+    option(
+        p.options,
+        "--period",
+        required=True,
+        metavar="YYYY-MM",
+        meaning="tháng báo cáo (bắt buộc)",
+        shown=None,
+        example="--period 2025-11",
+    )
+    folder_options(p)
+    run_switches(p)
+    option(
+        p.options,
+        "--allow-empty-month",
+        action="store_true",
+        meaning="vẫn chạy khi tháng chưa có thư mục hồ sơ (mọi phường sẽ là chưa nộp)",
+        shown="không bật: tháng không có thư mục bị từ chối",
+        example="--allow-empty-month",
+    )
+
+
+def _other_parsers(sub: Any) -> None:
+    check = sub.add_parser(
+        "check",
+        help="kiểm tra một hay nhiều tệp trước khi nộp, không chạy đánh giá",
+        epilog=exit_codes_text(),
+        description="Kiểm tra tệp của phường theo đúng các quy tắc của lần đánh giá; không ghi gì.",
+    )
+    check.add_argument("files", nargs="+", type=Path, metavar="TỆP", help="tệp Excel cần kiểm tra (một hay nhiều)")
+    option(
+        check.options,
+        "--year",
+        type=int,
+        metavar="NĂM",
+        meaning="năm của hồ sơ",
+        shown="năm ghi trong tệp, nếu không có thì năm mới nhất trong --inputs",
+        example="--year 2025",
+    )
+    folder_options(check, outputs=False)
+    templates = sub.add_parser(
+        "templates",
+        help="tạo biểu mẫu trống cho mọi phường",
+        epilog=exit_codes_text(),
+        description="Tạo biểu mẫu Excel trống (tự chấm điểm năm, báo cáo tháng) cho mọi phường của Khối.",
+    )
+    option(
+        templates.options,
+        "--year",
+        type=int,
+        required=True,
+        metavar="NĂM",
+        meaning="năm của biểu mẫu (bắt buộc)",
+        shown=None,
+        example="--year 2026",
+    )
+    folder_options(templates, outputs=False)
+    option(
+        templates.options,
+        "--outputs",
+        type=Path,
+        default=None,
+        metavar="THƯ_MỤC",
+        meaning="nơi ghi biểu mẫu",
+        shown="outputs/<năm>/templates",
+        example="--outputs D:/bieumau",
+    )
+    verify = sub.add_parser(
+        "verify",
+        help="kiểm tra một thư mục kết quả có bị sửa hay thiếu tệp không",
+        epilog=exit_codes_text(),
+        description="Tính lại mã băm (sha256) mọi tệp của một lần chạy và so với manifest.json.",
+    )
+    verify.add_argument(
+        "run_dir",
+        type=Path,
+        metavar="THƯ_MỤC_KẾT_QUẢ",
+        help="thư mục của một lần chạy. Ví dụ: outputs/2025/review/latest",
+    )
+    sub.add_parser(
+        "serve",
+        help="chạy lịch tự động (tháng) trên máy này, cần máy chủ Prefect",
+        epilog=exit_codes_text(),
+        description="Đăng ký và chạy lịch tự động monthly (07:00 ngày 5 hằng tháng) và annual-review (chạy tay) "
+        "từ thư mục hiện tại. Cần PREFECT_API_URL trỏ tới một máy chủ Prefect.",
+    )
+
+
+def _web_parser(sub: Any) -> None:
+    web = sub.add_parser(
+        "web",
+        help="trang kiểm tra hồ sơ cho phường và trang xem các lần chạy cho cơ quan kiểm tra",
+        epilog=exit_codes_text(),
+        description="Mở trang web kiểm tra hồ sơ (/), /api/check và trang các lần chạy (/runs) đến khi Ctrl+C.",
+    )
+    option(
+        web.options,
+        "--host",
+        default="127.0.0.1",
+        metavar="ĐỊA_CHỈ",
+        meaning="địa chỉ nghe; một địa chỉ khác 127.0.0.1 mở trang cho cả mạng",
+        shown="127.0.0.1 (chỉ máy này)",
+        example="--host 0.0.0.0",
+    )
+    option(web.options, "--port", type=int, default=8050, metavar="CỔNG", meaning="cổng", shown="8050",
+           example="--port 8080")  # fmt: skip
+    option(
+        web.options,
+        "--year",
+        type=int,
+        metavar="NĂM",
+        meaning="năm có quy định được áp dụng",
+        shown="năm mới nhất trong --inputs",
+        example="--year 2025",
+    )
+    folder_options(web)
+    option(
+        web.options,
+        "--runs-password-file",
+        type=Path,
+        metavar="TỆP",
+        meaning="tệp YAML chứa mật khẩu đã băm của trang /runs",
+        shown="không có: /runs không cần mật khẩu",
+        example="--runs-password-file /etc/thidua/runs.yaml",
+    )
+    option(
+        web.options,
+        "--hash-password",
+        action="store_true",
+        meaning="hỏi một mật khẩu mới cho /runs và in dạng đã băm để ghi vào tệp trên",
+        shown="không bật",
+        example="--hash-password",
+    )
+
+
+def build_parser() -> VietnameseParser:
+    """The whole ``thidua`` parser, in Vietnamese."""
+    parser = VietnameseParser(prog="thidua", description=DESCRIPTION, epilog=f"{EXAMPLES}\n\n{exit_codes_text()}")
+    parser.options.add_argument("--version", action="version", version=version_text(), help="in phiên bản rồi thoát")
+    sub = parser.add_subparsers(
+        dest="command", required=True, title="Lệnh", metavar="LỆNH", parser_class=VietnameseParser
+    )
+    _review_parser(sub)
+    _monthly_parser(sub)
+    _other_parsers(sub)
+    _web_parser(sub)
+    for name, p in sub.choices.items():
+        if name not in ("review", "monthly"):  # theirs sits with the run switches
+            p.options.add_argument("--verbose", action="store_true", help="in nhật ký kỹ thuật và chi tiết lỗi nếu có")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``thidua`` console script."""
-    _quiet_telemetry()
-    args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("great_expectations", "httpx", "httpcore", "prefect", "alembic", "docket", "uvicorn"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    from flows import commands
+    """Entry point of the ``thidua`` console script: run the command, turn any failure into one sentence + status."""
+    args = build_parser().parse_args(argv)
+    _prefect_environment(args.verbose)
+    _quiet_logging(args.verbose)
+    from flows.failures import describe
 
-    handler = getattr(commands, f"cmd_{args.command}")
-    return int(handler(args))
+    try:
+        from flows import commands
+
+        return int(getattr(commands, f"cmd_{args.command}")(args))
+    except (Exception, KeyboardInterrupt) as exc:
+        failure = describe(exc)
+        if args.verbose:
+            traceback.print_exc(file=sys.stderr)
+        print(f"thidua: {failure.message}", file=sys.stderr)
+        return failure.code
 
 
 def entry() -> None:

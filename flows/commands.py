@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tasks.config.load import ConfigError
-from tasks.outputs.run_folder import RunLocked
+from flows.console import progress_console
+from flows.failures import OK, STRICT, Refused
+from flows.summary import review_next_steps, summary_lines
 
 if TYPE_CHECKING:
     from flows.annual_review import ReviewResult
     from flows.monthly import MonthlyResult
+    from tasks.config.year import YearConfig
 
 log = logging.getLogger("thidua")
 
@@ -36,11 +37,6 @@ def local_settings() -> Iterator[None]:
         return
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield
-
-
-def _fail_config(exc: ConfigError) -> int:
-    print(f"thidua: configuration error: {exc}", file=sys.stderr)
-    return 2
 
 
 def start_review(inputs: Path, year: int, outputs: Path, force: bool) -> ReviewResult:
@@ -64,14 +60,48 @@ def start_review(inputs: Path, year: int, outputs: Path, force: bool) -> ReviewR
             return annual_review(year=year, inputs=inputs, outputs=outputs, force=force)
 
 
-def start_monthly(inputs: Path, period: str, outputs: Path, force: bool) -> MonthlyResult:
-    """One month's run as the command line runs it (see ``start_review``); ValueError for a bad period."""
+def month_year(period: str) -> int:
+    """The year of ``period``; Refused, in Vietnamese, when it is not ``YYYY-MM``."""
+    from tasks.config.year import check_period
+
+    try:
+        return check_period(period)
+    except ValueError:
+        raise Refused(f"Tháng phải viết dạng YYYY-MM, ví dụ 2025-11; đã nhận {period!r}.") from None
+
+
+def refuse_month(config: YearConfig, period: str, allow_empty: bool) -> None:
+    """Refuse a month outside the year's ``monthly_window``, or with no report (unless ``allow_empty``).
+
+    Either run would write a standing in which every ward is missing, which nobody asked for.
+    """
+    window = config.catalogue.window
+    shown = f"{period[5:]}/{period[:4]}"
+    if period not in window.months():
+        raise Refused(
+            f"Tháng {shown} nằm ngoài khoảng theo dõi của năm {config.year} (monthly_window trong criteria.yaml: "
+            f"từ {window.first[5:]}/{window.first[:4]} đến {window.last[5:]}/{window.last[:4]}), nên không chạy. "
+            "Chọn một tháng trong khoảng đó."
+        )
+    folder = config.year_dir / "monthly" / period
+    has_reports = folder.is_dir() and any(not p.name.startswith((".", "~$")) for p in folder.iterdir())
+    if not has_reports and not allow_empty:
+        raise Refused(
+            f"Tháng {shown} chưa có báo cáo nào (thư mục {folder} không có hoặc trống), nên không chạy. Đặt báo "
+            "cáo của các phường vào thư mục đó, hoặc chạy lại với --allow-empty-month nếu tháng này cố ý không có."
+        )
+
+
+def start_monthly(inputs: Path, period: str, outputs: Path, force: bool, allow_empty: bool = True) -> MonthlyResult:
+    """One month's run as the command line runs it (see ``start_review``); Refused for a month it should not run."""
     from flows.read_workers import read_ahead_for
-    from tasks.config.year import check_period, load_year, parse_cache_folder
+    from tasks.config.year import load_year, parse_cache_folder
     from tasks.edge.collector import startup_without_collector
 
+    config = load_year(inputs, month_year(period))
+    refuse_month(config, period, allow_empty)
     with startup_without_collector():
-        read_ahead_for(load_year(inputs, check_period(period)), parse_cache_folder(outputs, force), period)
+        read_ahead_for(config, parse_cache_folder(outputs, force), period)
         from flows.annual_review import warm_up
         from flows.monthly import monthly
 
@@ -80,60 +110,62 @@ def start_monthly(inputs: Path, period: str, outputs: Path, force: bool) -> Mont
             return monthly(period=period, inputs=inputs, outputs=outputs, force=force)
 
 
+def _draft_minutes(inputs: Path, year: int) -> bool:
+    """Whether the minutes of ``year`` are still a draft (no votes in meeting.yaml)."""
+    from tasks.config.year import load_year
+
+    meeting = load_year(inputs, year).meeting
+    return meeting is None or not meeting.votes
+
+
 def cmd_review(args: argparse.Namespace) -> int:
     """``thidua review --year YYYY``: one bloc, or every bloc folder of the year at once on ``--task-runner``."""
     from tasks.config.year import bloc_folders
 
-    if bloc_folders(args.inputs, args.year):  # inputs/<year>/<bloc-code>/: a broken bloc never stops the others
-        from flows.annual_review import warm_up
-        from flows.province import province_lines, province_status, run_province
-        from tasks.edge.collector import startup_without_collector
-
-        with startup_without_collector(), local_settings():
-            if args.task_runner == "thread":  # on Dask the workers validate, not this process
-                warm_up()
-            province = run_province(args.year, args.inputs, args.outputs, args.force, args.task_runner)
-        print("\n".join(province_lines(province)))
-        return province_status(province, args.strict)
-    try:
+    if folders := bloc_folders(args.inputs, args.year):  # inputs/<year>/<bloc-code>/: a broken bloc never stops others
+        return _province_review(args, len(folders))
+    with progress_console():
         result = start_review(args.inputs, args.year, args.outputs, args.force)
-    except ConfigError as exc:
-        return _fail_config(exc)
-    except RunLocked as exc:
-        print(f"thidua: {exc}", file=sys.stderr)
-        return 2
-    print(f"Review written to {result.run_dir}")
-    print(f"Rejected: {result.rejected}, missing: {result.missing}")
-    return 1 if args.strict and (result.rejected or result.missing) else 0
+    lines = summary_lines(result.run_dir, f"Đánh giá năm {args.year}")
+    lines += review_next_steps(_draft_minutes(args.inputs, args.year))
+    print("\n".join(lines))
+    return STRICT if args.strict and (result.rejected or result.missing) else OK
+
+
+def _province_review(args: argparse.Namespace, blocs: int) -> int:
+    """Every bloc folder of the year in one ``province-review`` run, one line per bloc at the end."""
+    from flows.annual_review import warm_up
+    from flows.province import province_lines, province_status, run_province
+    from tasks.edge.collector import startup_without_collector
+
+    with progress_console() as console, startup_without_collector(), local_settings():
+        console.begin("blocs", total=blocs)
+        if args.task_runner == "thread":  # on Dask the workers validate, not this process
+            warm_up()
+        province = run_province(args.year, args.inputs, args.outputs, args.force, args.task_runner)
+        console.end("blocs", done=len(province.blocs))
+    print("\n".join(province_lines(province)))
+    return province_status(province, args.strict)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    """``thidua verify RUN_DIR``."""
+    """``thidua verify RUN_DIR``: 1 and every problem named when a file is missing or changed."""
     from tasks.outputs.verify import verify_run
 
     problems = verify_run(args.run_dir)
     for line in problems:
         print(line)
     if not problems:
-        print(f"OK: every file in {args.run_dir} matches manifest.json")
-    return 1 if problems else 0
+        print(f"Mọi tệp trong {args.run_dir} khớp với manifest.json: kết quả không bị sửa.")
+    return STRICT if problems else OK
 
 
 def cmd_monthly(args: argparse.Namespace) -> int:
-    """``thidua monthly --period YYYY-MM``."""
-    try:
-        result = start_monthly(args.inputs, args.period, args.outputs, args.force)
-    except ConfigError as exc:
-        return _fail_config(exc)
-    except RunLocked as exc:
-        print(f"thidua: {exc}", file=sys.stderr)
-        return 2
-    except ValueError as exc:
-        print(f"thidua: {exc}", file=sys.stderr)
-        return 2
-    print(f"Monthly standing written to {result.run_dir}")
-    print(f"Rejected: {result.rejected}, missing: {result.missing}")
-    return 1 if args.strict and (result.rejected or result.missing) else 0
+    """``thidua monthly --period YYYY-MM``: refused (2) outside the window or without reports, unless allowed."""
+    with progress_console():
+        result = start_monthly(args.inputs, args.period, args.outputs, args.force, args.allow_empty_month)
+    print("\n".join(summary_lines(result.run_dir, f"Bảng theo dõi tháng {args.period[5:]}/{args.period[:4]}")))
+    return STRICT if args.strict and (result.rejected or result.missing) else OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -160,8 +192,6 @@ def cmd_check(args: argparse.Namespace) -> int:
                 print(exc)
                 worst = 1
                 continue
-            except ConfigError as exc:
-                return _fail_config(exc)
             print("\n".join(format_result(result)))
             worst = max(worst, 1 if result.status is CheckStatus.FAILED else 0)
     return worst
@@ -174,15 +204,12 @@ def cmd_templates(args: argparse.Namespace) -> int:
     from tasks.blank_workbooks import write_templates
     from tasks.config.year import load_year
 
-    try:
-        config = load_year(args.inputs, args.year)
-    except ConfigError as exc:
-        return _fail_config(exc)
+    config = load_year(args.inputs, args.year)
     out = args.outputs or Path("outputs") / str(args.year) / "templates"
     moment = datetime(config.year, 1, 1)
     paths = write_templates(config.bloc, config.catalogue, out, moment)
-    print(f"Wrote {len(paths)} templates under {out}")
-    return 0
+    print(f"Đã tạo {len(paths)} biểu mẫu trống trong {out}: gửi cho các phường để điền.")
+    return OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -197,18 +224,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from flows import deployments
 
     if not get_current_settings().api.url:
-        print(
-            "thidua: serve needs a Prefect server for its schedule. Start one with `prefect server start`, then "
-            "`prefect config set PREFECT_API_URL=http://127.0.0.1:4200/api` and run thidua serve again.",
-            file=sys.stderr,
+        raise Refused(
+            "thidua serve cần một máy chủ Prefect để chạy theo lịch: khởi động bằng `prefect server start`, chạy "
+            "`prefect config set PREFECT_API_URL=http://127.0.0.1:4200/api`, rồi chạy lại thidua serve."
         )
-        return 2
     print(
-        f"Serving 'monthly' (cron {deployments.MONTHLY_CRON!r}, {deployments.TIMEZONE}) and 'annual-review' "
-        f"(manual) from {Path.cwd()}; Ctrl+C stops and pauses the schedule."
+        f"Đang chạy lịch 'monthly' (cron {deployments.MONTHLY_CRON!r}, {deployments.TIMEZONE}) và 'annual-review' "
+        f"(chạy tay) từ thư mục {Path.cwd()}; Ctrl+C để dừng (lịch tháng được tạm dừng)."
     )
     deployments.serve_deployments()
-    return 0
+    return OK
 
 
 def cmd_web(args: argparse.Namespace) -> int:
@@ -222,23 +247,19 @@ def cmd_web(args: argparse.Namespace) -> int:
         return _print_password_hash(hash_password)
     year = args.year or latest_year(args.inputs)
     if year is None:
-        print(f"thidua: không tìm thấy quy định của năm nào trong {args.inputs}; chạy lại với --year", file=sys.stderr)
-        return 2
+        raise Refused(f"Không tìm thấy quy định của năm nào trong {args.inputs}; chạy lại với --year.")
     try:
         stored = load_password_hash(args.runs_password_file) if args.runs_password_file else None
-        settings = WebSettings(inputs=args.inputs, outputs=args.outputs, year=year, runs_password_hash=stored)
-        print(f"Đang nạp quy định năm {year} và bộ kiểm tra…", flush=True)
-        if not is_loopback(args.host) and stored is None:
-            print("Lưu ý: trang /runs mở cho mọi máy trong mạng mà không cần mật khẩu (--runs-password-file).")
-        url = f"http://{args.host if ':' not in args.host else f'[{args.host}]'}:{args.port}/"
-        ready = f"Trang kiểm tra hồ sơ: {url}  ·  các lần chạy: {url}runs  ·  Ctrl+C để dừng."
-        serve(settings, args.host, args.port, ready=lambda: print(ready, flush=True))
-        return 0
     except AccessConfigError as exc:
-        print(f"thidua: {exc}", file=sys.stderr)
-        return 2
-    except ConfigError as exc:
-        return _fail_config(exc)
+        raise Refused(str(exc)) from exc
+    settings = WebSettings(inputs=args.inputs, outputs=args.outputs, year=year, runs_password_hash=stored)
+    print(f"Đang nạp quy định năm {year} và bộ kiểm tra…", flush=True)
+    if not is_loopback(args.host) and stored is None:
+        print("Lưu ý: trang /runs mở cho mọi máy trong mạng mà không cần mật khẩu (--runs-password-file).")
+    url = f"http://{args.host if ':' not in args.host else f'[{args.host}]'}:{args.port}/"
+    ready = f"Trang kiểm tra hồ sơ: {url}  ·  các lần chạy: {url}runs  ·  Ctrl+C để dừng."
+    serve(settings, args.host, args.port, ready=lambda: print(ready, flush=True))
+    return OK
 
 
 def _print_password_hash(hash_password: Callable[[str], str]) -> int:
@@ -246,7 +267,6 @@ def _print_password_hash(hash_password: Callable[[str], str]) -> int:
 
     first = getpass("Mật khẩu mới cho trang /runs: ")
     if not first or getpass("Nhập lại mật khẩu: ") != first:
-        print("thidua: mật khẩu trống hoặc hai lần nhập không khớp; chưa tạo gì.", file=sys.stderr)
-        return 2
+        raise Refused("Mật khẩu trống hoặc hai lần nhập không khớp; chưa tạo gì.")
     print(f"runs_password: '{hash_password(first)}'")
-    return 0
+    return OK

@@ -11,6 +11,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.annual_review import find_month_inputs, read_submissions, submissions_settled, validate_submissions, whole
+from flows.progress import stage
 from tasks.config.year import YearConfig, check_period, document_moment, load_year, parse_cache_folder, previous_month
 from tasks.domain import Submission
 from tasks.edge.collector import resume_collector
@@ -62,14 +63,19 @@ def monthly(
     config = load_year(inputs, year)
     base = outputs / str(year) / "monthly" / period
     with run_lock(base), submissions_settled():
-        files = find_month_inputs(whole(config), period)
-        subs = read_submissions(whole(files), whole(config), parse_cache_folder(outputs, force))
-        from tasks.validation.suites import Validator
+        with stage("read") as advance:
+            files = find_month_inputs(whole(config), period)
+            subs = read_submissions(whole(files), whole(config), parse_cache_folder(outputs, force))
+            advance(len(files))
+        with stage("validate") as advance:
+            from tasks.validation.suites import Validator
 
-        validator = Validator()
-        subs = validate_submissions(whole(subs), whole(config), validator)
+            validator = Validator()
+            subs = validate_submissions(whole(subs), whole(config), validator)
+            advance(len(subs))
         parameters = {"period": period, "inputs": str(inputs), "outputs": str(outputs), "force": force}
-        run_dir = write_monthly_outputs(base, whole(config), period, whole(subs), validator, parameters)
+        with stage("write"):
+            run_dir = write_monthly_outputs(base, whole(config), period, whole(subs), validator, parameters)
     accepted = {s.ward_code for s in subs if s.status.value == "accepted" and s.ward_code}
     rejected = {s.ward_code for s in subs if s.ward_code and s.ward_code not in accepted}
     missing = len(config.bloc.members) - len(accepted) - len(rejected)

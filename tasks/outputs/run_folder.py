@@ -24,7 +24,11 @@ LATEST = "latest"
 
 
 class RunLocked(RuntimeError):
-    """Another run for the same output folder is in progress."""
+    """Another run for the same output folder (``folder``) is in progress."""
+
+    def __init__(self, message: str, folder: Path | None = None) -> None:
+        super().__init__(message)
+        self.folder = folder
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -43,7 +47,8 @@ def run_lock(base: Path, wait: bool = False) -> Iterator[None]:
         except BlockingIOError:
             raise RunLocked(
                 f"another run is writing to {base}; wait for it to finish and try again "
-                f"(một lần chạy khác đang ghi vào thư mục này; chờ lần chạy đó xong rồi chạy lại)"
+                f"(một lần chạy khác đang ghi vào thư mục này; chờ lần chạy đó xong rồi chạy lại)",
+                base,
             ) from None
         try:
             yield

@@ -1,0 +1,150 @@
+"""The ``thidua`` argument parser, in Vietnamese: each option with its meaning, default and an example.
+
+Option names stay in English (they are the contract of spec §7). argparse's own words (``usage:``, ``options``,
+its error messages) are replaced here: our own argument groups, usage prefix, ``--help`` and error sentences.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any, NoReturn
+
+from flows.failures import EXIT_CODES, REFUSED
+
+DESCRIPTION = (
+    "Đánh giá, chấm điểm thi đua của Khối: đọc hồ sơ các phường (bảng tính Excel), kiểm tra, chấm điểm, "
+    "xếp hạng và viết biên bản họp tổng kết."
+)
+EXAMPLES = """Ví dụ:
+  thidua review --year 2025                        đánh giá năm 2025 trên thư mục inputs/
+  thidua review --year 2025 --inputs D:/hoso       hồ sơ để ở thư mục khác
+  thidua monthly --period 2025-11                  bảng theo dõi tháng 11/2025
+  thidua check hoso/tu-cham-diem-sapa.xlsx         kiểm tra một tệp trước khi nộp
+  thidua templates --year 2026                     biểu mẫu trống cho các phường
+  thidua verify outputs/2025/review/latest         kiểm tra kết quả có bị sửa không
+  thidua review --help                             trợ giúp của một lệnh"""
+
+# argparse's English error sentences → Vietnamese (Python 3.11-3.13 wording)
+_ERRORS = (
+    (r"the following arguments are required: (.*)", r"thiếu tham số bắt buộc: \1"),
+    (r"unrecognized arguments: (.*)", r"không hiểu tham số: \1"),
+    (r"argument (\S+): invalid choice: (\S+) \(choose from (.*)\)", r"\1: không có lựa chọn \2 (chọn một trong: \3)"),
+    (r"argument (\S+): invalid (\w+) value: (.*)", r"\1: giá trị không hợp lệ \3"),
+    (r"argument (\S+): expected one argument", r"\1 cần một giá trị"),
+    (r"argument (\S+): expected at least one argument", r"\1 cần ít nhất một giá trị"),
+    (r"ambiguous option: (\S+) could match (.*)", r"tham số \1 không rõ, có thể là: \2"),
+)
+
+
+def version_text() -> str:
+    """``thidua 0.1.0 (Python 3.11.7, Prefect 3.9.1)``: what a support request needs to quote."""
+    found = {}
+    for package in ("thidua", "prefect", "great-expectations"):
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = "?"
+    python = ".".join(map(str, sys.version_info[:3]))
+    return (
+        f"thidua {found['thidua']} (Python {python}, Prefect {found['prefect']}, "
+        f"Great Expectations {found['great-expectations']})"
+    )
+
+
+def translate_error(message: str) -> str:
+    """argparse's error ``message`` in Vietnamese (unchanged if its wording is unknown)."""
+    for pattern, replacement in _ERRORS:
+        if re.fullmatch(pattern, message):
+            return re.sub(pattern, replacement, message)
+    return message
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, max_help_position=30, width=110)
+
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "Cách dùng: " if prefix is None else prefix)
+
+
+class VietnameseParser(argparse.ArgumentParser):
+    """An ArgumentParser whose own words are Vietnamese; a usage error exits 2 with one Vietnamese line."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(formatter_class=_Formatter, add_help=False, **kwargs)
+        self.options = self.add_argument_group("Tuỳ chọn")
+        self.options.add_argument("-h", "--help", action="help", help="in trợ giúp này rồi thoát")
+
+    def error(self, message: str) -> NoReturn:
+        """Print the usage and the error in Vietnamese, exit 2."""
+        self.print_usage(sys.stderr)
+        self.exit(REFUSED, f"{self.prog}: lỗi: {translate_error(message)}\n")
+
+
+def option(group: Any, *names: str, meaning: str, shown: str | None, example: str, **kwargs: Any) -> None:
+    """Add an option whose help reads: meaning. Mặc định: …. Ví dụ: …"""
+    parts = [meaning.rstrip(".") + "."]
+    if shown is not None:
+        parts.append(f"Mặc định: {shown}.")
+    parts.append(f"Ví dụ: {example}")
+    group.add_argument(*names, help=" ".join(parts), **kwargs)
+
+
+def exit_codes_text() -> str:
+    """The exit statuses, one per line, for the help's epilog."""
+    return "Mã thoát:\n" + "\n".join(f"  {code:<4} {meaning}" for code, meaning in EXIT_CODES)
+
+
+def folder_options(p: VietnameseParser, outputs: bool = True) -> None:
+    option(
+        p.options,
+        "--inputs",
+        type=Path,
+        default=Path("inputs"),
+        metavar="THƯ_MỤC",
+        meaning="thư mục chứa hồ sơ, có thư mục con theo năm (2025/…); không bao giờ bị ghi vào",
+        shown="inputs",
+        example="--inputs D:/thidua/hoso",
+    )
+    if outputs:
+        option(
+            p.options,
+            "--outputs",
+            type=Path,
+            default=Path("outputs"),
+            metavar="THƯ_MỤC",
+            meaning="thư mục ghi kết quả; mỗi lần chạy một thư mục con mới, latest trỏ vào lần mới nhất",
+            shown="outputs",
+            example="--outputs D:/thidua/ketqua",
+        )
+
+
+def run_switches(p: VietnameseParser) -> None:
+    option(
+        p.options,
+        "--strict",
+        action="store_true",
+        meaning="thoát với mã 1 nếu có hồ sơ bị từ chối hoặc phường chưa nộp (dùng trong lịch chạy tự động)",
+        shown="không bật",
+        example="--strict",
+    )
+    option(
+        p.options,
+        "--force",
+        action="store_true",
+        meaning="đọc lại mọi tệp, bỏ qua bộ nhớ đệm outputs/.cache/ của các lần chạy trước",
+        shown="không bật (chỉ đọc lại tệp đã thay đổi)",
+        example="--force",
+    )
+    option(
+        p.options,
+        "--verbose",
+        action="store_true",
+        meaning="in nhật ký kỹ thuật (tiếng Anh) của Prefect và các thư viện, và chi tiết lỗi nếu có",
+        shown="không bật",
+        example="--verbose",
+    )

@@ -1,0 +1,95 @@
+"""The closing summary of a run, in Vietnamese: what was accepted, rejected, missing, where the outputs are, what next.
+
+It reads ``validation/summary.json`` of the run folder (spec §5), the file everyone is told to read, so the
+summary says exactly what that file says.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Counts of one run folder's ``validation/summary.json``."""
+
+    files: int
+    accepted_files: int
+    rejected_files: int
+    wards: int
+    accepted: tuple[str, ...]
+    rejected: tuple[str, ...]
+    missing: tuple[str, ...]
+    feedback_files: int
+
+
+def tally(run_dir: Path) -> Tally:
+    """Count submissions and wards by status, and the feedback files, of the run in ``run_dir``."""
+    doc: dict[str, Any] = json.loads((run_dir / "validation" / "summary.json").read_text(encoding="utf-8"))
+    subs, wards = doc.get("submissions", []), doc.get("wards", [])
+
+    def names(status: str) -> tuple[str, ...]:
+        return tuple(str(w.get("ward_name") or w.get("ward_code")) for w in wards if w.get("status") == status)
+
+    feedback = run_dir / "validation" / "feedback"
+    return Tally(
+        files=len(subs),
+        accepted_files=sum(s.get("status") == "accepted" for s in subs),
+        rejected_files=sum(s.get("status") == "rejected" for s in subs),
+        wards=len(wards),
+        accepted=names("accepted"),
+        rejected=names("rejected"),
+        missing=names("missing"),
+        feedback_files=sum(1 for p in feedback.glob("*.phan-hoi.xlsx")) if feedback.is_dir() else 0,
+    )
+
+
+def _listed(names: tuple[str, ...]) -> str:
+    return f": {', '.join(names)}" if names else ""
+
+
+def shown_path(path: Path) -> Path:
+    """``path`` relative to the working folder when it is inside it (shorter to read and to type)."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+def summary_lines(run_dir: Path, what: str, latest_hint: bool = True) -> list[str]:
+    """The closing lines of a run whose outputs are in ``run_dir``; ``what`` names the run (``Đánh giá năm 2025``)."""
+    t = tally(run_dir)
+    run_dir = shown_path(run_dir)
+    lines = [
+        f"{what} đã xong.",
+        f"  Hồ sơ: {t.files} tệp, {t.accepted_files} hợp lệ, {t.rejected_files} bị từ chối.",
+        f"  Phường: {len(t.accepted)}/{t.wards} có hồ sơ hợp lệ; {len(t.rejected)} bị từ chối{_listed(t.rejected)}; "
+        f"{len(t.missing)} chưa nộp{_listed(t.missing)}.",
+        f"  Kết quả: {run_dir}",
+    ]
+    if latest_hint:
+        lines.append(f"  (luôn mở được lần mới nhất qua {run_dir.parent / 'latest'})")
+    lines.append("Việc tiếp theo:")
+    if t.feedback_files:
+        lines.append(
+            f"  - Gửi {t.feedback_files} bảng phản hồi (thư mục validation/feedback/ của kết quả) cho các phường, "
+            "kèm bản sao có đánh dấu ô cần sửa; phường sửa và nộp lại, rồi chạy lại lệnh này."
+        )
+    if t.missing:
+        lines.append("  - Nhắc các phường chưa nộp hồ sơ, rồi chạy lại lệnh này.")
+    if not t.feedback_files and not t.missing:
+        lines.append("  - Không có hồ sơ nào cần sửa.")
+    return lines
+
+
+def review_next_steps(draft: bool) -> list[str]:
+    """What a review adds to the next steps: the minutes to finish, the ranking to print."""
+    lines = ["  - Xem bảng xếp hạng ranking.xlsx và biên bản bien-ban-hop-tong-ket.docx trong thư mục kết quả."]
+    if draft:
+        lines.append(
+            "  - Biên bản đang là DỰ THẢO: sau khi bỏ phiếu, ghi kết quả vào meeting.yaml (mục votes) rồi chạy lại."
+        )
+    return lines
