@@ -7,7 +7,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED = false
 export GX_ANALYTICS_ENABLED = false
 export DO_NOT_TRACK = 1
 
-.PHONY: install review test test-fast lint types pytest pytest-fast bench clean
+.PHONY: install review test test-fast lint types pytest pytest-fast first-run-check bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ pytest-fast: install
 	$(BIN)/pytest -m 'not postgres and not browser and not fuzz'
 
 test-fast: lint types pytest-fast
+
+# a fresh clone's first `make review`, five times, both cores busy, an empty Prefect home each time
+first-run-check:
+	scripts/first_run_check.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
