@@ -2,7 +2,8 @@
 
 Sheet ``Xếp hạng``: one row per roster ward (rank, group scores, bonus, deductions, total,
 classification, nomination, status); sheet ``Chi tiết``: one row per ward with the score of every
-criterion. Wards without a score (rejected or missing) come last with empty numbers.
+criterion; sheet ``Biểu đồ``: the totals in rank order and a native chart of them with the band thresholds.
+Wards without a score (rejected or missing) come last with empty numbers.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tasks.domain import Bloc, Catalogue, Criterion, Nomination, Ranking, RankingRow, WardScore, WardStatus
 from tasks.outputs.documents.context import typographic_quotes, vn_plain
+from tasks.outputs.xlsx.charts import add_ranking_chart
 from tasks.outputs.xlsx.common import (
     BOLD,
     BOX,
@@ -63,6 +65,7 @@ def write_ranking_xlsx(bloc: Bloc, catalogue: Catalogue, ranking: Ranking, momen
     summary.title = SUMMARY_SHEET
     _fill_summary(summary, title, bloc, catalogue, ranking, rows)
     _fill_detail(wb.create_sheet(DETAIL_SHEET), bloc, catalogue, rows)
+    add_ranking_chart(wb, f"{bloc.name} – tỉnh {bloc.province}", catalogue, ranking)
     return to_bytes(wb, moment)
 
 

@@ -1,7 +1,8 @@
 """``standing.xlsx``: the monthly standing (kết quả thực hiện chỉ tiêu tháng), for people to read and print.
 
 One row per ward: status of its monthly report, number of issues, then for each indicator the
-year-to-date value (lũy kế) and the provisional score (điểm tạm tính) of the criterion it feeds.
+year-to-date value (lũy kế) and the provisional score (điểm tạm tính) of the criterion it feeds. Sheet
+``Biểu đồ``: one native chart per indicator, each ward's year-to-date value against its annual target.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from decimal import Decimal
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tasks.domain import Bloc, Catalogue, Criterion, Indicator
+from tasks.outputs.xlsx.charts import add_standing_charts
 from tasks.outputs.xlsx.common import (
     INTEGER_FORMAT,
     ITALIC,
@@ -50,6 +52,7 @@ def write_standing_xlsx(
     assert ws is not None
     ws.title = STANDING_SHEET
     _fill(ws, title, bloc, catalogue, period, rows)
+    add_standing_charts(wb, f"{bloc.name} – tỉnh {bloc.province}", catalogue, month_label(period), rows)
     return to_bytes(wb, moment)
 
 

@@ -159,7 +159,7 @@ class TestRankingXlsx:
     def test_title_bloc_and_headers(self) -> None:
         """It titles the table with the year and the bloc and uses the Vietnamese headers."""
         wb = reopen(write_ranking_xlsx(BLOC, CATALOGUE, ranking(), MOMENT))
-        assert wb.sheetnames == ["Xếp hạng", "Chi tiết"]
+        assert wb.sheetnames == ["Xếp hạng", "Chi tiết", "Biểu đồ"]
         ws = wb["Xếp hạng"]
         assert ws["A1"].value == "BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG THI ĐUA NĂM 2025"
         assert "Khối thi đua các phường" in ws["A2"].value

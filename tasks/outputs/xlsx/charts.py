@@ -1,0 +1,128 @@
+"""Native Excel charts for the meeting: the ranking (``ranking.xlsx``) and the indicators (``standing.xlsx``).
+
+Each chart sits on a sheet ``Biểu đồ`` under the small table it is drawn from, so a reader can check every bar
+against a number and Excel or LibreOffice redraws it from the cells. openpyxl writes the charts (``openpyxl
+.chart``); nothing here depends on the clock, so reruns stay byte-identical.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.axis import ChartLines
+from openpyxl.chart.label import DataLabelList
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tasks.domain import Catalogue, Indicator, Ranking, WardStatus
+from tasks.outputs.xlsx.common import ITALIC, Column, banner, setup_print, write_table
+
+CHART_SHEET = "Biểu đồ"
+_TABLE_TOP = 4  # title, subtitle, blank line, then the table
+_CHART_ROWS = 15  # rows the ranking chart covers below its anchor: with its table, one landscape page
+_STANDING_ROWS = 18  # rows each indicator chart covers, with a blank row under it
+_ROW_CM = 0.53  # a default 15 pt row
+
+
+def _width_cm(columns: Sequence[Column]) -> float:
+    """About how wide ``columns`` are: a width unit is one digit of the workbook's 12 pt Times New Roman,
+    ~0.25 cm once padded. A chart as wide as its table stays inside the print area (scaled to the page)."""
+    return sum(c.width for c in columns) * 0.25
+
+
+def _column_at(columns: Sequence[Column], cm: float) -> int:
+    """The 1-based column whose left edge is the first at or after ``cm`` from the sheet's left edge."""
+    for index in range(len(columns) + 1):
+        if _width_cm(columns[:index]) >= cm:
+            return index + 1
+    return len(columns) + 1
+
+
+def add_ranking_chart(wb: Workbook, subtitle: str, catalogue: Catalogue, ranking: Ranking) -> Worksheet:
+    """A sheet with each scored ward's total in rank order and a bar chart of it, the thresholds of the bands
+    above zero drawn as lines across it (one line series per band, the same value for every ward)."""
+    ws = wb.create_sheet(CHART_SHEET)
+    rows = [r for r in ranking.rows if r.status is WardStatus.SCORED and r.score is not None]
+    bands = [b for b in catalogue.bands if b.min > 0]
+    columns = [Column("Hạng", 6, "int"), Column("Đơn vị", 16, "text"), Column("Tổng điểm", 10, "number")]
+    columns += [Column(f"Ngưỡng “{b.name}”", 16, "number") for b in bands]
+    title = f"BIỂU ĐỒ TỔNG ĐIỂM THI ĐUA NĂM {catalogue.year}"
+    banner(ws, 1, title, len(columns))
+    banner(ws, 2, subtitle, len(columns), font=ITALIC)
+    records = [[r.rank, r.ward.name, r.score.total if r.score else None, *[b.min for b in bands]] for r in rows]
+    last = write_table(ws, _TABLE_TOP, columns, records)
+    if rows:
+        chart = _bars("Tổng điểm theo thứ hạng", "Tổng điểm", ws, 3, 3, last, categories=2)
+        chart.dataLabels = DataLabelList(
+            showVal=True, showSerName=False, showCatName=False, showLegendKey=False, showPercent=False
+        )
+        lines = LineChart()
+        for offset in range(len(bands)):
+            col = 4 + offset
+            lines.add_data(Reference(ws, min_col=col, min_row=_TABLE_TOP, max_row=last), titles_from_data=True)
+        for series in lines.series:
+            series.marker.symbol = "none"
+            series.smooth = False
+        chart += lines
+        chart.legend.position = "r"  # beside the bars: the chart and its table fit one landscape page
+        chart.width, chart.height = _width_cm(columns), _CHART_ROWS * _ROW_CM
+        ws.add_chart(chart, f"A{last + 2}")
+    setup_print(ws, last_col=len(columns), last_row=last + 1 + _CHART_ROWS, title_rows=None, landscape=True)
+    return ws
+
+
+def add_standing_charts(
+    wb: Workbook, subtitle: str, catalogue: Catalogue, month: str, rows: Sequence[Mapping[str, object]]
+) -> Worksheet:
+    """A sheet with, for each indicator, every ward's year-to-date value next to its annual target, and one
+    clustered bar chart per indicator (two a row) comparing the two, ward by ward."""
+    ws = wb.create_sheet(CHART_SHEET)
+    indicators = catalogue.indicators
+    columns = [Column("Đơn vị", 14, "text")]
+    for ind in indicators:
+        columns += [Column(f"{ind.code} lũy kế", 10, "number"), Column(f"{ind.code} kế hoạch", 10, "number")]
+    banner(ws, 1, f"BIỂU ĐỒ THỰC HIỆN CHỈ TIÊU ĐẾN THÁNG {month}", len(columns))
+    banner(ws, 2, subtitle, len(columns), font=ITALIC)
+    records = [_standing_record(indicators, row) for row in rows]
+    last = write_table(ws, _TABLE_TOP, columns, records)
+    half = _width_cm(columns) / 2
+    second = get_column_letter(_column_at(columns, half))  # the right-hand chart starts at the middle
+    for index, ind in enumerate(indicators):
+        col = 2 + 2 * index
+        title = f"{ind.code}. {ind.name} ({ind.unit})"
+        chart = _bars(title, ind.unit, ws, col, col + 1, last, categories=1)
+        chart.width, chart.height = half - 0.3, (_STANDING_ROWS - 1) * _ROW_CM
+        anchor = "A" if index % 2 == 0 else second
+        ws.add_chart(chart, f"{anchor}{last + 2 + (index // 2) * _STANDING_ROWS}")
+    chart_rows = ((len(indicators) + 1) // 2) * _STANDING_ROWS
+    setup_print(ws, last_col=len(columns), last_row=last + 1 + chart_rows, title_rows=None, landscape=True)
+    return ws
+
+
+def _standing_record(indicators: Sequence[Indicator], row: Mapping[str, object]) -> list[object]:
+    code = str(row.get("ward_code") or "")
+    record: list[object] = [row.get("ward_name")]
+    for ind in indicators:
+        target: Decimal | None = ind.targets.get(code)
+        record += [row.get(f"{ind.code}_ytd"), target]
+    return record
+
+
+def _bars(title: str, y_title: str, ws: Worksheet, first: int, last_col: int, last: int, categories: int) -> BarChart:
+    """A clustered column chart of columns ``first``..``last_col`` (titles in the header row) by the
+    categories in column ``categories``; both axes shown (openpyxl leaves them to the reader's default)."""
+    chart = BarChart()
+    chart.type, chart.grouping = "col", "clustered"
+    chart.title, chart.y_axis.title = title, y_title
+    chart.add_data(
+        Reference(ws, min_col=first, max_col=last_col, min_row=_TABLE_TOP, max_row=last), titles_from_data=True
+    )
+    chart.set_categories(Reference(ws, min_col=categories, min_row=_TABLE_TOP + 1, max_row=last))
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.y_axis.number_format = "General"
+    chart.y_axis.majorGridlines = ChartLines()
+    chart.legend.position = "b"
+    return chart
