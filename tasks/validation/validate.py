@@ -18,7 +18,7 @@ import pandas as pd
 from tasks.domain import Bloc, Catalogue, Issue, Kind, Severity, Status, Submission
 from tasks.intake.layout import TABLES
 from tasks.validation.frames import Columns, appraisal_columns, counts_columns, indicators_columns, scores_columns
-from tasks.validation.suites import Failure, Validator
+from tasks.validation.suites import CRITICAL, Failure, Validator
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def _issues_from(
             sheet = row.get("sheet")
             subs[at].issues.append(
                 Issue(
-                    severity=Severity(meta["severity"]),
+                    severity=Severity.ERROR if failure.severity == CRITICAL else Severity.WARNING,
                     rule=meta["rule"],
                     message=_format(meta["message"], row),
                     hint=_format(meta["hint"], row),
