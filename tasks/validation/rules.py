@@ -19,6 +19,9 @@ RULE_LABELS: dict[str, str] = {
     "xml_entities": "Tệp có nội dung không an toàn",
     "unreadable": "Không đọc được tệp",
     "missing_sheet": "Thiếu trang tính",
+    "duplicate_sheet": "Trang tính trùng tên",
+    "hidden_sheet": "Trang tính ẩn có dữ liệu",
+    "duplicate_column": "Cột trùng tên",
     "missing_column": "Thiếu cột",
     "formula_without_value": "Công thức chưa có kết quả",
     # who and when
@@ -29,6 +32,7 @@ RULE_LABELS: dict[str, str] = {
     "date_unreadable": "Ngày lập không đọc được",
     "year_mismatch": "Năm không đúng",
     "period_mismatch": "Kỳ báo cáo không đúng",
+    "duplicate_label": "Nhãn ghi hai lần khác nhau",
     # rows of the tables
     "unknown_code": "Mã không có trong danh mục",
     "duplicate_code": "Mã ghi trùng",

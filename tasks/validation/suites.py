@@ -151,4 +151,3 @@ def _pass_unless_critical(context: Any, result: Any) -> None:
     for key in store.list_keys():
         if key.run_id == run_id and key.expectation_suite_identifier.name == suite:
             store.set(key, result)
-
