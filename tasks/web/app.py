@@ -82,6 +82,10 @@ def create_app(settings: WebSettings, checker: UploadChecker | None = None, warm
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "year": str(settings.year)}
 
+    @app.get("/favicon.ico")
+    async def favicon() -> Response:
+        return Response(status_code=204)
+
     @app.get("/", response_class=HTMLResponse)
     async def check_page() -> HTMLResponse:
         return HTMLResponse(_check_html(pages, settings, None, None))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tasks.web.access import hash_password
+from tasks.web.runs import list_runs
 
 ClientFactory = Callable[..., TestClient]
 RUN = "2025/review/20260115T080000123Z-3f9a"
@@ -118,3 +120,26 @@ def test_a_password_guards_the_runs_but_not_the_check_page(make_client: ClientFa
     assert client.get("/runs", auth=("kiemtra", "sai")).status_code == 401
     assert client.get("/runs", auth=("kiemtra", "mật-khẩu đúng")).status_code == 200
     assert client.get("/").status_code == 200
+
+
+def _fake_run(folder: Path, statuses: list[str], parameters: dict[str, object]) -> None:
+    """A run folder with just a manifest and a validation summary."""
+    (folder / "validation").mkdir(parents=True)
+    subs = ",".join(f'{{"status": "{s}"}}' for s in statuses)
+    (folder / "validation" / "summary.json").write_text(f'{{"submissions": [{subs}], "wards": []}}')
+    (folder / "manifest.json").write_text(json.dumps({"parameters": parameters}))
+
+
+def test_monthly_runs_and_several_blocs_are_listed_newest_first(tmp_path: Path) -> None:
+    """A province layout (outputs/<year>/<bloc>/…) and monthly runs appear with their bloc, period and counts."""
+    root = tmp_path / "outputs"
+    _fake_run(root / "2025" / "monthly" / "2025-11" / "20251205T070000000Z-aaaa", ["accepted"] * 9, {"period": "x"})
+    _fake_run(root / "2026" / "khoi-xa" / "review" / "20260120T080000000Z-bbbb", ["accepted", "rejected"], {})
+    (root / "2026" / "khoi-xa" / "review" / "latest").symlink_to("20260120T080000000Z-bbbb")
+    runs = list_runs(root)
+    assert [(r.year, r.bloc, r.kind, r.period, r.latest) for r in runs] == [
+        ("2026", "khoi-xa", "review", "2026", True),
+        ("2025", None, "monthly", "2025-11", False),
+    ]
+    assert runs[0].counts["rejected"] == 1 and runs[1].counts["accepted"] == 9
+    assert runs[1].parameters == {"period": "x"}
