@@ -38,6 +38,12 @@ class Column:
     required: bool = False
 
 
+# A ward's form holds a few dozen lines; a sheet with more data rows than this is a pasted data dump, refused
+# before validation so that such a file costs seconds, not minutes. (The bloc's appraisal has no such limit:
+# it holds a row per ward and code.)
+MAX_FORM_ROWS = 2_000
+
+
 @dataclass(frozen=True)
 class TableLayout:
     """A table sheet: its canonical name, the key used in Workbook.tables, and its columns."""
@@ -45,6 +51,7 @@ class TableLayout:
     sheet: str
     name: str
     columns: tuple[Column, ...]
+    max_rows: int | None = MAX_FORM_ROWS  # data rows beyond which the sheet is no longer the form (None: any)
 
     @property
     def required(self) -> tuple[Column, ...]:
@@ -111,6 +118,7 @@ APPRAISAL = TableLayout(
         Column("Điểm thẩm định", "value", required=True),
         Column("Lý do", "reason"),
     ),
+    max_rows=None,
 )
 
 TABLES: dict[Kind, tuple[TableLayout, ...]] = {

@@ -18,6 +18,7 @@ from tasks.intake.layout import key
 from tasks.intake.tables import (
     IntakeError,
     duplicate_label_issues,
+    excel_error_issues,
     hidden_sheet_issues,
     read_submission,
     uncached_formula_issues,
@@ -97,6 +98,7 @@ def _open(file: InputFile, bloc: Bloc, catalogue: Catalogue, period: str | None)
             ),
         )
     sub.issues.extend(uncached_formula_issues(sheets, sub.workbook))
+    sub.issues.extend(excel_error_issues(sheets, sub.workbook, file.kind))
     sub.issues.extend(hidden_sheet_issues(sheets))
     info = next((s for s in sheets if s.name == sub.workbook.info_sheet), None)
     sub.issues.extend(duplicate_label_issues(info) if info is not None else [])

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from tasks.domain import Bloc, Catalogue, Kind, Status, Submission
+from tasks.domain import Bloc, Catalogue, Issue, Kind, Severity, Status, Submission
 from tasks.edge.collector import collector_paused
 from tasks.intake.cache import ParseCache
 from tasks.intake.read import Files, Reader, read_files
@@ -17,6 +17,8 @@ from tasks.validation.suites import Validator
 from tasks.validation.validate import validate_rows
 
 log = logging.getLogger(__name__)
+
+MAX_LISTED_ISSUES = 100  # issues listed per file in every output; the rest are counted in one last line
 
 
 def read_all(
@@ -52,8 +54,51 @@ def validate_all(subs: list[Submission], bloc: Bloc, catalogue: Catalogue, valid
     """Bulk validation, then resubmissions; appraisal files are only rejected when unreadable (bad rows skip)."""
     validate_rows(subs, bloc, catalogue, validator)
     for sub in subs:
+        sub.issues = without_echoes(sub.issues)
+    for sub in subs:
         if sub.kind is Kind.APPRAISAL and sub.workbook is not None:
             sub.status = Status.ACCEPTED
     resolve_resubmissions(subs)
+    for sub in subs:
+        sub.issues = capped_issues(sub.issues)
     counts = {s: sum(x.status is s for x in subs) for s in Status}
     log.info("validated: %s", {k.value: v for k, v in counts.items()})
+
+
+def without_echoes(issues: list[Issue]) -> list[Issue]:
+    """The issues without validation's own words for a cell already named as an Excel error value: ``#DIV/0!``
+    is one fault, told once (not also as "not a number")."""
+    errors = {(i.sheet, i.cell) for i in issues if i.rule == "excel_error"}
+    if not errors:
+        return issues
+    return [i for i in issues if i.rule == "excel_error" or (i.sheet, i.cell) not in errors]
+
+
+def capped_issues(issues: list[Issue], limit: int = MAX_LISTED_ISSUES) -> list[Issue]:
+    """The first ``limit`` issues of a file, then one line saying how many more there are ("và K lỗi khác").
+
+    A pasted data dump can raise tens of thousands of issues; listing them all would make every writer (feedback
+    workbook, annotated copy, Data Docs) as slow as the dump is long, and help nobody.
+    """
+    if len(issues) <= limit:
+        return issues
+    rest = issues[limit:]
+    errors = sum(i.severity is Severity.ERROR for i in rest)
+    warnings = len(rest) - errors
+    parts = [f"{_thousands(errors)} lỗi"] if errors else []
+    parts += [f"{_thousands(warnings)} cảnh báo"] if warnings else []
+    counted = " và ".join(parts)
+    return [
+        *issues[:limit],
+        Issue(
+            severity=Severity.ERROR if errors else Severity.WARNING,
+            rule="more_issues",
+            message=f"… và {counted} khác (chỉ liệt kê {limit} vấn đề đầu tiên của tệp).",
+            hint="Sửa các vấn đề đã liệt kê (thường cùng một nguyên nhân) rồi gửi lại để xem các vấn đề còn lại.",
+        ),
+    ]
+
+
+def _thousands(number: int) -> str:
+    """A count as Vietnamese write it: 9.900."""
+    return f"{number:,}".replace(",", ".")

@@ -143,6 +143,20 @@ def _cell(sheet: Sheet, r: int, c: int) -> CellValue:
     return CellValue(value=value, cell=cell_name(r, c), percent=(r, c) in sheet.percent)
 
 
+def _too_many_rows(sheet: Sheet, limit: int, r: int) -> IntakeError:
+    return IntakeError(
+        Issue(
+            severity=Severity.ERROR,
+            rule="too_many_rows",
+            message=f"Trang tính '{sheet.name}' có hơn {f'{limit:,}'.replace(',', '.')} dòng dữ liệu (dòng "
+            f"{r + 1} trở đi); biểu mẫu chỉ có vài chục dòng nên tệp bị từ chối.",
+            hint="Chỉ giữ các dòng của biểu mẫu; xóa dữ liệu dán thêm (hoặc chuyển sang tệp khác) rồi gửi lại.",
+            sheet=sheet.name,
+            cell=cell_name(r, 0),
+        )
+    )
+
+
 def read_table(sheet: Sheet, layout: TableLayout) -> Table:
     """The data rows of a table sheet, by canonical column (blank rows skipped)."""
     header = _locate_header(sheet, layout)
@@ -150,12 +164,14 @@ def read_table(sheet: Sheet, layout: TableLayout) -> Table:
         raise _missing_columns(sheet, layout, header)
     header_row, positions = header
     letters = {name: column_letter(c) for name, c in positions.items()}
-    rows = []
+    rows: list[Row] = []
     for r in range(header_row + 1, len(sheet.rows)):
         row = sheet.rows[r]
         values = {name: row[c] if c < len(row) else None for name, c in positions.items()}
         if all(is_blank(v) for v in values.values()):
             continue
+        if layout.max_rows is not None and len(rows) >= layout.max_rows:
+            raise _too_many_rows(sheet, layout.max_rows, r)
         number = str(r + 1)
         cells = {
             name: CellValue(None if v == "" else v, letters[name] + number, (r, positions[name]) in sheet.percent)
@@ -282,6 +298,66 @@ def uncached_formula_issues(sheets: list[Sheet], workbook: Workbook) -> list[Iss
                     "hoặc nhập trực tiếp giá trị thay cho công thức.",
                     sheet=sheet.name,
                     cell=cell_name(r, c),
+                )
+            )
+    return issues
+
+
+# What each error value Excel caches in a cell means, for a ward officer.
+EXCEL_ERRORS = {
+    "#DIV/0!": "công thức chia cho 0",
+    "#N/A": "hàm tra cứu không tìm thấy giá trị",
+    "#REF!": "công thức tham chiếu tới ô hoặc trang tính đã bị xóa",
+    "#VALUE!": "công thức dùng sai kiểu giá trị (ví dụ cộng chữ với số)",
+    "#NAME?": "công thức dùng tên hàm hoặc tên vùng không tồn tại",
+    "#NUM!": "công thức cho ra số không hợp lệ",
+    "#NULL!": "hai vùng trong công thức không giao nhau",
+}
+_NUMERIC_FIELDS = {"score", "max", "count", "ytd", "month_value", "plan", "value"}
+
+
+def _used_cells(workbook: Workbook, kind: Kind) -> dict[tuple[str, str], tuple[str, bool]]:
+    """(sheet, cell) → (column or label, whether a wrong value there rejects the file) for every value read."""
+    used: dict[tuple[str, str], tuple[str, bool]] = {}
+    for layout in TABLES[kind]:
+        table = workbook.tables.get(layout.name)
+        if table is None:
+            continue
+        strict = {c.name for c in layout.columns if c.required or c.field in _NUMERIC_FIELDS}
+        for row in table.rows:
+            for name, cv in row.cells.items():
+                used[(table.sheet, cv.cell or "")] = (name, name in strict)
+    for field, cv in workbook.info.items():
+        used[(workbook.info_sheet or "", cv.cell or "")] = (INFO_LABELS[field], field in _STRICT_LABELS)
+    return used
+
+
+_STRICT_LABELS = {"ward", "ward_code", "year", "period", "prepared_on"}
+
+
+def excel_error_issues(sheets: list[Sheet], workbook: Workbook, kind: Kind) -> list[Issue]:
+    """An issue for each value read that is an error Excel cached (``#DIV/0!``, ``#N/A``…), named as such: an
+    error where the value counts (a score, a count, the ward), a warning elsewhere (a note, the evidence)."""
+    used = _used_cells(workbook, kind)
+    issues = []
+    for sheet in sheets:
+        for (r, c), text in sorted(sheet.errors.items()):
+            place = used.get((sheet.name, cell_name(r, c)))
+            if place is None:
+                continue
+            column, strict = place
+            meaning = EXCEL_ERRORS.get(text, "công thức bị lỗi")
+            issues.append(
+                Issue(
+                    severity=Severity.ERROR if strict else Severity.WARNING,
+                    rule="excel_error",
+                    message=f"Ô {cell_name(r, c)} ({column}) hiện lỗi Excel {text}: {meaning}; "
+                    "đây không phải giá trị đã nhập.",
+                    hint="Sửa công thức trong ô (hoặc nhập trực tiếp giá trị) để ô hiện đúng giá trị, lưu rồi gửi lại.",
+                    sheet=sheet.name,
+                    cell=cell_name(r, c),
+                    column=column,
+                    value=text,
                 )
             )
     return issues

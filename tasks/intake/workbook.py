@@ -50,6 +50,8 @@ _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _STYLE = re.compile(rb'\bs="(\d+)"')
 _STRING_RESULT = re.compile(rb'\bt="str"')
+_ERROR_TYPE = re.compile(rb'\bt="e"')
+_ERROR_VALUE = re.compile(rb"<" + _P + rb"v>([^<]{1,16})</")
 _FORMULA = re.compile(rb"<" + _P + rb"f\b")
 _VALUE = re.compile(rb"<" + _P + rb"v>[^<]+</|<" + _P + rb"is>")
 _ANY_VALUE = re.compile(rb"<" + _P + rb"v\b")
@@ -72,6 +74,7 @@ class Sheet:
     rows: list[list[object]]
     percent: set[tuple[int, int]] = field(default_factory=set)  # (row index, column index)
     uncached_formulas: set[tuple[int, int]] = field(default_factory=set)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # Excel error values (#DIV/0!, #N/A…)
     state: str = "visible"  # as workbook.xml says: visible, hidden or veryHidden (only VBA can show it)
 
     @property
@@ -188,6 +191,35 @@ def _may_declare(data: bytes) -> bool:
     return b"<!" in data or b"\x00" in data[:4] or data[:2] in (b"\xff\xfe", b"\xfe\xff")
 
 
+# Strict Open XML (ISO/IEC 29500 Strict, "Strict Open XML Spreadsheet" in Excel's Save As) differs from the
+# ordinary workbook only in its namespace names: each maps to the transitional one read everywhere else.
+_STRICT_NAMESPACES = (
+    (b"http://purl.oclc.org/ooxml/spreadsheetml/main", b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    ),
+    (b"http://purl.oclc.org/ooxml/drawingml/", b"http://schemas.openxmlformats.org/drawingml/2006/"),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/",
+    ),
+)
+
+
+def transitional(parts: dict[str, bytes]) -> dict[str, bytes]:
+    """The parts of a Strict Open XML workbook with the ordinary (transitional) namespace names; any other
+    workbook's parts unchanged. A new dict: the parts given are not changed."""
+    if b"purl.oclc.org/ooxml/" not in parts.get("xl/workbook.xml", b""):
+        return parts
+    out = {}
+    for name, data in parts.items():
+        for strict, plain in _STRICT_NAMESPACES:
+            data = data.replace(strict, plain)
+        out[name] = data.replace(b' conformance="strict"', b"")
+    return out
+
+
 def sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
     """Sheet name → part path inside the package, from workbook.xml and its relationships."""
     return dict(sheet_targets(parts["xl/workbook.xml"], parts.get("xl/_rels/workbook.xml.rels", b"")))
@@ -250,7 +282,7 @@ def _scan_plain_sheet(xml: bytes, percent_styles: frozenset[int], sheet: Sheet) 
     """
     prefixed = (b":c" in xml or b":row" in xml) and _PREFIXED.search(xml)
     formulas = (b"<f" in xml or b":f" in xml) and _FORMULA.search(xml)
-    if xml.count(b"<c") > MAX_CELLS or prefixed or formulas:
+    if xml.count(b"<c") > MAX_CELLS or prefixed or formulas or b't="e"' in xml:
         return None  # (more than MAX_CELLS: read cell by cell, which stops early, rather than list them all)
     rows = _CELL_ROW.findall(xml)
     if len(rows) > MAX_CELLS or len(rows) != len(_CELL_START.findall(xml)):  # some cell without a plain address
@@ -292,7 +324,10 @@ def _scan_any_sheet(xml: bytes, percent_styles: frozenset[int], sheet: Sheet) ->
         if style and percent_styles and int(style.group(1)) in percent_styles:
             sheet.percent.add((row, col))
         body = match.group(4) or b""
-        if _FORMULA.search(body) and not _has_cached_value(match.group(2), body):
+        if _ERROR_TYPE.search(match.group(2)):
+            error = _ERROR_VALUE.search(body)
+            sheet.errors[(row, col)] = error.group(1).decode("ascii", "replace") if error else "#N/A"
+        elif _FORMULA.search(body) and not _has_cached_value(match.group(2), body):
             sheet.uncached_formulas.add((row, col))
     return max_row, max_col
 
@@ -318,7 +353,7 @@ def read_workbook(path: Path) -> list[Sheet]:
             "Chỉ giữ các trang tính theo biểu mẫu, xóa dữ liệu thừa (hình ảnh, trang tính khác) rồi lưu và gửi lại.",
         )
     try:
-        parts = xml_parts(data)
+        parts = transitional(xml_parts(data))
         check_no_entities(parts)
         scanned = _scan_sheets(parts, sheet_parts(parts), _percent_styles(parts))
         states = dict(sheet_states(parts["xl/workbook.xml"]))
@@ -330,11 +365,20 @@ def read_workbook(path: Path) -> list[Sheet]:
         book = CalamineWorkbook.from_filelike(stored_zip(parts))
         for sheet in scanned:
             grid: list[list[Any]] = book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)
-            sheet.rows = grid  # already a list of lists: no copy
+            sheet.rows = _with_errors(grid, sheet.errors)
             sheet.state = states.get(sheet.name, "visible")
     except Exception as exc:  # calamine raises its own error types for broken content
         raise _corrupt(exc) from exc
     return scanned
+
+
+def _with_errors(grid: list[list[Any]], errors: dict[tuple[int, int], str]) -> list[list[Any]]:
+    """The grid with each cached Excel error written as Excel shows it (calamine gives an empty cell), so that
+    ``#DIV/0!`` is never mistaken for a value not entered. The grid is calamine's own list: no copy."""
+    for (r, c), text in errors.items():
+        if r < len(grid) and c < len(grid[r]):
+            grid[r][c] = text
+    return grid
 
 
 def _scan_sheets(parts: dict[str, bytes], targets: dict[str, str], percent_styles: frozenset[int]) -> list[Sheet]:

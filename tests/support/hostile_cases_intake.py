@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -249,3 +250,143 @@ def score_column_twice(year_dir: Path) -> None:
 def monthly_with_a_very_hidden_indicator_copy(year_dir: Path) -> None:
     """December's report with a very-hidden second ``Chỉ tiêu`` sheet."""
     edit(year_dir, DECEMBER, lambda wb: _hidden_copy(wb, wb.worksheets[-1].title, "CHI TIEU", "veryHidden"))
+
+
+# --- Class 4: bounded work ----------------------------------------------------------------------------
+
+
+def _dump(rows: int, first: str) -> Callable[[openpyxl.Workbook], None]:
+    """Append ``rows`` rows of codes and values under the table of the sheet titled ``first``."""
+
+    def paste(wb: openpyxl.Workbook) -> None:
+        ws = sheet(wb, first)
+        for i in range(rows):
+            ws.append([f"9.{i}", "dữ liệu dán thêm", 5, 3, "", ""])
+
+    return paste
+
+
+@case(4, Listed(ANNUAL, "too_many_rows", ward=VICTIM), wards={VICTIM: "rejected"})
+def pasted_data_dump(year_dir: Path) -> None:
+    """Twenty thousand rows of codes and values pasted under the scores table: refused in seconds."""
+    edit(year_dir, ANNUAL, _dump(20_000, "TU CHAM DIEM"))
+
+
+@case(4, Listed(ANNUAL, "more_issues"), Listed(ANNUAL, "unknown_code", "A38"), wards={VICTIM: "rejected"})
+def fifteen_hundred_unknown_codes(year_dir: Path) -> None:
+    """1,500 unknown codes with scores: the first issues are listed, then how many more."""
+    edit(year_dir, ANNUAL, _dump(1_500, "TU CHAM DIEM"))
+
+
+@case(4, Listed(DECEMBER, "too_many_rows", ward=VICTIM), touched=frozenset({VICTIM}))
+def monthly_data_dump(year_dir: Path) -> None:
+    """Twenty thousand rows pasted under December's indicators."""
+    edit(year_dir, DECEMBER, lambda wb: [wb.worksheets[-1].append([f"X{i}", "x", "", 1, 1, 1]) for i in range(20_000)])
+
+
+@case(4, wards={VICTIM: "scored"})
+def large_extra_sheet(year_dir: Path) -> None:
+    """An extra sheet of 60,000 cells (a pasted register): read in linear time, the form still counts."""
+
+    def paste(wb: openpyxl.Workbook) -> None:
+        ws = wb.create_sheet("Sổ theo dõi")
+        for i in range(10_000):
+            ws.append([i, f"hồ sơ {i}", "x", 1.5, "y", i * 2])
+
+    edit(year_dir, ANNUAL, paste)
+
+
+@case(4, wards={VICTIM: "scored"})
+def twenty_thousand_rows_of_spaces(year_dir: Path) -> None:
+    """Rows holding only spaces under the table are blank rows: skipped, not counted."""
+    edit(year_dir, ANNUAL, lambda wb: [sheet(wb, "TU CHAM DIEM").append([" ", " "]) for _ in range(20_000)])
+
+
+# --- Class 8: precise words for what Excel produces --------------------------------------------------------
+
+
+def _set(title: str, ref: str, value: object) -> Callable[[openpyxl.Workbook], None]:
+    return lambda wb: sheet(wb, title)[ref].__setattr__("value", value)
+
+
+@case(8, Listed(ANNUAL, "excel_error", "D6", ward=VICTIM), wards={VICTIM: "rejected"}, command=True)
+def division_by_zero_in_a_score(year_dir: Path) -> None:
+    """A score cell showing ``#DIV/0!``: named as such, not as a score not entered."""
+    edit(year_dir, ANNUAL, _set("TU CHAM DIEM", "D6", "#DIV/0!"))
+
+
+@case(8, Listed(ANNUAL, "excel_error", "C9", ward=VICTIM), wards={VICTIM: "rejected"})
+def not_available_in_a_count(year_dir: Path) -> None:
+    """``Số lần`` showing ``#N/A`` (a lookup that found nothing)."""
+    edit(year_dir, ANNUAL, _set("THUONG - TRU", "C9", "#N/A"))
+
+
+@case(8, Listed(ANNUAL, "excel_error", "B1"), wards={VICTIM: "missing"})
+def broken_reference_as_the_ward(year_dir: Path) -> None:
+    """``Đơn vị`` showing ``#REF!``: the file names no ward, and the error is named."""
+    edit(year_dir, ANNUAL, _set("THONG TIN", "B1", "#REF!"))
+
+
+@case(8, Listed(ANNUAL, "excel_error", "E6", severity="warning"), wards={VICTIM: "scored"})
+def value_error_in_the_evidence(year_dir: Path) -> None:
+    """``Minh chứng`` showing ``#VALUE!``: a warning, the scores still count."""
+    edit(year_dir, ANNUAL, _set("TU CHAM DIEM", "E6", "#VALUE!"))
+
+
+@case(8, Listed(DECEMBER, "excel_error", ward=VICTIM), touched=frozenset({VICTIM}))
+def name_error_in_a_year_to_date_value(year_dir: Path) -> None:
+    """December's year-to-date value showing ``#NAME?``."""
+
+    def plant(wb: openpyxl.Workbook) -> None:
+        ws = wb.worksheets[-1]
+        header = next(r for r in range(1, 15) if any("lũy kế" in str(c.value).lower() for c in ws[r]))
+        column = next(c.column for c in ws[header] if "lũy kế" in str(c.value).lower())
+        ws.cell(header + 1, column, "#NAME?")
+
+    edit(year_dir, DECEMBER, plant)
+
+
+def _rewrite(path: Path, change: Callable[[str, bytes], bytes]) -> None:
+    """Rewrite every part of the zip package at ``path`` through ``change(name, data)``."""
+    with zipfile.ZipFile(path) as zin:
+        parts = [(info, zin.read(info)) for info in zin.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info, data in parts:
+            zout.writestr(info, change(info.filename, data))
+
+
+_STRICT = (
+    (b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
+    (
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+    ),
+)
+
+
+def _to_strict(name: str, data: bytes) -> bytes:
+    for plain, strict in _STRICT:
+        data = data.replace(plain, strict)
+    return data.replace(b"<workbook ", b'<workbook conformance="strict" ') if name == "xl/workbook.xml" else data
+
+
+@case(8, wards={VICTIM: "scored"}, touched=frozenset({VICTIM}))
+def strict_open_xml(year_dir: Path) -> None:
+    """The ward's workbook saved as "Strict Open XML Spreadsheet": read like any other .xlsx."""
+    _rewrite(year_dir / ANNUAL, _to_strict)
+
+
+@case(8, Listed(ANNUAL, "not_a_number", "D6", ward=VICTIM), wards={VICTIM: "rejected"}, command=True)
+def control_characters_in_a_score(year_dir: Path) -> None:
+    """A score typed with a terminal escape sequence and a bell: rejected with its cell, every output written."""
+    edit(year_dir, ANNUAL, _set("TU CHAM DIEM", "D6", "CTRLMARK"))
+    _rewrite(year_dir / ANNUAL, lambda name, data: data.replace(b"CTRLMARK", b"7_x001B_[31m_x0007_"))
+
+
+@case(8, wards={VICTIM: "scored"})
+def control_characters_in_the_evidence(year_dir: Path) -> None:
+    """Evidence text holding control characters: the file is accepted."""
+    edit(year_dir, ANNUAL, _set("TU CHAM DIEM", "E7", "CTRLMARK"))
+    _rewrite(
+        year_dir / ANNUAL, lambda name, data: data.replace(b"CTRLMARK", b"B\\xe1o c\\xe1o_x000C__x001B_]0;x_x0007_")
+    )
