@@ -108,7 +108,7 @@ def write_validation(
     feedback = {w.sub.file.rel: r for w, r in zip(shared.writes, results, strict=True) if isinstance(w, FeedbackWrite)}
     log.info("wrote feedback for %d of %d submissions", len(feedback), len(subs))
     title = f"Kết quả kiểm tra hồ sơ – {config.bloc.name} – kỳ {period} – lần chạy {run_id}"
-    page = landing_html(title, subs, names, feedback, suite_pages(vdir / "data-docs"))
+    page = landing_html(title, subs, names, feedback, suite_pages(vdir / "data-docs"), validator.failed_rows)
     write_bytes(vdir / "index.html", page)
 
 

@@ -41,6 +41,23 @@ class Failure:
     rids: tuple[int, ...]
 
 
+@dataclass(frozen=True)
+class FailedRow:
+    """Where a row that GX reports as unexpected (by its ``rid`` index column) lies in the wards' files.
+
+    Data Docs show the ``rid`` of each failed row; the validation index maps it to the file, sheet and cell.
+    ``severity`` is ``critical`` or ``warning``, as the expectation says.
+    """
+
+    suite: str
+    rid: int
+    file: str
+    sheet: str | None
+    cell: str | None
+    severity: str
+    rule: str
+
+
 def suite_columns(suite: Mapping[str, Any]) -> frozenset[str]:
     """Every name the suite's expectation arguments mention: columns, row conditions, parameter names.
 
@@ -88,6 +105,7 @@ class Validator:
         self._definitions: dict[str, Any] = {}
         self._columns: dict[str, frozenset[str]] = {}
         self.results: list[Any] = []
+        self.failed_rows: list[FailedRow] = []  # what each rid in ``results`` points at, for the validation index
         self.run_name = run_name
 
     def columns(self, suite_name: str) -> frozenset[str]:

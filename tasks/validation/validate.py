@@ -18,7 +18,7 @@ import pandas as pd
 from tasks.domain import Bloc, Catalogue, Issue, Kind, Severity, Status, Submission
 from tasks.intake.layout import TABLES
 from tasks.validation.frames import Columns, appraisal_columns, counts_columns, indicators_columns, scores_columns
-from tasks.validation.suites import CRITICAL, Failure, Validator
+from tasks.validation.suites import CRITICAL, FailedRow, Failure, Validator
 
 log = logging.getLogger(__name__)
 
@@ -39,27 +39,30 @@ def _issues_from(
     subs: list[Submission],
     context: Mapping[str, Any],
     headers: dict[int, dict[tuple[str, str], str]],
-) -> None:
-    """Attach one issue per failing row to its submission, naming the cell."""
+) -> list[FailedRow]:
+    """Attach one issue per failing row to its submission, naming the cell; return where each failed row lies."""
+    rows = []
     for failure in failures:
         meta = failure.meta
         column = meta.get("column", "")
         for rid in failure.rids:
             row = {**context, "rid": rid, **{name: values[rid] for name, values in columns.items()}}
             at = int(row["sub"])
-            sheet = row.get("sheet")
+            sheet, cell = _text_or_none(row.get("sheet")), _text_or_none(row.get(meta.get("cell_field", "")))
             subs[at].issues.append(
                 Issue(
                     severity=Severity.ERROR if failure.severity == CRITICAL else Severity.WARNING,
                     rule=meta["rule"],
                     message=_format(meta["message"], row),
                     hint=_format(meta["hint"], row),
-                    sheet=_text_or_none(sheet),
-                    cell=_text_or_none(row.get(meta.get("cell_field", ""))),
+                    sheet=sheet,
+                    cell=cell,
                     column=_headers_of(subs[at], at, headers).get((str(sheet), column), column) or None,
                     value=_text_or_none(row.get(meta.get("value_field", ""))),
                 )
             )
+            rows.append(FailedRow(failure.suite, rid, subs[at].file.rel, sheet, cell, failure.severity, meta["rule"]))
+    return rows
 
 
 def _text_or_none(value: object) -> str | None:
@@ -130,7 +133,8 @@ class _Run:
     def validate(self, suite: str, columns: Columns) -> None:
         """Validate ``columns`` against ``suite`` and attach the issues found."""
         failures = self.validator.run(suite, _frame(self.validator, suite, columns), self.params)
-        _issues_from(failures, columns, self.subs, self.context, self.headers)
+        rows = _issues_from(failures, columns, self.subs, self.context, self.headers)
+        self.validator.failed_rows.extend(rows)
 
 
 def validate_rows(subs: list[Submission], bloc: Bloc, catalogue: Catalogue, validator: Validator) -> None:

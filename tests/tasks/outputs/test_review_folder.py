@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import re
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -148,3 +149,28 @@ def test_the_sample_documents_are_the_same_without_docxtpl_grid_repair(
     assert refitted == [True, True, True]  # docxtpl's repair skipped for all three
     monkeypatch.setattr(render_module._Template, "fix_tables", DocxTemplate.fix_tables)
     assert [render_document(w.job) for w in writes] == skipped
+
+
+def test_the_validation_index_maps_a_failed_row_of_data_docs_to_its_cell(sample: Sample, tmp_path: Path) -> None:
+    """An auditor reading “rid N” under a failed expectation in Data Docs finds its file, sheet and cell."""
+    work = tmp_path / "run"
+    _write_folder(sample, work)
+    (row,) = [r for r in sample.validator.failed_rows if r.rule == "no_evidence"]
+    index = (work / "validation" / "index.html").read_text(encoding="utf-8")
+    line = re.search(rf'<tr id="annual_scores-rid-{row.rid}">(.*?)</tr>', index)
+    assert line is not None
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", line.group(1))
+    page = re.search(r'href="([^"]+)"', cells[0])
+    assert page is not None and (work / "validation" / page.group(1)).is_file()
+    assert cells[1:] == [
+        str(row.rid),
+        "Cảnh báo (warning)",
+        "Thiếu minh chứng",
+        "<code>no_evidence</code>",
+        "annual/tu-cham-diem-2025-namcuong.xlsx",
+        "TU CHAM DIEM",
+        "E9",
+    ]
+    docs = (work / "validation" / page.group(1)).read_text(encoding="utf-8")
+    shown = re.findall(r'<div class="show-scrollbars">([^<]*)</div>', docs)
+    assert str(row.rid) in shown  # the same rid, in the failed expectation's table of unexpected rows
