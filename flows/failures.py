@@ -25,6 +25,15 @@ EXIT_CODES = (
     (FAILED, "máy không cho chạy tiếp: Prefect không khởi động được, đầy ổ đĩa, không có quyền ghi, …"),
     (INTERRUPTED, "đã dừng bằng Ctrl+C"),
 )
+_OS_REASONS = {  # the operating system's own words are English; the usual ones, in Vietnamese
+    errno.ENOTDIR: "một phần của đường dẫn là tệp, không phải thư mục",
+    errno.EISDIR: "đây là thư mục, không phải tệp",
+    errno.EEXIST: "đã có tệp trùng tên",
+    errno.EIO: "lỗi thiết bị lưu trữ",
+    errno.EMFILE: "mở quá nhiều tệp cùng lúc",
+    errno.ENAMETOOLONG: "tên tệp quá dài",
+    errno.ENOMEM: "không đủ bộ nhớ",
+}
 VERBOSE_HINT = "Chạy lại với --verbose để xem chi tiết kỹ thuật và gửi cho người quản trị."
 
 
@@ -51,7 +60,8 @@ def _os_failure(exc: OSError) -> Failure:
         )
     if isinstance(exc, FileNotFoundError):
         return Failure(f"Không tìm thấy{where}: kiểm tra lại đường dẫn rồi chạy lại.", REFUSED)
-    return Failure(f"Lỗi đọc ghi tệp{where} ({exc.strerror or exc}). {VERBOSE_HINT}", FAILED)
+    reason = _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+    return Failure(f"Không đọc hoặc ghi được{where} ({reason}). {VERBOSE_HINT}", FAILED)
 
 
 def _prefect_did_not_start(exc: BaseException) -> bool:

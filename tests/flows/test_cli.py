@@ -153,6 +153,7 @@ def test_a_period_that_is_not_a_month_is_refused(quiet: None, inputs: Path, caps
         ),
         (ModuleNotFoundError("No module named 'prefect_dask'", name="prefect_dask"), "--task-runner dask", 2),
         (MemoryError(), "không đủ bộ nhớ", 3),
+        (NotADirectoryError(errno.ENOTDIR, "Not a directory", "/tmp/tep/out"), "là tệp, không phải thư mục", 3),
         (ZeroDivisionError("division by zero"), "Lỗi không mong đợi (ZeroDivisionError)", 3),
         (KeyboardInterrupt(), "Đã dừng theo yêu cầu", 130),
     ],
