@@ -15,6 +15,7 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.axis import ChartLines
 from openpyxl.chart.label import DataLabelList
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tasks.domain import Catalogue, Indicator, Ranking, WardStatus
@@ -25,6 +26,7 @@ _TABLE_TOP = 4  # title, subtitle, blank line, then the table
 _CHART_ROWS = 15  # rows the ranking chart covers below its anchor: with its table, one landscape page
 _STANDING_ROWS = 18  # rows each indicator chart covers, with a blank row under it
 _ROW_CM = 0.53  # a default 15 pt row
+_PAGE_WIDTH_CM, _PAGE_HEIGHT_CM = 26.9, 16.5  # A4 landscape inside setup_print's margins, footer left out
 
 
 def _width_cm(columns: Sequence[Column]) -> float:
@@ -88,18 +90,38 @@ def add_standing_charts(
     banner(ws, 2, subtitle, len(columns), font=ITALIC)
     records = [_standing_record(indicators, row) for row in rows]
     last = write_table(ws, _TABLE_TOP, columns, records)
-    half = _width_cm(columns) / 2
-    second = get_column_letter(_column_at(columns, half))  # the right-hand chart starts at the middle
+    total = _width_cm(columns)
+    split = _column_at(columns, total / 2)  # the right-hand chart starts at the first column past the middle
+    widths = (total / 2 - 0.3, total - _width_cm(columns[: split - 1]) - 0.3)
+    tops = _chart_rows(ws, last, (len(indicators) + 1) // 2, total)
     for index, ind in enumerate(indicators):
         col = 2 + 2 * index
-        title = f"{ind.code}. {ind.name} ({ind.unit})"
-        chart = _bars(title, ind.unit, ws, col, col + 1, last, categories=1)
-        chart.width, chart.height = half - 0.3, (_STANDING_ROWS - 1) * _ROW_CM
-        anchor = "A" if index % 2 == 0 else second
-        ws.add_chart(chart, f"{anchor}{last + 2 + (index // 2) * _STANDING_ROWS}")
-    chart_rows = ((len(indicators) + 1) // 2) * _STANDING_ROWS
-    setup_print(ws, last_col=len(columns), last_row=last + 1 + chart_rows, title_rows=None, landscape=True)
+        chart = _bars(f"{ind.code}. {ind.name} ({ind.unit})", ind.unit, ws, col, col + 1, last, categories=1)
+        chart.width, chart.height = widths[index % 2], (_STANDING_ROWS - 1) * _ROW_CM
+        anchor = "A" if index % 2 == 0 else get_column_letter(split)
+        ws.add_chart(chart, f"{anchor}{tops[index // 2]}")
+    end = (tops[-1] if tops else last + 1) + _STANDING_ROWS
+    setup_print(ws, last_col=len(columns), last_row=end, title_rows=None, landscape=True)
     return ws
+
+
+def _chart_rows(ws: Worksheet, last: int, count: int, width_cm: float) -> list[int]:
+    """The first sheet row of each of ``count`` rows of charts placed under row ``last``, with a page break
+    before a row of charts that would not fit on the rest of its page (the print is scaled to the page width,
+    so a wide table leaves room for more rows)."""
+    scale = min(1.0, _PAGE_WIDTH_CM / width_cm)
+    room = _PAGE_HEIGHT_CM / scale
+    used = sum(_ROW_CM if ws.row_dimensions[r].height is None else ws.row_dimensions[r].height * 2.54 / 72
+               for r in range(1, last + 2))  # fmt: skip
+    tops, row = [], last + 2
+    for _ in range(count):
+        if used + _STANDING_ROWS * _ROW_CM > room:
+            ws.row_breaks.append(Break(id=row - 1))
+            used = 0.0
+        tops.append(row)
+        used += _STANDING_ROWS * _ROW_CM
+        row += _STANDING_ROWS
+    return tops
 
 
 def _standing_record(indicators: Sequence[Indicator], row: Mapping[str, object]) -> list[object]:
@@ -123,6 +145,7 @@ def _bars(title: str, y_title: str, ws: Worksheet, first: int, last_col: int, la
     chart.set_categories(Reference(ws, min_col=categories, min_row=_TABLE_TOP + 1, max_row=last))
     chart.x_axis.delete = chart.y_axis.delete = False
     chart.y_axis.number_format = "General"
+    chart.y_axis.scaling.min = 0  # bars start at zero, so their lengths compare honestly
     chart.y_axis.majorGridlines = ChartLines()
     chart.legend.position = "b"
     return chart
