@@ -18,14 +18,15 @@ from prefect.utilities.annotations import opaque
 from flows import progress
 from flows.artifacts import publish_review_artifacts
 from flows.read_workers import read_anywhere
+from flows.retries import RETRY_DELAYS, worth_retrying
 from tasks.config.year import YearConfig, document_moment, load_year, parse_cache_folder
-from tasks.domain import InputFile, Submission
+from tasks.domain import InputFile, Status, Submission
 from tasks.edge.collector import collector_paused, resume_collector
 from tasks.edge.preload import preload
 from tasks.edge.write_workers import prestart as prestart_writer
 from tasks.edge.write_workers import stop_prestarted, worth_a_worker
 from tasks.intake.discover import discover, month_inputs
-from tasks.outputs.run_folder import finish_run, new_run_id, run_lock, start_run
+from tasks.outputs.run_folder import finish_run, new_run_id, output_faults, run_lock, start_run
 
 if TYPE_CHECKING:  # the modules themselves are imported when a step needs them, or in the background
     from tasks.scoring.review import Review
@@ -43,6 +44,8 @@ class ReviewResult:
     rejected: int
     missing: int
     timings: dict[str, float] = field(default_factory=dict, compare=False)
+    rejected_files: int = 0  # rejected submissions of any kind, attributed to a ward or not
+    unattributed: int = 0  # of those, the ones that name no roster ward
 
 
 def whole(value: T) -> T:
@@ -94,19 +97,37 @@ def warm_up() -> None:
     preload()
 
 
-@task(name="find-inputs", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+@task(
+    name="find-inputs",
+    retries=2,
+    retry_delay_seconds=RETRY_DELAYS,
+    retry_condition_fn=worth_retrying,
+    cache_policy=NO_CACHE,
+)
 def find_inputs(config: YearConfig) -> list[tuple[InputFile, str | None]]:
     """Every submission file of the year, hashed."""
     return discover(config.year_dir, config.catalogue.window.months())
 
 
-@task(name="find-month-inputs", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+@task(
+    name="find-month-inputs",
+    retries=2,
+    retry_delay_seconds=RETRY_DELAYS,
+    retry_condition_fn=worth_retrying,
+    cache_policy=NO_CACHE,
+)
 def find_month_inputs(config: YearConfig, period: str) -> list[tuple[InputFile, str | None]]:
     """The submission files of one month's folder, hashed."""
     return month_inputs(config.year_dir, period)
 
 
-@task(name="read-submissions", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+@task(
+    name="read-submissions",
+    retries=2,
+    retry_delay_seconds=RETRY_DELAYS,
+    retry_condition_fn=worth_retrying,
+    cache_policy=NO_CACHE,
+)
 def read_submissions(
     files: list[tuple[InputFile, str | None]], config: YearConfig, cache_dir: Path | None = None
 ) -> list[Submission]:
@@ -151,7 +172,13 @@ def score_and_rank(subs: list[Submission], config: YearConfig) -> Review:
         return review(subs, config.bloc, config.catalogue, votes)
 
 
-@task(name="write-outputs", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+@task(
+    name="write-outputs",
+    retries=2,
+    retry_delay_seconds=RETRY_DELAYS,
+    retry_condition_fn=worth_retrying,
+    cache_policy=NO_CACHE,
+)
 def write_outputs(
     base: Path,
     config: YearConfig,
@@ -162,12 +189,13 @@ def write_outputs(
 ) -> Path:
     """Write the run folder, hash it into the manifest and move ``latest``."""
     run_id = new_run_id()
-    work = start_run(base, run_id)
     moment = document_moment(config.meeting, subs)
     from tasks.outputs.review_folder import write_review_folder
 
-    manifest = write_review_folder(work, run_id, config, subs, result, validator, moment, parameters)
-    return finish_run(work, manifest)
+    with output_faults(base):
+        work = start_run(base, run_id)
+        manifest = write_review_folder(work, run_id, config, subs, result, validator, moment, parameters)
+        return finish_run(work, manifest)
 
 
 def review_steps(config: YearConfig, base: Path, cache_dir: Path | None, parameters: dict[str, Any]) -> ReviewResult:
@@ -203,8 +231,12 @@ def review_steps(config: YearConfig, base: Path, cache_dir: Path | None, paramet
         publish_review_artifacts(run_dir, config, subs, result)
     rejected = sum(w.annual == "rejected" for w in result.wards)
     missing = sum(w.annual == "missing" for w in result.wards)
-    log.info("review written to %s (%d rejected, %d missing)", run_dir, rejected, missing)
-    return ReviewResult(run_dir=run_dir, rejected=rejected, missing=missing, timings=timings)
+    refused = [s for s in subs if s.status is Status.REJECTED]
+    unattributed = sum(s.ward_code is None for s in refused)
+    log.info(
+        "review written to %s (%d rejected, %d missing, %d files rejected)", run_dir, rejected, missing, len(refused)
+    )
+    return ReviewResult(run_dir, rejected, missing, timings, rejected_files=len(refused), unattributed=unattributed)
 
 
 @flow(name="annual-review", log_prints=False)

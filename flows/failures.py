@@ -15,7 +15,7 @@ import errno
 from dataclasses import dataclass
 
 from tasks.config.load import ConfigError
-from tasks.outputs.run_folder import RunLocked
+from tasks.outputs.run_folder import OutputFault, RunLocked
 
 OK, STRICT, REFUSED, FAILED, INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_CODES = (
@@ -89,6 +89,8 @@ def _known(exc: BaseException) -> Failure | None:
     if isinstance(exc, ConfigError):
         where = f"{exc.file}, mục {exc.key}" if exc.key else exc.file
         return Failure(f"Cấu hình không dùng được, chưa chạy gì: {where}: {exc.problem}. Sửa rồi chạy lại.", REFUSED)
+    if isinstance(exc, OutputFault):  # its message already names the folder and what to do
+        return Failure(str(exc), FAILED)
     if isinstance(exc, RunLocked):
         folder = f"thư mục {exc.folder}" if exc.folder else "cùng thư mục kết quả"
         return Failure(f"Một lần chạy khác đang ghi vào {folder}: chờ lần chạy đó xong rồi chạy lại.", REFUSED)

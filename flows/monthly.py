@@ -12,10 +12,11 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.annual_review import find_month_inputs, read_submissions, submissions_settled, validate_submissions, whole
 from flows.progress import stage
+from flows.retries import RETRY_DELAYS, worth_retrying
 from tasks.config.year import YearConfig, check_period, document_moment, load_year, parse_cache_folder, previous_month
 from tasks.domain import Submission
 from tasks.edge.collector import resume_collector
-from tasks.outputs.run_folder import finish_run, new_run_id, run_lock, start_run
+from tasks.outputs.run_folder import finish_run, new_run_id, output_faults, run_lock, start_run
 
 if TYPE_CHECKING:  # imported when a step needs it, or in the background (``tasks.edge.preload``)
     from tasks.validation.suites import Validator
@@ -30,9 +31,17 @@ class MonthlyResult:
     run_dir: Path
     rejected: int
     missing: int
+    rejected_files: int = 0  # rejected reports, attributed to a ward or not
+    unattributed: int = 0  # of those, the ones that name no roster ward
 
 
-@task(name="write-monthly-outputs", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+@task(
+    name="write-monthly-outputs",
+    retries=2,
+    retry_delay_seconds=RETRY_DELAYS,
+    retry_condition_fn=worth_retrying,
+    cache_policy=NO_CACHE,
+)
 def write_monthly_outputs(
     base: Path,
     config: YearConfig,
@@ -42,14 +51,15 @@ def write_monthly_outputs(
     parameters: dict[str, object],
 ) -> Path:
     """Write the monthly run folder, hash it into the manifest and move ``latest``."""
-    work = start_run(base, new_run_id())
     moment = document_moment(None, subs)
     from tasks.outputs.monthly_folder import write_monthly_folder
 
-    manifest = write_monthly_folder(
-        work, work.name.removesuffix(".incomplete"), config, period, subs, validator, moment, parameters
-    )
-    return finish_run(work, manifest)
+    with output_faults(base):
+        work = start_run(base, new_run_id())
+        manifest = write_monthly_folder(
+            work, work.name.removesuffix(".incomplete"), config, period, subs, validator, moment, parameters
+        )
+        return finish_run(work, manifest)
 
 
 @flow(name="monthly", log_prints=False)
@@ -80,4 +90,6 @@ def monthly(
     rejected = {s.ward_code for s in subs if s.ward_code and s.ward_code not in accepted}
     missing = len(config.bloc.members) - len(accepted) - len(rejected)
     log.info("monthly standing written to %s", run_dir)
-    return MonthlyResult(run_dir=run_dir, rejected=len(rejected), missing=missing)
+    refused = [s for s in subs if s.status.value == "rejected"]
+    unattributed = sum(s.ward_code is None for s in refused)
+    return MonthlyResult(run_dir, len(rejected), missing, rejected_files=len(refused), unattributed=unattributed)

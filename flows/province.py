@@ -45,6 +45,7 @@ class BlocOutcome:
     missing: int = 0
     error: str | None = None
     timings: dict[str, float] = field(default_factory=dict, compare=False)
+    rejected_files: int = 0  # rejected submissions, attributed to a ward or not
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,14 @@ def bloc_review(year: int, bloc_dir: Path, outputs: Path, force: bool = False) -
     parameters = {"year": year, "bloc": bloc_dir.name, "inputs": str(bloc_dir), "outputs": str(outputs), "force": force}
     cache_dir = parse_cache_folder(outputs, force)
     result = review_steps(config, outputs / str(year) / bloc_dir.name / "review", cache_dir, parameters)
-    return BlocOutcome(bloc_dir.name, result.run_dir, result.rejected, result.missing, timings=result.timings)
+    return BlocOutcome(
+        bloc_dir.name,
+        result.run_dir,
+        result.rejected,
+        result.missing,
+        timings=result.timings,
+        rejected_files=result.rejected_files,
+    )
 
 
 @task(name="review-bloc", task_run_name="review-{bloc_dir.name}", cache_policy=NO_CACHE)
@@ -184,7 +192,7 @@ def province_lines(result: ProvinceResult) -> list[str]:
     lines = []
     for bloc in result.blocs:
         if bloc.error is None:
-            counts = f"rejected: {bloc.rejected}, missing: {bloc.missing}"
+            counts = f"rejected: {bloc.rejected}, missing: {bloc.missing}, rejected files: {bloc.rejected_files}"
             lines.append(f"{bloc.code}: review written to {bloc.run_dir} ({counts})")
         else:
             lines.append(f"{bloc.code}: BROKEN, no review: {bloc.error}")
@@ -200,5 +208,5 @@ def province_status(result: ProvinceResult, strict: bool) -> int:
     """
     if len(result.broken) == len(result.blocs):
         return 2
-    incomplete = bool(result.broken) or any(b.rejected or b.missing for b in result.blocs)
+    incomplete = bool(result.broken) or any(b.rejected or b.missing or b.rejected_files for b in result.blocs)
     return 1 if strict and incomplete else 0

@@ -4,10 +4,15 @@ A run is built in ``<run-id>.incomplete/``; when every output is written and has
 the folder is renamed to ``<run-id>/`` and the ``latest`` symbolic link is replaced atomically. A run killed
 midway leaves only an ``.incomplete`` folder and ``latest`` where it was. A lock file per output folder
 keeps two runs for the same year or period from interleaving.
+
+Faults that no retry can mend (a full disk, a folder the process may not write, a ``latest`` that is a plain
+folder or file someone put there) become :class:`OutputFault`, whose message tells the secretariat in one
+Vietnamese sentence what to do; only errors that may pass (a busy or briefly unreachable share) stay OSError.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
@@ -31,6 +36,50 @@ class RunLocked(RuntimeError):
         self.folder = folder
 
 
+class OutputFault(RuntimeError):
+    """The outputs cannot be written and trying again will not help; the message is for the secretariat."""
+
+
+# errno values a retry a few seconds later may get past (network shares); every other OSError is a fault
+TRANSIENT_ERRNOS = frozenset({errno.EAGAIN, errno.EBUSY, errno.EINTR, errno.ETIMEDOUT, errno.ESTALE, errno.EIO})
+
+
+def fault_message(exc: OSError, base: Path) -> str:
+    """One Vietnamese sentence naming the folder, what went wrong and what to do."""
+    where = exc.filename or base
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"Ổ đĩa chứa thư mục kết quả {base} đã đầy; hãy giải phóng dung lượng rồi chạy lại."
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return (
+            f"Không có quyền ghi vào {where}; hãy cấp quyền ghi cho thư mục kết quả "
+            f"hoặc chọn thư mục khác bằng --outputs rồi chạy lại."
+        )
+    return f"Không ghi được kết quả vào {where} ({exc.strerror or exc}); hãy kiểm tra thư mục kết quả rồi chạy lại."
+
+
+@contextmanager
+def output_faults(base: Path) -> Iterator[None]:
+    """Turn an OSError of the block that a retry cannot mend into :class:`OutputFault`."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno in TRANSIENT_ERRNOS:
+            raise
+        raise OutputFault(fault_message(exc, base)) from exc
+
+
+def check_latest(base: Path) -> None:
+    """OutputFault when ``base/latest`` exists but is not a symbolic link (it would be lost or block the switch)."""
+    latest = base / LATEST
+    if latest.is_symlink() or not latest.exists():
+        return
+    what = "một thư mục" if latest.is_dir() else "một tệp"
+    raise OutputFault(
+        f"{latest} là {what} thường, không phải liên kết do thidua tạo; hãy đổi tên nó "
+        f"(ví dụ thành {LATEST}-cu) rồi chạy lại."
+    )
+
+
 def new_run_id(now: datetime | None = None) -> str:
     """A run id that sorts by time: ``20260115T080000Z-3f9a``."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)
@@ -39,9 +88,16 @@ def new_run_id(now: datetime | None = None) -> str:
 
 @contextmanager
 def run_lock(base: Path, wait: bool = False) -> Iterator[None]:
-    """Hold an exclusive lock on ``base`` for the duration of a run."""
-    base.mkdir(parents=True, exist_ok=True)
-    with (base / ".lock").open("a+") as fh:
+    """Hold an exclusive lock on ``base`` for the duration of a run.
+
+    OutputFault, before the run reads anything, when ``base`` cannot be created or written, or when its
+    ``latest`` could not be switched at the end.
+    """
+    with output_faults(base):
+        base.mkdir(parents=True, exist_ok=True)
+        check_latest(base)
+        lock = (base / ".lock").open("a+")
+    with lock as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
@@ -82,7 +138,8 @@ def hash_tree(root: Path, exclude: set[str]) -> list[dict[str, str]]:
 
 
 def start_run(base: Path, run_id: str) -> Path:
-    """Create the working folder of a new run under ``base``."""
+    """Create the working folder of a new run under ``base`` (after checking that ``latest`` can be switched)."""
+    check_latest(base)
     work = base / f"{run_id}{INCOMPLETE}"
     work.mkdir(parents=True, exist_ok=False)
     return work
@@ -93,6 +150,7 @@ def finish_run(work: Path, manifest: dict[str, Any]) -> Path:
     manifest = {**manifest, "outputs": hash_tree(work, exclude={"manifest.json"})}
     write_bytes(work / "manifest.json", (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode())
     final = work.with_name(work.name.removesuffix(INCOMPLETE))
+    check_latest(final.parent)  # someone may have put it there while this run was writing
     os.replace(work, final)
     link_tmp = final.parent / f".{LATEST}.{final.name}.tmp"
     if link_tmp.is_symlink():
