@@ -8,7 +8,6 @@ run one at a time in a worker thread; the event loop stays free for the other pa
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -21,11 +20,11 @@ from tasks.domain import Kind
 from tasks.web.limits import BodyLimits
 from tasks.web.pages import Pages
 from tasks.web.runs_routes import add_runs_routes
+from tasks.web.served import Served, WebSettings, served
 from tasks.web.upload_check import CheckAnswer, UploadChecker
 
 log = logging.getLogger(__name__)
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 KINDS = {k.value: k for k in (Kind.ANNUAL, Kind.MONTHLY, Kind.APPRAISAL)}
 BROKEN = "Máy chủ gặp sự cố khi xử lý yêu cầu này. Hãy thử lại; nếu vẫn lỗi, báo cho văn phòng khối."
 NO_FILE = "Chưa chọn tệp để kiểm tra. Hãy chọn tệp bảng tính Excel (.xlsx hoặc .xlsm) rồi bấm Kiểm tra."
@@ -34,19 +33,6 @@ BROKEN_UPLOAD = "Tệp tải lên không trọn vẹn (kết nối bị ngắt h
 
 class UploadProblem(Exception):
     """The request carries no usable file; the message says so in Vietnamese."""
-
-
-@dataclass(frozen=True)
-class WebSettings:
-    """What ``thidua web`` serves: the year's rules from ``inputs``, the runs under ``outputs``."""
-
-    inputs: Path
-    outputs: Path
-    year: int
-    runs_password_hash: str | None = None
-    max_upload_bytes: int = MAX_UPLOAD_BYTES
-    idle_seconds: float = 15.0
-    total_seconds: float = 120.0
 
 
 def warm_samples(inputs: Path, year: int) -> list[tuple[Path, Kind]]:
@@ -65,50 +51,15 @@ def create_app(settings: WebSettings, checker: UploadChecker | None = None, warm
     if warm:
         for path, kind in warm_samples(settings.inputs, settings.year):
             checker.check(path.read_bytes(), path.name, kind, with_files=True)
-    pages = Pages()
     app = FastAPI(title="thidua web", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.settings = settings
-    app.state.checker = checker
-    app.state.pages = pages
-
-    @app.exception_handler(Exception)
-    async def broken(request: Request, exc: Exception) -> Response:
-        log.exception("request %s %s failed", request.method, request.url.path)
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"status": "error", "message": BROKEN}, status_code=500)
-        return HTMLResponse(pages.render("message.html", title="Có lỗi", message=BROKEN), status_code=500)
-
-    @app.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok", "year": str(settings.year)}
-
-    @app.get("/favicon.ico")
-    async def favicon() -> Response:
-        return Response(status_code=204)
-
-    @app.get("/", response_class=HTMLResponse)
-    async def check_page() -> HTMLResponse:
-        return HTMLResponse(_check_html(pages, settings, None, None))
-
-    @app.post("/", response_class=HTMLResponse)
-    async def check_submit(request: Request) -> HTMLResponse:
-        try:
-            data, name, kind = await _read_upload(request)
-        except UploadProblem as problem:
-            return HTMLResponse(_check_html(pages, settings, None, str(problem)), status_code=400)
-        answer = await run_in_threadpool(checker.check, data, name, kind, with_files=True)
-        return HTMLResponse(_check_html(pages, settings, answer, None, kind))
-
-    @app.post("/api/check")
-    async def api_check(request: Request) -> JSONResponse:
-        try:
-            data, name, kind = await _read_upload(request)
-        except UploadProblem as problem:
-            return JSONResponse({"status": "refused", "message": str(problem)}, status_code=400)
-        answer = await run_in_threadpool(checker.check, data, name, kind, with_files=False)
-        return JSONResponse(answer.as_json())
-
-    add_runs_routes(app, settings, pages)
+    app.state.served = Served(settings, checker, Pages())
+    app.add_exception_handler(Exception, broken)
+    app.add_api_route("/healthz", healthz, methods=["GET"])
+    app.add_api_route("/favicon.ico", favicon, methods=["GET"])
+    app.add_api_route("/", check_page, methods=["GET"], response_class=HTMLResponse)
+    app.add_api_route("/", check_submit, methods=["POST"], response_class=HTMLResponse)
+    app.add_api_route("/api/check", api_check, methods=["POST"])
+    add_runs_routes(app)
     app.add_middleware(
         BodyLimits,
         max_bytes=settings.max_upload_bytes,
@@ -118,10 +69,55 @@ def create_app(settings: WebSettings, checker: UploadChecker | None = None, warm
     return app
 
 
-def _check_html(
-    pages: Pages, settings: WebSettings, answer: CheckAnswer | None, problem: str | None, chosen: Kind | None = None
-) -> str:
-    return pages.render(
+async def broken(request: Request, exc: Exception) -> Response:
+    """Any failure: one Vietnamese sentence for the user, the traceback in the developers' log only."""
+    log.exception("request %s %s failed", request.method, request.url.path)
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"status": "error", "message": BROKEN}, status_code=500)
+    page = served(request).pages.render("message.html", title="Có lỗi", message=BROKEN)
+    return HTMLResponse(page, status_code=500)
+
+
+async def healthz(request: Request) -> dict[str, str]:
+    """For a process supervisor: the server answers, with the year it serves."""
+    return {"status": "ok", "year": str(served(request).settings.year)}
+
+
+async def favicon() -> Response:
+    """No icon (answered so served pages log no error)."""
+    return Response(status_code=204)
+
+
+async def check_page(request: Request) -> HTMLResponse:
+    """The empty check page."""
+    return HTMLResponse(_check_html(served(request), None, None))
+
+
+async def check_submit(request: Request) -> HTMLResponse:
+    """The check page with the answer for the uploaded file (a plain form post: no script needed)."""
+    state = served(request)
+    try:
+        data, name, kind = await _read_upload(request)
+    except UploadProblem as problem:
+        return HTMLResponse(_check_html(state, None, str(problem)), status_code=400)
+    answer = await run_in_threadpool(state.checker.check, data, name, kind, with_files=True)
+    return HTMLResponse(_check_html(state, answer, None, kind))
+
+
+async def api_check(request: Request) -> JSONResponse:
+    """``POST /api/check``: the answer as JSON, issues shaped as in ``validation/summary.json``."""
+    state = served(request)
+    try:
+        data, name, kind = await _read_upload(request)
+    except UploadProblem as problem:
+        return JSONResponse({"status": "refused", "message": str(problem)}, status_code=400)
+    answer = await run_in_threadpool(state.checker.check, data, name, kind, with_files=False)
+    return JSONResponse(answer.as_json())
+
+
+def _check_html(state: Served, answer: CheckAnswer | None, problem: str | None, chosen: Kind | None = None) -> str:
+    settings = state.settings
+    return state.pages.render(
         "check.html",
         answer=answer,
         chosen=chosen.value if chosen else "",

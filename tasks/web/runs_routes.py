@@ -8,18 +8,14 @@ from __future__ import annotations
 
 import mimetypes
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from tasks.outputs.verify import verify_run
 from tasks.web.access import basic_password, password_matches
-from tasks.web.pages import Pages
 from tasks.web.runs import RunSummary, list_runs, read_table, resolve_inside, run_files
-
-if TYPE_CHECKING:
-    from tasks.web.app import WebSettings
+from tasks.web.served import served
 
 NOT_FOUND = "Không tìm thấy lần chạy hay tệp này trong thư mục kết quả."
 NEEDS_PASSWORD = "Trang các lần chạy cần mật khẩu. Hãy hỏi văn phòng khối."
@@ -47,79 +43,95 @@ def verify_text(line: str) -> str:
     return line
 
 
-def add_runs_routes(app: FastAPI, settings: WebSettings, pages: Pages) -> None:
-    """Register the read-only ``/runs`` routes on ``app``."""
-    outputs = settings.outputs
+def add_runs_routes(app: FastAPI) -> None:
+    """Register the read-only ``/runs`` routes on ``app`` (GET only)."""
+    app.add_api_route("/runs", runs_list, methods=["GET"], response_class=HTMLResponse)
+    app.add_api_route("/runs/view/{rel:path}", run_page, methods=["GET"], response_class=HTMLResponse)
+    app.add_api_route("/runs/verify/{rel:path}", run_verify, methods=["GET"], response_class=HTMLResponse)
+    app.add_api_route("/runs/files/{rel:path}", run_file, methods=["GET"])
 
-    def refused(request: Request) -> Response | None:
-        if settings.runs_password_hash is None:
-            return None
-        given = basic_password(request.headers.get("authorization"))
-        if given is not None and password_matches(given, settings.runs_password_hash):
-            return None
-        page = pages.render("message.html", title="Cần mật khẩu", message=NEEDS_PASSWORD)
-        challenge = {"WWW-Authenticate": 'Basic realm="thidua-runs", charset="UTF-8"'}
-        return HTMLResponse(page, status_code=401, headers=challenge)
 
-    def find_run(rel: str) -> tuple[RunSummary, Path] | None:
-        folder = resolve_inside(outputs, rel)
-        if folder is None or not folder.is_dir():
-            return None
-        run = next((r for r in list_runs(outputs) if resolve_inside(outputs, r.rel) == folder), None)
-        return (run, folder) if run else None
+def _refused(request: Request) -> Response | None:
+    """401 asking for the password when one is configured and the request does not carry it."""
+    state = served(request)
+    stored = state.settings.runs_password_hash
+    if stored is None:
+        return None
+    given = basic_password(request.headers.get("authorization"))
+    if given is not None and password_matches(given, stored):
+        return None
+    page = state.pages.render("message.html", title="Cần mật khẩu", message=NEEDS_PASSWORD)
+    challenge = {"WWW-Authenticate": 'Basic realm="thidua-runs", charset="UTF-8"'}
+    return HTMLResponse(page, status_code=401, headers=challenge)
 
-    def not_found() -> HTMLResponse:
-        return HTMLResponse(pages.render("message.html", title="Không tìm thấy", message=NOT_FOUND), 404)
 
-    @app.get("/runs", response_class=HTMLResponse)
-    def runs_list(request: Request) -> Response:
-        return refused(request) or HTMLResponse(pages.render("runs.html", runs=list_runs(outputs)))
+def _not_found(request: Request) -> HTMLResponse:
+    page = served(request).pages.render("message.html", title="Không tìm thấy", message=NOT_FOUND)
+    return HTMLResponse(page, status_code=404)
 
-    @app.get("/runs/view/{rel:path}", response_class=HTMLResponse)
-    def run_page(request: Request, rel: str) -> Response:
-        if (answer := refused(request)) is not None:
-            return answer
-        if (found := find_run(rel)) is None:
-            return not_found()
-        run, folder = found
-        table = "ranking.csv" if run.kind == "review" else "standing.csv"
-        header, rows = read_table(folder / table)
-        changes = folder / "changes.md"
-        return HTMLResponse(
-            pages.render(
-                "run.html",
-                run=run,
-                table=table,
-                header=header,
-                rows=rows,
-                files=run_files(folder),
-                changes=changes.read_text(encoding="utf-8") if changes.is_file() else None,
-            )
-        )
 
-    @app.get("/runs/verify/{rel:path}", response_class=HTMLResponse)
-    def run_verify(request: Request, rel: str) -> Response:
-        if (answer := refused(request)) is not None:
-            return answer
-        if (found := find_run(rel)) is None:
-            return not_found()
-        run, folder = found
-        problems = [verify_text(line) for line in verify_run(folder)]
-        return HTMLResponse(pages.render("verify.html", run=run, problems=problems))
+def _find_run(outputs: Path, rel: str) -> tuple[RunSummary, Path] | None:
+    """The run whose folder ``rel`` names (``latest`` included), when it is one of the listed runs."""
+    folder = resolve_inside(outputs, rel)
+    if folder is None or not folder.is_dir():
+        return None
+    run = next((r for r in list_runs(outputs) if resolve_inside(outputs, r.rel) == folder), None)
+    return (run, folder) if run else None
 
-    @app.get("/runs/files/{rel:path}")
-    def run_file(request: Request, rel: str) -> Response:
-        if (answer := refused(request)) is not None:
-            return answer
-        path = resolve_inside(outputs, rel)
-        if path is None or not path.is_file():
-            return not_found()
-        media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        inline = path.suffix.lower() in INLINE
-        headers = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": PAGE_POLICY}
-        if media.startswith("text/") or media in ("application/json", "application/javascript"):
-            media += "; charset=utf-8"
-        disposition = "inline" if inline else "attachment"
-        return FileResponse(
-            path, media_type=media, headers=headers, filename=path.name, content_disposition_type=disposition
-        )
+
+def runs_list(request: Request) -> Response:
+    """Every run under the outputs folder."""
+    state = served(request)
+    return _refused(request) or HTMLResponse(state.pages.render("runs.html", runs=list_runs(state.settings.outputs)))
+
+
+def run_page(request: Request, rel: str) -> Response:
+    """One run: its facts, its ranking or standing, its change report and every file."""
+    if (answer := _refused(request)) is not None:
+        return answer
+    state = served(request)
+    if (found := _find_run(state.settings.outputs, rel)) is None:
+        return _not_found(request)
+    run, folder = found
+    table = "ranking.csv" if run.kind == "review" else "standing.csv"
+    header, rows = read_table(folder / table)
+    changes = folder / "changes.md"
+    page = state.pages.render(
+        "run.html",
+        run=run,
+        table=table,
+        header=header,
+        rows=rows,
+        files=run_files(folder),
+        changes=changes.read_text(encoding="utf-8") if changes.is_file() else None,
+    )
+    return HTMLResponse(page)
+
+
+def run_verify(request: Request, rel: str) -> Response:
+    """ "Verify now": every hash of the run recomputed against its manifest."""
+    if (answer := _refused(request)) is not None:
+        return answer
+    state = served(request)
+    if (found := _find_run(state.settings.outputs, rel)) is None:
+        return _not_found(request)
+    run, folder = found
+    problems = [verify_text(line) for line in verify_run(folder)]
+    return HTMLResponse(state.pages.render("verify.html", run=run, problems=problems))
+
+
+def run_file(request: Request, rel: str) -> Response:
+    """One file of the outputs folder, shown in place (pages, tables) or downloaded (documents, workbooks)."""
+    if (answer := _refused(request)) is not None:
+        return answer
+    path = resolve_inside(served(request).settings.outputs, rel)
+    if path is None or not path.is_file():
+        return _not_found(request)
+    media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    headers = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": PAGE_POLICY}
+    if media.startswith("text/") or media in ("application/json", "application/javascript"):
+        media += "; charset=utf-8"
+    disposition = "inline" if path.suffix.lower() in INLINE else "attachment"
+    return FileResponse(
+        path, media_type=media, headers=headers, filename=path.name, content_disposition_type=disposition
+    )
