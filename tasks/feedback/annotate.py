@@ -29,7 +29,7 @@ from lxml import etree
 from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter, range_boundaries
 
 from tasks.feedback.annotate_cells import MAIN, Declined, Note, StyleBook, mark_cells
-from tasks.intake.safe_zip import WorkbookError, entries, inflate
+from tasks.intake.safe_zip import WorkbookError, entries, read_members
 from tasks.intake.workbook import check_no_entities, sheet_parts
 from tasks.outputs.ooxml import pack_ooxml
 from tasks.outputs.xlsx.common import CREATOR, note
@@ -110,7 +110,7 @@ def open_package(data: bytes, *, keep_vba: bool, max_entries: int, max_bytes: in
     if len(members) > max_entries or total > max_bytes:
         raise Refused(f"{len(members)} parts, {total:,} bytes unzipped")
     try:
-        parts = {e.name: inflate(data, e) for e in members}
+        parts = read_members(data)
     except (WorkbookError, zipfile.BadZipFile, zlib.error) as exc:  # larger than declared, or bad data: untrusted
         raise Refused(str(exc)) from exc
     if len(parts) != len(members):

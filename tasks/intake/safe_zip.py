@@ -1,12 +1,11 @@
-"""The zip layer of a workbook, read without trusting it: every part inflated here, never beyond its size.
+"""The zip layer of a workbook, read without trusting it: every part read here, never beyond its declared size.
 
-A workbook is a zip package. Its directory is read first (counts, sizes, ratio, the parts a workbook needs);
-then every member is inflated from its raw data, never beyond the size the directory declares (a directory that
-lies about a size is a zip bomb too) and its CRC checked. The XML parts are then handed on, repacked uncompressed
-in memory, so what is parsed later is exactly what was checked here.
-
-The directory of an ordinary package (one disk, no zip64, nothing before the first member) is read with
-``struct`` in one pass; anything else goes through :mod:`zipfile`, which knows every variant.
+A workbook is a zip package. Its directory is read first with :mod:`zipfile` (counts, sizes, ratio, the parts a
+workbook needs); then every member is read through ``zipfile`` in bounded reads: a member whose compressed data
+is larger than its declared size allows is a zip bomb with a lying directory and is refused unread, and
+``zipfile`` never inflates a member beyond the size the directory declares (it checks the CRC at the end). The
+XML parts are then handed on, repacked uncompressed in memory, so what is parsed later is exactly what was
+checked here.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ import io
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 from typing import NamedTuple
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -22,9 +22,10 @@ MAX_UNZIPPED_BYTES = 64 * 1024 * 1024
 MAX_RATIO = 200
 MAX_ENTRIES = 2_000
 
-_END = struct.Struct("<4s4H2LH")  # end of central directory record
-_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")  # central directory file header
 _LOCAL_HEAD = 30
+# Deflate never grows data by more than a few bytes per 16 KiB block; more compressed bytes than this for a
+# declared size means the directory understates what the member inflates to.
+_DEFLATE_SLACK = 1024
 _OTHER_PACKAGES = {
     "xl/workbook.bin": "sổ làm việc Excel nhị phân (.xlsb)",
     "word/document.xml": "văn bản Word (.docx)",
@@ -53,38 +54,13 @@ class Entry(NamedTuple):
 
 
 def entries(data: bytes) -> list[Entry]:
-    """The members of the zip ``data`` as its central directory declares them."""
-    return _plain_entries(data) or [
-        Entry(i.filename, i.compress_type, i.CRC, i.compress_size, i.file_size, i.header_offset)
-        for i in zipfile.ZipFile(io.BytesIO(data)).infolist()
-    ]
+    """The members of the zip ``data`` as its central directory declares them (read by :mod:`zipfile`)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return [_entry(info) for info in zf.infolist()]
 
 
-def _plain_entries(data: bytes) -> list[Entry] | None:
-    """``entries`` of an ordinary package, read with ``struct``; None for any other zip."""
-    end = data.rfind(b"PK\x05\x06", max(0, len(data) - _END.size - 65535))
-    if end < 0 or len(data) < end + _END.size:
-        return None
-    _, disk, start_disk, on_disk, count, size, start, _ = _END.unpack_from(data, end)
-    if disk or start_disk or on_disk != count or count == 0xFFFF or start + size != end:
-        return None  # several disks, zip64, or bytes before the package: zipfile's business
-    found, at = [], start
-    for _ in range(count):
-        if at + _CENTRAL.size > end:
-            return None
-        head = _CENTRAL.unpack_from(data, at)
-        if head[0] != b"PK\x01\x02":
-            return None
-        flags, method, crc, packed, size_, name_len, extra_len, comment_len, offset = (
-            head[5], head[6], head[9], head[10], head[11], head[12], head[13], head[14], head[18]
-        )  # fmt: skip
-        if 0xFFFFFFFF in (packed, size_, offset):
-            return None
-        raw = data[at + _CENTRAL.size : at + _CENTRAL.size + name_len]
-        name = raw.decode("utf-8" if flags & 0x800 else "cp437").split("\x00", 1)[0]  # as zipfile names it
-        found.append(Entry(name, method, crc, packed, size_, offset))
-        at += _CENTRAL.size + name_len + extra_len + comment_len
-    return found if at == end else None
+def _entry(info: zipfile.ZipInfo) -> Entry:
+    return Entry(info.filename, info.compress_type, info.CRC, info.compress_size, info.file_size, info.header_offset)
 
 
 def check_package(members: list[Entry]) -> None:
@@ -109,49 +85,46 @@ def check_package(members: list[Entry]) -> None:
         )
 
 
-def inflate(data: bytes, entry: Entry) -> bytes:
-    """A member's bytes, inflated from its raw data never beyond the size the zip directory declares.
-
-    A member whose data inflates to more than declared is a zip bomb with a lying directory (Python's
-    ``ZipFile.read`` would inflate up to 2 GB of it before cutting it): refused. Stored or deflated only,
-    as Excel and LibreOffice write; the CRC is checked.
-    """
-    if entry.packed > entry.size + entry.size // 100 + 65536:
-        raise zipfile.BadZipFile(f"{entry.name}: compressed data larger than the part")
-    local = data[entry.offset : entry.offset + _LOCAL_HEAD]
-    if len(local) < _LOCAL_HEAD or local[:4] != b"PK\x03\x04":
-        raise zipfile.BadZipFile(f"{entry.name}: no local header")
-    start = entry.offset + _LOCAL_HEAD + int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little")
-    raw = data[start : start + entry.packed]
-    if entry.method == zipfile.ZIP_STORED:
-        part = raw
-    elif entry.method == zipfile.ZIP_DEFLATED:
-        part = zlib.decompressobj(-15).decompress(raw, entry.size + 1)
-    else:
-        raise zipfile.BadZipFile(f"{entry.name}: compression method {entry.method}")
-    if len(part) > entry.size:
+def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A member's bytes, never more than the directory declares; a member whose compressed data could only
+    inflate to more than declared is refused before any of it is inflated. Stored or deflated only, as Excel
+    and LibreOffice write; ``zipfile`` checks the CRC."""
+    if info.compress_size > info.file_size + info.file_size // 1000 + _DEFLATE_SLACK:
         raise WorkbookError(
             "too_large",
-            f"Thành phần {entry.name} giải nén ra lớn hơn kích thước tệp khai báo (dấu hiệu tệp nén độc hại); "
+            f"Thành phần {info.filename} giải nén ra lớn hơn kích thước tệp khai báo (dấu hiệu tệp nén độc hại); "
             "tệp bị từ chối để bảo vệ hệ thống.",
             "Mở tệp bằng Excel, lưu lại dưới dạng .xlsx rồi gửi lại.",
         )
-    if len(part) < entry.size or zlib.crc32(part) != entry.crc:
-        raise zipfile.BadZipFile(f"{entry.name}: truncated or CRC mismatch")
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise zipfile.BadZipFile(f"{info.filename}: compression method {info.compress_type}")
+    with zf.open(info) as fh:
+        part = fh.read(info.file_size + 1)  # zipfile stops at the declared size
+    if len(part) != info.file_size:
+        raise zipfile.BadZipFile(f"{info.filename}: truncated")
     return part
 
 
+def read_members(data: bytes, names: Callable[[str], bool] = lambda name: True) -> dict[str, bytes]:
+    """The members of the zip ``data`` whose name ``names`` accepts, each read within its declared size."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return {info.filename: _read(zf, info) for info in zf.infolist() if names(info.filename)}
+
+
+def inflate(data: bytes, entry: Entry) -> bytes:
+    """One member's bytes (see :func:`read_members`, which reads a whole package at once)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return _read(zf, zf.getinfo(entry.name))
+
+
 def xml_parts(data: bytes) -> dict[str, bytes]:
-    """Every XML part of the package ``data``, after the checks (every member is inflated once, so none can
-    hide a bomb)."""
-    members = entries(data)
-    check_package(members)
-    parts = {}
-    for entry in members:
-        part = inflate(data, entry)
-        if entry.name.endswith((".xml", ".rels")):
-            parts[entry.name] = part
-    return parts
+    """Every XML part of the package ``data``, after the checks (every member is read once, so none can hide a
+    bomb)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        members = zf.infolist()
+        check_package([_entry(info) for info in members])
+        parts = {info.filename: _read(zf, info) for info in members}
+    return {name: part for name, part in parts.items() if name.endswith((".xml", ".rels"))}
 
 
 def stored_zip(parts: dict[str, bytes]) -> io.BytesIO:

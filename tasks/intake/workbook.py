@@ -14,17 +14,16 @@ allowed).
 
 from __future__ import annotations
 
-import io
 import os
 import posixpath
 import re
-import struct
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import defusedxml.ElementTree as SafeET
+import olefile
 from python_calamine import CalamineWorkbook
 
 from tasks.intake.safe_zip import MAX_ENTRIES, MAX_FILE_BYTES, MAX_UNZIPPED_BYTES, WorkbookError, stored_zip, xml_parts
@@ -111,45 +110,19 @@ def _column_index(letters: bytes) -> int:
     return index - 1
 
 
-def _ole_stream_names(fh: BinaryIO) -> set[str]:
-    """Names in the directory of an OLE (compound file) container; empty when it cannot be followed.
-
-    Only the header's FAT sectors are used (enough for files up to ~7 MB with 512-byte sectors); a directory
-    beyond them is not read, and the caller falls back to the head of the file.
-    """
-    fh.seek(0)
-    header = fh.read(512)
-    shift = int.from_bytes(header[30:32], "little")
-    if len(header) < 512 or shift not in (9, 12):
-        return set()
-    size = 1 << shift
-    fat_count = int.from_bytes(header[44:48], "little")
-    difat = struct.unpack("<109I", header[76:512])[: min(fat_count, 109)]
-
-    def sector(number: int) -> bytes:
-        fh.seek((number + 1) * size)
-        return fh.read(size)
-
-    fat: list[int] = []
-    for number in difat:
-        data = sector(number)
-        fat += struct.unpack(f"<{len(data) // 4}I", data[: len(data) // 4 * 4])
-    names: set[str] = set()
-    current = int.from_bytes(header[48:52], "little")
-    for _ in range(1024):  # a directory chain longer than this is not a workbook's
-        data = sector(current)
-        for offset in range(0, len(data) - 127, 128):
-            length = int.from_bytes(data[offset + 64 : offset + 66], "little")
-            names.add(data[offset : offset + max(0, min(length, 64) - 2)].decode("utf-16-le", "replace"))
-        if current >= len(fat) or fat[current] >= 0xFFFFFFFA:
-            break
-        current = fat[current]
-    return names
+def _encrypted(data: bytes) -> bool:
+    """Whether an OLE compound file is a password-protected workbook (its directory holds ``EncryptionInfo``),
+    read with olefile; a directory olefile cannot follow falls back to the stream name in the first bytes."""
+    try:
+        with olefile.OleFileIO(data) as ole:
+            return bool(ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage"))
+    except Exception:  # a broken container: olefile raises OSError and others; judge by the name alone
+        return _ENCRYPTED_MARK in data[: 1 << 16]
 
 
-def _refuse_non_zip(fh: BinaryIO, head: bytes, suffix: str) -> None:
-    if head.startswith(_OLE_MAGIC):
-        if _ENCRYPTED_MARK in head or "EncryptionInfo" in _ole_stream_names(fh):
+def _refuse_non_zip(data: bytes, suffix: str) -> None:
+    if data.startswith(_OLE_MAGIC):
+        if _encrypted(data):
             raise WorkbookError(
                 "encrypted",
                 "Tệp được đặt mật khẩu (mã hóa) nên không đọc được.",
@@ -345,7 +318,7 @@ def read_workbook(path: Path) -> list[Sheet]:
     if not data:
         raise WorkbookError("empty_file", "Tệp rỗng (0 byte).", "Lưu lại bảng tính trong Excel rồi gửi lại.")
     if not data.startswith(b"PK"):
-        _refuse_non_zip(io.BytesIO(data), data[: 1 << 16], path.suffix.lower())
+        _refuse_non_zip(data, path.suffix.lower())
     if size > MAX_FILE_BYTES:
         raise WorkbookError(
             "too_large",
