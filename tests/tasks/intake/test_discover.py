@@ -1,0 +1,202 @@
+"""Discovery: every entry under a submission folder is read or listed as refused, whatever the file tree holds.
+
+The property-based tests build random trees (names of any characters or of bytes that are not UTF-8, nested
+folders, links that point nowhere, at themselves or up the tree, named pipes, files without permissions) and
+check that neither discovery nor reading ever raises, that every entry is accounted for, and that every name
+is printable by every writer.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tasks.config.year import load_year
+from tasks.domain import Severity
+from tasks.intake import discover as discover_module
+from tasks.intake.discover import MAX_DEPTH, discover, shown_name
+from tasks.intake.read_all import read_all
+
+SAMPLE_INPUTS = Path(__file__).resolve().parents[3] / "inputs"
+WORKBOOK = SAMPLE_INPUTS / "2025" / "annual" / "tu-cham-diem-2025-sapa.xlsx"
+CONFIG = load_year(SAMPLE_INPUTS, 2025)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def test_a_file_the_process_may_not_read_is_listed_with_its_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file without read permission is a refused entry (root ignores permissions, so access is denied here by
+    hand), and reading it tells the ward in Vietnamese."""
+    (tmp_path / "annual").mkdir()
+    shutil.copy(WORKBOOK, tmp_path / "annual" / "khoa.xlsx")
+    monkeypatch.setattr(discover_module.os, "access", lambda path, mode: False)
+    [(file, _)] = discover(tmp_path)
+    assert (file.rel, file.refused, file.sha256) == ("annual/khoa.xlsx", "unreadable", "")
+    [sub] = read_all([(file, None)], CONFIG.bloc, CONFIG.catalogue)
+    assert sub.status.value == "rejected"
+    assert "không có quyền đọc" in sub.issues[0].message
+
+
+def test_a_file_that_vanishes_while_it_is_hashed_is_listed_as_unreadable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file removed (or locked) between the listing and the hashing is refused, not a crash."""
+    (tmp_path / "annual").mkdir()
+    (tmp_path / "annual" / "a.xlsx").write_bytes(b"x")
+
+    def vanish(path: Path) -> str:
+        raise FileNotFoundError(path)
+
+    monkeypatch.setattr(discover_module, "sha256_file", vanish)
+    [(file, _)] = discover(tmp_path)
+    assert file.refused == "unreadable"
+
+
+def test_a_name_that_is_not_utf8_is_shown_escaped() -> None:
+    """Bytes a name holds that are not UTF-8 read as ``\\xe9``, control characters too; Vietnamese stays."""
+    assert shown_name(os.fsdecode(b"b\xe1o-c\xe1o.xlsx")) == "b\\xe1o-c\\xe1o.xlsx"
+    assert shown_name("dòng\nmới\x1b.xlsx") == "dòng\\x0amới\\x1b.xlsx"
+
+
+def test_sub_folders_are_read_and_a_folder_too_deep_is_listed(tmp_path: Path) -> None:
+    """Files in sub-folders count like the others; a folder deeper than the limit is one refused entry."""
+    deep = tmp_path / "annual" / "CauThia" / "a" / "b" / "c" / "d"
+    deep.mkdir(parents=True)
+    shutil.copy(WORKBOOK, tmp_path / "annual" / "CauThia" / "tu-cham.xlsx")
+    (deep / "x.xlsx").write_bytes(b"x")
+    found = [(f.rel, f.refused) for f, _ in discover(tmp_path)]
+    assert found == [("annual/CauThia/a/b/c/d", "too_deep"), ("annual/CauThia/tu-cham.xlsx", None)]
+
+
+# --- Property-based: random file trees --------------------------------------------------------------
+
+LEAVES = ("file", "workbook", "empty", "fifo", "link_missing", "link_self", "link_up", "link_file", "no_access")
+
+
+@dataclass(frozen=True)
+class Folder:
+    """A folder of the generated tree: (name, child) pairs, a child being a leaf kind or a Folder."""
+
+    children: tuple[tuple[bytes, object], ...]
+
+
+def _as_bytes(name: str | bytes) -> bytes:
+    return name if isinstance(name, bytes) else os.fsencode(name)
+
+
+_text_names = st.text(
+    alphabet=st.characters(blacklist_characters="/\x00", blacklist_categories=("Cs",)), min_size=1, max_size=16
+)
+_byte_names = st.binary(min_size=1, max_size=12).filter(lambda b: b"/" not in b and b"\x00" not in b)
+names = (
+    st.tuples(st.one_of(_text_names, _byte_names), st.sampled_from(["", ".xlsx", ".xlsm", ".xls", ".txt"]))
+    .map(lambda pair: _as_bytes(pair[0]) + pair[1].encode())
+    .filter(lambda b: b not in (b".", b"..") and len(b) < 200)
+)
+trees = st.recursive(
+    st.sampled_from(LEAVES),
+    lambda children: st.lists(st.tuples(names, children), max_size=4, unique_by=lambda pair: pair[0]).map(
+        lambda pairs: Folder(tuple(pairs))
+    ),
+    max_leaves=12,
+)
+folders = st.sampled_from([b"annual", b"appraisal", b"monthly/2025-12", b"monthly", b"monthly/khac"])
+
+
+def _make(path: bytes, node: object, workbook: bytes) -> None:
+    """Create ``node`` at ``path`` (bytes, so names need not be UTF-8)."""
+    if isinstance(node, Folder):
+        os.makedirs(path, exist_ok=True)
+        for name, child in node.children:
+            _make(os.path.join(path, name), child, workbook)
+        return
+    makers = {
+        "file": lambda: _write(path, b"not a workbook"),
+        "workbook": lambda: _write(path, workbook),
+        "empty": lambda: _write(path, b""),
+        "fifo": lambda: os.mkfifo(path),
+        "link_missing": lambda: os.symlink(path + b".gone", path),
+        "link_self": lambda: os.symlink(path, path),
+        "link_up": lambda: os.symlink(os.path.dirname(path), path),
+        "link_file": lambda: os.symlink(os.fsencode(WORKBOOK), path),
+        "no_access": lambda: (_write(path, workbook), os.chmod(path, 0)),
+    }
+    makers[str(node)]()
+
+
+def _write(path: bytes, data: bytes) -> None:
+    with open(path, "wb") as fh:
+        fh.write(data)
+
+
+def _expected(path: bytes, node: object, level: int) -> set[bytes]:
+    """The paths discovery must list for ``node`` at ``level`` folders below its submission folder: every leaf,
+    and a folder nested too deep as itself."""
+    if os.path.basename(path).startswith((b"~$", b".")):
+        return set()
+    if not isinstance(node, Folder):
+        return {path}
+    if level > MAX_DEPTH:
+        return {path}
+    return set().union(*(_expected(os.path.join(path, n), c, level + 1) for n, c in node.children))
+
+
+def _expected_in(base: bytes, tree: Folder) -> set[bytes]:
+    """What discovery must list under ``base``; each folder directly in ``monthly/`` is a submission folder."""
+    found: set[bytes] = set()
+    for name, child in tree.children:
+        path = os.path.join(base, name)
+        if base.endswith(b"/monthly") and isinstance(child, Folder) and not name.startswith((b"~$", b".")):
+            found |= _expected_in(path, child)
+        else:
+            found |= _expected(path, child, 1)
+    return found
+
+
+def _check_tree(folder: bytes, tree: Folder) -> None:
+    workbook = WORKBOOK.read_bytes()
+    with tempfile.TemporaryDirectory() as tmp:
+        base = os.path.join(os.fsencode(tmp), folder)
+        os.makedirs(base)
+        for name, child in tree.children:
+            _make(os.path.join(base, name), child, workbook)
+        found = discover(Path(tmp))
+        subs = read_all(found, CONFIG.bloc, CONFIG.catalogue)
+    files = [file for file, _ in found]
+    for file in files:
+        file.rel.encode("utf-8")  # every writer can print it
+        assert not _CONTROL.search(file.rel)
+        assert file.refused is not None or len(file.sha256) == 64
+    assert _expected_in(base, tree) <= {os.fsencode(file.path) for file in files}
+    for sub in subs:
+        assert sub.has_errors == (sub.status.value == "rejected")
+        assert all(i.message and i.hint for i in sub.issues if i.severity is Severity.ERROR)
+
+
+_trees = trees.filter(lambda t: isinstance(t, Folder) and bool(t.children))
+_settings = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much]}
+
+
+@settings(max_examples=60, **_settings)  # type: ignore[arg-type]
+@given(folder=folders, tree=_trees)
+def test_any_file_tree_is_read_or_listed_without_an_exception(folder: bytes, tree: Folder) -> None:
+    """Whatever the tree holds, discovery and reading never raise, list every entry (leaf or folder too deep),
+    and give every entry a name any writer can print."""
+    _check_tree(folder, tree)
+
+
+@pytest.mark.fuzz
+@settings(max_examples=2_000, **_settings)  # type: ignore[arg-type]
+@given(folder=folders, tree=_trees)
+def test_two_thousand_file_trees_are_read_or_listed_without_an_exception(folder: bytes, tree: Folder) -> None:
+    """The same property over 2,000 generated trees (the long run, ``-m fuzz``)."""
+    _check_tree(folder, tree)
