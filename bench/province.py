@@ -34,9 +34,11 @@ def child(runner: str, blocs: int) -> dict[str, Any]:
     t0 = time.perf_counter()
     from prefect.task_runners import ThreadPoolTaskRunner
 
-    from flows.annual_review import warm_up
     from flows.province import province_review, run_province
+    from tasks.edge.collector import configure_collector
+    from tasks.edge.preload import warm_up
 
+    configure_collector()  # as the command line starts
     inputs, outputs = OUT / f"province-{blocs}x10" / "inputs", _outputs(blocs, runner)
     if runner == "serial":
         warm_up()

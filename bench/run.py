@@ -5,7 +5,7 @@ runs in a fresh Python process, so the memory high-water mark (``VmHWM``) is per
 costs (imports, Prefect's ephemeral server) are paid as a user pays them:
 
 - ``empty``: an empty Prefect flow (import Prefect, start its server, run ``@flow def empty(): pass``) started as
-  the command line starts its flows: the cycle collector paused until the flow runs, ``local_settings``;
+  the command line starts its flows: its collector policy (``tasks.edge.collector``), ``local_settings``;
 - ``floor``: open every input workbook once with python-calamine and read every cell of every sheet;
 - ``review``: the annual review of the bloc, as ``thidua review`` runs it, with its stages
   (read, validate, score, write) from ``ReviewResult.timings``;
@@ -77,19 +77,16 @@ def read_floor(paths: list[Path], repeat: int = 3) -> float:
 
 
 def _run_empty(t0: float) -> dict[str, Any]:
-    from tasks.edge.collector import resume_collector, startup_without_collector
+    from prefect import flow
 
-    with startup_without_collector():  # as the command line starts up
-        from prefect import flow
+    from flows.commands import local_settings
 
-        from flows.commands import local_settings
+    @flow(name="empty")
+    def empty() -> None:
+        pass
 
-        @flow(name="empty")
-        def empty() -> None:
-            resume_collector()
-
-        with local_settings():  # as the command line runs its flows
-            empty()
+    with local_settings():  # as the command line runs its flows
+        empty()
     return {"wall": time.perf_counter() - t0}
 
 
@@ -150,6 +147,9 @@ def _run_monthly(t0: float, inputs: Path, outputs: Path) -> dict[str, Any]:
 def child(kind: str, wards: int) -> dict[str, Any]:
     """One measurement in this (fresh) process."""
     t0 = time.perf_counter()
+    from tasks.edge.collector import configure_collector
+
+    configure_collector()  # as the command line starts
     inputs = OUT / f"bloc-{wards}" / "inputs"
     outputs = OUT / "runs" / f"{kind}-{wards}"
     if kind == "empty":

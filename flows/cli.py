@@ -248,6 +248,9 @@ def build_parser() -> VietnameseParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``thidua`` console script: run the command, turn any failure into one sentence + status."""
+    from tasks.edge.collector import configure_collector
+
+    configure_collector()  # before the large imports: the process's one collector policy
     args = build_parser().parse_args(argv)
     _prefect_environment(args.verbose)
     _quiet_logging(args.verbose)

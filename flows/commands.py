@@ -40,24 +40,18 @@ def local_settings() -> Iterator[None]:
 
 
 def start_review(inputs: Path, year: int, outputs: Path, force: bool) -> ReviewResult:
-    """One bloc's review as the command line runs it, fastest from a fresh process.
+    """One bloc's review as the command line runs it: Great Expectations imports while Prefect's server starts.
 
-    The YAML is checked first (a broken file stops here, before Prefect starts). Then worker processes start
-    reading the files (``read_ahead_for``) while this process imports Prefect, starts importing Great
-    Expectations in the background and waits for Prefect's temporary server: on a large bloc they have read
-    most files by the time the flow asks for them. The cycle collector is off until the flow starts.
+    The YAML is checked first: a broken file stops here, before Prefect starts; the flow reuses what was loaded.
     """
-    from flows.read_workers import read_ahead_for
-    from tasks.config.year import load_year, parse_cache_folder
-    from tasks.edge.collector import startup_without_collector
+    from flows.annual_review import annual_review
+    from flows.steps import year_config
+    from tasks.edge.preload import warm_up
 
-    with startup_without_collector():
-        read_ahead_for(load_year(inputs, year), parse_cache_folder(outputs, force))
-        from flows.annual_review import annual_review, warm_up
-
-        warm_up()
-        with local_settings():
-            return annual_review(year=year, inputs=inputs, outputs=outputs, force=force)
+    year_config(inputs, year)
+    warm_up()
+    with local_settings():
+        return annual_review(year=year, inputs=inputs, outputs=outputs, force=force)
 
 
 def month_year(period: str) -> int:
@@ -94,27 +88,22 @@ def refuse_month(config: YearConfig, period: str, allow_empty: bool) -> None:
 
 def start_monthly(inputs: Path, period: str, outputs: Path, force: bool, allow_empty: bool = True) -> MonthlyResult:
     """One month's run as the command line runs it (see ``start_review``); Refused for a month it should not run."""
-    from flows.read_workers import read_ahead_for
-    from tasks.config.year import load_year, parse_cache_folder
-    from tasks.edge.collector import startup_without_collector
+    from flows.monthly import monthly
+    from flows.steps import year_config
+    from tasks.edge.preload import warm_up
 
-    config = load_year(inputs, month_year(period))
+    config = year_config(inputs, month_year(period))  # the flow reuses it
     refuse_month(config, period, allow_empty)
-    with startup_without_collector():
-        read_ahead_for(config, parse_cache_folder(outputs, force), period)
-        from flows.annual_review import warm_up
-        from flows.monthly import monthly
-
-        warm_up()
-        with local_settings():
-            return monthly(period=period, inputs=inputs, outputs=outputs, force=force)
+    warm_up()
+    with local_settings():
+        return monthly(period=period, inputs=inputs, outputs=outputs, force=force)
 
 
 def _draft_minutes(inputs: Path, year: int) -> bool:
     """Whether the minutes of ``year`` are still a draft (no votes in meeting.yaml)."""
-    from tasks.config.year import load_year
+    from flows.steps import year_config
 
-    meeting = load_year(inputs, year).meeting
+    meeting = year_config(inputs, year).meeting  # as the run loaded it
     return meeting is None or not meeting.votes
 
 
@@ -134,11 +123,10 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 def _province_review(args: argparse.Namespace, blocs: int) -> int:
     """Every bloc folder of the year in one ``province-review`` run, one line per bloc at the end."""
-    from flows.annual_review import warm_up
     from flows.province import province_lines, province_status, run_province
-    from tasks.edge.collector import startup_without_collector
+    from tasks.edge.preload import warm_up
 
-    with progress_console() as console, startup_without_collector(), local_settings():
+    with progress_console() as console, local_settings():
         console.begin("blocs", total=blocs)
         if args.task_runner == "thread":  # on Dask the workers validate, not this process
             warm_up()
@@ -171,29 +159,26 @@ def cmd_monthly(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """``thidua check FILE...``: same rules as the flows, no run folder; non-zero if any file has an error.
 
-    The cycle collector is off until Great Expectations is imported and its context built (see
-    ``startup_without_collector``): ~0.4 s of the command's ~3 s.
+    Great Expectations (most of the command's time) imports in the background while the YAML is read.
     """
-    from tasks.edge.collector import resume_collector, startup_without_collector
-    from tasks.edge.preload import preload
+    from tasks.edge.preload import preload, wait_for_preload
     from tasks.validation.check import CheckError, CheckStatus, check_file, format_result
     from tasks.validation.suites import Validator
 
     validator, worst = None, 0
-    with startup_without_collector():
-        preload()
-        for path in args.files:
-            try:
-                if validator is None and path.is_file():
-                    validator = Validator()
-                    resume_collector()
-                result = check_file(path, args.inputs, name=str(path), year=args.year, validator=validator)
-            except CheckError as exc:
-                print(exc)
-                worst = 1
-                continue
-            print("\n".join(format_result(result)))
-            worst = max(worst, 1 if result.status is CheckStatus.FAILED else 0)
+    preload()
+    for path in args.files:
+        try:
+            if validator is None and path.is_file():
+                wait_for_preload()
+                validator = Validator()
+            result = check_file(path, args.inputs, name=str(path), year=args.year, validator=validator)
+        except CheckError as exc:
+            print(exc)
+            worst = 1
+            continue
+        print("\n".join(format_result(result)))
+        worst = max(worst, 1 if result.status is CheckStatus.FAILED else 0)
     return worst
 
 

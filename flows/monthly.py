@@ -10,15 +10,24 @@ from typing import TYPE_CHECKING
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.annual_review import find_month_inputs, read_submissions, submissions_settled, validate_submissions, whole
-from flows.progress import stage
 from flows.retries import RETRY_DELAYS, worth_retrying
-from tasks.config.year import YearConfig, check_period, document_moment, load_year, parse_cache_folder, previous_month
+from flows.steps import (
+    find_month_inputs,
+    new_validator,
+    read_submissions,
+    timed,
+    validate_submissions,
+    whole,
+    year_config,
+)
+from tasks.config.year import YearConfig, check_period, document_moment, parse_cache_folder, previous_month
 from tasks.domain import Submission
-from tasks.edge.collector import resume_collector
+from tasks.edge.collector import configure_collector
+from tasks.edge.pool import write_pool
+from tasks.edge.preload import preload
 from tasks.outputs.run_folder import finish_run, new_run_id, output_faults, run_lock, start_run
 
-if TYPE_CHECKING:  # imported when a step needs it, or in the background (``tasks.edge.preload``)
+if TYPE_CHECKING:  # imported in the background (``tasks.edge.preload``)
     from tasks.validation.suites import Validator
 
 log = logging.getLogger(__name__)
@@ -51,14 +60,13 @@ def write_monthly_outputs(
     parameters: dict[str, object],
 ) -> Path:
     """Write the monthly run folder, hash it into the manifest and move ``latest``."""
-    moment = document_moment(None, subs)
     from tasks.outputs.monthly_folder import write_monthly_folder
 
-    with output_faults(base):
+    moment = document_moment(None, subs)
+    with output_faults(base), write_pool(0, sum(1 for s in subs if s.issues)) as pool:
         work = start_run(base, new_run_id())
-        manifest = write_monthly_folder(
-            work, work.name.removesuffix(".incomplete"), config, period, subs, validator, moment, parameters
-        )
+        run_id = work.name.removesuffix(".incomplete")
+        manifest = write_monthly_folder(work, run_id, config, period, subs, validator, moment, parameters, pool)
         return finish_run(work, manifest)
 
 
@@ -67,24 +75,23 @@ def monthly(
     period: str | None = None, inputs: Path = Path("inputs"), outputs: Path = Path("outputs"), force: bool = False
 ) -> MonthlyResult:
     """Validate the reports of ``period`` (default: last month) and write the provisional standing."""
-    resume_collector()  # paused while the command line started up
+    configure_collector()  # a deployment's process starts here, not at the command line
+    preload()  # Great Expectations imports in the background while the files are read
     period = period or previous_month()
-    year = check_period(period)
-    config = load_year(inputs, year)
-    base = outputs / str(year) / "monthly" / period
-    with run_lock(base), submissions_settled():
-        with stage("read") as advance:
+    config = year_config(inputs, check_period(period))  # once per run: the command line has checked it already
+    base = outputs / str(config.year) / "monthly" / period
+    parameters = {"period": period, "inputs": str(inputs), "outputs": str(outputs), "force": force}
+    timings: dict[str, float] = {}
+    with run_lock(base):
+        with timed(timings, "read") as advance:
             files = find_month_inputs(whole(config), period)
             subs = read_submissions(whole(files), whole(config), parse_cache_folder(outputs, force))
-            advance(len(files))
-        with stage("validate") as advance:
-            from tasks.validation.suites import Validator
-
-            validator = Validator()
+            advance(len(subs))
+        with timed(timings, "validate") as advance:
+            validator = new_validator()
             subs = validate_submissions(whole(subs), whole(config), validator)
             advance(len(subs))
-        parameters = {"period": period, "inputs": str(inputs), "outputs": str(outputs), "force": force}
-        with stage("write"):
+        with timed(timings, "write"):
             run_dir = write_monthly_outputs(base, whole(config), period, whole(subs), validator, parameters)
     accepted = {s.ward_code for s in subs if s.status.value == "accepted" and s.ward_code}
     rejected = {s.ward_code for s in subs if s.ward_code and s.ward_code not in accepted}

@@ -27,7 +27,8 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows.annual_review import review_steps
 from tasks.config.load import ConfigError, load_bloc, load_catalogue, load_meeting
 from tasks.config.year import YearConfig, bloc_folders, parse_cache_folder
-from tasks.edge.collector import resume_collector
+from tasks.edge.collector import configure_collector
+from tasks.edge.preload import preload
 from tasks.intake.discover import sha256_file
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,8 @@ def load_bloc_folder(bloc_dir: Path, year: int) -> YearConfig:
 @flow(name="bloc-review", log_prints=False)
 def bloc_review(year: int, bloc_dir: Path, outputs: Path, force: bool = False) -> BlocOutcome:
     """The annual review of one bloc folder into a new folder under ``outputs/<year>/<bloc-code>/review/``."""
+    configure_collector()  # on Dask this runs in a worker process that no command line started
+    preload()
     config = load_bloc_folder(bloc_dir, year)
     parameters = {"year": year, "bloc": bloc_dir.name, "inputs": str(bloc_dir), "outputs": str(outputs), "force": force}
     cache_dir = parse_cache_folder(outputs, force)
@@ -118,7 +121,7 @@ def province_review(
     year: int, inputs: Path = Path("inputs"), outputs: Path = Path("outputs"), force: bool = False
 ) -> ProvinceResult:
     """Review every bloc folder of ``inputs/<year>/`` at once on the flow's task runner."""
-    resume_collector()  # paused while the command line started up; on Dask no bloc runs in this process
+    configure_collector()  # a deployment's process starts here, not at the command line
     folders = bloc_folders(inputs, year)
     futures = [review_bloc.submit(year, folder, outputs, force) for folder in folders]
     wait(futures)

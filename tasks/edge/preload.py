@@ -2,8 +2,9 @@
 
 Great Expectations (~2 s), pandas, openpyxl, python-docx and docxtpl are needed only once the files have been
 read. The command line starts this thread before Prefect's temporary server (5–10 s, in another process), so
-the imports overlap that wait instead of preceding it. Python's per-module import locks make a module that
-the run needs sooner simply wait for the thread to finish importing it.
+the imports overlap that wait instead of preceding it; a flow starts it too (a deployment's process has no
+command line). Whoever then needs Great Expectations calls :func:`wait_for_preload` first (the flows do,
+before they build the validator), so that no second thread imports the same modules halfway through.
 """
 
 from __future__ import annotations
@@ -45,6 +46,20 @@ def preload() -> None:
         thread = threading.Thread(target=_import_all, name="preload", daemon=True)
         _threads.append(thread)
     thread.start()
+
+
+def warm_up() -> None:
+    """In a fresh process, before the first run: load Prefect's server code, then import GX in the background.
+
+    Prefect imports its server code anyway when the run starts a temporary server; importing it first keeps the
+    two large imports from running at once in two threads, and lets the GX import (~4 s) overlap the wait
+    for the server process instead of following it.
+    """
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+    if not PREFECT_API_URL.value() and PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+        import prefect.server.api.server  # noqa: F401
+    preload()
 
 
 def wait_for_preload() -> None:

@@ -1,7 +1,6 @@
 """Open submitted files: read, locate and identify each one, never raising for a bad file.
 
-Kept apart from validation (pandas, Great Expectations) so the reader processes of a large run start with
-the reading code only.
+Kept apart from validation (pandas, Great Expectations), so that reading imports the reading code only.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from tasks.domain import Bloc, Catalogue, InputFile, Issue, Kind, Severity, Status, Submission, Workbook
-from tasks.edge.collector import collector_paused
 from tasks.intake.cache import pickled
 from tasks.intake.identify import identify_annual, identify_monthly
 from tasks.intake.layout import key
@@ -34,9 +32,8 @@ Reader = Callable[[Files, Bloc, Catalogue, bool], list[tuple[Submission, bytes |
 
 def read_files(files: Files, bloc: Bloc, catalogue: Catalogue, keep: bool) -> list[tuple[Submission, bytes | None]]:
     """Open every file in this process; with ``keep``, each submission comes with its pickle for the cache."""
-    with collector_paused():
-        subs = [open_submission(file, bloc, catalogue, period) for file, period in files]
-        return [(sub, pickled(sub) if keep else None) for sub in subs]
+    subs = [open_submission(file, bloc, catalogue, period) for file, period in files]
+    return [(sub, pickled(sub) if keep else None) for sub in subs]
 
 
 def _reject(sub: Submission, issue: Issue) -> Submission:

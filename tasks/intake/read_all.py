@@ -9,7 +9,6 @@ import logging
 from pathlib import Path
 
 from tasks.domain import Bloc, Catalogue, Issue, Kind, Severity, Status, Submission
-from tasks.edge.collector import collector_paused
 from tasks.intake.cache import ParseCache
 from tasks.intake.read import Files, Reader, read_files
 from tasks.validation.reports import resolve_resubmissions
@@ -33,18 +32,17 @@ def read_all(
     With ``cache_dir``, a file already read with the same bytes, folder, configuration and code is taken
     from the cache instead of being parsed again; ``reader`` reads the others (in worker processes, say).
     """
-    with collector_paused():  # everything built here lives on: collecting would only walk it again and again
-        cache = ParseCache(cache_dir, bloc, catalogue) if cache_dir is not None else None
-        found = [cache.get(file, period) if cache and file.refused is None else None for file, period in files]
-        todo = [k for k, sub in enumerate(found) if sub is None]
-        fresh = reader([files[k] for k in todo], bloc, catalogue, cache is not None) if todo else []
-        for k, (sub, blob) in zip(todo, fresh, strict=True):
-            found[k] = sub
-            if cache and blob is not None and files[k][0].refused is None:
-                cache.put(files[k][0], files[k][1], blob)
-        if cache:
-            cache.save()
-        subs = [sub for sub in found if sub is not None]
+    cache = ParseCache(cache_dir, bloc, catalogue) if cache_dir is not None else None
+    found = [cache.get(file, period) if cache and file.refused is None else None for file, period in files]
+    todo = [k for k, sub in enumerate(found) if sub is None]
+    fresh = reader([files[k] for k in todo], bloc, catalogue, cache is not None) if todo else []
+    for k, (sub, blob) in zip(todo, fresh, strict=True):
+        found[k] = sub
+        if cache and blob is not None and files[k][0].refused is None:
+            cache.put(files[k][0], files[k][1], blob)
+    if cache:
+        cache.save()
+    subs = [sub for sub in found if sub is not None]
     hits = f", {cache.hits} from cache" if cache else ""
     log.info("read %d files, %d unreadable%s", len(subs), sum(s.workbook is None for s in subs), hits)
     return subs

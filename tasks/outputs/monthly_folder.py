@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Executor
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from tasks.config.year import YearConfig
 from tasks.domain import MonthlyReport, Status, Submission
-from tasks.edge.collector import collector_off
-from tasks.outputs.review_folder import base_manifest, write_changes, write_validation
+from tasks.outputs.review_folder import base_manifest, ward_names, write_changes, write_validation
 from tasks.outputs.run_folder import write_bytes
+from tasks.outputs.writes import StartedWrites, feedback_writes
 from tasks.outputs.xlsx.standing import write_standing_xlsx
 from tasks.scoring.review import WardFile
 from tasks.scoring.standing import standing_columns, standing_csv, standing_rows
@@ -52,16 +53,20 @@ def write_monthly_folder(
     validator: Validator,
     moment: datetime,
     parameters: dict[str, Any],
+    executor: Executor | None = None,
 ) -> dict[str, Any]:
-    """standing.csv, standing.xlsx and validation/; returns the manifest without the output hashes."""
-    with collector_off():
-        statuses, reports = month_statuses(config, subs)
-        rows = standing_rows(config.bloc, config.catalogue, period, statuses, reports)
-        write_bytes(work / "standing.csv", standing_csv(rows, standing_columns(config.catalogue)))
-        write_bytes(work / "standing.xlsx", write_standing_xlsx(config.bloc, config.catalogue, period, rows, moment))
-        wards = [WardFile(code, status) for code, (status, _) in statuses.items()]
-        write_validation(work, run_id, config, subs, wards, period, validator, moment)
-        manifest = base_manifest(run_id, config, subs, period, parameters)
-        write_changes(work, run_id, manifest["inputs"])
-        log.info("wrote monthly folder %s", work)
-        return manifest
+    """standing.csv, standing.xlsx and validation/; returns the manifest without the output hashes.
+
+    The feedback files are handed to ``executor`` (the flow's choice; None: written here, in turn).
+    """
+    started = StartedWrites(work, feedback_writes(subs, moment, ward_names(config)), executor)
+    statuses, reports = month_statuses(config, subs)
+    rows = standing_rows(config.bloc, config.catalogue, period, statuses, reports)
+    write_bytes(work / "standing.csv", standing_csv(rows, standing_columns(config.catalogue)))
+    write_bytes(work / "standing.xlsx", write_standing_xlsx(config.bloc, config.catalogue, period, rows, moment))
+    wards = [WardFile(code, status) for code, (status, _) in statuses.items()]
+    write_validation(work, run_id, config, subs, wards, period, validator, moment, started)
+    manifest = base_manifest(run_id, config, subs, period, parameters)
+    write_changes(work, run_id, manifest["inputs"])
+    log.info("wrote monthly folder %s", work)
+    return manifest

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import json
 import logging
 import subprocess
 from collections.abc import Sequence
+from concurrent.futures import Executor
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
@@ -15,15 +15,13 @@ from typing import Any
 
 from tasks.config.year import PROJECT_ROOT, YearConfig
 from tasks.domain import Ranking, Submission
-from tasks.edge.collector import collector_off
-from tasks.edge.write_workers import SharedWrites, shared_writes, worth_a_worker
 from tasks.outputs.changes import RunSnapshot, diff_runs, load_snapshot, render_changes_md
 from tasks.outputs.csv_json import ranking_csv, scores_csv, summary_json
 from tasks.outputs.datadocs import build_data_docs
 from tasks.outputs.documents import minutes_job, proposal_job, ranking_docx_job
 from tasks.outputs.run_folder import previous_complete_run, write_bytes
 from tasks.outputs.validation_index import landing_html, suite_pages
-from tasks.outputs.writes import DocumentWrite, FeedbackWrite, RankingWorkbookWrite, feedback_writes
+from tasks.outputs.writes import DocumentWrite, FeedbackWrite, RankingWorkbookWrite, StartedWrites, feedback_writes
 from tasks.scoring.review import Review
 from tasks.validation.suites import Validator
 
@@ -89,23 +87,19 @@ def write_validation(
     period: str,
     validator: Validator,
     moment: datetime,
-    shared: SharedWrites | None = None,
+    started: StartedWrites,
 ) -> None:
     """validation/: summary.json, feedback workbooks, the offline Data Docs site.
 
-    ``shared``: the run's slow writes, the feedback among them, already started (see
-    :func:`write_review_folder`); they are finished here. By default the feedback writes start here.
+    ``started``: the run's slow writes, the feedback among them (see :func:`write_review_folder`); they are
+    finished here.
     """
     vdir = work / "validation"
     names = ward_names(config)
-    with contextlib.ExitStack() as stack:
-        if shared is None:
-            writes = feedback_writes(subs, moment, names)
-            shared = stack.enter_context(shared_writes(work, writes, worth_a_worker(0, len(writes))))
-        write_bytes(vdir / "summary.json", summary_json(run_id, config.year, period, subs, result_wards, config.bloc))
-        build_data_docs(validator.context, vdir / "data-docs")
-        results = shared.finish()
-    feedback = {w.sub.file.rel: r for w, r in zip(shared.writes, results, strict=True) if isinstance(w, FeedbackWrite)}
+    write_bytes(vdir / "summary.json", summary_json(run_id, config.year, period, subs, result_wards, config.bloc))
+    build_data_docs(validator.context, vdir / "data-docs")
+    results = started.results()
+    feedback = {w.sub.file.rel: r for w, r in zip(started.writes, results, strict=True) if isinstance(w, FeedbackWrite)}
     log.info("wrote feedback for %d of %d submissions", len(feedback), len(subs))
     title = f"Kết quả kiểm tra hồ sơ – {config.bloc.name} – kỳ {period} – lần chạy {run_id}"
     page = landing_html(title, subs, names, feedback, suite_pages(vdir / "data-docs"), validator.failed_rows)
@@ -145,26 +139,25 @@ def write_review_folder(
     validator: Validator,
     moment: datetime,
     parameters: dict[str, Any],
+    executor: Executor | None = None,
 ) -> dict[str, Any]:
     """Every file of the review folder; returns the manifest without the output hashes.
 
-    The ranking workbook, the two Word documents and the feedback files are started first, on a worker
-    process when there are enough of them (``tasks.edge.write_workers``), while this process writes the CSV tables
-    and the Data Docs.
+    The ranking workbook, the Word documents and the feedback files are handed to ``executor`` first (the
+    flow's choice; None: they are written here, in turn), while this process writes the CSV tables and the
+    Data Docs.
     """
-    with collector_off():
-        table = RankingWorkbookWrite("ranking.xlsx", config.bloc, config.catalogue, result.ranking, moment)
-        documents = document_writes(config, result.ranking, moment)
-        feedback = feedback_writes(subs, moment, ward_names(config))
-        worker = worth_a_worker(len(config.bloc.members), len(feedback))
-        with shared_writes(work, [table, *documents, *feedback], worker) as shared:
-            write_bytes(work / "ranking.csv", ranking_csv(result.ranking))
-            write_bytes(work / "scores.csv", scores_csv(result.scores))
-            write_validation(work, run_id, config, subs, result.wards, str(config.year), validator, moment, shared)
-            manifest = base_manifest(run_id, config, subs, str(config.year), parameters)
-            write_changes(work, run_id, manifest["inputs"])
-            log.info("wrote review folder %s", work)
-            return manifest
+    table = RankingWorkbookWrite("ranking.xlsx", config.bloc, config.catalogue, result.ranking, moment)
+    documents = document_writes(config, result.ranking, moment)
+    feedback = feedback_writes(subs, moment, ward_names(config))
+    started = StartedWrites(work, [table, *documents, *feedback], executor)
+    write_bytes(work / "ranking.csv", ranking_csv(result.ranking))
+    write_bytes(work / "scores.csv", scores_csv(result.scores))
+    write_validation(work, run_id, config, subs, result.wards, str(config.year), validator, moment, started)
+    manifest = base_manifest(run_id, config, subs, str(config.year), parameters)
+    write_changes(work, run_id, manifest["inputs"])
+    log.info("wrote review folder %s", work)
+    return manifest
 
 
 def document_writes(config: YearConfig, ranking: Ranking, moment: datetime) -> list[DocumentWrite]:

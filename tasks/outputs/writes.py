@@ -1,8 +1,8 @@
 """Write a run's files into its working folder (the IO edge for outputs).
 
 Every file is written to a temporary name and renamed into place; writers report what they wrote.
-:class:`DocumentWrite` and :class:`FeedbackWrite` are such writes as small picklable objects, which
-``tasks.edge.write_workers`` shares between the calling process and a worker.
+:class:`DocumentWrite`, :class:`RankingWorkbookWrite` and :class:`FeedbackWrite` are such writes as small
+picklable objects, so that :class:`StartedWrites` can hand them to any ``concurrent.futures.Executor``.
 """
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from concurrent.futures import BrokenExecutor, Executor, Future
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any, Protocol
 
 from tasks.domain import Bloc, Catalogue, Ranking, Submission
 from tasks.feedback.workbook import annotate_copy, feedback_workbook
@@ -130,3 +132,33 @@ def feedback_writes(subs: Sequence[Submission], moment: datetime, ward_names: di
         for s in subs
         if s.issues
     ]
+
+
+class Write(Protocol):
+    """One file (or a few) to write into the run folder; picklable."""
+
+    def run(self, work: Path) -> Any:
+        """Write into ``work``; returns what the caller needs to know of it."""
+
+
+class StartedWrites:
+    """``writes`` handed to ``executor`` now, or without one run in turn when :meth:`results` is called."""
+
+    def __init__(self, work: Path, writes: Sequence[Write], executor: Executor | None) -> None:
+        self.work, self.writes = work, list(writes)
+        self._futures: list[Future[Any]] | None = None
+        if executor is not None:
+            self._futures = [executor.submit(write.run, work) for write in self.writes]
+
+    def results(self) -> list[Any]:
+        """What each write returned, in order; a write whose executor broke down is run here instead."""
+        if self._futures is None:
+            return [write.run(self.work) for write in self.writes]
+        out = []
+        for write, future in zip(self.writes, self._futures, strict=True):
+            try:
+                out.append(future.result())
+            except BrokenExecutor:
+                log.warning("the executor of %s broke down; writing it here", type(write).__name__, exc_info=True)
+                out.append(write.run(self.work))
+        return out

@@ -18,8 +18,6 @@ from typing import Any
 
 import pandas as pd
 
-from tasks.edge.preload import wait_for_preload
-
 log = logging.getLogger(__name__)
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
@@ -92,7 +90,6 @@ class Validator:
 
     def __init__(self, directory: Path = EXPECTATIONS_DIR, run_name: str = "thidua") -> None:
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-        wait_for_preload()
         import great_expectations as gx  # slow import: only when validation is needed
         from great_expectations.data_context.types.base import ProgressBarsConfig
 

@@ -4,7 +4,7 @@ The wording lives in the docxtpl templates under ``templates/word/`` (built by `
 editable in Word); this package only builds the context, renders and finishes the package.
 
 A document is described by a :class:`DocumentJob` (plain data: template, context, properties), so the
-rendering can run in another process (``tasks.edge.write_workers``) from a small pickle.
+rendering can run in another process (``tasks.edge.pool``) from a small pickle.
 """
 
 from __future__ import annotations

@@ -1,12 +1,10 @@
-"""The review folder writer: its housekeeping, and the files written with a worker are those written alone."""
+"""The review folder writer: its housekeeping, and the files written by worker processes are those written alone."""
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import re
 import shutil
-from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,37 +15,21 @@ from docxtpl import DocxTemplate
 
 from tasks.config.year import YearConfig, document_moment, load_year
 from tasks.domain import Submission
-from tasks.edge.collector import collector_off
-from tasks.edge.write_workers import PROCESSES_ENV, SharedWrites, Write, shared_writes
+from tasks.edge.pool import process_pool
 from tasks.intake.discover import discover
 from tasks.intake.read_all import read_all, validate_all
-from tasks.outputs import review_folder as output_review
 from tasks.outputs.documents import render as render_module
 from tasks.outputs.documents import render_document
 from tasks.outputs.documents.word import refits_every_table
 from tasks.outputs.review_folder import document_writes, write_review_folder
-from tasks.outputs.writes import RankingWorkbookWrite
 from tasks.outputs.xlsx.ranking import write_ranking_xlsx
 from tasks.scoring.review import Review, review
 from tasks.validation.suites import Validator
 from tests.conftest import SAMPLE
 
+# --- the 2025 sample's review folder, written with and without worker processes ------------------------
 
-def test_the_collector_is_back_after_the_write_even_when_it_fails() -> None:
-    """Inside, the collector is off and the older objects frozen; after, both as they were."""
-    assert gc.isenabled()
-    frozen = gc.get_freeze_count()
-    with pytest.raises(RuntimeError), collector_off():
-        assert not gc.isenabled()
-        assert gc.get_freeze_count() >= frozen
-        raise RuntimeError("a write failed")
-    assert gc.isenabled()
-    assert gc.get_freeze_count() == frozen
-
-
-# --- the 2025 sample's review folder, written with and without a worker ---------------------------------
-
-WORKER_WRITES = ["ranking.xlsx", "ranking.docx", "bien-ban-hop-tong-ket.docx", "to-trinh-de-nghi-khen-thuong.docx"]
+POOL_WRITES = ["ranking.xlsx", "ranking.docx", "bien-ban-hop-tong-ket.docx", "to-trinh-de-nghi-khen-thuong.docx"]
 
 
 @dataclass(frozen=True)
@@ -73,63 +55,32 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Sample:
     return Sample(config, subs, result, validator, document_moment(config.meeting, subs))
 
 
-def _write_folder(sample: Sample, work: Path) -> None:
+def _write_folder(sample: Sample, work: Path, executor: Executor | None = None) -> None:
     parameters = {"year": 2025, "test": True}
     config, subs, result = sample.config, sample.subs, sample.result
-    write_review_folder(work, "run", config, subs, result, sample.validator, sample.moment, parameters)
+    write_review_folder(work, "run", config, subs, result, sample.validator, sample.moment, parameters, executor)
 
 
-def _shared_outputs(work: Path) -> dict[str, bytes]:
-    """The files the shared writes produce: the ranking workbook, the two documents and any feedback."""
+def _slow_outputs(work: Path) -> dict[str, bytes]:
+    """The files of the slow writes: the ranking workbook, the two documents and any feedback."""
     feedback = sorted((work / "validation" / "feedback").rglob("*"))
-    paths = [work / name for name in WORKER_WRITES] + [p for p in feedback if p.is_file()]
+    paths = [work / name for name in POOL_WRITES] + [p for p in feedback if p.is_file()]
     return {p.relative_to(work).as_posix(): p.read_bytes() for p in paths}
 
 
-def _recording(
-    seen: list[SharedWrites], claimed: list[list[int]]
-) -> Callable[[Path, Sequence[Write], bool], contextlib.AbstractContextManager[SharedWrites]]:
-    """``shared_writes`` that lets a worker, if any, run every write before the caller goes on, and records it."""
-
-    @contextlib.contextmanager
-    def record(work: Path, writes: Sequence[Write], worker: bool) -> Iterator[SharedWrites]:
-        with shared_writes(work, writes, worker) as shared:
-            seen.append(shared)
-            if shared._proc is not None and shared._folder is not None:
-                assert shared._proc.wait(timeout=300) == 0
-                claimed.append(sorted(int(p.name) for p in (shared._folder / "claims").iterdir()))
-            yield shared
-
-    return record
-
-
-def test_the_ranking_workbook_from_the_worker_is_the_one_written_alone(
-    sample: Sample, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """ranking.xlsx, first of the shared writes, comes out of a worker byte for byte as written in one process."""
+def test_the_files_written_by_worker_processes_are_those_written_alone(sample: Sample, tmp_path: Path) -> None:
+    """ranking.xlsx, the documents and the feedback come out of a process pool byte for byte as written here."""
     direct = write_ranking_xlsx(sample.config.bloc, sample.config.catalogue, sample.result.ranking, sample.moment)
-    seen: list[SharedWrites] = []
-    claimed: list[list[int]] = []
-    monkeypatch.setattr(output_review, "shared_writes", _recording(seen, claimed))
-
-    monkeypatch.setenv(PROCESSES_ENV, "1")
     alone = tmp_path / "alone" / "run"
     _write_folder(sample, alone)
-    assert seen[-1]._proc is None  # every write ran here
-    monkeypatch.delenv(PROCESSES_ENV)
-
-    monkeypatch.setattr(output_review, "worth_a_worker", lambda wards, feedback: True)
-    shared = tmp_path / "shared" / "run"
-    _write_folder(sample, shared)
-    writes = seen[-1].writes
-    assert isinstance(writes[0], RankingWorkbookWrite)
-    assert [getattr(w, "path", None) for w in writes[:4]] == WORKER_WRITES
-    assert claimed == [list(range(len(writes)))]  # the worker ran them all, the ranking workbook among them
-
-    assert (shared / "ranking.xlsx").read_bytes() == direct
+    pooled = tmp_path / "pooled" / "run"
+    with process_pool(2) as pool:
+        _write_folder(sample, pooled, pool)
+    assert (pooled / "ranking.xlsx").read_bytes() == direct
     assert (alone / "ranking.xlsx").read_bytes() == direct
-    assert _shared_outputs(shared) == _shared_outputs(alone)
-    assert (shared / "ranking.csv").read_bytes() == (alone / "ranking.csv").read_bytes()
+    assert _slow_outputs(pooled) == _slow_outputs(alone)
+    assert len(_slow_outputs(alone)) > len(POOL_WRITES)  # the sample has feedback files too
+    assert (pooled / "validation" / "index.html").read_bytes() == (alone / "validation" / "index.html").read_bytes()
 
 
 def test_the_sample_documents_are_the_same_without_docxtpl_grid_repair(
@@ -137,7 +88,7 @@ def test_the_sample_documents_are_the_same_without_docxtpl_grid_repair(
 ) -> None:
     """The sample's ranking.docx, minutes and proposal skip docxtpl's grid repair and still render its bytes."""
     writes = document_writes(sample.config, sample.result.ranking, sample.moment)
-    assert [w.path for w in writes] == WORKER_WRITES[1:]
+    assert [w.path for w in writes] == POOL_WRITES[1:]
     refitted: list[bool] = []
 
     def spy(body: Any) -> bool:

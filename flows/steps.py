@@ -1,0 +1,138 @@
+"""The steps the flows share, as Prefect tasks: find the files, read them, validate them.
+
+Each task is a thin wrapper over a plain function of ``tasks/``; what is Prefect's (retries on file IO, no
+result caching, handing large values over whole) stays here. Reading many files uses every core through
+``tasks.edge.pool``, the one place that knows of worker processes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar, cast
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import opaque
+
+from flows.progress import stage
+from flows.retries import RETRY_DELAYS, worth_retrying
+from tasks.config.year import YearConfig, load_year
+from tasks.domain import InputFile, Submission
+from tasks.edge.pool import read_in_parallel
+from tasks.edge.preload import wait_for_preload
+from tasks.intake.discover import discover, month_inputs
+
+if TYPE_CHECKING:  # validation's modules are imported in the background (``tasks.edge.preload``)
+    from tasks.validation.suites import Validator
+
+T = TypeVar("T")
+
+
+def whole(value: T) -> T:
+    """Hand ``value`` to a task as it is: Prefect then does not walk through every row and cell of it.
+
+    Without it each task call visits the whole object graph twice (looking for futures), which costs more
+    than the work itself at a thousand wards.
+    """
+    return cast(T, opaque(value))
+
+
+@contextmanager
+def timed(timings: dict[str, float], name: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
+    """Report the block as stage ``name`` (``flows.progress``) and add its wall time to ``timings[name]``."""
+    start = time.perf_counter()
+    try:
+        with stage(name, total) as advance:
+            yield advance
+    finally:
+        timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+_loaded: dict[tuple[Path, int], tuple[tuple[object, ...], YearConfig]] = {}
+
+
+def year_config(inputs: Path, year: int) -> YearConfig:
+    """``load_year``, loaded once per run: the command line checks it before Prefect starts, the flow reuses it.
+
+    Kept for the next call only while the three YAML files keep their size and modification time; a
+    ``ConfigError`` is raised as ``load_year`` raises it.
+    """
+    folder = (inputs / str(year)).resolve()
+    stamp = tuple(_stamp(folder / name) for name in ("bloc.yaml", "criteria.yaml", "meeting.yaml"))
+    kept = _loaded.get((folder, year))
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    config = load_year(inputs, year)
+    _loaded[(folder, year)] = (stamp, config)
+    return config
+
+
+def new_validator() -> Validator:
+    """The run's Great Expectations context, once the background import of GX (if any) has finished."""
+    wait_for_preload()
+    from tasks.validation.suites import Validator
+
+    return Validator()
+
+
+@task(
+    name="find-inputs",
+    retries=2,
+    retry_delay_seconds=RETRY_DELAYS,
+    retry_condition_fn=worth_retrying,
+    cache_policy=NO_CACHE,
+)
+def find_inputs(config: YearConfig) -> list[tuple[InputFile, str | None]]:
+    """Every submission file of the year, hashed."""
+    return discover(config.year_dir, config.catalogue.window.months())
+
+
+@task(
+    name="find-month-inputs",
+    retries=2,
+    retry_delay_seconds=RETRY_DELAYS,
+    retry_condition_fn=worth_retrying,
+    cache_policy=NO_CACHE,
+)
+def find_month_inputs(config: YearConfig, period: str) -> list[tuple[InputFile, str | None]]:
+    """The submission files of one month's folder, hashed."""
+    return month_inputs(config.year_dir, period)
+
+
+@task(
+    name="read-submissions",
+    retries=2,
+    retry_delay_seconds=RETRY_DELAYS,
+    retry_condition_fn=worth_retrying,
+    cache_policy=NO_CACHE,
+)
+def read_submissions(
+    files: list[tuple[InputFile, str | None]], config: YearConfig, cache_dir: Path | None = None
+) -> list[Submission]:
+    """Open every workbook; a broken file becomes a rejected submission, never a failure.
+
+    ``cache_dir`` holds what earlier runs read, keyed by content hash (None: read everything again).
+    """
+    from tasks.intake.read_all import read_all
+
+    return read_all(files, config.bloc, config.catalogue, cache_dir, read_in_parallel)
+
+
+@task(name="validate-submissions", cache_policy=NO_CACHE)
+def validate_submissions(subs: list[Submission], config: YearConfig, validator: Validator) -> list[Submission]:
+    """Run the stored expectation suites once over all wards' rows of each kind."""
+    from tasks.intake.read_all import validate_all
+
+    validate_all(subs, config.bloc, config.catalogue, validator)
+    return subs

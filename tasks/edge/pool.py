@@ -1,0 +1,145 @@
+"""The one seam where a run uses more than one core: a standard process pool, chosen by the flows.
+
+Reading a workbook and writing a workbook or a Word document are Python work that holds the GIL, so threads do
+not help and processes do. The stage code is serial and knows nothing of this: ``read_all`` takes a reader (this
+module's :func:`read_in_parallel` is one) and the writers take a ``concurrent.futures.Executor`` (this module's
+:func:`write_pool` gives one). Both use ``concurrent.futures.ProcessPoolExecutor`` with a ``forkserver`` context
+(``spawn`` where there is none): no process inherits a copy of the caller's threads or Prefect's state. Below a
+few hundred files, or with ``THIDUA_PROCESSES=1``, everything runs in the calling process: starting workers
+would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import pickle
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
+
+from tasks.domain import Bloc, Catalogue, InputFile, Issue, Severity, Status, Submission
+from tasks.edge.collector import configure_collector
+from tasks.intake.read import Files, read_files
+
+log = logging.getLogger(__name__)
+
+PROCESSES_ENV = "THIDUA_PROCESSES"  # a fixed number of worker processes; "1": everything in the calling process
+MIN_FILES = 300  # below this, reading in the calling process is faster than starting workers (~0.3 s each)
+CHUNK = 50  # files per task (~50 ms of reading): small enough for the workers to end close together
+# Writing: the ranking workbook and the two documents take ~1.9 ms per ward, the feedback files ~8 ms each; a
+# worker pays off from about a second of such work.
+MIN_WRITE_SECONDS = 1.0
+SECONDS_PER_WARD = 0.0019
+SECONDS_PER_FEEDBACK = 0.008
+
+
+def cores() -> int:
+    """The processes worth running at once: ``THIDUA_PROCESSES`` if set, else the cores this process may use."""
+    wanted = os.environ.get(PROCESSES_ENV, "").strip()
+    if wanted.isdigit():
+        return max(1, int(wanted))
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@contextmanager
+def process_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A pool of ``workers`` processes (forkserver, else spawn) with the run's collector policy; shut down after."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=configure_collector)
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+ChunkReader = Callable[[Files, Bloc, Catalogue], list[bytes]]
+
+
+def read_chunk(files: Files, bloc: Bloc, catalogue: Catalogue) -> list[bytes]:
+    """In a worker: read ``files``; each submission comes back pickled (what the parse cache stores)."""
+    return [blob for _, blob in read_files(files, bloc, catalogue, keep=True) if blob is not None]
+
+
+def _unreadable(file: InputFile, period: str | None) -> Submission:
+    """A rejected submission for a file whose reader process died: the run goes on, the ward is told to resend."""
+    issue = Issue(
+        Severity.ERROR,
+        "unreadable",
+        "Không đọc được tệp (quá trình đọc tệp bị dừng giữa chừng).",
+        "Mở tệp trong Excel, lưu lại dưới dạng .xlsx rồi gửi lại.",
+    )
+    return Submission(file=file, kind=file.kind, period=period, status=Status.REJECTED, issues=[issue])
+
+
+def _result(future: Future[list[bytes]]) -> list[bytes] | None:
+    try:
+        return future.result()
+    except Exception:  # a worker that died takes its task, and every unfinished task of its pool, with it
+        log.warning("a reader process failed", exc_info=True)
+        return None
+
+
+def _alone(files: Files, bloc: Bloc, catalogue: Catalogue, reader: ChunkReader) -> list[bytes | None]:
+    """Read ``files`` in a process of their own; if it dies again, each file alone: only the culprit is lost."""
+    with process_pool(1) as own:
+        got = _result(own.submit(reader, files, bloc, catalogue))
+    if got is not None:
+        return list(got)
+    if len(files) == 1:
+        return [None]
+    return [blob for one in files for blob in _alone([one], bloc, catalogue, reader)]
+
+
+def read_in_pool(
+    files: Files, bloc: Bloc, catalogue: Catalogue, keep: bool, size: int = CHUNK, reader: ChunkReader = read_chunk
+) -> list[tuple[Submission, bytes | None]]:
+    """Read ``files`` with ``reader`` in a process pool, ``size`` files a task, in order.
+
+    A task lost with a worker that died (a crash, the memory killer) is read again in a process of its own, so
+    that only the file that kills its reader comes back rejected.
+    """
+    starts = range(0, len(files), size)
+    with process_pool(min(cores(), len(starts))) as workers:
+        futures = [workers.submit(reader, files[k : k + size], bloc, catalogue) for k in starts]
+        chunks = [_result(future) for future in futures]
+    blobs = [
+        blob
+        for k, chunk in zip(starts, chunks, strict=True)
+        for blob in (chunk if chunk is not None else _alone(files[k : k + size], bloc, catalogue, reader))
+    ]
+    return [
+        (pickle.loads(blob), blob if keep else None) if blob is not None else (_unreadable(*file), None)
+        for file, blob in zip(files, blobs, strict=True)
+    ]
+
+
+def read_in_parallel(
+    files: Files, bloc: Bloc, catalogue: Catalogue, keep: bool
+) -> list[tuple[Submission, bytes | None]]:
+    """A ``Reader`` (see ``tasks.intake.read``): what ``read_files`` gives, read by one process per core.
+
+    A small set is read in the calling process. A file whose reader process dies comes back rejected; the
+    others are read all the same.
+    """
+    if cores() < 2 or len(files) < MIN_FILES:
+        return read_files(files, bloc, catalogue, keep)
+    read = read_in_pool(files, bloc, catalogue, keep)
+    log.info("read %d files in %d processes", len(read), min(cores(), -(-len(files) // CHUNK)))
+    return read
+
+
+@contextmanager
+def write_pool(wards: int, feedback: int) -> Iterator[Executor | None]:
+    """Where a run's slow writes go: a process per core when they are worth it, else None (the calling process).
+
+    ``wards``: the bloc's size (the ranking workbook and documents); ``feedback``: the submissions with issues.
+    """
+    seconds = wards * SECONDS_PER_WARD + feedback * SECONDS_PER_FEEDBACK
+    if cores() < 2 or seconds < MIN_WRITE_SECONDS:
+        yield None
+        return
+    with process_pool(cores()) as pool:
+        yield pool

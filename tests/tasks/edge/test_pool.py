@@ -1,0 +1,96 @@
+"""The one seam for speed: reading in worker processes gives what reading here gives, and survives a dead worker."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tasks.config.year import YearConfig, load_year
+from tasks.domain import Bloc, Catalogue, Status
+from tasks.edge import pool
+from tasks.intake.discover import discover
+from tasks.intake.read import Files, read_files
+from tests.conftest import SAMPLE
+
+KILLER = "tu-cham-diem-2025-sapa.xlsx"  # the file whose reader process dies in the test below
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory: pytest.TempPathFactory) -> YearConfig:
+    inputs = tmp_path_factory.mktemp("inputs")
+    shutil.copytree(SAMPLE, inputs / "2025", ignore=shutil.ignore_patterns("README*"))
+    return load_year(inputs, 2025)
+
+
+def dying_reader(files: Files, bloc: Bloc, catalogue: Catalogue) -> list[bytes]:
+    """A chunk reader whose process dies, as a crash in a native library would kill it, on ``KILLER``."""
+    if any(file.path.name == KILLER for file, _ in files):
+        os._exit(70)
+    return pool.read_chunk(files, bloc, catalogue)
+
+
+def test_reading_in_worker_processes_gives_what_reading_here_gives(config: YearConfig) -> None:
+    """The same submissions in the same order, each with the pickle the parse cache stores."""
+    files = discover(config.year_dir)
+    here = read_files(files, config.bloc, config.catalogue, keep=True)
+    there = pool.read_in_pool(files, config.bloc, config.catalogue, keep=True, size=7)
+    assert [sub for sub, _ in there] == [sub for sub, _ in here]
+    assert [pickle.loads(blob) for _, blob in there if blob] == [sub for sub, _ in here]
+    assert all(blob is None for _, blob in pool.read_in_pool(files, config.bloc, config.catalogue, keep=False))
+
+
+def test_a_reader_process_that_dies_rejects_its_file_and_no_other(config: YearConfig) -> None:
+    """Sa Pa's self-assessment comes back rejected with a Vietnamese reason; every other file reads as usual."""
+    files = discover(config.year_dir)
+    assert any(file.path.name == KILLER for file, _ in files)
+    here = read_files(files, config.bloc, config.catalogue, keep=False)
+    there = pool.read_in_pool(files, config.bloc, config.catalogue, keep=True, size=10, reader=dying_reader)
+    assert [sub.file for sub, _ in there] == [file for file, _ in files]
+    for (sub, blob), (alone, _) in zip(there, here, strict=True):
+        if sub.file.path.name == KILLER:
+            assert sub.status is Status.REJECTED and blob is None  # never cached: the next run tries again
+            assert [i.rule for i in sub.issues] == ["unreadable"]
+            assert "Không đọc được tệp" in sub.issues[0].message and "gửi lại" in sub.issues[0].hint
+        else:
+            assert sub == alone
+
+
+def test_a_large_set_goes_to_the_workers_and_a_small_one_stays_here(
+    config: YearConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``read_in_parallel`` starts workers only from ``MIN_FILES`` files, and never with one process."""
+    files = discover(config.year_dir)
+    pooled: list[int] = []
+    monkeypatch.setattr(pool, "read_in_pool", lambda f, *args: pooled.append(len(f)) or read_files(f, *args))
+    monkeypatch.setenv(pool.PROCESSES_ENV, "2")
+    pool.read_in_parallel(files, config.bloc, config.catalogue, False)
+    assert pooled == []
+    monkeypatch.setattr(pool, "MIN_FILES", len(files))
+    pool.read_in_parallel(files, config.bloc, config.catalogue, False)
+    assert pooled == [len(files)]
+    monkeypatch.setenv(pool.PROCESSES_ENV, "1")
+    pool.read_in_parallel(files, config.bloc, config.catalogue, False)
+    assert pooled == [len(files)]
+
+
+def test_slow_writes_get_worker_processes_only_when_they_are_worth_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 10-ward bloc writes in the calling process; a thousand wards' documents and feedback get a pool."""
+    monkeypatch.setenv(pool.PROCESSES_ENV, "2")
+    with pool.write_pool(10, 3) as executor:
+        assert executor is None
+    with pool.write_pool(1000, 100) as executor:
+        assert executor is not None and executor.submit(sum, [1, 2]).result() == 3
+    monkeypatch.setenv(pool.PROCESSES_ENV, "1")
+    with pool.write_pool(1000, 100) as executor:
+        assert executor is None
+
+
+def test_it_never_writes_under_the_inputs(config: YearConfig) -> None:
+    """Reading in workers leaves the inputs folder as it found it."""
+    before = sorted(p.relative_to(config.year_dir) for p in Path(config.year_dir).rglob("*"))
+    pool.read_in_pool(discover(config.year_dir), config.bloc, config.catalogue, keep=True)
+    assert sorted(p.relative_to(config.year_dir) for p in Path(config.year_dir).rglob("*")) == before
