@@ -47,7 +47,17 @@ def shown(value: object) -> str | None:
         return value.strftime("%d/%m/%Y") if value.time() == datetime.min.time() else value.isoformat(" ")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    return nfc(str(value))
+    return visible(nfc(str(value)))
+
+
+# Control characters a ward's text may hold (typed, pasted or planted): a terminal would act on them (colours,
+# a bell, a moved cursor, a rewritten title). Line breaks and tabs are text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """``text`` with its control characters written out (``\\x1b``), safe to print on a terminal or in a cell."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def typed(value: object) -> str | None:

@@ -92,3 +92,5 @@ def test_the_review_command_lists_a_hostile_input_and_keeps_the_others(
     )
     assert missing_listings(hostile, outcome) == []
     assert differences(hostile, clean, outcome) == []
+    if any(listed.severity == "error" for listed in hostile.listed):  # the ward gets its feedback workbook
+        assert list((run / "validation" / "feedback").rglob("*.xlsx"))

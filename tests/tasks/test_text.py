@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from tasks.text import number_text, typed
+from tasks.text import number_text, shown, typed
 
 
 @pytest.mark.parametrize(
@@ -34,3 +34,11 @@ def test_a_cell_value_reads_as_the_ward_typed_it(cell: object, shown: str | None
 def test_a_decimal_in_a_message_has_a_comma_and_no_thousands_separator(value: Decimal, text: str) -> None:
     """No dot anywhere: 2795 people can never be read as 2,795."""
     assert number_text(value) == text
+
+
+def test_control_characters_in_a_ward_s_text_are_written_out_never_sent_raw() -> None:
+    """An escape sequence, a bell or a C1 control in a cell reach a message (and so a terminal) as ``\\x1b``;
+    line breaks, tabs and Vietnamese letters stay as typed."""
+    assert shown("7\x1b[31m\x07") == "7\\x1b[31m\\x07"
+    assert shown("Phường\u009bSa Pa") == "Phường\\x9bSa Pa"
+    assert shown("Điểm tự\nchấm\t1") == "Điểm tự\nchấm\t1"
