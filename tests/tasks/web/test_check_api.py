@@ -118,3 +118,19 @@ def test_the_check_page_works_without_javascript(make_client: ClientFactory) -> 
 def test_healthz_answers(make_client: ClientFactory) -> None:
     """A process supervisor gets 200 and the year served."""
     assert make_client().get("/healthz").json() == {"status": "ok", "year": "2025"}
+
+
+def test_a_file_for_a_year_without_rules_is_rejected_not_broken(make_client: ClientFactory, tmp_path: Path) -> None:
+    """A self-assessment that says 2024 (no inputs/2024 here) is checked against 2025 and told the year is wrong."""
+    path = tmp_path / "nam-2024.xlsx"
+    shutil.copyfile(SAPA, path)
+    book = openpyxl.load_workbook(path)
+    info = book["Thông tin"]
+    row = next(r for r in info.iter_rows() if str(r[0].value or "").strip() == "Năm")
+    row[1].value = 2024
+    book.save(path)
+    answer = make_client().post("/api/check", files={"file": (path.name, path.read_bytes())})
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["status"] == "rejected"
+    assert any("2024" in i["message"] for i in body["issues"])
