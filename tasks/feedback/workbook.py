@@ -74,16 +74,17 @@ WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
 # The ward reads the kind of problem in words (``Loại``); the rule code is last, for auditors, so it is never
 # the first thing a ward officer sees.
 ISSUE_COLUMNS = (
-    Column("Mức độ", 10, "center"),
-    Column("Loại", 18, "text"),
-    Column("Trang tính", 16, "text"),
-    Column("Ô", 7, "center"),
-    Column("Cột", 16, "text"),
-    Column("Giá trị", 14, "text"),
-    Column("Nội dung", 44, "text"),
-    Column("Cách khắc phục", 44, "text"),
-    Column("Mã quy tắc (cho kiểm tra)", 14, "text"),
+    Column("Mức độ", 9, "center"),
+    Column("Loại", 15, "text"),
+    Column("Trang tính", 14, "text"),
+    Column("Ô", 6, "center"),
+    Column("Cột", 14, "text"),
+    Column("Giá trị", 12, "text"),
+    Column("Nội dung", 38, "text"),
+    Column("Cách khắc phục", 38, "text"),
+    Column("Mã quy tắc (cho kiểm tra)", 16, "text"),
 )
+PRINTED_COLUMNS = len(ISSUE_COLUMNS) - 1  # the rule code is for auditors on screen: the ward's print leaves it out
 _CELL_ADDRESS = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 
 
@@ -220,7 +221,7 @@ def _fill_issues(ws: Worksheet, issues: Sequence[Issue], annotated_name: str | N
             _link(ws.cell(row=row, column=4), annotated_name, f"{quote_sheet(issue.sheet)}!{address}")
     ws.auto_filter.ref = f"A1:{get_column_letter(len(ISSUE_COLUMNS))}{max(last, 1)}"
     ws.freeze_panes = "A2"
-    setup_print(ws, last_col=len(ISSUE_COLUMNS), last_row=max(last, 1), title_rows="1:1")
+    setup_print(ws, last_col=PRINTED_COLUMNS, last_row=max(last, 1), title_rows="1:1")
 
 
 def _link(cell: Cell, file_name: str, location: str | None) -> None:
@@ -390,7 +391,7 @@ def _add_loose_sheet(wb: Workbook, issues: Sequence[Issue]) -> None:
     for row, issue in enumerate(sorted_issues(issues), start=2):
         ws.cell(row=row, column=1).fill = _fill_of([issue])
     ws.freeze_panes = "A2"
-    setup_print(ws, last_col=len(ISSUE_COLUMNS), last_row=last, title_rows="1:1")
+    setup_print(ws, last_col=PRINTED_COLUMNS, last_row=last, title_rows="1:1")
     for sheet in wb.worksheets:
         sheet.sheet_view.tabSelected = False
     wb.active = 0

@@ -85,7 +85,7 @@ def add_standing_charts(
     indicators = catalogue.indicators
     columns = [Column("Đơn vị", 14, "text")]
     for ind in indicators:
-        columns += [Column(f"{ind.code} lũy kế", 10, "number"), Column(f"{ind.code} kế hoạch", 10, "number")]
+        columns += [Column(f"{ind.code} lũy kế", 8.5, "number"), Column(f"{ind.code} kế hoạch", 8.5, "number")]
     banner(ws, 1, f"BIỂU ĐỒ THỰC HIỆN CHỈ TIÊU ĐẾN THÁNG {month}", len(columns))
     banner(ws, 2, subtitle, len(columns), font=ITALIC)
     records = [_standing_record(indicators, row) for row in rows]

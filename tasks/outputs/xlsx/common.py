@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -19,8 +20,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tasks.outputs.ooxml import save_workbook
@@ -166,10 +168,10 @@ def note(text: str, *, width: int = 320) -> Comment:
     return Comment(text, CREATOR, height=max(60, 18 * lines + 12), width=width)
 
 
-def banner(ws: Worksheet, row: int, text: str, last_col: int, *, font: Font = TITLE) -> None:
-    """A centred line merged across the table (title, subtitle)."""
-    put_text(ws, row, 1, text, font=font, alignment=CENTER)
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
+def banner(ws: Worksheet, row: int, text: str, last_col: int, *, font: Font = TITLE, first_col: int = 1) -> None:
+    """A centred line merged across the table (title, subtitle), from ``first_col`` to ``last_col``."""
+    put_text(ws, row, first_col, text, font=font, alignment=CENTER)
+    ws.merge_cells(start_row=row, start_column=first_col, end_row=row, end_column=last_col)
     ws.row_dimensions[row].height = _LINE_HEIGHT * 1.4
 
 
@@ -241,15 +243,91 @@ def set_height(ws: Worksheet, row: int, columns: Sequence[Column], values: Seque
     ws.row_dimensions[row].height = _LINE_HEIGHT * lines + 3
 
 
-def setup_print(ws: Worksheet, *, last_col: int, last_row: int, title_rows: str | None, landscape: bool = True) -> None:
-    """A4, one page wide, repeated header rows, margins for filing, page numbers in the footer."""
+# Printing on A4. A column of width 1 prints about 5.6 pt wide: the digit width of the workbooks' default font
+# (Calibri 11, or its metric twin Carlito in LibreOffice) plus cell padding; Excel itself is a little narrower.
+POINTS_PER_WIDTH = 5.6
+MIN_SCALE = 85  # below this a 12 pt table prints smaller than 10 pt: too small to read comfortably
+_A4_POINTS = {False: 595.3, True: 841.9}  # paper width, portrait / landscape
+MARGINS = PageMargins(left=0.6, right=0.5, top=0.7, bottom=0.7, header=0.3, footer=0.3)
+
+
+def printable_points(landscape: bool, margins: PageMargins = MARGINS) -> float:
+    """The width an A4 page leaves for the table between its left and right margins."""
+    return _A4_POINTS[landscape] - 72 * (margins.left + margins.right)
+
+
+def fits_one_page(columns: Sequence[Column], landscape: bool = True) -> bool:
+    """Whether a table of ``columns`` prints one page wide at :data:`MIN_SCALE` or more."""
+    return sum(c.width for c in columns) * POINTS_PER_WIDTH * MIN_SCALE <= 100 * printable_points(landscape)
+
+
+def column_width(ws: Worksheet, col: int) -> float:
+    """Width of column ``col`` in Excel's units (8.43 for a column never sized)."""
+    dimension = ws.column_dimensions.get(get_column_letter(col))
+    return float(dimension.width) if dimension is not None and dimension.customWidth else 8.43
+
+
+def print_scale(ws: Worksheet) -> int:
+    """The scale (%) a sheet set up by :func:`setup_print` prints at on A4, from its column widths.
+
+    Fit to one page wide: the printable width over the print area's width (at most 100). Printed in column
+    pages (breaks, repeated title columns): its fixed scale, lowered if the widest page would not fit.
+    """
+    area = ws.print_area
+    first = (area[0] if isinstance(area, list) else str(area)).split("!")[-1].replace("$", "")
+    left, _, right, _ = range_boundaries(first)
+    landscape = ws.page_setup.orientation == ws.ORIENTATION_LANDSCAPE
+    room = printable_points(landscape, ws.page_margins)
+    if ws.sheet_properties.pageSetUpPr.fitToPage:
+        spans = [(left, right)]
+        fixed = 100
+    else:
+        starts = [left, *(b.id + 1 for b in ws.col_breaks.brk if left < b.id + 1 <= right)]
+        spans = list(zip(starts, [s - 1 for s in starts[1:]] + [right], strict=True))
+        fixed = int(ws.page_setup.scale or 100)
+    titles = _title_columns(ws)
+    widest = max(sum(column_width(ws, c) for c in {*titles, *range(a, b + 1)}) for a, b in spans)
+    return min(fixed, math.floor(100 * room / (widest * POINTS_PER_WIDTH)))
+
+
+def _title_columns(ws: Worksheet) -> range:
+    if not ws.print_title_cols:
+        return range(0)
+    first, _, last = ws.print_title_cols.replace("$", "").partition(":")
+    return range(column_index_from_string(first), column_index_from_string(last or first) + 1)
+
+
+def setup_print(
+    ws: Worksheet,
+    *,
+    last_col: int,
+    last_row: int,
+    title_rows: str | None,
+    landscape: bool = True,
+    column_breaks: Sequence[int] = (),
+    title_cols: int = 0,
+) -> None:
+    """A4, margins for filing, page numbers in the footer, repeated header rows; one page wide, or in pages.
+
+    Without ``column_breaks`` the sheet is fit to one page wide. With them (the last column of each page
+    but the last) it prints at 100 % in that many pages across, the first ``title_cols`` columns repeated on
+    each: a table too wide to be read at one page wide stays legible.
+    """
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE if landscape else ws.ORIENTATION_PORTRAIT
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if column_breaks:
+        ws.sheet_properties.pageSetUpPr.fitToPage = False  # Excel ignores manual breaks when fitting
+        ws.page_setup.scale = 100
+        for col in column_breaks:
+            ws.col_breaks.append(Break(id=col))
+        if title_cols:
+            ws.print_title_cols = f"A:{get_column_letter(title_cols)}"
+    else:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
-    ws.page_margins = PageMargins(left=0.6, right=0.5, top=0.7, bottom=0.7, header=0.3, footer=0.3)
+    ws.page_margins = copy(MARGINS)
     if title_rows:
         ws.print_title_rows = title_rows
     ws.print_area = f"A1:{get_column_letter(last_col)}{last_row}"

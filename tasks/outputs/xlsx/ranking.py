@@ -25,6 +25,7 @@ from tasks.outputs.xlsx.common import (
     ITALIC,
     Column,
     banner,
+    fits_one_page,
     legend,
     new_workbook,
     put_text,
@@ -33,6 +34,7 @@ from tasks.outputs.xlsx.common import (
     write_table,
 )
 from tasks.scoring.explain import explain_ranking
+from tasks.text import number_text
 
 SUMMARY_SHEET = "Xếp hạng"
 DETAIL_SHEET = "Chi tiết"
@@ -50,6 +52,7 @@ STATUS_TEXT: dict[WardStatus, str] = {
 }
 _TIED = "Đã chấm điểm, đồng hạng"
 _HEADER_ROW = 4  # title, bloc name, blank line, then the header
+_WARD_COLUMNS = 3  # Hạng, Mã đơn vị, Đơn vị: repeated on each printed page of the detail sheet
 
 
 def write_ranking_xlsx(bloc: Bloc, catalogue: Catalogue, ranking: Ranking, moment: datetime) -> bytes:
@@ -84,8 +87,8 @@ def status_text(row: RankingRow) -> str:
 def _summary_columns(catalogue: Catalogue) -> list[Column]:
     groups = [Column(f"Nhóm {g.code}", 7.5, "number", f"Nhóm {g.code}: {g.name}") for g in catalogue.groups]
     return [
-        Column("Hạng", 5.5, "int"),
-        Column("Mã đơn vị", 11.5, "center"),
+        Column("Hạng", 6, "int"),
+        Column("Mã đơn vị", 14, "center"),
         Column("Đơn vị", 13, "text"),
         *groups,
         Column("Điểm cơ bản", 8.5, "number", "Tổng điểm các tiêu chí (thang 100)"),
@@ -146,10 +149,13 @@ def _fill_summary(
 
 
 def _detail_columns(catalogue: Catalogue) -> list[Column]:
-    criteria = [Column(c.code, 5.5, "number", f"{c.code}. {c.name} (tối đa {c.max} điểm)") for c in catalogue.criteria]
+    criteria = [
+        Column(c.code, 5.5, "number", f"{c.code}. {c.name} (tối đa {number_text(c.max)} điểm)")
+        for c in catalogue.criteria
+    ]
     return [
-        Column("Hạng", 5, "int"),
-        Column("Mã đơn vị", 11.5, "center"),
+        Column("Hạng", 6, "int"),
+        Column("Mã đơn vị", 14, "center"),
         Column("Đơn vị", 12, "text"),
         *criteria,
         Column("Điểm cơ bản", 8, "number"),
@@ -184,15 +190,35 @@ def criterion_points(score: WardScore) -> dict[str, Decimal]:
 
 
 def _fill_detail(ws: Worksheet, bloc: Bloc, catalogue: Catalogue, rows: Sequence[RankingRow]) -> None:
+    """Every criterion of every ward: too wide for one A4 page at a legible size, so it prints in two pages
+    across at 100 % (the first half of the groups, then the rest with the totals), the ward repeated on each;
+    the titles and notes stay on the first page's width."""
     columns = _detail_columns(catalogue)
-    banner(ws, 1, f"CHI TIẾT ĐIỂM THEO TIÊU CHÍ NĂM {catalogue.year}", len(columns))
-    banner(ws, 2, f"{bloc.name} – tỉnh {bloc.province}", len(columns), font=ITALIC)
+    breaks = [] if fits_one_page(columns) else detail_breaks(catalogue)
+    first_page = columns[: breaks[0]] if breaks else columns
+    # In pages across, columns A–C print on every page: a title starting there would show cut on the second.
+    start = _WARD_COLUMNS + 1 if breaks else 1
+    banner(ws, 1, f"CHI TIẾT ĐIỂM THEO TIÊU CHÍ NĂM {catalogue.year}", len(first_page), first_col=start)
+    banner(ws, 2, f"{bloc.name} – tỉnh {bloc.province}", len(first_page), font=ITALIC, first_col=start)
     _group_band(ws, _HEADER_ROW, catalogue, len(columns))
     last = write_table(ws, _HEADER_ROW + 1, columns, (_detail_record(r, catalogue) for r in rows))
-    lines = ["Tiêu chí:"] + [f"{c.code}. {c.name} (tối đa {c.max} điểm)." for c in catalogue.criteria]
-    last = legend(ws, last + 2, lines, columns)
-    ws.freeze_panes = ws.cell(row=_HEADER_ROW + 2, column=4)
-    setup_print(ws, last_col=len(columns), last_row=last, title_rows=f"{_HEADER_ROW}:{_HEADER_ROW + 1}")
+    lines = ["Tiêu chí:"] + [f"{c.code}. {c.name} (tối đa {number_text(c.max)} điểm)." for c in catalogue.criteria]
+    last = legend(ws, last + 2, lines, first_page)
+    ws.freeze_panes = ws.cell(row=_HEADER_ROW + 2, column=_WARD_COLUMNS + 1)
+    title_rows = f"{_HEADER_ROW}:{_HEADER_ROW + 1}"
+    setup_print(
+        ws, last_col=len(columns), last_row=last, title_rows=title_rows, column_breaks=breaks, title_cols=_WARD_COLUMNS
+    )
+
+
+def detail_breaks(catalogue: Catalogue) -> list[int]:
+    """The last column of the detail sheet's first printed page: after the group that ends nearest half way."""
+    sizes = [len(g.criteria) for g in catalogue.groups if g.criteria]
+    if len(sizes) < 2:
+        return []
+    ends = [sum(sizes[: k + 1]) for k in range(len(sizes) - 1)]
+    half = (sum(sizes) + 5) / 2  # the five columns after the criteria (totals, status) print on the second page
+    return [_WARD_COLUMNS + min(ends, key=lambda end: abs(end - half))]
 
 
 def _group_band(ws: Worksheet, row: int, catalogue: Catalogue, width: int) -> None:

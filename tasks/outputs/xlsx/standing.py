@@ -27,6 +27,7 @@ from tasks.outputs.xlsx.common import (
     to_bytes,
     write_table,
 )
+from tasks.text import number_text
 
 STANDING_SHEET = "Chỉ tiêu tháng"
 REPORT_STATUS_TEXT: dict[str, str] = {
@@ -79,20 +80,20 @@ def _ytd_format(indicator: Indicator, rows: Sequence[Mapping[str, object]]) -> s
 
 def _columns(catalogue: Catalogue, period: str, rows: Sequence[Mapping[str, object]]) -> list[Column]:
     columns = [
-        Column("Mã đơn vị", 11.5, "center"),
-        Column("Đơn vị", 13, "text"),
-        Column("Trạng thái báo cáo", 13, "center"),
-        Column("Số lỗi, cảnh báo", 9, "int"),
+        Column("Mã đơn vị", 13, "center"),
+        Column("Đơn vị", 11.5, "text"),
+        Column("Trạng thái báo cáo", 11, "center"),
+        Column("Số lỗi, cảnh báo", 7.5, "int"),
     ]
     for ind in catalogue.indicators:
         criterion = _feeds(catalogue, ind)
         ytd_note = f"{ind.code}. {ind.name} ({ind.unit}): lũy kế từ đầu năm đến tháng {month_label(period)}"
-        columns.append(Column(f"Lũy kế {ind.code}", 9, "number", ytd_note, _ytd_format(ind, rows)))
+        columns.append(Column(f"Lũy kế {ind.code}", 8, "number", ytd_note, _ytd_format(ind, rows)))
         if criterion is not None:
-            score_note = f"Điểm tạm tính của tiêu chí {criterion.code} (tối đa {criterion.max} điểm)"
-            columns.append(Column(f"Điểm tạm tính {criterion.code}", 8.5, "number", score_note))
+            score_note = f"Điểm tạm tính của tiêu chí {criterion.code} (tối đa {number_text(criterion.max)} điểm)"
+            columns.append(Column(f"Điểm tạm tính {criterion.code}", 6, "number", score_note))
         else:
-            columns.append(Column(f"Điểm tạm tính {ind.code}", 8.5, "number"))
+            columns.append(Column(f"Điểm tạm tính {ind.code}", 6, "number"))
     return columns
 
 
@@ -113,9 +114,11 @@ def _legend_lines(catalogue: Catalogue) -> list[str]:
     lines = ["Ghi chú:"]
     for ind in catalogue.indicators:
         targets = set(ind.targets.values())
-        target = f"kế hoạch năm {targets.pop()}" if len(targets) == 1 else "kế hoạch năm giao cho từng đơn vị"
+        target = (
+            f"kế hoạch năm {number_text(targets.pop())}" if len(targets) == 1 else "kế hoạch năm giao cho từng đơn vị"
+        )
         criterion = _feeds(catalogue, ind)
-        feeds = f"; tính điểm tiêu chí {criterion.code} (tối đa {criterion.max} điểm)" if criterion else ""
+        feeds = f"; tính điểm tiêu chí {criterion.code} (tối đa {number_text(criterion.max)} điểm)" if criterion else ""
         lines.append(f"{ind.code}. {ind.name} (đơn vị tính: {ind.unit}; {target}{feeds}).")
     lines.append("Điểm tạm tính chỉ để theo dõi; điểm chính thức được tính khi tổng kết năm.")
     return lines

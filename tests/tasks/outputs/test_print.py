@@ -1,0 +1,129 @@
+"""Every workbook a person prints reads the same on any PC and prints legibly on A4.
+
+Scores always show two decimals, counts of people plain digits (no thousands separator that an English PC
+would print as ``2,795``), and each sheet prints at 85 % or more: one page wide, or in pages across.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.workbook.workbook import Workbook
+
+from tasks.blank_workbooks import annual_template, monthly_template
+from tasks.config.year import YearConfig, load_year
+from tasks.domain import Issue, Severity, Status, Submission
+from tasks.feedback.workbook import feedback_workbook
+from tasks.intake.discover import discover
+from tasks.intake.read_all import read_all, validate_all
+from tasks.outputs.xlsx.common import MIN_SCALE, print_scale
+from tasks.outputs.xlsx.ranking import write_ranking_xlsx
+from tasks.outputs.xlsx.standing import write_standing_xlsx
+from tasks.scoring.review import review
+from tasks.validation.suites import Validator
+
+INPUTS = Path(__file__).resolve().parents[3] / "inputs"
+MOMENT = datetime(2026, 1, 15, 8, 30)
+
+
+@pytest.fixture(scope="module")
+def config() -> YearConfig:
+    return load_year(INPUTS, 2025)
+
+
+@pytest.fixture(scope="module")
+def ranking_book(config: YearConfig) -> Workbook:
+    subs = read_all(discover(config.year_dir), config.bloc, config.catalogue)
+    validate_all(subs, config.bloc, config.catalogue, Validator())
+    result = review(subs, config.bloc, config.catalogue, None)
+    return load_workbook(io.BytesIO(write_ranking_xlsx(config.bloc, config.catalogue, result.ranking, MOMENT)))
+
+
+@pytest.fixture(scope="module")
+def standing_book(config: YearConfig) -> Workbook:
+    rows = []
+    for ward in config.bloc.members:
+        row: dict[str, object] = {"ward_code": ward.code, "ward_name": ward.name, "status": "accepted", "issues": 0}
+        for ind in config.catalogue.indicators:
+            row[f"{ind.code}_ytd"] = Decimal("97.5") if ind.is_percent else Decimal(2795)
+            row[f"{ind.code}_score"] = Decimal("4.99")
+        rows.append(row)
+    return load_workbook(io.BytesIO(write_standing_xlsx(config.bloc, config.catalogue, "2025-12", rows, MOMENT)))
+
+
+def _feedback_book() -> Workbook:
+    issue = Issue(Severity.WARNING, "no_evidence", "Tiêu chí 1.4 tự chấm 2,25 điểm nhưng chưa ghi minh chứng.", "Ghi…")
+    sub = Submission(file=_file(), kind=_file().kind, period="2025", ward_code="SAPA", issues=[issue])
+    sub.status = Status.ACCEPTED
+    return load_workbook(io.BytesIO(feedback_workbook(sub, MOMENT, ward_name="Sa Pa")))
+
+
+def _file():  # type: ignore[no-untyped-def]
+    from tasks.domain import InputFile, Kind
+
+    return InputFile(
+        Path("/x/tu-cham-diem-2025-sapa.xlsx"), "annual/tu-cham-diem-2025-sapa.xlsx", "0" * 64, Kind.ANNUAL
+    )
+
+
+def _printed_sheets(book: Workbook) -> list[str]:
+    return [ws.title for ws in book.worksheets if ws.print_area]
+
+
+def _books(config: YearConfig, ranking_book: Workbook, standing_book: Workbook) -> dict[str, Workbook]:
+    sapa = config.bloc.ward("SAPA")
+    return {
+        "ranking.xlsx": ranking_book,
+        "standing.xlsx": standing_book,
+        "phan-hoi.xlsx": _feedback_book(),
+        "tu-cham-diem.xlsx": load_workbook(io.BytesIO(annual_template(config.bloc, config.catalogue, sapa, MOMENT))),
+        "bao-cao-chi-tieu.xlsx": load_workbook(
+            io.BytesIO(monthly_template(config.bloc, config.catalogue, sapa, MOMENT))
+        ),
+    }
+
+
+def test_every_printed_sheet_prints_legibly_on_a4(
+    config: YearConfig, ranking_book: Workbook, standing_book: Workbook
+) -> None:
+    """A4, and 85 % or more: the detail sheet of 22 criteria prints in two pages across, the ward on each."""
+    seen = []
+    for name, book in _books(config, ranking_book, standing_book).items():
+        for title in _printed_sheets(book):
+            ws = book[title]
+            assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4, (name, title)
+            assert print_scale(ws) >= MIN_SCALE, (name, title, print_scale(ws))
+            seen.append((name, title))
+    assert ("ranking.xlsx", "Chi tiết") in seen and ("phan-hoi.xlsx", "Danh sách lỗi") in seen
+    detail = ranking_book["Chi tiết"]
+    assert detail.page_setup.scale == 100 and detail.print_title_cols == "$A:$C"
+    assert [b.id for b in detail.col_breaks.brk] == [16]  # groups 1–3 on the first page, the rest and totals next
+
+
+def test_scores_show_two_decimals_and_people_plain_digits(ranking_book: Workbook, standing_book: Workbook) -> None:
+    """93,72 or 93.72 beside 2795: a count can never be read as a decimal, whatever the PC's language."""
+    summary = ranking_book["Xếp hạng"]
+    totals = [c for c in summary[5] if isinstance(c.value, float)]
+    assert totals and {c.number_format for c in totals} == {"0.00"}
+    standing = standing_book.active
+    formats = {c.value: c.number_format for c in standing[5] if isinstance(c.value, int | float)}
+    assert formats[2795] == "0" and formats[97.5] == "0.00" and formats[4.99] == "0.00"
+    assert not any(
+        "#,##" in c.number_format
+        for book in (ranking_book, standing_book)
+        for ws in book
+        for row in ws.iter_rows()
+        for c in row
+    )
+
+
+def test_the_feedback_print_leaves_the_rule_code_to_the_screen() -> None:
+    """The ward's printed list ends with how to fix it; the auditors' rule code column is outside the print area."""
+    ws = _feedback_book()["Danh sách lỗi"]
+    assert ws["I1"].value == "Mã quy tắc (cho kiểm tra)" and ws["I2"].value == "no_evidence"
+    assert ws.print_area.endswith("$H$2")
