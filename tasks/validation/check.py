@@ -19,6 +19,7 @@ from pathlib import Path
 
 from tasks.config.year import load_year
 from tasks.domain import InputFile, Issue, Kind, Severity, Submission
+from tasks.intake.discover import shown_name
 from tasks.intake.identify import parse_period, parse_year
 from tasks.intake.layout import INFO_SHEET, TABLES, key
 from tasks.intake.read import open_submission
@@ -143,7 +144,7 @@ def input_file(path: Path, kind: Kind, name: str | None = None) -> InputFile:
     if kind is Kind.UNKNOWN and path.suffix.lower() in {".xlsx", ".xlsm"}:
         kind = Kind.ANNUAL  # report the missing sheets of the most common kind
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return InputFile(path=path, rel=name or path.name, sha256=digest, kind=kind)
+    return InputFile(path=path, rel=shown_name(name or path.name), sha256=digest, kind=kind)
 
 
 def check_file(

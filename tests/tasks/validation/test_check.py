@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -80,3 +82,12 @@ def test_a_missing_file_is_named(capsys: pytest.CaptureFixture[str], inputs: Pat
     """A path that does not exist: exit 1 and the path named."""
     code, out = check(capsys, inputs, str(tmp_path / "khong-co.xlsx"))
     assert code == 1 and "khong-co.xlsx: không tìm thấy tệp" in out
+
+
+def test_a_file_name_with_odd_bytes_is_printed_escaped(capsys: pytest.CaptureFixture[str], inputs: Path) -> None:
+    """A name holding bytes that are not UTF-8 and a terminal escape sequence is printed written out, never raw."""
+    odd = os.path.join(os.fsencode(inputs), b"b\xe1o-c\xe1o\x1b[31m.xlsx")
+    shutil.copy(inputs / SAPA, odd)
+    code, out = check(capsys, inputs, os.fsdecode(odd))
+    assert code == 0
+    assert "b\\xe1o-c\\xe1o\\x1b[31m.xlsx: ĐẠT" in out and "\x1b" not in out
