@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -63,7 +64,7 @@ def score_and_rank(subs: list[Submission], config: YearConfig) -> Review:
     cache_policy=NO_CACHE,
 )
 def write_outputs(
-    base: Path, config: YearConfig, subs: list[Submission], result: Review, validator: Validator, parameters: dict
+    base: Path, config: YearConfig, subs: Sequence[Submission], result: Review, validator: Validator, parameters: dict
 ) -> Path:
     """Write the run folder, hash it into the manifest and move ``latest``."""
     from tasks.outputs.review_folder import write_review_folder
@@ -94,11 +95,12 @@ def review_steps(config: YearConfig, base: Path, cache_dir: Path | None, paramet
             result = score_and_rank(whole(subs), whole(config))
             advance(len(result.wards))
         with timed(timings, "write"):
-            run_dir = write_outputs(base, whole(config), whole(subs), whole(result), validator, parameters)
-            publish_review_artifacts(run_dir, config, subs, result)
+            scored = result.submissions  # with the warnings scoring found in them
+            run_dir = write_outputs(base, whole(config), whole(scored), whole(result), validator, parameters)
+            publish_review_artifacts(run_dir, config, scored, result)
     rejected = sum(w.annual == "rejected" for w in result.wards)
     missing = sum(w.annual == "missing" for w in result.wards)
-    refused = [s for s in subs if s.status is Status.REJECTED]
+    refused = [s for s in scored if s.status is Status.REJECTED]
     unattributed = sum(s.ward_code is None for s in refused)
     log.info(
         "review written to %s (%d rejected, %d missing, %d files rejected)", run_dir, rejected, missing, len(refused)

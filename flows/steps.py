@@ -134,5 +134,4 @@ def validate_submissions(subs: list[Submission], config: YearConfig, validator: 
     """Run the stored expectation suites once over all wards' rows of each kind."""
     from tasks.intake.read_all import validate_all
 
-    validate_all(subs, config.bloc, config.catalogue, validator)
-    return subs
+    return validate_all(subs, config.bloc, config.catalogue, validator)

@@ -13,7 +13,8 @@ All points are ``Decimal``; nothing in the scoring path uses binary floats.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -393,9 +394,13 @@ class AppraisalEntry:
     cell: str | None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Submission:
-    """One input file and everything the pipeline learned about it."""
+    """One input file and everything the pipeline learned about it.
+
+    Frozen: each stage returns new submissions (``dataclasses.replace``) instead of changing the ones it was
+    handed, so what reading produced is still what reading produced after validation and scoring.
+    """
 
     file: InputFile
     kind: Kind
@@ -404,14 +409,17 @@ class Submission:
     prepared_on: date | None = None
     status: Status = Status.ACCEPTED
     superseded_by: str | None = None
-    issues: list[Issue] = field(default_factory=list)
+    issues: tuple[Issue, ...] = ()
     workbook: Workbook | None = None
-    report: AnnualReport | MonthlyReport | None = None
-    appraisals: tuple[AppraisalEntry, ...] = ()
 
     @property
     def has_errors(self) -> bool:
         return any(i.severity is Severity.ERROR for i in self.issues)
+
+    def with_issues(self, issues: Iterable[Issue]) -> Submission:
+        """This submission with ``issues`` added after its own (itself when there are none)."""
+        added = tuple(issues)
+        return replace(self, issues=self.issues + added) if added else self
 
 
 # --- Scores and ranking ---------------------------------------------------------------------------

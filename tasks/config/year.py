@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -63,7 +64,7 @@ def check_period(period: str) -> int:
     return int(period[:4])
 
 
-def document_moment(meeting: Meeting | None, subs: list[Submission]) -> datetime:
+def document_moment(meeting: Meeting | None, subs: Sequence[Submission]) -> datetime:
     """The time stamped into documents: the meeting's start, else the latest date an accepted file was prepared.
 
     Never the clock, so reruns on the same inputs are byte-identical.

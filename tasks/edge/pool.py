@@ -71,7 +71,7 @@ def _unreadable(file: InputFile, period: str | None) -> Submission:
         "Không đọc được tệp (quá trình đọc tệp bị dừng giữa chừng).",
         "Mở tệp trong Excel, lưu lại dưới dạng .xlsx rồi gửi lại.",
     )
-    return Submission(file=file, kind=file.kind, period=period, status=Status.REJECTED, issues=[issue])
+    return Submission(file=file, kind=file.kind, period=period, status=Status.REJECTED, issues=(issue,))
 
 
 def _result(future: Future[list[bytes]]) -> list[bytes] | None:

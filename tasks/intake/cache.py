@@ -151,7 +151,7 @@ class ParseCache:
             return None
         self.used.add(key)
         self.hits += 1
-        return replace(cached, file=file, issues=list(cached.issues))
+        return replace(cached, file=file)
 
     def put(self, file: InputFile, period: str | None, blob: bytes) -> None:
         """Remember a freshly read submission, given as ``pickled(sub)``; stored by ``save``."""

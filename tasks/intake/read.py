@@ -37,26 +37,22 @@ def read_files(files: Files, bloc: Bloc, catalogue: Catalogue, keep: bool) -> li
 
 
 def _reject(sub: Submission, issue: Issue) -> Submission:
-    sub.issues.append(issue)
-    sub.status = Status.REJECTED
-    return sub
+    return replace(sub.with_issues([issue]), status=Status.REJECTED)
 
 
 def open_submission(file: InputFile, bloc: Bloc, catalogue: Catalogue, period: str | None) -> Submission:
     """Read, locate and identify one file; never raises for a bad file."""
-    sub = _open(file, bloc, catalogue, period)
-    _file_name_hint(sub, bloc)
-    return sub
+    return _with_file_name_hint(_open(file, bloc, catalogue, period), bloc)
 
 
-def _file_name_hint(sub: Submission, bloc: Bloc) -> None:
+def _with_file_name_hint(sub: Submission, bloc: Bloc) -> Submission:
     """Say which ward the file name suggests when the file names none; the name never decides the ward."""
     if sub.ward_code is not None or sub.kind is Kind.APPRAISAL or not sub.has_errors:
-        return
+        return sub
     name = key(sub.file.path.stem)
     wards = [w for w in bloc.members if key(w.name) in name]
     if len(wards) != 1:
-        return
+        return sub
     errors = [k for k, i in enumerate(sub.issues) if i.severity is Severity.ERROR]
     at = next((k for k in errors if sub.issues[k].rule in ("ward_unknown", "ward_missing")), errors[0])
     issue = sub.issues[at]
@@ -64,7 +60,9 @@ def _file_name_hint(sub: Submission, bloc: Bloc) -> None:
         f" Tên tệp “{sub.file.rel.rsplit('/', 1)[-1]}” gợi ý đây là hồ sơ của phường {wards[0].name}; "
         "hồ sơ chỉ được tính cho đơn vị ghi trong tệp, không theo tên tệp."
     )
-    sub.issues[at] = replace(issue, hint=issue.hint + note)
+    issues = list(sub.issues)
+    issues[at] = replace(issue, hint=issue.hint + note)
+    return replace(sub, issues=tuple(issues))
 
 
 def _open(file: InputFile, bloc: Bloc, catalogue: Catalogue, period: str | None) -> Submission:
@@ -75,14 +73,14 @@ def _open(file: InputFile, bloc: Bloc, catalogue: Catalogue, period: str | None)
         return _reject(sub, _unsupported(file))
     try:
         sheets = read_workbook(file.path)
-        sub.workbook = read_submission(sheets, file.kind)
+        workbook = read_submission(sheets, file.kind)
     except WorkbookError as exc:
         return _reject(sub, Issue(Severity.ERROR, exc.rule, exc.message, exc.hint))
     except IntakeError as exc:
-        _reject(sub, exc.issue)
-        if exc.info_sheet is not None:
-            _attribute(sub, Workbook(exc.info_sheet, exc.info, {}), bloc, catalogue, period)
-        return sub
+        rejected = _reject(sub, exc.issue)
+        if exc.info_sheet is None:
+            return rejected
+        return _attributed(rejected, Workbook(exc.info_sheet, exc.info, {}), bloc, catalogue, period)
     except Exception as exc:  # a file must never stop the run; keep the cause for the developers' log
         log.exception("unexpected failure reading %s", file.rel)
         return _reject(
@@ -94,15 +92,15 @@ def _open(file: InputFile, bloc: Bloc, catalogue: Catalogue, period: str | None)
                 "Mở tệp trong Excel, lưu lại dưới dạng .xlsx rồi gửi lại.",
             ),
         )
-    sub.issues.extend(uncached_formula_issues(sheets, sub.workbook))
-    sub.issues.extend(excel_error_issues(sheets, sub.workbook, file.kind))
-    sub.issues.extend(hidden_sheet_issues(sheets))
-    info = next((s for s in sheets if s.name == sub.workbook.info_sheet), None)
-    sub.issues.extend(duplicate_label_issues(info) if info is not None else [])
-    _attribute(sub, sub.workbook, bloc, catalogue, period)
-    if sub.has_errors:
-        sub.status = Status.REJECTED
-    return sub
+    info = next((s for s in sheets if s.name == workbook.info_sheet), None)
+    found = (
+        *uncached_formula_issues(sheets, workbook),
+        *excel_error_issues(sheets, workbook, file.kind),
+        *hidden_sheet_issues(sheets),
+        *(duplicate_label_issues(info) if info is not None else []),
+    )
+    attributed = _attributed(replace(sub, workbook=workbook, issues=found), workbook, bloc, catalogue, period)
+    return replace(attributed, status=Status.REJECTED) if attributed.has_errors else attributed
 
 
 # Why discovery could not read an entry (``InputFile.refused``): what the secretariat and the ward are told.
@@ -157,17 +155,17 @@ def _unsupported(file: InputFile) -> Issue:
     )
 
 
-def _attribute(sub: Submission, wb: Workbook, bloc: Bloc, catalogue: Catalogue, period: str | None) -> None:
-    """Identify the ward, period and date from the info sheet: also for a file rejected for a missing sheet or
-    column, so that its ward is told what to fix instead of being reported as sending nothing."""
+def _attributed(sub: Submission, wb: Workbook, bloc: Bloc, catalogue: Catalogue, period: str | None) -> Submission:
+    """``sub`` with the ward, period and date its info sheet names, and the problems found in them: also for a
+    file rejected for a missing sheet or column, so that its ward is told what to fix instead of being reported
+    as sending nothing."""
     if sub.kind is Kind.ANNUAL:
         ident = identify_annual(bloc, wb.info, wb.info_sheet, catalogue.year)
-        sub.period = str(catalogue.year)
+        period = str(catalogue.year)
     elif sub.kind is Kind.MONTHLY:
         ident = identify_monthly(bloc, wb.info, wb.info_sheet, period)
     else:
-        sub.period = str(catalogue.year)
-        return
-    sub.ward_code = ident.ward.code if ident.ward else None
-    sub.prepared_on = ident.prepared_on
-    sub.issues.extend(ident.issues)
+        return replace(sub, period=str(catalogue.year))
+    ward_code = ident.ward.code if ident.ward else None
+    found = replace(sub, period=period, ward_code=ward_code, prepared_on=ident.prepared_on)
+    return found.with_issues(ident.issues)

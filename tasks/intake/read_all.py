@@ -6,6 +6,8 @@ Shared by the annual review, the monthly run and ``thidua check`` so there is on
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from tasks.domain import Bloc, Catalogue, Issue, Kind, Severity, Status, Submission
@@ -48,31 +50,44 @@ def read_all(
     return subs
 
 
-def validate_all(subs: list[Submission], bloc: Bloc, catalogue: Catalogue, validator: Validator) -> None:
-    """Bulk validation, then resubmissions; appraisal files are only rejected when unreadable (bad rows skip)."""
-    validate_rows(subs, bloc, catalogue, validator)
-    for sub in subs:
-        sub.issues = without_echoes(sub.issues)
-    for sub in subs:
-        if sub.kind is Kind.APPRAISAL and sub.workbook is not None:
-            sub.status = Status.ACCEPTED
-    resolve_resubmissions(subs)
-    for sub in subs:
-        sub.issues = capped_issues(sub.issues)
-    counts = {s: sum(x.status is s for x in subs) for s in Status}
+def validate_all(
+    subs: Sequence[Submission], bloc: Bloc, catalogue: Catalogue, validator: Validator
+) -> list[Submission]:
+    """The submissions after bulk validation and resubmissions, in the order given.
+
+    Appraisal files are only rejected when unreadable (their bad rows are skipped, the rest apply).
+    """
+    checked = [_settled_alone(sub) for sub in validate_rows(subs, bloc, catalogue, validator)]
+    settled = [_with_issues_capped(sub) for sub in resolve_resubmissions(checked)]
+    counts = {s: sum(x.status is s for x in settled) for s in Status}
     log.info("validated: %s", {k.value: v for k, v in counts.items()})
+    return settled
 
 
-def without_echoes(issues: list[Issue]) -> list[Issue]:
+def _settled_alone(sub: Submission) -> Submission:
+    """``sub`` without echoed issues; a readable appraisal file accepted (its bad rows are skipped)."""
+    issues = without_echoes(sub.issues)
+    readable_appraisal = sub.kind is Kind.APPRAISAL and sub.workbook is not None
+    if issues == sub.issues and (not readable_appraisal or sub.status is Status.ACCEPTED):
+        return sub
+    return replace(sub, issues=issues, status=Status.ACCEPTED if readable_appraisal else sub.status)
+
+
+def _with_issues_capped(sub: Submission) -> Submission:
+    capped = capped_issues(sub.issues)
+    return sub if capped == sub.issues else replace(sub, issues=capped)
+
+
+def without_echoes(issues: tuple[Issue, ...]) -> tuple[Issue, ...]:
     """The issues without validation's own words for a cell already named as an Excel error value: ``#DIV/0!``
     is one fault, told once (not also as "not a number")."""
     errors = {(i.sheet, i.cell) for i in issues if i.rule == "excel_error"}
     if not errors:
         return issues
-    return [i for i in issues if i.rule == "excel_error" or (i.sheet, i.cell) not in errors]
+    return tuple(i for i in issues if i.rule == "excel_error" or (i.sheet, i.cell) not in errors)
 
 
-def capped_issues(issues: list[Issue], limit: int = MAX_LISTED_ISSUES) -> list[Issue]:
+def capped_issues(issues: tuple[Issue, ...], limit: int = MAX_LISTED_ISSUES) -> tuple[Issue, ...]:
     """The first ``limit`` issues of a file, then one line saying how many more there are ("và K lỗi khác").
 
     A pasted data dump can raise tens of thousands of issues; listing them all would make every writer (feedback
@@ -86,7 +101,7 @@ def capped_issues(issues: list[Issue], limit: int = MAX_LISTED_ISSUES) -> list[I
     parts = [f"{_thousands(errors)} lỗi"] if errors else []
     parts += [f"{_thousands(warnings)} cảnh báo"] if warnings else []
     counted = " và ".join(parts)
-    return [
+    return (
         *issues[:limit],
         Issue(
             severity=Severity.ERROR if errors else Severity.WARNING,
@@ -94,7 +109,7 @@ def capped_issues(issues: list[Issue], limit: int = MAX_LISTED_ISSUES) -> list[I
             message=f"… và {counted} khác (chỉ liệt kê {limit} vấn đề đầu tiên của tệp).",
             hint="Sửa các vấn đề đã liệt kê (thường cùng một nguyên nhân) rồi gửi lại để xem các vấn đề còn lại.",
         ),
-    ]
+    )
 
 
 def _thousands(number: int) -> str:

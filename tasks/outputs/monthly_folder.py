@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from concurrent.futures import Executor
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 def month_statuses(
-    config: YearConfig, subs: list[Submission]
+    config: YearConfig, subs: Sequence[Submission]
 ) -> tuple[dict[str, tuple[str, int]], dict[str, MonthlyReport]]:
     """Per ward: (accepted|rejected|missing, number of issues) and the accepted report."""
     statuses: dict[str, tuple[str, int]] = {}
@@ -37,7 +38,6 @@ def month_statuses(
         issues = sum(len(s.issues) for s in own)
         if accepted is not None:
             reports[ward.code] = monthly_report(accepted, config.catalogue)
-            accepted.report = reports[ward.code]
             statuses[ward.code] = ("accepted", issues)
         else:
             statuses[ward.code] = ("rejected" if own else "missing", issues)
@@ -49,7 +49,7 @@ def write_monthly_folder(
     run_id: str,
     config: YearConfig,
     period: str,
-    subs: list[Submission],
+    subs: Sequence[Submission],
     validator: Validator,
     moment: datetime,
     parameters: dict[str, Any],

@@ -134,7 +134,7 @@ def write_review_folder(
     work: Path,
     run_id: str,
     config: YearConfig,
-    subs: list[Submission],
+    subs: Sequence[Submission],
     result: Review,
     validator: Validator,
     moment: datetime,

@@ -124,7 +124,7 @@ def feedback_writes(subs: Sequence[Submission], moment: datetime, ward_names: di
     """
     return [
         FeedbackWrite(
-            replace(s, workbook=None, report=None, appraisals=()),
+            replace(s, workbook=None),
             s.workbook is not None,
             ward_names.get(s.ward_code or ""),
             moment,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from tasks.domain import (
     AppraisalEntry,
@@ -26,27 +26,29 @@ from tasks.domain import (
     WardStatus,
 )
 from tasks.scoring.ranking import rank_wards
-from tasks.scoring.score import score_ward
+from tasks.scoring.score import FileIssue, score_ward
 from tasks.validation.reports import annual_report, appraisal_entries, month_series_warnings, monthly_report
 
 
-@dataclass
+@dataclass(frozen=True)
 class WardFile:
     """A ward's standing in the run: its annual status, months without a report and issues of its own."""
 
     ward_code: str
     annual: str  # accepted | rejected | missing
     missing_months: tuple[str, ...] = ()
-    issues: list[Issue] = field(default_factory=list)
+    issues: tuple[Issue, ...] = ()
 
 
 @dataclass(frozen=True)
 class Review:
-    """Everything the writers need."""
+    """Everything the writers need: the ranking, the score sheets, each ward's standing, and the submissions
+    with the warnings scoring found in them (month series, appraisals, scores) added to their issues."""
 
     ranking: Ranking
     scores: tuple[WardScore, ...]
     wards: tuple[WardFile, ...]
+    submissions: tuple[Submission, ...]
 
 
 def _row_of(cell: str | None) -> int | None:
@@ -61,26 +63,24 @@ def accepted_appraisals(subs: Sequence[Submission], bloc: Bloc) -> list[Appraisa
         if sub.kind is not Kind.APPRAISAL or sub.workbook is None:
             continue
         bad = {(i.sheet or "", r) for i in sub.issues if i.severity is Severity.ERROR and (r := _row_of(i.cell))}
-        sub.appraisals = tuple(appraisal_entries(sub, bloc, bad))
-        out.extend(sub.appraisals)
+        out.extend(appraisal_entries(sub, bloc, bad))
     return out
 
 
 def monthly_by_ward(
     subs: Sequence[Submission], catalogue: Catalogue
-) -> dict[str, dict[str, tuple[MonthlyReport, str]]]:
-    """ward → month → (accepted report, file); adds month-series warnings to the submissions."""
-    pairs = []
-    for sub in subs:
-        if sub.kind is Kind.MONTHLY and sub.status is Status.ACCEPTED:
-            report = monthly_report(sub, catalogue)
-            sub.report = report
-            pairs.append((sub, report))
-    month_series_warnings(pairs, catalogue)
+) -> tuple[dict[str, dict[str, tuple[MonthlyReport, str]]], list[FileIssue]]:
+    """ward → month → (accepted report, file), and the month-series warnings with the file each is about."""
+    pairs = [
+        (sub, monthly_report(sub, catalogue))
+        for sub in subs
+        if sub.kind is Kind.MONTHLY and sub.status is Status.ACCEPTED
+    ]
+    warnings: list[FileIssue] = list(month_series_warnings(pairs, catalogue))
     out: dict[str, dict[str, tuple[MonthlyReport, str]]] = defaultdict(dict)
     for sub, report in pairs:
         out[report.ward_code][report.period] = (report, sub.file.rel)
-    return out
+    return out, warnings
 
 
 def _annual_by_ward(subs: Sequence[Submission]) -> dict[str, tuple[str, Submission | None]]:
@@ -97,36 +97,46 @@ def _annual_by_ward(subs: Sequence[Submission]) -> dict[str, tuple[str, Submissi
 
 
 def review(subs: Sequence[Submission], bloc: Bloc, catalogue: Catalogue, votes: Votes | None) -> Review:
-    """Score every ward with an accepted self-assessment and rank the bloc (spec §4)."""
-    hashes = {s.file.rel: s.file.sha256 for s in subs}
+    """Score every ward with an accepted self-assessment and rank the bloc (spec §4).
+
+    ``subs`` are left as they are: the warnings scoring finds come back in ``Review.submissions``.
+    """
     appraisals = accepted_appraisals(subs, bloc)
-    monthly = monthly_by_ward(subs, catalogue)
-    files = {s.file.rel: s for s in subs}
-    scores, wards, unscored = [], [], {}
-    window = catalogue.window.months()
-    annuals = _annual_by_ward(subs)
+    monthly, found = monthly_by_ward(subs, catalogue)
     by_ward: dict[str, list[AppraisalEntry]] = defaultdict(list)
     for row in appraisals:
         by_ward[row.ward_code].append(row)
+    scores, wards, unscored = [], [], {}
+    files = {s.file.rel: s for s in subs}
+    hashes = {rel: s.file.sha256 for rel, s in files.items()}
+    window = catalogue.window.months()
+    annuals = _annual_by_ward(subs)
     for ward in bloc.members:
         status, annual = annuals.get(ward.code, ("missing", None))
         months = tuple(m for m in window if m not in monthly.get(ward.code, {}))
-        entry = WardFile(ward.code, status, months, _ward_issues(status, months))
-        wards.append(entry)
+        own = _ward_issues(status, months)
         if annual is None:
             unscored[ward.code] = WardStatus.REJECTED if status == "rejected" else WardStatus.MISSING
-            continue
-        report = annual_report(annual, catalogue)
-        annual.report = report
-        score, warnings = score_ward(
-            ward, catalogue, report, annual.file.rel, monthly.get(ward.code, {}), by_ward[ward.code], hashes
-        )
-        scores.append(score)
-        for rel, issue in warnings:
-            (files[rel].issues if rel in files else entry.issues).append(issue)
-    _orphan_appraisals(subs, appraisals, {w.ward_code for w in wards if w.annual == "accepted"}, bloc)
+        else:
+            report = annual_report(annual, catalogue)
+            score, warnings = score_ward(
+                ward, catalogue, report, annual.file.rel, monthly.get(ward.code, {}), by_ward[ward.code], hashes
+            )
+            scores.append(score)
+            found += [(rel, issue) for rel, issue in warnings if rel in files]
+            own += [issue for rel, issue in warnings if rel not in files]
+        wards.append(WardFile(ward.code, status, months, tuple(own)))
+    found += _orphan_appraisals(appraisals, {w.ward_code for w in wards if w.annual == "accepted"}, bloc)
     ranking = rank_wards(bloc, catalogue, scores, unscored, votes)
-    return Review(ranking=ranking, scores=tuple(scores), wards=tuple(wards))
+    return Review(ranking=ranking, scores=tuple(scores), wards=tuple(wards), submissions=_with_found(subs, found))
+
+
+def _with_found(subs: Sequence[Submission], found: Sequence[FileIssue]) -> tuple[Submission, ...]:
+    """Each submission with the issues ``found`` about its file added, in the order they were found."""
+    by_file: dict[str | None, list[Issue]] = defaultdict(list)
+    for rel, issue in found:
+        by_file[rel].append(issue)
+    return tuple(sub.with_issues(by_file.get(sub.file.rel, ())) for sub in subs)
 
 
 def _ward_issues(status: str, missing_months: tuple[str, ...]) -> list[Issue]:
@@ -152,24 +162,22 @@ def _ward_issues(status: str, missing_months: tuple[str, ...]) -> list[Issue]:
     return issues
 
 
-def _orphan_appraisals(
-    subs: Sequence[Submission], rows: Sequence[AppraisalEntry], scored: set[str], bloc: Bloc
-) -> None:
+def _orphan_appraisals(rows: Sequence[AppraisalEntry], scored: set[str], bloc: Bloc) -> list[FileIssue]:
+    """A warning on each appraisal row about a ward that has no valid self-assessment, with its file."""
     names = {w.code: w.name for w in bloc.members}
-    by_file: dict[str, list[AppraisalEntry]] = defaultdict(list)
-    for row in rows:
-        if row.ward_code not in scored:
-            by_file[row.file].append(row)
-    for sub in subs:
-        for row in by_file.get(sub.file.rel, []):
-            sub.issues.append(
-                Issue(
-                    Severity.WARNING,
-                    "appraisal_without_self_assessment",
-                    f"Dòng thẩm định cho phường {names[row.ward_code]} – {row.code} bị bỏ qua: "
-                    "đơn vị không có bảng tự chấm điểm hợp lệ.",
-                    "Không cần sửa tệp thẩm định; đơn vị cần nộp bảng tự chấm hợp lệ.",
-                    sheet=row.sheet,
-                    cell=row.cell,
-                )
-            )
+    return [
+        (
+            row.file,
+            Issue(
+                Severity.WARNING,
+                "appraisal_without_self_assessment",
+                f"Dòng thẩm định cho phường {names[row.ward_code]} – {row.code} bị bỏ qua: "
+                "đơn vị không có bảng tự chấm điểm hợp lệ.",
+                "Không cần sửa tệp thẩm định; đơn vị cần nộp bảng tự chấm hợp lệ.",
+                sheet=row.sheet,
+                cell=row.cell,
+            ),
+        )
+        for row in rows
+        if row.ward_code not in scored
+    ]

@@ -178,7 +178,7 @@ def check_file(
     config = load_year(inputs, rules_year)
     file = input_file(source, kind or found.kind, name)
     sub = open_submission(file, config.bloc, config.catalogue, found.period)
-    validate_all([sub], config.bloc, config.catalogue, validator or Validator())
+    (sub,) = validate_all([sub], config.bloc, config.catalogue, validator or Validator())
     return _result(sub, rules_year)
 
 

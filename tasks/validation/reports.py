@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 
 from tasks.domain import (
@@ -32,56 +33,64 @@ from tasks.validation.frames import cell_text, code_of, number, parse_number
 _ZERO = Decimal(0)
 
 
-def resolve_resubmissions(subs: Sequence[Submission]) -> None:
+def resolve_resubmissions(subs: Sequence[Submission]) -> list[Submission]:
     """Keep one submission per ward, kind and period: the later ``Ngày lập`` wins, the other is superseded.
 
     When the latest dates are equal, or any file of the group has no readable date (so which one is newer
-    cannot be told), every submission of the group is rejected as a conflict.
+    cannot be told), every submission of the group is rejected as a conflict. The result is in the order of
+    ``subs``; a submission no other one competes with comes back as it was.
     """
-    groups: dict[tuple[str, Kind, str | None], list[Submission]] = defaultdict(list)
-    for sub in subs:
+    groups: dict[tuple[str, Kind, str | None], list[int]] = defaultdict(list)
+    for at, sub in enumerate(subs):
         if sub.ward_code and sub.kind in (Kind.ANNUAL, Kind.MONTHLY) and sub.workbook is not None:
-            groups[(sub.ward_code, sub.kind, sub.period)].append(sub)
+            groups[(sub.ward_code, sub.kind, sub.period)].append(at)
+    settled = list(subs)
     for group in groups.values():
-        if len(group) < 2:
-            continue
-        dated = sorted(group, key=lambda s: (s.prepared_on is not None, s.prepared_on), reverse=True)
-        top = dated[0]
-        if any(s.prepared_on is None for s in group) or dated[1].prepared_on == top.prepared_on:
-            _conflict(group)
-            continue
-        for other in dated[1:]:
-            other.status = Status.SUPERSEDED
-            other.superseded_by = top.file.rel
-            other.issues.append(
-                Issue(
-                    Severity.WARNING,
-                    "superseded",
-                    f"Bản nộp này được thay thế bởi bản nộp sau ({top.file.rel}, lập ngày {top.prepared_on:%d/%m/%Y}).",
-                    "Không cần làm gì nếu bản nộp sau là bản đúng.",
-                )
-            )
+        if len(group) >= 2:
+            members = [subs[at] for at in group]
+            for at, sub in zip(group, _settled(members), strict=True):
+                settled[at] = sub
+    return settled
 
 
-def _conflict(group: list[Submission]) -> None:
+def _settled(group: list[Submission]) -> list[Submission]:
+    """The members of one group of competing submissions, in the same order, as settled."""
+    dated = sorted(group, key=lambda s: (s.prepared_on is not None, s.prepared_on), reverse=True)
+    top = dated[0]
+    if any(s.prepared_on is None for s in group) or dated[1].prepared_on == top.prepared_on:
+        return _conflict(group)
+    notice = Issue(
+        Severity.WARNING,
+        "superseded",
+        f"Bản nộp này được thay thế bởi bản nộp sau ({top.file.rel}, lập ngày {top.prepared_on:%d/%m/%Y}).",
+        "Không cần làm gì nếu bản nộp sau là bản đúng.",
+    )
+    return [
+        sub if sub is top else replace(sub.with_issues([notice]), status=Status.SUPERSEDED, superseded_by=top.file.rel)
+        for sub in group
+    ]
+
+
+def _conflict(group: list[Submission]) -> list[Submission]:
     names = ", ".join(s.file.rel for s in group)
-    for sub in group:
-        sub.status = Status.REJECTED
-        sub.issues.append(
-            Issue(
-                Severity.ERROR,
-                "conflicting_submissions",
-                f"Đơn vị có {len(group)} bản nộp cùng loại, cùng kỳ mà Ngày lập trùng nhau hoặc bị trống "
-                f"nên không xác định được bản nào mới hơn; tất cả đều bị từ chối: {names}.",
-                "Văn phòng Khối: giữ lại một bản đúng, chuyển các bản còn lại ra khỏi thư mục đầu vào rồi chạy lại; "
-                "hoặc phường ghi Ngày lập (dd/mm/yyyy) cho từng bản, bản mới nhất có ngày muộn nhất.",
-                sheet=sub.workbook.info_sheet if sub.workbook else None,
-                cell=sub.workbook.info["prepared_on"].cell
-                if sub.workbook and "prepared_on" in sub.workbook.info
-                else None,
-                column="Ngày lập",
-            )
-        )
+    return [
+        replace(sub.with_issues([_conflict_issue(sub, len(group), names)]), status=Status.REJECTED) for sub in group
+    ]
+
+
+def _conflict_issue(sub: Submission, size: int, names: str) -> Issue:
+    """The error told to each of ``size`` submissions whose order cannot be told."""
+    return Issue(
+        Severity.ERROR,
+        "conflicting_submissions",
+        f"Đơn vị có {size} bản nộp cùng loại, cùng kỳ mà Ngày lập trùng nhau hoặc bị trống "
+        f"nên không xác định được bản nào mới hơn; tất cả đều bị từ chối: {names}.",
+        "Văn phòng Khối: giữ lại một bản đúng, chuyển các bản còn lại ra khỏi thư mục đầu vào rồi chạy lại; "
+        "hoặc phường ghi Ngày lập (dd/mm/yyyy) cho từng bản, bản mới nhất có ngày muộn nhất.",
+        sheet=sub.workbook.info_sheet if sub.workbook else None,
+        cell=sub.workbook.info["prepared_on"].cell if sub.workbook and "prepared_on" in sub.workbook.info else None,
+        column="Ngày lập",
+    )
 
 
 def annual_report(sub: Submission, catalogue: Catalogue) -> AnnualReport:
@@ -151,19 +160,26 @@ def appraisal_entries(sub: Submission, bloc: Bloc, rejected_rows: set[tuple[str,
     return out
 
 
-def month_series_warnings(reports: Sequence[tuple[Submission, MonthlyReport]], catalogue: Catalogue) -> None:
-    """Warn when a cumulative indicator's year-to-date value goes down or its month value does not add up."""
+def month_series_warnings(
+    reports: Sequence[tuple[Submission, MonthlyReport]], catalogue: Catalogue
+) -> list[tuple[str, Issue]]:
+    """Warnings, each with the file it is about: a cumulative indicator's year-to-date value goes down or its
+    month value does not add up."""
     by_ward: dict[str, list[tuple[Submission, MonthlyReport]]] = defaultdict(list)
     for sub, report in reports:
         by_ward[report.ward_code].append((sub, report))
     cumulative = [i.code for i in catalogue.indicators if i.cumulative]
+    warnings: list[tuple[str, Issue]] = []
     for series in by_ward.values():
         series.sort(key=lambda pair: pair[1].period)
         for (_, prev), (sub, cur) in itertools.pairwise(series):
             if not _consecutive(prev.period, cur.period):
                 continue
             for code in cumulative:
-                _compare(sub, prev.indicators.get(code), cur.indicators.get(code), prev.period)
+                issue = _compare(sub, prev.indicators.get(code), cur.indicators.get(code), prev.period)
+                if issue is not None:
+                    warnings.append((sub.file.rel, issue))
+    return warnings
 
 
 def _consecutive(a: str, b: str) -> bool:
@@ -171,36 +187,35 @@ def _consecutive(a: str, b: str) -> bool:
     return (ya * 12 + ma) + 1 == int(b[:4]) * 12 + int(b[5:])
 
 
-def _compare(sub: Submission, prev: IndicatorEntry | None, cur: IndicatorEntry | None, prev_period: str) -> None:
+def _compare(
+    sub: Submission, prev: IndicatorEntry | None, cur: IndicatorEntry | None, prev_period: str
+) -> Issue | None:
     if prev is None or cur is None:
-        return
+        return None
     sheet = sub.workbook.tables["indicators"].sheet if sub.workbook else None
     month = f"{prev_period[5:]}/{prev_period[:4]}"
     if cur.ytd < prev.ytd:
-        sub.issues.append(
-            Issue(
-                Severity.WARNING,
-                "ytd_decreased",
-                f"Lũy kế của chỉ tiêu {cur.code} giảm từ {number_text(prev.ytd)} (tháng {month}) "
-                f"xuống {number_text(cur.ytd)}.",
-                "Lũy kế của chỉ tiêu cộng dồn không thể giảm; kiểm tra lại số liệu.",
-                sheet=sheet,
-                cell=cur.cell,
-                column="Lũy kế từ đầu năm",
-                value=number_text(cur.ytd),
-            )
+        return Issue(
+            Severity.WARNING,
+            "ytd_decreased",
+            f"Lũy kế của chỉ tiêu {cur.code} giảm từ {number_text(prev.ytd)} (tháng {month}) "
+            f"xuống {number_text(cur.ytd)}.",
+            "Lũy kế của chỉ tiêu cộng dồn không thể giảm; kiểm tra lại số liệu.",
+            sheet=sheet,
+            cell=cur.cell,
+            column="Lũy kế từ đầu năm",
+            value=number_text(cur.ytd),
         )
-    elif cur.month_value is not None and prev.ytd + cur.month_value != cur.ytd:
-        sub.issues.append(
-            Issue(
-                Severity.WARNING,
-                "month_does_not_add_up",
-                f"Chỉ tiêu {cur.code}: lũy kế tháng trước {number_text(prev.ytd)} + thực hiện trong tháng "
-                f"{number_text(cur.month_value)} ≠ lũy kế {number_text(cur.ytd)}.",
-                "Kiểm tra lại số thực hiện trong tháng hoặc số lũy kế.",
-                sheet=sheet,
-                cell=cur.cell,
-                column="Lũy kế từ đầu năm",
-                value=number_text(cur.ytd),
-            )
+    if cur.month_value is not None and prev.ytd + cur.month_value != cur.ytd:
+        return Issue(
+            Severity.WARNING,
+            "month_does_not_add_up",
+            f"Chỉ tiêu {cur.code}: lũy kế tháng trước {number_text(prev.ytd)} + thực hiện trong tháng "
+            f"{number_text(cur.month_value)} ≠ lũy kế {number_text(cur.ytd)}.",
+            "Kiểm tra lại số thực hiện trong tháng hoặc số lũy kế.",
+            sheet=sheet,
+            cell=cur.cell,
+            column="Lũy kế từ đầu năm",
+            value=number_text(cur.ytd),
         )
+    return None

@@ -8,8 +8,8 @@ from __future__ import annotations
 import logging
 import string
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -36,12 +36,12 @@ def _format(template: str, values: Mapping[str, Any]) -> str:
 def _issues_from(
     failures: Sequence[Failure],
     columns: Columns,
-    subs: list[Submission],
+    subs: Sequence[Submission],
     context: Mapping[str, Any],
     headers: dict[int, dict[tuple[str, str], str]],
-) -> list[FailedRow]:
-    """Attach one issue per failing row to its submission, naming the cell; return where each failed row lies."""
-    rows = []
+) -> Iterator[tuple[int, Issue, FailedRow]]:
+    """One issue per failing row, naming the cell, with the position of its submission in ``subs`` and where
+    the failed row lies."""
     for failure in failures:
         meta = failure.meta
         column = meta.get("column", "")
@@ -49,7 +49,8 @@ def _issues_from(
             row = {**context, "rid": rid, **{name: values[rid] for name, values in columns.items()}}
             at = int(row["sub"])
             sheet, cell = _text_or_none(row.get("sheet")), _text_or_none(row.get(meta.get("cell_field", "")))
-            subs[at].issues.append(
+            yield (
+                at,
                 Issue(
                     severity=Severity.ERROR if failure.severity == CRITICAL else Severity.WARNING,
                     rule=meta["rule"],
@@ -59,10 +60,9 @@ def _issues_from(
                     cell=cell,
                     column=_headers_of(subs[at], at, headers).get((str(sheet), column), column) or None,
                     value=_text_or_none(row.get(meta.get("value_field", ""))),
-                )
+                ),
+                FailedRow(failure.suite, rid, subs[at].file.rel, sheet, cell, failure.severity, meta["rule"]),
             )
-            rows.append(FailedRow(failure.suite, rid, subs[at].file.rel, sheet, cell, failure.severity, meta["rule"]))
-    return rows
 
 
 def _text_or_none(value: object) -> str | None:
@@ -92,7 +92,7 @@ def _headers_of(sub: Submission, at: int, known: dict[int, dict[tuple[str, str],
 
 
 def _coverage(
-    subs: list[Submission], found: Columns, idx: list[int], expected: Mapping[str, str], what: str, sheet_key: str
+    subs: Sequence[Submission], found: Columns, idx: list[int], expected: Mapping[str, str], what: str, sheet_key: str
 ) -> Columns:
     """One row per catalogue code per submission: how many known lines carry it (the suite wants at least 1)."""
     lines = zip(found.get("sub", ()), found.get("code", ()), found.get("known", ()), strict=True)
@@ -122,23 +122,31 @@ def _frame(validator: Validator, suite: str, columns: Columns) -> pd.DataFrame:
 
 @dataclass
 class _Run:
-    """One bulk validation: the submissions, suite parameters, message context and headers looked up so far."""
+    """One bulk validation: the submissions, suite parameters, message context, the issues found so far (by
+    position of their submission) and the headers looked up so far."""
 
     validator: Validator
-    subs: list[Submission]
+    subs: Sequence[Submission]
     params: Mapping[str, Any]
     context: Mapping[str, Any]
+    found: dict[int, list[Issue]] = field(default_factory=dict)
     headers: dict[int, dict[tuple[str, str], str]] = field(default_factory=dict)
 
     def validate(self, suite: str, columns: Columns) -> None:
-        """Validate ``columns`` against ``suite`` and attach the issues found."""
+        """Validate ``columns`` against ``suite`` and keep the issues found."""
         failures = self.validator.run(suite, _frame(self.validator, suite, columns), self.params)
-        rows = _issues_from(failures, columns, self.subs, self.context, self.headers)
-        self.validator.failed_rows.extend(rows)
+        for at, issue, failed in _issues_from(failures, columns, self.subs, self.context, self.headers):
+            self.found.setdefault(at, []).append(issue)
+            self.validator.failed_rows.append(failed)
 
 
-def validate_rows(subs: list[Submission], bloc: Bloc, catalogue: Catalogue, validator: Validator) -> None:
-    """Run every suite once over all readable submissions and attach the issues; then set statuses."""
+def validate_rows(
+    subs: Sequence[Submission], bloc: Bloc, catalogue: Catalogue, validator: Validator
+) -> list[Submission]:
+    """Run every suite once over all readable submissions; the submissions with their issues and statuses.
+
+    The result is in the order of ``subs``; a submission without a new issue comes back as it was.
+    """
     readable = [i for i, s in enumerate(subs) if s.workbook is not None]
     by_kind = {k: [i for i in readable if subs[i].kind is k] for k in (Kind.ANNUAL, Kind.MONTHLY, Kind.APPRAISAL)}
     td = [b.code for b in catalogue.bonus_items] + [d.code for d in catalogue.deduction_items]
@@ -162,16 +170,21 @@ def validate_rows(subs: list[Submission], bloc: Bloc, catalogue: Catalogue, vali
     )
     coverage = {name: values + lines[name] for name, values in criteria.items()}
     run.validate("coverage", coverage if coverage["sub"] else {})
-    for sub in subs:
-        sub.issues[:] = _without_formula_echoes(sub.issues)
-        if sub.has_errors:
-            sub.status = Status.REJECTED
+    return [_checked(sub, run.found.get(at, ())) for at, sub in enumerate(subs)]
 
 
-def _without_formula_echoes(issues: list[Issue]) -> list[Issue]:
+def _checked(sub: Submission, found: Sequence[Issue]) -> Submission:
+    """``sub`` with the issues validation ``found`` in it; rejected when any issue is an error."""
+    issues = _without_formula_echoes((*sub.issues, *found))
+    checked = sub if issues == sub.issues else replace(sub, issues=issues)
+    rejected = checked.has_errors and checked.status is not Status.REJECTED
+    return replace(checked, status=Status.REJECTED) if rejected else checked
+
+
+def _without_formula_echoes(issues: tuple[Issue, ...]) -> tuple[Issue, ...]:
     """Drop the issues a formula without a cached value causes on its own cell (it reads as empty).
 
     The ward is told once, precisely: the cell holds a formula whose result was never stored.
     """
     formulas = {(i.sheet, i.cell) for i in issues if i.rule == "formula_without_value"}
-    return [i for i in issues if i.rule == "formula_without_value" or (i.sheet, i.cell) not in formulas]
+    return tuple(i for i in issues if i.rule == "formula_without_value" or (i.sheet, i.cell) not in formulas)

@@ -162,6 +162,6 @@ def _downloads(result: CheckResult, data: bytes, ward: str | None) -> tuple[Down
             annotated = Download(f"{stem}.danh-dau{'.xlsm' if macro else '.xlsx'}", XLSM if macro else XLSX, copy)
     status = Status.REJECTED if result.status is CheckStatus.FAILED else Status.ACCEPTED
     file = InputFile(path=Path(result.name), rel=result.name, sha256=digest, kind=result.kind)
-    sub = Submission(file, result.kind, result.period, result.ward_code, status=status, issues=list(result.issues))
+    sub = Submission(file, result.kind, result.period, result.ward_code, status=status, issues=tuple(result.issues))
     book = feedback_workbook(sub, moment, annotated_name=annotated.name if annotated else None, ward_name=ward)
     return Download(f"{stem}.phan-hoi.xlsx", XLSX, book), annotated

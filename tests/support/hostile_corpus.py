@@ -150,10 +150,10 @@ def run_stages(inputs: Path, validator: Validator) -> Outcome:
     config = load_year(inputs, YEAR)
     files = discover(config.year_dir, config.catalogue.window.months())
     subs = read_all(files, config.bloc, config.catalogue)
-    validate_all(subs, config.bloc, config.catalogue, validator)
+    checked = validate_all(subs, config.bloc, config.catalogue, validator)
     votes = config.meeting.votes if config.meeting else None
-    result = review(subs, config.bloc, config.catalogue, votes)
-    summary = summary_json("corpus", YEAR, str(YEAR), subs, result.wards, config.bloc)
+    result = review(checked, config.bloc, config.catalogue, votes)
+    summary = summary_json("corpus", YEAR, str(YEAR), result.submissions, result.wards, config.bloc)
     return outcome_of(ranking_csv(result.ranking), scores_csv(result.scores), summary)
 
 

@@ -64,7 +64,13 @@ MISSING_SHEET = Issue(
 def submission(issues: list[Issue], status: Status = Status.REJECTED, name: str = "annual/sa-pa.xlsx") -> Submission:
     file = InputFile(Path("/inputs/2025") / name, name, "ab" * 32, Kind.ANNUAL)
     return Submission(
-        file, Kind.ANNUAL, period="2025", ward_code="SAPA", prepared_on=date(2026, 1, 5), status=status, issues=issues
+        file,
+        Kind.ANNUAL,
+        period="2025",
+        ward_code="SAPA",
+        prepared_on=date(2026, 1, 5),
+        status=status,
+        issues=tuple(issues),
     )
 
 

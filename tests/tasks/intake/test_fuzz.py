@@ -204,8 +204,7 @@ def run_cases(
         path = folder / f"case-{n}.xlsx"
         path.write_bytes(data)
         subs.append(open_submission(input_file(path, kind), bloc, catalogue, PERIOD if kind is Kind.MONTHLY else None))
-    validate_rows(subs, bloc, catalogue, validator)
-    return subs
+    return validate_rows(subs, bloc, catalogue, validator)
 
 
 # --- Random mutations (for the benchmark) and Hypothesis strategies ---------------------------------------

@@ -14,7 +14,7 @@ from tasks.config.year import YearConfig, load_year
 from tasks.domain import Severity, Status, Submission
 from tasks.intake.discover import discover
 from tasks.intake.read_all import read_all, validate_all
-from tasks.scoring.review import review
+from tasks.scoring.review import accepted_appraisals, review
 from tasks.validation.suites import Validator
 from tests.conftest import EditFn, find_cell
 
@@ -29,8 +29,8 @@ def validator() -> Validator:
 def intake(inputs: Path, validator: Validator) -> tuple[YearConfig, dict[str, Submission]]:
     config = load_year(inputs, 2025)
     subs = read_all(discover(config.year_dir), config.bloc, config.catalogue)
-    validate_all(subs, config.bloc, config.catalogue, validator)
-    return config, {s.file.rel: s for s in subs}
+    checked = validate_all(subs, config.bloc, config.catalogue, validator)
+    return config, {s.file.rel: s for s in checked}
 
 
 def errors(sub: Submission) -> list[tuple[str, str | None, str | None]]:
@@ -178,7 +178,7 @@ def test_a_bad_appraisal_row_is_skipped_and_the_rest_applies(inputs: Path, valid
     assert laocai.score is not None and laocai.score.bonus == Decimal(
         "2.50"
     )  # T1 stays 2 (the 2→1 row is skipped) + T3 0.5
-    assert len(appraisal.appraisals) == 3
+    assert len(accepted_appraisals([appraisal], config.bloc)) == 3
 
 
 def test_a_percent_above_100_is_an_error_for_a_share(inputs: Path, validator: Validator, edit_row: EditFn) -> None:

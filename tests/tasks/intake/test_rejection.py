@@ -262,8 +262,8 @@ def faults(
                 open_submission(input_file(path, kind), config.bloc, config.catalogue, period),
                 expected,
             )
-    validate_rows([sub for sub, _ in cases.values()], config.bloc, config.catalogue, validator)
-    return cases
+    checked = validate_rows([sub for sub, _ in cases.values()], config.bloc, config.catalogue, validator)
+    return {name: (sub, expected) for (name, (_, expected)), sub in zip(cases.items(), checked, strict=True)}
 
 
 def vietnamese(text: str) -> bool:
@@ -462,7 +462,7 @@ def test_two_submissions_of_a_ward_later_date_wins_else_conflict(
     """The later Ngày lập wins; equal or missing dates reject both and tell the secretariat to remove one."""
     paths = [_dated(tmp_path, "sapa-1.xlsx", first), _dated(tmp_path, "sapa-2.xlsx", second)]
     subs = [open_submission(input_file(p, Kind.ANNUAL), config.bloc, config.catalogue, None) for p in paths]
-    validate_all(subs, config.bloc, config.catalogue, validator)
+    subs = validate_all(subs, config.bloc, config.catalogue, validator)
     assert tuple(s.status.value for s in subs) == statuses
     if statuses[0] == "rejected":
         issue = next(i for i in subs[0].issues if i.rule == "conflicting_submissions")
@@ -486,7 +486,7 @@ def test_a_file_naming_no_roster_ward_is_unattributed_but_gets_every_issue(
     _score_fault("1.1", 6, "above_max", None)(book)
     path = write_book(book, tmp_path / "tu-cham-diem-2025-sapa-ban-sua.xlsx")
     sub = open_submission(input_file(path, Kind.ANNUAL), config.bloc, config.catalogue, None)
-    validate_all([sub], config.bloc, config.catalogue, validator)
+    (sub,) = validate_all([sub], config.bloc, config.catalogue, validator)
     assert sub.status is Status.REJECTED and sub.ward_code is None
     assert {"ward_unknown", "above_max"} <= {i.rule for i in sub.issues}
     hint = next(i.hint for i in sub.issues if i.rule == "ward_unknown")
@@ -525,8 +525,7 @@ def _hostile_files(year_dir: Path) -> dict[str, str]:
 def _intake(inputs: Path, config: YearConfig, validator: Validator) -> list[Submission]:
     year = load_year(inputs, 2025)
     subs = read_all(discover(year.year_dir), year.bloc, year.catalogue)
-    validate_all(subs, year.bloc, year.catalogue, validator)
-    return subs
+    return validate_all(subs, year.bloc, year.catalogue, validator)
 
 
 def _typed(subs: list[Submission], config: YearConfig) -> dict[str, object]:
@@ -552,11 +551,9 @@ def test_hostile_files_never_stop_the_others(inputs: Path, config: YearConfig, v
     the good wards read and ranked exactly as without them."""
     clean = _intake(inputs, config, validator)
     expected = _hostile_files(inputs / "2025")
-    started = time.perf_counter()
     year = load_year(inputs, 2025)
     subs = read_all(discover(year.year_dir), year.bloc, year.catalogue)
-    assert time.perf_counter() - started < 5.0
-    validate_all(subs, year.bloc, year.catalogue, validator)
+    subs = validate_all(subs, year.bloc, year.catalogue, validator)
     by_file = {s.file.rel: s for s in subs}
     assert set(by_file) == {s.file.rel for s in clean} | set(expected)
     for rel, rule in expected.items():
@@ -585,7 +582,7 @@ def test_a_formula_typed_as_a_ward_name_stays_text_in_every_output(
     sub = open_submission(
         input_file(path, Kind.ANNUAL, tmp_path / "inputs" / "2025"), config.bloc, config.catalogue, None
     )
-    validate_all([sub], config.bloc, config.catalogue, validator)
+    (sub,) = validate_all([sub], config.bloc, config.catalogue, validator)
     issue = next(i for i in sub.issues if i.rule == "ward_unknown")
     assert issue.value == FORMULA_NAME and sub.ward_code is None
     summary = json.loads(summary_json("run", 2025, "2025", [sub], [], config.bloc))
@@ -656,8 +653,10 @@ def test_nothing_is_ever_written_under_inputs(
     before = _tree(inputs)
     subs = _intake(inputs, config, validator)
     result = review(subs, config.bloc, config.catalogue, None)
-    write_feedback(tmp_path / "out" / "validation", subs, MOMENT, {w.code: w.name for w in config.bloc.members})
-    summary_json("run", 2025, "2025", subs, result.wards, config.bloc)
+    write_feedback(
+        tmp_path / "out" / "validation", result.submissions, MOMENT, {w.code: w.name for w in config.bloc.members}
+    )
+    summary_json("run", 2025, "2025", result.submissions, result.wards, config.bloc)
     assert _tree(inputs) == before
 
 

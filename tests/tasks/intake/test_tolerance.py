@@ -514,8 +514,8 @@ def intake(config: YearConfig, validator: Validator, files: dict[str, tuple[Path
         )
         for name, (path, kind) in files.items()
     }
-    validate_rows(list(subs.values()), config.bloc, config.catalogue, validator)
-    return subs
+    checked = validate_rows(list(subs.values()), config.bloc, config.catalogue, validator)
+    return dict(zip(subs, checked, strict=True))
 
 
 @pytest.fixture(scope="module")

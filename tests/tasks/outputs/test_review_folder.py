@@ -50,9 +50,10 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Sample:
     config = load_year(inputs, 2025)
     subs = read_all(discover(config.year_dir), config.bloc, config.catalogue)
     validator = Validator()
-    validate_all(subs, config.bloc, config.catalogue, validator)
-    result = review(subs, config.bloc, config.catalogue, config.meeting.votes if config.meeting else None)
-    return Sample(config, subs, result, validator, document_moment(config.meeting, subs))
+    checked = validate_all(subs, config.bloc, config.catalogue, validator)
+    result = review(checked, config.bloc, config.catalogue, config.meeting.votes if config.meeting else None)
+    scored = list(result.submissions)
+    return Sample(config, scored, result, validator, document_moment(config.meeting, scored))
 
 
 def _write_folder(sample: Sample, work: Path, executor: Executor | None = None) -> None:

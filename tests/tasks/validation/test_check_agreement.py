@@ -33,9 +33,9 @@ def reviewed(validator: Validator) -> dict[str, Submission]:
     """The 2025 sample as the review sees it: every file read, validated together and scored."""
     config = load_year(PROJECT_INPUTS, 2025)
     subs = read_all(discover(config.year_dir), config.bloc, config.catalogue)
-    validate_all(subs, config.bloc, config.catalogue, validator)
-    review(subs, config.bloc, config.catalogue, None)
-    return {s.file.rel: s for s in subs}
+    checked = validate_all(subs, config.bloc, config.catalogue, validator)
+    scored = review(checked, config.bloc, config.catalogue, None).submissions
+    return {s.file.rel: s for s in scored}
 
 
 def _seen(issues: tuple[Issue, ...] | list[Issue]) -> list[tuple[object, ...]]:
