@@ -31,6 +31,9 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 BAR_WIDTH = 24
 TICK_SECONDS = 0.2
+# Without a live line, a start-up still running after this long is announced, so a log shows why it waits.
+ANNOUNCE_AFTER_SECONDS = 3.0
+STARTUP_NOTICE = "Đang khởi động Prefect và các thư viện (lần chạy đầu trên máy có thể mất vài phút)…"
 
 
 def seconds_text(seconds: float) -> str:
@@ -85,12 +88,16 @@ class ProgressConsole(logging.Handler):
         self.stop = threading.Event()
         self.ticker: threading.Thread | None = None
         self.width = 0
+        self.notice = threading.Timer(ANNOUNCE_AFTER_SECONDS, self._announce_startup)
+        self.notice.daemon = True
 
     def begin(self, name: str, total: int | None = None) -> None:
         """Open stage ``name`` from this side (the start-up before the flow reports anything)."""
         with self.guard:
             self.open.append(OpenStage(name, total, 0, time.perf_counter()))
             self._draw()
+        if name == STARTUP and not self.live:
+            self.notice.start()
 
     def emit(self, record: logging.LogRecord) -> None:
         """Take one progress event (``stage``, ``event``, ``total``, ``done``, ``seconds`` on the record)."""
@@ -124,6 +131,13 @@ class ProgressConsole(logging.Handler):
             self.open.clear()
             self._clear()
         self.stop.set()
+        self.notice.cancel()
+
+    def _announce_startup(self) -> None:
+        with self.guard:
+            if self._find(STARTUP) is not None:
+                self.stream.write(STARTUP_NOTICE + "\n")
+                self.stream.flush()
 
     def _find(self, name: str) -> OpenStage | None:
         return next((s for s in reversed(self.open) if s.name == name), None)

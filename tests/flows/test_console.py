@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import io
+import time
 
+import pytest
+
+import flows.console as console_module
 from flows.console import OpenStage, final_line, live_line, progress_console, seconds_text
 from flows.progress import stage
 
@@ -81,3 +85,19 @@ def test_on_a_terminal_a_stage_with_a_total_draws_a_bar_and_ends_on_its_final_li
 def test_a_stage_without_a_total_shows_the_time_so_far() -> None:
     """Reading an unknown number of files: the label and the seconds so far."""
     assert live_line(OpenStage("read", None, 0, 10.0), 12.5) == "Đọc hồ sơ… 2,5 giây"
+
+
+def test_a_long_start_up_is_announced_in_a_log(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Piped output: a start-up still running after a few seconds gets one line saying what it waits for."""
+    monkeypatch.setattr(console_module, "ANNOUNCE_AFTER_SECONDS", 0.05)
+    out = io.StringIO()
+    with progress_console(out):
+        for _ in range(400):  # until the notice is written (the timer's thread may be slow on a busy machine)
+            if out.getvalue():
+                break
+            time.sleep(0.05)
+        with stage("read") as advance:
+            advance(1)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == console_module.STARTUP_NOTICE
+    assert lines[1].startswith("Khởi động Prefect và các thư viện: ") and lines[2].startswith("Đọc hồ sơ: 1 tệp")
