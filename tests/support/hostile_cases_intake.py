@@ -255,51 +255,64 @@ def monthly_with_a_very_hidden_indicator_copy(year_dir: Path) -> None:
 # --- Class 4: bounded work ----------------------------------------------------------------------------
 
 
-def _dump(rows: int, first: str) -> Callable[[openpyxl.Workbook], None]:
-    """Append ``rows`` rows of codes and values under the table of the sheet titled ``first``."""
+def _dump(
+    year_dir: Path, rel: str, rows: int, cells: Callable[[int], bytes], part: str = "xl/worksheets/sheet2.xml"
+) -> None:
+    """Append ``rows`` rows (from row 38, under everything the sample's sheets hold) to a sheet's XML directly:
+    writing tens of thousands of rows with openpyxl would cost the corpus more than the review of them."""
+    body = b"".join(b'<row r="%d">%s</row>' % (38 + i, cells(38 + i)) for i in range(rows))
+    _rewrite(
+        year_dir / rel,
+        lambda name, data: data.replace(b"</sheetData>", body + b"</sheetData>") if name == part else data,
+    )
 
-    def paste(wb: openpyxl.Workbook) -> None:
-        ws = sheet(wb, first)
-        for i in range(rows):
-            ws.append([f"9.{i}", "dữ liệu dán thêm", 5, 3, "", ""])
 
-    return paste
+def _code_row(r: int) -> bytes:
+    """A pasted line: an unknown code, a text, a maximum and a score."""
+    return (
+        b'<c r="A%d" t="inlineStr"><is><t>9.%d</t></is></c>'
+        b'<c r="B%d" t="inlineStr"><is><t>d\xe1\xbb\xaf li\xe1\xbb\x87u</t></is></c>'
+        b'<c r="C%d"><v>5</v></c><c r="D%d"><v>3</v></c>' % (r, r, r, r, r)
+    )
 
 
 @case(4, Listed(ANNUAL, "too_many_rows", ward=VICTIM), wards={VICTIM: "rejected"})
 def pasted_data_dump(year_dir: Path) -> None:
     """Twenty thousand rows of codes and values pasted under the scores table: refused in seconds."""
-    edit(year_dir, ANNUAL, _dump(20_000, "TU CHAM DIEM"))
+    _dump(year_dir, ANNUAL, 20_000, _code_row)
 
 
 @case(4, Listed(ANNUAL, "more_issues"), Listed(ANNUAL, "unknown_code", "A38"), wards={VICTIM: "rejected"})
 def fifteen_hundred_unknown_codes(year_dir: Path) -> None:
     """1,500 unknown codes with scores: the first issues are listed, then how many more."""
-    edit(year_dir, ANNUAL, _dump(1_500, "TU CHAM DIEM"))
+    _dump(year_dir, ANNUAL, 1_500, _code_row)
 
 
 @case(4, Listed(DECEMBER, "too_many_rows", ward=VICTIM), touched=frozenset({VICTIM}))
 def monthly_data_dump(year_dir: Path) -> None:
     """Twenty thousand rows pasted under December's indicators."""
-    edit(year_dir, DECEMBER, lambda wb: [wb.worksheets[-1].append([f"X{i}", "x", "", 1, 1, 1]) for i in range(20_000)])
+    _dump(year_dir, DECEMBER, 20_000, _code_row)
 
 
 @case(4, wards={VICTIM: "scored"})
-def large_extra_sheet(year_dir: Path) -> None:
-    """An extra sheet of 60,000 cells (a pasted register): read in linear time, the form still counts."""
+def long_notes_on_the_info_sheet(year_dir: Path) -> None:
+    """Twenty thousand rows of notes (120,000 cells) under ``Thông tin``: read in linear time, the file counts."""
 
-    def paste(wb: openpyxl.Workbook) -> None:
-        ws = wb.create_sheet("Sổ theo dõi")
-        for i in range(10_000):
-            ws.append([i, f"hồ sơ {i}", "x", 1.5, "y", i * 2])
+    def notes(r: int) -> bytes:
+        return b"".join(
+            b'<c r="%s%d" t="inlineStr"><is><t>ghi ch\xc3\xba %d</t></is></c>' % (c, r, r)
+            for c in (b"C", b"D", b"E", b"F", b"G", b"H")
+        )
 
-    edit(year_dir, ANNUAL, paste)
+    _dump(year_dir, ANNUAL, 20_000, notes, part="xl/worksheets/sheet1.xml")
 
 
 @case(4, wards={VICTIM: "scored"})
 def twenty_thousand_rows_of_spaces(year_dir: Path) -> None:
     """Rows holding only spaces under the table are blank rows: skipped, not counted."""
-    edit(year_dir, ANNUAL, lambda wb: [sheet(wb, "TU CHAM DIEM").append([" ", " "]) for _ in range(20_000)])
+    _dump(
+        year_dir, ANNUAL, 20_000, lambda r: b'<c r="A%d" t="inlineStr"><is><t xml:space="preserve"> </t></is></c>' % r
+    )
 
 
 # --- Class 8: precise words for what Excel produces --------------------------------------------------------
