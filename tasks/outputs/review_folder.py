@@ -22,6 +22,7 @@ from tasks.outputs.documents import minutes_job, proposal_job, ranking_docx_job
 from tasks.outputs.run_folder import previous_complete_run, write_bytes
 from tasks.outputs.validation_index import landing_html, suite_pages
 from tasks.outputs.writes import DocumentWrite, FeedbackWrite, RankingWorkbookWrite, StartedWrites, feedback_writes
+from tasks.scoring.explain import Explanation, explain_ranking, rejection_reasons
 from tasks.scoring.review import Review
 from tasks.validation.suites import Validator
 
@@ -147,8 +148,10 @@ def write_review_folder(
     flow's choice; None: they are written here, in turn), while this process writes the CSV tables and the
     Data Docs.
     """
-    table = RankingWorkbookWrite("ranking.xlsx", config.bloc, config.catalogue, result.ranking, moment)
-    documents = document_writes(config, result.ranking, moment)
+    # computed once, so the minutes, ranking.docx and ranking.xlsx give the same sentences
+    explained = explain_ranking(config.bloc, config.catalogue, result.ranking, rejection_reasons(subs))
+    table = RankingWorkbookWrite("ranking.xlsx", config.bloc, config.catalogue, result.ranking, moment, explained)
+    documents = document_writes(config, result.ranking, moment, explained)
     feedback = feedback_writes(subs, moment, ward_names(config))
     started = StartedWrites(work, [table, *documents, *feedback], executor)
     write_bytes(work / "ranking.csv", ranking_csv(result.ranking))
@@ -160,11 +163,17 @@ def write_review_folder(
     return manifest
 
 
-def document_writes(config: YearConfig, ranking: Ranking, moment: datetime) -> list[DocumentWrite]:
-    """``ranking.docx``, the minutes ``bien-ban-hop-tong-ket.docx`` and the award proposal."""
+def document_writes(
+    config: YearConfig, ranking: Ranking, moment: datetime, explained: Sequence[Explanation] | None = None
+) -> list[DocumentWrite]:
+    """``ranking.docx``, the minutes ``bien-ban-hop-tong-ket.docx`` and the award proposal.
+
+    ``explained``: the run's explanation sentences (None: computed from the ranking alone)."""
     bloc, cat, meeting = config.bloc, config.catalogue, config.meeting
     return [
-        DocumentWrite("ranking.docx", ranking_docx_job(bloc, cat, ranking, meeting, moment)),
-        DocumentWrite("bien-ban-hop-tong-ket.docx", minutes_job(bloc, cat, ranking, meeting, moment)),
-        DocumentWrite(PROPOSAL_FILE, proposal_job(bloc, cat, ranking, meeting, moment)),
+        DocumentWrite("ranking.docx", ranking_docx_job(bloc, cat, ranking, meeting, moment, explanations=explained)),
+        DocumentWrite(
+            "bien-ban-hop-tong-ket.docx", minutes_job(bloc, cat, ranking, meeting, moment, explanations=explained)
+        ),
+        DocumentWrite(PROPOSAL_FILE, proposal_job(bloc, cat, ranking, meeting, moment, explanations=explained)),
     ]

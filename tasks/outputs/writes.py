@@ -21,6 +21,7 @@ from tasks.feedback.workbook import annotate_copy, feedback_workbook
 from tasks.outputs.documents import DocumentJob, render_document
 from tasks.outputs.run_folder import write_bytes
 from tasks.outputs.xlsx.ranking import write_ranking_xlsx
+from tasks.scoring.explain import Explanation
 
 log = logging.getLogger(__name__)
 
@@ -96,10 +97,12 @@ class RankingWorkbookWrite:
     catalogue: Catalogue
     ranking: Ranking
     moment: datetime
+    explanations: tuple[Explanation, ...] | None = None  # computed once for the run; None: from the ranking
 
     def run(self, work: Path) -> None:
         """Render and write the workbook."""
-        write_bytes(work / self.path, write_ranking_xlsx(self.bloc, self.catalogue, self.ranking, self.moment))
+        data = write_ranking_xlsx(self.bloc, self.catalogue, self.ranking, self.moment, self.explanations)
+        write_bytes(work / self.path, data)
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,47 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
-from tasks.domain import Bloc, Catalogue, Nomination, Ranking, RankingRow, WardScore, WardStatus
+from tasks.domain import (
+    Bloc,
+    Catalogue,
+    Kind,
+    Nomination,
+    Ranking,
+    RankingRow,
+    Severity,
+    Status,
+    Submission,
+    WardScore,
+    WardStatus,
+)
 from tasks.scoring.score import round_half_up, vn_number
 
 FLAG_NAME = "Cờ thi đua của Ủy ban nhân dân tỉnh"
 MERIT_NAME = "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh"
+
+
+_SEE_REPORT = "lỗi cụ thể ghi trong kết quả kiểm tra hồ sơ gửi đơn vị"
+
+
+def rejection_reasons(subs: Sequence[Submission]) -> dict[str, str]:
+    """Ward code -> why its annual self-assessment was rejected: where the first error is and what it says,
+    and how many others there are (``sheet “Tự chấm điểm”, ô D7: … và 2 lỗi khác``)."""
+    reasons: dict[str, str] = {}
+    for sub in subs:
+        if sub.kind is not Kind.ANNUAL or sub.status is not Status.REJECTED or sub.ward_code is None:
+            continue
+        errors = [i for i in sub.issues if i.severity is Severity.ERROR]
+        if not errors or sub.ward_code in reasons:
+            continue
+        first = errors[0]
+        where = ", ".join(
+            part
+            for part in (f"sheet “{first.sheet}”" if first.sheet else "", f"ô {first.cell}" if first.cell else "")
+            if part
+        )
+        text = f"{where}: {first.message.rstrip('.')}" if where else first.message.rstrip(".")
+        reasons[sub.ward_code] = text + (f"; và {len(errors) - 1} lỗi khác" if len(errors) > 1 else "")
+    return reasons
 
 
 class Reason(StrEnum):
@@ -53,11 +89,14 @@ class Explanation:
     text: str
 
 
-def explain_ranking(bloc: Bloc, catalogue: Catalogue, ranking: Ranking) -> tuple[Explanation, ...]:
+def explain_ranking(
+    bloc: Bloc, catalogue: Catalogue, ranking: Ranking, rejections: Mapping[str, str] | None = None
+) -> tuple[Explanation, ...]:
     """Every outcome of ``ranking`` that the totals alone do not explain, in ranking order.
 
     Order: per scored ward its veto or missed-award sentence, a shared rank at its first ward, then the vote,
-    then the merit tie, then wards without a score in roster order.
+    then the merit tie, then wards without a score in roster order. ``rejections``: ward code -> why its
+    self-assessment was rejected (see :func:`rejection_reasons`), quoted in the ward's sentence.
     """
     names = {w.code: w.name for w in bloc.members}
     scored = [r for r in ranking.rows if r.status is WardStatus.SCORED and r.score is not None]
@@ -71,7 +110,10 @@ def explain_ranking(bloc: Bloc, catalogue: Catalogue, ranking: Ranking) -> tuple
     out += _vote_explanations(names, catalogue, ranking)
     if ranking.merit_tie:
         out.append(_merit_tie(names, catalogue, scored))
-    out += [_unscored(names, row) for row in ranking.rows if row.status is not WardStatus.SCORED]
+    reasons = rejections or {}
+    out += [
+        _unscored(names, row, reasons.get(row.ward.code)) for row in ranking.rows if row.status is not WardStatus.SCORED
+    ]
     return tuple(out)
 
 
@@ -128,7 +170,9 @@ def _ward_explanations(
     where = f"xếp thứ {row.rank}, {points(score.total)} điểm"
     vetoes = _vetoes(catalogue, score)
     by_total = catalogue.band(_band_by_total(catalogue, score.total))
-    band = catalogue.band(score.classification)
+    band = next((b for b in catalogue.bands if b.code == score.classification), None)
+    if band is None:
+        raise ValueError(f"classification {score.classification!r} is not a band of the {catalogue.year} catalogue")
     if vetoes and by_total.code != band.code:
         return [
             Explanation(
@@ -294,7 +338,7 @@ def _merit_tie(names: Mapping[str, str], catalogue: Catalogue, scored: Sequence[
     )
 
 
-def _unscored(names: Mapping[str, str], row: RankingRow) -> Explanation:
+def _unscored(names: Mapping[str, str], row: RankingRow, reason: str | None) -> Explanation:
     ward = ward_in_sentence(names, row.ward.code)
     if row.status is WardStatus.MISSING:
         return Explanation(
@@ -308,7 +352,7 @@ def _unscored(names: Mapping[str, str], row: RankingRow) -> Explanation:
         (row.ward.code,),
         "",
         sentence(
-            f"{ward} có bảng tự chấm điểm không hợp lệ (lỗi cụ thể ghi trong kết quả kiểm tra hồ sơ gửi đơn vị) "
-            "nên không được chấm điểm, xếp hạng và đề nghị khen thưởng."
+            f"{ward} có bảng tự chấm điểm không hợp lệ ({reason or _SEE_REPORT}) nên không được chấm điểm, xếp hạng "
+            "và đề nghị khen thưởng."
         ),
     )

@@ -9,6 +9,7 @@ rendering can run in another process (``tasks.edge.pool``) from a small pickle.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ from tasks.outputs.documents.context import MINUTES_TEMPLATE, RANKING_TEMPLATE, 
 from tasks.outputs.documents.minutes import minutes_context
 from tasks.outputs.documents.proposal import PROPOSAL_TEMPLATE, proposal_context
 from tasks.outputs.documents.render import Picture, check_template, finish_document, rendered
+from tasks.scoring.explain import Explanation, explain_ranking
 
 CHART_WIDTH_MM = 240  # the ranking chart across the landscape page (252 mm between the margins)
 
@@ -60,6 +62,14 @@ def render_document(job: DocumentJob) -> bytes:
     return finish_document(document, author=job.author, title=job.title, moment=job.moment)
 
 
+def _sentences(
+    bloc: Bloc, catalogue: Catalogue, ranking: Ranking, explanations: Sequence[Explanation] | None
+) -> list[str]:
+    """The explanation sentences: those computed once for the run, else computed here from the ranking."""
+    given = explain_ranking(bloc, catalogue, ranking) if explanations is None else explanations
+    return [e.text for e in given]
+
+
 def ranking_docx_job(
     bloc: Bloc,
     catalogue: Catalogue,
@@ -67,9 +77,11 @@ def ranking_docx_job(
     meeting: Meeting | None,
     moment: datetime,
     template: Path | None = None,
+    explanations: Sequence[Explanation] | None = None,
 ) -> DocumentJob:
     """The job of ``ranking.docx`` (the ranking table, A4 landscape)."""
     context = ranking_context(bloc, catalogue, ranking, meeting, moment)
+    context["explanations"] = _sentences(bloc, catalogue, ranking, explanations)
     scored = any(row.score is not None for row in ranking.rows)
     context["chart"] = Picture(ranking_chart_png(catalogue, ranking), CHART_WIDTH_MM) if scored else ""
     title = f"Bảng tổng hợp kết quả chấm điểm, xếp hạng thi đua năm {bloc.year}"
@@ -83,9 +95,11 @@ def minutes_job(
     meeting: Meeting | None,
     moment: datetime,
     template: Path | None = None,
+    explanations: Sequence[Explanation] | None = None,
 ) -> DocumentJob:
     """The job of ``bien-ban-hop-tong-ket.docx`` (the minutes of the review meeting; a draft without votes)."""
     context = minutes_context(bloc, catalogue, ranking, meeting, moment)
+    context["explanations"] = _sentences(bloc, catalogue, ranking, explanations)
     title = f"Biên bản Hội nghị tổng kết, bình xét thi đua năm {bloc.year} của {bloc.name}"
     if context["draft"]:
         title = "Dự thảo " + title[0].lower() + title[1:]
@@ -99,9 +113,11 @@ def proposal_job(
     meeting: Meeting | None,
     moment: datetime,
     template: Path | None = None,
+    explanations: Sequence[Explanation] | None = None,
 ) -> DocumentJob:
     """The job of ``to-trinh-de-nghi-khen-thuong.docx`` (the award proposal; a draft without votes)."""
     context = proposal_context(bloc, catalogue, ranking, meeting, moment)
+    context["explanations"] = _sentences(bloc, catalogue, ranking, explanations)
     title = f"Tờ trình đề nghị khen thưởng năm {bloc.year} của {bloc.name}"
     if context["draft"]:
         title = "Dự thảo " + title[0].lower() + title[1:]

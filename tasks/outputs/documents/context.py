@@ -6,7 +6,8 @@ Keys shared by both templates:
   ``date`` {day, month, year} (zero-padded), ``draft`` (no vote results yet), ``blank`` (dotted line),
   ``rows`` [{rank, ward, groups [..], base, bonus, deductions, total, band, nomination, tied}],
   ``ties`` [{rank, wards, total}], ``chair`` / ``secretary`` {name, title, signature},
-  ``explanations`` [..] (one sentence per outcome the totals alone do not explain, ``tasks.scoring.explain``).
+  ``explanations`` [..] (one sentence per outcome the totals alone do not explain, ``tasks.scoring.explain``;
+  set by the document jobs).
 A ward is ``Phường Sa Pa`` where a cell or an item begins (``ward``) and ``phường Sa Pa`` inside a sentence
 (``name``; lists of names such as ``candidate_names`` are written that way too, NĐ 30/2020 Phụ lục II).
 Ranking only: ``groups`` [{code, name, max}].
@@ -39,7 +40,6 @@ from tasks.domain import (
     Ward,
     WardStatus,
 )
-from tasks.scoring.explain import explain_ranking
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[3] / "templates" / "word"
 RANKING_TEMPLATE = "bang-xep-hang.docx"
@@ -142,7 +142,6 @@ def common_context(
         "ties": ties(ranking),
         "chair": _person(meeting.chair if meeting else None),
         "secretary": _person(meeting.secretary if meeting else None),
-        "explanations": [e.text for e in explain_ranking(bloc, catalogue, ranking)],
     }
 
 

@@ -33,7 +33,7 @@ from tasks.outputs.xlsx.common import (
     to_bytes,
     write_table,
 )
-from tasks.scoring.explain import explain_ranking
+from tasks.scoring.explain import Explanation, explain_ranking
 from tasks.text import number_text
 
 SUMMARY_SHEET = "Xếp hạng"
@@ -55,7 +55,13 @@ _HEADER_ROW = 4  # title, bloc name, blank line, then the header
 _WARD_COLUMNS = 3  # Hạng, Mã đơn vị, Đơn vị: repeated on each printed page of the detail sheet
 
 
-def write_ranking_xlsx(bloc: Bloc, catalogue: Catalogue, ranking: Ranking, moment: datetime) -> bytes:
+def write_ranking_xlsx(
+    bloc: Bloc,
+    catalogue: Catalogue,
+    ranking: Ranking,
+    moment: datetime,
+    explanations: Sequence[Explanation] | None = None,
+) -> bytes:
     """Render the ranking as an XLSX workbook (bytes), byte-identical for the same arguments.
 
     ``moment`` (taken from the inputs) is the workbook's created/modified time and every zip entry's date.
@@ -66,7 +72,9 @@ def write_ranking_xlsx(bloc: Bloc, catalogue: Catalogue, ranking: Ranking, momen
     summary = wb.active
     assert summary is not None
     summary.title = SUMMARY_SHEET
-    _fill_summary(summary, title, bloc, catalogue, ranking, rows)
+    if explanations is None:
+        explanations = explain_ranking(bloc, catalogue, ranking)
+    _fill_summary(summary, title, bloc, catalogue, legend_lines(catalogue, explanations), rows)
     _fill_detail(wb.create_sheet(DETAIL_SHEET), bloc, catalogue, rows)
     add_ranking_chart(wb, f"{bloc.name} – tỉnh {bloc.province}", catalogue, ranking)
     return to_bytes(wb, moment)
@@ -113,7 +121,7 @@ def _summary_record(row: RankingRow, catalogue: Catalogue) -> list[object]:
     return [*names, *groups, *totals, band, nomination, status_text(row)]
 
 
-def legend_lines(bloc: Bloc, catalogue: Catalogue, ranking: Ranking) -> list[str]:
+def legend_lines(catalogue: Catalogue, explanations: Sequence[Explanation]) -> list[str]:
     """The notes under the table: the groups, the bands with the veto rule, then why outcomes differ.
 
     The band line states the veto rule next to the thresholds, so that a ward at 92,72 points rated "Hoàn
@@ -132,18 +140,18 @@ def legend_lines(bloc: Bloc, catalogue: Catalogue, ranking: Ranking) -> list[str
             f"Đơn vị vi phạm tiêu chí loại trừ ({', '.join(vetoes)}) dù đạt từ {vn_plain(catalogue.bands[0].min)} "
             f"điểm chỉ được xếp loại “{second}” (không xếp loại “{first}”) và không được đề nghị khen thưởng."
         )
-    lines += [e.text for e in explain_ranking(bloc, catalogue, ranking)]
+    lines += [e.text for e in explanations]
     return lines
 
 
 def _fill_summary(
-    ws: Worksheet, title: str, bloc: Bloc, catalogue: Catalogue, ranking: Ranking, rows: Sequence[RankingRow]
+    ws: Worksheet, title: str, bloc: Bloc, catalogue: Catalogue, notes: Sequence[str], rows: Sequence[RankingRow]
 ) -> None:
     columns = _summary_columns(catalogue)
     banner(ws, 1, title, len(columns))
     banner(ws, 2, f"{bloc.name} – tỉnh {bloc.province}", len(columns), font=ITALIC)
     last = write_table(ws, _HEADER_ROW, columns, (_summary_record(r, catalogue) for r in rows))
-    last = legend(ws, last + 2, legend_lines(bloc, catalogue, ranking), columns)
+    last = legend(ws, last + 2, notes, columns)
     ws.freeze_panes = ws.cell(row=_HEADER_ROW + 1, column=4)
     setup_print(ws, last_col=len(columns), last_row=last, title_rows=f"{_HEADER_ROW}:{_HEADER_ROW}")
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
-from tasks.domain import Votes, WardScore, WardStatus
-from tasks.scoring.explain import Explanation, Reason, explain_ranking
+from tasks.domain import InputFile, Issue, Kind, Severity, Status, Submission, Votes, WardScore, WardStatus
+from tasks.scoring.explain import Explanation, Reason, explain_ranking, rejection_reasons
 from tests.support.explained import BLOC, CATALOGUE, MEETING_CASE, ROSTER, rank, sheet
 
 
@@ -122,3 +123,31 @@ def test_sentences_are_nfc_start_with_a_capital_and_write_phuong_in_lower_case_i
         assert text[0].isupper() and text.endswith(".")
         assert not re.search(r"(?<!^)Phường", text), text
         assert '"' not in text
+
+
+def _annual(ward: str, status: Status, *messages: tuple[str, str | None]) -> Submission:
+    issues = tuple(
+        Issue(Severity.ERROR, "not_a_number", text, "Nhập số.", sheet="Tự chấm điểm", cell=cell)
+        for text, cell in messages
+    )
+    path = Path(f"/inputs/2025/annual/{ward.lower()}.xlsx")
+    file = InputFile(path, f"annual/{ward.lower()}.xlsx", "0" * 64, Kind.ANNUAL)
+    return Submission(file, Kind.ANNUAL, "2025", ward, status=status, issues=issues)
+
+
+def test_a_rejected_ward_is_told_where_its_first_error_is_and_how_many_more() -> None:
+    """The sentence quotes the sheet, the cell and the message of the first error, then counts the others."""
+    subs = [
+        _annual("CAUTHIA", Status.REJECTED, ("Điểm tự chấm của tiêu chí 1.2 là “tốt”, không phải là số.", "D7"),
+                ("Điểm tự chấm của tiêu chí 1.3 bị bỏ trống.", "D8")),
+        _annual("SAPA", Status.ACCEPTED),
+    ]  # fmt: skip
+    reasons = rejection_reasons(subs)
+    assert reasons == {
+        "CAUTHIA": "sheet “Tự chấm điểm”, ô D7: Điểm tự chấm của tiêu chí 1.2 là “tốt”, không phải là số; và 1 lỗi khác"
+    }
+    ranking = rank(MEETING_CASE, unscored={"CAUTHIA": WardStatus.REJECTED})
+    assert texts(explain_ranking(BLOC, CATALOGUE, ranking, reasons), Reason.REJECTED) == [
+        "Phường Cầu Thia có bảng tự chấm điểm không hợp lệ (sheet “Tự chấm điểm”, ô D7: Điểm tự chấm của tiêu chí 1.2 "
+        "là “tốt”, không phải là số; và 1 lỗi khác) nên không được chấm điểm, xếp hạng và đề nghị khen thưởng."
+    ]
