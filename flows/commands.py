@@ -159,19 +159,19 @@ def cmd_monthly(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """``thidua check FILE...``: same rules as the flows, no run folder; non-zero if any file has an error.
 
-    Great Expectations (most of the command's time) imports in the background while the YAML is read.
+    Great Expectations (most of the command's time) imports in the background while the YAML and the first
+    file are read.
     """
-    from tasks.edge.preload import preload, wait_for_preload
+    from functools import cache
+
+    from tasks.edge.preload import preload
     from tasks.validation.check import CheckError, CheckStatus, check_file, format_result
     from tasks.validation.suites import Validator
 
-    validator, worst = None, 0
+    validator, worst = cache(Validator), 0  # built once, after the first file is read
     preload()
     for path in args.files:
         try:
-            if validator is None and path.is_file():
-                wait_for_preload()
-                validator = Validator()
             result = check_file(path, args.inputs, name=str(path), year=args.year, validator=validator)
         except CheckError as exc:
             print(exc)

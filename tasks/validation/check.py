@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -154,14 +155,16 @@ def check_file(
     name: str | None = None,
     kind: Kind | None = None,
     year: int | None = None,
-    validator: Validator | None = None,
+    validator: Validator | Callable[[], Validator] | None = None,
 ) -> CheckResult:
     """Check one workbook, given as a path or as its bytes, with the rules of its year under ``inputs``.
 
     ``kind`` overrides the kind recognised from the sheets, ``year`` the year written in the file (else the
     newest year under ``inputs``). ``name`` is how the file is named in the result (default: the path's
     name, or ``tệp.xlsx`` for bytes). Pass a ``validator`` to reuse one Great Expectations context across
-    files. Raises ``CheckError`` when no year's rules apply, ``ConfigError`` when that year's YAML is broken.
+    files, or a function returning one: it is called once the file is read, so that Great Expectations can
+    finish importing in the background meanwhile. Raises ``CheckError`` when no year's rules apply,
+    ``ConfigError`` when that year's YAML is broken.
     """
     if isinstance(source, bytes):
         shown = name or "tệp.xlsx"
@@ -178,8 +181,14 @@ def check_file(
     config = load_year(inputs, rules_year)
     file = input_file(source, kind or found.kind, name)
     sub = open_submission(file, config.bloc, config.catalogue, found.period)
-    (sub,) = validate_all([sub], config.bloc, config.catalogue, validator or Validator())
+    (sub,) = validate_all([sub], config.bloc, config.catalogue, _validator(validator))
     return _result(sub, rules_year)
+
+
+def _validator(given: Validator | Callable[[], Validator] | None) -> Validator:
+    if isinstance(given, Validator):
+        return given
+    return given() if given is not None else Validator()
 
 
 def _result(sub: Submission, year: int) -> CheckResult:
