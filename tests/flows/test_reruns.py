@@ -21,7 +21,7 @@ from flows.annual_review import annual_review
 from flows.cli import main
 from flows.monthly import monthly
 from tasks.outputs.run_folder import RunLocked, run_lock
-from tests.conftest import EditFn
+from tests.support.sample import EditFn
 
 KILL_TIMEOUT = 240.0
 SAPA_DECEMBER = "monthly/2025-12/bao-cao-chi-tieu-2025-12-sapa.xlsx"

@@ -14,7 +14,7 @@ from tasks.domain import Bloc, Catalogue, Status
 from tasks.edge import pool
 from tasks.intake.discover import discover
 from tasks.intake.read import Files, read_files
-from tests.conftest import SAMPLE
+from tests.support.sample import SAMPLE
 
 KILLER = "tu-cham-diem-2025-sapa.xlsx"  # the file whose reader process dies in the test below
 

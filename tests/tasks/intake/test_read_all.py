@@ -16,7 +16,7 @@ from tasks.intake.discover import discover
 from tasks.intake.read_all import read_all, validate_all
 from tasks.scoring.review import accepted_appraisals, review
 from tasks.validation.suites import Validator
-from tests.conftest import EditFn, find_cell
+from tests.support.sample import EditFn, find_cell
 
 SAPA = "annual/tu-cham-diem-2025-sapa.xlsx"
 

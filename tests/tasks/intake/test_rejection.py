@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import time
 import tracemalloc
 import unicodedata
 import zipfile
@@ -366,12 +365,14 @@ def test_a_file_that_is_not_a_workbook_is_refused_with_its_reason(
     assert vietnamese(issue.message) and vietnamese(issue.hint)
 
 
-def test_a_zip_bomb_is_refused_in_under_a_second(tmp_path: Path, config: YearConfig) -> None:
+def test_a_zip_bomb_is_refused_before_anything_is_inflated(tmp_path: Path, config: YearConfig) -> None:
     """100 MB once unzipped: refused from the zip directory, before anything is inflated."""
     path = zip_bomb(tmp_path / "bomb.xlsx")
-    started = time.perf_counter()
+    tracemalloc.start()
     sub = open_submission(input_file(path, Kind.ANNUAL), config.bloc, config.catalogue, None)
-    assert time.perf_counter() - started < 1.0
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 16 * 1024 * 1024
     assert [i.rule for i in sub.issues] == ["too_large"] and sub.status is Status.REJECTED
     assert vietnamese(sub.issues[0].message)
 
@@ -380,11 +381,10 @@ def test_a_zip_that_understates_a_part_is_not_inflated(tmp_path: Path, config: Y
     """The part is inflated only up to its declared size (no 50 MB in memory) and the file is refused."""
     path = lying_zip_bomb(tmp_path / "lying.xlsx")
     tracemalloc.start()
-    started = time.perf_counter()
     sub = open_submission(input_file(path, Kind.ANNUAL), config.bloc, config.catalogue, None)
-    elapsed, (_, peak) = time.perf_counter() - started, tracemalloc.get_traced_memory()
+    _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    assert elapsed < 1.0 and peak < 32 * 1024 * 1024
+    assert peak < 32 * 1024 * 1024
     assert [i.rule for i in sub.issues] == ["too_large"] and sub.status is Status.REJECTED
     assert "giải nén ra lớn hơn kích thước" in sub.issues[0].message
 
@@ -399,9 +399,7 @@ def test_a_sheet_of_millions_of_unaddressed_cells_is_refused(tmp_path: Path, con
     )
     path = tmp_path / "wide.xlsx"
     path.write_bytes(data)
-    started = time.perf_counter()
     sub = open_submission(input_file(path, Kind.ANNUAL), config.bloc, config.catalogue, None)
-    assert time.perf_counter() - started < 5.0  # laying the grid out would take half a minute and gigabytes
     assert [i.rule for i in sub.issues] == ["too_large"] and "'Thông tin'" in sub.issues[0].message
 
 

@@ -25,7 +25,7 @@ from tasks.outputs.review_folder import document_writes, write_review_folder
 from tasks.outputs.xlsx.ranking import write_ranking_xlsx
 from tasks.scoring.review import Review, review
 from tasks.validation.suites import Validator
-from tests.conftest import SAMPLE
+from tests.support.sample import SAMPLE
 
 # --- the 2025 sample's review folder, written with and without worker processes ------------------------
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from flows.cli import main
-from tests.conftest import EditFn
 from tests.support.office_files import sapa_annual, write_book
+from tests.support.sample import EditFn
 
 SAPA = Path("2025") / "annual" / "tu-cham-diem-2025-sapa.xlsx"
 DECEMBER = Path("2025") / "monthly" / "2025-12" / "bao-cao-chi-tieu-2025-12-sapa.xlsx"

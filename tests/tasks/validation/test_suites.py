@@ -10,7 +10,7 @@ import pytest
 from tasks.domain import Severity
 from tasks.validation.check import check_file
 from tasks.validation.suites import EXPECTATIONS_DIR, Validator
-from tests.conftest import EditFn
+from tests.support.sample import EditFn
 
 SUITES = sorted(EXPECTATIONS_DIR.glob("*.json"))
 WARNINGS = {
