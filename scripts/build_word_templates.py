@@ -224,11 +224,15 @@ _MINUTES_OPENING: list[Line] = [
     "Thời gian bắt đầu: {{ start.hour }} giờ {{ start.minute }} phút, ngày {{ start.day }} tháng {{ start.month }} "
     "năm {{ start.year }}.",
     "Địa điểm: {{ place }}.",
+    "{%p if attendees|length == 1 %}",
+    "Thành phần tham dự: {{ attendees[0] }}.",
+    "{%p elif attendees %}",
     "Thành phần tham dự:",
-    "{%p for a in attendees %}",
-    "- {{ a }}{% if loop.last %}.{% else %};{% endif %}",
     "{%p else %}",
-    "- {{ blank }}",
+    "Thành phần tham dự: {{ blank }}",
+    "{%p endif %}",
+    "{%p for a in attendees if attendees|length > 1 %}",
+    "- {{ a }}{% if loop.last %}.{% else %};{% endif %}",
     "{%p endfor %}",
     "Chủ tọa: {{ chair.name }} – {{ chair.title }}.",
     "Thư ký: {{ secretary.name }} – {{ secretary.title }}.",
@@ -241,10 +245,12 @@ _MINUTES_RESULTS: list[Line] = [
     "chấm điểm và xếp hạng: {{ counts.scored }}; số phường có hồ sơ không hợp lệ: {{ counts.rejected }}"
     "{% if rejected_wards %} ({{ rejected_wards }}){% endif %}; số phường chưa nộp: {{ counts.missing }}"
     "{% if missing_wards %} ({{ missing_wards }}){% endif %}.",
-    "{%p if bands %}",
+    "{%p if bands|length == 1 %}",
+    "Kết quả xếp loại: {{ bands[0].count }} phường ({{ bands[0].wards }}) đều xếp loại “{{ bands[0].name }}”.",
+    "{%p elif bands %}",
     "Kết quả xếp loại:",
     "{%p endif %}",
-    "{%p for b in bands %}",
+    "{%p for b in bands if bands|length > 1 %}",
     "- {{ b.name }}: {{ b.count }} phường ({{ b.wards }}){% if loop.last %}.{% else %};{% endif %}",
     "{%p endfor %}",
     ("2. Kết quả chấm điểm, xếp hạng", BOLD),
@@ -281,18 +287,8 @@ _MINUTES_NOMINATIONS: list[Line] = [
     "nghị Chủ tịch Ủy ban nhân dân tỉnh tặng Cờ thi đua của Ủy ban nhân dân tỉnh ({{ winner.agree }}/"
     "{{ ballots.valid }} phiếu đồng ý, đạt {{ winner.share }}% số phiếu hợp lệ).",
     "{%p elif flag_status == 'failed' %}",
-    "Chưa có đơn vị được suy tôn đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh{% if why.quorum or why.tie or "
-    "why.share %}, vì:{% else %}.{% endif %}",
-    "{%p if why.quorum %}",
-    "- Số phiếu thu về ({{ ballots.received }}/{{ counts.members }}) chưa đạt {{ rule.quorum }} tổng số "
-    "thành viên Khối;",
-    "{%p endif %}",
-    "{%p if why.tie %}",
-    "- {{ why.leaders }} có số phiếu đồng ý cao nhất bằng nhau;",
-    "{%p endif %}",
-    "{%p if why.share %}",
-    "- Số phiếu đồng ý cao nhất không vượt quá {{ rule.share }} số phiếu hợp lệ;",
-    "{%p endif %}",
+    "Chưa có đơn vị được suy tôn đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh{% if why.text %} vì "
+    "{{ why.text }}{% endif %}.",
     "Các ứng cử viên ({{ candidate_names }}) vẫn giữ tư cách ứng cử viên; Hội nghị thống nhất tổ chức bỏ "
     "phiếu lại để suy tôn đơn vị đề nghị tặng Cờ thi đua.",
     "{%p elif flag_status == 'proposed' %}",
@@ -307,11 +303,16 @@ _MINUTES_NOMINATIONS: list[Line] = [
     "Không có phường nào đủ điều kiện đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh.",
     "{%p endif %}",
     ("2. Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh", BOLD),
-    "{%p if merit %}",
+    "{%p if merit|length == 1 %}",
+    "{% if draft %}Dự kiến đề nghị{% else %}Hội nghị thống nhất đề nghị{% endif %} Chủ tịch Ủy ban nhân "
+    "dân tỉnh tặng Bằng khen cho {{ merit[0].name }} (xếp hạng {{ merit[0].rank }}, {{ merit[0].total }} "
+    "điểm), đơn vị có thành tích xuất sắc, xếp hạng cao nhất trong các đơn vị đủ điều kiện (không kể đơn vị có "
+    "tên trong đề nghị tặng Cờ thi đua).",
+    "{%p elif merit %}",
     "{% if draft %}Dự kiến đề nghị{% else %}Hội nghị thống nhất đề nghị{% endif %} Chủ tịch Ủy ban nhân "
     "dân tỉnh tặng Bằng khen cho {{ merit|length }} phường có thành tích xuất sắc, xếp hạng cao nhất trong "
     "các đơn vị đủ điều kiện (không kể đơn vị có tên trong đề nghị tặng Cờ thi đua):",
-    "{%p for m in merit %}",
+    "{%p for m in merit if merit|length > 1 %}",
     "- {{ m.ward }} (xếp hạng {{ m.rank }}, {{ m.total }} điểm){% if loop.last %}.{% else %};{% endif %}",
     "{%p endfor %}",
     "{%p else %}",

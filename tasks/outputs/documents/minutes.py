@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from fractions import Fraction
 
-from tasks.domain import Bloc, Catalogue, Meeting, Nomination, Ranking, RankingRow, WardStatus
+from tasks.domain import AwardRule, Bloc, Catalogue, Meeting, Nomination, Ranking, RankingRow, WardStatus
 from tasks.outputs.documents.context import (
     BLANK,
     SHORT_BLANK,
@@ -133,7 +134,7 @@ def vote(catalogue: Catalogue, ranking: Ranking, meeting: Meeting | None) -> Con
         "candidate_names_start": _capital(join_names([r["name"] for r in rows])),
         "flag_status": _flag_status(votes is not None, len(rows), winner is not None),
         "winner": winner or {"ward": "", "name": "", "agree": "", "share": ""},
-        "why": _why_no_flag(ranking, rows),
+        "why": _why_text(_why_no_flag(ranking, rows), ballots, rule, len(ranking.rows)),
         "ignored": _ignored(ranking, ward_names),
         "vote_reason": ranking.vote.reason.strip() if ranking.vote is not None else "",
     }
@@ -152,6 +153,23 @@ def _why_no_flag(ranking: Ranking, rows: list[Context]) -> Context:
         "share": outcome.share_met is False,
         "leaders": _capital(join_names(leaders)),
     }
+
+
+def _why_text(why: Context, ballots: Context, rule: AwardRule, members: int) -> Context:
+    """``why`` with ``text``: what the vote missed as one clause (a list of one item would stand alone)."""
+    parts = []
+    if why["quorum"]:
+        parts.append(f"số phiếu thu về ({ballots['received']}/{members}) chưa đạt {_ratio(rule.quorum)} tổng số "
+                     "thành viên Khối")  # fmt: skip
+    if why["tie"]:
+        parts.append(f"{why['leaders'][:1].lower()}{why['leaders'][1:]} có số phiếu đồng ý cao nhất bằng nhau")
+    if why["share"]:
+        parts.append(f"số phiếu đồng ý cao nhất không vượt quá {_ratio(rule.vote_share_above)} số phiếu hợp lệ")
+    return {**why, "text": "; ".join(parts)}
+
+
+def _ratio(value: Fraction | None) -> str:
+    return "" if value is None else f"{value.numerator}/{value.denominator}"
 
 
 def _ignored(ranking: Ranking, ward_names: dict[str, str]) -> list[Context]:
@@ -185,6 +203,7 @@ def merit(catalogue: Catalogue, ranking: Ranking) -> Context:
         "merit": [
             {
                 "ward": ward_label(row.ward),
+                "name": ward_name(row.ward),
                 "rank": str(row.rank) if row.rank is not None else "",
                 "total": vn_points(row.score.total) if row.score is not None else "",
             }

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from datetime import datetime
+from itertools import groupby
 
 import docx
 import openpyxl
@@ -99,3 +101,22 @@ def test_the_minutes_use_the_forms_labels_whole_percentages_and_typographic_quot
     body = "\n".join(paragraphs[6:])  # below the issuing-body header, where "UBND TỈNH" is the form's own
     assert '"' not in body and "UBND" not in body and "00%" not in body
     assert "Chủ tọa: Nguyễn Văn A – Chủ tịch Ủy ban nhân dân phường Sa Pa." in paragraphs
+
+
+def test_a_list_of_one_is_written_as_a_sentence_never_as_a_lone_item() -> None:
+    """One merit ward, one band, a vote that missed one condition: sentences, no ``- `` item standing alone."""
+    votes = Votes(8, 8, 8, {"SAPA": 3})
+    minutes = render_minutes(BLOC, CATALOGUE, rank(MEETING_CASE[:2], votes), replace(MEETING, votes=votes), MOMENT)
+    paragraphs = _body_paragraphs(minutes)
+    assert (
+        "Kết quả xếp loại: 2 phường (phường Sa Pa và phường Lào Cai) đều xếp loại “Hoàn thành xuất sắc nhiệm vụ”."
+    ) in paragraphs
+    merit = "Hội nghị thống nhất đề nghị Chủ tịch Ủy ban nhân dân tỉnh tặng Bằng khen cho phường Lào Cai (xếp hạng 2,"
+    assert any(p.startswith(merit) for p in paragraphs)
+    assert (
+        "Chưa có đơn vị được suy tôn đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh vì số phiếu đồng ý cao nhất "
+        "không vượt quá 1/2 số phiếu hợp lệ."
+    ) in paragraphs
+    items = [i for i, p in enumerate(paragraphs) if p.startswith("- ")]
+    runs = [list(g) for _, g in groupby(enumerate(items), key=lambda pair: pair[1] - pair[0])]
+    assert all(len(run) > 1 for run in runs), [paragraphs[r[0][1]] for r in runs if len(r) == 1]
