@@ -11,6 +11,7 @@ inside the sentence, and the sentence itself starts with a capital.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -126,6 +127,17 @@ def join_wards(names: Mapping[str, str], codes: Sequence[str]) -> str:
     """``phường A``, ``phường A và phường B``, ``phường A, phường B và phường C``."""
     parts = [ward_in_sentence(names, c) for c in codes]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " và " + parts[-1]
+
+
+ABBREVIATIONS = {"UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân", "TTHC": "thủ tục hành chính"}
+
+
+def spelled_out(text: str) -> str:
+    """``text`` with the administrative abbreviations written in full (NĐ 30: no unexplained abbreviation),
+    for a name that stands alone, such as an indicator in a chart title or a note."""
+    for short, full in ABBREVIATIONS.items():
+        text = re.sub(rf"\b{short}\b", full, text)
+    return text
 
 
 def sentence(text: str) -> str:

@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tasks.domain import Catalogue, Indicator, Ranking, WardStatus
 from tasks.outputs.xlsx.common import ITALIC, Column, banner, setup_print, write_table
+from tasks.scoring.explain import spelled_out
 
 CHART_SHEET = "Biểu đồ"
 _TABLE_TOP = 4  # title, subtitle, blank line, then the table
@@ -96,7 +97,8 @@ def add_standing_charts(
     tops = _chart_rows(ws, last, (len(indicators) + 1) // 2, total)
     for index, ind in enumerate(indicators):
         col = 2 + 2 * index
-        chart = _bars(f"{ind.code}. {ind.name} ({ind.unit})", ind.unit, ws, col, col + 1, last, categories=1)
+        title = f"{ind.code}. {spelled_out(ind.name)} ({ind.unit})"
+        chart = _bars(title, ind.unit, ws, col, col + 1, last, categories=1)
         chart.width, chart.height = widths[index % 2], (_STANDING_ROWS - 1) * _ROW_CM
         anchor = "A" if index % 2 == 0 else get_column_letter(split)
         ws.add_chart(chart, f"{anchor}{tops[index // 2]}")

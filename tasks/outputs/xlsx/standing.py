@@ -27,6 +27,7 @@ from tasks.outputs.xlsx.common import (
     to_bytes,
     write_table,
 )
+from tasks.scoring.explain import spelled_out
 from tasks.text import number_text
 
 STANDING_SHEET = "Chỉ tiêu tháng"
@@ -119,7 +120,7 @@ def _legend_lines(catalogue: Catalogue) -> list[str]:
         )
         criterion = _feeds(catalogue, ind)
         feeds = f"; tính điểm tiêu chí {criterion.code} (tối đa {number_text(criterion.max)} điểm)" if criterion else ""
-        lines.append(f"{ind.code}. {ind.name} (đơn vị tính: {ind.unit}; {target}{feeds}).")
+        lines.append(f"{ind.code}. {spelled_out(ind.name)} (đơn vị tính: {ind.unit}; {target}{feeds}).")
     lines.append("Điểm tạm tính chỉ để theo dõi; điểm chính thức được tính khi tổng kết năm.")
     return lines
 

@@ -81,7 +81,7 @@ def test_the_standing_workbook_charts_each_indicator_against_its_target_by_ward(
     catalogue = replace(
         CATALOGUE,
         indicators=(
-            Indicator("CT01", "Thu ngân sách so với dự toán", "%", False, Method.PROPORTIONAL,
+            Indicator("CT01", "Hồ sơ TTHC giải quyết đúng hạn", "%", False, Method.PROPORTIONAL,
                       {"SAPA": D(100), "LAOCAI": D(100)}),
             Indicator("CT03", "Doanh nghiệp thành lập mới", "doanh nghiệp", True, Method.PROPORTIONAL,
                       {"SAPA": D(80), "LAOCAI": D(90)}),
@@ -96,7 +96,8 @@ def test_the_standing_workbook_charts_each_indicator_against_its_target_by_ward(
     data = write_standing_xlsx(BLOC, catalogue, "2025-12", rows, MOMENT)
     charts = _charts(data)
     assert [_title(c) for c in charts] == [
-        "CT01. Thu ngân sách so với dự toán (%)", "CT03. Doanh nghiệp thành lập mới (doanh nghiệp)"]  # fmt: skip
+        "CT01. Hồ sơ thủ tục hành chính giải quyết đúng hạn (%)",  # NĐ 30: no unexplained abbreviation
+        "CT03. Doanh nghiệp thành lập mới (doanh nghiệp)"]  # fmt: skip
     ytd, target = _series(charts[1], "barChart")
     assert _cells(data, ytd["title"]) == ["CT03 lũy kế"] and _cells(data, target["title"]) == ["CT03 kế hoạch"]
     assert _cells(data, ytd["categories"]) == ["Sa Pa", "Lào Cai"]
