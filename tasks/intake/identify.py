@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from tasks.domain import Bloc, CellValue, Issue, Severity, Ward
 from tasks.text import fold, is_blank, nfc, shown, strip_ward_prefix
 
 
-@dataclass
+@dataclass(frozen=True)
 class Identity:
     """What a submission says about itself; ``issues`` holds the problems found while reading it."""
 
@@ -24,7 +24,7 @@ class Identity:
     year: int | None = None
     period: str | None = None
     prepared_on: date | None = None
-    issues: list[Issue] = field(default_factory=list)
+    issues: tuple[Issue, ...] = ()
 
 
 def _error(rule: str, message: str, hint: str, sheet: str | None, cv: CellValue | None, column: str) -> Issue:
@@ -98,19 +98,19 @@ def match_ward(bloc: Bloc, text: str) -> tuple[Ward | None, bool]:
     return None, False
 
 
-def _ward(bloc: Bloc, info: dict[str, CellValue], sheet: str | None, ident: Identity) -> None:
+def _ward(bloc: Bloc, info: dict[str, CellValue], sheet: str | None) -> tuple[Ward | None, list[Issue]]:
+    """The roster ward the info sheet names (None if it names none for sure), and the problems found."""
     name_cv, code_cv = info.get("ward"), info.get("ward_code")
     hint = "Ghi tên phường đúng như danh sách Khối, ví dụ: " + ", ".join(w.name for w in bloc.members[:3]) + "."
     if name_cv is None or is_blank(name_cv.value):
-        ident.issues.append(_error("ward_missing", "Chưa ghi tên đơn vị (Đơn vị).", hint, sheet, name_cv, "Đơn vị"))
-        return
+        return None, [_error("ward_missing", "Chưa ghi tên đơn vị (Đơn vị).", hint, sheet, name_cv, "Đơn vị")]
     ward, loose = match_ward(bloc, str(name_cv.value))
     if ward is None:
         message = f"Không xác định được đơn vị '{shown(name_cv.value)}': không có trong danh sách Khối."
-        ident.issues.append(_error("ward_unknown", message, hint, sheet, name_cv, "Đơn vị"))
-        return
+        return None, [_error("ward_unknown", message, hint, sheet, name_cv, "Đơn vị")]
+    issues = []
     if loose:
-        ident.issues.append(
+        issues.append(
             Issue(
                 severity=Severity.WARNING,
                 rule="ward_without_diacritics",
@@ -127,9 +127,8 @@ def _ward(bloc: Bloc, info: dict[str, CellValue], sheet: str | None, ident: Iden
         if by_code is None or by_code.code != ward.code:
             message = f"Mã đơn vị '{shown(code_cv.value)}' không khớp với đơn vị '{shown(name_cv.value)}'."
             fix = f"Mã của phường {ward.name} là {ward.code}; sửa lại hoặc để trống ô Mã đơn vị."
-            ident.issues.append(_error("ward_code_mismatch", message, fix, sheet, code_cv, "Mã đơn vị"))
-            return
-    ident.ward = ward
+            return None, [*issues, _error("ward_code_mismatch", message, fix, sheet, code_cv, "Mã đơn vị")]
+    return ward, issues
 
 
 _SPELLED_DATE = re.compile(r"(?:.*,\s*)?ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
@@ -181,13 +180,14 @@ def parse_year(value: object) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _prepared(info: dict[str, CellValue], sheet: str | None, ident: Identity) -> None:
+def _prepared(info: dict[str, CellValue], sheet: str | None) -> tuple[date | None, list[Issue]]:
+    """The date the file was prepared (Ngày lập), and a warning when it is written but cannot be read."""
     cv = info.get("prepared_on")
     if cv is None or is_blank(cv.value):
-        return
-    ident.prepared_on = parse_date(cv.value)
-    if ident.prepared_on is None:
-        ident.issues.append(
+        return None, []
+    prepared_on = parse_date(cv.value)
+    if prepared_on is None:
+        return None, [
             Issue(
                 severity=Severity.WARNING,
                 rule="date_unreadable",
@@ -198,19 +198,20 @@ def _prepared(info: dict[str, CellValue], sheet: str | None, ident: Identity) ->
                 column="Ngày lập",
                 value=shown(cv.value),
             )
-        )
+        ]
+    return prepared_on, []
 
 
 def identify_annual(bloc: Bloc, info: dict[str, CellValue], sheet: str | None, year: int) -> Identity:
     """Ward, year and date of an annual self-assessment; the year must be the review's year."""
-    ident = Identity()
-    _ward(bloc, info, sheet, ident)
-    _prepared(info, sheet, ident)
+    ward, issues = _ward(bloc, info, sheet)
+    prepared_on, date_issues = _prepared(info, sheet)
+    issues += date_issues
     cv = info.get("year")
     found = parse_year(cv.value) if cv is not None else None
     if found != year:
         what = "Chưa ghi năm (Năm)" if cv is None or is_blank(cv.value) else f"Năm '{shown(cv.value)}' không đúng"
-        ident.issues.append(
+        issues.append(
             _error(
                 "year_mismatch",
                 f"{what}: bảng tự chấm phải là của năm {year}.",
@@ -220,8 +221,7 @@ def identify_annual(bloc: Bloc, info: dict[str, CellValue], sheet: str | None, y
                 "Năm",
             )
         )
-    ident.year = found
-    return ident
+    return Identity(ward=ward, year=found, prepared_on=prepared_on, issues=tuple(issues))
 
 
 def identify_monthly(bloc: Bloc, info: dict[str, CellValue], sheet: str | None, period: str | None) -> Identity:
@@ -230,15 +230,14 @@ def identify_monthly(bloc: Bloc, info: dict[str, CellValue], sheet: str | None, 
     ``period`` is None for a file outside the month folders (``thidua check``): the file's own period is then
     taken as it is, and only a missing or unreadable one is an error.
     """
-    ident = Identity()
-    _ward(bloc, info, sheet, ident)
-    _prepared(info, sheet, ident)
+    ward, issues = _ward(bloc, info, sheet)
+    prepared_on, date_issues = _prepared(info, sheet)
+    issues += date_issues
     cv = info.get("period")
     found = parse_period(cv.value) if cv is not None and not is_blank(cv.value) else None
     if found is None or (period is not None and found != period):
-        ident.issues.append(_period_issue(found, cv, period, sheet))
-    ident.period = found
-    return ident
+        issues.append(_period_issue(found, cv, period, sheet))
+    return Identity(ward=ward, period=found, prepared_on=prepared_on, issues=tuple(issues))
 
 
 def _period_issue(found: str | None, cv: CellValue | None, folder: str | None, sheet: str | None) -> Issue:
