@@ -19,7 +19,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tasks.domain import Catalogue, Indicator, Ranking, WardStatus
-from tasks.outputs.xlsx.common import ITALIC, Column, banner, setup_print, write_table
+from tasks.outputs.xlsx.common import ITALIC, Column, banner, quantity_format, setup_print, write_table
 from tasks.scoring.explain import spelled_out
 
 CHART_SHEET = "Biểu đồ"
@@ -86,7 +86,12 @@ def add_standing_charts(
     indicators = catalogue.indicators
     columns = [Column("Đơn vị", 14, "text")]
     for ind in indicators:
-        columns += [Column(f"{ind.code} lũy kế", 8.5, "number"), Column(f"{ind.code} kế hoạch", 8.5, "number")]
+        ytd = quantity_format((row.get(f"{ind.code}_ytd") for row in rows), ind.is_percent)
+        plan = quantity_format(ind.targets.values(), ind.is_percent)
+        columns += [
+            Column(f"{ind.code} lũy kế", 8.5, "number", number_format=ytd),
+            Column(f"{ind.code} kế hoạch", 8.5, "number", number_format=plan),
+        ]
     banner(ws, 1, f"BIỂU ĐỒ THỰC HIỆN CHỈ TIÊU ĐẾN THÁNG {month}", len(columns))
     banner(ws, 2, subtitle, len(columns), font=ITALIC)
     records = [_standing_record(indicators, row) for row in rows]

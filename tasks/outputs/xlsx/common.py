@@ -216,6 +216,16 @@ def write_table(ws: Worksheet, top: int, columns: Sequence[Column], records: Ite
     return row
 
 
+def quantity_format(values: Iterable[object], percent: bool = False) -> str:
+    """How a column of indicator values shows: plain digits for whole counts, else two decimals.
+
+    Never a thousands separator: on a PC set to English ``2,795`` people read as “2 phẩy 795” to a
+    Vietnamese reader.
+    """
+    whole = all(v is None or (isinstance(v, Decimal | int) and v == int(v)) for v in values)
+    return INTEGER_FORMAT if whole and not percent else NUMBER_FORMAT
+
+
 def put_value(
     ws: Worksheet, row: int, col: int, column: Column, value: object, *, border: Border | None = None
 ) -> Cell:

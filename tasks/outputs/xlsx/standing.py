@@ -9,20 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from decimal import Decimal
 
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tasks.domain import Bloc, Catalogue, Criterion, Indicator
 from tasks.outputs.xlsx.charts import add_standing_charts
 from tasks.outputs.xlsx.common import (
-    INTEGER_FORMAT,
     ITALIC,
-    NUMBER_FORMAT,
     Column,
     banner,
     legend,
     new_workbook,
+    quantity_format,
     setup_print,
     to_bytes,
     write_table,
@@ -70,13 +68,8 @@ def _feeds(catalogue: Catalogue, indicator: Indicator) -> Criterion | None:
 
 
 def _ytd_format(indicator: Indicator, rows: Sequence[Mapping[str, object]]) -> str:
-    """Two decimals for ratios or fractional values; whole counts as plain digits.
-
-    No thousands separator: on a PC set to English ``2,795`` people read as “2 phẩy 795” to a Vietnamese reader.
-    """
-    values = [r.get(f"{indicator.code}_ytd") for r in rows]
-    whole = all(v is None or (isinstance(v, Decimal | int) and v == int(v)) for v in values)
-    return INTEGER_FORMAT if whole and not indicator.is_percent else NUMBER_FORMAT
+    """Two decimals for ratios or fractional values; whole counts as plain digits."""
+    return quantity_format((r.get(f"{indicator.code}_ytd") for r in rows), indicator.is_percent)
 
 
 def _columns(catalogue: Catalogue, period: str, rows: Sequence[Mapping[str, object]]) -> list[Column]:

@@ -17,7 +17,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from tasks.blank_workbooks import annual_template, monthly_template
 from tasks.config.year import YearConfig, load_year
-from tasks.domain import Issue, Severity, Status, Submission
+from tasks.domain import InputFile, Issue, Kind, Severity, Status, Submission
 from tasks.feedback.workbook import feedback_workbook
 from tasks.intake.discover import discover
 from tasks.intake.read_all import read_all, validate_all
@@ -58,17 +58,12 @@ def standing_book(config: YearConfig) -> Workbook:
 
 def _feedback_book() -> Workbook:
     issue = Issue(Severity.WARNING, "no_evidence", "Tiêu chí 1.4 tự chấm 2,25 điểm nhưng chưa ghi minh chứng.", "Ghi…")
-    sub = Submission(file=_file(), kind=_file().kind, period="2025", ward_code="SAPA", issues=[issue])
-    sub.status = Status.ACCEPTED
-    return load_workbook(io.BytesIO(feedback_workbook(sub, MOMENT, ward_name="Sa Pa")))
-
-
-def _file():  # type: ignore[no-untyped-def]
-    from tasks.domain import InputFile, Kind
-
-    return InputFile(
-        Path("/x/tu-cham-diem-2025-sapa.xlsx"), "annual/tu-cham-diem-2025-sapa.xlsx", "0" * 64, Kind.ANNUAL
+    rel = "annual/tu-cham-diem-2025-sapa.xlsx"
+    file = InputFile(Path("/x") / rel, rel, "0" * 64, Kind.ANNUAL)
+    sub = Submission(
+        file=file, kind=Kind.ANNUAL, period="2025", ward_code="SAPA", status=Status.ACCEPTED, issues=(issue,)
     )
+    return load_workbook(io.BytesIO(feedback_workbook(sub, MOMENT, ward_name="Sa Pa")))
 
 
 def _printed_sheets(book: Workbook) -> list[str]:
@@ -113,6 +108,8 @@ def test_scores_show_two_decimals_and_people_plain_digits(ranking_book: Workbook
     standing = standing_book.active
     formats = {c.value: c.number_format for c in standing[5] if isinstance(c.value, int | float)}
     assert formats[2795] == "0" and formats[97.5] == "0.00" and formats[4.99] == "0.00"
+    chart_table = {c.value: c.number_format for c in standing_book["Biểu đồ"][5] if isinstance(c.value, int | float)}
+    assert chart_table[2795] == "0" and chart_table[97.5] == "0.00"
     assert not any(
         "#,##" in c.number_format
         for book in (ranking_book, standing_book)
