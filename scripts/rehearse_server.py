@@ -23,7 +23,8 @@ everything in a temporary folder and on loopback:
 
 ``--no-prompt``, ``PREFECT_UI_API_URL`` and ``--limit`` are not in the README yet: without them ``prefect deploy``
 asks about schedules on a terminal, the UI sends browsers to 127.0.0.1:4200, and one worker takes every run
-waiting when it polls. Not a pytest test: CI has no PostgreSQL. Exit status 0 when every check passed, else 1.
+waiting when it polls. CI runs it through tests/scripts/test_rehearse_server.py (marked ``postgres``; .ci/run
+installs PostgreSQL). Exit status 0 when every check passed, else 1.
 """
 
 from __future__ import annotations
