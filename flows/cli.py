@@ -19,6 +19,7 @@ from flows.cli_help import (
     run_switches,
     version_text,
 )
+from tasks.edge.signals import stop_on_sigterm
 
 # Prefect gives its temporary server 20 s to start. The first start on a fresh machine also creates its
 # database: on two busy cores that took 40-50 s (the very first run failed), and with the cores shared by ten
@@ -37,6 +38,9 @@ def _prefect_environment(verbose: bool) -> None:
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", STARTUP_TIMEOUT_SECONDS)
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
+    # the temporary server is a child process writing to the same terminal: a run stopped midway (Ctrl-C) made
+    # it log a traceback of the events it could no longer record
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING" if verbose else "CRITICAL")
 
 
 def _quiet_logging(verbose: bool) -> None:
@@ -253,6 +257,7 @@ def main(argv: list[str] | None = None) -> int:
 
     configure_collector()  # before the large imports: the process's one collector policy
     args = build_parser().parse_args(argv)
+    stop_on_sigterm()  # a stop request unwinds like Ctrl-C: workers and Prefect's server end with the run
     _prefect_environment(args.verbose)
     _quiet_logging(args.verbose)
     from flows.failures import describe

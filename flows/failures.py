@@ -15,6 +15,7 @@ import errno
 from dataclasses import dataclass
 
 from tasks.config.load import ConfigError
+from tasks.edge.signals import Terminated
 from tasks.outputs.run_folder import OutputFault, RunLocked
 
 OK, STRICT, REFUSED, FAILED, INTERRUPTED = 0, 1, 2, 3, 130
@@ -82,6 +83,8 @@ def describe(exc: BaseException) -> Failure:
 
 
 def _known(exc: BaseException) -> Failure | None:
+    if isinstance(exc, Terminated):
+        return Failure("Đã dừng theo yêu cầu của hệ thống; kết quả dở dang không thay thế kết quả trước.", INTERRUPTED)
     if isinstance(exc, KeyboardInterrupt):
         return Failure("Đã dừng theo yêu cầu (Ctrl+C); kết quả dở dang không thay thế kết quả trước.", INTERRUPTED)
     if isinstance(exc, Refused):

@@ -1,0 +1,96 @@
+"""Ctrl-C and SIGTERM end a real ``review`` process cleanly: one sentence, status 130, nothing left behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from flows.failures import INTERRUPTED
+from tasks.outputs.run_folder import INCOMPLETE, LATEST
+
+ROOT = Path(__file__).resolve().parents[2]
+PREVIOUS = "20250101T000000000Z-0000"
+
+# The review as the command line runs it, with the run folder's last step slowed down so that the signal
+# surely arrives while the outputs are being written (a large bloc's write takes that long on its own).
+SLOW_WRITE = """
+import sys, time
+import tasks.outputs.run_folder as run_folder
+
+finish = run_folder.finish_run
+
+
+def slow_finish(work, manifest):
+    time.sleep(120)
+    return finish(work, manifest)
+
+
+run_folder.finish_run = slow_finish
+import flows.annual_review
+
+flows.annual_review.finish_run = slow_finish
+from flows.cli import main
+
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _gone(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_stop_signal_during_the_writes_leaves_an_incomplete_folder_and_latest_untouched(
+    inputs: Path, tmp_path: Path, signum: signal.Signals
+) -> None:
+    """The run is stopped while it writes: it says so in one sentence and exits 130; its folder stays
+    ``.incomplete``, ``latest`` still points at the previous run, and no process it started (workers,
+    Prefect's temporary server) outlives it."""
+    base = tmp_path / "outputs" / "2025" / "review"
+    (base / PREVIOUS).mkdir(parents=True)
+    (base / PREVIOUS / "manifest.json").write_text("{}")
+    (base / LATEST).symlink_to(PREVIOUS, target_is_directory=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_LOGGING")}
+    args = ["review", "--year", "2025", "--inputs", str(inputs), "--outputs", str(tmp_path / "outputs")]
+    process = subprocess.Popen(
+        [sys.executable, "-c", SLOW_WRITE, *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group: what it leaves behind can be looked for
+    )
+    try:
+        while not list(base.glob(f"*{INCOMPLETE}")) and process.poll() is None:
+            time.sleep(0.1)
+        assert process.poll() is None, process.communicate()[1]
+        process.send_signal(signum)
+        _, err = process.communicate(timeout=300)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == INTERRUPTED
+    assert err.strip().splitlines()[-1].startswith("thidua: Đã dừng theo yêu cầu")
+    assert "Traceback" not in err
+    assert len(list(base.glob(f"*{INCOMPLETE}"))) == 1
+    assert sorted(p.name for p in base.iterdir() if not p.name.startswith(".") and not p.name.endswith(INCOMPLETE)) == [
+        PREVIOUS,
+        LATEST,
+    ]
+    assert os.readlink(base / LATEST) == PREVIOUS
+    for _ in range(300):  # the server and workers end with it; wait for the last one to be reaped
+        if _gone(process.pid):
+            break
+        time.sleep(0.1)
+    assert _gone(process.pid)
