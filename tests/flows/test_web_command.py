@@ -1,0 +1,78 @@
+"""``thidua web`` on the command line: what it serves, the password helper, and plain refusals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from flows.cli import main
+from tasks.web import server
+from tasks.web.access import hash_password, password_matches
+from tasks.web.served import WebSettings
+
+SAMPLE_INPUTS = Path(__file__).resolve().parents[2] / "inputs"
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[WebSettings, str, int]]:
+    """Record what ``thidua web`` would serve instead of serving it."""
+    calls: list[tuple[WebSettings, str, int]] = []
+
+    def fake_serve(settings: WebSettings, host: str, port: int, ready: Callable[[], None] = lambda: None) -> None:
+        calls.append((settings, host, port))
+        ready()
+
+    monkeypatch.setattr(server, "serve", fake_serve)
+    return calls
+
+
+def test_it_serves_the_newest_year_on_loopback_with_the_password_file(
+    served: list[tuple[WebSettings, str, int]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --year the newest year under inputs; the default address is loopback; the URL is printed."""
+    config = tmp_path / "web.yaml"
+    config.write_text(f"runs_password: '{hash_password('kiểm tra')}'\n", encoding="utf-8")
+    code = main(["web", "--inputs", str(SAMPLE_INPUTS), "--runs-password-file", str(config), "--port", "8123"])
+    assert code == 0
+    settings, host, port = served[0]
+    assert (settings.year, host, port) == (2025, "127.0.0.1", 8123)
+    assert settings.runs_password_hash is not None and password_matches("kiểm tra", settings.runs_password_hash)
+    assert "http://127.0.0.1:8123/" in capsys.readouterr().out
+
+
+def test_a_network_address_without_a_password_is_pointed_out(
+    served: list[tuple[WebSettings, str, int]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Binding to every interface is the operator's choice; the command says /runs then has no password."""
+    assert main(["web", "--inputs", str(SAMPLE_INPUTS), "--host", "0.0.0.0"]) == 0
+    assert served[0][1] == "0.0.0.0"
+    assert "không cần mật khẩu" in capsys.readouterr().out
+
+
+def test_a_missing_password_file_or_no_rules_refuse_to_start(
+    served: list[tuple[WebSettings, str, int]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Exit 2 with one Vietnamese sentence, and nothing served."""
+    missing = tmp_path / "khong-co.yaml"
+    assert main(["web", "--inputs", str(SAMPLE_INPUTS), "--runs-password-file", str(missing)]) == 2
+    assert "tệp mật khẩu" in capsys.readouterr().err
+    assert main(["web", "--inputs", str(tmp_path)]) == 2
+    assert "--year" in capsys.readouterr().err
+    assert served == []
+
+
+def test_hash_password_prints_a_line_for_the_config_file(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The printed line holds a hash the password matches; two different entries are refused."""
+    answers = iter(["Mật khẩu 2025", "Mật khẩu 2025"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    assert main(["web", "--hash-password"]) == 0
+    line = capsys.readouterr().out.strip()
+    assert line.startswith("runs_password: '") and "Mật khẩu" not in line
+    assert password_matches("Mật khẩu 2025", line.split("'")[1])
+    answers = iter(["một", "hai"])
+    assert main(["web", "--hash-password"]) == 2
+    assert "không khớp" in capsys.readouterr().err
