@@ -76,13 +76,16 @@ COMMAND_CASES = [c for c in CASES if c.command]
 def test_the_review_command_lists_a_hostile_input_and_keeps_the_others(
     hostile: Case, tmp_path: Path, clean: Outcome
 ) -> None:
-    """``thidua review`` itself completes with exit 0, writes every output for the hostile input, and gives the
-    other wards the clean run's rows."""
+    """``thidua review`` itself ends with the case's exit status (0 unless ``--strict`` or a stop), writes every
+    output for the hostile input, and gives the other wards the clean run's rows."""
     year_dir = _prepare(hostile, tmp_path)
     outputs = tmp_path / "outputs"
-    code = main(["review", "--year", "2025", "--inputs", str(year_dir.parent), "--outputs", str(outputs)])
-    assert code == 0
+    argv = ["review", "--year", "2025", "--inputs", str(year_dir.parent), "--outputs", str(outputs), *hostile.argv]
+    assert main(argv) == hostile.exit_code
     run = outputs / "2025" / "review" / "latest"
+    if hostile.expect_stop is not None:
+        assert not run.exists()
+        return
     for name in ("ranking.xlsx", "ranking.docx", "bien-ban-hop-tong-ket.docx", "validation/data-docs/index.html"):
         assert (run / name).stat().st_size > 0
     outcome = outcome_of(

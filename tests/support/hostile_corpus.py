@@ -5,7 +5,8 @@ then do: complete, with every bad entry listed under its rule and cell, and the 
 given; or stop (``stops``: the exception the stages raise, e.g. a configuration error). Every ward the case does
 not touch must keep exactly its clean-run rows in ``ranking.csv`` and ``scores.csv``. Most cases are driven
 through the plain stage functions (:func:`run_stages`: discover → read → validate → score → CSVs and summary),
-without Prefect; cases marked ``command=True`` also go through the real ``thidua review``.
+without Prefect; cases marked ``command=True`` also go through the real ``thidua review`` (with ``argv`` added,
+e.g. ``("--strict",)``, and the exit status ``exit_code``; a case that stops expects no run folder then).
 
 The cases are arranged by the nine classes of issue 11: 1 ambiguity, 2 entries, 3 attribution, 4 bounded work,
 5 data as code, 6 configuration, 7 output faults, 8 Excel's own values, 9 ``--strict``.
@@ -78,6 +79,8 @@ class Case:
     expect_stop: type[BaseException] | None = None
     command: bool = False
     needs_non_root: bool = False  # permissions mean nothing to root: skipped there
+    argv: tuple[str, ...] = ()  # more arguments for the command (``--strict``)
+    exit_code: int = 0  # what the command must exit with
 
     @property
     def changed(self) -> frozenset[str]:
@@ -96,13 +99,18 @@ def case(
     expect_stop: type[BaseException] | None = None,
     command: bool = False,
     needs_non_root: bool = False,
+    argv: tuple[str, ...] = (),
+    exit_code: int = 0,
 ) -> Callable[[Callable[[Path], None]], Callable[[Path], None]]:
     """Register the decorated builder as a case of class ``klass`` (named after the function)."""
 
     def register(build: Callable[[Path], None]) -> Callable[[Path], None]:
         name = build.__name__
         assert all(c.name != name for c in CASES), f"two hostile cases named {name}"
-        CASES.append(Case(klass, name, build, listed, dict(wards or {}), touched, expect_stop, command, needs_non_root))
+        wanted = dict(wards or {})
+        CASES.append(
+            Case(klass, name, build, listed, wanted, touched, expect_stop, command, needs_non_root, argv, exit_code)
+        )
         return build
 
     return register
