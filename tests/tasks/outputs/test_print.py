@@ -39,8 +39,8 @@ def config() -> YearConfig:
 @pytest.fixture(scope="module")
 def ranking_book(config: YearConfig) -> Workbook:
     subs = read_all(discover(config.year_dir), config.bloc, config.catalogue)
-    validate_all(subs, config.bloc, config.catalogue, Validator())
-    result = review(subs, config.bloc, config.catalogue, None)
+    checked = validate_all(subs, config.bloc, config.catalogue, Validator())
+    result = review(checked, config.bloc, config.catalogue, None)
     return load_workbook(io.BytesIO(write_ranking_xlsx(config.bloc, config.catalogue, result.ranking, MOMENT)))
 
 

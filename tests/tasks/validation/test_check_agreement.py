@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from datetime import datetime
 from pathlib import Path
 
@@ -16,7 +17,8 @@ from tasks.intake.discover import discover
 from tasks.intake.read_all import read_all, validate_all
 from tasks.scoring.review import review
 from tasks.validation.check import NOT_MADE, CheckError, CheckStatus, check_file, format_result
-from tasks.validation.suites import Validator
+from tasks.validation.frames import appraisal_columns, counts_columns, indicators_columns, scores_columns
+from tasks.validation.suites import Validator, load_suite_json
 
 PROJECT_INPUTS = Path(__file__).resolve().parents[3] / "inputs"
 # An empty placeholder leaves marks like "tháng /", "''", "()" or a doubled space in a sentence.
@@ -129,3 +131,26 @@ def test_the_review_writes_numbers_the_vietnamese_way(reviewed: dict[str, Submis
     assert [i.value for i in differs] == ["8"]
     assert differs[0].message.startswith("Tiêu chí 2.1: điểm tự chấm 8 khác điểm tính từ lũy kế chỉ tiêu CT01")
     assert "(99,7), là 7,98 điểm." in differs[0].message
+
+
+def test_every_placeholder_of_every_message_names_a_field_its_rows_carry() -> None:
+    """No message can come out with a hole: each ``{name}`` of a suite's message or hint is a column of the rows
+    that suite validates, or part of the message context (year, the list of count codes)."""
+    config = load_year(PROJECT_INPUTS, 2025)
+    subs = read_all(discover(config.year_dir), config.bloc, config.catalogue)
+    of = {kind: [i for i, s in enumerate(subs) if s.kind is kind] for kind in Kind}
+    cat = config.catalogue
+    fields = {
+        "annual_scores": set(scores_columns(subs, of[Kind.ANNUAL], cat)),
+        "annual_counts": set(counts_columns(subs, of[Kind.ANNUAL], cat)),
+        "monthly_indicators": set(indicators_columns(subs, of[Kind.MONTHLY], cat)),
+        "appraisal_rows": set(appraisal_columns(subs, of[Kind.APPRAISAL], cat, config.bloc)),
+        "coverage": {"sub", "sheet", "code", "name", "what", "count", "cell"},  # one row per expected code
+    }
+    context = {"year", "count_codes_text", "rid"}
+    for suite, columns in fields.items():
+        for expectation in load_suite_json(suite)["expectations"]:
+            meta = expectation["meta"]
+            for text in (meta["message"], meta["hint"]):
+                names = {name for _, name, _, _ in string.Formatter().parse(text) if name}
+                assert names <= columns | context, (suite, meta["rule"], names - columns - context)
