@@ -35,11 +35,21 @@ VERIFY_TEXT = {
 }
 
 
+VERIFY_DETAIL = {
+    " (sha256 differs from manifest.json)": " (mã sha256 khác với manifest.json)",
+    ": folder ": ": không tìm thấy thư mục ",
+    " not found": "",
+}
+
+
 def verify_text(line: str) -> str:
-    """A line of ``verify_run`` in Vietnamese (its English prefix translated, the path kept)."""
+    """A line of ``verify_run`` in Vietnamese (its English words translated, the path kept)."""
     for prefix, text in VERIFY_TEXT.items():
         if line.startswith(prefix):
-            return text + line[len(prefix) :]
+            line = text + line[len(prefix) :]
+            break
+    for english, vietnamese in VERIFY_DETAIL.items():
+        line = line.replace(english, vietnamese)
     return line
 
 

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from tasks.web.access import hash_password
 from tasks.web.runs import list_runs
+from tasks.web.runs_routes import verify_text
 
 ClientFactory = Callable[..., TestClient]
 RUN = "2025/review/20260115T080000123Z-3f9a"
@@ -143,3 +144,13 @@ def test_monthly_runs_and_several_blocs_are_listed_newest_first(tmp_path: Path) 
     ]
     assert runs[0].counts["rejected"] == 1 and runs[1].counts["accepted"] == 9
     assert runs[1].parameters == {"period": "x"}
+
+
+def test_verify_lines_read_in_vietnamese() -> None:
+    """Each finding of verify_run is shown in Vietnamese with its path."""
+    assert verify_text("CHANGED output: /o/r/ranking.csv (sha256 differs from manifest.json)") == (
+        "Tệp kết quả đã bị thay đổi: /o/r/ranking.csv (mã sha256 khác với manifest.json)"
+    )
+    assert verify_text("NOT CHECKED inputs: folder /i/2025 not found") == (
+        "Chưa kiểm tra được các tệp đầu vào: không tìm thấy thư mục /i/2025"
+    )
