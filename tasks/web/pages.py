@@ -14,6 +14,8 @@ from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from tasks.domain import Kind
 from tasks.feedback.workbook import period_text
@@ -97,6 +99,15 @@ def data_uri(media_type: str, data: bytes) -> str:
     return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
 
 
+# CommonMark with tables; raw HTML in the text is escaped, never passed through.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def markdown(text: str) -> Markup:
+    """A run's Markdown report (``changes.md``) as HTML, with any HTML inside it escaped."""
+    return Markup(_MARKDOWN.render(text))
+
+
 def environment(directory: Path = TEMPLATE_DIR) -> SandboxedEnvironment:
     """The sandboxed, autoescaping Jinja2 environment of the pages."""
     env = SandboxedEnvironment(
@@ -109,6 +120,7 @@ def environment(directory: Path = TEMPLATE_DIR) -> SandboxedEnvironment:
         when=when,
         size_text=size_text,
         data_uri=data_uri,
+        markdown=markdown,
         period_text=period_text,
         kind_text=lambda k: KIND_TEXT.get(k, k),
         run_kind_text=lambda k: RUN_KIND_TEXT.get(k, k),

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tasks.web.access import hash_password
+from tasks.web.pages import markdown
 from tasks.web.runs import list_runs
 from tasks.web.runs_routes import verify_text
 
@@ -51,7 +52,7 @@ def test_a_run_shows_its_ranking_in_vietnamese_numbers_and_links_every_file(
     names = ("ranking.csv", "ranking.docx", "bien-ban-hop-tong-ket.docx", "manifest.json", "validation/summary.json")
     for name in names:
         assert f'href="/runs/files/{RUN}/{name}"' in page
-    assert "Thay đổi so với lần chạy trước" in page
+    assert "<h1>Thay đổi so với lần chạy trước</h1>" in page  # changes.md rendered, not shown as Markdown
     assert "97,72" in client.get("/runs/view/2025/review/latest").text
 
 
@@ -154,3 +155,11 @@ def test_verify_lines_read_in_vietnamese() -> None:
     assert verify_text("NOT CHECKED inputs: folder /i/2025 not found") == (
         "Chưa kiểm tra được các tệp đầu vào: không tìm thấy thư mục /i/2025"
     )
+
+
+def test_a_report_cannot_inject_html_into_the_page() -> None:
+    """HTML written inside a Markdown report is shown as text, and a script link is dropped."""
+    html = str(markdown("# Tiêu đề\n\n<script>alert(1)</script> [x](javascript:alert(1))"))
+    assert "<h1>Tiêu đề</h1>" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert 'href="javascript' not in html
