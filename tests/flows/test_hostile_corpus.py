@@ -53,7 +53,7 @@ def test_the_corpus_holds_at_least_forty_cases_each_checking_something() -> None
     assert all(c.listed or c.wards or c.expect_stop for c in CASES)
 
 
-@pytest.mark.parametrize("hostile", CASES, ids=lambda c: f"{c.klass}-{c.name}")
+@pytest.mark.parametrize("hostile", [c for c in CASES if c.stages], ids=lambda c: f"{c.klass}-{c.name}")
 def test_a_hostile_input_is_listed_and_leaves_every_other_ward_as_it_was(
     hostile: Case, tmp_path: Path, clean: Outcome, validator: Validator
 ) -> None:
@@ -84,7 +84,7 @@ def test_the_review_command_lists_a_hostile_input_and_keeps_the_others(
     assert main(argv) == hostile.exit_code
     run = outputs / "2025" / "review" / "latest"
     if hostile.expect_stop is not None:
-        assert not run.exists()
+        assert not run.is_symlink()  # no run became latest
         return
     for name in ("ranking.xlsx", "ranking.docx", "bien-ban-hop-tong-ket.docx", "validation/data-docs/index.html"):
         assert (run / name).stat().st_size > 0

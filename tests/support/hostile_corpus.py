@@ -6,7 +6,9 @@ given; or stop (``stops``: the exception the stages raise, e.g. a configuration 
 not touch must keep exactly its clean-run rows in ``ranking.csv`` and ``scores.csv``. Most cases are driven
 through the plain stage functions (:func:`run_stages`: discover → read → validate → score → CSVs and summary),
 without Prefect; cases marked ``command=True`` also go through the real ``thidua review`` (with ``argv`` added,
-e.g. ``("--strict",)``, and the exit status ``exit_code``; a case that stops expects no run folder then).
+e.g. ``("--strict",)``, and the exit status ``exit_code``; a case that stops expects no new ``latest`` then).
+An output fault only the command can meet is ``command=True, stages=False``; its builder finds the outputs
+folder at ``year_dir.parents[1] / "outputs"``.
 
 The cases are arranged by the nine classes of issue 11: 1 ambiguity, 2 entries, 3 attribution, 4 bounded work,
 5 data as code, 6 configuration, 7 output faults, 8 Excel's own values, 9 ``--strict``.
@@ -52,7 +54,7 @@ from tasks.validation.suites import Validator
 
 SAMPLE = Path(__file__).resolve().parents[2] / "inputs" / "2025"
 YEAR = 2025
-CASE_MODULES = ("tests.support.hostile_cases_intake",)
+CASE_MODULES = ("tests.support.hostile_cases_intake", "tests.support.hostile_cases_config")
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ class Case:
     needs_non_root: bool = False  # permissions mean nothing to root: skipped there
     argv: tuple[str, ...] = ()  # more arguments for the command (``--strict``)
     exit_code: int = 0  # what the command must exit with
+    stages: bool = True  # False: only the command can show it (an output fault), no stage run
 
     @property
     def changed(self) -> frozenset[str]:
@@ -101,15 +104,30 @@ def case(
     needs_non_root: bool = False,
     argv: tuple[str, ...] = (),
     exit_code: int = 0,
+    stages: bool = True,
 ) -> Callable[[Callable[[Path], None]], Callable[[Path], None]]:
     """Register the decorated builder as a case of class ``klass`` (named after the function)."""
 
     def register(build: Callable[[Path], None]) -> Callable[[Path], None]:
         name = build.__name__
-        assert all(c.name != name for c in CASES), f"two hostile cases named {name}"
+        if any(c.name == name for c in CASES):  # the same name in two case modules: keep both, told apart
+            name = f"{name}@{build.__module__.rsplit('.', 1)[-1]}"
         wanted = dict(wards or {})
         CASES.append(
-            Case(klass, name, build, listed, wanted, touched, expect_stop, command, needs_non_root, argv, exit_code)
+            Case(
+                klass,
+                name,
+                build,
+                listed,
+                wanted,
+                touched,
+                expect_stop,
+                command,
+                needs_non_root,
+                argv,
+                exit_code,
+                stages,
+            )
         )
         return build
 
