@@ -44,11 +44,12 @@ def start_review(inputs: Path, year: int, outputs: Path, force: bool) -> ReviewR
 
     The YAML is checked first: a broken file stops here, before Prefect starts; the flow reuses what was loaded.
     """
+    from tasks.config.year import year_config
+
+    year_config(inputs, year)  # before Prefect is imported: a broken file is reported at once
     from flows.annual_review import annual_review
-    from flows.steps import year_config
     from tasks.edge.preload import warm_up
 
-    year_config(inputs, year)
     warm_up()
     with local_settings():
         return annual_review(year=year, inputs=inputs, outputs=outputs, force=force)
@@ -88,12 +89,13 @@ def refuse_month(config: YearConfig, period: str, allow_empty: bool) -> None:
 
 def start_monthly(inputs: Path, period: str, outputs: Path, force: bool, allow_empty: bool = True) -> MonthlyResult:
     """One month's run as the command line runs it (see ``start_review``); Refused for a month it should not run."""
+    from tasks.config.year import year_config
+
+    config = year_config(inputs, month_year(period))  # the flow reuses it; checked before Prefect is imported
+    refuse_month(config, period, allow_empty)
     from flows.monthly import monthly
-    from flows.steps import year_config
     from tasks.edge.preload import warm_up
 
-    config = year_config(inputs, month_year(period))  # the flow reuses it
-    refuse_month(config, period, allow_empty)
     warm_up()
     with local_settings():
         return monthly(period=period, inputs=inputs, outputs=outputs, force=force)
@@ -101,7 +103,7 @@ def start_monthly(inputs: Path, period: str, outputs: Path, force: bool, allow_e
 
 def _draft_minutes(inputs: Path, year: int) -> bool:
     """Whether the minutes of ``year`` are still a draft (no votes in meeting.yaml)."""
-    from flows.steps import year_config
+    from tasks.config.year import year_config
 
     meeting = year_config(inputs, year).meeting  # as the run loaded it
     return meeting is None or not meeting.votes

@@ -19,7 +19,8 @@ from prefect.utilities.annotations import opaque
 
 from flows.progress import stage
 from flows.retries import RETRY_DELAYS, worth_retrying
-from tasks.config.year import YearConfig, load_year
+from tasks.config.year import YearConfig
+from tasks.config.year import year_config as year_config  # where the flows take it from
 from tasks.domain import InputFile, Submission
 from tasks.edge.pool import read_in_parallel
 from tasks.edge.preload import wait_for_preload
@@ -49,33 +50,6 @@ def timed(timings: dict[str, float], name: str, total: int | None = None) -> Ite
             yield advance
     finally:
         timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
-
-
-_loaded: dict[tuple[Path, int], tuple[tuple[object, ...], YearConfig]] = {}
-
-
-def year_config(inputs: Path, year: int) -> YearConfig:
-    """``load_year``, loaded once per run: the command line checks it before Prefect starts, the flow reuses it.
-
-    Kept for the next call only while the three YAML files keep their size and modification time; a
-    ``ConfigError`` is raised as ``load_year`` raises it.
-    """
-    folder = (inputs / str(year)).resolve()
-    stamp = tuple(_stamp(folder / name) for name in ("bloc.yaml", "criteria.yaml", "meeting.yaml"))
-    kept = _loaded.get((folder, year))
-    if kept is not None and kept[0] == stamp:
-        return kept[1]
-    config = load_year(inputs, year)
-    _loaded[(folder, year)] = (stamp, config)
-    return config
 
 
 def new_validator() -> Validator:

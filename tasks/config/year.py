@@ -37,6 +37,35 @@ def load_year(inputs: Path, year: int) -> YearConfig:
     return YearConfig(year, year_dir, bloc, catalogue, meeting, sha256_file(year_dir / "criteria.yaml"))
 
 
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+_loaded: dict[tuple[Path, int], tuple[tuple[object, ...], YearConfig]] = {}
+
+
+def year_config(inputs: Path, year: int) -> YearConfig:
+    """``load_year``, loaded once per run: the command line checks it before Prefect starts, the flow reuses it.
+
+    Here, without Prefect, so that a broken file is reported before Prefect is even imported (it takes seconds).
+
+    Kept for the next call only while the three YAML files keep their size and modification time; a
+    ``ConfigError`` is raised as ``load_year`` raises it.
+    """
+    folder = (inputs / str(year)).resolve()
+    stamp = tuple(_stamp(folder / name) for name in ("bloc.yaml", "criteria.yaml", "meeting.yaml"))
+    kept = _loaded.get((folder, year))
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    config = load_year(inputs, year)
+    _loaded[(folder, year)] = (stamp, config)
+    return config
+
+
 def bloc_folders(inputs: Path, year: int) -> list[Path]:
     """The bloc folders of ``inputs/<year>/`` when it holds several blocs; ``[]`` when it is one bloc's folder."""
     year_dir = inputs / str(year)
