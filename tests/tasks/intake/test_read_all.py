@@ -11,9 +11,9 @@ import openpyxl
 import pytest
 
 from tasks.config.year import YearConfig, load_year
-from tasks.domain import Severity, Status, Submission
+from tasks.domain import Issue, Severity, Status, Submission
 from tasks.intake.discover import discover
-from tasks.intake.read_all import read_all, validate_all
+from tasks.intake.read_all import MAX_LISTED_ISSUES, capped_issues, read_all, validate_all
 from tasks.scoring.review import accepted_appraisals, review
 from tasks.validation.suites import Validator
 from tests.support.sample import EditFn, find_cell
@@ -209,3 +209,14 @@ def test_discovery_skips_lock_and_hidden_files_and_lists_by_name(tmp_path: Path)
         ("annual/ghi-chu.txt", "unknown", None, "0f72535c"),
         ("monthly/2025-12/x.xlsm", "monthly", "2025-12", "2d711642"),
     ]
+
+
+def test_a_file_with_thousands_of_issues_lists_the_first_hundred_then_counts_the_rest() -> None:
+    """Every output lists 100 issues of a file, then one line saying how many more errors and warnings."""
+    issues = tuple(Issue(Severity.ERROR, "unknown_code", f"Mã {k}", "Xóa dòng.", "S", f"A{k}") for k in range(9_950))
+    issues += tuple(Issue(Severity.WARNING, "no_evidence", "Thiếu", "Ghi.", "S", "E1") for _ in range(50))
+    capped = capped_issues(issues)
+    assert len(capped) == MAX_LISTED_ISSUES + 1 == 101
+    assert capped[:100] == issues[:100]
+    assert capped[-1].rule == "more_issues" and capped[-1].severity is Severity.ERROR
+    assert "… và 9.850 lỗi và 50 cảnh báo khác" in capped[-1].message

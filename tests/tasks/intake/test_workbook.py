@@ -104,3 +104,55 @@ def test_a_formula_without_cached_value_is_found(tmp_path: Path) -> None:
     wb.save(tmp_path / "f.xlsx")
     sheet = read_workbook(tmp_path / "f.xlsx")[0]
     assert sheet.uncached_formulas == {(1, 1)}
+
+
+def _book(path: Path) -> Path:
+    """Two sheets: a visible one with an error value cached in B2, and a very-hidden one holding data."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Tự chấm điểm"
+    ws["A2"], ws["B2"], ws["C2"] = "1.1", "#DIV/0!", 3  # openpyxl writes a known error text as an error cell
+    hidden = wb.create_sheet("Nháp")
+    hidden["A1"] = 99
+    hidden.sheet_state = "veryHidden"
+    wb.save(path)
+    return path
+
+
+def test_a_cached_excel_error_reads_as_the_error_not_as_an_empty_cell(tmp_path: Path) -> None:
+    """``#DIV/0!`` comes back as Excel shows it (calamine alone gives an empty cell), with its place known."""
+    [scores, _] = read_workbook(_book(tmp_path / "a.xlsx"))
+    assert scores.rows[1][1] == "#DIV/0!" and scores.errors == {(1, 1): "#DIV/0!"}
+    assert scores.rows[1][2] == 3
+
+
+def test_each_sheet_knows_whether_excel_hides_it(tmp_path: Path) -> None:
+    """A very-hidden sheet is marked hidden, with its data; a visible one is not."""
+    [scores, draft] = read_workbook(_book(tmp_path / "a.xlsx"))
+    assert (scores.hidden, draft.hidden, draft.state, draft.has_data) == (False, True, "veryHidden", True)
+
+
+def test_a_strict_open_xml_workbook_is_read_like_any_other(tmp_path: Path) -> None:
+    """The same workbook saved with the Strict namespace names gives the same sheets and cells."""
+    plain = _book(tmp_path / "plain.xlsx")
+    strict = tmp_path / "strict.xlsx"
+    mapping = (
+        (
+            b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+            b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+        ),
+        (
+            b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+            b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+        ),
+    )
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(strict, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            for old, new in mapping:
+                data = data.replace(old, new)
+            zout.writestr(info, data)
+    assert b"purl.oclc.org" in zipfile.ZipFile(strict).read("xl/workbook.xml")
+    read = [(s.name, s.rows, s.state) for s in read_workbook(strict)]
+    assert read == [(s.name, s.rows, s.state) for s in read_workbook(plain)]
