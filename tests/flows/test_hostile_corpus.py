@@ -50,7 +50,7 @@ def _prepare(hostile: Case, tmp_path: Path) -> Path:
 def test_the_corpus_holds_at_least_forty_cases_each_checking_something() -> None:
     """Issue 11 asks for at least 40 generated cases; each names what it expects."""
     assert len(CASES) >= 40
-    assert all(c.listed or c.wards or c.expect_stop for c in CASES)
+    assert all(c.listed or c.wards or c.expect_stop or c.verify for c in CASES)
 
 
 @pytest.mark.parametrize("hostile", [c for c in CASES if c.stages], ids=lambda c: f"{c.klass}-{c.name}")
@@ -63,10 +63,12 @@ def test_a_hostile_input_is_listed_and_leaves_every_other_ward_as_it_was(
     if hostile.expect_stop is not None:
         with pytest.raises(hostile.expect_stop):
             run_stages(year_dir.parent, validator)
+        assert hostile.verify is None or hostile.verify(year_dir) == []
         return
     outcome = run_stages(year_dir.parent, validator)
     assert missing_listings(hostile, outcome) == []
     assert differences(hostile, clean, outcome) == []
+    assert hostile.verify is None or hostile.verify(year_dir) == []
 
 
 COMMAND_CASES = [c for c in CASES if c.command]
@@ -82,6 +84,7 @@ def test_the_review_command_lists_a_hostile_input_and_keeps_the_others(
     outputs = tmp_path / "outputs"
     argv = ["review", "--year", "2025", "--inputs", str(year_dir.parent), "--outputs", str(outputs), *hostile.argv]
     assert main(argv) == hostile.exit_code
+    assert hostile.verify is None or hostile.verify(year_dir) == []  # e.g. a planted payload ran nothing
     run = outputs / "2025" / "review" / "latest"
     if hostile.expect_stop is not None:
         assert not run.is_symlink()  # no run became latest

@@ -54,7 +54,11 @@ from tasks.validation.suites import Validator
 
 SAMPLE = Path(__file__).resolve().parents[2] / "inputs" / "2025"
 YEAR = 2025
-CASE_MODULES = ("tests.support.hostile_cases_intake", "tests.support.hostile_cases_config")
+CASE_MODULES = (
+    "tests.support.hostile_cases_intake",
+    "tests.support.hostile_cases_config",
+    "tests.support.hostile_cases_trust",
+)
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,7 @@ class Case:
     argv: tuple[str, ...] = ()  # more arguments for the command (``--strict``)
     exit_code: int = 0  # what the command must exit with
     stages: bool = True  # False: only the command can show it (an output fault), no stage run
+    verify: Callable[[Path], list[str]] | None = None  # after a run, given the year folder: what went wrong
 
     @property
     def changed(self) -> frozenset[str]:
@@ -105,6 +110,7 @@ def case(
     argv: tuple[str, ...] = (),
     exit_code: int = 0,
     stages: bool = True,
+    verify: Callable[[Path], list[str]] | None = None,
 ) -> Callable[[Callable[[Path], None]], Callable[[Path], None]]:
     """Register the decorated builder as a case of class ``klass`` (named after the function)."""
 
@@ -127,6 +133,7 @@ def case(
                 argv,
                 exit_code,
                 stages,
+                verify,
             )
         )
         return build
