@@ -7,9 +7,11 @@ relationships, ``[Content_Types].xml`` and ``docProps/core.xml``; each marked sh
 VML drawing. Every other part keeps its bytes. The cells and their formats are edited by
 :mod:`tasks.feedback.annotate_cells`.
 
-Only the common case is handled. Anything unexpected (a sheet that already has comments or a VML drawing, a
-strict or UTF-16 package, a part that does not parse) raises :class:`Declined` or a parse error, and the
-caller falls back to openpyxl. A zip bomb raises :class:`Refused`: no copy at all.
+A marked sheet that already has notes keeps them: its comments part and VML drawing are rewritten with the
+ward's notes and ours (on a cell both mark, ours first and the ward's below, as ``— Ghi chú có sẵn —``).
+Anything else unexpected (a VML drawing holding more than notes, a strict or UTF-16 package, a part that does
+not parse) raises :class:`Declined` or a parse error: the ward then gets no annotated copy, and is told why.
+A zip bomb raises :class:`Refused`: no copy at all.
 """
 
 from __future__ import annotations
@@ -75,6 +77,20 @@ _VML_SHAPE = (
 )
 
 
+_KEPT_NOTE = "\n\n— Ghi chú có sẵn —\n"  # between our comment and the ward's own, on a cell both mark
+_SHAPE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?shape[\s/>]")  # any prefix: openpyxl writes ns0:shape
+_NOTE_SHAPE = re.compile(rb"ObjectType\s*=\s*[\"']Note[\"']")
+
+
+@dataclass(frozen=True)
+class _Comment:
+    """A note as the comments part holds it: the cell, its text and who wrote it."""
+
+    cell: str
+    text: str
+    author: str
+
+
 class Refused(Exception):
     """The package is hostile (too many parts, too large unzipped, a part larger than declared): no copy."""
 
@@ -123,6 +139,8 @@ def open_package(data: bytes, *, keep_vba: bool, max_entries: int, max_bytes: in
     package = Package([e.name for e in members], parts, {}, parser)
     _check_kind(package, keep_vba)
     package.sheets = sheet_parts(parts)
+    if not package.sheets:
+        raise Declined("no worksheet found (strict namespace?)")
     return package
 
 
@@ -224,20 +242,82 @@ def _annotate_sheet(package: Package, sheet: str, notes: Sequence[Note], styles:
     if rels_name not in package.parts:
         package.add(rels_name, _DECLARATION + f'<Relationships xmlns="{PKG_REL}"/>'.encode())
     rels = _tree(package, rels_name).getroot()
-    kinds = {r.get("Type") for r in rels.iterfind(f"{{{PKG_REL}}}Relationship")}
-    if root.find(f"{{{MAIN}}}legacyDrawing") is not None or kinds & {COMMENTS_REL, VML_REL}:
-        raise Declined(f"{part} already has comments or a VML drawing")
+    targets = {
+        r.get("Type"): _part_name(part, r.get("Target", ""))
+        for r in rels.iterfind(f"{{{PKG_REL}}}Relationship")
+        if r.get("Type") in (COMMENTS_REL, VML_REL)
+    }
+    drawn = root.find(f"{{{MAIN}}}legacyDrawing") is not None
     mark_cells(root, notes, styles)
+    package.edited.update((part, rels_name, STYLES))
+    if targets or drawn:
+        return _renote_sheet(package, part, targets, drawn, notes, block)
     comments = _free_name(package, "xl/comments{}.xml")
-    package.add(comments, _comments_xml(notes))
+    ours = [_Comment(n.cell, n.text, CREATOR) for n in notes]
+    package.add(comments, _comments_xml(ours))
     vml = _free_name(package, "xl/drawings/vmlDrawing{}.vml")
-    blocks = list(range(block + 1, block + 2 + len(notes) // 1024))  # 1024 shape ids per block
-    package.add(vml, _vml_drawing(notes, blocks))
+    blocks = _blocks(block, len(ours))
+    package.add(vml, _vml_drawing(ours, blocks))
     _add_relationship(rels, part, COMMENTS_REL, comments)
     _add_legacy_drawing(root, _add_relationship(rels, part, VML_REL, vml))
     _add_content_types(_tree(package, CONTENT_TYPES).getroot(), comments)
-    package.edited.update((part, rels_name, STYLES, CONTENT_TYPES))
+    package.edited.add(CONTENT_TYPES)
     return blocks[-1]
+
+
+def _part_name(source: str, target: str) -> str:
+    """The part a relationship of ``source`` points at: relative as Excel writes it, or absolute as openpyxl does."""
+    if target.startswith("/"):
+        return posixpath.normpath(target).lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+
+
+def _blocks(last: int, count: int) -> list[int]:
+    """The VML shape-id blocks (``o:idmap``) after ``last`` that ``count`` shapes need (1024 ids a block)."""
+    return list(range(last + 1, last + 2 + count // 1024))
+
+
+def _renote_sheet(
+    package: Package, part: str, targets: dict[str | None, str], drawn: bool, notes: Sequence[Note], block: int
+) -> int:
+    """Rewrite the notes a sheet already has with ours added; declines a drawing that holds more than notes."""
+    comments, vml = targets.get(COMMENTS_REL), targets.get(VML_REL)
+    if not drawn or comments not in package.parts or vml not in package.parts:
+        raise Declined(f"{part} has a VML drawing without comments, or comments without their drawing")
+    assert comments is not None and vml is not None
+    drawing = package.parts[vml]
+    if len(_SHAPE.findall(drawing)) != len(_NOTE_SHAPE.findall(drawing)):
+        raise Declined(f"{vml} holds shapes other than notes (form controls?)")
+    merged = _merged(notes, _existing_comments(package, comments))
+    blocks = _blocks(block, len(merged))
+    package.parts[comments] = _comments_xml(merged)
+    package.parts[vml] = _vml_drawing(merged, blocks)
+    package.trees.pop(comments, None)
+    return blocks[-1]
+
+
+def _existing_comments(package: Package, name: str) -> dict[str, _Comment]:
+    """The notes of a comments part by cell (upper case), as plain text (rich runs joined, as openpyxl reads them)."""
+    root = _tree(package, name).getroot()
+    if root.tag != f"{{{MAIN}}}comments":
+        raise Declined(f"{name} is not a comments part")
+    authors = [a.text or "" for a in root.iterfind(f"{{{MAIN}}}authors/{{{MAIN}}}author")]
+    out: dict[str, _Comment] = {}
+    for comment in root.iterfind(f"{{{MAIN}}}commentList/{{{MAIN}}}comment"):
+        cell = (comment.get("ref") or "").upper()
+        at = int(comment.get("authorId") or 0)
+        text = "".join(t.text or "" for t in comment.iter(f"{{{MAIN}}}t"))
+        out[cell] = _Comment(cell, text, authors[at] if 0 <= at < len(authors) else "")
+    return out
+
+
+def _merged(notes: Sequence[Note], existing: dict[str, _Comment]) -> list[_Comment]:
+    """Our notes (the ward's own text kept below ours on the same cell) and the ward's other notes, in cell order."""
+    ours = {n.cell.upper(): n for n in notes}
+    kept = {cell: _KEPT_NOTE + c.text for cell, c in existing.items() if c.text}
+    merged = [_Comment(n.cell, n.text + kept.get(cell, ""), CREATOR) for cell, n in ours.items()]
+    merged += [c for cell, c in existing.items() if cell not in ours]
+    return sorted(merged, key=lambda c: coordinate_to_tuple(c.cell))
 
 
 def _free_name(package: Package, pattern: str) -> str:
@@ -249,14 +329,18 @@ def _free_name(package: Package, pattern: str) -> str:
 # --- Comments, drawings, relationships ---------------------------------------------------------------------
 
 
-def _comments_xml(notes: Sequence[Note]) -> bytes:
-    """The comments part: author ``thidua``, each text one run in the font Excel gives notes."""
+def _comments_xml(notes: Sequence[_Comment]) -> bytes:
+    """The comments part: each note's author, each text one run in the font Excel gives notes."""
     root = etree.Element(f"{{{MAIN}}}comments", nsmap={None: MAIN})
-    etree.SubElement(etree.SubElement(root, f"{{{MAIN}}}authors"), f"{{{MAIN}}}author").text = CREATOR
+    names = list(dict.fromkeys(item.author for item in notes))
+    authors = etree.SubElement(root, f"{{{MAIN}}}authors")
+    for name in names:
+        etree.SubElement(authors, f"{{{MAIN}}}author").text = name
     listing = etree.SubElement(root, f"{{{MAIN}}}commentList")
     font = etree.fromstring(_NOTE_FONT.replace(b"<rPr>", f'<rPr xmlns="{MAIN}">'.encode()))
     for item in notes:
-        comment = etree.SubElement(listing, f"{{{MAIN}}}comment", ref=item.cell, authorId="0", shapeId="0")
+        author = str(names.index(item.author))
+        comment = etree.SubElement(listing, f"{{{MAIN}}}comment", ref=item.cell, authorId=author, shapeId="0")
         run = etree.SubElement(etree.SubElement(comment, f"{{{MAIN}}}text"), f"{{{MAIN}}}r")
         run.append(copy.deepcopy(font))
         text = etree.SubElement(run, f"{{{MAIN}}}t", {"{http://www.w3.org/XML/1998/namespace}space": "preserve"})
@@ -264,7 +348,7 @@ def _comments_xml(notes: Sequence[Note]) -> bytes:
     return _DECLARATION + etree.tostring(root, encoding="UTF-8")
 
 
-def _vml_drawing(notes: Sequence[Note], blocks: list[int]) -> bytes:
+def _vml_drawing(notes: Sequence[_Comment], blocks: list[int]) -> bytes:
     """The VML drawing of the notes: one hidden shape per note, sized as ``tasks.outputs.xlsx.common.note`` sizes it."""
     shapes = [_VML_HEAD.format(blocks=",".join(map(str, blocks)))]
     for index, item in enumerate(notes):

@@ -8,16 +8,13 @@ the ward's original file is only ever read.
 
 from __future__ import annotations
 
-import io
 import logging
 import re
-import warnings
-import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
 
-from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
@@ -25,21 +22,18 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tasks.domain import Issue, Kind, Severity, Status, Submission
-from tasks.feedback.annotate import Refused, annotated_copy, open_package, sheet_key, visible_cell
+from tasks.feedback.annotate import Refused, annotated_copy, open_package, visible_cell
 from tasks.feedback.annotate import find_sheet as find_sheet_part
 from tasks.feedback.annotate_cells import Note
 from tasks.intake.workbook import MAX_ENTRIES, MAX_UNZIPPED_BYTES
-from tasks.outputs.ooxml import save_workbook
 from tasks.outputs.xlsx.common import (
     BOLD,
-    CREATOR,
     LINK,
     TITLE,
     Column,
     banner,
     estimate_lines,
     new_workbook,
-    note,
     put_number,
     put_text,
     setup_print,
@@ -52,7 +46,6 @@ log = logging.getLogger(__name__)
 
 SUMMARY_SHEET = "Tóm tắt"
 ISSUES_SHEET = "Danh sách lỗi"
-LOOSE_SHEET = "Lỗi cần sửa"
 
 KIND_TEXT: dict[Kind, str] = {
     Kind.ANNUAL: "Bảng tự chấm điểm thi đua năm",
@@ -97,17 +90,19 @@ def feedback_workbook(
     *,
     annotated_name: str | None = None,
     ward_name: str | None = None,
+    no_copy_reason: str | None = None,
 ) -> bytes:
     """The feedback workbook of ``submission`` (bytes), byte-identical for the same arguments.
 
     ``annotated_name`` is the file name of the annotated copy written next to it: each cell address in
-    ``Danh sách lỗi`` then links to that cell of the copy. ``ward_name`` is the roster name, if known.
+    ``Danh sách lỗi`` then links to that cell of the copy; without one, ``no_copy_reason`` tells the ward why
+    (:class:`AnnotatedCopy`). ``ward_name`` is the roster name, if known.
     """
     wb = new_workbook(f"Phản hồi kiểm tra hồ sơ: {submission.file.rel}", moment)
     summary = wb.active
     assert summary is not None
     summary.title = SUMMARY_SHEET
-    _fill_summary(summary, submission, annotated_name, ward_name)
+    _fill_summary(summary, submission, annotated_name or None, ward_name, no_copy_reason)
     _fill_issues(wb.create_sheet(ISSUES_SHEET), sorted_issues(submission.issues), annotated_name)
     return to_bytes(wb, moment)
 
@@ -176,13 +171,15 @@ def _summary_lines(submission: Submission, ward_name: str | None) -> list[tuple[
     return lines
 
 
-def _fill_summary(ws: Worksheet, submission: Submission, annotated_name: str | None, ward_name: str | None) -> None:
+def _fill_summary(
+    ws: Worksheet, submission: Submission, annotated_name: str | None, ward_name: str | None, no_copy: str | None
+) -> None:
     ws.column_dimensions["A"].width = 22
     ws.column_dimensions["B"].width = 80
     banner(ws, 1, "PHẢN HỒI KẾT QUẢ KIỂM TRA HỒ SƠ THI ĐUA", 2, font=TITLE)
     lines = _summary_lines(submission, ward_name)
-    if annotated_name:
-        lines.append(("Bản sao có đánh dấu", annotated_name))
+    if annotated_name or no_copy:
+        lines.append(("Bản sao có đánh dấu", annotated_name or no_copy))
     lines.append(("Việc cần làm", advice(submission, annotated_name is not None)))
     top = Alignment(wrap_text=True, vertical="top")
     for row, (label, value) in enumerate(lines, start=3):
@@ -259,140 +256,57 @@ def _fill_of(issues: Sequence[Issue]) -> PatternFill:
 # --- Annotated copy ---------------------------------------------------------------------------------
 
 
-def annotate_copy(original: bytes, issues: Sequence[Issue], moment: datetime, keep_vba: bool) -> bytes | None:
-    """A copy of the ward's workbook with each offending cell filled and commented, or ``None``.
+# Why a ward gets no annotated copy, in the feedback workbook's summary where its name would be.
+NO_CELL = "Không có: không vấn đề nào của tệp gắn với một ô cụ thể; xem trang tính “Danh sách lỗi”."
+DECLINED = (
+    "Không tạo được cho tệp này (tệp có nút bấm, macro hoặc cấu trúc khác biểu mẫu); "
+    "trang tính và ô của từng vấn đề được ghi trong trang tính “Danh sách lỗi”."
+)
+
+
+@dataclass(frozen=True)
+class AnnotatedCopy:
+    """The annotated copy of a ward's file, or ``None`` and the sentence telling the ward why there is none."""
+
+    data: bytes | None
+    reason: str | None = None
+
+
+def annotated_copy_of(original: bytes, issues: Sequence[Issue], moment: datetime, keep_vba: bool) -> AnnotatedCopy:
+    """A copy of the ward's workbook with each offending cell filled and commented, or why there is none.
 
     Errors fill red, warnings yellow; the comment (author ``thidua``) gives every message and fix for the
-    cell. Issues without a cell that can be found in the file are listed on a new first sheet
-    ``Lỗi cần sửa``. ``keep_vba`` keeps an ``.xlsm`` file's macros (never run). Returns ``None`` when the
-    file cannot be opened (corrupt, encrypted, not a workbook, too large once unzipped). ``original`` is
-    only read.
-
-    The copy is made by editing the package in place (:mod:`tasks.feedback.annotate`) when it can; otherwise, and
-    always for issues without a cell, with openpyxl.
-    """
-    try:
-        edited = annotate_in_place(original, issues, moment, keep_vba)
-    except Refused as exc:
-        log.info("refusing to annotate the workbook: %s", exc)
-        return None
-    if edited is not None:
-        return edited
-    wb = _open_copy(original, keep_vba)
-    if wb is None:
-        return None
-    marked, loose = locate(wb, issues)
-    for (title, address), found in marked.items():
-        mark_cell(wb[title][address], found)
-    if loose:
-        _add_loose_sheet(wb, loose)
-    wb.properties.lastModifiedBy = CREATOR
-    wb.properties.modified = moment.replace(tzinfo=None)
-    try:
-        return save_workbook(wb, moment)
-    except Exception as exc:  # openpyxl cannot write back some exotic parts it read
-        log.warning("cannot write the annotated copy: %s", exc)
-        return None
-
-
-def annotate_in_place(original: bytes, issues: Sequence[Issue], moment: datetime, keep_vba: bool) -> bytes | None:
-    """:func:`annotate_copy` made by editing the package; ``None`` when that path declines (an issue without
-    a cell, a sheet that already has comments, a package it does not expect). Raises ``Refused`` for a zip bomb.
+    cell. Issues without a cell in the file are left out of the copy: the feedback workbook lists every issue.
+    ``keep_vba`` keeps an ``.xlsm`` file's macros (never run). The copy is made by editing the ward's package
+    (:mod:`tasks.feedback.annotate`), which keeps what openpyxl would drop (data validation lists, extensions)
+    and the ward's own notes; a package it does not expect (form controls, a strict or UTF-16 package) gets no
+    copy, and a zip bomb none either. ``original`` is only read.
     """
     try:
         package = open_package(original, keep_vba=keep_vba, max_entries=MAX_ENTRIES, max_bytes=MAX_UNZIPPED_BYTES)
         marked: dict[tuple[str, str], list[Issue]] = {}
         for issue in issues:
             sheet, address = find_sheet_part(package, issue.sheet), cell_address(issue.cell)
-            if sheet is None or address is None:
-                log.debug("annotating with openpyxl: an issue without a cell in the file")
-                return None  # the sheet of loose issues is openpyxl's work
-            marked.setdefault((sheet, visible_cell(package, sheet, address)), []).append(issue)
+            if sheet is not None and address is not None:
+                marked.setdefault((sheet, visible_cell(package, sheet, address)), []).append(issue)
+        if not marked:
+            return AnnotatedCopy(None, NO_CELL)
         notes = [Note(s, cell, comment_text(found), _fill_of(found).fgColor.rgb) for (s, cell), found in marked.items()]
-        return annotated_copy(package, notes, moment)
-    except Refused:
-        raise
+        return AnnotatedCopy(annotated_copy(package, notes, moment))
+    except Refused as exc:
+        log.info("refusing to annotate the workbook: %s", exc)
+        return AnnotatedCopy(None, None)
     except Exception as exc:  # declined, or a part it cannot parse: many exception types
-        log.debug("annotating with openpyxl: %s", exc)
-        return None
+        log.info("no annotated copy: %s", exc)
+        return AnnotatedCopy(None, DECLINED)
 
 
-def _open_copy(data: bytes, keep_vba: bool) -> Workbook | None:
-    """Open ``data`` with openpyxl after refusing zip bombs; ``None`` if it is not a readable workbook."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-            if len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_UNZIPPED_BYTES:
-                return None
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # unsupported extensions (data validation lists...) are dropped
-            return load_workbook(io.BytesIO(data), keep_vba=keep_vba)
-    except Exception as exc:  # corrupt, encrypted or not a workbook: many exception types
-        log.info("cannot open the workbook for annotation: %s", exc)
-        return None
-
-
-def locate(wb: Workbook, issues: Sequence[Issue]) -> tuple[dict[tuple[str, str], list[Issue]], list[Issue]]:
-    """Group issues by the worksheet cell they name; the rest (no sheet, no cell, not found) apart.
-
-    A cell inside a merged range is taken as the range's top-left cell, which Excel shows.
-    """
-    marked: dict[tuple[str, str], list[Issue]] = {}
-    loose: list[Issue] = []
-    for issue in issues:
-        ws = find_sheet(wb, issue.sheet)
-        address = cell_address(issue.cell)
-        if ws is None or address is None:
-            loose.append(issue)
-            continue
-        marked.setdefault((ws.title, _visible_cell(ws, address)), []).append(issue)
-    return marked, loose
-
-
-def find_sheet(wb: Workbook, name: str | None) -> Worksheet | None:
-    """The worksheet named ``name`` as written in the file (exact, else the same after NFC and case)."""
-    if not name:
-        return None
-    sheets = [ws for ws in wb.worksheets if isinstance(ws, Worksheet)]
-    exact = next((ws for ws in sheets if ws.title == name), None)
-    if exact is not None:
-        return exact
-    key = sheet_key(name)
-    return next((ws for ws in sheets if sheet_key(ws.title) == key), None)
-
-
-def _visible_cell(ws: Worksheet, address: str) -> str:
-    row, col = coordinate_to_tuple(address)
-    for merged in ws.merged_cells.ranges:
-        if merged.min_row <= row <= merged.max_row and merged.min_col <= col <= merged.max_col:
-            return ws.cell(row=merged.min_row, column=merged.min_col).coordinate
-    return address
+def annotate_copy(original: bytes, issues: Sequence[Issue], moment: datetime, keep_vba: bool) -> bytes | None:
+    """The bytes of :func:`annotated_copy_of`, or ``None`` when there is no copy."""
+    return annotated_copy_of(original, issues, moment, keep_vba).data
 
 
 def comment_text(issues: Sequence[Issue]) -> str:
     """The Vietnamese comment for one cell: each issue's level, message and fix."""
     parts = [f"[{SEVERITY_TEXT[i.severity]}] {i.message}\nCách khắc phục: {i.hint}" for i in issues]
     return "\n\n".join(parts)
-
-
-def mark_cell(cell: Cell, issues: Sequence[Issue]) -> None:
-    """Fill ``cell`` (red if any error, else yellow) and comment it; a comment the ward wrote is kept below."""
-    cell.fill = _fill_of(issues)
-    text = comment_text(issues)
-    if cell.comment is not None and cell.comment.text:
-        text += "\n\n— Ghi chú có sẵn —\n" + cell.comment.text
-    cell.comment = note(text, width=360)
-
-
-def _add_loose_sheet(wb: Workbook, issues: Sequence[Issue]) -> None:
-    """A first sheet listing the issues that belong to no cell; it becomes the sheet shown on opening."""
-    ws = wb.create_sheet(LOOSE_SHEET, 0)
-    last = write_table(ws, 1, ISSUE_COLUMNS, (_issue_record(i) for i in sorted_issues(issues)))
-    for row, issue in enumerate(sorted_issues(issues), start=2):
-        ws.cell(row=row, column=1).fill = _fill_of([issue])
-    ws.freeze_panes = "A2"
-    setup_print(ws, last_col=PRINTED_COLUMNS, last_row=last, title_rows="1:1")
-    for sheet in wb.worksheets:
-        sheet.sheet_view.tabSelected = False
-    wb.active = 0
-    ws.sheet_view.tabSelected = True

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from tasks.domain import Bloc, Catalogue, Ranking, Submission
-from tasks.feedback.workbook import annotate_copy, feedback_workbook
+from tasks.feedback.workbook import AnnotatedCopy, annotated_copy_of, feedback_workbook
 from tasks.outputs.documents import DocumentJob, render_document
 from tasks.outputs.run_folder import write_bytes
 from tasks.outputs.xlsx.ranking import write_ranking_xlsx
@@ -61,15 +61,19 @@ def write_submission_feedback(
     name = safe_name(sub.file.rel, sub.file.sha256)
     suffix = ".xlsm" if sub.file.path.suffix.lower() == ".xlsm" else ".xlsx"
     annotated_name = f"{name}.danh-dau{suffix}"
-    annotated = None
+    copy = AnnotatedCopy(None)
     if readable:
-        annotated = annotate_copy(sub.file.path.read_bytes(), sub.issues, moment, keep_vba=suffix == ".xlsm")
+        copy = annotated_copy_of(sub.file.path.read_bytes(), sub.issues, moment, keep_vba=suffix == ".xlsm")
     entry = {}
-    if annotated is not None:
-        write_bytes(folder / annotated_name, annotated)
+    if copy.data is not None:
+        write_bytes(folder / annotated_name, copy.data)
         entry["annotated"] = f"feedback/{annotated_name}"
     book = feedback_workbook(
-        sub, moment, annotated_name=annotated_name if annotated is not None else None, ward_name=ward_name
+        sub,
+        moment,
+        annotated_name=annotated_name if copy.data is not None else None,
+        ward_name=ward_name,
+        no_copy_reason=copy.reason,
     )
     write_bytes(folder / f"{name}.phan-hoi.xlsx", book)
     entry["feedback"] = f"feedback/{name}.phan-hoi.xlsx"

@@ -1,4 +1,4 @@
-"""The annotated copy made by editing the ward's package directly, and its fallback to openpyxl."""
+"""The annotated copy, made by editing the ward's package directly; openpyxl serves only as the test's oracle."""
 
 from __future__ import annotations
 
@@ -20,7 +20,16 @@ from python_calamine import CalamineWorkbook
 from tasks.domain import Issue, Severity
 from tasks.feedback import workbook as feedback
 from tasks.feedback.annotate_cells import MAIN
-from tasks.feedback.workbook import annotate_copy, annotate_in_place, comment_text
+from tasks.feedback.workbook import (
+    DECLINED,
+    ERROR_FILL,
+    NO_CELL,
+    WARNING_FILL,
+    AnnotatedCopy,
+    annotate_copy,
+    annotated_copy_of,
+    comment_text,
+)
 from tasks.outputs.xlsx.common import note
 from tests.support.hostile_files import lying_zip_bomb, xxe
 from tests.support.office_files import SAPA_ANNUAL, book_bytes, sapa_annual
@@ -64,22 +73,20 @@ def edit(part: str, old: bytes, new: bytes) -> Callable[[dict[str, bytes]], None
     return change
 
 
-@pytest.fixture
-def no_openpyxl(monkeypatch: pytest.MonkeyPatch) -> None:
-    """openpyxl's path cannot run: a copy can only come from the package path."""
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("openpyxl path used")
-
-    monkeypatch.setattr(feedback, "load_workbook", refuse)
-    monkeypatch.setattr(feedback, "save_workbook", refuse)
-
-
-def openpyxl_copy(data: bytes, issues: list[Issue], keep_vba: bool = False) -> bytes | None:
-    """The annotated copy as the openpyxl path makes it."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(feedback, "annotate_in_place", lambda *args: None)
-        return annotate_copy(data, issues, MOMENT, keep_vba)
+def openpyxl_copy(data: bytes, issues: list[Issue]) -> bytes:
+    """The oracle: the same marks made with openpyxl (fill, then a comment by thidua of the cell's issues)."""
+    wb = load_workbook(io.BytesIO(data))
+    marked: dict[tuple[str, str], list[Issue]] = {}
+    for item in issues:
+        ws = next(ws for ws in wb.worksheets if ws.title.casefold() == (item.sheet or "").casefold())
+        marked.setdefault((ws.title, (item.cell or "").upper()), []).append(item)
+    for (title, address), found in marked.items():
+        cell = wb[title][address]
+        cell.fill = ERROR_FILL if any(i.severity is Severity.ERROR for i in found) else WARNING_FILL
+        cell.comment = note(comment_text(found), width=360)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
 
 
 def cell_look(ws: Any, address: str) -> tuple[object, ...]:
@@ -96,8 +103,8 @@ def values(data: bytes) -> dict[str, Any]:
 
 
 class TestPackagePath:
-    def test_plain_file_is_annotated_without_openpyxl(self, no_openpyxl: None) -> None:
-        """It fills and comments the cells of a template file by editing its package, openpyxl unused."""
+    def test_plain_file_is_annotated(self) -> None:
+        """It fills and comments the cells of a template file by editing its package."""
         data = annotate_copy(SAPA_ANNUAL.read_bytes(), ISSUES, MOMENT, keep_vba=False)
         assert data is not None
         wb = load_workbook(io.BytesIO(data))
@@ -116,7 +123,7 @@ class TestPackagePath:
         """Every cell of every sheet reads as in openpyxl's copy: value, fill, font, border, format, comment."""
         original = SAPA_ANNUAL.read_bytes()
         issues = [*ISSUES, issue("B40"), issue("A2", sheet="thông tin")]
-        fast, slow = annotate_in_place(original, issues, MOMENT, False), openpyxl_copy(original, issues)
+        fast, slow = annotate_copy(original, issues, MOMENT, False), openpyxl_copy(original, issues)
         assert fast is not None and slow is not None and fast != slow
         a, b = load_workbook(io.BytesIO(fast)), load_workbook(io.BytesIO(slow))
         assert a.sheetnames == b.sheetnames
@@ -125,7 +132,7 @@ class TestPackagePath:
             cells |= {c.coordinate for row in b[ws.title].iter_rows() for c in row}
             assert [cell_look(ws, c) for c in sorted(cells)] == [cell_look(b[ws.title], c) for c in sorted(cells)]
 
-    def test_marked_cell_keeps_its_format(self, no_openpyxl: None) -> None:
+    def test_marked_cell_keeps_its_format(self) -> None:
         """The marked cell keeps its font, border, number format and alignment; only the fill is new."""
         original = SAPA_ANNUAL.read_bytes()
         data = annotate_copy(original, ISSUES, MOMENT, keep_vba=False)
@@ -137,7 +144,7 @@ class TestPackagePath:
     def test_untouched_parts_kept_byte_for_byte(self) -> None:
         """Only the marked sheet, its relationships, styles, content types and core properties change."""
         original = SAPA_ANNUAL.read_bytes()
-        data = annotate_in_place(original, ISSUES, MOMENT, False)
+        data = annotate_copy(original, ISSUES, MOMENT, False)
         assert data is not None
         before, after = parts(original), parts(data)
         changed = {name for name in before if before[name] != after[name]}
@@ -148,15 +155,15 @@ class TestPackagePath:
     def test_calamine_reads_the_same_values(self) -> None:
         """The values of every sheet are those of the ward's file, new cells and rows included."""
         original = SAPA_ANNUAL.read_bytes()
-        data = annotate_in_place(original, [*ISSUES, issue("H6"), issue("C50")], MOMENT, False)
+        data = annotate_copy(original, [*ISSUES, issue("H6"), issue("C50")], MOMENT, False)
         assert data is not None
         assert values(data) == values(original)
 
     def test_rerun_gives_identical_bytes(self) -> None:
         """It gives identical bytes for identical inputs, every zip entry dated ``moment``."""
         original = SAPA_ANNUAL.read_bytes()
-        first = annotate_in_place(original, ISSUES, MOMENT, False)
-        assert first is not None and first == annotate_in_place(original, ISSUES, MOMENT, False)
+        first = annotate_copy(original, ISSUES, MOMENT, False)
+        assert first is not None and first == annotate_copy(original, ISSUES, MOMENT, False)
         with zipfile.ZipFile(io.BytesIO(first)) as zf:
             assert {info.date_time for info in zf.infolist()} == {(2026, 1, 10, 9, 0, 0)}
             core = zf.read("docProps/core.xml")
@@ -175,7 +182,7 @@ class TestPackagePath:
         wb.save(path)
         original = path.read_bytes()
         issues = [issue("A2"), issue("D2"), issue("G2"), issue("C1"), issue("D3"), issue("A9", Severity.WARNING)]
-        data = annotate_in_place(original, issues, MOMENT, False)
+        data = annotate_copy(original, issues, MOMENT, False)
         assert data is not None
         sheet = etree.fromstring(parts(data)["xl/worksheets/sheet1.xml"])
         rows = sheet.findall(f"{M}sheetData/{M}row")
@@ -202,7 +209,7 @@ class TestPackagePath:
         )
         original = repack(SAPA_ANNUAL.read_bytes(), edit(SHEET2, b"<pageMargins", plain + b"<pageMargins"))
         original = repack(original, edit(SHEET2, b"</worksheet>", extension + b"</worksheet>"))
-        data = annotate_in_place(original, ISSUES, MOMENT, False)
+        data = annotate_copy(original, ISSUES, MOMENT, False)
         assert data is not None
         sheet = etree.fromstring(parts(data)[SHEET2])
         names = [etree.QName(child).localname for child in sheet]
@@ -219,7 +226,7 @@ class TestPackagePath:
             SAPA_ANNUAL.read_bytes(),
             edit(SHEET2, b"<pageMargins", b'<mergeCells count="1"><mergeCell ref="A1:F1"/></mergeCells><pageMargins'),
         )
-        data = annotate_in_place(original, [issue("C1", Severity.WARNING)], MOMENT, False)
+        data = annotate_copy(original, [issue("C1", Severity.WARNING)], MOMENT, False)
         assert data is not None
         ws = load_workbook(io.BytesIO(data))[SCORES]
         assert ws["A1"].comment.text.startswith("[Cảnh báo] Ô C1 sai.")
@@ -227,14 +234,14 @@ class TestPackagePath:
 
     def test_note_sized_like_the_openpyxl_path(self) -> None:
         """The VML shape of a note is hidden and as large as ``note(text, width=360)`` makes it."""
-        data = annotate_in_place(SAPA_ANNUAL.read_bytes(), ISSUES[:1], MOMENT, False)
+        data = annotate_copy(SAPA_ANNUAL.read_bytes(), ISSUES[:1], MOMENT, False)
         assert data is not None
         vml = parts(data)["xl/drawings/vmlDrawing1.vml"].decode()
         size = note(comment_text(ISSUES[:1]), width=360)
         assert f"width:{size.width}px;height:{size.height}px" in vml and "visibility:hidden" in vml
         assert "<x:Row>5</x:Row><x:Column>3</x:Column>" in vml  # D6, 0-based
 
-    def test_comment_on_another_sheet_is_kept(self, tmp_path: Path, no_openpyxl: None) -> None:
+    def test_comment_on_another_sheet_is_kept(self, tmp_path: Path) -> None:
         """A ward's comment on another sheet stays as it was; the new drawing takes the next shape block."""
         wb = load_workbook(SAPA_ANNUAL)
         wb[INFO]["B1"].comment = Comment("Tên phường theo Nghị quyết", "Cán bộ phường")
@@ -251,7 +258,7 @@ class TestPackagePath:
         assert reopened[INFO]["B1"].comment.text == "Tên phường theo Nghị quyết"
         assert reopened[SCORES]["D6"].comment.author == "thidua"
 
-    def test_prefixed_elements(self, no_openpyxl: None) -> None:
+    def test_prefixed_elements(self) -> None:
         """A package written with ``<x:c>`` elements (OpenXML SDK) is edited in its own prefix."""
         book = sapa_annual()
         book.prefixed = True
@@ -261,7 +268,7 @@ class TestPackagePath:
         ws = load_workbook(io.BytesIO(data))[SCORES]
         assert ws["K40"].fill.fgColor.rgb == ws["D3"].fill.fgColor.rgb == "00FFC7CE"
 
-    def test_keeps_macros(self, no_openpyxl: None) -> None:
+    def test_keeps_macros(self) -> None:
         """An .xlsm file keeps its VBA part and macro content type when macros are kept."""
         original = book_bytes(sapa_annual(), macro=True)
         data = annotate_copy(original, [issue("D3")], MOMENT, keep_vba=True)
@@ -330,65 +337,66 @@ DECLINED_PACKAGES: dict[str, Callable[[dict[str, bytes]], None]] = {
 }
 
 
-class TestFallback:
+class TestNoCopy:
     @pytest.mark.parametrize("mutation", DECLINED_PACKAGES.values(), ids=DECLINED_PACKAGES.keys())
-    def test_unexpected_package_goes_to_openpyxl(self, mutation: Callable[[dict[str, bytes]], None]) -> None:
-        """The package path declines a package it does not expect; the copy is exactly openpyxl's."""
+    def test_unexpected_package_gets_no_copy_and_a_reason(self, mutation: Callable[[dict[str, bytes]], None]) -> None:
+        """A package not edited here gets no annotated copy; the ward is told why, in Vietnamese."""
         original = repack(SAPA_ANNUAL.read_bytes(), mutation)
-        assert annotate_in_place(original, ISSUES, MOMENT, False) is None
-        assert annotate_copy(original, ISSUES, MOMENT, False) == openpyxl_copy(original, ISSUES)
+        copy = annotated_copy_of(original, ISSUES, MOMENT, False)
+        assert (copy.data, copy.reason) == (None, DECLINED)
 
     @pytest.mark.parametrize(
         "loose",
         [issue(None, sheet=None), issue(None), issue("A1", sheet="Không có"), issue("not a cell")],
         ids=["no sheet", "no cell", "unknown sheet", "not an address"],
     )
-    def test_issue_without_cell_goes_to_openpyxl(self, loose: Issue) -> None:
-        """An issue without a locatable cell needs the loose-issues sheet, which only openpyxl writes."""
+    def test_issue_without_cell_is_left_to_the_feedback_workbook(self, loose: Issue) -> None:
+        """The copy marks the cells it can; an issue without a cell is listed in the feedback workbook only."""
         original = SAPA_ANNUAL.read_bytes()
-        assert annotate_in_place(original, [*ISSUES, loose], MOMENT, False) is None
         data = annotate_copy(original, [*ISSUES, loose], MOMENT, False)
-        assert data is not None and data == openpyxl_copy(original, [*ISSUES, loose])
-        assert load_workbook(io.BytesIO(data)).sheetnames[0] == "Lỗi cần sửa"
+        assert data is not None and data == annotate_copy(original, ISSUES, MOMENT, False)
+        assert load_workbook(io.BytesIO(data)).sheetnames == [INFO, SCORES, "Thưởng - Trừ"]
 
-    def test_sheet_with_comments_goes_to_openpyxl(self, tmp_path: Path) -> None:
-        """A marked sheet that already has comments is left to openpyxl, which keeps the ward's comment below."""
+    def test_no_issue_with_a_cell_gives_no_copy(self) -> None:
+        """Nothing to mark: no copy, and the ward is told the issues are listed in the feedback workbook."""
+        copy = annotated_copy_of(SAPA_ANNUAL.read_bytes(), [issue(None)], MOMENT, False)
+        assert (copy.data, copy.reason) == (None, NO_CELL)
+
+    def test_sheet_with_comments_keeps_the_ward_notes(self, tmp_path: Path) -> None:
+        """A marked sheet's own notes stay: below ours on a marked cell, as they were elsewhere."""
         wb = load_workbook(SAPA_ANNUAL)
         wb[SCORES]["D6"].comment = Comment("Đã xin ý kiến", "Cán bộ phường")
+        wb[SCORES]["B9"].comment = Comment("Xem phụ lục", "Cán bộ phường")
         path = tmp_path / "commented.xlsx"
         wb.save(path)
-        original = path.read_bytes()
-        assert annotate_in_place(original, ISSUES, MOMENT, False) is None
-        data = annotate_copy(original, ISSUES, MOMENT, False)
+        data = annotate_copy(path.read_bytes(), ISSUES, MOMENT, False)
         assert data is not None
-        assert load_workbook(io.BytesIO(data))[SCORES]["D6"].comment.text.endswith("— Ghi chú có sẵn —\nĐã xin ý kiến")
+        ws = load_workbook(io.BytesIO(data))[SCORES]
+        assert ws["D6"].comment.text == comment_text([ISSUES[0], ISSUES[2]]) + "\n\n— Ghi chú có sẵn —\nĐã xin ý kiến"
+        assert (ws["D6"].comment.author, ws["D6"].fill.fgColor.rgb) == ("thidua", "00FFC7CE")
+        assert (ws["B9"].comment.text, ws["B9"].comment.author) == ("Xem phụ lục", "Cán bộ phường")
+        assert ws["B9"].fill.fill_type is None  # the ward's note alone marks nothing
+        assert ws["E7"].comment.text == "[Cảnh báo] Ô E7 sai.\nCách khắc phục: Sửa ô E7."
 
-    def test_macros_dropped_goes_to_openpyxl(self) -> None:
-        """A file with macros whose copy must drop them (``keep_vba`` false) is left to openpyxl."""
+    def test_macros_dropped_gets_no_copy(self) -> None:
+        """A file with macros whose copy must drop them (``keep_vba`` false) gets no copy."""
         original = book_bytes(sapa_annual(), macro=True)
-        assert annotate_in_place(original, [issue("D3")], MOMENT, False) is None
+        assert annotated_copy_of(original, [issue("D3")], MOMENT, False).data is None
 
-    def test_entity_declaration_goes_to_openpyxl(self, tmp_path: Path) -> None:
-        """A part declaring entities is never parsed here; openpyxl (defusedxml) refuses it too."""
+    def test_entity_declaration_gets_no_copy(self, tmp_path: Path) -> None:
+        """A part declaring entities is never parsed."""
         original = xxe(tmp_path / "xxe.xlsx", tmp_path / "secret.txt").read_bytes()
-        assert annotate_in_place(original, [issue("A1", sheet=INFO)], MOMENT, False) is None
         assert annotate_copy(original, [issue("A1", sheet=INFO)], MOMENT, False) is None
 
 
 class TestRefused:
-    def test_lying_zip_bomb(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-        """A part inflating beyond its declared size gives no copy, and openpyxl never opens it."""
-        opened: list[object] = []
-        monkeypatch.setattr(feedback, "load_workbook", lambda *a, **k: opened.append(a))
+    def test_lying_zip_bomb(self, tmp_path: Path) -> None:
+        """A part inflating beyond its declared size gives no copy."""
         original = lying_zip_bomb(tmp_path / "bomb.xlsx").read_bytes()
-        assert annotate_copy(original, [issue("A1", sheet=INFO)], MOMENT, False) is None
-        assert opened == []
+        assert annotated_copy_of(original, [issue("A1", sheet=INFO)], MOMENT, False) == AnnotatedCopy(None, None)
 
     @pytest.mark.parametrize(("limit", "value"), [("MAX_ENTRIES", 5), ("MAX_UNZIPPED_BYTES", 1_000)])
     def test_limits(self, limit: str, value: int, monkeypatch: pytest.MonkeyPatch) -> None:
-        """Too many parts or too many bytes once unzipped: no copy, openpyxl never called."""
-        opened: list[object] = []
+        """Too many parts or too many bytes once unzipped: no copy."""
         monkeypatch.setattr(feedback, limit, value)
-        monkeypatch.setattr(feedback, "load_workbook", lambda *a, **k: opened.append(a))
         assert annotate_copy(SAPA_ANNUAL.read_bytes(), ISSUES, MOMENT, False) is None
-        assert opened == []

@@ -14,7 +14,7 @@ from openpyxl.comments import Comment
 
 from tasks.domain import InputFile, Issue, Kind, Severity, Status, Submission
 from tasks.feedback import workbook as feedback
-from tasks.feedback.workbook import annotate_copy, feedback_workbook
+from tasks.feedback.workbook import NO_CELL, annotate_copy, annotated_copy_of, feedback_workbook
 from tasks.outputs.safe_text import safe_text
 
 MOMENT = datetime(2026, 1, 10, 9, 0)
@@ -241,17 +241,16 @@ class TestAnnotateCopy:
         assert "[Lỗi] Điểm tự chấm “=SUM(A1:A3)” không phải là số." in cell.comment.text
         assert cell.value == "=SUM(A1:A3)"  # the ward's formula is kept as it was
 
-    def test_issues_without_cell_on_first_sheet(self, tmp_path: Path) -> None:
-        """It lists issues with no cell (or an unknown sheet) on a new first sheet shown on opening."""
+    def test_issues_without_cell_give_no_copy_and_the_feedback_says_why(self, tmp_path: Path) -> None:
+        """Nothing to mark in the file: no annotated copy, and the summary tells the ward where the issues are."""
         elsewhere = Issue(Severity.WARNING, "x", "Ô không tồn tại.", "Kiểm tra.", sheet="Không có", cell="A1")
-        data = annotate_copy(ward_file(tmp_path).read_bytes(), [MISSING_SHEET, elsewhere], MOMENT, False)
-        assert data is not None
-        wb = reopen(data)
-        assert wb.sheetnames == ["Lỗi cần sửa", "Thông tin", SHEET]
-        assert wb.active.title == "Lỗi cần sửa"
-        ws = wb["Lỗi cần sửa"]
-        assert [ws["G2"].value, ws["G3"].value] == [MISSING_SHEET.message, "Ô không tồn tại."]
-        assert [s.title for s in wb.worksheets if s.sheet_view.tabSelected] == ["Lỗi cần sửa"]
+        copy = annotated_copy_of(ward_file(tmp_path).read_bytes(), [MISSING_SHEET, elsewhere], MOMENT, False)
+        assert (copy.data, copy.reason) == (None, NO_CELL)
+        book = feedback_workbook(submission([MISSING_SHEET, elsewhere]), MOMENT, no_copy_reason=copy.reason)
+        summary = reopen(book)["Tóm tắt"]
+        lines = {row[0].value: row[1].value for row in summary.iter_rows(min_row=3, max_col=2)}
+        assert lines["Bản sao có đánh dấu"] == NO_CELL
+        assert "được tô màu" not in lines["Việc cần làm"]  # no promise of marked cells the ward will not get
 
     def test_merged_cell_marks_the_visible_cell(self, tmp_path: Path) -> None:
         """It puts the comment of a cell inside a merged title on the cell Excel shows."""
