@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
 import sys
+import textwrap
 from importlib import metadata
 from pathlib import Path
 from typing import Any, NoReturn
@@ -63,9 +65,14 @@ def translate_error(message: str) -> str:
     return message
 
 
+def help_width() -> int:
+    """Columns of the help: the terminal's, at most 110 (a narrow terminal wraps, a wide one stays readable)."""
+    return max(60, min(110, shutil.get_terminal_size().columns - 2))
+
+
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     def __init__(self, prog: str) -> None:
-        super().__init__(prog, max_help_position=30, width=110)
+        super().__init__(prog, max_help_position=30, width=help_width())
 
     def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
         super().add_usage(usage, actions, groups, "Cách dùng: " if prefix is None else prefix)
@@ -75,6 +82,8 @@ class VietnameseParser(argparse.ArgumentParser):
     """An ArgumentParser whose own words are Vietnamese; a usage error exits 2 with one Vietnamese line."""
 
     def __init__(self, **kwargs: Any) -> None:
+        if kwargs.get("description"):  # the epilog's examples keep their lines; the description is wrapped here
+            kwargs["description"] = textwrap.fill(kwargs["description"], help_width(), break_on_hyphens=False)
         super().__init__(formatter_class=_Formatter, add_help=False, **kwargs)
         self.options = self.add_argument_group("Tuỳ chọn")
         self.options.add_argument("-h", "--help", action="help", help="in trợ giúp này rồi thoát")

@@ -195,11 +195,14 @@ def province_lines(result: ProvinceResult) -> list[str]:
     lines = []
     for bloc in result.blocs:
         if bloc.error is None:
-            counts = f"rejected: {bloc.rejected}, missing: {bloc.missing}, rejected files: {bloc.rejected_files}"
-            lines.append(f"{bloc.code}: review written to {bloc.run_dir} ({counts})")
+            counts = (
+                f"{bloc.rejected} phường bị từ chối, {bloc.missing} phường chưa nộp, "
+                f"{bloc.rejected_files} tệp bị từ chối"
+            )
+            lines.append(f"{bloc.code}: đã đánh giá, kết quả ở {bloc.run_dir} ({counts})")
         else:
-            lines.append(f"{bloc.code}: BROKEN, no review: {bloc.error}")
-    lines.append(f"{len(result.blocs) - len(result.broken)} of {len(result.blocs)} blocs reviewed")
+            lines.append(f"{bloc.code}: LỖI, không đánh giá được: {bloc.error}")
+    lines.append(f"Đã đánh giá {len(result.blocs) - len(result.broken)} trên {len(result.blocs)} khối.")
     return lines
 
 

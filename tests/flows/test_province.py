@@ -117,8 +117,8 @@ def test_on_threads_the_good_blocs_complete_and_the_broken_one_is_named(on_threa
     rows = _ranking(outputs, "khoi-b").decode("utf-8").splitlines()
     assert len(rows) == 1 + len(SMALL) and rows[1].startswith("1,SAPA,Sa Pa,scored,")
     assert not (outputs / "2025" / "khoi-c").exists() and not (outputs / "2025" / "review").exists()
-    assert "khoi-c: BROKEN" in printed and "criteria.yaml: colour: unknown key" in printed
-    assert "2 of 3 blocs reviewed" in printed
+    assert "khoi-c: LỖI, không đánh giá được" in printed and "criteria.yaml: colour: unknown key" in printed
+    assert "Đã đánh giá 2 trên 3 khối." in printed
 
 
 def test_every_bloc_run_folder_is_complete_and_verifiable(on_threads: tuple[Path, int, str]) -> None:
