@@ -113,8 +113,8 @@ def cmd_review(args: argparse.Namespace) -> int:
     """``thidua review --year YYYY``: one bloc, or every bloc folder of the year at once on ``--task-runner``."""
     from tasks.config.year import bloc_folders
 
-    if folders := bloc_folders(args.inputs, args.year):  # inputs/<year>/<bloc-code>/: a broken bloc never stops others
-        return _province_review(args, len(folders))
+    if bloc_folders(args.inputs, args.year):  # inputs/<year>/<bloc-code>/: a broken bloc never stops others
+        return _province_review(args)
     with progress_console():
         result = start_review(args.inputs, args.year, args.outputs, args.force)
     lines = summary_lines(result.run_dir, f"Đánh giá năm {args.year}")
@@ -123,17 +123,15 @@ def cmd_review(args: argparse.Namespace) -> int:
     return STRICT if args.strict and (result.rejected or result.missing or result.rejected_files) else OK
 
 
-def _province_review(args: argparse.Namespace, blocs: int) -> int:
+def _province_review(args: argparse.Namespace) -> int:
     """Every bloc folder of the year in one ``province-review`` run, one line per bloc at the end."""
     from flows.province import province_lines, province_status, run_province
     from tasks.edge.preload import warm_up
 
-    with progress_console() as console, local_settings():
-        console.begin("blocs", total=blocs)
+    with progress_console(), local_settings():
         if args.task_runner == "thread":  # on Dask the workers validate, not this process
             warm_up()
         province = run_province(args.year, args.inputs, args.outputs, args.force, args.task_runner)
-        console.end("blocs", done=len(province.blocs))
     print("\n".join(province_lines(province)))
     return province_status(province, args.strict)
 

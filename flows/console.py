@@ -115,14 +115,6 @@ class ProgressConsole(logging.Handler):
                     self._finish(name, float(record.__dict__.get("seconds") or 0.0))
             self._draw()
 
-    def end(self, name: str, done: int) -> None:
-        """Close stage ``name`` opened with :meth:`begin`, with ``done`` items done."""
-        with self.guard:
-            if (stage := self._find(name)) is not None:
-                stage.done, stage.counted = done, True
-                self._finish(name)
-            self._draw()
-
     def close_all(self, completed: bool = True) -> None:
         """Stop the ticker and clear a live line; a completed command ends its start-up stage if nothing else came."""
         with self.guard:

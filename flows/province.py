@@ -21,10 +21,11 @@ from typing import Any
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import PrefectFuture, wait
+from prefect.futures import PrefectFuture, as_completed, wait
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.annual_review import review_steps
+from flows.progress import stage
 from tasks.config.load import ConfigError, load_bloc, load_catalogue, load_meeting
 from tasks.config.year import YearConfig, bloc_folders, parse_cache_folder
 from tasks.edge.collector import configure_collector
@@ -123,8 +124,11 @@ def province_review(
     """Review every bloc folder of ``inputs/<year>/`` at once on the flow's task runner."""
     configure_collector()  # a deployment's process starts here, not at the command line
     folders = bloc_folders(inputs, year)
-    futures = [review_bloc.submit(year, folder, outputs, force) for folder in folders]
-    wait(futures)
+    with stage("blocs", total=len(folders)) as advance:
+        futures = [review_bloc.submit(year, folder, outputs, force) for folder in folders]
+        for _ in as_completed(futures):
+            advance(1)
+    wait(futures)  # settles each future's final state (as_completed only says the work is done)
     result = ProvinceResult(year, tuple(_outcome(f, fut) for f, fut in zip(folders, futures, strict=True)))
     log.info("%d blocs reviewed, %d broken", len(result.blocs) - len(result.broken), len(result.broken))
     return result

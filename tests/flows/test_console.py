@@ -50,12 +50,11 @@ def test_without_a_terminal_each_stage_is_one_plain_line() -> None:
 def test_a_stage_inside_another_is_counted_in_the_outer_one() -> None:
     """The province run: one line for the blocs, none for each bloc's own stages."""
     out = io.StringIO()
-    with progress_console(out) as console:
-        console.begin("blocs", total=3)
+    with progress_console(out), stage("blocs", total=3) as blocs:
         for _ in range(3):
             with stage("read") as advance:
                 advance(5)
-        console.end("blocs", done=3)
+            blocs(1)
     lines = out.getvalue().splitlines()
     assert len(lines) == 2 and lines[1].startswith("Đánh giá các khối: 3 khối, ")
 

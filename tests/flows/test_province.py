@@ -119,6 +119,7 @@ def test_on_threads_the_good_blocs_complete_and_the_broken_one_is_named(on_threa
     assert not (outputs / "2025" / "khoi-c").exists() and not (outputs / "2025" / "review").exists()
     assert "khoi-c: LỖI, không đánh giá được" in printed and "criteria.yaml: colour: unknown key" in printed
     assert "Đã đánh giá 2 trên 3 khối." in printed
+    assert "Đánh giá các khối: 3 khối, " in printed  # one progress line for the blocs, none for their stages
 
 
 def test_every_bloc_run_folder_is_complete_and_verifiable(on_threads: tuple[Path, int, str]) -> None:
