@@ -35,8 +35,8 @@ def child(runner: str, blocs: int) -> dict[str, Any]:
     from prefect.task_runners import ThreadPoolTaskRunner
 
     from flows.province import province_review, run_province
+    from flows.steps import warm_up
     from tasks.edge.collector import configure_collector
-    from tasks.edge.preload import warm_up
 
     configure_collector()  # as the command line starts
     inputs, outputs = OUT / f"province-{blocs}x10" / "inputs", _outputs(blocs, runner)

@@ -48,7 +48,7 @@ def start_review(inputs: Path, year: int, outputs: Path, force: bool) -> ReviewR
 
     year_config(inputs, year)  # before Prefect is imported: a broken file is reported at once
     from flows.annual_review import annual_review
-    from tasks.edge.preload import warm_up
+    from flows.steps import warm_up
 
     warm_up()
     with local_settings():
@@ -94,7 +94,7 @@ def start_monthly(inputs: Path, period: str, outputs: Path, force: bool, allow_e
     config = year_config(inputs, month_year(period))  # the flow reuses it; checked before Prefect is imported
     refuse_month(config, period, allow_empty)
     from flows.monthly import monthly
-    from tasks.edge.preload import warm_up
+    from flows.steps import warm_up
 
     warm_up()
     with local_settings():
@@ -126,7 +126,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 def _province_review(args: argparse.Namespace) -> int:
     """Every bloc folder of the year in one ``province-review`` run, one line per bloc at the end."""
     from flows.province import province_lines, province_status, run_province
-    from tasks.edge.preload import warm_up
+    from flows.steps import warm_up
 
     with progress_console(), local_settings():
         if args.task_runner == "thread":  # on Dask the workers validate, not this process

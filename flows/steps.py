@@ -23,7 +23,7 @@ from tasks.config.year import YearConfig
 from tasks.config.year import year_config as year_config  # where the flows take it from
 from tasks.domain import InputFile, Submission
 from tasks.edge.pool import read_in_parallel
-from tasks.edge.preload import wait_for_preload
+from tasks.edge.preload import preload, wait_for_preload
 from tasks.intake.discover import discover, month_inputs
 
 if TYPE_CHECKING:  # validation's modules are imported in the background (``tasks.edge.preload``)
@@ -50,6 +50,20 @@ def timed(timings: dict[str, float], name: str, total: int | None = None) -> Ite
             yield advance
     finally:
         timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+
+
+def warm_up() -> None:
+    """In a fresh process, before the first run: load Prefect's server code, then import GX in the background.
+
+    Prefect imports its server code anyway when the run starts a temporary server; importing it first keeps the
+    two large imports from running at once in two threads, and lets the GX import (~4 s) overlap the wait
+    for the server process instead of following it.
+    """
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+    if not PREFECT_API_URL.value() and PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+        import prefect.server.api.server  # noqa: F401
+    preload()
 
 
 def new_validator() -> Validator:

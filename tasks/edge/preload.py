@@ -48,20 +48,6 @@ def preload() -> None:
     thread.start()
 
 
-def warm_up() -> None:
-    """In a fresh process, before the first run: load Prefect's server code, then import GX in the background.
-
-    Prefect imports its server code anyway when the run starts a temporary server; importing it first keeps the
-    two large imports from running at once in two threads, and lets the GX import (~4 s) overlap the wait
-    for the server process instead of following it.
-    """
-    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
-
-    if not PREFECT_API_URL.value() and PREFECT_SERVER_EPHEMERAL_ENABLED.value():
-        import prefect.server.api.server  # noqa: F401
-    preload()
-
-
 def wait_for_preload() -> None:
     """Block until a background import started by ``preload`` has finished (no-op without one)."""
     for thread in list(_threads):
