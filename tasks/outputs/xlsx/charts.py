@@ -24,7 +24,7 @@ from tasks.scoring.explain import spelled_out
 
 CHART_SHEET = "Biểu đồ"
 _TABLE_TOP = 4  # title, subtitle, blank line, then the table
-_CHART_ROWS = 15  # rows the ranking chart covers below its anchor: with its table, one landscape page
+_CHART_ROWS = 20  # rows the ranking chart covers below its anchor (a landscape page of its own)
 _STANDING_ROWS = 18  # rows each indicator chart covers, with a blank row under it
 _ROW_CM = 0.53  # a default 15 pt row
 _PAGE_WIDTH_CM, _PAGE_HEIGHT_CM = 26.9, 16.5  # A4 landscape inside setup_print's margins, footer left out
@@ -70,9 +70,9 @@ def add_ranking_chart(wb: Workbook, subtitle: str, catalogue: Catalogue, ranking
             series.marker.symbol = "none"
             series.smooth = False
         chart += lines
-        chart.legend.position = "r"  # beside the bars: the chart and its table fit one landscape page
-        chart.width, chart.height = _width_cm(columns), _CHART_ROWS * _ROW_CM
+        chart.width, chart.height = 0.75 * _width_cm(columns), _CHART_ROWS * _ROW_CM  # inside the print area
         ws.add_chart(chart, f"A{last + 2}")
+        ws.row_breaks.append(Break(id=last + 1))  # the chart prints whole on a page of its own, whatever the table
     setup_print(ws, last_col=len(columns), last_row=last + 1 + _CHART_ROWS, title_rows=None, landscape=True)
     return ws
 
