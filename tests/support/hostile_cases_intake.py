@@ -57,7 +57,7 @@ def link_to_a_folder(year_dir: Path) -> None:
     (year_dir / "annual" / "thu-muc-lien-ket").symlink_to(year_dir)
 
 
-@case(2, Listed("annual/hang-doi.xlsx", "special_file"), command=True)
+@case(2, Listed("annual/hang-doi.xlsx", "special_file"))
 def fifo(year_dir: Path) -> None:
     """A named pipe: opening it would wait forever for a writer."""
     os.mkfifo(year_dir / "annual" / "hang-doi.xlsx")
@@ -322,7 +322,7 @@ def _set(title: str, ref: str, value: object) -> Callable[[openpyxl.Workbook], N
     return lambda wb: sheet(wb, title)[ref].__setattr__("value", value)
 
 
-@case(8, Listed(ANNUAL, "excel_error", "D6", ward=VICTIM), wards={VICTIM: "rejected"}, command=True)
+@case(8, Listed(ANNUAL, "excel_error", "D6", ward=VICTIM), wards={VICTIM: "rejected"})
 def division_by_zero_in_a_score(year_dir: Path) -> None:
     """A score cell showing ``#DIV/0!``: named as such, not as a score not entered."""
     edit(year_dir, ANNUAL, _set("TU CHAM DIEM", "D6", "#DIV/0!"))
