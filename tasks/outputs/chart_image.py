@@ -25,6 +25,14 @@ FONT_FILE = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf
 _BAND_COLOURS = ("#1f4e79", "#5b9bd5", "#a9c4e0", "#d9d9d9")  # best band darkest; printable in grey
 _LINE_STYLES = ("--", ":", "-.", (0, (1, 3)))
 WIDTH_MM, HEIGHT_MM, DPI = 240, 110, 150
+# Past this many bars the labels on 240 mm overlap and the figure says nothing the table does not; drawing
+# 1,000 of them took 8–10 s of a 1,000-ward review on an idle core (bench.run, 2026-12-02).
+MAX_BARS = 60
+
+
+def worth_drawing(ranking: Ranking) -> bool:
+    """Whether the ranking gets a figure: at least one scored ward, and no more than :data:`MAX_BARS`."""
+    return 0 < sum(r.status is WardStatus.SCORED and r.score is not None for r in ranking.rows) <= MAX_BARS
 
 
 def ranking_chart_png(catalogue: Catalogue, ranking: Ranking) -> bytes:

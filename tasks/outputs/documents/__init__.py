@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from tasks.domain import Bloc, Catalogue, Meeting, Ranking
-from tasks.outputs.chart_image import ranking_chart_png
+from tasks.outputs.chart_image import ranking_chart_png, worth_drawing
 from tasks.outputs.documents.context import MINUTES_TEMPLATE, RANKING_TEMPLATE, TEMPLATE_DIR, Context, ranking_context
 from tasks.outputs.documents.minutes import minutes_context
 from tasks.outputs.documents.proposal import PROPOSAL_TEMPLATE, proposal_context
@@ -82,8 +82,8 @@ def ranking_docx_job(
     """The job of ``ranking.docx`` (the ranking table, A4 landscape)."""
     context = ranking_context(bloc, catalogue, ranking, meeting, moment)
     context["explanations"] = _sentences(bloc, catalogue, ranking, explanations)
-    scored = any(row.score is not None for row in ranking.rows)
-    context["chart"] = Picture(ranking_chart_png(catalogue, ranking), CHART_WIDTH_MM) if scored else ""
+    drawn = worth_drawing(ranking)  # a bloc's meeting has 10–20 wards; the table alone serves a huge bloc
+    context["chart"] = Picture(ranking_chart_png(catalogue, ranking), CHART_WIDTH_MM) if drawn else ""
     title = f"Bảng tổng hợp kết quả chấm điểm, xếp hạng thi đua năm {bloc.year}"
     return DocumentJob(template or TEMPLATE_DIR / RANKING_TEMPLATE, context, bloc.name, title, moment)
 

@@ -67,3 +67,19 @@ def test_without_a_scored_ward_there_is_no_chart() -> None:
     document = docx.Document(io.BytesIO(render_ranking_docx(BLOC, CATALOGUE, nobody, None, MOMENT)))
     assert len(document.inline_shapes) == 0
     assert not any(p.text.startswith("Biểu đồ") for p in document.paragraphs)
+
+
+def test_a_bloc_too_large_to_draw_legibly_gets_the_table_without_a_figure(monkeypatch) -> None:
+    """Past ``MAX_BARS`` scored wards the labels would overlap: ``ranking.docx`` then has no picture and no caption,
+    and the table stays; a bloc of the usual size keeps its figure."""
+    from tasks.outputs import chart_image
+
+    assert chart_image.worth_drawing(RANKING)
+    monkeypatch.setattr(chart_image, "MAX_BARS", 5)  # the sample ranking has six scored wards
+    assert not chart_image.worth_drawing(RANKING)
+    data = render_ranking_docx(BLOC, CATALOGUE, RANKING, None, MOMENT)
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        assert not [n for n in package.namelist() if n.startswith("word/media/")]
+    document = docx.Document(io.BytesIO(data))
+    text = "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in document.element.body.iter(qn("w:p")))
+    assert "Biểu đồ:" not in text and "Sa Pa" in text
