@@ -88,6 +88,11 @@ def ranking_docx_job(
     return DocumentJob(template or TEMPLATE_DIR / RANKING_TEMPLATE, context, bloc.name, title, moment)
 
 
+def _draft_title(title: str, context: dict) -> str:
+    """The document's title, marked ``Dự thảo …`` while the vote is not recorded (the context says ``draft``)."""
+    return "Dự thảo " + title[0].lower() + title[1:] if context["draft"] else title
+
+
 def minutes_job(
     bloc: Bloc,
     catalogue: Catalogue,
@@ -100,9 +105,7 @@ def minutes_job(
     """The job of ``bien-ban-hop-tong-ket.docx`` (the minutes of the review meeting; a draft without votes)."""
     context = minutes_context(bloc, catalogue, ranking, meeting, moment)
     context["explanations"] = _sentences(bloc, catalogue, ranking, explanations)
-    title = f"Biên bản Hội nghị tổng kết, bình xét thi đua năm {bloc.year} của {bloc.name}"
-    if context["draft"]:
-        title = "Dự thảo " + title[0].lower() + title[1:]
+    title = _draft_title(f"Biên bản Hội nghị tổng kết, bình xét thi đua năm {bloc.year} của {bloc.name}", context)
     return DocumentJob(template or TEMPLATE_DIR / MINUTES_TEMPLATE, context, bloc.name, title, moment)
 
 
@@ -118,9 +121,7 @@ def proposal_job(
     """The job of ``to-trinh-de-nghi-khen-thuong.docx`` (the award proposal; a draft without votes)."""
     context = proposal_context(bloc, catalogue, ranking, meeting, moment)
     context["explanations"] = _sentences(bloc, catalogue, ranking, explanations)
-    title = f"Tờ trình đề nghị khen thưởng năm {bloc.year} của {bloc.name}"
-    if context["draft"]:
-        title = "Dự thảo " + title[0].lower() + title[1:]
+    title = _draft_title(f"Tờ trình đề nghị khen thưởng năm {bloc.year} của {bloc.name}", context)
     return DocumentJob(template or TEMPLATE_DIR / PROPOSAL_TEMPLATE, context, bloc.name, title, moment)
 
 
