@@ -140,3 +140,13 @@ def test_the_monthly_flow_writes_the_standing_of_every_ward(inputs: Path, tmp_pa
     verify = subprocess.run([_thidua(), "verify", str(run)], capture_output=True, text=True, timeout=120)
     assert verify.returncode == 0, verify.stdout + verify.stderr
     assert "manifest.json" in verify.stdout  # every file matches it
+
+
+def test_a_monthly_run_outside_the_window_is_refused_without_writing(inputs: Path, tmp_path: Path) -> None:
+    """The scheduled deployment runs the flow without the command line: a month outside ``monthly_window``
+    (2025-08, before the bloc was set up) fails with the Vietnamese reason and writes no standing."""
+    from flows.failures import Refused
+
+    with pytest.raises(Refused, match="ngoài khoảng theo dõi"):
+        monthly(period="2025-08", inputs=inputs, outputs=tmp_path / "outputs")
+    assert not (tmp_path / "outputs" / "2025" / "monthly" / "2025-08").exists()
