@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.commands import refuse_month
 from flows.retries import RETRY_DELAYS, worth_retrying
 from flows.steps import (
     find_month_inputs,
@@ -70,16 +71,6 @@ def write_monthly_outputs(
         return finish_run(work, manifest)
 
 
-def refuse_out_of_window(config: YearConfig, period: str) -> None:
-    """Refuse a month outside the year's ``monthly_window`` here too, for the runs the command line never sees (the
-    scheduled deployment, a run started from Prefect's UI): the run fails with the Vietnamese reason instead of
-    writing a standing in which every ward is missing. An empty month inside the window is still written: a
-    scheduled run on the 5th shows who has not reported yet."""
-    from flows.commands import refuse_month
-
-    refuse_month(config, period, allow_empty=True)
-
-
 @flow(name="monthly", log_prints=False)
 def monthly(
     period: str | None = None, inputs: Path = Path("inputs"), outputs: Path = Path("outputs"), force: bool = False
@@ -89,7 +80,9 @@ def monthly(
     preload()  # Great Expectations imports in the background while the files are read
     period = period or previous_month()
     config = year_config(inputs, check_period(period))  # once per run: the command line has checked it already
-    refuse_out_of_window(config, period)
+    # the scheduled deployment and Prefect's UI start runs the command line never sees: refuse a month outside
+    # the window here too (an empty month inside it is written: the run on the 5th shows who has not reported)
+    refuse_month(config, period, allow_empty=True)
     base = outputs / str(config.year) / "monthly" / period
     parameters = {"period": period, "inputs": str(inputs), "outputs": str(outputs), "force": force}
     timings: dict[str, float] = {}
