@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 
@@ -13,7 +14,9 @@ from tasks.domain import (
     Catalogue,
     DeductionItem,
     Group,
+    Meeting,
     MonthWindow,
+    Person,
     Ranking,
     ScoreLine,
     Source,
@@ -87,3 +90,19 @@ def rank(
     rest = dict(unscored or {})
     rest.update({w.code: WardStatus.MISSING for w in ROSTER if w.code not in scored and w.code not in rest})
     return rank_wards(BLOC, CATALOGUE, scores, rest, votes)
+
+
+# The same case after the vote: Sa Pa suy tôn with 7 of 8 ballots, one vote for Lào Cai (no candidate) set aside,
+# Cầu Thia rejected; and the meeting that held it.
+CASE_VOTES = Votes(8, 8, 8, {"SAPA": 7, "LAOCAI": 1})
+CASE_RANKING = rank(MEETING_CASE, CASE_VOTES, {"CAUTHIA": WardStatus.REJECTED})
+CASE_MEETING = Meeting(
+    number="01/BB-KTĐ",
+    start=datetime(2026, 1, 15, 8, 0),
+    end=datetime(2026, 1, 15, 11, 30),
+    place="Hội trường Ủy ban nhân dân phường Sa Pa",
+    chair=Person("Nguyễn Văn A", "Chủ tịch Ủy ban nhân dân phường Sa Pa"),
+    secretary=Person("Trần Thị B", "Công chức Văn phòng Hội đồng nhân dân và Ủy ban nhân dân phường Sa Pa"),
+    attendees=("Đại diện Sở Nội vụ tỉnh Lào Cai",),
+    votes=CASE_VOTES,
+)

@@ -50,8 +50,10 @@ from tasks.outputs.xlsx.common import (
     style_cell,
     to_bytes,
 )
-from tasks.outputs.xlsx.ranking import write_ranking_xlsx
+from tasks.outputs.xlsx.ranking import SUMMARY_SHEET, write_ranking_xlsx
 from tasks.outputs.xlsx.standing import write_standing_xlsx
+from tasks.scoring.explain import explain_ranking
+from tests.support import explained
 
 D = Decimal
 MOMENT = datetime(2026, 1, 15, 8, 30)
@@ -346,3 +348,22 @@ class TestStyleCell:
     def test_same_workbook_as_setting_the_attributes(self) -> None:
         """style_cell reuses each style's index in the workbook: the file is that of ``cell.font = …``."""
         assert self._styled(by_attribute=False) == self._styled(by_attribute=True)
+
+
+def _xlsx_notes(data: bytes) -> list[str]:
+    """The lines under ``Ghi chú:`` on the summary sheet."""
+    ws = load_workbook(io.BytesIO(data))[SUMMARY_SHEET]
+    start = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Ghi chú:")
+    return [str(ws.cell(r, 1).value) for r in range(start + 1, ws.max_row + 1) if ws.cell(r, 1).value]
+
+
+def test_the_ranking_workbook_never_contradicts_itself() -> None:
+    """``ranking.xlsx``: the band note states the veto rule and the notes carry the same sentences as the minutes."""
+    sentences = [e.text for e in explain_ranking(explained.BLOC, explained.CATALOGUE, explained.CASE_RANKING)]
+    notes = _xlsx_notes(write_ranking_xlsx(explained.BLOC, explained.CATALOGUE, explained.CASE_RANKING, MOMENT))
+    assert notes[-len(sentences) :] == sentences
+    assert (
+        "Đơn vị vi phạm tiêu chí loại trừ (D3) dù đạt từ 90 điểm chỉ được xếp loại “Hoàn thành tốt nhiệm vụ” "
+        "(không xếp loại “Hoàn thành xuất sắc nhiệm vụ”) và không được đề nghị khen thưởng."
+    ) in notes
+    assert "Nhóm 1 (tối đa 0 điểm): Ứng dụng công nghệ, phong trào “Bình dân học vụ số”." in notes

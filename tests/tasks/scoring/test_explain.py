@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tasks.domain import InputFile, Issue, Kind, Severity, Status, Submission, Votes, WardScore, WardStatus
 from tasks.scoring.explain import Explanation, Reason, explain_ranking, rejection_reasons
-from tests.support.explained import BLOC, CATALOGUE, MEETING_CASE, ROSTER, rank, sheet
+from tests.support.explained import BLOC, CASE_RANKING, CATALOGUE, MEETING_CASE, ROSTER, rank, sheet
 
 
 def explain(
@@ -151,3 +151,12 @@ def test_a_rejected_ward_is_told_where_its_first_error_is_and_how_many_more() ->
         "Phường Cầu Thia có bảng tự chấm điểm không hợp lệ (sheet “Tự chấm điểm”, ô D7: Điểm tự chấm của tiêu chí 1.2 "
         "là “tốt”, không phải là số; và 1 lỗi khác) nên không được chấm điểm, xếp hạng và đề nghị khen thưởng."
     ]
+
+
+def test_the_case_has_a_veto_a_tie_a_merit_tie_set_aside_votes_and_a_rejected_ward() -> None:
+    """The voted case the documents render exercises every kind of explanation the three outputs must carry."""
+    sentences = [e.text for e in explain_ranking(BLOC, CATALOGUE, CASE_RANKING)]
+    assert any(s.startswith("Phường Nghĩa Lộ (xếp thứ 3, 92,72 điểm)") and "D3" in s for s in sentences)
+    assert any("cùng xếp thứ 4; đơn vị liền sau xếp thứ 6" in s for s in sentences)
+    assert any(s.startswith("Phiếu đồng ý cho phường Lào Cai (1 phiếu) không được tính") for s in sentences)
+    assert any(s.startswith("Phường Cầu Thia có bảng tự chấm điểm không hợp lệ") for s in sentences)

@@ -1,0 +1,164 @@
+"""The minutes (biên bản họp tổng kết): the meeting, the vote, the nominations and the explanations, reopened."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from itertools import groupby
+
+from docx.document import Document as DocumentObject
+
+from tasks.domain import Meeting, Nomination, Ranking, VoteOutcome, Votes
+from tasks.outputs.documents import render_minutes
+from tasks.scoring.explain import explain_ranking
+from tests.support import explained
+from tests.support.documents import (
+    BLOC,
+    CATALOGUE,
+    MEETING,
+    MOMENT,
+    VOTED,
+    body_paragraphs,
+    four_ward_ranking,
+    open_docx,
+    paragraphs,
+    table_rows,
+    text,
+)
+
+SENTENCES = [e.text for e in explain_ranking(explained.BLOC, explained.CATALOGUE, explained.CASE_RANKING)]
+
+
+def _case_minutes(
+    meeting: Meeting | None = explained.CASE_MEETING, ranking: Ranking = explained.CASE_RANKING
+) -> list[str]:
+    """The paragraphs outside tables of the minutes of the explanation case (a veto, a tie, votes set aside)."""
+    return body_paragraphs(render_minutes(explained.BLOC, explained.CATALOGUE, ranking, meeting, MOMENT))
+
+
+def test_minutes_record_the_meeting_the_vote_and_the_nominations() -> None:
+    """With vote results the minutes are final: meeting facts, ballots, share, flag and merit, signatures."""
+    document = open_docx(render_minutes(BLOC, CATALOGUE, VOTED, MEETING, MOMENT))
+    full = text(document)
+    lines = paragraphs(document)
+    assert "DỰ THẢO" not in full
+    assert "BIÊN BẢN" in lines
+    assert "Hội nghị tổng kết, bình xét thi đua năm 2025 của Khối thi đua các phường" in lines
+    assert "Số: 01/BB-KTĐ" in lines and "Sa Pa, ngày 15 tháng 01 năm 2026" in lines
+    assert "Thời gian bắt đầu: 08 giờ 00 phút, ngày 15 tháng 01 năm 2026." in lines
+    assert "Địa điểm: Hội trường UBND phường Sa Pa." in lines
+    assert "Thành phần tham dự: Đại diện Sở Nội vụ tỉnh Lào Cai." in lines  # one attendee: no lone item
+    assert "Thư ký: Nguyễn Thị Hoa – Công chức Văn phòng HĐND và UBND phường Sa Pa." in lines
+    assert any(p.startswith("Chủ tọa: ....") for p in lines)  # no name given: a dotted line
+    assert "số phường có hồ sơ không hợp lệ: 1 (phường Cầu Thia)" in full
+    assert "- Số phiếu phát ra: 4; số phiếu thu về: 4; số phiếu hợp lệ: 4." in lines
+    assert "- Phường Sa Pa: 3 phiếu đồng ý, đạt 75% số phiếu hợp lệ." in lines
+    assert any(p.startswith("Phiếu đồng ý cho phường Lào Cai (1 phiếu) không được tính") for p in lines)
+    assert "Hội nghị thống nhất suy tôn phường Sa Pa là đơn vị dẫn đầu" in full
+    assert any(
+        p.startswith(
+            "Hội nghị thống nhất đề nghị Chủ tịch Ủy ban nhân dân tỉnh tặng Bằng khen cho phường "
+            "Lào Cai (xếp hạng 2, 96,00 điểm)"
+        )
+        for p in lines
+    )  # one ward: no lone item
+    assert "Hội nghị kết thúc vào hồi 11 giờ 30 phút, ngày 15 tháng 01 năm 2026." in full
+    assert [row[1] for row in table_rows(document, 1)[1:]] == [
+        "Phường Sa Pa", "Phường Lào Cai", "Phường Cam Đường", "Phường Cầu Thia"]  # fmt: skip
+    _assert_signatures_and_receivers(document)
+
+
+def _assert_signatures_and_receivers(document: DocumentObject) -> None:
+    signatures = document.tables[-1]
+    left, right = signatures.rows[0].cells
+    assert left.paragraphs[0].text == "THƯ KÝ" and right.paragraphs[0].text == "CHỦ TỌA"
+    assert "(Ký, ghi rõ họ tên)" in left.text and "Nguyễn Thị Hoa" in left.text
+    lines = paragraphs(document)
+    start = lines.index("Nơi nhận:")
+    assert lines[start:] == [
+        "Nơi nhận:", "- Sở Nội vụ tỉnh Lào Cai;", "- Các phường thành viên Khối;", "- Lưu: VT, Hồ sơ."]  # fmt: skip
+    heading = next(p for p in document.paragraphs if p.text == "Nơi nhận:")
+    run = heading.runs[0]
+    assert run.bold and run.italic and run.font.size is not None and run.font.size.pt == 12
+
+
+def test_minutes_without_a_meeting_are_a_draft_with_blanks() -> None:
+    """Without meeting.yaml the minutes are marked DỰ THẢO, date from ``moment``, and blanks to fill in."""
+    proposed = four_ward_ranking(tie=False, nominations={"SAPA": Nomination.FLAG_PROPOSED})
+    moment = datetime(2025, 12, 31, 17, 0)
+    document = open_docx(render_minutes(BLOC, CATALOGUE, proposed, None, moment))
+    lines = paragraphs(document)
+    assert "DỰ THẢO" in lines
+    assert "Số: ......" in lines and "Sa Pa, ngày 31 tháng 12 năm 2025" in lines
+    assert "Thời gian bắt đầu: ...... giờ ...... phút, ngày ...... tháng ...... năm ......." in lines
+    assert "- Số phiếu phát ra: ......; số phiếu thu về: ......; số phiếu hợp lệ: ......." in lines
+    assert "- Phường Sa Pa: ...... phiếu đồng ý, đạt ......% số phiếu hợp lệ." in lines
+    assert any(p.startswith("Đề xuất phường Sa Pa (xếp hạng 1, 98,50 điểm)") for p in lines)
+    left, right = document.tables[-1].rows[0].cells
+    assert left.paragraphs[0].text == "THƯ KÝ" and right.paragraphs[0].text == "CHỦ TỌA"
+    assert "- Lưu: VT, Hồ sơ." in lines
+
+
+def test_draft_names_the_tied_candidates_and_leaves_the_vote_blank() -> None:
+    """A meeting without votes and two wards level at the top: both are named as candidates."""
+    tied = four_ward_ranking(tie=True, nominations=dict.fromkeys(("SAPA", "LAOCAI"), Nomination.FLAG_CANDIDATE))
+    lines = paragraphs(open_docx(render_minutes(BLOC, CATALOGUE, tied, replace(MEETING, votes=None), MOMENT)))
+    assert "DỰ THẢO" in lines
+    assert "Thời gian bắt đầu: 08 giờ 00 phút, ngày 15 tháng 01 năm 2026." in lines  # known facts are kept
+    assert any(p.startswith("Phường Sa Pa và phường Lào Cai cùng dẫn đầu Khối (98,50 điểm, đồng hạng 1)")
+               for p in lines)  # fmt: skip
+    assert "- Phường Lào Cai: ...... phiếu đồng ý, đạt ......% số phiếu hợp lệ." in lines
+    assert any("bằng nhau về tổng điểm (98,50)" in p and "cùng xếp thứ 1" in p for p in lines)
+
+
+def test_a_failed_vote_says_why_and_calls_for_a_new_vote() -> None:
+    """Quorum missed and a tie at the top: no flag, the reasons listed, a new vote called."""
+    vote = VoteOutcome(("SAPA", "LAOCAI"), None, False, False, True, {"SAPA": 1, "LAOCAI": 1}, {}, "")
+    candidates = dict.fromkeys(("SAPA", "LAOCAI"), Nomination.FLAG_CANDIDATE)
+    ranking = four_ward_ranking(tie=True, nominations=candidates, vote=vote)
+    meeting = replace(MEETING, votes=Votes(4, 2, 2, {"SAPA": 1, "LAOCAI": 1}))
+    lines = paragraphs(open_docx(render_minutes(BLOC, CATALOGUE, ranking, meeting, MOMENT)))
+    assert "DỰ THẢO" not in lines
+    assert "- Phường Sa Pa: 1 phiếu đồng ý, đạt 50% số phiếu hợp lệ." in lines
+    assert (
+        "Chưa có đơn vị được suy tôn đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh vì số phiếu thu về (2/4) chưa "
+        "đạt 2/3 tổng số thành viên Khối; phường Sa Pa và phường Lào Cai có số phiếu đồng ý cao nhất bằng nhau; số "
+        "phiếu đồng ý cao nhất không vượt quá 1/2 số phiếu hợp lệ."
+    ) in lines
+    assert any("tổ chức bỏ phiếu lại" in p for p in lines)
+
+
+def test_the_minutes_carry_every_explanation_as_its_own_paragraph() -> None:
+    """Under "3. Giải trình…" each sentence is a paragraph of its own, in the order of the ranking."""
+    lines = _case_minutes()
+    start = lines.index("3. Giải trình kết quả xếp hạng, xếp loại và đề nghị khen thưởng")
+    assert lines[start + 1 : start + 1 + len(SENTENCES)] == SENTENCES
+
+
+def test_the_minutes_use_the_forms_labels_whole_percentages_and_typographic_quotes() -> None:
+    """``Thời gian bắt đầu:``, ``87,5%``/``88%`` shares without trailing zeros, no straight quotes, no UBND."""
+    lines = _case_minutes()
+    assert "Thời gian bắt đầu: 08 giờ 00 phút, ngày 15 tháng 01 năm 2026." in lines
+    assert "- Phường Sa Pa: 7 phiếu đồng ý, đạt 87,5% số phiếu hợp lệ." in lines
+    body = "\n".join(lines[6:])  # below the issuing-body header, where "UBND TỈNH" is the form's own
+    assert '"' not in body and "UBND" not in body and "00%" not in body
+    assert "Chủ tọa: Nguyễn Văn A – Chủ tịch Ủy ban nhân dân phường Sa Pa." in lines
+
+
+def test_a_list_of_one_is_written_as_a_sentence_never_as_a_lone_item() -> None:
+    """One merit ward, one band, a vote that missed one condition: sentences, no ``- `` item standing alone."""
+    votes = Votes(8, 8, 8, {"SAPA": 3})
+    ranking = explained.rank(explained.MEETING_CASE[:2], votes)
+    lines = _case_minutes(replace(explained.CASE_MEETING, votes=votes), ranking)
+    assert (
+        "Kết quả xếp loại: 2 phường (phường Sa Pa và phường Lào Cai) đều xếp loại “Hoàn thành xuất sắc nhiệm vụ”."
+    ) in lines
+    merit = "Hội nghị thống nhất đề nghị Chủ tịch Ủy ban nhân dân tỉnh tặng Bằng khen cho phường Lào Cai (xếp hạng 2,"
+    assert any(p.startswith(merit) for p in lines)
+    assert (
+        "Chưa có đơn vị được suy tôn đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh vì số phiếu đồng ý cao nhất "
+        "không vượt quá 1/2 số phiếu hợp lệ."
+    ) in lines
+    items = [i for i, p in enumerate(lines) if p.startswith("- ")]
+    runs = [list(g) for _, g in groupby(enumerate(items), key=lambda pair: pair[1] - pair[0])]
+    assert all(len(run) > 1 for run in runs), [lines[r[0][1]] for r in runs if len(r) == 1]
