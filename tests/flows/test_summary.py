@@ -1,0 +1,89 @@
+"""The closing summary of a run, as the secretariat reads it: counts, the wards named, the folder, what to do next."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows.summary import review_next_steps, shown_path, summary_lines, tally
+from tasks.outputs.csv_json import summary_json
+from tests.support.reviews import sample_review
+
+
+def _run_folder(root: Path, missing: str | None = None, rejected: str | None = None, feedback: int = 0) -> Path:
+    """A run folder holding the ``validation/summary.json`` of the sample's review and ``feedback`` feedback files."""
+    config, _, result = sample_review(missing=missing, rejected=rejected)
+    run = root / "outputs" / "2025" / "review" / "20260115T080000123Z-3f9a"
+    (run / "validation" / "feedback").mkdir(parents=True)
+    data = summary_json(run.name, 2025, "2025", result.submissions, result.wards, config.bloc)
+    (run / "validation" / "summary.json").write_bytes(data)
+    for n in range(feedback):
+        (run / "validation" / "feedback" / f"phuong-{n}.phan-hoi.xlsx").write_bytes(b"")
+    return run
+
+
+def test_a_clean_run_says_every_ward_is_in_and_nothing_needs_fixing(tmp_path: Path) -> None:
+    """All 50 files accepted, 10/10 wards: the summary counts them and says there is nothing to fix."""
+    run = _run_folder(tmp_path)
+    lines = summary_lines(run, "Đánh giá năm 2025")
+    assert lines[:3] == [
+        "Đánh giá năm 2025 đã xong.",
+        "  Hồ sơ: 50 tệp, 50 hợp lệ, 0 bị từ chối.",
+        "  Phường: 10/10 có hồ sơ hợp lệ; 0 bị từ chối; 0 chưa nộp.",
+    ]
+    assert lines[-2:] == ["Việc tiếp theo:", "  - Không có hồ sơ nào cần sửa."]
+
+
+def test_rejected_and_missing_wards_are_named_with_what_to_do(tmp_path: Path) -> None:
+    """Cầu Thia's file refused and Âu Lâu sent none: both named; send the feedback, remind the missing ward."""
+    run = _run_folder(tmp_path, missing="AULAU", rejected="CAUTHIA", feedback=1)
+    lines = summary_lines(run, "Đánh giá năm 2025")
+    assert "  Hồ sơ: 49 tệp, 48 hợp lệ, 1 bị từ chối." in lines
+    assert "  Phường: 8/10 có hồ sơ hợp lệ; 1 bị từ chối: Cầu Thia; 1 chưa nộp: Âu Lâu." in lines
+    steps = lines[lines.index("Việc tiếp theo:") + 1 :]
+    assert steps[0].startswith("  - Gửi 1 bảng phản hồi (thư mục validation/feedback/ của kết quả) cho các phường")
+    assert steps[1] == "  - Nhắc các phường chưa nộp hồ sơ, rồi chạy lại lệnh này."
+    assert len(steps) == 2
+
+
+def test_the_tally_counts_files_wards_and_feedback(tmp_path: Path) -> None:
+    """The counts come from validation/summary.json, the file everyone is told to read, and the feedback folder."""
+    t = tally(_run_folder(tmp_path, missing="AULAU", rejected="CAUTHIA", feedback=3))
+    assert (t.files, t.accepted_files, t.rejected_files, t.wards, t.feedback_files) == (49, 48, 1, 10, 3)
+    assert (t.rejected, t.missing, len(t.accepted)) == (("Cầu Thia",), ("Âu Lâu",), 8)
+
+
+def test_the_output_folder_is_named_relative_to_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run from the project folder, the summary shows outputs/… (short to read and type) and where latest is."""
+    run = _run_folder(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    lines = summary_lines(run, "Đánh giá năm 2025")
+    assert f"  Kết quả: outputs/2025/review/{run.name}" in lines
+    assert "  (luôn mở được lần mới nhất qua outputs/2025/review/latest)" in lines
+
+
+def test_a_folder_outside_the_working_folder_is_named_in_full(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outputs written elsewhere (``--outputs D:/ketqua``) are shown with their full path."""
+    run = _run_folder(tmp_path / "elsewhere")
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    assert shown_path(run) == run
+    assert f"  Kết quả: {run}" in summary_lines(run, "Đánh giá năm 2025")
+
+
+def test_a_monthly_summary_leaves_out_the_latest_hint_when_asked(tmp_path: Path) -> None:
+    """``latest_hint=False`` drops the line about latest; the rest of the summary is the same."""
+    run = _run_folder(tmp_path)
+    with_hint, without = summary_lines(run, "Bảng theo dõi tháng 12/2025"), summary_lines(run, "x", latest_hint=False)
+    assert with_hint[0] == "Bảng theo dõi tháng 12/2025 đã xong."
+    assert len(without) == len(with_hint) - 1 and not any("latest" in line for line in without)
+
+
+def test_a_review_points_to_the_ranking_and_warns_about_draft_minutes() -> None:
+    """After a review: open ranking.xlsx and the minutes; while votes are missing, the minutes are a DỰ THẢO."""
+    final, draft = review_next_steps(draft=False), review_next_steps(draft=True)
+    assert len(final) == 1 and "ranking.xlsx" in final[0] and "bien-ban-hop-tong-ket.docx" in final[0]
+    assert draft[0] == final[0] and "DỰ THẢO" in draft[1] and "meeting.yaml (mục votes)" in draft[1]

@@ -1,0 +1,34 @@
+"""A review of the 2025 sample made in memory, without validation or Prefect (test helper, no tests here)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from tasks.config.year import YearConfig, load_year
+from tasks.domain import Issue, Kind, Severity, Status, Submission
+from tasks.intake.discover import discover
+from tasks.intake.read_all import read_all
+from tasks.scoring.review import Review, review
+
+SAMPLE_INPUTS = Path(__file__).resolve().parents[2] / "inputs"  # holds 2025/; only read
+
+
+def sample_review(
+    missing: str | None = None, rejected: str | None = None
+) -> tuple[YearConfig, list[Submission], Review]:
+    """The sample's submissions and their review; ward ``missing`` sent no self-assessment, ``rejected``'s was refused.
+
+    Reading the sample takes a tenth of a second; the suites are not run (every file reads as accepted).
+    """
+    config = load_year(SAMPLE_INPUTS, 2025)
+    subs = read_all(discover(config.year_dir), config.bloc, config.catalogue)
+    subs = [s for s in subs if not (s.kind is Kind.ANNUAL and s.ward_code == missing)]
+    refused = Issue(Severity.ERROR, "above_max", "Điểm tự chấm vượt điểm tối đa.", "Sửa điểm tự chấm.", cell="D6")
+    subs = [
+        replace(s, status=Status.REJECTED, issues=(refused,))
+        if s.kind is Kind.ANNUAL and s.ward_code == rejected
+        else s
+        for s in subs
+    ]
+    return config, subs, review(subs, config.bloc, config.catalogue, None)
