@@ -60,7 +60,8 @@ def vn_number(value: object) -> str:
     text = str(value)
     if _DECIMAL.match(text):
         whole, frac = text.split(".")
-        return f"{int(whole):,}".replace(",", ".") + "," + frac
+        sign = "-" if whole.startswith("-") else ""  # kept by hand: int("-0") would drop the sign of -0.5
+        return sign + f"{abs(int(whole)):,}".replace(",", ".") + "," + frac
     if text.isdigit() and len(text) > 4:
         return f"{int(text):,}".replace(",", ".")
     return text

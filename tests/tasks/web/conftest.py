@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,7 +11,9 @@ from fastapi.testclient import TestClient
 
 from tasks.web.app import WebSettings, create_app
 from tasks.web.upload_check import UploadChecker
+from tests.support.office_files import SAMPLE
 from tests.support.run_folders import write_review_run
+from tests.support.sample import EditFn
 
 SAMPLE_INPUTS = Path(__file__).resolve().parents[3] / "inputs"
 
@@ -40,3 +43,12 @@ def review_outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("review")
     write_review_run(root)
     return root / "outputs"
+
+
+@pytest.fixture
+def broken(tmp_path: Path, edit_row: EditFn) -> tuple[Path, str]:
+    """Sa Pa's self-assessment with the score of criterion 1.1 written as a word; returns the file and cell."""
+    path = tmp_path / "tu-cham-diem-sapa.xlsx"
+    shutil.copyfile(SAMPLE / "annual" / "tu-cham-diem-2025-sapa.xlsx", path)
+    cell = edit_row(path, "Tự chấm điểm", "1.1", "Điểm tự chấm", "tốt")
+    return path, cell

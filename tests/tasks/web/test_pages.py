@@ -1,0 +1,115 @@
+"""The pages of ``thidua web`` as people read them: Vietnamese, Vietnamese numbers, and nothing from a file run."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from jinja2.exceptions import SecurityError, UndefinedError
+
+from tasks.domain import Issue, Kind, Severity
+from tasks.web.pages import Pages, cell_text, column_text, data_uri, environment, markdown, size_text, vn_number, when
+from tasks.web.upload_check import CheckAnswer
+
+HOSTILE = '<script>alert("x")</script> & "Phường" <b>'
+
+
+def _answer(ward_name: str, message: str) -> CheckAnswer:
+    """A rejected check whose ward name and issue text came from the ward's file."""
+    issue = Issue(Severity.ERROR, "not_a_number", message, "Ghi một số.", "Tự chấm điểm", "D7", value=message)
+    return CheckAnswer(
+        file_name=message,
+        kind=Kind.ANNUAL,
+        year=2025,
+        period="2025",
+        ward_code="SAPA",
+        ward_name=ward_name,
+        status="rejected",
+        issues=(issue,),
+        not_made=(),
+    )
+
+
+def test_every_page_is_declared_vietnamese() -> None:
+    """A screen reader or a browser's translator sees lang="vi" on the check page and on a message page."""
+    pages = Pages()
+    check = pages.render("check.html", answer=None, chosen="", problem=None, year=2025, kinds=["annual"], limit_mb=20)
+    message = pages.render("message.html", title="Có lỗi", message="Hãy thử lại.")
+    for page in (check, message):
+        assert page.startswith('<!doctype html>\n<html lang="vi">')
+        assert '<meta charset="utf-8">' in page
+    assert "Kiểm tra hồ sơ thi đua năm 2025" in check and "tối đa 20 MB" in check
+    assert "<h1>Có lỗi</h1>" in message
+
+
+def test_text_typed_by_a_ward_is_shown_not_run() -> None:
+    """A ward name, file name and cell value holding HTML come out escaped: no script tag reaches the browser."""
+    page = Pages().render(
+        "check.html",
+        answer=_answer(HOSTILE, HOSTILE),
+        chosen="annual",
+        problem=HOSTILE,
+        year=2025,
+        kinds=["annual", "monthly"],
+        limit_mb=20,
+    )
+    assert "<script>alert" not in page and "<b>" not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#34;Phường&#34; &lt;b&gt;" in page
+    assert "KHÔNG ĐẠT — 1 lỗi phải sửa" in page
+    assert '<option value="annual" selected>Bảng tự chấm điểm thi đua năm</option>' in page
+
+
+def test_a_template_cannot_reach_python_beyond_its_filters(tmp_path: Path) -> None:
+    """The sandbox refuses a template reaching into an object's internals; a value left out is an error, not blank."""
+    (tmp_path / "escape.html").write_text("{{ ''.__class__.__mro__[1].__subclasses__() }}", encoding="utf-8")
+    (tmp_path / "missing.html").write_text("Đơn vị: {{ ward }}", encoding="utf-8")
+    pages = Pages(tmp_path)
+    with pytest.raises(SecurityError):
+        pages.render("escape.html")
+    with pytest.raises(UndefinedError):
+        pages.render("missing.html")
+    assert environment(tmp_path).autoescape is True
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("92.72", "92,72"), ("-0.5", "-0,5"), ("12345.6", "12.345,6"), ("2025", "2025"), ("123456", "123.456"),
+     ("SAPA", "SAPA"), ("", "")],
+)  # fmt: skip
+def test_numbers_read_the_vietnamese_way(value: str, shown: str) -> None:
+    """Decimal comma, dots between thousands; a year or a code is left as written."""
+    assert vn_number(value) == shown
+
+
+def test_ranking_columns_and_values_are_spelled_out() -> None:
+    """CSV headings and statuses appear as Vietnamese words; indicator columns name their indicator."""
+    assert [column_text(c) for c in ("rank", "total", "CT01_ytd", "CT01_score", "other")] == [
+        "Hạng",
+        "Tổng điểm",
+        "Lũy kế CT01",
+        "Điểm CT01",
+        "other",
+    ]
+    assert [cell_text(v) for v in ("accepted", "flag", "97.72", "3")] == ["Được chấp nhận", "Cờ thi đua", "97,72", "3"]
+
+
+def test_moments_and_sizes_are_shown_as_people_write_them() -> None:
+    """A run's moment reads dd/mm/yyyy hh:mm (UTC); sizes in KB or MB with a decimal comma."""
+    assert when(datetime(2026, 1, 15, 8, 0, tzinfo=UTC)) == "15/01/2026 08:00 (UTC)"
+    assert when(None) == "không rõ"
+    assert size_text(1536) == "1,5 KB"
+    assert size_text(3 * 1024 * 1024 + 200 * 1024) == "3,2 MB"
+
+
+def test_a_download_travels_inside_the_page() -> None:
+    """The marked copy is a data: link, so the server keeps nothing for the ward to fetch later."""
+    assert data_uri("text/plain", b"Sa Pa") == "data:text/plain;base64,U2EgUGE="
+
+
+def test_a_report_cannot_inject_html_into_the_page() -> None:
+    """HTML written inside a Markdown report is shown as text, and a script link is dropped."""
+    html = str(markdown("# Tiêu đề\n\n<script>alert(1)</script> [x](javascript:alert(1))"))
+    assert "<h1>Tiêu đề</h1>" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert 'href="javascript' not in html

@@ -1,0 +1,122 @@
+"""Checking one upload as the review would: the verdict, the files offered to the ward, and nothing kept."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+from fastapi.testclient import TestClient
+
+from tasks.domain import Issue, Kind, Severity
+from tasks.web.upload_check import CheckAnswer, UploadChecker, display_name
+from tests.support.office_files import SAMPLE
+
+ClientFactory = Callable[..., TestClient]
+SAPA = SAMPLE / "annual" / "tu-cham-diem-2025-sapa.xlsx"
+
+
+def test_nothing_uploaded_is_kept_and_the_sent_name_never_becomes_a_path(
+    make_client: ClientFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the answer the temporary folder is empty; a name full of '..' is only shown, never written."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    hostile_name = "../../../../tmp/thidua-web-planted.xlsx"
+    answer = make_client().post("/api/check", files={"file": (hostile_name, SAPA.read_bytes())}).json()
+    assert answer["status"] == "accepted" and answer["file"] == "thidua-web-planted.xlsx"
+    assert list(scratch.iterdir()) == []
+    assert not Path("/tmp/thidua-web-planted.xlsx").exists()
+
+
+def test_a_file_for_a_year_without_rules_is_rejected_not_broken(make_client: ClientFactory, tmp_path: Path) -> None:
+    """A self-assessment that says 2024 (no inputs/2024 here) is checked against 2025 and told the year is wrong."""
+    path = tmp_path / "nam-2024.xlsx"
+    shutil.copyfile(SAPA, path)
+    book = openpyxl.load_workbook(path)
+    info = book["Thông tin"]
+    row = next(r for r in info.iter_rows() if str(r[0].value or "").strip() == "Năm")
+    row[1].value = 2024
+    book.save(path)
+    answer = make_client().post("/api/check", files={"file": (path.name, path.read_bytes())})
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["status"] == "rejected"
+    assert any("2024" in i["message"] for i in body["issues"])
+
+
+@pytest.mark.parametrize(
+    ("sent", "shown"),
+    [
+        ("C:\\Users\\vanphong\\Desktop\\tu-cham-diem.xlsx", "tu-cham-diem.xlsx"),
+        ("../../etc/passwd", "passwd"),
+        ("bao-cao\x00\x1b[31m.xlsx", "bao-cao[31m.xlsx"),
+        ("Ba\u0300o ca\u0301o.xlsx", "Bào cáo.xlsx"),
+        ("", "tệp không tên"),
+        (None, "tệp không tên"),
+        ("a" * 300, "a" * 120),
+    ],
+)
+def test_the_sent_name_is_only_shown_cleaned(sent: str | None, shown: str) -> None:
+    """The name a browser sends loses its folders and control characters, is NFC, and never runs past 120 signs."""
+    assert display_name(sent) == shown
+
+
+def test_the_answer_counts_errors_and_warnings_and_reads_as_summary_json() -> None:
+    """Two errors and a warning are counted apart; the JSON names the ward, kind, period and every issue."""
+    issues = tuple(
+        Issue(severity, "rule", "Sai.", "Sửa.", "Tự chấm điểm", f"D{n}")
+        for n, severity in enumerate((Severity.ERROR, Severity.WARNING, Severity.ERROR), start=7)
+    )
+    answer = CheckAnswer("sapa.xlsx", Kind.ANNUAL, 2025, "2025", "SAPA", "Sa Pa", "rejected", issues, ())
+    assert (answer.errors, answer.warnings) == (2, 1)
+    body = answer.as_json()
+    assert {k: body[k] for k in ("status", "ward_code", "kind", "period", "file")} == {
+        "status": "rejected",
+        "ward_code": "SAPA",
+        "kind": "annual",
+        "period": "2025",
+        "file": "sapa.xlsx",
+    }
+    assert [(i["severity"], i["cell"]) for i in body["issues"]] == [("error", "D7"), ("warning", "D8"), ("error", "D9")]
+    assert body["checks_not_made"] == []
+
+
+def test_a_broken_file_comes_back_with_a_feedback_workbook_and_a_marked_copy(
+    checker: UploadChecker, broken: tuple[Path, str]
+) -> None:
+    """The ward downloads a feedback workbook and a copy with the wrong cell commented, both named after the file."""
+    path, cell = broken
+    answer = checker.check(path.read_bytes(), path.name, with_files=True)
+    assert (answer.status, answer.ward_code, answer.ward_name) == ("rejected", "SAPA", "Sa Pa")
+    assert answer.feedback is not None and answer.annotated is not None
+    assert answer.feedback.name.startswith("tu-cham-diem-sapa-") and answer.feedback.name.endswith(".phan-hoi.xlsx")
+    assert answer.annotated.name.endswith(".danh-dau.xlsx")
+    marked = openpyxl.load_workbook(io.BytesIO(answer.annotated.data))["Tự chấm điểm"][cell]
+    assert marked.comment is not None
+    openpyxl.load_workbook(io.BytesIO(answer.feedback.data))  # a workbook Excel opens
+
+
+def test_the_api_answer_carries_no_files(checker: UploadChecker, broken: tuple[Path, str]) -> None:
+    """Without files asked for, the same verdict comes back with nothing to download."""
+    path, _cell = broken
+    answer = checker.check(path.read_bytes(), path.name, with_files=False)
+    assert answer.status == "rejected" and answer.errors == 1
+    assert answer.feedback is None and answer.annotated is None
+
+
+def test_the_chosen_kind_overrides_the_recognised_one(checker: UploadChecker) -> None:
+    """A self-assessment checked as a monthly report is judged as one, and rejected for lacking its sheet."""
+    answer = checker.check(SAPA.read_bytes(), SAPA.name, Kind.MONTHLY, with_files=False)
+    assert (answer.kind, answer.status) == (Kind.MONTHLY, "rejected")
+
+
+def test_rules_of_a_year_not_served_fall_back_to_the_served_year(checker: UploadChecker) -> None:
+    """Asking for a year with no inputs folder gives the served year's rules, not a failure."""
+    assert checker.config_for(2031) is checker.config_for(2025)
+    assert checker.config_for(None).catalogue.year == 2025
