@@ -85,8 +85,8 @@ def review_steps(config: YearConfig, base: Path, cache_dir: Path | None, paramet
     with run_lock(base):
         with timed(timings, "read") as advance:
             files = find_inputs(whole(config))
-            subs = read_submissions(whole(files), whole(config), cache_dir)
-            advance(len(subs))
+            advance(0, total=len(files))
+            subs = read_submissions(whole(files), whole(config), cache_dir, whole(advance))
         with timed(timings, "validate") as advance:
             validator = new_validator()
             subs = validate_submissions(whole(subs), whole(config), validator)

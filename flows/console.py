@@ -110,6 +110,7 @@ class ProgressConsole(logging.Handler):
                 self.open.append(OpenStage(name, record.__dict__.get("total"), 0, time.perf_counter()))
             elif (stage := self._find(name)) is not None:
                 stage.done = int(record.__dict__.get("done") or 0)
+                stage.total = record.__dict__.get("total", stage.total)
                 stage.counted = stage.counted or event == "advance"
                 if event == "done":
                     self._finish(name, float(record.__dict__.get("seconds") or 0.0))

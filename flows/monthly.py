@@ -89,8 +89,8 @@ def monthly(
     with run_lock(base):
         with timed(timings, "read") as advance:
             files = find_month_inputs(whole(config), period)
-            subs = read_submissions(whole(files), whole(config), parse_cache_folder(outputs, force))
-            advance(len(subs))
+            advance(0, total=len(files))
+            subs = read_submissions(whole(files), whole(config), parse_cache_folder(outputs, force), whole(advance))
         with timed(timings, "validate") as advance:
             validator = new_validator()
             subs = validate_submissions(whole(subs), whole(config), validator)

@@ -8,7 +8,7 @@ result caching, handing large values over whole) stays here. Reading many files 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
@@ -17,7 +17,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import opaque
 
-from flows.progress import stage
+from flows.progress import Advance, stage
 from flows.retries import RETRY_DELAYS, worth_retrying
 from tasks.config.year import YearConfig
 from tasks.config.year import year_config as year_config  # where the flows take it from
@@ -25,6 +25,7 @@ from tasks.domain import InputFile, Submission
 from tasks.edge.pool import read_in_parallel
 from tasks.edge.preload import preload, wait_for_preload
 from tasks.intake.discover import discover, month_inputs
+from tasks.intake.read import Progress, no_progress
 
 if TYPE_CHECKING:  # validation's modules are imported in the background (``tasks.edge.preload``)
     from tasks.validation.suites import Validator
@@ -42,7 +43,7 @@ def whole(value: T) -> T:
 
 
 @contextmanager
-def timed(timings: dict[str, float], name: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
+def timed(timings: dict[str, float], name: str, total: int | None = None) -> Iterator[Advance]:
     """Report the block as stage ``name`` (``flows.progress``) and add its wall time to ``timings[name]``."""
     start = time.perf_counter()
     try:
@@ -106,15 +107,19 @@ def find_month_inputs(config: YearConfig, period: str) -> list[tuple[InputFile, 
     cache_policy=NO_CACHE,
 )
 def read_submissions(
-    files: list[tuple[InputFile, str | None]], config: YearConfig, cache_dir: Path | None = None
+    files: list[tuple[InputFile, str | None]],
+    config: YearConfig,
+    cache_dir: Path | None = None,
+    progress: Progress = no_progress,
 ) -> list[Submission]:
     """Open every workbook; a broken file becomes a rejected submission, never a failure.
 
-    ``cache_dir`` holds what earlier runs read, keyed by content hash (None: read everything again).
+    ``cache_dir`` holds what earlier runs read, keyed by content hash (None: read everything again);
+    ``progress`` is told as files are read.
     """
     from tasks.intake.read_all import read_all
 
-    return read_all(files, config.bloc, config.catalogue, cache_dir, read_in_parallel)
+    return read_all(files, config.bloc, config.catalogue, cache_dir, read_in_parallel, progress)
 
 
 @task(name="validate-submissions", cache_policy=NO_CACHE)

@@ -16,12 +16,12 @@ import multiprocessing
 import os
 import pickle
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 
 from tasks.domain import Bloc, Catalogue, InputFile, Issue, Severity, Status, Submission
 from tasks.edge.collector import configure_collector
-from tasks.intake.read import Files, read_files
+from tasks.intake.read import Files, Progress, no_progress, read_files
 
 log = logging.getLogger(__name__)
 
@@ -94,16 +94,25 @@ def _alone(files: Files, bloc: Bloc, catalogue: Catalogue, reader: ChunkReader) 
 
 
 def read_in_pool(
-    files: Files, bloc: Bloc, catalogue: Catalogue, keep: bool, size: int = CHUNK, reader: ChunkReader = read_chunk
+    files: Files,
+    bloc: Bloc,
+    catalogue: Catalogue,
+    keep: bool,
+    progress: Progress = no_progress,
+    size: int = CHUNK,
+    reader: ChunkReader = read_chunk,
 ) -> list[tuple[Submission, bytes | None]]:
     """Read ``files`` with ``reader`` in a process pool, ``size`` files a task, in order.
 
-    A task lost with a worker that died (a crash, the memory killer) is read again in a process of its own, so
-    that only the file that kills its reader comes back rejected.
+    ``progress`` is told of each task as it ends. A task lost with a worker that died (a crash, the memory
+    killer) is read again in a process of its own, so that only the file that kills its reader comes back
+    rejected.
     """
     starts = range(0, len(files), size)
     with process_pool(min(cores(), len(starts))) as workers:
-        futures = [workers.submit(reader, files[k : k + size], bloc, catalogue) for k in starts]
+        futures = {workers.submit(reader, files[k : k + size], bloc, catalogue): k for k in starts}
+        for future in as_completed(futures):
+            progress(len(files[futures[future] : futures[future] + size]))
         chunks = [_result(future) for future in futures]
     blobs = [
         blob
@@ -117,7 +126,7 @@ def read_in_pool(
 
 
 def read_in_parallel(
-    files: Files, bloc: Bloc, catalogue: Catalogue, keep: bool
+    files: Files, bloc: Bloc, catalogue: Catalogue, keep: bool, progress: Progress = no_progress
 ) -> list[tuple[Submission, bytes | None]]:
     """A ``Reader`` (see ``tasks.intake.read``): what ``read_files`` gives, read by one process per core.
 
@@ -125,8 +134,8 @@ def read_in_parallel(
     others are read all the same.
     """
     if cores() < 2 or len(files) < MIN_FILES:
-        return read_files(files, bloc, catalogue, keep)
-    read = read_in_pool(files, bloc, catalogue, keep)
+        return read_files(files, bloc, catalogue, keep, progress)
+    read = read_in_pool(files, bloc, catalogue, keep, progress)
     log.info("read %d files in %d processes", len(read), min(cores(), -(-len(files) // CHUNK)))
     return read
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import Protocol
 
 from tasks.domain import Bloc, Catalogue, InputFile, Issue, Kind, Severity, Status, Submission, Workbook
 from tasks.intake.cache import pickled
@@ -26,14 +27,34 @@ from tasks.intake.workbook import WorkbookError, read_workbook
 log = logging.getLogger(__name__)
 
 Files = Sequence[tuple[InputFile, str | None]]
-# Reads files into submissions, each with its pickle for the cache when asked (``read_files`` is one).
-Reader = Callable[[Files, Bloc, Catalogue, bool], list[tuple[Submission, bytes | None]]]
+Progress = Callable[[int], None]  # told how many more files have been read
 
 
-def read_files(files: Files, bloc: Bloc, catalogue: Catalogue, keep: bool) -> list[tuple[Submission, bytes | None]]:
-    """Open every file in this process; with ``keep``, each submission comes with its pickle for the cache."""
-    subs = [open_submission(file, bloc, catalogue, period) for file, period in files]
-    return [(sub, pickled(sub) if keep else None) for sub in subs]
+def no_progress(n: int) -> None:
+    """A ``Progress`` that tells no one."""
+
+
+class Reader(Protocol):
+    """Reads files into submissions, each with its pickle for the cache when asked (``read_files`` is one)."""
+
+    def __call__(
+        self, files: Files, bloc: Bloc, catalogue: Catalogue, keep: bool, progress: Progress = no_progress
+    ) -> list[tuple[Submission, bytes | None]]: ...
+
+
+def read_files(
+    files: Files, bloc: Bloc, catalogue: Catalogue, keep: bool, progress: Progress = no_progress
+) -> list[tuple[Submission, bytes | None]]:
+    """Open every file in this process, telling ``progress`` after each one.
+
+    With ``keep``, each submission comes with its pickle for the cache.
+    """
+    read = []
+    for file, period in files:
+        sub = open_submission(file, bloc, catalogue, period)
+        read.append((sub, pickled(sub) if keep else None))
+        progress(1)
+    return read
 
 
 def _reject(sub: Submission, issue: Issue) -> Submission:

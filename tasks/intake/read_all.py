@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tasks.domain import Bloc, Catalogue, Issue, Kind, Severity, Status, Submission
 from tasks.intake.cache import ParseCache
-from tasks.intake.read import Files, Reader, read_files
+from tasks.intake.read import Files, Progress, Reader, no_progress, read_files
 from tasks.validation.reports import resolve_resubmissions
 from tasks.validation.suites import Validator
 from tasks.validation.validate import validate_rows
@@ -28,16 +28,19 @@ def read_all(
     catalogue: Catalogue,
     cache_dir: Path | None = None,
     reader: Reader = read_files,
+    progress: Progress = no_progress,
 ) -> list[Submission]:
     """Open every file; unreadable ones come back rejected with the reason.
 
     With ``cache_dir``, a file already read with the same bytes, folder, configuration and code is taken
     from the cache instead of being parsed again; ``reader`` reads the others (in worker processes, say).
+    ``progress`` is told how many files are done: those from the cache at once, the others as they are read.
     """
     cache = ParseCache(cache_dir, bloc, catalogue) if cache_dir is not None else None
     found = [cache.get(file, period) if cache and file.refused is None else None for file, period in files]
     todo = [k for k, sub in enumerate(found) if sub is None]
-    fresh = reader([files[k] for k in todo], bloc, catalogue, cache is not None) if todo else []
+    progress(len(files) - len(todo))
+    fresh = reader([files[k] for k in todo], bloc, catalogue, cache is not None, progress) if todo else []
     for k, (sub, blob) in zip(todo, fresh, strict=True):
         found[k] = sub
         if cache and blob is not None and files[k][0].refused is None:

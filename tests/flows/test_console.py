@@ -100,3 +100,15 @@ def test_a_long_start_up_is_announced_in_a_log(monkeypatch: pytest.MonkeyPatch) 
     lines = out.getvalue().splitlines()
     assert lines[0] == console_module.STARTUP_NOTICE
     assert lines[1].startswith("Khởi động Prefect và các thư viện: ") and lines[2].startswith("Đọc hồ sơ: 1 tệp")
+
+
+def test_a_stage_that_learns_its_total_on_the_way_draws_a_bar_to_it() -> None:
+    """Reading finds its files first: the bar then counts to the number of files found."""
+    out = io.StringIO()
+    with progress_console(out, live=True):
+        with stage("read") as advance:
+            advance(0, total=4)
+            advance(3)
+            assert "3/4 tệp" in out.getvalue()
+            advance(1)
+    assert "Đọc hồ sơ: 4 tệp" in out.getvalue()

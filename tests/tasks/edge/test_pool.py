@@ -37,7 +37,9 @@ def test_reading_in_worker_processes_gives_what_reading_here_gives(config: YearC
     """The same submissions in the same order, each with the pickle the parse cache stores."""
     files = discover(config.year_dir)
     here = read_files(files, config.bloc, config.catalogue, keep=True)
-    there = pool.read_in_pool(files, config.bloc, config.catalogue, keep=True, size=7)
+    steps: list[int] = []
+    there = pool.read_in_pool(files, config.bloc, config.catalogue, keep=True, progress=steps.append, size=7)
+    assert sorted(steps) == sorted([7] * (len(files) // 7) + [len(files) % 7] * bool(len(files) % 7))
     assert [sub for sub, _ in there] == [sub for sub, _ in here]
     assert [pickle.loads(blob) for _, blob in there if blob] == [sub for sub, _ in here]
     assert all(blob is None for _, blob in pool.read_in_pool(files, config.bloc, config.catalogue, keep=False))

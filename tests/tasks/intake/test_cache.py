@@ -13,7 +13,7 @@ from tasks.config.year import load_year
 from tasks.domain import Bloc, Catalogue, Submission
 from tasks.intake.cache import KEY_ENV, MAGIC, cache_key, sealed
 from tasks.intake.discover import discover
-from tasks.intake.read import Files, Reader, read_files
+from tasks.intake.read import Files, Progress, Reader, no_progress, read_files
 from tasks.intake.read_all import read_all
 
 SAPA = "annual/tu-cham-diem-2025-sapa.xlsx"
@@ -30,9 +30,11 @@ def private_key_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def counting(read: list[str]) -> Reader:
     """``read_files`` that records which files it was asked to read."""
 
-    def reader(files: Files, bloc: Bloc, catalogue: Catalogue, keep: bool) -> list[tuple[Submission, bytes | None]]:
+    def reader(
+        files: Files, bloc: Bloc, catalogue: Catalogue, keep: bool, progress: Progress = no_progress
+    ) -> list[tuple[Submission, bytes | None]]:
         read.extend(file.rel for file, _ in files)
-        return read_files(files, bloc, catalogue, keep)
+        return read_files(files, bloc, catalogue, keep, progress)
 
     return reader
 
@@ -48,6 +50,20 @@ def test_a_rerun_reads_nothing_and_gives_the_same_submissions(inputs: Path, tmp_
     cached = read_all(files, config.bloc, config.catalogue, cache, counting(again))
     assert len(first) == len(files) and again == []
     assert cached == subs
+
+
+def test_files_from_the_cache_count_as_read_at_once_the_others_one_by_one(inputs: Path, tmp_path: Path) -> None:
+    """The reading bar reaches every file of a rerun: cached files in one step, the edited one after it."""
+    config = load_year(inputs, 2025)
+    cache = tmp_path / "cache"
+    read_all(discover(config.year_dir), config.bloc, config.catalogue, cache)
+    book = openpyxl.load_workbook(config.year_dir / SAPA)
+    book.active["A1"] = "sửa lại"
+    book.save(config.year_dir / SAPA)
+    files = discover(config.year_dir)
+    steps: list[int] = []
+    read_all(files, config.bloc, config.catalogue, cache, progress=steps.append)
+    assert steps == [len(files) - 1, 1]
     assert len(list(cache.rglob("*.pack"))) == 1
 
 
