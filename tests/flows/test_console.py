@@ -105,10 +105,9 @@ def test_a_long_start_up_is_announced_in_a_log(monkeypatch: pytest.MonkeyPatch) 
 def test_a_stage_that_learns_its_total_on_the_way_draws_a_bar_to_it() -> None:
     """Reading finds its files first: the bar then counts to the number of files found."""
     out = io.StringIO()
-    with progress_console(out, live=True):
-        with stage("read") as advance:
-            advance(0, total=4)
-            advance(3)
-            assert "3/4 tệp" in out.getvalue()
-            advance(1)
+    with progress_console(out, live=True), stage("read") as advance:
+        advance(0, total=4)
+        advance(3)
+        assert "3/4 tệp" in out.getvalue()
+        advance(1)
     assert "Đọc hồ sơ: 4 tệp" in out.getvalue()
