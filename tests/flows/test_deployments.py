@@ -15,7 +15,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from flows.cli import main
 from flows.deployments import ANNUAL_REVIEW, MONTHLY, MONTHLY_CRON, TIMEZONE, WORK_POOL, build_deployments
 from scripts.processes import background
 from tasks.outputs.verify import verify_run
+from tests.support.executables import executable
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER_START_TIMEOUT = 120.0
@@ -134,17 +134,6 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _prefect() -> str:
-    """The prefect executable of the interpreter running the tests."""
-    beside = Path(sys.executable).with_name("prefect")
-    return str(beside) if beside.is_file() else (shutil.which("prefect") or "prefect")
-
-
-def _thidua() -> str:
-    beside = Path(sys.executable).with_name("thidua")
-    return str(beside) if beside.is_file() else (shutil.which("thidua") or "thidua")
-
-
 def _server_env(home: Path, port: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_") and k != "THIDUA_HOME"}
     return env | {
@@ -178,7 +167,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
     logs.mkdir()
     port = _free_port()
     env = _server_env(home, port)
-    args = [_prefect(), "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui"]
+    args = [executable("prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui"]
     with background(args, env, tmp_path, logs / "server.log") as proc:
         api = env["PREFECT_API_URL"]
         _wait_healthy(proc, api, logs / "server.log")
@@ -188,7 +177,12 @@ def server(tmp_path: Path) -> Iterator[Server]:
 def _cli(server: Server, *args: str, cwd: Path) -> str:
     """Run a prefect command against the test server; fails the test with its output if it fails."""
     done = subprocess.run(
-        [_prefect(), "--no-prompt", *args], env=server.env, cwd=cwd, capture_output=True, text=True, timeout=120
+        [executable("prefect"), "--no-prompt", *args],
+        env=server.env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, f"prefect {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
     return done.stdout
@@ -271,7 +265,7 @@ def test_a_worker_runs_the_deployed_monthly_flow(server: Server, inputs: Path, t
     _cli(server, "deploy", "--name", MONTHLY, cwd=ROOT)
     outputs = tmp_path / "outputs"
     worker_env = server.env | {"THIDUA_HOME": str(ROOT)}
-    worker_args = [_prefect(), "worker", "start", "--pool", WORK_POOL]
+    worker_args = [executable("prefect"), "worker", "start", "--pool", WORK_POOL]
     with background(worker_args, worker_env, tmp_path, server.logs / "worker.log"):
         deployment = _wait_for_deployment(server, "monthly", MONTHLY, "server.log")
         run_id = _start_run(server, deployment, {"period": "2025-12", "inputs": str(inputs), "outputs": str(outputs)})
@@ -290,7 +284,7 @@ def test_thidua_serve_runs_in_the_folder_it_was_started_from(server: Server, inp
     workdir = tmp_path / "secretariat"
     workdir.mkdir()
     shutil.copytree(inputs, workdir / "inputs")
-    with background([_thidua(), "serve"], server.env, workdir, server.logs / "serve.log"):
+    with background([executable("thidua"), "serve"], server.env, workdir, server.logs / "serve.log"):
         monthly = _wait_for_deployment(server, "monthly", MONTHLY, "serve.log")
         assert _wait_for_deployment(server, "annual-review", ANNUAL_REVIEW, "serve.log")["schedules"] == []
         (schedule,) = monthly["schedules"]

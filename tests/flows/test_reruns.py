@@ -1,36 +1,25 @@
-"""Reruns and safety: a killed run, two runs at once, a corrected ward file, the monthly standing."""
+"""Reruns and safety: a killed run, two runs at once, a corrected ward file (the monthly flow: test_monthly.py)."""
 
 from __future__ import annotations
 
 import contextlib
-import csv
 import json
 import os
-import shutil
 import signal
 import subprocess
-import sys
 import time
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import yaml
 
 from flows.annual_review import annual_review
 from flows.cli import main
-from flows.monthly import monthly
 from tasks.outputs.run_folder import RunLocked, run_lock
+from tests.support.executables import executable
 from tests.support.sample import EditFn
 
 KILL_TIMEOUT = 240.0
 SAPA_DECEMBER = "monthly/2025-12/bao-cao-chi-tieu-2025-12-sapa.xlsx"
-
-
-def _thidua() -> str:
-    """The thidua executable of the interpreter running the tests."""
-    beside = Path(sys.executable).with_name("thidua")
-    return str(beside) if beside.is_file() else (shutil.which("thidua") or "thidua")
 
 
 def _complete_runs(base: Path) -> list[Path]:
@@ -56,7 +45,7 @@ def test_a_killed_run_leaves_latest_on_the_last_complete_run(inputs: Path, tmp_p
     outputs, base = tmp_path / "outputs", tmp_path / "outputs" / "2025" / "review"
     first = annual_review(year=2025, inputs=inputs, outputs=outputs).run_dir
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PREFECT_HOME": str(tmp_path / "ph")}
-    args = [_thidua(), "review", "--year", "2025", "--inputs", str(inputs), "--outputs", str(outputs)]
+    args = [executable("thidua"), "review", "--year", "2025", "--inputs", str(inputs), "--outputs", str(outputs)]
     proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         killed = _kill_when_incomplete(proc, base)
@@ -78,14 +67,6 @@ def test_a_review_cannot_start_while_another_holds_the_year(inputs: Path, tmp_pa
     base = tmp_path / "outputs" / "2025" / "review"
     with run_lock(base), pytest.raises(RunLocked, match="another run is writing to"):
         annual_review(year=2025, inputs=inputs, outputs=tmp_path / "outputs")
-    assert [p.name for p in base.iterdir()] == [".lock"]
-
-
-def test_a_monthly_run_cannot_start_while_another_holds_the_month(inputs: Path, tmp_path: Path) -> None:
-    """Same for the monthly folder of 2025-12."""
-    base = tmp_path / "outputs" / "2025" / "monthly" / "2025-12"
-    with run_lock(base), pytest.raises(RunLocked, match="another run is writing to"):
-        monthly(period="2025-12", inputs=inputs, outputs=tmp_path / "outputs")
     assert [p.name for p in base.iterdir()] == [".lock"]
 
 
@@ -122,31 +103,3 @@ def test_a_corrected_ward_file_shows_up_in_the_change_report(inputs: Path, tmp_p
     assert SAPA_DECEMBER in report
     sapa_line = next(line for line in report.splitlines() if "Sa Pa" in line)
     assert "97,72 → 93,72" in sapa_line and "2.1" in sapa_line
-
-
-def test_the_monthly_flow_writes_the_standing_of_every_ward(inputs: Path, tmp_path: Path) -> None:
-    """standing.csv has the columns of spec §5, one row per ward, and thidua verify accepts the run."""
-    run = monthly(period="2025-12", inputs=inputs, outputs=tmp_path / "outputs").run_dir
-    criteria = yaml.safe_load((inputs / "2025" / "criteria.yaml").read_text(encoding="utf-8"))
-    indicator_columns = [f"{i['code']}_{what}" for i in criteria["indicators"] for what in ("ytd", "score")]
-    with (run / "standing.csv").open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        rows = list(reader)
-    assert reader.fieldnames == ["ward_code", "ward_name", "status", "issues", *indicator_columns]
-    assert len(rows) == 10 and {r["status"] for r in rows} <= {"accepted", "rejected", "missing"}
-    sapa = next(r for r in rows if r["ward_code"] == "SAPA")
-    assert (sapa["ward_name"], sapa["status"], sapa["CT01_score"]) == ("Sa Pa", "accepted", "8.00")
-    assert Decimal(sapa["CT01_ytd"]) == Decimal("108.7")
-    verify = subprocess.run([_thidua(), "verify", str(run)], capture_output=True, text=True, timeout=120)
-    assert verify.returncode == 0, verify.stdout + verify.stderr
-    assert "manifest.json" in verify.stdout  # every file matches it
-
-
-def test_a_monthly_run_outside_the_window_is_refused_without_writing(inputs: Path, tmp_path: Path) -> None:
-    """The scheduled deployment runs the flow without the command line: a month outside ``monthly_window``
-    (2025-08, before the bloc was set up) fails with the Vietnamese reason and writes no standing."""
-    from flows.failures import Refused
-
-    with pytest.raises(Refused, match="ngoài khoảng theo dõi"):
-        monthly(period="2025-08", inputs=inputs, outputs=tmp_path / "outputs")
-    assert not (tmp_path / "outputs" / "2025" / "monthly" / "2025-08").exists()

@@ -1,0 +1,53 @@
+"""The monthly flow: one month's reports become the provisional standing of every ward, or are refused whole."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+
+from flows.failures import Refused
+from flows.monthly import monthly
+from tasks.outputs.run_folder import RunLocked, run_lock
+from tests.support.executables import executable
+
+
+def test_a_monthly_run_cannot_start_while_another_holds_the_month(inputs: Path, tmp_path: Path) -> None:
+    """Another run holds the lock of outputs/2025/monthly/2025-12: the flow stops with RunLocked, writes nothing."""
+    base = tmp_path / "outputs" / "2025" / "monthly" / "2025-12"
+    with run_lock(base), pytest.raises(RunLocked, match="another run is writing to"):
+        monthly(period="2025-12", inputs=inputs, outputs=tmp_path / "outputs")
+    assert [p.name for p in base.iterdir()] == [".lock"]
+
+
+def test_the_monthly_flow_writes_the_standing_of_every_ward(inputs: Path, tmp_path: Path) -> None:
+    """standing.csv has the columns of spec §5, one row per ward, the run counts no rejected or missing ward,
+    and thidua verify accepts the run."""
+    result = monthly(period="2025-12", inputs=inputs, outputs=tmp_path / "outputs")
+    run = result.run_dir
+    assert (result.rejected, result.missing, result.rejected_files, result.unattributed) == (0, 0, 0, 0)
+    criteria = yaml.safe_load((inputs / "2025" / "criteria.yaml").read_text(encoding="utf-8"))
+    indicator_columns = [f"{i['code']}_{what}" for i in criteria["indicators"] for what in ("ytd", "score")]
+    with (run / "standing.csv").open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        rows = list(reader)
+    assert reader.fieldnames == ["ward_code", "ward_name", "status", "issues", *indicator_columns]
+    assert len(rows) == 10 and {r["status"] for r in rows} <= {"accepted", "rejected", "missing"}
+    sapa = next(r for r in rows if r["ward_code"] == "SAPA")
+    assert (sapa["ward_name"], sapa["status"], sapa["CT01_score"]) == ("Sa Pa", "accepted", "8.00")
+    assert Decimal(sapa["CT01_ytd"]) == Decimal("108.7")
+    verify = subprocess.run([executable("thidua"), "verify", str(run)], capture_output=True, text=True, timeout=120)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    assert "manifest.json" in verify.stdout  # every file matches it
+
+
+def test_a_monthly_run_outside_the_window_is_refused_without_writing(inputs: Path, tmp_path: Path) -> None:
+    """The scheduled deployment runs the flow without the command line: a month outside ``monthly_window``
+    (2025-08, before the bloc was set up) fails with the Vietnamese reason and writes no standing."""
+    with pytest.raises(Refused, match="ngoài khoảng theo dõi"):
+        monthly(period="2025-08", inputs=inputs, outputs=tmp_path / "outputs")
+    assert not (tmp_path / "outputs" / "2025" / "monthly" / "2025-08").exists()
