@@ -299,3 +299,12 @@ class TestAnnotateCopy:
         """It refuses a package larger than the limit once unzipped, without opening it."""
         monkeypatch.setattr(feedback, "MAX_UNZIPPED_BYTES", 1_000)
         assert annotate_copy(ward_file(tmp_path).read_bytes(), [SCORE_ABOVE_MAX], MOMENT, keep_vba=False) is None
+
+
+def test_the_feedback_print_leaves_the_rule_code_to_the_screen() -> None:
+    """The ward's printed list ends with how to fix it; the auditors' rule code column is outside the print area."""
+    ws = reopen(feedback_workbook(submission([NO_EVIDENCE], Status.ACCEPTED), MOMENT, ward_name="Sa Pa"))[
+        "Danh sách lỗi"
+    ]
+    assert ws["I1"].value == "Mã quy tắc (cho kiểm tra)" and ws["I2"].value == "no_evidence"
+    assert ws.print_area.endswith("$H$2")

@@ -1,7 +1,8 @@
-"""Every workbook a person prints reads the same on any PC and prints legibly on A4.
+"""The conventions every workbook shares: it prints legibly on A4 and reads the same on any PC.
 
 Scores always show two decimals, counts of people plain digits (no thousands separator that an English PC
-would print as ``2,795``), and each sheet prints at 85 % or more: one page wide, or in pages across.
+would print as ``2,795``), each sheet prints at 85 % or more (one page wide, or in pages across), and styling
+a cell gives the file that setting its attributes would.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.styles import Font
 from openpyxl.workbook.workbook import Workbook
 
 from tasks.blank_workbooks import annual_template, monthly_template
@@ -21,13 +23,28 @@ from tasks.domain import InputFile, Issue, Kind, Severity, Status, Submission
 from tasks.feedback.workbook import feedback_workbook
 from tasks.intake.discover import discover
 from tasks.intake.read_all import read_all, validate_all
-from tasks.outputs.xlsx.common import MIN_SCALE, print_scale
+from tasks.outputs.xlsx.common import (
+    BODY,
+    BOLD,
+    BOX,
+    CENTER,
+    HEADER_FILL,
+    ITALIC,
+    LEFT,
+    MIN_SCALE,
+    RIGHT,
+    new_workbook,
+    print_scale,
+    style_cell,
+    to_bytes,
+)
 from tasks.outputs.xlsx.ranking import write_ranking_xlsx
 from tasks.outputs.xlsx.standing import write_standing_xlsx
 from tasks.scoring.review import review
-from tasks.validation.suites import Validator
+from tests.support.sample import SAMPLE
+from tests.support.validators import ScriptedValidator
 
-INPUTS = Path(__file__).resolve().parents[3] / "inputs"
+INPUTS = SAMPLE.parent
 MOMENT = datetime(2026, 1, 15, 8, 30)
 
 
@@ -39,7 +56,7 @@ def config() -> YearConfig:
 @pytest.fixture(scope="module")
 def ranking_book(config: YearConfig) -> Workbook:
     subs = read_all(discover(config.year_dir), config.bloc, config.catalogue)
-    checked = validate_all(subs, config.bloc, config.catalogue, Validator())
+    checked = validate_all(subs, config.bloc, config.catalogue, ScriptedValidator())  # print is not about GX
     result = review(checked, config.bloc, config.catalogue, None)
     return load_workbook(io.BytesIO(write_ranking_xlsx(config.bloc, config.catalogue, result.ranking, MOMENT)))
 
@@ -119,8 +136,28 @@ def test_scores_show_two_decimals_and_people_plain_digits(ranking_book: Workbook
     )
 
 
-def test_the_feedback_print_leaves_the_rule_code_to_the_screen() -> None:
-    """The ward's printed list ends with how to fix it; the auditors' rule code column is outside the print area."""
-    ws = _feedback_book()["Danh sách lỗi"]
-    assert ws["I1"].value == "Mã quy tắc (cho kiểm tra)" and ws["I2"].value == "no_evidence"
-    assert ws.print_area.endswith("$H$2")
+class TestStyleCell:
+    def _styled(self, by_attribute: bool) -> bytes:
+        """A sheet whose cells get fonts, fills, borders and alignments in an interleaved order."""
+        wb = new_workbook("styles", MOMENT)
+        ws = wb.active
+        assert ws is not None
+        styles = [(BOLD, CENTER, BOX, HEADER_FILL), (BODY, LEFT, BOX, None), (ITALIC, RIGHT, None, HEADER_FILL)]
+        for row in range(1, 40):
+            font, alignment, border, fill = styles[(row * 7) % 3]
+            cell = ws.cell(row=row, column=1 + row % 4, value=f"ô {row}")
+            if by_attribute:
+                cell.font, cell.alignment = font, alignment
+                if border is not None:
+                    cell.border = border
+                if fill is not None:
+                    cell.fill = fill
+            else:
+                style_cell(cell, font=font, alignment=alignment, border=border, fill=fill)
+        ws["B2"].font = Font(name="Arial", size=9)  # a style set the usual way in between
+        style_cell(ws["C3"], font=BODY)
+        return to_bytes(wb, MOMENT)
+
+    def test_same_workbook_as_setting_the_attributes(self) -> None:
+        """style_cell reuses each style's index in the workbook: the file is that of ``cell.font = …``."""
+        assert self._styled(by_attribute=False) == self._styled(by_attribute=True)
