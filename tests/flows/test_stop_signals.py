@@ -80,7 +80,7 @@ def test_a_stop_signal_during_the_writes_leaves_an_incomplete_folder_and_latest_
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
-    assert process.returncode == INTERRUPTED
+    assert process.returncode == INTERRUPTED, err
     assert err.strip().splitlines()[-1].startswith("thidua: Đã dừng theo yêu cầu")
     assert "Traceback" not in err
     assert len(list(base.glob(f"*{INCOMPLETE}"))) == 1
