@@ -4,7 +4,7 @@ Each ward gets its own pair, pre-filled with its name, code, the year's criteria
 targets, with data validation on every input cell, locked non-input cells (sheet protection without a
 password) and an instructions sheet in Vietnamese. Templates hold no cell formulas and their bytes depend only
 on the arguments, so two runs give identical files. A template filled in as instructed passes the pipeline's
-own validation (see ``tests/tasks/test_templates_xlsx.py``).
+own validation (see ``tests/tasks/blank_workbooks/test_blank_workbooks.py``).
 """
 
 from __future__ import annotations
