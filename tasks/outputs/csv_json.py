@@ -50,14 +50,32 @@ def plain(value: Decimal | None) -> str:
 
 def csv_bytes(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     """CSV with a header, LF endings, every text cell neutralised against formulas."""
+    # most cells are plain text that safe_text would return as is: check those inline (~300,000 cells)
+    safe = [[v if type(v) is str and v and v[0] not in NEEDS_CHECK else safe_text(v) for v in row] for row in rows]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
-    # most cells are plain text that safe_text would return as is: check those inline (~300,000 cells)
-    writer.writerows(
-        [v if type(v) is str and v and v[0] not in NEEDS_CHECK else safe_text(v) for v in row] for row in rows
-    )
-    return buffer.getvalue().encode("utf-8")
+    writer.writerows(safe)
+    text = buffer.getvalue()
+    if "\r" in text:
+        text = _quoting_carriage_returns(columns, safe)
+    return text.encode("utf-8")
+
+
+def _quoting_carriage_returns(columns: Sequence[str], rows: list[list[str]]) -> str:
+    """The CSV with every row that holds a carriage return fully quoted.
+
+    The csv module quotes a field holding the line terminator (``\\n``) but not one holding ``\\r``, which
+    spreadsheet programs also read as a line break: unquoted, the rest of the cell would become a row of its
+    own, where ``=…`` is a formula again.
+    """
+    buffer = io.StringIO()
+    plain = csv.writer(buffer, lineterminator="\n")
+    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    plain.writerow(columns)
+    for row in rows:
+        (quoted if any("\r" in v for v in row) else plain).writerow(row)
+    return buffer.getvalue()
 
 
 def ranking_csv(ranking: Ranking) -> bytes:

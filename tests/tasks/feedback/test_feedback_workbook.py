@@ -1,4 +1,4 @@
-"""Feedback to a ward: the feedback workbook, the annotated copy of its file, and text safety."""
+"""Feedback to a ward: the feedback workbook and the annotated copy of its file."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from openpyxl.comments import Comment
 from tasks.domain import InputFile, Issue, Kind, Severity, Status, Submission
 from tasks.feedback import workbook as feedback
 from tasks.feedback.workbook import NO_CELL, annotate_copy, annotated_copy_of, feedback_workbook
-from tasks.outputs.safe_text import safe_text
 
 MOMENT = datetime(2026, 1, 10, 9, 0)
 SHEET = "Tự chấm điểm"
@@ -98,18 +97,6 @@ def ward_file(tmp_path: Path) -> Path:
 
 def reopen(data: bytes) -> Workbook:
     return load_workbook(io.BytesIO(data))
-
-
-class TestSafeText:
-    @pytest.mark.parametrize("text", ["=1+1", "+84 912", "-5", "@SUM(A1)", "\tx", "\rx", "  =cmd"])
-    def test_formula_like_text_is_neutralised(self, text: str) -> None:
-        """It prefixes an apostrophe to text a spreadsheet would evaluate."""
-        assert safe_text(text) == "'" + text
-
-    @pytest.mark.parametrize(("value", "expected"), [("Sa Pa", "Sa Pa"), (None, ""), (7.5, "7.5"), ("", "")])
-    def test_plain_text_is_unchanged(self, value: object, expected: str) -> None:
-        """It leaves ordinary text alone and turns other values into their text."""
-        assert safe_text(value) == expected
 
 
 class TestFeedbackWorkbook:
