@@ -90,8 +90,9 @@ def _known(exc: BaseException) -> Failure | None:
     if isinstance(exc, Refused):
         return Failure(str(exc), REFUSED)
     if isinstance(exc, ConfigError):
-        where = f"{exc.file}, mục {exc.key}" if exc.key else exc.file
-        return Failure(f"Cấu hình không dùng được, chưa chạy gì: {where}: {exc.problem}. Sửa rồi chạy lại.", REFUSED)
+        return Failure(
+            f"Cấu hình không dùng được, chưa chạy gì: {exc.where}: {exc.problem}. Sửa rồi chạy lại.", REFUSED
+        )
     if isinstance(exc, OutputFault):  # its message already names the folder and what to do
         return Failure(str(exc), FAILED)
     if isinstance(exc, RunLocked):

@@ -27,6 +27,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows.annual_review import review_steps
 from flows.progress import stage
 from tasks.config.load import ConfigError, load_bloc, load_catalogue, load_meeting
+from tasks.config.node import shown
 from tasks.config.year import YearConfig, bloc_folders, parse_cache_folder
 from tasks.edge.collector import configure_collector
 from tasks.edge.preload import preload
@@ -67,7 +68,7 @@ def load_bloc_folder(bloc_dir: Path, year: int) -> YearConfig:
     """The YAML files of one bloc folder, checked as for a single bloc; the bloc's code must be the folder's name."""
     bloc = load_bloc(bloc_dir / "bloc.yaml", year)
     if bloc.code != bloc_dir.name:
-        problem = f"{bloc.code!r} differs from its folder {bloc_dir.name!r}"
+        problem = f"mã Khối {shown(bloc.code)} khác tên thư mục của Khối {shown(bloc_dir.name)}"
         raise ConfigError(bloc_dir / "bloc.yaml", "bloc.code", problem)
     catalogue = load_catalogue(bloc_dir / "criteria.yaml", bloc, year)
     meeting = load_meeting(bloc_dir / "meeting.yaml", bloc)
@@ -103,7 +104,7 @@ def review_bloc(year: int, bloc_dir: Path, outputs: Path, force: bool = False) -
         load_bloc_folder(bloc_dir, year)
     except ConfigError as exc:
         log.error("bloc %s not reviewed: %s", bloc_dir.name, exc)
-        return BlocOutcome(bloc_dir.name, error=f"configuration error: {exc}")
+        return BlocOutcome(bloc_dir.name, error=f"cấu hình không dùng được: {exc}")
     return bloc_review(year=year, bloc_dir=bloc_dir, outputs=outputs, force=force)
 
 

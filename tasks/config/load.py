@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from tasks.config.node import ConfigError, ConfigNode, read_yaml
+from tasks.config.node import ConfigError, ConfigNode, read_yaml, shown
 from tasks.domain import (
     AwardRule,
     Band,
@@ -32,7 +32,7 @@ from tasks.domain import (
     Ward,
 )
 from tasks.intake.identify import roster_key
-from tasks.text import nfc
+from tasks.text import nfc, number_text
 
 __all__ = ["ConfigError", "load_bloc", "load_catalogue", "load_meeting", "read_yaml"]
 
@@ -40,7 +40,7 @@ __all__ = ["ConfigError", "load_bloc", "load_catalogue", "load_meeting", "read_y
 def _check_year(node: ConfigNode, name: str, year: int | None) -> int:
     found = node.integer(name)
     if year is not None and found != year:
-        raise node.fail(name, f"year {found} differs from the folder's year {year}")
+        raise node.fail(name, f"năm {found} khác với năm của thư mục ({year})")
     return found
 
 
@@ -57,16 +57,21 @@ def load_bloc(path: Path, year: int | None = None) -> Bloc:
     codes = [w.code for w in members]
     for i, ward in enumerate(members):
         if codes.index(ward.code) != i:
-            raise node.fail(f"members[{i}].code", f"ward code {ward.code} appears twice")
+            raise node.fail(f"members[{i}].code", f"mã phường {ward.code} xuất hiện hai lần")
         if not re.fullmatch(r"[A-Z0-9_-]+", ward.code):
-            raise node.fail(f"members[{i}].code", f"ward code {ward.code!r}: use A–Z, 0–9, - or _")
+            raise node.fail(
+                f"members[{i}].code",
+                f"mã phường {shown(ward.code)} chỉ được dùng chữ in hoa không dấu A–Z, số 0–9, dấu - hoặc _",
+            )
     _check_names(node, members)
     head = node.text("head")
     if head not in codes:
-        raise node.fail("head", f"{head} is not a member of the bloc")
+        raise node.fail("head", f"{head} không phải phường thành viên của Khối")
     code = node.text("code")
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", code):
-        raise node.fail("code", f"{code!r} must be folder-safe: a–z, 0–9, - or _")
+        raise node.fail(
+            "code", f"{shown(code)} dùng làm tên thư mục nên chỉ được có chữ thường không dấu a–z, số 0–9, dấu - hoặc _"
+        )
     return Bloc(
         code=code,
         name=node.text("name"),
@@ -88,15 +93,15 @@ def _check_names(node: ConfigNode, members: list[Ward]) -> None:
                 other = members[j]
                 raise node.fail(
                     f"members[{i}].name",
-                    f"{ward.name!r} reads the same as {other.name!r} ({other.code}) once case, spacing and the "
-                    "ward prefix are ignored: a workbook naming either could not be attributed",
+                    f"tên {shown(ward.name)} đọc giống tên {shown(other.name)} ({other.code}) khi bỏ qua chữ hoa, "
+                    "chữ thường, khoảng trắng và chữ «Phường»: không biết tệp ghi tên đó là của phường nào",
                 )
 
 
 def _month(node: ConfigNode, name: str) -> str:
     value = node.text(name)
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
-        raise node.fail(name, f'expected a month as "YYYY-MM", found {value!r}')
+        raise node.fail(name, f'cần một tháng dạng "YYYY-MM" (như "2025-09"), gặp {shown(value)}')
     return value
 
 
@@ -109,7 +114,9 @@ def _criteria(top: ConfigNode) -> tuple[Group, ...]:
             kind = c.text("kind")
             c.only({"code", "kind", "max", "name"} | ({"indicator"} if kind == "indicator" else set()))
             if kind not in {k.value for k in CriterionKind}:
-                raise c.fail("kind", f"must be assessed or indicator, found {kind!r}")
+                raise c.fail(
+                    "kind", f"cần assessed (chấm theo đánh giá) hoặc indicator (theo chỉ tiêu), gặp {shown(kind)}"
+                )
             criteria.append(
                 Criterion(
                     code=c.text("code"),
@@ -129,7 +136,10 @@ def _indicators(top: ConfigNode, wards: tuple[str, ...]) -> tuple[Indicator, ...
     for n in top.items("indicators"):
         n.only({"code", "name", "unit", "cumulative", "method"}, {"target", "targets", "at_most"})
         if ("target" in n.data) == ("targets" in n.data):
-            raise n.fail("target", "give exactly one of target (all wards) or targets (per ward)")
+            raise n.fail(
+                "target",
+                "ghi đúng một trong hai khóa: target (kế hoạch chung cho mọi phường) hoặc targets (riêng từng phường)",
+            )
         if "target" in n.data:
             targets = {w: n.number("target") for w in wards}
         else:
@@ -138,10 +148,10 @@ def _indicators(top: ConfigNode, wards: tuple[str, ...]) -> tuple[Indicator, ...
             targets = {w: per_ward.number(w) for w in wards}
         for w, t in targets.items():
             if t <= 0:
-                raise n.fail(f"targets.{w}", "a target must be above 0")
+                raise n.fail(f"targets.{w}", "kế hoạch năm (target) phải lớn hơn 0")
         method = n.text("method")
         if method not in {m.value for m in Method}:
-            raise n.fail("method", f"must be proportional or threshold, found {method!r}")
+            raise n.fail("method", f"cần proportional (theo tỷ lệ) hoặc threshold (theo ngưỡng), gặp {shown(method)}")
         out.append(
             Indicator(
                 code=n.text("code"),
@@ -182,10 +192,10 @@ def _award(node: ConfigNode, bands: tuple[Band, ...], voted: bool) -> AwardRule:
     node.only({"count", "min_classification"} | ({"vote_share_above", "quorum"} if voted else set()))
     band = node.text("min_classification")
     if band not in {b.code for b in bands}:
-        raise node.fail("min_classification", f"{band} is not a classification code")
+        raise node.fail("min_classification", f"{band} không phải mã xếp loại nào trong classification")
     count = node.integer("count")
     if count < 1:
-        raise node.fail("count", "must be at least 1")
+        raise node.fail("count", "cần ít nhất 1")
     return AwardRule(
         count=count,
         min_classification=band,
@@ -201,11 +211,11 @@ def _bands(top: ConfigNode, scale: Decimal) -> tuple[Band, ...]:
         bands.append(Band(n.text("code"), n.text("name"), n.number("min")))
     for i in range(1, len(bands)):
         if bands[i].min >= bands[i - 1].min:
-            raise top.fail(f"classification[{i}].min", "bands must be ordered by decreasing min")
+            raise top.fail(f"classification[{i}].min", "các mức xếp loại phải xếp theo min giảm dần")
     if bands[-1].min != 0:
-        raise top.fail(f"classification[{len(bands) - 1}].min", "the last band must start at 0")
+        raise top.fail(f"classification[{len(bands) - 1}].min", "mức xếp loại cuối cùng phải có min bằng 0")
     if bands[0].min > scale:
-        raise top.fail("classification[0].min", f"above the scale {scale}")
+        raise top.fail("classification[0].min", f"lớn hơn thang điểm {number_text(scale)}")
     return tuple(bands)
 
 
@@ -220,7 +230,7 @@ def load_catalogue(path: Path, bloc: Bloc, year: int | None = None) -> Catalogue
     window_node.only({"first", "last"})
     window = MonthWindow(_month(window_node, "first"), _month(window_node, "last"))
     if window.first > window.last:
-        raise window_node.fail("last", "the window ends before it starts")
+        raise window_node.fail("last", "tháng cuối (last) đứng trước tháng đầu (first)")
     scale = top.number("scale")
     groups = _criteria(top)
     indicators = _indicators(top, tuple(w.code for w in bloc.members))
@@ -255,21 +265,29 @@ def _check_catalogue(top: ConfigNode, cat: Catalogue) -> None:
     codes += [d.code for d in cat.deduction_items] + [cat.missing_report.code]
     for code in codes:
         if code in seen and code not in {g.code for g in cat.groups}:
-            raise top.fail("groups", f"code {code} is used twice")
+            raise top.fail("groups", f"mã {code} được dùng hai lần")
         seen.add(code)
     total = sum((c.max for c in cat.criteria), Decimal(0))
     if total != cat.scale:
-        raise top.fail("groups", f"criterion maxima sum to {total}, not to scale {cat.scale}")
+        raise top.fail(
+            "groups",
+            f"điểm tối đa các tiêu chí cộng lại là {number_text(total)}, "
+            f"không bằng thang điểm {number_text(cat.scale)}",
+        )
     indicator_codes = {i.code for i in cat.indicators}
     for gi, group in enumerate(cat.groups):
         for ci, c in enumerate(group.criteria):
             if c.kind is CriterionKind.INDICATOR and c.indicator not in indicator_codes:
-                raise top.fail(f"groups[{gi}].criteria[{ci}].indicator", f"unknown indicator {c.indicator}")
+                raise top.fail(
+                    f"groups[{gi}].criteria[{ci}].indicator", f"không có chỉ tiêu {c.indicator} trong indicators"
+                )
     for bi, b in enumerate(cat.bonus_items):
         if b.cap < b.points:
-            raise top.fail(f"bonus.items[{bi}].cap", "the item cap is below one occurrence's points")
+            raise top.fail(
+                f"bonus.items[{bi}].cap", "mức trần (cap) của mục nhỏ hơn số điểm (points) của một lần được cộng"
+            )
     if not any(d.veto for d in cat.deduction_items) and len(cat.bands) < 2:
-        raise top.fail("classification", "at least two bands are needed")
+        raise top.fail("classification", "cần ít nhất hai mức xếp loại")
 
 
 def _person(node: ConfigNode, name: str) -> Person:
@@ -286,24 +304,24 @@ def _moment(node: ConfigNode, name: str) -> datetime | None:
         return value.replace(tzinfo=None)
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
-    raise node.fail(name, f"expected a date-time like 2026-01-15T08:00:00, found {value!r}")
+    raise node.fail(name, f"cần ngày giờ dạng 2026-01-15T08:00:00, gặp {shown(value)}")
 
 
 def _votes(node: ConfigNode, bloc: Bloc) -> Votes:
     node.only({"ballots_issued", "ballots_received", "ballots_valid", "flag"})
     issued, received, valid = (node.integer(k) for k in ("ballots_issued", "ballots_received", "ballots_valid"))
     if issued > len(bloc.members):
-        raise node.fail("ballots_issued", f"{issued} ballots issued but the bloc has {len(bloc.members)} members")
+        raise node.fail("ballots_issued", f"phát ra {issued} phiếu nhưng Khối chỉ có {len(bloc.members)} thành viên")
     if received > issued:
-        raise node.fail("ballots_received", f"{received} received but only {issued} issued")
+        raise node.fail("ballots_received", f"thu về {received} phiếu nhưng chỉ phát ra {issued} phiếu")
     if valid > received:
-        raise node.fail("ballots_valid", f"{valid} valid but only {received} received")
+        raise node.fail("ballots_valid", f"{valid} phiếu hợp lệ nhưng chỉ thu về {received} phiếu")
     flag = node.child("flag")
     flag.only(set(), {w.code for w in bloc.members})
     agree = {code: flag.integer(code) for code in flag.data}
     for code, count in agree.items():
         if count > valid:
-            raise flag.fail(code, f"{count} agree votes but only {valid} valid ballots")
+            raise flag.fail(code, f"{count} phiếu đồng ý nhưng chỉ có {valid} phiếu hợp lệ")
     return Votes(issued, received, valid, agree)
 
 
@@ -317,10 +335,10 @@ def load_meeting(path: Path, bloc: Bloc) -> Meeting | None:
     m.only({"number", "place", "chair", "secretary"}, {"start", "end", "attendees"})
     start, end = _moment(m, "start"), _moment(m, "end")
     if start and end and end < start:
-        raise m.fail("end", "the meeting ends before it starts")
+        raise m.fail("end", "cuộc họp kết thúc trước khi bắt đầu")
     attendees = m.data.get("attendees") or []
     if not isinstance(attendees, list) or not all(isinstance(a, str) for a in attendees):
-        raise m.fail("attendees", "expected a list of text lines")
+        raise m.fail("attendees", "cần một danh sách các dòng chữ")
     votes = top.data.get("votes")
     return Meeting(
         number=m.text("number"),

@@ -30,7 +30,7 @@ def load_year(inputs: Path, year: int) -> YearConfig:
     """Load and check the three YAML files of a year; ConfigError names the file, key and problem."""
     year_dir = inputs / str(year)
     if not year_dir.is_dir():
-        raise ConfigError(year_dir, "", f"the inputs folder for {year} does not exist")
+        raise ConfigError(year_dir, "", f"không có thư mục dữ liệu của năm {year}")
     bloc = load_bloc(year_dir / "bloc.yaml", year)
     catalogue = load_catalogue(year_dir / "criteria.yaml", bloc, year)
     meeting = load_meeting(year_dir / "meeting.yaml", bloc)

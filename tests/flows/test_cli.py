@@ -97,11 +97,12 @@ def test_verbose_shows_the_traceback_too(
 def test_a_broken_yaml_file_is_named_in_one_sentence(
     quiet: None, inputs: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A criteria.yaml that is not YAML: exit 2 before anything runs, the file named."""
+    """A criteria.yaml that is not YAML: exit 2 before anything runs, the file and line named in Vietnamese."""
     (inputs / "2025" / "criteria.yaml").write_text("groups: [unclosed\n", encoding="utf-8")
     assert main(["review", "--year", "2025", "--inputs", str(inputs), "--outputs", str(inputs.parent / "o")]) == 2
     err = capsys.readouterr().err
     assert "Cấu hình không dùng được, chưa chạy gì" in err and "criteria.yaml" in err and "Traceback" not in err
+    assert "criteria.yaml, dòng 2, cột 1: không phải YAML hợp lệ: cấu trúc sai" in err and "expected" not in err
 
 
 def test_a_review_prints_a_line_per_stage_and_a_summary_and_no_library_noise(inputs: Path, tmp_path: Path) -> None:

@@ -31,5 +31,5 @@ def test_a_duplicate_key_stops_the_review_before_prefect_is_imported(inputs: Pat
     assert done.returncode == 2
     assert "imported: none" in done.stdout
     last = done.stderr.strip().splitlines()[-1]
-    assert str(meeting) in last and "line 20" in last and "'SAPA' appears twice" in last
+    assert str(meeting) in last and "dòng 20" in last and "khóa 'SAPA' xuất hiện hai lần" in last
     assert not (tmp_path / "outputs").exists()

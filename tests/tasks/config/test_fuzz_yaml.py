@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from tasks.config.load import ConfigError
 from tasks.config.year import load_year
+from tasks.text import has_diacritics
 
 SAMPLE = Path(__file__).resolve().parents[3] / "inputs" / "2025"
 FILES = ("bloc.yaml", "criteria.yaml", "meeting.yaml")
@@ -140,7 +141,7 @@ def _mutated(name: str, how: tuple[str, Any]) -> str:
 
 
 def check_loads_or_refuses(mutation: tuple[str, tuple[str, Any], str]) -> None:
-    """Load the sample year with one file mutated: a configuration or a ConfigError, nothing else."""
+    """Load the sample year with one file mutated: a configuration or a ConfigError in Vietnamese, nothing else."""
     name, how, encoding = mutation
     with tempfile.TemporaryDirectory() as tmp:
         year_dir = Path(tmp) / "2025"
@@ -154,7 +155,7 @@ def check_loads_or_refuses(mutation: tuple[str, tuple[str, Any], str]) -> None:
             load_year(Path(tmp), 2025)
         except ConfigError as exc:
             assert exc.file.endswith(name) or exc.file.endswith(".yaml")
-            assert str(exc)
+            assert has_diacritics(exc.problem), exc  # told in Vietnamese, whatever the mistake
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from decimal import Decimal
 from fractions import Fraction
@@ -11,6 +12,7 @@ import pytest
 
 from tasks.config.load import ConfigError, load_bloc, load_catalogue, load_meeting
 from tasks.config.year import load_year
+from tasks.text import has_diacritics
 
 
 def test_it_loads_the_2025_sample_with_exact_numbers(inputs: Path) -> None:
@@ -35,17 +37,17 @@ def _replace(path: Path, old: str, new: str) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "key", "problem"),
     [
-        ("scale: 100", "scale: 100\nscales: 3", "scales", "unknown key"),
+        ("scale: 100", "scale: 100\nscales: 3", "scales", "khóa không được phép"),
         (
             '      - {code: "1.1", kind: assessed, max: 5,',
             '      - {code: "1.1", kind: assessed, max: 6,',
             "groups",
-            "sum to 101",
+            "cộng lại là 101,",
         ),
-        ("year: 2025", "year: 2024", "year", "differs from the folder"),
-        ('    cap: 2,   name: "Mô hình', '    name: "Mô hình', "bonus.items[0].cap", "missing key"),
-        ("{code: CT06, name", "{code: CT09, name", "groups[3].criteria[0].indicator", "unknown indicator CT06"),
-        ("  - {code: HTTNV,  min: 70,", "  - {code: HTTNV,  min: 95,", "classification[1].min", "decreasing"),
+        ("year: 2025", "year: 2024", "year", "khác với năm của thư mục"),
+        ('    cap: 2,   name: "Mô hình', '    name: "Mô hình', "bonus.items[0].cap", "thiếu khóa"),
+        ("{code: CT06, name", "{code: CT09, name", "groups[3].criteria[0].indicator", "không có chỉ tiêu CT06"),
+        ("  - {code: HTTNV,  min: 70,", "  - {code: HTTNV,  min: 95,", "classification[1].min", "giảm dần"),
     ],
 )
 def test_a_broken_criteria_file_names_the_file_and_key(
@@ -68,7 +70,7 @@ def test_a_ward_without_a_target_is_refused(inputs: Path) -> None:
     bloc = load_bloc(inputs / "2025" / "bloc.yaml", 2025)
     with pytest.raises(ConfigError) as err:
         load_catalogue(path, bloc, 2025)
-    assert err.value.key.endswith("targets.VANPHU") and err.value.problem == "missing key"
+    assert err.value.key.endswith("targets.VANPHU") and err.value.problem == "thiếu khóa"
 
 
 def test_votes_cannot_exceed_ballots(inputs: Path) -> None:
@@ -103,19 +105,19 @@ def _config_error(inputs: Path) -> ConfigError:
 @pytest.mark.parametrize(
     ("name", "old", "new", "key", "problem"),
     [
-        ("meeting.yaml", "  ballots_valid: 10\n", "  ballots_valid: 10\n  ballots_issued: 12\n", "line", "twice"),
-        ("bloc.yaml", "  code: ", "  code: x\n  code: ", "line", "appears twice"),
-        ("criteria.yaml", "scale: 100", "scale: &s 100\nfoo: *s", "line", "aliases"),
-        ("criteria.yaml", "scale: 100", "scale: .nan", "line", "not a finite number"),
-        ("criteria.yaml", "scale: 100", "scale: -.inf", "line", "not a finite number"),
-        ("criteria.yaml", "scale: 100", "scale: 1e999999999", "scale", "below 10^15"),
-        ("criteria.yaml", "scale: 100", "scale: 1.0e+999999999", "scale", "below 10^15"),
-        ("criteria.yaml", "scale: 100", "scale: " + "9" * 5000, "line", "cannot read this value"),
-        ("meeting.yaml", "start: 2026-01-15T08:00:00", "start: 2026-02-31T08:00:00", "line", "cannot read"),
-        ("meeting.yaml", "  ballots_issued: 10", "  ballots_issued: 11", "votes.ballots_issued", "10 members"),
-        ("meeting.yaml", "SAPA: 9,", "SAPA: 11,", "votes.flag.SAPA", "only 10 valid"),
-        ("criteria.yaml", "quorum: ", "quorum: 1e999999999 #", "nominations.flag.quorum", "fraction"),
-        ("criteria.yaml", "scale: 100", "scale: !!python/object/apply:os.system [true]", "line", "constructor"),
+        ("meeting.yaml", "  ballots_valid: 10\n", "  ballots_valid: 10\n  ballots_issued: 12\n", "dòng", "hai lần"),
+        ("bloc.yaml", "  code: ", "  code: x\n  code: ", "dòng", "'code' xuất hiện hai lần"),
+        ("criteria.yaml", "scale: 100", "scale: &s 100\nfoo: *s", "dòng", "neo và tham chiếu"),
+        ("criteria.yaml", "scale: 100", "scale: .nan", "dòng", "'.nan' không phải một số"),
+        ("criteria.yaml", "scale: 100", "scale: -.inf", "dòng", "'-.inf' không phải một số"),
+        ("criteria.yaml", "scale: 100", "scale: 1e999999999", "scale", "nhỏ hơn 10^15"),
+        ("criteria.yaml", "scale: 100", "scale: 1.0e+999999999", "scale", "nhỏ hơn 10^15"),
+        ("criteria.yaml", "scale: 100", "scale: " + "9" * 5000, "dòng", "số nguyên quá dài"),
+        ("meeting.yaml", "start: 2026-01-15T08:00:00", "start: 2026-02-31T08:00:00", "dòng", "ngày không có thật"),
+        ("meeting.yaml", "  ballots_issued: 10", "  ballots_issued: 11", "votes.ballots_issued", "có 10 thành viên"),
+        ("meeting.yaml", "SAPA: 9,", "SAPA: 11,", "votes.flag.SAPA", "chỉ có 10 phiếu hợp lệ"),
+        ("criteria.yaml", "quorum: ", "quorum: 1e999999999 #", "nominations.flag.quorum", "phân số"),
+        ("criteria.yaml", "scale: 100", "scale: !!python/object/apply:os.system [true]", "dòng", "thẻ !!python/object"),
     ],
 )
 def test_a_configuration_mistake_stops_at_once_naming_file_key_and_problem(
@@ -137,8 +139,8 @@ def test_a_duplicate_key_names_both_lines(inputs: Path) -> None:
     lines = path.read_text(encoding="utf-8").splitlines()
     first = lines.index("  ballots_valid: 10") + 1
     error = _config_error(inputs)
-    assert error.key == f"line {first + 1}, column 3"
-    assert f"first on line {first}" in error.problem
+    assert error.key == f"dòng {first + 1}, cột 3"
+    assert f"lần đầu ở dòng {first}" in error.problem
 
 
 def test_an_alias_bomb_is_refused_without_expanding_it(inputs: Path) -> None:
@@ -146,7 +148,7 @@ def test_an_alias_bomb_is_refused_without_expanding_it(inputs: Path) -> None:
     levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
     (inputs / "2025" / "meeting.yaml").write_text("\n".join(levels) + "\n", encoding="utf-8")
-    assert "aliases" in _config_error(inputs).problem
+    assert "neo và tham chiếu" in _config_error(inputs).problem
 
 
 @pytest.mark.parametrize(
@@ -160,10 +162,123 @@ def test_roster_names_that_read_the_same_are_refused(inputs: Path, first: str, s
     _replace(path, "name: Nam Cường}", f'name: "{unicodedata.normalize("NFD", second)}"}}')
     error = _config_error(inputs)
     assert error.file.endswith("bloc.yaml") and error.key == "bloc.members[2].name"
-    assert "could not be attributed" in error.problem
+    assert "không biết tệp ghi tên đó là của phường nào" in error.problem
 
 
 def test_a_name_that_reads_as_another_wards_code_is_refused(inputs: Path) -> None:
     """A ward named like another ward's code would take that ward's workbooks."""
     _replace(inputs / "2025" / "bloc.yaml", "name: Âu Lâu}", "name: vanphu}")
     assert _config_error(inputs).key == "bloc.members[3].name"
+
+
+# A word of English in a problem text: the secretariat reads the sentence in Vietnamese. Keys and values of
+# the file (``target``, ``min``, ``true``) may be quoted; these words are never a key or value of the samples.
+ENGLISH = re.compile(
+    r"(?<![\w.\[])(expected|found|missing|unknown|must|key|keys|appears|twice|cannot|not|allowed|only|least|line|"
+    r"column|file|value|below|above|should|invalid|differs|give|use|exactly|error|between|like|folder)(?![\w\]])",
+    re.IGNORECASE,
+)
+BROKEN = [  # (file, text replaced, replacement): one mistake each, every kind of check the loader makes
+    ("bloc.yaml", "  head: SAPA", "  heads: SAPA"),
+    ("bloc.yaml", "  head: SAPA", "  head: HANOI"),
+    ("bloc.yaml", "  name: Khối thi đua các phường\n", ""),
+    ("bloc.yaml", "  year: 2025", "  year: 2024"),
+    ("bloc.yaml", "  year: 2025", "  year: 20.25"),
+    ("bloc.yaml", "  year: 2025", "  year: true"),
+    ("bloc.yaml", "code: YENBAI,", "code: VANPHU,"),
+    ("bloc.yaml", "code: YENBAI,", "code: yen bai,"),
+    ("bloc.yaml", "name: Nam Cường}", "name: Yên Bái}"),
+    ("bloc.yaml", "  code: khoi-phuong", "  code: Khối Phường"),
+    ("bloc.yaml", "  province: Lào Cai", "  province: [Lào Cai]"),
+    ("bloc.yaml", "  name: Khối thi đua các phường", "  name: ''"),
+    ("bloc.yaml", "  members:\n", "  members: []\n  extra:\n"),
+    ("bloc.yaml", "bloc:\n", "- bloc\n- bloc:\n"),
+    ("bloc.yaml", "  code: khoi-phuong", "  code: khoi-phuong\n  code: khoi-x"),
+    ("bloc.yaml", "  code: khoi-phuong", "  code: [khoi"),
+    ("bloc.yaml", "  code: khoi-phuong", "  code: 'khoi"),
+    ("bloc.yaml", "  code: khoi-phuong", "\tcode: khoi-phuong"),
+    ("bloc.yaml", "  code: khoi-phuong", "  code: khoi-phuong\x07"),
+    ("bloc.yaml", "bloc:\n", "---\nbloc:\n---\n"),
+    ("bloc.yaml", "  code: khoi-phuong", "  code: *ten"),
+    ("bloc.yaml", "  code: khoi-phuong", "  code: &ten khoi-phuong\n  head2: *ten"),
+    ("bloc.yaml", "  code: khoi-phuong", "  ? [a, b]\n  : khoi"),
+    ("bloc.yaml", "  code: khoi-phuong", "  code: !!python/object/apply:os.system [ls]"),
+    ("bloc.yaml", "  code: khoi-phuong", "  code: !!binary 'ab'"),
+    ("bloc.yaml", "  code: khoi-phuong", "  code: " + "[" * 1200 + "]" * 1200),
+    ("criteria.yaml", "scale: 100", "scale: 100.125"),
+    ("criteria.yaml", "scale: 100", "scale: -5"),
+    ("criteria.yaml", "scale: 100", "scale: abc"),
+    ("criteria.yaml", "scale: 100", "scale: .nan"),
+    ("criteria.yaml", "scale: 100", "scale: 1e999999999"),
+    ("criteria.yaml", "scale: 100", "scale: " + "9" * 5000),
+    ("criteria.yaml", 'first: "2025-09"', 'first: "2025-13"'),
+    ("criteria.yaml", 'last: "2025-12"', 'last: "2025-08"'),
+    ("criteria.yaml", "kind: assessed, max: 5,", "kind: magic, max: 5,"),
+    ("criteria.yaml", "kind: assessed, max: 5,", "kind: assessed, max: 6,"),
+    ("criteria.yaml", "indicator: CT01,", "indicator: CT99,"),
+    ("criteria.yaml", "method: proportional, target: 100}", "method: magic, target: 100}"),
+    ("criteria.yaml", "method: proportional, target: 100}", "method: proportional, target: 0}"),
+    ("criteria.yaml", "method: proportional, target: 100}", "method: proportional}"),
+    ("criteria.yaml", "cumulative: false, method: proportional, target: 100}", "cumulative: 2, method: x, target: 1}"),
+    ("criteria.yaml", "targets: {VANPHU: 40, ", "targets: {"),
+    ("criteria.yaml", "{code: T1, points: 1,   cap: 2,", "{code: T1, points: 3,   cap: 2,"),
+    ("criteria.yaml", "{code: T2,", "{code: T1,"),
+    ("criteria.yaml", "  - {code: HTTNV,  min: 70,", "  - {code: HTTNV,  min: 95,"),
+    ("criteria.yaml", "  - {code: KHTNV,  min: 0,", "  - {code: KHTNV,  min: 10,"),
+    ("criteria.yaml", "{code: HTXSNV, min: 90,", "{code: HTXSNV, min: 190,"),
+    ("criteria.yaml", "    count: 1\n", "    count: 0\n"),
+    ("criteria.yaml", "    count: 3\n", "    count: -3\n"),
+    ("criteria.yaml", '"1/2"', '"3/2"'),
+    ("criteria.yaml", '"1/2"', '"một nửa"'),
+    ("criteria.yaml", "    min_classification: HTXSNV\n    vote", "    min_classification: XUATSAC\n    vote"),
+    ("criteria.yaml", "groups:\n", "groups: []\nunused:\n"),
+    ("meeting.yaml", "  start: 2026-01-15T08:00:00", "  start: 2026-02-31T08:00:00"),
+    ("meeting.yaml", "  start: 2026-01-15T08:00:00", "  start: sáng 15/01"),
+    ("meeting.yaml", "  end: 2026-01-15T11:30:00", "  end: 2026-01-14T11:30:00"),
+    ("meeting.yaml", "  attendees:\n", "  attendees: 5\n  unused:\n"),
+    ("meeting.yaml", "  ballots_issued: 10", "  ballots_issued: 11"),
+    ("meeting.yaml", "  ballots_received: 10", "  ballots_received: 12"),
+    ("meeting.yaml", "  ballots_valid: 10", "  ballots_valid: 10.5"),
+    ("meeting.yaml", "{SAPA: 9,", "{SAPA: 19,"),
+    ("meeting.yaml", "{SAPA: 9,", "{HANOI: 9,"),
+    ("meeting.yaml", "  ballots_valid: 10", "  ballots_valid: 10\n  ballots_valid: 9"),
+]  # fmt: skip
+
+
+def _broken_file_errors(inputs: Path) -> list[ConfigError]:
+    """The errors of BROKEN, and of files that are missing, a folder, not UTF-8, huge, or a year with no folder."""
+    errors = []
+    year_dir = inputs / "2025"
+    originals = {name: (year_dir / name).read_bytes() for name in ("bloc.yaml", "criteria.yaml", "meeting.yaml")}
+    for name, old, new in BROKEN:
+        _replace(year_dir / name, old, new)
+        errors.append(_config_error(inputs))
+        (year_dir / name).write_bytes(originals[name])
+    for damage in ("missing", "folder", "latin-1", "huge"):
+        (year_dir / "bloc.yaml").unlink()
+        if damage == "folder":
+            (year_dir / "bloc.yaml").mkdir()
+        elif damage == "latin-1":
+            (year_dir / "bloc.yaml").write_bytes("bloc: {province: Lào Cai}".encode("cp1258"))
+        elif damage == "huge":
+            (year_dir / "bloc.yaml").write_bytes(b"# " + b"x" * 6_000_000)
+        errors.append(_config_error(inputs))
+        if damage == "folder":
+            (year_dir / "bloc.yaml").rmdir()
+        (year_dir / "bloc.yaml").write_bytes(originals["bloc.yaml"])
+    with pytest.raises(ConfigError) as err:
+        load_year(inputs, 2031)
+    return [*errors, err.value]
+
+
+def test_every_configuration_problem_is_told_in_vietnamese(inputs: Path) -> None:
+    """Each of some seventy mistakes in the three YAML files stops the load with a problem text in Vietnamese
+    (NFC, with diacritics, no English word), quoting the file's own keys and values as they are written."""
+    errors = _broken_file_errors(inputs)
+    assert len(errors) == len(BROKEN) + 5
+    for error in errors:
+        assert unicodedata.is_normalized("NFC", error.problem), error
+        assert has_diacritics(error.problem), error
+        assert not ENGLISH.search(error.problem), error
+    problems = {e.problem for e in errors}
+    assert len(problems) > 50  # the mistakes are told apart, not one catch-all sentence
