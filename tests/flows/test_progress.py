@@ -82,3 +82,17 @@ def test_stages_inside_each_other_report_in_order(caplog: pytest.LogCaptureFixtu
         ("read", "done"),
         ("blocs", "done"),
     ]
+
+
+def test_a_total_learned_inside_the_stage_reaches_the_later_events(caplog: pytest.LogCaptureFixture) -> None:
+    """Reading starts before the files are counted: once it knows 50 (``advance(0, total=50)``), every later
+    event, the end included, says "of 50", so the terminal can draw a bar instead of a clock."""
+    with caplog.at_level(logging.DEBUG, logger=LOGGER), stage("read") as advance:
+        advance(0, total=50)
+        advance(50)
+    assert _events(caplog) == [
+        ("read", "start", None, 0),
+        ("read", "advance", 50, 0),
+        ("read", "advance", 50, 50),
+        ("read", "done", 50, 50),
+    ]

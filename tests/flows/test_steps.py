@@ -46,8 +46,9 @@ def test_a_broken_file_is_read_as_a_rejected_submission_not_a_failure(config: Ye
     files = find_inputs.fn(config)
     broken = files[0][0].path
     broken.write_bytes(broken.read_bytes()[:2000])
-    subs = read_submissions.fn(find_inputs.fn(config), config)
-    assert len(subs) == 50
+    told: list[int] = []
+    subs = read_submissions.fn(find_inputs.fn(config), config, progress=told.append)
+    assert len(subs) == 50 and sum(told) == 50  # every file, the broken one too, counts as read
     assert [s.file.path for s in subs if s.status is Status.REJECTED] == [broken]
 
 

@@ -6,16 +6,12 @@ import io
 import re
 import zipfile
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from lxml import etree
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Font
-from python_calamine import CalamineWorkbook
 
 from tasks.domain import Issue, Severity
 from tasks.feedback import workbook as feedback
@@ -31,46 +27,13 @@ from tasks.feedback.workbook import (
     comment_text,
 )
 from tasks.outputs.xlsx.common import note
+from tests.support.annotated import INFO, ISSUES, MOMENT, SCORES, cell_look, edit, issue, parts, repack, values
 from tests.support.hostile_files import lying_zip_bomb, xxe
 from tests.support.office_files import SAPA_ANNUAL, book_bytes, sapa_annual
 
-MOMENT = datetime(2026, 1, 10, 9, 0)
-SCORES = "Tự chấm điểm"
-INFO = "Thông tin"
 SHEET2 = "xl/worksheets/sheet2.xml"
 SHEET2_RELS = "xl/worksheets/_rels/sheet2.xml.rels"
 M = f"{{{MAIN}}}"
-
-
-def issue(cell: str | None, severity: Severity = Severity.ERROR, sheet: str | None = SCORES) -> Issue:
-    return Issue(severity, "rule", f"Ô {cell} sai.", f"Sửa ô {cell}.", sheet=sheet, cell=cell)
-
-
-ISSUES = [issue("D6"), issue("E7", Severity.WARNING), issue("d6", Severity.WARNING)]
-
-
-def parts(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        return {name: zf.read(name) for name in zf.namelist()}
-
-
-def repack(data: bytes, change: Callable[[dict[str, bytes]], None]) -> bytes:
-    """``data`` with its parts changed in place by ``change``."""
-    content = parts(data)
-    change(content)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, body in content.items():
-            zf.writestr(name, body)
-    return out.getvalue()
-
-
-def edit(part: str, old: bytes, new: bytes) -> Callable[[dict[str, bytes]], None]:
-    def change(content: dict[str, bytes]) -> None:
-        assert old in content[part], (part, old)
-        content[part] = content[part].replace(old, new)
-
-    return change
 
 
 def openpyxl_copy(data: bytes, issues: list[Issue]) -> bytes:
@@ -87,19 +50,6 @@ def openpyxl_copy(data: bytes, issues: list[Issue]) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
-
-
-def cell_look(ws: Any, address: str) -> tuple[object, ...]:
-    """What a reader sees in a cell: value, fill, font, border, number format, alignment, protection, comment."""
-    cell = ws[address]
-    comment = (cell.comment.author, cell.comment.text) if cell.comment else None
-    styles = (cell.font, cell.border, cell.alignment, cell.protection)
-    return (cell.value, cell.fill.fill_type, cell.fill.fgColor.rgb, *map(repr, styles), cell.number_format, comment)
-
-
-def values(data: bytes) -> dict[str, Any]:
-    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
 
 
 class TestPackagePath:
@@ -132,15 +82,6 @@ class TestPackagePath:
             cells |= {c.coordinate for row in b[ws.title].iter_rows() for c in row}
             assert [cell_look(ws, c) for c in sorted(cells)] == [cell_look(b[ws.title], c) for c in sorted(cells)]
 
-    def test_marked_cell_keeps_its_format(self) -> None:
-        """The marked cell keeps its font, border, number format and alignment; only the fill is new."""
-        original = SAPA_ANNUAL.read_bytes()
-        data = annotate_copy(original, ISSUES, MOMENT, keep_vba=False)
-        assert data is not None
-        before, after = load_workbook(io.BytesIO(original))[SCORES]["D6"], load_workbook(io.BytesIO(data))[SCORES]["D6"]
-        assert cell_look(after.parent, "D6")[3:-1] == cell_look(before.parent, "D6")[3:-1]
-        assert before.font.name == "Times New Roman" and before.border.left.style == "thin"  # something to keep
-
     def test_untouched_parts_kept_byte_for_byte(self) -> None:
         """Only the marked sheet, its relationships, styles, content types and core properties change."""
         original = SAPA_ANNUAL.read_bytes()
@@ -169,31 +110,6 @@ class TestPackagePath:
             core = zf.read("docProps/core.xml")
         assert b">2026-01-10T09:00:00Z</dcterms:modified>" in core
         assert b"<cp:lastModifiedBy>thidua</cp:lastModifiedBy>" in core
-
-    def test_missing_cell_and_row_created_in_order(self, tmp_path: Path) -> None:
-        """A cell or row the file lacks is created where Excel expects it: rows and cells in order."""
-        wb = Workbook()
-        ws = wb.active
-        assert ws is not None
-        ws.title = SCORES
-        ws["C2"], ws["E2"], ws["B5"] = "x", "y", 7
-        ws.column_dimensions["D"].font = Font(bold=True)  # a formatted column: an empty D cell shows it
-        path = tmp_path / "gaps.xlsx"
-        wb.save(path)
-        original = path.read_bytes()
-        issues = [issue("A2"), issue("D2"), issue("G2"), issue("C1"), issue("D3"), issue("A9", Severity.WARNING)]
-        data = annotate_copy(original, issues, MOMENT, False)
-        assert data is not None
-        sheet = etree.fromstring(parts(data)["xl/worksheets/sheet1.xml"])
-        rows = sheet.findall(f"{M}sheetData/{M}row")
-        assert [r.get("r") for r in rows] == ["1", "2", "3", "5", "9"]
-        assert [c.get("r") for c in rows[1].findall(f"{M}c")] == ["A2", "C2", "D2", "E2", "G2"]
-        assert sheet.find(f"{M}dimension").get("ref") == "A1:G9"
-        ws = load_workbook(io.BytesIO(data))[SCORES]
-        assert [ws[a].fill.fgColor.rgb for a in ("A2", "D2", "G2", "C1", "D3", "A9")] == ["00FFC7CE"] * 5 + ["00FFEB9C"]
-        assert ws["D3"].font.bold and not ws["C1"].font.bold  # the new D cell keeps its column's format
-        assert (ws["C2"].value, ws["E2"].value, ws["B5"].value) == ("x", "y", 7)
-        assert values(data) == values(original)
 
     def test_keeps_data_validation(self) -> None:
         """Data validation lists, plain and in an extension (openpyxl drops those), are kept as they were."""

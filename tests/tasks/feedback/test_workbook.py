@@ -1,4 +1,4 @@
-"""Feedback to a ward: the feedback workbook and the annotated copy of its file."""
+"""Feedback to a ward: the feedback workbook and the annotated copy of its file (``tasks.feedback.workbook``)."""
 
 from __future__ import annotations
 
