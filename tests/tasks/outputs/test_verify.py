@@ -1,0 +1,78 @@
+"""``thidua verify``: an auditor learns which file of a run, or of its inputs, no longer matches its manifest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tasks.outputs.run_folder import finish_run, sha256_bytes, start_run, write_bytes
+from tasks.outputs.verify import verify_run
+
+RUN_ID = "20260115T080000000Z-abcd"
+
+
+@pytest.fixture
+def run(tmp_path: Path) -> Path:
+    """A finished run folder of three outputs, whose manifest lists two input files under ``tmp_path/inputs``."""
+    inputs = tmp_path / "inputs" / "2025"
+    listed = []
+    for rel, data in (("bloc.yaml", b"code: khoi-phuong\n"), ("annual/sapa.xlsx", b"PK\x03\x04 not really")):
+        write_bytes(inputs / rel, data)
+        listed.append({"path": rel, "sha256": sha256_bytes(data)})
+    work = start_run(tmp_path / "outputs" / "2025" / "review", RUN_ID)
+    write_bytes(work / "ranking.csv", b"rank,ward_code\n1,SAPA\n")
+    write_bytes(work / "scores.csv", b"ward_code,code\nSAPA,1.1\n")
+    write_bytes(work / "validation" / "summary.json", b"{}\n")
+    return finish_run(work, {"run_id": RUN_ID, "inputs_root": str(inputs), "inputs": listed})
+
+
+def test_an_untouched_run_has_nothing_to_report(run: Path) -> None:
+    """Every output and input hashes as recorded: no finding at all."""
+    assert verify_run(run) == []
+
+
+def test_a_changed_output_is_named_and_nothing_else_is_reported(run: Path) -> None:
+    """One edited byte in ranking.csv: one finding, naming that file and saying the hash differs."""
+    (run / "ranking.csv").write_bytes(b"rank,ward_code\n1,LAOCAI\n")
+    assert verify_run(run) == [f"CHANGED output: {run / 'ranking.csv'} (sha256 differs from manifest.json)"]
+
+
+def test_a_deleted_output_and_a_file_added_later_are_both_named(run: Path) -> None:
+    """A removed output is MISSING; a file slipped into the folder (even in a subfolder) is EXTRA."""
+    (run / "validation" / "summary.json").unlink()
+    write_bytes(run / "validation" / "ghi-chu.txt", b"added by hand")
+    assert verify_run(run) == [
+        f"MISSING output: {run / 'validation' / 'summary.json'}",
+        f"EXTRA output not in manifest: {run / 'validation' / 'ghi-chu.txt'}",
+    ]
+
+
+def test_an_input_changed_after_the_run_is_named(run: Path, tmp_path: Path) -> None:
+    """A ward's file replaced after the review: the run no longer matches its inputs, and verify says which."""
+    changed = tmp_path / "inputs" / "2025" / "annual" / "sapa.xlsx"
+    changed.write_bytes(b"PK\x03\x04 another version")
+    assert verify_run(run) == [f"CHANGED input: {changed} (sha256 differs from manifest.json)"]
+
+
+def test_inputs_that_cannot_be_found_are_reported_as_not_checked(run: Path, tmp_path: Path) -> None:
+    """A run copied to another machine without its inputs: the outputs are checked, the inputs said unchecked."""
+    (tmp_path / "inputs").rename(tmp_path / "elsewhere")
+    assert verify_run(run) == [f"NOT CHECKED inputs: folder {tmp_path / 'inputs' / '2025'} not found"]
+
+
+def test_a_missing_or_unreadable_manifest_is_a_finding_not_a_crash(run: Path) -> None:
+    """Without manifest.json nothing can be checked, and verify says so in one line instead of failing."""
+    manifest = run / "manifest.json"
+    manifest.write_text("{ not json", encoding="utf-8")
+    [finding] = verify_run(run)
+    assert finding.startswith(f"UNREADABLE manifest: {manifest}: ")
+    manifest.unlink()
+    assert verify_run(run) == [f"MISSING manifest: {manifest}"]
+
+
+def test_verifying_changes_nothing_in_the_run(run: Path) -> None:
+    """verify only reads: the manifest and every output keep their bytes."""
+    before = {p: p.read_bytes() for p in run.rglob("*") if p.is_file()}
+    verify_run(run)
+    assert {p: p.read_bytes() for p in run.rglob("*") if p.is_file()} == before
