@@ -2,23 +2,21 @@
 
 Each case writes Sa Pa's files from scratch with one fault and checks the issue it gives: rule, sheet and
 cell, the column header and the value as the ward wrote them, and a Vietnamese message and hint. Hostile files
-(zip bomb, XXE, encrypted, .xls, not a spreadsheet) are refused quickly and never stop the other wards.
+(zip bomb, XXE) are refused quickly and never stop the other wards; files that are not workbooks at all
+(encrypted, .xls, text, Word) are tested with the reader, in ``test_read.py``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import tracemalloc
-import unicodedata
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-import docx
 import openpyxl
 import pytest
 
@@ -30,7 +28,6 @@ from tasks.intake.read_all import read_all, validate_all
 from tasks.outputs.csv_json import summary_json
 from tasks.outputs.writes import write_feedback
 from tasks.scoring.review import review
-from tasks.text import has_diacritics
 from tasks.validation.reports import annual_report, monthly_report
 from tasks.validation.suites import Validator
 from tasks.validation.validate import validate_rows
@@ -49,6 +46,7 @@ from tests.support.office_files import (
     sapa_december,
     write_book,
 )
+from tests.support.wording import vietnamese
 
 PERIOD = "2025-12"
 MOMENT = datetime(2026, 1, 15, 8, 0)
@@ -263,11 +261,6 @@ def faults(
     return {name: (sub, expected) for (name, (_, expected)), sub in zip(cases.items(), checked, strict=True)}
 
 
-def vietnamese(text: str) -> bool:
-    """Non-empty NFC text with Vietnamese diacritics."""
-    return bool(text.strip()) and unicodedata.is_normalized("NFC", text) and has_diacritics(text)
-
-
 def assert_told(sub: Submission, expected: Expected) -> Issue:
     """The submission is rejected with an issue matching ``expected`` exactly, in Vietnamese."""
     assert sub.status is Status.REJECTED
@@ -302,65 +295,7 @@ def test_one_fault_gives_one_error(faults: dict[str, tuple[Submission, Expected]
         assert len([i for i in sub.issues if i.severity is Severity.ERROR]) == 1, sub.issues
 
 
-# --- Files that are not workbooks -------------------------------------------------------------------
-
-
-def _truncated() -> bytes:
-    return book_bytes(sapa_annual())[:3000]
-
-
-def _docx() -> bytes:
-    document = docx.Document()
-    document.add_paragraph("Bảng tự chấm điểm thi đua năm 2025 – phường Sa Pa")
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
-NOT_WORKBOOKS: dict[str, tuple[str, Callable[[], bytes], str, tuple[str, ...]]] = {
-    # name: (file name, content, rule, words in the message or hint)
-    "corrupt": ("sapa.xlsx", _truncated, "corrupt", ("bị hỏng",)),
-    "empty": ("sapa.xlsx", lambda: b"", "empty_file", ("rỗng",)),
-    "encrypted": (
-        "sapa.xlsx",
-        lambda: ole_container({"EncryptionInfo": b"\x04\x00\x04\x00" * 64, "EncryptedPackage": b"\x9a" * 120_000}),
-        "encrypted",
-        ("mật khẩu", "gỡ mật khẩu"),
-    ),
-    "old_xls_renamed": (
-        "sapa.xlsx",
-        lambda: ole_container({"Workbook": b"\x09\x08" * 3000}),
-        "old_xls",
-        (".xls", ".xlsx"),
-    ),
-    "old_xls": ("sapa.xls", lambda: ole_container({"Workbook": b"\x09\x08" * 3000}), "old_xls", (".xls", ".xlsx")),
-    "text_file": ("ghi-chu.txt", lambda: "Điểm tự chấm: 93,72".encode(), "not_a_workbook", ("không phải bảng tính",)),
-    "csv_renamed": (
-        "sapa.xlsx",
-        lambda: b"Ma tieu chi;Diem\n1.1;4,5\n",
-        "not_a_workbook",
-        ("không phải là bảng tính",),
-    ),
-    "docx_renamed": ("sapa.xlsx", _docx, "not_a_workbook", ("văn bản Word", "đổi đuôi")),
-}
-
-
-@pytest.mark.parametrize("name", sorted(NOT_WORKBOOKS))
-def test_a_file_that_is_not_a_workbook_is_refused_with_its_reason(
-    tmp_path: Path, config: YearConfig, name: str
-) -> None:
-    """Corrupt, empty, password-protected, old .xls, text and Word files: each says what it is and what to do."""
-    file_name, content, rule, words = NOT_WORKBOOKS[name]
-    path = tmp_path / file_name
-    path.write_bytes(content())
-    kind = Kind.ANNUAL if path.suffix in (".xlsx", ".xlsm") else Kind.UNKNOWN  # as discover() classifies
-    sub = open_submission(input_file(path, kind), config.bloc, config.catalogue, None)
-    assert sub.status is Status.REJECTED and sub.workbook is None and sub.ward_code is None
-    (issue,) = sub.issues
-    assert issue.rule == rule and issue.severity is Severity.ERROR
-    for word in words:
-        assert word in issue.message + " " + issue.hint, (word, issue)
-    assert vietnamese(issue.message) and vietnamese(issue.hint)
+# --- Hostile workbooks (files that are not workbooks at all: test_read.py) -------------------------
 
 
 def test_a_zip_bomb_is_refused_before_anything_is_inflated(tmp_path: Path, config: YearConfig) -> None:
@@ -624,14 +559,3 @@ def test_nothing_is_ever_written_under_inputs(
     )
     summary_json("run", 2025, "2025", result.submissions, result.wards, config.bloc)
     assert _tree(inputs) == before
-
-
-def test_an_input_file_is_opened_read_only(tmp_path: Path, config: YearConfig) -> None:
-    """A read-only input (as on a shared drive) is read without needing write access."""
-    path = write_book(sapa_annual(), tmp_path / "sapa.xlsx")
-    path.chmod(0o444)
-    try:
-        sub = open_submission(input_file(path, Kind.ANNUAL), config.bloc, config.catalogue, None)
-    finally:
-        path.chmod(0o644)
-    assert sub.workbook is not None and not sub.has_errors

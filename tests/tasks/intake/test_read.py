@@ -1,0 +1,192 @@
+"""Opening one submitted file: read, locate, identify; a bad file becomes a rejected submission, never a failure."""
+
+from __future__ import annotations
+
+import io
+import pickle
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import docx
+import pytest
+
+import tasks.intake.read as read
+from tasks.config.year import YearConfig, load_year
+from tasks.domain import InputFile, Kind, Severity, Status
+from tasks.intake.read import open_submission, read_files
+from tests.support.hostile_files import ole_container
+from tests.support.office_files import (
+    INFO,
+    SAMPLE,
+    SCORES,
+    book_bytes,
+    input_file,
+    sapa_annual,
+    sapa_december,
+    write_book,
+)
+from tests.support.wording import vietnamese
+
+
+@pytest.fixture(scope="module")
+def config() -> YearConfig:
+    """The 2025 sample's roster and catalogue (only read)."""
+    return load_year(SAMPLE.parent, 2025)
+
+
+def _truncated() -> bytes:
+    return book_bytes(sapa_annual())[:3000]
+
+
+def _docx() -> bytes:
+    document = docx.Document()
+    document.add_paragraph("Bảng tự chấm điểm thi đua năm 2025 – phường Sa Pa")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+NOT_WORKBOOKS: dict[str, tuple[str, Callable[[], bytes], str, tuple[str, ...]]] = {
+    # name: (file name, content, rule, words in the message or hint)
+    "corrupt": ("sapa.xlsx", _truncated, "corrupt", ("bị hỏng",)),
+    "empty": ("sapa.xlsx", lambda: b"", "empty_file", ("rỗng",)),
+    "encrypted": (
+        "sapa.xlsx",
+        lambda: ole_container({"EncryptionInfo": b"\x04\x00\x04\x00" * 64, "EncryptedPackage": b"\x9a" * 120_000}),
+        "encrypted",
+        ("mật khẩu", "gỡ mật khẩu"),
+    ),
+    "old_xls_renamed": (
+        "sapa.xlsx",
+        lambda: ole_container({"Workbook": b"\x09\x08" * 3000}),
+        "old_xls",
+        (".xls", ".xlsx"),
+    ),
+    "old_xls": ("sapa.xls", lambda: ole_container({"Workbook": b"\x09\x08" * 3000}), "old_xls", (".xls", ".xlsx")),
+    "text_file": ("ghi-chu.txt", lambda: "Điểm tự chấm: 93,72".encode(), "not_a_workbook", ("không phải bảng tính",)),
+    "csv_renamed": (
+        "sapa.xlsx",
+        lambda: b"Ma tieu chi;Diem\n1.1;4,5\n",
+        "not_a_workbook",
+        ("không phải là bảng tính",),
+    ),
+    "docx_renamed": ("sapa.xlsx", _docx, "not_a_workbook", ("văn bản Word", "đổi đuôi")),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_WORKBOOKS))
+def test_a_file_that_is_not_a_workbook_is_refused_with_its_reason(
+    tmp_path: Path, config: YearConfig, name: str
+) -> None:
+    """Corrupt, empty, password-protected, old .xls, text and Word files: each says what it is and what to do."""
+    file_name, content, rule, words = NOT_WORKBOOKS[name]
+    path = tmp_path / file_name
+    path.write_bytes(content())
+    kind = Kind.ANNUAL if path.suffix in (".xlsx", ".xlsm") else Kind.UNKNOWN  # as discover() classifies
+    sub = open_submission(input_file(path, kind), config.bloc, config.catalogue, None)
+    assert sub.status is Status.REJECTED and sub.workbook is None and sub.ward_code is None
+    (issue,) = sub.issues
+    assert issue.rule == rule and issue.severity is Severity.ERROR
+    for word in words:
+        assert word in issue.message + " " + issue.hint, (word, issue)
+    assert vietnamese(issue.message) and vietnamese(issue.hint)
+
+
+def test_an_input_file_is_opened_read_only(tmp_path: Path, config: YearConfig) -> None:
+    """A read-only input (as on a shared drive) is read without needing write access."""
+    path = write_book(sapa_annual(), tmp_path / "sapa.xlsx")
+    path.chmod(0o444)
+    try:
+        sub = open_submission(input_file(path, Kind.ANNUAL), config.bloc, config.catalogue, None)
+    finally:
+        path.chmod(0o644)
+    assert sub.workbook is not None and not sub.has_errors
+
+
+def test_a_self_assessment_names_its_ward_year_and_date(tmp_path: Path, config: YearConfig) -> None:
+    """Sa Pa's file, whatever its name, is Sa Pa's for 2025, prepared on the date its info sheet gives."""
+    path = write_book(sapa_annual(), tmp_path / "ban-sua-lan-2.xlsx")
+    sub = open_submission(input_file(path, Kind.ANNUAL), config.bloc, config.catalogue, None)
+    assert (sub.status, sub.ward_code, sub.period, sub.kind) == (Status.ACCEPTED, "SAPA", "2025", Kind.ANNUAL)
+    assert isinstance(sub.prepared_on, date) and sub.workbook is not None
+    assert set(sub.workbook.tables) == {"scores", "counts"}
+
+
+def test_a_monthly_report_takes_the_month_of_its_folder(tmp_path: Path, config: YearConfig) -> None:
+    """A December report read from monthly/2025-12/ is Sa Pa's report for 2025-12."""
+    path = write_book(sapa_december(), tmp_path / "sapa.xlsx")
+    sub = open_submission(input_file(path, Kind.MONTHLY), config.bloc, config.catalogue, "2025-12")
+    assert (sub.status, sub.ward_code, sub.period) == (Status.ACCEPTED, "SAPA", "2025-12")
+
+
+def test_a_file_missing_a_column_is_still_attributed_to_its_ward(tmp_path: Path, config: YearConfig) -> None:
+    """Rejected for a missing column, the file still counts as Sa Pa's, so Sa Pa is told what to fix
+    instead of being listed as having sent nothing."""
+    book = sapa_annual()
+    grid = book.sheet(SCORES)
+    grid.rows[grid.header()][grid.column("Điểm tự chấm")] = "Điểm"
+    path = write_book(book, tmp_path / "sapa.xlsx")
+    sub = open_submission(input_file(path, Kind.ANNUAL), config.bloc, config.catalogue, None)
+    assert (sub.status, sub.ward_code, sub.period, sub.workbook) == (Status.REJECTED, "SAPA", "2025", None)
+    assert [i.rule for i in sub.issues if i.severity is Severity.ERROR] == ["missing_column"]
+
+
+def test_a_file_name_naming_two_wards_adds_no_guess(tmp_path: Path, config: YearConfig) -> None:
+    """A file whose info sheet names no roster ward gets no hint from a name that fits two wards."""
+    book = sapa_annual()
+    info = book.sheet(INFO)
+    info.set(info.find("Đơn vị")[0], 1, "Phường Hoàng Liên")
+    path = write_book(book, tmp_path / "sapa-va-laocai.xlsx")
+    sub = open_submission(input_file(path, Kind.ANNUAL), config.bloc, config.catalogue, None)
+    issue = next(i for i in sub.issues if i.rule == "ward_unknown")
+    assert sub.ward_code is None and "Tên tệp" not in issue.hint
+
+
+@pytest.mark.parametrize(
+    ("refused", "words"),
+    [
+        ("broken_link", "là liên kết (shortcut) trỏ tới tệp không tồn tại"),
+        ("special_file", "không phải tệp thông thường"),
+        ("too_deep", "lồng quá nhiều cấp"),
+        ("something new", "không có quyền đọc tệp này"),
+    ],
+)
+def test_an_entry_discovery_could_not_read_is_rejected_and_named(
+    tmp_path: Path, config: YearConfig, refused: str, words: str
+) -> None:
+    """A broken link, a device, a folder nested too deep: rejected with its name and what to do, in Vietnamese."""
+    path = tmp_path / "annual" / "sapa.xlsx"
+    entry = InputFile(path=path, rel="annual/sapa.xlsx", sha256="", kind=Kind.ANNUAL, refused=refused)
+    sub = open_submission(entry, config.bloc, config.catalogue, None)
+    (issue,) = sub.issues
+    assert sub.status is Status.REJECTED and words in issue.message and "annual/sapa.xlsx" in issue.message
+    assert vietnamese(issue.message) and vietnamese(issue.hint)
+
+
+def test_an_unexpected_failure_rejects_the_file_without_stopping_the_run(
+    tmp_path: Path, config: YearConfig, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A bug met while reading one file: that file is rejected in plain words, the cause goes to the log."""
+
+    def broken(sheets: object, kind: Kind) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(read, "read_submission", broken)
+    path = write_book(sapa_annual(), tmp_path / "sapa.xlsx")
+    sub = open_submission(input_file(path, Kind.ANNUAL), config.bloc, config.catalogue, None)
+    (issue,) = sub.issues
+    assert (sub.status, issue.rule) == (Status.REJECTED, "unreadable")
+    assert issue.message == "Không đọc được tệp (RuntimeError)." and "lưu lại dưới dạng .xlsx" in issue.hint
+    assert "unexpected failure reading sapa.xlsx" in caplog.text
+
+
+def test_reading_files_tells_the_progress_and_keeps_pickles_only_when_asked(tmp_path: Path, config: YearConfig) -> None:
+    """Each file read is counted once; the cache gets each submission's pickle, and nothing when not asked."""
+    paths = [write_book(sapa_annual(), tmp_path / f"sapa-{n}.xlsx") for n in range(2)]
+    files = [(input_file(p, Kind.ANNUAL), None) for p in paths]
+    told: list[int] = []
+    kept = read_files(files, config.bloc, config.catalogue, True, told.append)
+    assert told == [1, 1]
+    assert [pickle.loads(data or b"") for _, data in kept] == [sub for sub, _ in kept]
+    assert [data for _, data in read_files(files, config.bloc, config.catalogue, False)] == [None, None]
