@@ -14,7 +14,6 @@ from flows.cli import main
 from flows.province import (
     BlocOutcome,
     ProvinceResult,
-    bloc_folders,
     load_bloc_folder,
     province_review,
     province_status,
@@ -92,13 +91,6 @@ def on_dask(province: Path) -> tuple[Path, ProvinceResult]:
 
 def _ranking(outputs: Path, code: str) -> bytes:
     return (outputs / "2025" / code / "review" / "latest" / "ranking.csv").read_bytes()
-
-
-def test_it_finds_the_bloc_folders_only_when_the_year_holds_no_bloc_of_its_own(province: Path) -> None:
-    """inputs/2025/ with bloc folders → those with a bloc.yaml, sorted; the single-bloc sample → none."""
-    assert [p.name for p in bloc_folders(province, 2025)] == ["khoi-a", "khoi-b", "khoi-c"]
-    assert bloc_folders(SAMPLE.parent, 2025) == []
-    assert bloc_folders(province, 2031) == []
 
 
 def test_a_bloc_whose_code_is_not_its_folder_name_is_a_configuration_error(tmp_path: Path) -> None:
