@@ -40,7 +40,7 @@ def _run(app: Any, chunks: list[bytes | None], headers: list[tuple[bytes, bytes]
 
     scope = {"type": "http", "method": "POST", "path": "/api/check", "headers": headers}
     asyncio.run(asyncio.wait_for(app(scope, receive, send), 30))
-    status = next(m["status"] for m in sent if m["type"] == "http.response.start")
+    (status,) = [m["status"] for m in sent if m["type"] == "http.response.start"]  # one answer, never two
     return status, b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body"), read
 
 
@@ -117,3 +117,17 @@ def test_reading_pages_is_never_limited(make_client: ClientFactory) -> None:
     client = make_client(max_upload_bytes=1)
     assert client.get("/").status_code == 200
     assert client.get("/healthz").json()["status"] == "ok"
+
+
+async def _answers_then_reads(scope: Any, receive: Any, send: Any) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    while (await receive()).get("more_body"):
+        pass
+    await send({"type": "http.response.body", "body": b"read"})
+
+
+def test_an_answer_already_begun_is_not_followed_by_a_second_one() -> None:
+    """When the application has started answering, a body passing the limit is cut off without a second status."""
+    limited = BodyLimits(_answers_then_reads, max_bytes=1000, idle_seconds=5, total_seconds=5)
+    status, body, read = _run(limited, [b"x" * 600, b"x" * 600, b"x" * 600], [])
+    assert status == 200 and body == b"" and read == 2

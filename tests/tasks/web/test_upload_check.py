@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,8 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tasks.domain import Issue, Kind, Severity
-from tasks.web.upload_check import CheckAnswer, UploadChecker, display_name
-from tests.support.office_files import SAMPLE
+from tasks.web.upload_check import XLSM, CheckAnswer, UploadChecker, display_name
+from tests.support.office_files import SAMPLE, book_bytes, sapa_annual
 
 ClientFactory = Callable[..., TestClient]
 SAPA = SAMPLE / "annual" / "tu-cham-diem-2025-sapa.xlsx"
@@ -120,3 +121,16 @@ def test_rules_of_a_year_not_served_fall_back_to_the_served_year(checker: Upload
     """Asking for a year with no inputs folder gives the served year's rules, not a failure."""
     assert checker.config_for(2031) is checker.config_for(2025)
     assert checker.config_for(None).catalogue.year == 2025
+
+
+def test_a_macro_workbook_comes_back_as_a_macro_workbook(checker: UploadChecker) -> None:
+    """A ward's .xlsm with an error gets its marked copy as .xlsm, macros kept (never run), so it opens as before."""
+    book = sapa_annual()
+    scores = book.sheet("Tự chấm điểm")
+    scores.set(scores.row_of("1.1"), scores.column("Điểm tự chấm"), "tốt")
+    sent = book_bytes(book, macro=True)
+    answer = checker.check(sent, "tu-cham-diem-sapa.xlsm", with_files=True)
+    assert answer.status == "rejected" and answer.annotated is not None
+    assert answer.annotated.name.endswith(".danh-dau.xlsm") and answer.annotated.media_type == XLSM
+    with zipfile.ZipFile(io.BytesIO(answer.annotated.data)) as copy, zipfile.ZipFile(io.BytesIO(sent)) as original:
+        assert copy.read("xl/vbaProject.bin") == original.read("xl/vbaProject.bin")
