@@ -1,9 +1,14 @@
-"""The monthly run: each roster ward's report status, issue count and accepted report for the standing."""
+"""The monthly run folder: each roster ward's report status, issue count and accepted report, and the files
+written from them."""
 
 from __future__ import annotations
 
+import csv
+import json
 from dataclasses import replace
+from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -11,10 +16,12 @@ from tasks.config.year import YearConfig, load_year
 from tasks.domain import Issue, Severity, Status, Submission
 from tasks.intake.discover import discover
 from tasks.intake.read_all import read_all, validate_all
-from tasks.outputs.monthly_folder import month_statuses
+from tasks.outputs import review_folder
+from tasks.outputs.monthly_folder import month_statuses, write_monthly_folder
 from tests.support.sample import SAMPLE
 from tests.support.validators import ScriptedValidator
 
+MOMENT = datetime(2026, 1, 5, 8, 0)
 LATE = Issue(Severity.WARNING, "late", "Báo cáo nộp muộn.", "Nộp đúng hạn.")
 WRONG = Issue(Severity.ERROR, "not_a_number", "Lũy kế không phải là số.", "Nhập một số.", "Chỉ tiêu", "E7")
 
@@ -75,3 +82,43 @@ def test_a_resubmitted_report_counts_the_issues_of_both_files_and_uses_the_accep
     assert statuses["SAPA"] == ("accepted", 2)
     assert reports["SAPA"] == month_statuses(config, [accepted])[1]["SAPA"]
     assert statuses["LAOCAI"] == ("missing", 0)
+
+
+def _fake_data_docs(context: object, site_dir: Path) -> Path:
+    """A one-page site in place of GX's (Data Docs are tested in test_datadocs; here only the folder matters)."""
+    site_dir.mkdir(parents=True, exist_ok=True)
+    index = site_dir / "index.html"
+    index.write_text("<html>Data Docs</html>", encoding="utf-8")
+    return index
+
+
+def test_the_monthly_folder_holds_the_standing_validation_and_changes_and_lists_its_inputs(
+    config: YearConfig, december: dict[str, Submission], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """standing.csv and standing.xlsx, validation/ with summary, index and Lào Cai's feedback, the change report;
+    the manifest names the month and every input with its sha256, and leaves the output hashes to the finish."""
+    monkeypatch.setattr(review_folder, "build_data_docs", _fake_data_docs)
+    validator = ScriptedValidator()
+    validator.context = None  # type: ignore[attr-defined]  # what write_validation hands to the Data Docs builder
+    subs = [s for code, s in december.items() if code != "SAPA"]
+    subs = [replace(s, status=Status.REJECTED, issues=(WRONG, LATE)) if s.ward_code == "LAOCAI" else s for s in subs]
+    work = tmp_path / "run"
+    manifest = write_monthly_folder(work, "RUN", config, "2025-12", subs, validator, MOMENT, {"period": "2025-12"})
+    written = sorted(p.relative_to(work).as_posix() for p in work.rglob("*") if p.is_file())
+    feedback = [p for p in written if p.startswith("validation/feedback/")]
+    assert [p for p in written if p not in feedback] == [
+        "changes.json", "changes.md", "standing.csv", "standing.xlsx", "validation/data-docs/index.html",
+        "validation/index.html", "validation/summary.json"]  # fmt: skip
+    assert feedback and all("laocai" in p for p in feedback)
+    with (work / "standing.csv").open(encoding="utf-8", newline="") as fh:
+        rows = {r["ward_code"]: r for r in csv.DictReader(fh)}
+    assert (rows["SAPA"]["status"], rows["LAOCAI"]["status"], rows["LAOCAI"]["issues"]) == ("missing", "rejected", "2")
+    assert json.loads((work / "validation" / "summary.json").read_bytes())["period"] == "2025-12"
+    assert (
+        manifest["period"] == "2025-12"
+        and manifest["parameters"] == {"period": "2025-12"}
+        and "outputs" not in manifest
+    )
+    listed = {i["path"]: i["sha256"] for i in manifest["inputs"]}
+    assert {s.file.rel: s.file.sha256 for s in subs}.items() <= listed.items()
+    assert {"bloc.yaml", "criteria.yaml"} <= set(listed)
