@@ -9,7 +9,9 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from tasks.config.year import YearConfig
 from tasks.domain import Status, Submission
+from tasks.feedback.workbook import STATUS_TEXT as FILE_STATUS_TEXT
 from tasks.outputs.csv_json import two_dp
+from tasks.outputs.xlsx.ranking import NOMINATION_TEXT, STATUS_TEXT
 from tasks.scoring.review import Review
 
 
@@ -19,7 +21,7 @@ def _key(text: str) -> str:
 
 
 def ranking_table(result: Review) -> list[dict[str, str]]:
-    """The ranking rows as the artifact shows them."""
+    """The ranking rows as the artifact shows them: Vietnamese words, totals with a decimal comma."""
     rows = []
     for row in result.ranking.rows:
         s = row.score
@@ -27,10 +29,10 @@ def ranking_table(result: Review) -> list[dict[str, str]]:
             {
                 "Hạng": str(row.rank or ""),
                 "Đơn vị": row.ward.name,
-                "Trạng thái": row.status.value,
-                "Tổng điểm": two_dp(s.total) if s else "",
+                "Trạng thái": STATUS_TEXT[row.status],
+                "Tổng điểm": two_dp(s.total).replace(".", ",") if s else "",
                 "Xếp loại": s.classification if s else "",
-                "Đề nghị": row.nomination.value if row.nomination else "",
+                "Đề nghị": NOMINATION_TEXT[row.nomination] if row.nomination else "",
             }
         )
     return rows
@@ -41,11 +43,11 @@ def validation_markdown(run_dir: Path, subs: Sequence[Submission], result: Revie
     lines = [f"# Kết quả kiểm tra hồ sơ — {run_dir.name}", "", f"Thư mục kết quả: `{run_dir}`", ""]
     for status in Status:
         chosen = [s for s in subs if s.status is status]
-        lines.append(f"## {status.value}: {len(chosen)}")
+        lines.append(f"## {FILE_STATUS_TEXT[status]}: {len(chosen)}")
         lines += [f"- `{s.file.rel}` — {len(s.issues)} vấn đề" for s in chosen]
         lines.append("")
     missing = [w.ward_code for w in result.wards if w.annual == "missing"]
-    lines.append(f"## missing (chưa nộp bảng tự chấm): {len(missing)}")
+    lines.append(f"## Chưa nộp bảng tự chấm: {len(missing)}")
     lines += [f"- {code}" for code in missing]
     return "\n".join(lines) + "\n"
 

@@ -14,24 +14,24 @@ RUN = Path("outputs/2025/review/20260115T080000123Z-3f9a")
 
 
 def test_the_ranking_table_shows_ranks_totals_and_nominations() -> None:
-    """Vietnamese column names; Sa Pa first with 97.72 (as ranking.csv writes it); a shared 4th place; a ward
-    without a self-assessment last, with empty cells."""
+    """Vietnamese column names and words; Sa Pa first with 97,72 (decimal comma, as in the documents); a shared
+    4th place; a ward without a self-assessment last, with empty cells."""
     _, _, result = sample_review(missing="AULAU")
     rows = ranking_table(result)
     assert list(rows[0]) == ["Hạng", "Đơn vị", "Trạng thái", "Tổng điểm", "Xếp loại", "Đề nghị"]
     assert rows[0] == {
         "Hạng": "1",
         "Đơn vị": "Sa Pa",
-        "Trạng thái": "scored",
-        "Tổng điểm": "97.72",
+        "Trạng thái": "Đã chấm điểm",
+        "Tổng điểm": "97,72",
         "Xếp loại": "HTXSNV",
-        "Đề nghị": "flag-proposed",
+        "Đề nghị": "Đề nghị tặng Cờ thi đua",
     }
     assert [(r["Hạng"], r["Đơn vị"]) for r in rows[3:5]] == [("4", "Cam Đường"), ("4", "Yên Bái")]
     assert rows[-1] == {
         "Hạng": "",
         "Đơn vị": "Âu Lâu",
-        "Trạng thái": "missing",
+        "Trạng thái": "Chưa nộp",
         "Tổng điểm": "",
         "Xếp loại": "",
         "Đề nghị": "",
@@ -46,9 +46,10 @@ def test_the_validation_summary_lists_files_by_status_and_the_wards_missing() ->
     lines = text.splitlines()
     assert lines[0] == f"# Kết quả kiểm tra hồ sơ — {RUN.name}"
     assert f"Thư mục kết quả: `{RUN}`" in lines
-    assert "## accepted: 48" in lines and "## rejected: 1" in lines and "## superseded: 0" in lines
+    assert "## Được chấp nhận: 48" in lines and "## Bị từ chối: 1" in lines
+    assert "## Bị thay thế bởi bản nộp sau: 0" in lines
     assert "- `annual/tu-cham-diem-2025-cauthia.xlsx` — 1 vấn đề" in lines
-    assert lines[-2:] == ["## missing (chưa nộp bảng tự chấm): 1", "- AULAU"]
+    assert lines[-2:] == ["## Chưa nộp bảng tự chấm: 1", "- AULAU"]
     assert text.endswith("\n")
 
 
