@@ -403,12 +403,19 @@ def check_outputs(checks: Checks, r: Run) -> None:
         checks.add(statuses == {"accepted"}, f"{r.label}: every monthly report accepted ({statuses})")
 
 
+def _submitted(log: str, run_id: str) -> bool:
+    """Whether a worker's log shows it submitted the run and did not abort that submission."""
+    return f"submitting flow run '{run_id}'" in log and f"Aborted submission of flow run '{run_id}'" not in log
+
+
 def check_runs(checks: Checks, runs: list[Run], worker_logs: list[Path]) -> None:
     """States, which worker ran what (label and worker log agree), outputs, and the two reviews agree."""
     logs = {log.parent.name: log.read_text(errors="replace") for log in worker_logs}
     for r in runs:
         checks.add(r.state == "COMPLETED", f"{r.label}: COMPLETED (got {r.state})")
-        in_log = [name for name, text in logs.items() if f"submitting flow run '{r.id}'" in text]
+        # Two workers may both pick a run up; the server lets one move it to Pending and the other logs that it
+        # aborted its submission. The run is the worker's that submitted it without aborting.
+        in_log = [name for name, text in logs.items() if _submitted(text, r.id)]
         checks.add(in_log == [r.worker], f"{r.label}: run by {r.worker}, and only its log submitted it ({in_log})")
         check_outputs(checks, r)
     used = {r.worker for r in runs}
