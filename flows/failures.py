@@ -76,9 +76,12 @@ def describe(exc: BaseException) -> Failure:
     link: BaseException | None = exc
     while link is not None and link not in seen and len(seen) < 10:
         seen.append(link)
+        link = link.__cause__ or link.__context__
+    # A stop request explains whatever failed while the run was stopping (a folder half written, a pool shut down)
+    stops = [link for link in seen if isinstance(link, (Terminated, KeyboardInterrupt))]
+    for link in stops[:1] + seen:
         if (known := _known(link)) is not None:
             return known
-        link = link.__cause__ or link.__context__
     return Failure(f"Lỗi không mong đợi ({type(exc).__name__}), lần chạy đã dừng. {VERBOSE_HINT}", FAILED)
 
 

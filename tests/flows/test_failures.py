@@ -134,6 +134,19 @@ def test_an_error_raised_while_handling_a_known_one_is_told_as_the_known_one() -
     assert failure.message.startswith("Ổ đĩa đã đầy, không ghi được outputs/x.xlsx") and failure.code == FAILED
 
 
+def test_an_error_raised_while_stopping_is_told_as_the_stop() -> None:
+    """Ctrl+C during the writes: a file left half written fails too, yet the user is told the run was stopped
+    (exit 130), not that the disk failed."""
+    try:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise OSError(errno.EIO, "Input/output error", "outputs/x.xlsx")  # noqa: B904
+    except OSError as exc:
+        failure = describe(exc)
+    assert failure.code == INTERRUPTED and "Ctrl+C" in failure.message
+
+
 def test_a_cycle_of_causes_ends_in_the_general_sentence() -> None:
     """Two errors naming each other as cause never hang the command: the general sentence, exit 3."""
     first, second = ValueError("a"), TypeError("b")
