@@ -11,7 +11,7 @@ from tasks.config.year import YearConfig
 from tasks.domain import Status, Submission
 from tasks.feedback.workbook import STATUS_TEXT as FILE_STATUS_TEXT
 from tasks.outputs.csv_json import two_dp
-from tasks.outputs.xlsx.ranking import NOMINATION_TEXT, STATUS_TEXT
+from tasks.outputs.labels import NOMINATION_TEXT, WARD_STATUS_TEXT
 from tasks.scoring.review import Review
 
 
@@ -29,7 +29,7 @@ def ranking_table(result: Review) -> list[dict[str, str]]:
             {
                 "Hạng": str(row.rank or ""),
                 "Đơn vị": row.ward.name,
-                "Trạng thái": STATUS_TEXT[row.status],
+                "Trạng thái": WARD_STATUS_TEXT[row.status],
                 "Tổng điểm": two_dp(s.total).replace(".", ",") if s else "",
                 "Xếp loại": s.classification if s else "",
                 "Đề nghị": NOMINATION_TEXT[row.nomination] if row.nomination else "",

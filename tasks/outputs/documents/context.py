@@ -33,13 +33,13 @@ from tasks.domain import (
     Bloc,
     Catalogue,
     Meeting,
-    Nomination,
     Person,
     Ranking,
     RankingRow,
     Ward,
     WardStatus,
 )
+from tasks.outputs.labels import NOMINATION_TEXT
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[3] / "templates" / "word"
 RANKING_TEMPLATE = "bang-xep-hang.docx"
@@ -47,12 +47,6 @@ MINUTES_TEMPLATE = "bien-ban-hop-tong-ket.docx"
 SHORT_BLANK = "......"
 BLANK = "........................................"
 DASH = "–"
-NOMINATION_LABELS = {
-    Nomination.FLAG: "Cờ thi đua",
-    Nomination.FLAG_PROPOSED: "Đề nghị tặng Cờ thi đua",
-    Nomination.FLAG_CANDIDATE: "Ứng viên Cờ thi đua",
-    Nomination.MERIT: "Bằng khen",
-}
 STATUS_LABELS = {WardStatus.REJECTED: "Không có bảng tự chấm hợp lệ", WardStatus.MISSING: "Chưa nộp"}
 
 Context = dict[str, Any]
@@ -167,7 +161,7 @@ def ranking_row(row: RankingRow, catalogue: Catalogue) -> Context:
         "deductions": vn_points(score.deductions),
         "total": vn_points(score.total),
         "band": catalogue.band(score.classification).name,
-        "nomination": NOMINATION_LABELS[row.nomination] if row.nomination else "",
+        "nomination": NOMINATION_TEXT[row.nomination] if row.nomination else "",
         "tied": row.tied,
     }
 

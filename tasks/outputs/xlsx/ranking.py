@@ -14,8 +14,9 @@ from decimal import Decimal
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tasks.domain import Bloc, Catalogue, Criterion, Nomination, Ranking, RankingRow, WardScore, WardStatus
+from tasks.domain import Bloc, Catalogue, Criterion, Ranking, RankingRow, WardScore
 from tasks.outputs.documents.context import typographic_quotes, vn_plain
+from tasks.outputs.labels import NOMINATION_TEXT, WARD_STATUS_TEXT
 from tasks.outputs.xlsx.charts import add_ranking_chart
 from tasks.outputs.xlsx.common import (
     BOLD,
@@ -39,17 +40,6 @@ from tasks.text import number_text
 SUMMARY_SHEET = "Xếp hạng"
 DETAIL_SHEET = "Chi tiết"
 
-NOMINATION_TEXT: dict[Nomination, str] = {
-    Nomination.FLAG: "Cờ thi đua",
-    Nomination.FLAG_PROPOSED: "Đề nghị tặng Cờ thi đua",
-    Nomination.FLAG_CANDIDATE: "Ứng viên Cờ thi đua",
-    Nomination.MERIT: "Bằng khen",
-}
-STATUS_TEXT: dict[WardStatus, str] = {
-    WardStatus.SCORED: "Đã chấm điểm",
-    WardStatus.REJECTED: "Bị từ chối",
-    WardStatus.MISSING: "Chưa nộp",
-}
 _TIED = "Đã chấm điểm, đồng hạng"
 _HEADER_ROW = 4  # title, bloc name, blank line, then the header
 _WARD_COLUMNS = 3  # Hạng, Mã đơn vị, Đơn vị: repeated on each printed page of the detail sheet
@@ -89,7 +79,7 @@ def status_text(row: RankingRow) -> str:
     """The ward's status in Vietnamese (a shared rank is pointed out)."""
     if row.score is not None and row.tied:
         return _TIED
-    return STATUS_TEXT[row.status]
+    return WARD_STATUS_TEXT[row.status]
 
 
 def _summary_columns(catalogue: Catalogue) -> list[Column]:
