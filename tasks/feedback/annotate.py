@@ -11,7 +11,7 @@ A marked sheet that already has notes keeps them: its comments part and VML draw
 ward's notes and ours (on a cell both mark, ours first and the ward's below, as ``— Ghi chú có sẵn —``).
 Anything else unexpected (a VML drawing holding more than notes, a strict or UTF-16 package, a part that does
 not parse) raises :class:`Declined` or a parse error: the ward then gets no annotated copy, and is told why.
-A zip bomb raises :class:`Refused`: no copy at all.
+A zip bomb raises :class:`tasks.feedback.package.Refused` when the package is opened: no copy at all.
 """
 
 from __future__ import annotations
@@ -19,39 +19,28 @@ from __future__ import annotations
 import copy
 import posixpath
 import re
-import unicodedata
-import zipfile
-import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from lxml import etree
-from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter, range_boundaries
+from openpyxl.utils.cell import coordinate_to_tuple
 
 from tasks.feedback.annotate_cells import MAIN, Declined, Note, StyleBook, mark_cells
-from tasks.intake.safe_zip import WorkbookError, entries, read_members
-from tasks.intake.workbook import check_no_entities, sheet_parts
+from tasks.feedback.package import CONTENT_TYPES, CORE_PART, PROLOG, STYLES, TYPES, Package, sheet_root, tree
 from tasks.outputs.ooxml import pack_ooxml
 from tasks.outputs.xlsx.common import CREATOR, note
 
 DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 CORE = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 DCTERMS = "http://purl.org/dc/terms/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
-BOOK_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
-MACRO_BOOK_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
 VML_TYPE = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 COMMENTS_REL, VML_REL = f"{DOC_REL}/comments", f"{DOC_REL}/vmlDrawing"
-CONTENT_TYPES, STYLES, CORE_PART = "[Content_Types].xml", "xl/styles.xml", "docProps/core.xml"
 
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
-_PROLOG = re.compile(rb"^(?:\xef\xbb\xbf)?<\?xml\b[^>]*\?>\s*")
-_ENCODING = re.compile(rb"""\bencoding\s*=\s*["']([^"']*)["']""")
 _IDMAP = re.compile(rb"idmap\b[^>]*?\bdata\s*=\s*[\"']([\d,\s]*)[\"']")
 # Worksheet children that come after legacyDrawing (ECMA-376 CT_Worksheet sequence).
 _AFTER_LEGACY = {
@@ -91,136 +80,19 @@ class _Comment:
     author: str
 
 
-class Refused(Exception):
-    """The package is hostile (too many parts, too large unzipped, a part larger than declared): no copy."""
-
-
-@dataclass
-class Package:
-    """The parts of a workbook package in zip order, and the XML parts parsed so far (edited in place)."""
-
-    names: list[str]
-    parts: dict[str, bytes]
-    sheets: dict[str, str]  # sheet name -> part
-    parser: Any
-    trees: dict[str, Any] = field(default_factory=dict)
-    edited: set[str] = field(default_factory=set)  # parts whose tree replaces their bytes
-    merges: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict)
-
-    def add(self, name: str, data: bytes) -> None:
-        """Add a new part at the end of the package."""
-        self.names.append(name)
-        self.parts[name] = data
-
-
-# --- Reading -----------------------------------------------------------------------------------------------
-
-
-def open_package(data: bytes, *, keep_vba: bool, max_entries: int, max_bytes: int) -> Package:
-    """Every part of ``data``, after the zip-bomb limits of the openpyxl path (and a cap on each part's size).
-
-    Raises :class:`Refused` for a zip bomb, :class:`Declined` (or a parse error) for a package not edited here.
-    """
-    members = entries(data)
-    total = sum(e.size for e in members)
-    if len(members) > max_entries or total > max_bytes:
-        raise Refused(f"{len(members)} parts, {total:,} bytes unzipped")
-    try:
-        parts = read_members(data)
-    except (WorkbookError, zipfile.BadZipFile, zlib.error) as exc:  # larger than declared, or bad data: untrusted
-        raise Refused(str(exc)) from exc
-    if len(parts) != len(members):
-        raise Declined("a part name appears twice")
-    try:
-        check_no_entities({n: p for n, p in parts.items() if n.endswith((".xml", ".rels", ".vml"))})
-    except WorkbookError as exc:
-        raise Declined(exc.message) from exc
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    package = Package([e.name for e in members], parts, {}, parser)
-    _check_kind(package, keep_vba)
-    package.sheets = sheet_parts(parts)
-    if not package.sheets:
-        raise Declined("no worksheet found (strict namespace?)")
-    return package
-
-
-def _check_kind(package: Package, keep_vba: bool) -> None:
-    """Decline anything but a workbook at xl/workbook.xml with styles and core properties (macros if kept)."""
-    types = _tree(package, CONTENT_TYPES).getroot()
-    if types.tag != f"{{{TYPES}}}Types":
-        raise Declined("unexpected [Content_Types].xml")
-    overrides = types.iterfind(f"{{{TYPES}}}Override")
-    book = next((o.get("ContentType") for o in overrides if o.get("PartName", "").lower() == "/xl/workbook.xml"), None)
-    if book != BOOK_TYPE and not (keep_vba and book == MACRO_BOOK_TYPE):
-        raise Declined(f"workbook content type {book}")
-    if not keep_vba and any(name.lower().endswith("vbaproject.bin") for name in package.parts):
-        raise Declined("macros in a file whose copy drops them")
-    if STYLES not in package.parts or CORE_PART not in package.parts:
-        raise Declined("no styles or core properties")
-
-
-def _tree(package: Package, name: str) -> Any:
-    """The part ``name`` parsed (once; UTF-8 only). Edit it in place and add ``name`` to ``package.edited``."""
-    if name not in package.trees:
-        data = package.parts[name]
-        prolog = _PROLOG.match(data)
-        declared = _ENCODING.search(prolog.group(0)) if prolog else None
-        if b"\x00" in data[:4] or (declared and declared.group(1).lower() not in (b"utf-8", b"utf8")):
-            raise Declined(f"{name} is not UTF-8")  # UTF-16 has a NUL in its first bytes, byte-order mark or not
-        package.trees[name] = etree.fromstring(data, package.parser).getroottree()
-    return package.trees[name]
-
-
-def _sheet_root(package: Package, sheet: str) -> tuple[str, Any]:
-    """The part of ``sheet`` and its parsed root; declines a chart sheet or a strict-namespace sheet."""
-    part = package.sheets.get(sheet, "")
-    if part not in package.parts:
-        raise Declined(f"no part for sheet {sheet!r}")
-    root = _tree(package, part).getroot()
-    if root.tag != f"{{{MAIN}}}worksheet":
-        raise Declined(f"{part} is not a transitional worksheet")
-    return part, root
-
-
-def sheet_key(name: str) -> str:
-    """A sheet name compared loosely: NFC, trimmed, case-folded."""
-    return unicodedata.normalize("NFC", name).strip().casefold()
-
-
-def find_sheet(package: Package, name: str | None) -> str | None:
-    """The sheet named ``name`` as written in the file (exact, else the same after NFC and case)."""
-    if not name or name in package.sheets:
-        return name or None
-    key = sheet_key(name)
-    return next((title for title in package.sheets if sheet_key(title) == key), None)
-
-
-def visible_cell(package: Package, sheet: str, address: str) -> str:
-    """``address``, or the top-left cell of the merged range holding it (the cell Excel shows)."""
-    part, root = _sheet_root(package, sheet)
-    if part not in package.merges:
-        ranges = root.iterfind(f"{{{MAIN}}}mergeCells/{{{MAIN}}}mergeCell")
-        package.merges[part] = [range_boundaries(m.get("ref", "")) for m in ranges]
-    row, col = coordinate_to_tuple(address)
-    for min_col, min_row, max_col, max_row in package.merges[part]:
-        if min_row <= row <= max_row and min_col <= col <= max_col:
-            return f"{get_column_letter(min_col)}{min_row}"
-    return address
-
-
 # --- Writing -----------------------------------------------------------------------------------------------
 
 
 def annotated_copy(package: Package, notes: Sequence[Note], moment: datetime) -> bytes:
     """The package with each note's cell filled and commented, every timestamp pinned to ``moment``."""
-    styles = StyleBook(_tree(package, STYLES).getroot())
+    styles = StyleBook(tree(package, STYLES).getroot())
     by_sheet: dict[str, list[Note]] = {}
     for item in notes:
         by_sheet.setdefault(item.sheet, []).append(item)
     block = _last_vml_block(package)
     for sheet, marks in by_sheet.items():
         block = _annotate_sheet(package, sheet, sorted(marks, key=lambda n: coordinate_to_tuple(n.cell)), styles, block)
-    _stamp_core(_tree(package, CORE_PART).getroot(), moment)
+    _stamp_core(tree(package, CORE_PART).getroot(), moment)
     package.edited.add(CORE_PART)
     return pack_ooxml(((name, _part_bytes(package, name)) for name in package.names), moment)
 
@@ -230,18 +102,18 @@ def _part_bytes(package: Package, name: str) -> bytes:
     data = package.parts[name]
     if name not in package.edited:
         return data
-    prolog = _PROLOG.match(data)
+    prolog = PROLOG.match(data)
     body = etree.tostring(package.trees[name], encoding="UTF-8", xml_declaration=False)
     return (prolog.group(0) if prolog else b"") + body
 
 
 def _annotate_sheet(package: Package, sheet: str, notes: Sequence[Note], styles: StyleBook, block: int) -> int:
     """Mark the cells of one sheet and give it a comments part and a VML drawing; returns the last VML block."""
-    part, root = _sheet_root(package, sheet)
+    part, root = sheet_root(package, sheet)
     rels_name = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
     if rels_name not in package.parts:
         package.add(rels_name, _DECLARATION + f'<Relationships xmlns="{PKG_REL}"/>'.encode())
-    rels = _tree(package, rels_name).getroot()
+    rels = tree(package, rels_name).getroot()
     targets = {
         r.get("Type"): _part_name(part, r.get("Target", ""))
         for r in rels.iterfind(f"{{{PKG_REL}}}Relationship")
@@ -260,7 +132,7 @@ def _annotate_sheet(package: Package, sheet: str, notes: Sequence[Note], styles:
     package.add(vml, _vml_drawing(ours, blocks))
     _add_relationship(rels, part, COMMENTS_REL, comments)
     _add_legacy_drawing(root, _add_relationship(rels, part, VML_REL, vml))
-    _add_content_types(_tree(package, CONTENT_TYPES).getroot(), comments)
+    _add_content_types(tree(package, CONTENT_TYPES).getroot(), comments)
     package.edited.add(CONTENT_TYPES)
     return blocks[-1]
 
@@ -298,7 +170,7 @@ def _renote_sheet(
 
 def _existing_comments(package: Package, name: str) -> dict[str, _Comment]:
     """The notes of a comments part by cell (upper case), as plain text (rich runs joined, as openpyxl reads them)."""
-    root = _tree(package, name).getroot()
+    root = tree(package, name).getroot()
     if root.tag != f"{{{MAIN}}}comments":
         raise Declined(f"{name} is not a comments part")
     authors = [a.text or "" for a in root.iterfind(f"{{{MAIN}}}authors/{{{MAIN}}}author")]

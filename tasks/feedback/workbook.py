@@ -22,9 +22,10 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tasks.domain import Issue, Kind, Severity, Status, Submission
-from tasks.feedback.annotate import Refused, annotated_copy, open_package, visible_cell
-from tasks.feedback.annotate import find_sheet as find_sheet_part
+from tasks.feedback.annotate import annotated_copy
 from tasks.feedback.annotate_cells import Note
+from tasks.feedback.package import Refused, open_package, visible_cell
+from tasks.feedback.package import find_sheet as find_sheet_part
 from tasks.intake.workbook import MAX_ENTRIES, MAX_UNZIPPED_BYTES
 from tasks.outputs.xlsx.common import (
     BOLD,
