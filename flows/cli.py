@@ -19,7 +19,7 @@ from flows.cli_help import (
     run_switches,
     version_text,
 )
-from tasks.edge.signals import stop_on_sigterm
+from tasks.edge.signals import stop_on_signals, stop_request
 
 # Prefect gives its temporary server 20 s to start. The first start on a fresh machine also creates its
 # database: on two busy cores that took 40-50 s (the very first run failed), and with the cores shared by ten
@@ -257,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
 
     configure_collector()  # before the large imports: the process's one collector policy
     args = build_parser().parse_args(argv)
-    stop_on_sigterm()  # a stop request unwinds like Ctrl-C: workers and Prefect's server end with the run
+    stop_on_signals()  # a stop request unwinds like Ctrl-C: workers and Prefect's server end with the run
     _prefect_environment(args.verbose)
     _quiet_logging(args.verbose)
     from flows.failures import describe
@@ -266,8 +266,10 @@ def main(argv: list[str] | None = None) -> int:
         from flows import commands
 
         return int(getattr(commands, f"cmd_{args.command}")(args))
-    except (Exception, KeyboardInterrupt) as exc:
-        failure = describe(exc)
+    except BaseException as exc:
+        if isinstance(exc, (SystemExit, GeneratorExit)):
+            raise
+        failure = describe(exc, stop_request())
         if args.verbose:
             traceback.print_exc(file=sys.stderr)
         print(f"thidua: {failure.message}", file=sys.stderr)

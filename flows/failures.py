@@ -70,10 +70,14 @@ def _prefect_did_not_start(exc: BaseException) -> bool:
     return "ephemeral Prefect API server" in text or ("Prefect API" in text and "connect" in text)
 
 
-def describe(exc: BaseException) -> Failure:
-    """The sentence and the exit status for ``exc``: the first error of its chain (it, its cause, …) known here."""
+def describe(exc: BaseException, stop: KeyboardInterrupt | None = None) -> Failure:
+    """The sentence and the exit status for ``exc``: the first error of its chain (it, its cause, …) known here.
+
+    ``stop``: the stop request (Ctrl-C, SIGTERM) the process received, if any; it then explains whatever
+    ended the command, even an error that a library raised in its place while unwinding.
+    """
     seen: list[BaseException] = []
-    link: BaseException | None = exc
+    link: BaseException | None = stop or exc
     while link is not None and link not in seen and len(seen) < 10:
         seen.append(link)
         link = link.__cause__ or link.__context__

@@ -5,8 +5,10 @@ The help text is tested in ``test_cli_help.py``, the sentence of each failure in
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +17,7 @@ import pytest
 
 import flows.cli as cli
 import flows.commands as commands
+import tasks.edge.signals as signals
 from flows.cli import main
 from flows.commands import refuse_month
 from flows.console import STARTUP_NOTICE
@@ -78,6 +81,29 @@ def test_a_wrapped_failure_is_named_by_its_cause(
     captured = capsys.readouterr()
     assert captured.err.count("\n") == 1 and "Ổ đĩa đã đầy" in captured.err  # one line, no traceback
     assert "Traceback" not in captured.err + captured.out
+
+
+def test_an_error_raised_while_stopping_still_reads_as_the_stop(
+    quiet: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SIGTERM arrives and a library, unwinding, raises its own error in place of the stop: the secretariat
+    still reads that the run stopped as asked, exit 130, in one line."""
+    monkeypatch.setattr(signals, "_requests", [])
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
+
+    def stopped_badly(args: object) -> int:
+        with contextlib.suppress(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGTERM)
+        raise ValueError("I/O operation on closed file")
+
+    monkeypatch.setattr(commands, "cmd_review", stopped_badly)
+    try:
+        assert main(["review", "--year", "2025"]) == 130
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("thidua: Đã dừng theo yêu cầu của hệ thống")
 
 
 def test_verbose_shows_the_traceback_too(

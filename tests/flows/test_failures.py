@@ -100,6 +100,17 @@ def test_a_stop_request_from_the_system_is_told_apart_from_ctrl_c() -> None:
     assert all("không thay thế kết quả trước" in f.message for f in (terminated, interrupted))
 
 
+@pytest.mark.parametrize("stop", [Terminated("signal 15"), KeyboardInterrupt()])
+def test_an_error_raised_in_place_of_a_stop_request_still_reads_as_the_stop(stop: KeyboardInterrupt) -> None:
+    """A library that catches the stop while unwinding may raise its own error with no trace of the stop in its
+    chain; the process knows it was asked to stop, so the user still reads "stopped", exit 130, not "unexpected
+    error"."""
+    swallowed = ValueError("I/O operation on closed file")
+    assert describe(swallowed).code == FAILED
+    told = describe(swallowed, stop)
+    assert told == describe(stop) and told.code == INTERRUPTED
+
+
 @pytest.mark.parametrize(
     ("error", "words", "code"),
     [
