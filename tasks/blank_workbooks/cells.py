@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tasks.outputs.xlsx.common import BODY, BOLD, BOX, CENTER, HEADER_FILL, LEFT, TITLE, Column, note, put_text
+from tasks.outputs.xlsx.common import BODY, BOLD, BOX, CENTER, HEADER_FILL, LEFT, TITLE, Column, note, write_text
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # light yellow: "type here"
 GROUP_FILL = PatternFill("solid", fgColor="EDEDED")
@@ -52,7 +52,9 @@ def text(
     ws: Worksheet, row: int, col: int, value: str | None, *, font: Font = BODY, alignment: Alignment = LEFT
 ) -> Cell:
     """A locked text cell in NFC (plain text even if it starts like a formula)."""
-    return put_text(ws, row, col, nfc(value) if value else None, font=font, alignment=alignment)
+    cell = write_text(ws, row, col, nfc(value) if value else None)
+    cell.font, cell.alignment = font, alignment
+    return cell
 
 
 SCORE_FORMAT = "0.00"  # points always with two decimals, on a PC set to any language

@@ -28,10 +28,12 @@ from tasks.feedback.package import Refused, open_package, visible_cell
 from tasks.feedback.package import find_sheet as find_sheet_part
 from tasks.intake.workbook import MAX_ENTRIES, MAX_UNZIPPED_BYTES
 from tasks.outputs.xlsx.common import (
+    BODY,
     BOLD,
     LINK,
-    TITLE,
+    TOP,
     Column,
+    Look,
     banner,
     estimate_lines,
     new_workbook,
@@ -63,6 +65,9 @@ SEVERITY_TEXT: dict[Severity, str] = {Severity.ERROR: "Lỗi", Severity.WARNING:
 
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
+LABEL = Look("thidua Nhãn", BOLD, TOP)  # the summary sheet: a label in column A, its value in column B
+VALUE = Look("thidua Nội dung", BODY, TOP)
+COUNT = Look("thidua Số đếm", BODY, Alignment(horizontal="left", vertical="top"), number_format="0")
 
 
 # The ward reads the kind of problem in words (``Loại``); the rule code is last, for auditors, so it is never
@@ -177,18 +182,17 @@ def _fill_summary(
 ) -> None:
     ws.column_dimensions["A"].width = 22
     ws.column_dimensions["B"].width = 80
-    banner(ws, 1, "PHẢN HỒI KẾT QUẢ KIỂM TRA HỒ SƠ THI ĐUA", 2, font=TITLE)
+    banner(ws, 1, "PHẢN HỒI KẾT QUẢ KIỂM TRA HỒ SƠ THI ĐUA", 2)
     lines = _summary_lines(submission, ward_name)
     if annotated_name or no_copy:
         lines.append(("Bản sao có đánh dấu", annotated_name or no_copy))
     lines.append(("Việc cần làm", advice(submission, annotated_name is not None)))
-    top = Alignment(wrap_text=True, vertical="top")
     for row, (label, value) in enumerate(lines, start=3):
-        put_text(ws, row, 1, label, font=BOLD, alignment=top)
+        put_text(ws, row, 1, label, look=LABEL)
         if isinstance(value, int):
-            put_number(ws, row, 2, value, number_format="0").alignment = Alignment(horizontal="left", vertical="top")
+            put_number(ws, row, 2, value, look=COUNT)
         else:
-            put_text(ws, row, 2, value, alignment=top)
+            put_text(ws, row, 2, value, look=VALUE)
         ws.row_dimensions[row].height = 15.75 * estimate_lines(str(value), 80) + 3
     if annotated_name:
         link_row = next(r for r, (label, _) in enumerate(lines, start=3) if label == "Bản sao có đánh dấu")

@@ -19,7 +19,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tasks.domain import Catalogue, Indicator, Ranking, WardStatus
-from tasks.outputs.xlsx.common import ITALIC, Column, banner, quantity_format, setup_print, write_table
+from tasks.outputs.xlsx.common import SUBTITLE_LINE, Column, banner, quantity_kind, setup_print, write_table
 from tasks.scoring.explain import spelled_out
 
 CHART_SHEET = "Biểu đồ"
@@ -54,7 +54,7 @@ def add_ranking_chart(wb: Workbook, subtitle: str, catalogue: Catalogue, ranking
     columns += [Column(f"Ngưỡng “{b.name}”", 16, "number") for b in bands]
     title = f"BIỂU ĐỒ TỔNG ĐIỂM THI ĐUA NĂM {catalogue.year}"
     banner(ws, 1, title, len(columns))
-    banner(ws, 2, subtitle, len(columns), font=ITALIC)
+    banner(ws, 2, subtitle, len(columns), look=SUBTITLE_LINE)
     records = [[r.rank, r.ward.name, r.score.total if r.score else None, *[b.min for b in bands]] for r in rows]
     last = write_table(ws, _TABLE_TOP, columns, records)
     if rows:
@@ -86,14 +86,14 @@ def add_standing_charts(
     indicators = catalogue.indicators
     columns = [Column("Đơn vị", 14, "text")]
     for ind in indicators:
-        ytd = quantity_format((row.get(f"{ind.code}_ytd") for row in rows), ind.is_percent)
-        plan = quantity_format(ind.targets.values(), ind.is_percent)
+        ytd = quantity_kind((row.get(f"{ind.code}_ytd") for row in rows), ind.is_percent)
+        plan = quantity_kind(ind.targets.values(), ind.is_percent)
         columns += [
-            Column(f"{ind.code} lũy kế", 8.5, "number", number_format=ytd),
-            Column(f"{ind.code} kế hoạch", 8.5, "number", number_format=plan),
+            Column(f"{ind.code} lũy kế", 8.5, ytd),
+            Column(f"{ind.code} kế hoạch", 8.5, plan),
         ]
     banner(ws, 1, f"BIỂU ĐỒ THỰC HIỆN CHỈ TIÊU ĐẾN THÁNG {month}", len(columns))
-    banner(ws, 2, subtitle, len(columns), font=ITALIC)
+    banner(ws, 2, subtitle, len(columns), look=SUBTITLE_LINE)
     records = [_standing_record(indicators, row) for row in rows]
     last = write_table(ws, _TABLE_TOP, columns, records)
     total = _width_cm(columns)

@@ -1,7 +1,9 @@
 """The shared look of the workbooks people read and print: fonts, tables, page setup, safe cells.
 
-Every text cell goes through :func:`put_text`, which neutralises formula-like text (see
-:mod:`tasks.outputs.safe_text`) and forces the string type, so no text from a ward can become a formula.
+Every text cell goes through :func:`write_text` (:func:`put_text` uses it), which neutralises formula-like text
+(see :mod:`tasks.outputs.safe_text`) and forces the string type, so no text from a ward can become a formula.
+Cells take their style as a :class:`Look`, a named cell style: titles, table headers, text, whole numbers,
+decimals.
 """
 
 from __future__ import annotations
@@ -13,13 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Literal
-from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.styles.cell_style import StyleArray
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
@@ -50,10 +50,38 @@ RIGHT = Alignment(horizontal="right", vertical="center")
 _LINE_HEIGHT = 15.75  # points per text line at 12 pt
 _CHARS_PER_WIDTH = 1.15  # Times New Roman text is a little wider than the width unit (a Calibri digit)
 
+NO_BORDER = Border(left=Side(), right=Side(), top=Side(), bottom=Side(), diagonal=Side())  # a workbook's default
+NO_FILL = PatternFill()
+TOP = Alignment(wrap_text=True, vertical="top")
+
 Kind = Literal["text", "center", "int", "number"]
-_FONT_ID, _FILL_ID, _BORDER_ID, _ALIGNMENT_ID = 0, 1, 2, 5  # slots of openpyxl's StyleArray (fontId, fillId…)
-# per workbook: (style list, id of a style object) -> (the object, kept alive so its id stays its own; its index)
-_STYLE_INDEX: WeakKeyDictionary[Workbook, dict[tuple[str, int], tuple[object, int]]] = WeakKeyDictionary()
+
+
+@dataclass(frozen=True, eq=False)
+class Look:
+    """How a cell looks: one named cell style of the workbook (Excel lists it under Home → Cell Styles).
+
+    Each look has its own ``name`` (a cell takes its look by name); :func:`put_look` gives a cell its look.
+    """
+
+    name: str
+    font: Font = BODY
+    alignment: Alignment = LEFT
+    border: Border = NO_BORDER
+    fill: PatternFill = NO_FILL
+    number_format: str = "General"
+
+
+PLAIN = Look("thidua Chữ thường")
+TITLE_LINE = Look("thidua Tiêu đề", TITLE, CENTER)
+SUBTITLE_LINE = Look("thidua Tiêu đề phụ", ITALIC, CENTER)
+NOTE_HEAD = Look("thidua Ghi chú đầu", BOLD, TOP)  # the first line of a legend under a table
+NOTE_LINE = Look("thidua Ghi chú", BODY, TOP)
+HEADER = Look("thidua Tiêu đề cột", BOLD, CENTER, BOX, HEADER_FILL)
+TEXT = Look("thidua Chữ", BODY, LEFT, BOX)
+CENTERED = Look("thidua Chữ giữa", BODY, CENTER, BOX)
+WHOLE = Look("thidua Số nguyên", BODY, CENTER, BOX, number_format=INTEGER_FORMAT)
+DECIMAL = Look("thidua Số thập phân", BODY, RIGHT, BOX, number_format=NUMBER_FORMAT)
 
 
 @dataclass(frozen=True)
@@ -64,7 +92,6 @@ class Column:
     width: float
     kind: Kind = "text"
     comment: str | None = None
-    number_format: str | None = None  # overrides the kind's format for a numeric column
 
 
 def new_workbook(title: str, moment: datetime) -> Workbook:
@@ -86,84 +113,52 @@ def to_bytes(wb: Workbook, moment: datetime) -> bytes:
     return save_workbook(wb, moment)
 
 
-def style_cell(
-    cell: Cell,
-    *,
-    font: Font | None = None,
-    alignment: Alignment | None = None,
-    border: Border | None = None,
-    fill: PatternFill | None = None,
-) -> Cell:
-    """Give ``cell`` the styles passed, exactly as ``cell.font = font`` (and so on) would.
+def put_look(cell: Cell, look: Look) -> Cell:
+    """Give ``cell`` the font, alignment, border, fill and number format of ``look``, replacing its own.
 
-    openpyxl finds a style's place in the workbook's list by hashing the style object field by field on
-    every assignment, which is most of the time spent on a table of a thousand wards. The lists only grow,
-    so the index of a style object is looked up once per workbook and reused; a style object must not be
-    changed once used (the module's constants never are).
-
-    This reaches into openpyxl (``cell._style``, the workbook's ``_fonts``…): the one place that does, kept
-    because the public setters took 3.6 s instead of 1.0 s for 30,000 styled cells; ``pyproject.toml`` pins
-    openpyxl below 3.2 for it.
+    The look becomes a named style of the workbook the first time one of its cells takes it; from then on a
+    cell takes it by name, which copies a few style indices. Setting ``cell.font``, ``cell.alignment`` and so on
+    instead hashes every style object on each assignment: five times slower on a ranking table
+    (``bench/xlsx_styles.py``; figures in ``docs/performance.md``).
     """
     wb = cell.parent.parent
-    known = _STYLE_INDEX.get(wb)
-    if known is None:
-        known = _STYLE_INDEX[wb] = {}
-    style = cell._style if cell._style is not None else StyleArray()
-    for collection, slot, value in (
-        ("_fonts", _FONT_ID, font),
-        ("_fills", _FILL_ID, fill),
-        ("_borders", _BORDER_ID, border),
-        ("_alignments", _ALIGNMENT_ID, alignment),
-    ):
-        if value is not None:
-            style[slot] = _style_index(wb, known, collection, value)
-    cell._style = style
+    if look.name not in wb.named_styles:
+        style = NamedStyle(
+            look.name,
+            font=look.font,
+            alignment=look.alignment,
+            border=look.border,
+            fill=look.fill,
+            number_format=look.number_format,
+        )
+        wb.add_named_style(style)
+    cell.style = look.name
     return cell
 
 
-def _style_index(wb: Workbook, known: dict[tuple[str, int], tuple[object, int]], collection: str, value: object) -> int:
-    hit = known.get((collection, id(value)))
-    if hit is None:
-        hit = known[(collection, id(value))] = (value, getattr(wb, collection).add(value))
-    return hit[1]
+def write_text(ws: Worksheet, row: int, col: int, value: object) -> Cell:
+    """Write ``value`` as plain text (never a formula), leaving the cell's style as it is.
 
-
-def put_text(
-    ws: Worksheet,
-    row: int,
-    col: int,
-    value: object,
-    *,
-    font: Font = BODY,
-    alignment: Alignment = LEFT,
-    border: Border | None = None,
-) -> Cell:
-    """Write ``value`` as plain text (never a formula); ``None`` or empty text leaves the cell empty."""
+    ``None`` or empty text leaves the cell empty.
+    """
     text = ILLEGAL_CHARACTERS_RE.sub("", safe_text(value))
     cell = ws.cell(row=row, column=col)
     cell.value = text or None
     if text:
         cell.data_type = "s"
-    return style_cell(cell, font=font, alignment=alignment, border=border)
+    return cell
 
 
-def put_number(
-    ws: Worksheet,
-    row: int,
-    col: int,
-    value: Decimal | float | None,
-    *,
-    number_format: str = NUMBER_FORMAT,
-    font: Font = BODY,
-    border: Border | None = None,
-) -> Cell:
-    """Write a real numeric cell; a ``Decimal`` becomes a float only here, at the cell boundary."""
+def put_text(ws: Worksheet, row: int, col: int, value: object, *, look: Look = PLAIN) -> Cell:
+    """Write ``value`` as plain text (never a formula) with ``look``; ``None`` or empty text leaves it empty."""
+    return put_look(write_text(ws, row, col, value), look)
+
+
+def put_number(ws: Worksheet, row: int, col: int, value: Decimal | float | None, *, look: Look = DECIMAL) -> Cell:
+    """Write a real numeric cell with ``look``; a ``Decimal`` becomes a float only here, at the cell boundary."""
     cell = ws.cell(row=row, column=col)
     cell.value = float(value) if isinstance(value, Decimal) else value
-    cell.number_format = number_format
-    alignment = RIGHT if number_format != INTEGER_FORMAT else CENTER
-    return style_cell(cell, font=font, alignment=alignment, border=border)
+    return put_look(cell, look)
 
 
 def note(text: str, *, width: int = 320) -> Comment:
@@ -172,9 +167,9 @@ def note(text: str, *, width: int = 320) -> Comment:
     return Comment(text, CREATOR, height=max(60, 18 * lines + 12), width=width)
 
 
-def banner(ws: Worksheet, row: int, text: str, last_col: int, *, font: Font = TITLE, first_col: int = 1) -> None:
+def banner(ws: Worksheet, row: int, text: str, last_col: int, *, look: Look = TITLE_LINE, first_col: int = 1) -> None:
     """A centred line merged across the table (title, subtitle), from ``first_col`` to ``last_col``."""
-    put_text(ws, row, first_col, text, font=font, alignment=CENTER)
+    put_text(ws, row, first_col, text, look=look)
     ws.merge_cells(start_row=row, start_column=first_col, end_row=row, end_column=last_col)
     ws.row_dimensions[row].height = _LINE_HEIGHT * 1.4
 
@@ -184,8 +179,7 @@ def legend(ws: Worksheet, row: int, lines: Sequence[str], columns: Sequence[Colu
     total_width = sum(c.width for c in columns)
     for offset, text in enumerate(lines):
         r = row + offset
-        font = BOLD if offset == 0 else BODY
-        put_text(ws, r, 1, text, font=font, alignment=Alignment(wrap_text=True, vertical="top"))
+        put_text(ws, r, 1, text, look=NOTE_HEAD if offset == 0 else NOTE_LINE)
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(columns))
         ws.row_dimensions[r].height = _LINE_HEIGHT * estimate_lines(text, total_width) + 2
     return row + len(lines) - 1
@@ -199,9 +193,7 @@ def write_table(ws: Worksheet, top: int, columns: Sequence[Column], records: Ite
     """
     headers = []
     for col, column in enumerate(columns, start=1):
-        cell = style_cell(
-            put_text(ws, top, col, column.header, font=BOLD, alignment=CENTER), fill=HEADER_FILL, border=BOX
-        )
+        cell = put_text(ws, top, col, column.header, look=HEADER)
         if column.comment:
             cell.comment = note(column.comment)
         ws.column_dimensions[get_column_letter(col)].width = column.width
@@ -211,30 +203,27 @@ def write_table(ws: Worksheet, top: int, columns: Sequence[Column], records: Ite
     for row, record in enumerate(records, start=top + 1):
         values = []
         for col, (column, value) in enumerate(zip(columns, record, strict=True), start=1):
-            values.append(put_value(ws, row, col, column, value, border=BOX).value)
+            values.append(put_value(ws, row, col, column, value).value)
         set_height(ws, row, columns, values)
     return row
 
 
-def quantity_format(values: Iterable[object], percent: bool = False) -> str:
+def quantity_kind(values: Iterable[object], percent: bool = False) -> Kind:
     """How a column of indicator values shows: plain digits for whole counts, else two decimals.
 
     Never a thousands separator: on a PC set to English ``2,795`` people read as “2 phẩy 795” to a
     Vietnamese reader.
     """
     whole = all(v is None or (isinstance(v, Decimal | int) and v == int(v)) for v in values)
-    return INTEGER_FORMAT if whole and not percent else NUMBER_FORMAT
+    return "int" if whole and not percent else "number"
 
 
-def put_value(
-    ws: Worksheet, row: int, col: int, column: Column, value: object, *, border: Border | None = None
-) -> Cell:
-    """Write one table value as its column asks: numbers stay numeric, anything else becomes text."""
+def put_value(ws: Worksheet, row: int, col: int, column: Column, value: object) -> Cell:
+    """Write one boxed table value as its column asks: numbers stay numeric, anything else becomes text."""
     kind = column.kind
     if kind in ("int", "number") and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        default = INTEGER_FORMAT if kind == "int" else NUMBER_FORMAT
-        return put_number(ws, row, col, value, number_format=column.number_format or default, border=border)
-    return put_text(ws, row, col, value, alignment=LEFT if kind == "text" else CENTER, border=border)
+        return put_number(ws, row, col, value, look=WHOLE if kind == "int" else DECIMAL)
+    return put_text(ws, row, col, value, look=TEXT if kind == "text" else CENTERED)
 
 
 def estimate_lines(text: str, width: float) -> int:

@@ -19,11 +19,10 @@ from tasks.outputs.documents.context import typographic_quotes, vn_plain
 from tasks.outputs.labels import NOMINATION_TEXT, WARD_STATUS_TEXT
 from tasks.outputs.xlsx.charts import add_ranking_chart
 from tasks.outputs.xlsx.common import (
-    BOLD,
     BOX,
-    CENTER,
+    HEADER,
     HEADER_FILL,
-    ITALIC,
+    SUBTITLE_LINE,
     Column,
     banner,
     fits_one_page,
@@ -139,7 +138,7 @@ def _fill_summary(
 ) -> None:
     columns = _summary_columns(catalogue)
     banner(ws, 1, title, len(columns))
-    banner(ws, 2, f"{bloc.name} – tỉnh {bloc.province}", len(columns), font=ITALIC)
+    banner(ws, 2, f"{bloc.name} – tỉnh {bloc.province}", len(columns), look=SUBTITLE_LINE)
     last = write_table(ws, _HEADER_ROW, columns, (_summary_record(r, catalogue) for r in rows))
     last = legend(ws, last + 2, notes, columns)
     ws.freeze_panes = ws.cell(row=_HEADER_ROW + 1, column=4)
@@ -197,7 +196,7 @@ def _fill_detail(ws: Worksheet, bloc: Bloc, catalogue: Catalogue, rows: Sequence
     # In pages across, columns A–C print on every page: a title starting there would show cut on the second.
     start = _WARD_COLUMNS + 1 if breaks else 1
     banner(ws, 1, f"CHI TIẾT ĐIỂM THEO TIÊU CHÍ NĂM {catalogue.year}", len(first_page), first_col=start)
-    banner(ws, 2, f"{bloc.name} – tỉnh {bloc.province}", len(first_page), font=ITALIC, first_col=start)
+    banner(ws, 2, f"{bloc.name} – tỉnh {bloc.province}", len(first_page), look=SUBTITLE_LINE, first_col=start)
     _group_band(ws, _HEADER_ROW, catalogue, len(columns))
     last = write_table(ws, _HEADER_ROW + 1, columns, (_detail_record(r, catalogue) for r in rows))
     lines = ["Tiêu chí:"] + [f"{c.code}. {c.name} (tối đa {number_text(c.max)} điểm)." for c in catalogue.criteria]
@@ -230,7 +229,7 @@ def _group_band(ws: Worksheet, row: int, catalogue: Catalogue, width: int) -> No
         span = len(group.criteria)
         if span == 0:
             continue
-        put_text(ws, row, col, f"Nhóm {group.code}", font=BOLD, alignment=CENTER)
+        put_text(ws, row, col, f"Nhóm {group.code}", look=HEADER)
         if span > 1:
             ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + span - 1)
         col += span

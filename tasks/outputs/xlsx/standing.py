@@ -15,12 +15,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tasks.domain import Bloc, Catalogue, Criterion, Indicator
 from tasks.outputs.xlsx.charts import add_standing_charts
 from tasks.outputs.xlsx.common import (
-    ITALIC,
+    SUBTITLE_LINE,
     Column,
+    Kind,
     banner,
     legend,
     new_workbook,
-    quantity_format,
+    quantity_kind,
     setup_print,
     to_bytes,
     write_table,
@@ -67,9 +68,9 @@ def _feeds(catalogue: Catalogue, indicator: Indicator) -> Criterion | None:
     return next((c for c in catalogue.criteria if c.indicator == indicator.code), None)
 
 
-def _ytd_format(indicator: Indicator, rows: Sequence[Mapping[str, object]]) -> str:
+def _ytd_kind(indicator: Indicator, rows: Sequence[Mapping[str, object]]) -> Kind:
     """Two decimals for ratios or fractional values; whole counts as plain digits."""
-    return quantity_format((r.get(f"{indicator.code}_ytd") for r in rows), indicator.is_percent)
+    return quantity_kind((r.get(f"{indicator.code}_ytd") for r in rows), indicator.is_percent)
 
 
 def _columns(catalogue: Catalogue, period: str, rows: Sequence[Mapping[str, object]]) -> list[Column]:
@@ -82,7 +83,7 @@ def _columns(catalogue: Catalogue, period: str, rows: Sequence[Mapping[str, obje
     for ind in catalogue.indicators:
         criterion = _feeds(catalogue, ind)
         ytd_note = f"{ind.code}. {ind.name} ({ind.unit}): lũy kế từ đầu năm đến tháng {month_label(period)}"
-        columns.append(Column(f"Lũy kế {ind.code}", 8, "number", ytd_note, _ytd_format(ind, rows)))
+        columns.append(Column(f"Lũy kế {ind.code}", 8, _ytd_kind(ind, rows), ytd_note))
         if criterion is not None:
             score_note = f"Điểm tạm tính của tiêu chí {criterion.code} (tối đa {number_text(criterion.max)} điểm)"
             columns.append(Column(f"Điểm tạm tính {criterion.code}", 6, "number", score_note))
@@ -123,7 +124,7 @@ def _fill(
 ) -> None:
     columns = _columns(catalogue, period, rows)
     banner(ws, 1, title, len(columns))
-    banner(ws, 2, f"{bloc.name} – tỉnh {bloc.province}", len(columns), font=ITALIC)
+    banner(ws, 2, f"{bloc.name} – tỉnh {bloc.province}", len(columns), look=SUBTITLE_LINE)
     last = write_table(ws, _HEADER_ROW, columns, (_record(r, catalogue) for r in rows))
     last = legend(ws, last + 2, _legend_lines(catalogue), columns)
     ws.freeze_panes = ws.cell(row=_HEADER_ROW + 1, column=3)

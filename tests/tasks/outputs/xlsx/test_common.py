@@ -1,8 +1,8 @@
 """The conventions every workbook shares: it prints legibly on A4 and reads the same on any PC.
 
 Scores always show two decimals, counts of people plain digits (no thousands separator that an English PC
-would print as ``2,795``), each sheet prints at 85 % or more (one page wide, or in pages across), and styling
-a cell gives the file that setting its attributes would.
+would print as ``2,795``), each sheet prints at 85 % or more (one page wide, or in pages across), and a cell's
+look (a named cell style) shows as setting its font, alignment, border, fill and format one by one would.
 """
 
 from __future__ import annotations
@@ -14,28 +14,29 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.workbook.workbook import Workbook
 
 from tasks.blank_workbooks import annual_template, monthly_template
 from tasks.config.year import YearConfig, load_year
 from tasks.domain import InputFile, Issue, Kind, Severity, Status, Submission
+from tasks.feedback import workbook as feedback
 from tasks.feedback.workbook import feedback_workbook
 from tasks.intake.discover import discover
 from tasks.intake.read_all import read_all, validate_all
+from tasks.outputs.xlsx import common
 from tasks.outputs.xlsx.common import (
-    BODY,
-    BOLD,
-    BOX,
-    CENTER,
-    HEADER_FILL,
-    ITALIC,
-    LEFT,
+    DECIMAL,
+    HEADER,
     MIN_SCALE,
-    RIGHT,
+    TEXT,
+    TITLE_LINE,
+    WHOLE,
+    Look,
     new_workbook,
     print_scale,
-    style_cell,
+    put_look,
     to_bytes,
 )
 from tasks.outputs.xlsx.ranking import write_ranking_xlsx
@@ -136,28 +137,67 @@ def test_scores_show_two_decimals_and_people_plain_digits(ranking_book: Workbook
     )
 
 
-class TestStyleCell:
-    def _styled(self, by_attribute: bool) -> bytes:
-        """A sheet whose cells get fonts, fills, borders and alignments in an interleaved order."""
+def _look_of(cell: Cell) -> tuple[object, ...]:
+    """What a reader sees of a cell's style: font, alignment, border lines, fill, number format."""
+    font, align, border, fill = cell.font, cell.alignment, cell.border, cell.fill
+    lines = tuple(
+        side.style if side is not None else None for side in (border.left, border.right, border.top, border.bottom)
+    )
+    return (
+        (font.name, font.sz, font.b, font.i, font.u),
+        (align.horizontal, align.vertical, align.wrap_text),
+        lines,
+        (fill.fill_type, fill.fgColor.rgb),
+        cell.number_format,
+    )
+
+
+class TestPutLook:
+    def _styled(self, by_look: bool) -> Workbook:
+        """A sheet whose cells take the table's looks in an interleaved order, reopened from its bytes."""
         wb = new_workbook("styles", MOMENT)
         ws = wb.active
         assert ws is not None
-        styles = [(BOLD, CENTER, BOX, HEADER_FILL), (BODY, LEFT, BOX, None), (ITALIC, RIGHT, None, HEADER_FILL)]
+        looks = [HEADER, TEXT, DECIMAL, WHOLE, TITLE_LINE]
         for row in range(1, 40):
-            font, alignment, border, fill = styles[(row * 7) % 3]
-            cell = ws.cell(row=row, column=1 + row % 4, value=f"ô {row}")
-            if by_attribute:
-                cell.font, cell.alignment = font, alignment
-                if border is not None:
-                    cell.border = border
-                if fill is not None:
-                    cell.fill = fill
+            look = looks[(row * 7) % len(looks)]
+            cell = ws.cell(row=row, column=1 + row % 4, value=row)
+            if by_look:
+                put_look(cell, look)
             else:
-                style_cell(cell, font=font, alignment=alignment, border=border, fill=fill)
-        ws["B2"].font = Font(name="Arial", size=9)  # a style set the usual way in between
-        style_cell(ws["C3"], font=BODY)
-        return to_bytes(wb, MOMENT)
+                cell.font, cell.alignment, cell.border = look.font, look.alignment, look.border
+                cell.fill, cell.number_format = look.fill, look.number_format
+        ws["B2"].font = Font(name="Arial", size=9)  # a style set the usual way over a look
+        return load_workbook(io.BytesIO(to_bytes(wb, MOMENT)))
 
-    def test_same_workbook_as_setting_the_attributes(self) -> None:
-        """style_cell reuses each style's index in the workbook: the file is that of ``cell.font = …``."""
-        assert self._styled(by_attribute=False) == self._styled(by_attribute=True)
+    def test_a_look_shows_as_setting_each_style_would(self) -> None:
+        """Taking a look gives every cell the font, alignment, border, fill and format that setting them would."""
+        by_look, by_attribute = self._styled(by_look=True).active, self._styled(by_look=False).active
+        assert by_look is not None and by_attribute is not None
+        for row in by_attribute.iter_rows():
+            for cell in row:
+                assert _look_of(by_look[cell.coordinate]) == _look_of(cell), cell.coordinate
+        assert by_look["B2"].font.name == "Arial"
+
+    def test_each_look_is_one_cell_style_under_its_own_name(self) -> None:
+        """Excel's Cell Styles gallery lists each look used once, by its Vietnamese name; unused looks are absent."""
+        book = self._styled(by_look=True)
+        assert sorted(book.named_styles) == sorted(
+            ["Normal", HEADER.name, TEXT.name, DECIMAL.name, WHOLE.name, TITLE_LINE.name]
+        )
+        looks = [v for m in (common, feedback) for v in vars(m).values() if isinstance(v, Look)]
+        assert len({look.name for look in looks}) == len(looks) >= 12
+
+
+def test_ranking_cells_look_as_printed(ranking_book: Workbook) -> None:
+    """The sample's ranking: a bold 14 pt title, grey boxed bold headers, boxed scores with two decimals."""
+    ws = ranking_book["Xếp hạng"]
+    assert (ws["A1"].font.b, ws["A1"].font.sz, ws["A1"].font.name) == (True, 14, "Times New Roman")
+    assert ws["A2"].font.i and ws["A2"].alignment.horizontal == "center"
+    header = ws["A4"]
+    assert header.font.b and header.fill.fgColor.rgb == "00D9D9D9" and header.border.bottom.style == "thin"
+    rank, name, total = ws["A5"], ws["C5"], ws["I5"]
+    assert rank.number_format == "0" and rank.alignment.horizontal == "center" and not rank.font.b
+    assert name.alignment.horizontal == "left" and name.border.left.style == "thin"
+    assert total.number_format == "0.00" and total.alignment.horizontal == "right" and total.border.top.style == "thin"
+    assert ws.cell(row=ws.max_row, column=1).border.left.style is None  # the legend under the table: no box
