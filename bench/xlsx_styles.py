@@ -50,6 +50,8 @@ def private_styler() -> Styler | None:
         from openpyxl.styles.cell_style import StyleArray
     except ImportError:
         return None
+    if not all(hasattr(Workbook(), name) for name in ("_fonts", "_fills", "_borders", "_alignments")):
+        return None
     known: dict[tuple[str, int], int] = {}
 
     def index(wb: Workbook, collection: str, value: object) -> int:
