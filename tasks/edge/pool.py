@@ -14,12 +14,11 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import pickle
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 
-from tasks.domain import Bloc, Catalogue, InputFile, Issue, Severity, Status, Submission
+from tasks.domain import Bloc, Catalogue, Submission
 from tasks.edge.collector import configure_collector
 from tasks.intake.read import Files, Progress, no_progress, read_files
 
@@ -55,26 +54,10 @@ def process_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-ChunkReader = Callable[[Files, Bloc, Catalogue], list[bytes]]
+ChunkReader = Callable[[Files, Bloc, Catalogue], list[Submission]]  # what a worker runs: ``read_files``
 
 
-def read_chunk(files: Files, bloc: Bloc, catalogue: Catalogue) -> list[bytes]:
-    """In a worker: read ``files``; each submission comes back pickled (what the parse cache stores)."""
-    return [blob for _, blob in read_files(files, bloc, catalogue, keep=True) if blob is not None]
-
-
-def _unreadable(file: InputFile, period: str | None) -> Submission:
-    """A rejected submission for a file whose reader process died: the run goes on, the ward is told to resend."""
-    issue = Issue(
-        Severity.ERROR,
-        "unreadable",
-        "Không đọc được tệp (quá trình đọc tệp bị dừng giữa chừng).",
-        "Mở tệp trong Excel, lưu lại dưới dạng .xlsx rồi gửi lại.",
-    )
-    return Submission(file=file, kind=file.kind, period=period, status=Status.REJECTED, issues=(issue,))
-
-
-def _result(future: Future[list[bytes]]) -> list[bytes] | None:
+def _result(future: Future[list[Submission]]) -> list[Submission] | None:
     try:
         return future.result()
     except Exception:  # a worker that died takes its task, and every unfinished task of its pool, with it
@@ -82,7 +65,7 @@ def _result(future: Future[list[bytes]]) -> list[bytes] | None:
         return None
 
 
-def _alone(files: Files, bloc: Bloc, catalogue: Catalogue, reader: ChunkReader) -> list[bytes | None]:
+def _alone(files: Files, bloc: Bloc, catalogue: Catalogue, reader: ChunkReader) -> list[Submission | None]:
     """Read ``files`` in a process of their own; if it dies again, each file alone: only the culprit is lost."""
     with process_pool(1) as own:
         got = _result(own.submit(reader, files, bloc, catalogue))
@@ -90,23 +73,22 @@ def _alone(files: Files, bloc: Bloc, catalogue: Catalogue, reader: ChunkReader) 
         return list(got)
     if len(files) == 1:
         return [None]
-    return [blob for one in files for blob in _alone([one], bloc, catalogue, reader)]
+    return [sub for one in files for sub in _alone([one], bloc, catalogue, reader)]
 
 
 def read_in_pool(
     files: Files,
     bloc: Bloc,
     catalogue: Catalogue,
-    keep: bool,
     progress: Progress = no_progress,
     size: int = CHUNK,
-    reader: ChunkReader = read_chunk,
-) -> list[tuple[Submission, bytes | None]]:
+    reader: ChunkReader = read_files,
+) -> list[Submission | None]:
     """Read ``files`` with ``reader`` in a process pool, ``size`` files a task, in order.
 
     ``progress`` is told of each task as it ends. A task lost with a worker that died (a crash, the memory
-    killer) is read again in a process of its own, so that only the file that kills its reader comes back
-    rejected.
+    killer) is read again in a process of its own, so that only the file that kills its reader is lost: None in
+    its place (see ``tasks.intake.read.Reader``).
     """
     starts = range(0, len(files), size)
     with process_pool(min(cores(), len(starts))) as workers:
@@ -114,28 +96,24 @@ def read_in_pool(
         for future in as_completed(futures):
             progress(len(files[futures[future] : futures[future] + size]))
         chunks = [_result(future) for future in futures]
-    blobs = [
-        blob
-        for k, chunk in zip(starts, chunks, strict=True)
-        for blob in (chunk if chunk is not None else _alone(files[k : k + size], bloc, catalogue, reader))
-    ]
     return [
-        (pickle.loads(blob), blob if keep else None) if blob is not None else (_unreadable(*file), None)
-        for file, blob in zip(files, blobs, strict=True)
+        sub
+        for k, chunk in zip(starts, chunks, strict=True)
+        for sub in (chunk if chunk is not None else _alone(files[k : k + size], bloc, catalogue, reader))
     ]
 
 
 def read_in_parallel(
-    files: Files, bloc: Bloc, catalogue: Catalogue, keep: bool, progress: Progress = no_progress
-) -> list[tuple[Submission, bytes | None]]:
+    files: Files, bloc: Bloc, catalogue: Catalogue, progress: Progress = no_progress
+) -> Sequence[Submission | None]:
     """A ``Reader`` (see ``tasks.intake.read``): what ``read_files`` gives, read by one process per core.
 
-    A small set is read in the calling process. A file whose reader process dies comes back rejected; the
+    A small set is read in the calling process. A file whose reader process dies comes back as None; the
     others are read all the same.
     """
     if cores() < 2 or len(files) < MIN_FILES:
-        return read_files(files, bloc, catalogue, keep, progress)
-    read = read_in_pool(files, bloc, catalogue, keep, progress)
+        return read_files(files, bloc, catalogue, progress)
+    read = read_in_pool(files, bloc, catalogue, progress)
     log.info("read %d files in %d processes", len(read), min(cores(), -(-len(files) // CHUNK)))
     return read
 

@@ -4,15 +4,19 @@ Reruns in the days before the meeting read the same files again and again; a fil
 (kind and month), year configuration and reading code are unchanged is not parsed again. Validation still
 runs over every submission each run, so every run's report covers every file. ``--force`` bypasses the cache.
 
-The entries of one configuration live in a few *pack* files (``<folder>/<salt>/<time>-<pid>.pack``, a pickled
-``{key: pickled submission}``), not one file per input: creating a thousand small files cost more than reading
-the workbooks. A run that read something new writes one pack holding what it loaded plus what it read, then
-removes the packs it loaded; a run running at the same time at worst loses some entries, which are read again.
+The entries of one configuration live in a few *pack* files (``<folder>/<salt>/<time>-<pid>.pack``: one JSON
+object ``{key: submission}``, each submission in the plain-data form of :mod:`tasks.intake.cache_codec`), not
+one file per input: creating a thousand small files cost more than reading the workbooks. A run that read
+something new writes one pack holding what it loaded plus what it read, then removes the packs it loaded; a
+run running at the same time at worst loses some entries, which are read again.
 
-The outputs folder may be shared storage that others can write to, and unpickling runs code, so every pack
-carries an HMAC-SHA256 of its bytes under a key kept outside the outputs folder (:func:`cache_key`, in the
-user's state folder, readable by that user only). A pack whose tag does not match (planted, edited, made
-with another key) is never unpickled: it is ignored and its files are read again.
+Nothing in a pack runs as code: it is JSON, decoded into the domain types field by field, and anything
+malformed is a cache miss (the file is read again), never an error. The outputs folder may be shared storage
+that others can write to, so every pack also carries an HMAC-SHA256 of its bytes under a key kept outside the
+outputs folder (:func:`cache_key`, in the user's state folder, readable by that user only). The tag is what
+keeps someone who can write there from planting a forged *reading* of a file (a ward's scores that are not in
+its workbook): a pack whose tag does not match (planted, edited, made with another key) is not even parsed; it
+is ignored and its files are read again.
 """
 
 from __future__ import annotations
@@ -20,21 +24,23 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import json
 import logging
 import os
-import pickle
 import secrets
 import time
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from tasks.domain import Bloc, Catalogue, InputFile, Submission
+from tasks.intake.cache_codec import Uncacheable, decoded, encoded
 
 log = logging.getLogger(__name__)
 _CODE_DIR = Path(__file__).resolve().parents[1]  # every module of tasks/
 KEEP_UNUSED = 1_000  # entries not used by this run that a pack keeps beyond as many as the run used
-MAGIC = b"thidua-parse-cache-v2\n"  # a pack: MAGIC, the 32-byte tag, then the pickled entries
+MAGIC = b"thidua-parse-cache-v3\n"  # a pack: MAGIC, the 32-byte tag, then the entries as UTF-8 JSON
 KEY_ENV = "THIDUA_CACHE_KEY_FILE"  # where the key lives when not in the user's state folder
 
 
@@ -75,21 +81,24 @@ def _tag(key: bytes, body: bytes) -> bytes:
     return hmac.new(key, body, hashlib.sha256).digest()
 
 
-def sealed(key: bytes, entries: dict[str, bytes]) -> bytes:
-    """The bytes of a pack holding ``entries``, authenticated with ``key``."""
-    body = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
+def sealed(key: bytes, entries: dict[str, Any]) -> bytes:
+    """The bytes of a pack holding ``entries`` (JSON-ready data), authenticated with ``key``."""
+    text = json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
+    body = text.encode("utf-8", "surrogatepass")  # a path's undecodable bytes are kept as lone surrogates
     return MAGIC + _tag(key, body) + body
 
 
-def unsealed(key: bytes, data: bytes) -> dict[str, bytes] | None:
-    """The entries of a pack, or None when its tag does not match (nothing of it is unpickled then)."""
+def unsealed(key: bytes, data: bytes) -> dict[str, Any] | None:
+    """The entries of a pack, or None when its tag does not match (nothing of it is parsed then) or its
+    authentic content is not a JSON object."""
     head, tag, body = data[: len(MAGIC)], data[len(MAGIC) : len(MAGIC) + 32], data[len(MAGIC) + 32 :]
     if head != MAGIC or not hmac.compare_digest(tag, _tag(key, body)):
         return None
-    entries = pickle.loads(body)  # authenticated: written by a run holding the key
-    if not isinstance(entries, dict):
+    try:
+        entries = json.loads(body.decode("utf-8", "surrogatepass"))
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, nested too deep
         return None
-    return entries
+    return entries if isinstance(entries, dict) else None
 
 
 @cache
@@ -101,13 +110,8 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def pickled(sub: Submission) -> bytes:
-    """A submission as the cache stores it."""
-    return pickle.dumps(sub, protocol=pickle.HIGHEST_PROTOCOL)
-
-
 class ParseCache:
-    """Pickled :class:`Submission` objects (before validation) of one configuration, under ``folder``."""
+    """:class:`Submission` objects as reading gave them (before validation), of one configuration, under ``folder``."""
 
     def __init__(self, folder: Path, bloc: Bloc, catalogue: Catalogue, key: bytes | None = None) -> None:
         config = hashlib.sha256(repr((bloc, catalogue)).encode()).hexdigest()[:16]
@@ -115,17 +119,17 @@ class ParseCache:
         self.folder = folder / self.salt
         self.key = key if key is not None else cache_key()
         self.packs = sorted(self.folder.glob("*.pack")) if self.folder.is_dir() and self.key else []
-        self.entries: dict[str, bytes] = {}
+        self.entries: dict[str, Any] = {}  # key -> a submission as ``encoded`` gives it
         for pack in self.packs:  # oldest first: a newer pack's entry wins
             self.entries.update(self._load(pack))
         self.used: set[str] = set()
         self.hits = self.added = 0
 
-    def _load(self, pack: Path) -> dict[str, bytes]:
+    def _load(self, pack: Path) -> dict[str, Any]:
         assert self.key is not None
         try:
             entries = unsealed(self.key, pack.read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        except OSError:
             entries = None
         if entries is None:
             log.warning("parse cache pack %s unreadable or not authentic; ignored", pack)
@@ -135,28 +139,30 @@ class ParseCache:
     def _key(self, file: InputFile, period: str | None) -> str:
         return hashlib.sha256(f"{self.salt}|{file.sha256}|{file.kind.value}|{period}".encode()).hexdigest()
 
-    def has(self, file: InputFile, period: str | None) -> bool:
-        """Whether an entry for this file's bytes is stored (without reading it)."""
-        return self._key(file, period) in self.entries
-
     def get(self, file: InputFile, period: str | None) -> Submission | None:
-        """The cached submission for this file's bytes, re-pointed at the file's current path."""
+        """The cached submission for this file's bytes, re-pointed at the file's current path; None when there is
+        none or what is stored does not decode (the file is then read again and its entry replaced)."""
         key = self._key(file, period)
-        blob = self.entries.get(key)
-        if blob is None:
+        stored = self.entries.get(key)
+        if stored is None:
             return None
-        try:
-            cached: Submission = pickle.loads(blob)
-        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        cached = decoded(stored)
+        if cached is None:
+            log.warning("parse cache entry for %s malformed; the file is read again", file.rel)
             return None
         self.used.add(key)
         self.hits += 1
         return replace(cached, file=file)
 
-    def put(self, file: InputFile, period: str | None, blob: bytes) -> None:
-        """Remember a freshly read submission, given as ``pickled(sub)``; stored by ``save``."""
+    def put(self, file: InputFile, period: str | None, sub: Submission) -> None:
+        """Remember a freshly read submission; stored by ``save``. One this form cannot hold is not cached."""
+        try:
+            stored = encoded(sub)
+        except Uncacheable as exc:
+            log.warning("parse cache skips %s: %s", file.rel, exc)
+            return
         key = self._key(file, period)
-        self.entries[key] = blob
+        self.entries[key] = stored
         self.used.add(key)
         self.added += 1
 
@@ -174,10 +180,11 @@ class ParseCache:
         path = self.folder / f"{time.time_ns():020d}-{os.getpid()}.pack"
         tmp = path.with_suffix(".tmp")
         try:
+            data = sealed(self.key, entries)
             self.folder.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(sealed(self.key, entries))
+            tmp.write_bytes(data)
             os.replace(tmp, path)
-        except OSError as exc:  # a cache that cannot be written (disk full, read-only) only costs a reread
+        except (OSError, TypeError, ValueError) as exc:  # no pack (disk full, read-only…) only costs a reread
             log.warning("parse cache not saved to %s: %s", self.folder, exc)
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)

@@ -11,7 +11,6 @@ from dataclasses import replace
 from typing import Protocol
 
 from tasks.domain import Bloc, Catalogue, InputFile, Issue, Kind, Severity, Status, Submission, Workbook
-from tasks.intake.cache import pickled
 from tasks.intake.identify import identify_annual, identify_monthly
 from tasks.intake.layout import key
 from tasks.intake.tables import (
@@ -35,26 +34,36 @@ def no_progress(n: int) -> None:
 
 
 class Reader(Protocol):
-    """Reads files into submissions, each with its pickle for the cache when asked (``read_files`` is one)."""
+    """Reads files into submissions, one per file in the order given (``read_files`` is one).
+
+    A reader that got nothing for a file (the process reading it died) gives None in its place: the file comes
+    back rejected (:func:`reading_lost`) and is not cached, so the next run tries it again.
+    """
 
     def __call__(
-        self, files: Files, bloc: Bloc, catalogue: Catalogue, keep: bool, progress: Progress = no_progress
-    ) -> list[tuple[Submission, bytes | None]]: ...
+        self, files: Files, bloc: Bloc, catalogue: Catalogue, progress: Progress = no_progress
+    ) -> Sequence[Submission | None]: ...
 
 
-def read_files(
-    files: Files, bloc: Bloc, catalogue: Catalogue, keep: bool, progress: Progress = no_progress
-) -> list[tuple[Submission, bytes | None]]:
-    """Open every file in this process, telling ``progress`` after each one.
-
-    With ``keep``, each submission comes with its pickle for the cache.
-    """
+def read_files(files: Files, bloc: Bloc, catalogue: Catalogue, progress: Progress = no_progress) -> list[Submission]:
+    """Open every file in this process, telling ``progress`` after each one."""
     read = []
     for file, period in files:
-        sub = open_submission(file, bloc, catalogue, period)
-        read.append((sub, pickled(sub) if keep else None))
+        read.append(open_submission(file, bloc, catalogue, period))
         progress(1)
     return read
+
+
+def reading_lost(file: InputFile, period: str | None) -> Submission:
+    """A rejected submission for a file whose reading was lost (its reader process died): the run goes on, the
+    ward is told to send the file again."""
+    issue = Issue(
+        Severity.ERROR,
+        "unreadable",
+        "Không đọc được tệp (quá trình đọc tệp bị dừng giữa chừng).",
+        "Mở tệp trong Excel, lưu lại dưới dạng .xlsx rồi gửi lại.",
+    )
+    return Submission(file=file, kind=file.kind, period=period, status=Status.REJECTED, issues=(issue,))
 
 
 def _reject(sub: Submission, issue: Issue) -> Submission:

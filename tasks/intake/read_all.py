@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tasks.domain import Bloc, Catalogue, Issue, Kind, Severity, Status, Submission
 from tasks.intake.cache import ParseCache
-from tasks.intake.read import Files, Progress, Reader, no_progress, read_files
+from tasks.intake.read import Files, Progress, Reader, no_progress, read_files, reading_lost
 from tasks.validation.reports import resolve_resubmissions
 from tasks.validation.suites import Validator
 from tasks.validation.validate import validate_rows
@@ -33,18 +33,20 @@ def read_all(
     """Open every file; unreadable ones come back rejected with the reason.
 
     With ``cache_dir``, a file already read with the same bytes, folder, configuration and code is taken
-    from the cache instead of being parsed again; ``reader`` reads the others (in worker processes, say).
+    from the cache instead of being parsed again; ``reader`` reads the others (in worker processes, say), and
+    what it read is put in the cache, except a file whose reading was lost (the reader gave None for it).
     ``progress`` is told how many files are done: those from the cache at once, the others as they are read.
     """
     cache = ParseCache(cache_dir, bloc, catalogue) if cache_dir is not None else None
     found = [cache.get(file, period) if cache and file.refused is None else None for file, period in files]
     todo = [k for k, sub in enumerate(found) if sub is None]
     progress(len(files) - len(todo))
-    fresh = reader([files[k] for k in todo], bloc, catalogue, cache is not None, progress) if todo else []
-    for k, (sub, blob) in zip(todo, fresh, strict=True):
-        found[k] = sub
-        if cache and blob is not None and files[k][0].refused is None:
-            cache.put(files[k][0], files[k][1], blob)
+    fresh = reader([files[k] for k in todo], bloc, catalogue, progress) if todo else []
+    for k, sub in zip(todo, fresh, strict=True):
+        file, period = files[k]
+        found[k] = sub if sub is not None else reading_lost(file, period)
+        if cache and sub is not None and file.refused is None:
+            cache.put(file, period, sub)
     if cache:
         cache.save()
     subs = [sub for sub in found if sub is not None]

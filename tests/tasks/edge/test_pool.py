@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import pickle
 import shutil
 from pathlib import Path
 
 import pytest
 
 from tasks.config.year import YearConfig, load_year
-from tasks.domain import Bloc, Catalogue, Status
+from tasks.domain import Bloc, Catalogue, Submission
 from tasks.edge import pool
 from tasks.intake.discover import discover
 from tasks.intake.read import Files, read_files
@@ -26,39 +25,33 @@ def config(tmp_path_factory: pytest.TempPathFactory) -> YearConfig:
     return load_year(inputs, 2025)
 
 
-def dying_reader(files: Files, bloc: Bloc, catalogue: Catalogue) -> list[bytes]:
+def dying_reader(files: Files, bloc: Bloc, catalogue: Catalogue) -> list[Submission]:
     """A chunk reader whose process dies, as a crash in a native library would kill it, on ``KILLER``."""
     if any(file.path.name == KILLER for file, _ in files):
         os._exit(70)
-    return pool.read_chunk(files, bloc, catalogue)
+    return read_files(files, bloc, catalogue)
 
 
 def test_reading_in_worker_processes_gives_what_reading_here_gives(config: YearConfig) -> None:
-    """The same submissions in the same order, each with the pickle the parse cache stores."""
+    """The same submissions in the same order, and the progress told once per task of files."""
     files = discover(config.year_dir)
-    here = read_files(files, config.bloc, config.catalogue, keep=True)
+    here = read_files(files, config.bloc, config.catalogue)
     steps: list[int] = []
-    there = pool.read_in_pool(files, config.bloc, config.catalogue, keep=True, progress=steps.append, size=7)
+    there = pool.read_in_pool(files, config.bloc, config.catalogue, progress=steps.append, size=7)
     assert sorted(steps) == sorted([7] * (len(files) // 7) + [len(files) % 7] * bool(len(files) % 7))
-    assert [sub for sub, _ in there] == [sub for sub, _ in here]
-    assert [pickle.loads(blob) for _, blob in there if blob] == [sub for sub, _ in here]
-    assert all(blob is None for _, blob in pool.read_in_pool(files, config.bloc, config.catalogue, keep=False))
+    assert there == here
 
 
-def test_a_reader_process_that_dies_rejects_its_file_and_no_other(config: YearConfig) -> None:
-    """Sa Pa's self-assessment comes back rejected with a Vietnamese reason; every other file reads as usual."""
+def test_a_reader_process_that_dies_loses_its_file_and_no_other(config: YearConfig) -> None:
+    """Only Sa Pa's self-assessment, whose reader dies every time, comes back lost (None, which intake rejects
+    and does not cache); every other file reads as usual."""
     files = discover(config.year_dir)
     assert any(file.path.name == KILLER for file, _ in files)
-    here = read_files(files, config.bloc, config.catalogue, keep=False)
-    there = pool.read_in_pool(files, config.bloc, config.catalogue, keep=True, size=10, reader=dying_reader)
-    assert [sub.file for sub, _ in there] == [file for file, _ in files]
-    for (sub, blob), (alone, _) in zip(there, here, strict=True):
-        if sub.file.path.name == KILLER:
-            assert sub.status is Status.REJECTED and blob is None  # never cached: the next run tries again
-            assert [i.rule for i in sub.issues] == ["unreadable"]
-            assert "Không đọc được tệp" in sub.issues[0].message and "gửi lại" in sub.issues[0].hint
-        else:
-            assert sub == alone
+    here = read_files(files, config.bloc, config.catalogue)
+    there = pool.read_in_pool(files, config.bloc, config.catalogue, size=10, reader=dying_reader)
+    assert len(there) == len(files)
+    for (file, _), sub, alone in zip(files, there, here, strict=True):
+        assert sub is None if file.path.name == KILLER else sub == alone
 
 
 def test_a_large_set_goes_to_the_workers_and_a_small_one_stays_here(
@@ -69,13 +62,13 @@ def test_a_large_set_goes_to_the_workers_and_a_small_one_stays_here(
     pooled: list[int] = []
     monkeypatch.setattr(pool, "read_in_pool", lambda f, *args: pooled.append(len(f)) or read_files(f, *args))
     monkeypatch.setenv(pool.PROCESSES_ENV, "2")
-    pool.read_in_parallel(files, config.bloc, config.catalogue, False)
+    pool.read_in_parallel(files, config.bloc, config.catalogue)
     assert pooled == []
     monkeypatch.setattr(pool, "MIN_FILES", len(files))
-    pool.read_in_parallel(files, config.bloc, config.catalogue, False)
+    pool.read_in_parallel(files, config.bloc, config.catalogue)
     assert pooled == [len(files)]
     monkeypatch.setenv(pool.PROCESSES_ENV, "1")
-    pool.read_in_parallel(files, config.bloc, config.catalogue, False)
+    pool.read_in_parallel(files, config.bloc, config.catalogue)
     assert pooled == [len(files)]
 
 
@@ -94,5 +87,5 @@ def test_slow_writes_get_worker_processes_only_when_they_are_worth_it(monkeypatc
 def test_it_never_writes_under_the_inputs(config: YearConfig) -> None:
     """Reading in workers leaves the inputs folder as it found it."""
     before = sorted(p.relative_to(config.year_dir) for p in Path(config.year_dir).rglob("*"))
-    pool.read_in_pool(discover(config.year_dir), config.bloc, config.catalogue, keep=True)
+    pool.read_in_pool(discover(config.year_dir), config.bloc, config.catalogue)
     assert sorted(p.relative_to(config.year_dir) for p in Path(config.year_dir).rglob("*")) == before

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import pickle
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 
 from tasks.config.year import load_year
-from tasks.domain import Bloc, Catalogue, Submission
-from tasks.intake.cache import KEY_ENV, MAGIC, cache_key, sealed
+from tasks.domain import Bloc, Catalogue, Status, Submission
+from tasks.intake.cache import KEY_ENV, MAGIC, cache_key, sealed, unsealed
 from tasks.intake.discover import discover
 from tasks.intake.read import Files, Progress, Reader, no_progress, read_files
 from tasks.intake.read_all import read_all
@@ -30,11 +34,9 @@ def private_key_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def counting(read: list[str]) -> Reader:
     """``read_files`` that records which files it was asked to read."""
 
-    def reader(
-        files: Files, bloc: Bloc, catalogue: Catalogue, keep: bool, progress: Progress = no_progress
-    ) -> list[tuple[Submission, bytes | None]]:
+    def reader(files: Files, bloc: Bloc, catalogue: Catalogue, progress: Progress = no_progress) -> list[Submission]:
         read.extend(file.rel for file, _ in files)
-        return read_files(files, bloc, catalogue, keep, progress)
+        return read_files(files, bloc, catalogue, progress)
 
     return reader
 
@@ -112,7 +114,7 @@ def test_another_configuration_does_not_use_the_entries(inputs: Path, tmp_path: 
 
 
 class _Plant:
-    """A pickle payload that, when unpickled, creates the file ``marker`` (what a hostile pack would do)."""
+    """A pickle payload that, when unpickled, creates the file ``marker`` (what a hostile pickle would do)."""
 
     def __init__(self, marker: Path) -> None:
         self.marker = marker
@@ -121,33 +123,140 @@ class _Plant:
         return (open, (str(self.marker), "w"))
 
 
-def _planted_packs(folder: Path, marker: Path, key: bytes) -> list[bytes]:
-    """A bare pickle, a pack with a forged tag and a pack sealed with another key, each carrying the payload."""
-    payload = pickle.dumps({"x": pickle.dumps(_Plant(marker))})
+def _tagged(head: bytes, key: bytes, body: bytes) -> bytes:
+    """A pack as ``sealed`` lays it out, with a tag that is right for ``key``, around any ``body``."""
+    return head + hmac.new(key, body, hashlib.sha256).digest() + body
+
+
+def _planted_packs(marker: Path, key: bytes) -> list[bytes]:
+    """Pickles carrying the payload: bare, behind a forged tag, and even correctly tagged with the user's own key
+    (the layout of the old pickle packs, and the current one): none of them is ever unpickled."""
     bare = pickle.dumps(_Plant(marker))
-    forged = MAGIC + b"\0" * 32 + bare
-    return [bare, forged, sealed(b"k" * 32, {"x": payload}), sealed(key, {"x": payload})[:-1]]
+    return [
+        bare,
+        MAGIC + b"\0" * 32 + bare,
+        _tagged(b"thidua-parse-cache-v2\n", key, pickle.dumps({"x": pickle.dumps(_Plant(marker))})),
+        _tagged(MAGIC, key, bare),
+    ]
 
 
-def test_a_planted_cache_pack_runs_nothing_and_the_files_are_read(inputs: Path, tmp_path: Path) -> None:
-    """Someone who can write to outputs/.cache plants packs that would create a file when unpickled:
-    none of them runs, and every file is read from the inputs instead."""
+def _first_run(inputs: Path, tmp_path: Path) -> tuple[Files, Bloc, Catalogue, list[Submission], Path, bytes]:
+    """The sample read once into an empty cache: files, configuration, submissions, the pack and the key."""
     config = load_year(inputs, 2025)
     files = discover(config.year_dir)
-    cache = tmp_path / "cache"
+    subs = read_all(files, config.bloc, config.catalogue, tmp_path / "cache")
     key = cache_key(tmp_path / "state" / "cache.key")
     assert key is not None
-    subs = read_all(files, config.bloc, config.catalogue, cache)
-    folder = next(cache.rglob("*.pack")).parent
+    return files, config.bloc, config.catalogue, subs, next((tmp_path / "cache").rglob("*.pack")), key
+
+
+def _replace_packs(pack: Path, planted: Sequence[bytes]) -> None:
+    """Only the ``planted`` packs where the cache looks, newest last."""
+    for old in pack.parent.glob("*.pack"):
+        old.unlink()
+    for i, data in enumerate(planted):
+        (pack.parent / f"9999999999999999999{i}-1.pack").write_bytes(data)
+
+
+def test_a_planted_pickle_runs_nothing_and_the_files_are_read(inputs: Path, tmp_path: Path) -> None:
+    """Someone who can write to outputs/.cache plants pickles that would create a file when unpickled: none of
+    them runs, even one tagged with the user's key, and every file is read from the inputs instead."""
+    files, bloc, catalogue, subs, pack, key = _first_run(inputs, tmp_path)
     marker = tmp_path / "pwned"
-    for pack in folder.glob("*.pack"):
-        pack.unlink()
-    for i, data in enumerate(_planted_packs(folder, marker, key)):
-        (folder / f"9999999999999999999{i}-1.pack").write_bytes(data)
+    _replace_packs(pack, _planted_packs(marker, key))
     read: list[str] = []
-    assert read_all(files, config.bloc, config.catalogue, cache, counting(read)) == subs
+    assert read_all(files, bloc, catalogue, tmp_path / "cache", counting(read)) == subs
     assert not marker.exists()
     assert len(read) == len(files)
+
+
+def _forged(entries: dict[str, Any], ward_code: str) -> dict[str, Any]:
+    """Every stored reading changed to name ``ward_code``: valid JSON, in the form the cache decodes."""
+    return {key: {**entry, "ward_code": ward_code} for key, entry in entries.items()}
+
+
+def test_a_forged_reading_without_the_key_is_ignored(inputs: Path, tmp_path: Path) -> None:
+    """A pack edited in plain JSON (every file attributed to Sa Pa) is ignored when its tag is not made with the
+    user's key, whether it keeps the old tag or is tagged with another key: every file is read as it is. Tagged
+    with the right key the same forgery would be believed, so the tag is what keeps it out."""
+    files, bloc, catalogue, subs, pack, key = _first_run(inputs, tmp_path)
+    entries = unsealed(key, pack.read_bytes())
+    assert entries is not None
+    forged = sealed(key, _forged(entries, "SAPA"))
+    old_tag = pack.read_bytes()[len(MAGIC) : len(MAGIC) + 32]
+    _replace_packs(pack, [MAGIC + old_tag + forged[len(MAGIC) + 32 :], sealed(b"k" * 32, _forged(entries, "SAPA"))])
+    read: list[str] = []
+    assert read_all(files, bloc, catalogue, tmp_path / "cache", counting(read)) == subs
+    assert len(read) == len(files)
+    _replace_packs(pack, [forged])
+    believed = read_all(files, bloc, catalogue, tmp_path / "cache", counting([]))
+    assert {sub.ward_code for sub in believed} == {"SAPA"}
+
+
+def _malformed(entries: dict[str, Any]) -> dict[str, Any]:
+    """Each stored reading broken in its own way, the JSON still valid."""
+    breaks = [
+        lambda e: {k: v for k, v in e.items() if k != "status"},  # a field missing
+        lambda e: {**e, "extra": 1},  # a field too many
+        lambda e: {**e, "kind": "spreadsheet"},  # an unknown kind
+        lambda e: {**e, "issues": [{"severity": "error"}]},  # an issue without its words
+        lambda e: {**e, "prepared_on": "31/12/2025"},  # not an ISO date
+        lambda e: {**e, "workbook": {"info_sheet": 1, "info": {}, "tables": {}}},  # a sheet name not text
+        lambda e: {**e, "file": [e["file"]]},  # a list where an object was written
+        lambda e: [e],
+        lambda e: (
+            None
+            if e["workbook"] is None
+            else {**e, "workbook": {**e["workbook"], "info": {"x": [{"date": 5}, None, False]}}}
+        ),
+    ]
+    return {key: breaks[n % len(breaks)](entry) for n, (key, entry) in enumerate(entries.items())}
+
+
+def test_an_authentic_pack_with_malformed_content_is_a_miss_not_a_crash(inputs: Path, tmp_path: Path) -> None:
+    """A pack tagged with the right key whose content is not what the cache writes (not UTF-8, not JSON, not an
+    object, entries broken field by field) never stops the run: its files are read again, and the next run
+    finds them in the pack written then."""
+    files, bloc, catalogue, subs, pack, key = _first_run(inputs, tmp_path)
+    entries = unsealed(key, pack.read_bytes())
+    assert entries is not None
+    for planted in (
+        _tagged(MAGIC, key, b"\xff\xfe not utf-8"),
+        _tagged(MAGIC, key, b'{"cut short": ['),
+        _tagged(MAGIC, key, b"[" * 100_000 + b"]" * 100_000),
+        sealed(key, ["a list"]),  # type: ignore[arg-type]
+        sealed(key, _malformed(entries)),
+    ):
+        _replace_packs(pack, [planted])
+        read: list[str] = []
+        assert read_all(files, bloc, catalogue, tmp_path / "cache", counting(read)) == subs
+        assert len(read) == len(files)
+    again: list[str] = []
+    assert read_all(files, bloc, catalogue, tmp_path / "cache", counting(again)) == subs
+    assert again == []
+
+
+def test_a_file_whose_reading_was_lost_is_rejected_and_read_again_next_time(inputs: Path, tmp_path: Path) -> None:
+    """When a reader gets nothing for Sa Pa's file (its process died), the file comes back rejected in plain
+    words and is not cached: the next run reads it again, and only it."""
+    config = load_year(inputs, 2025)
+    files = discover(config.year_dir)
+
+    def losing(
+        files: Files, bloc: Bloc, catalogue: Catalogue, progress: Progress = no_progress
+    ) -> list[Submission | None]:
+        return [
+            None if file.rel == SAPA else sub
+            for (file, _), sub in zip(files, read_files(files, bloc, catalogue, progress), strict=True)
+        ]
+
+    subs = read_all(files, config.bloc, config.catalogue, tmp_path / "cache", losing)
+    sapa = next(sub for sub in subs if sub.file.rel == SAPA)
+    assert sapa.status is Status.REJECTED and [i.rule for i in sapa.issues] == ["unreadable"]
+    assert "Không đọc được tệp" in sapa.issues[0].message
+    read: list[str] = []
+    again = read_all(files, config.bloc, config.catalogue, tmp_path / "cache", counting(read))
+    assert read == [SAPA] and next(sub for sub in again if sub.file.rel == SAPA).status is Status.ACCEPTED
 
 
 def test_the_key_is_kept_outside_the_outputs_folder_and_private(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import pickle
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 import tasks.intake.read as read
 from tasks.config.year import YearConfig, load_year
 from tasks.domain import InputFile, Kind, Severity, Status
-from tasks.intake.read import open_submission, read_files
+from tasks.intake.read import open_submission, read_files, reading_lost
 from tests.support.hostile_files import ole_container
 from tests.support.office_files import (
     INFO,
@@ -181,12 +180,20 @@ def test_an_unexpected_failure_rejects_the_file_without_stopping_the_run(
     assert "unexpected failure reading sapa.xlsx" in caplog.text
 
 
-def test_reading_files_tells_the_progress_and_keeps_pickles_only_when_asked(tmp_path: Path, config: YearConfig) -> None:
-    """Each file read is counted once; the cache gets each submission's pickle, and nothing when not asked."""
+def test_reading_files_tells_the_progress_of_each_file(tmp_path: Path, config: YearConfig) -> None:
+    """Each file read is counted once, and each comes back as its own submission, in order."""
     paths = [write_book(sapa_annual(), tmp_path / f"sapa-{n}.xlsx") for n in range(2)]
     files = [(input_file(p, Kind.ANNUAL), None) for p in paths]
     told: list[int] = []
-    kept = read_files(files, config.bloc, config.catalogue, True, told.append)
+    read = read_files(files, config.bloc, config.catalogue, told.append)
     assert told == [1, 1]
-    assert [pickle.loads(data or b"") for _, data in kept] == [sub for sub, _ in kept]
-    assert [data for _, data in read_files(files, config.bloc, config.catalogue, False)] == [None, None]
+    assert [sub.file.path for sub in read] == paths and all(sub.ward_code == "SAPA" for sub in read)
+
+
+def test_a_lost_reading_rejects_the_file_in_plain_words(tmp_path: Path) -> None:
+    """A file whose reader process died is rejected for its ward with a Vietnamese reason and what to do."""
+    file = input_file(write_book(sapa_annual(), tmp_path / "sapa.xlsx"), Kind.ANNUAL)
+    sub = reading_lost(file, None)
+    (issue,) = sub.issues
+    assert (sub.file, sub.status, issue.rule) == (file, Status.REJECTED, "unreadable")
+    assert "Không đọc được tệp" in issue.message and "gửi lại" in issue.hint
