@@ -32,9 +32,10 @@ pytest: install
 
 test: lint types pytest
 
-# everyday work: every gate but PostgreSQL, the browser and long fuzzing
+# everyday work: every gate but PostgreSQL, the browser, long fuzzing and the `slow` whole runs (one real sample
+# review through Prefect stays: tests/flows/test_annual_review.py); property tests draw 10 examples, not hundreds
 pytest-fast: install
-	$(BIN)/pytest -m 'not postgres and not browser and not fuzz'
+	$(BIN)/pytest -m 'not postgres and not browser and not fuzz and not slow' --hypothesis-profile=fast
 
 test-fast: lint types pytest-fast
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import sample
+from tests.support import examples, sample
 from tests.support.sample import EditFn, copy_sample
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -19,6 +19,8 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 # Prefect waits 20 s for its temporary server by default; a busy 2-core machine can need longer.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+examples.register_fast_profile()  # `make test-fast` runs with --hypothesis-profile=fast
 
 
 @pytest.fixture

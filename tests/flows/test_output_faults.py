@@ -44,6 +44,7 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
+@pytest.mark.slow  # the whole command line in a subprocess: `make test` only
 def test_a_full_disk_ends_with_one_sentence_and_one_incomplete_folder(inputs: Path, tmp_path: Path) -> None:
     """The disk fills while the run folder is written: exit 3, one Vietnamese sentence naming the folder and
     nothing else on the terminal (no traceback), no retry (one ``.incomplete`` folder, not three), no ``latest``.

@@ -39,6 +39,7 @@ def _kill_when_incomplete(proc: subprocess.Popen[bytes], base: Path) -> Path:
     pytest.fail(f"thidua review never showed an .incomplete folder (exit status {proc.poll()})")
 
 
+@pytest.mark.slow  # two flow runs and the command line in a subprocess: `make test` only
 def test_a_killed_run_leaves_latest_on_the_last_complete_run(inputs: Path, tmp_path: Path) -> None:
     """SIGKILL midway: latest still points at the first run, the killed folder stays .incomplete without a
     manifest, its lock dies with it, and the next run compares itself with the first run."""
@@ -86,6 +87,7 @@ def test_the_cli_says_clearly_that_another_run_is_busy(
     assert "Một lần chạy khác đang ghi vào" in err and str(outputs / "2025") in err and "Traceback" not in err
 
 
+@pytest.mark.slow  # two flow runs (the change report itself: tests/tasks/outputs/test_changes.py)
 def test_a_corrected_ward_file_shows_up_in_the_change_report(inputs: Path, tmp_path: Path, edit_row: EditFn) -> None:
     """Sa Pa lowers its December CT01 year-to-date to 50 %: changes.json names the file, the total and 2.1."""
     outputs = tmp_path / "outputs"

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from tasks.config.load import ConfigError
 from tasks.config.year import load_year
 from tasks.text import has_diacritics
+from tests.support.examples import examples
 
 SAMPLE = Path(__file__).resolve().parents[3] / "inputs" / "2025"
 FILES = ("bloc.yaml", "criteria.yaml", "meeting.yaml")
@@ -158,7 +159,7 @@ def check_loads_or_refuses(mutation: tuple[str, tuple[str, Any], str]) -> None:
             assert has_diacritics(exc.problem), exc  # told in Vietnamese, whatever the mistake
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(MUTATIONS)
 def test_a_mutated_configuration_loads_or_stops_with_a_config_error(mutation: tuple[str, Any, str]) -> None:
     """A short run for every test session: no mutation of the three YAML files escapes as another exception."""

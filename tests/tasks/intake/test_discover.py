@@ -24,6 +24,7 @@ from tasks.domain import Severity
 from tasks.intake import discover as discover_module
 from tasks.intake.discover import MAX_DEPTH, discover, shown_name
 from tasks.intake.read_all import read_all
+from tests.support.examples import examples
 
 SAMPLE_INPUTS = Path(__file__).resolve().parents[3] / "inputs"
 WORKBOOK = SAMPLE_INPUTS / "2025" / "annual" / "tu-cham-diem-2025-sapa.xlsx"
@@ -186,7 +187,7 @@ _trees = trees.filter(lambda t: isinstance(t, Folder) and bool(t.children))
 _settings = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much]}
 
 
-@settings(max_examples=60, **_settings)  # type: ignore[arg-type]
+@settings(max_examples=examples(60), **_settings)  # type: ignore[arg-type]
 @given(folder=folders, tree=_trees)
 def test_any_file_tree_is_read_or_listed_without_an_exception(folder: bytes, tree: Folder) -> None:
     """Whatever the tree holds, discovery and reading never raise, list every entry (leaf or folder too deep),

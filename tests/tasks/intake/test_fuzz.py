@@ -35,6 +35,7 @@ from tasks.text import has_diacritics
 from tasks.validation.reports import annual_report, monthly_report
 from tasks.validation.suites import Validator
 from tasks.validation.validate import validate_rows
+from tests.support.examples import examples
 from tests.support.office_files import SAMPLE, Book, Grid, book_bytes, input_file, sapa_annual, sapa_december
 
 Op = tuple[Any, ...]
@@ -313,7 +314,7 @@ def validator() -> Validator:
     return Validator()
 
 
-EXAMPLES = int(os.environ.get("THIDUA_FUZZ_EXAMPLES", "60"))  # raise it for a deeper run than CI's
+EXAMPLES = int(os.environ.get("THIDUA_FUZZ_EXAMPLES") or examples(60))  # raise it for a deeper run than CI's
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

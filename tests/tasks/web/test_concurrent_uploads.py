@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tasks.web.app import WebSettings, create_app
 from tasks.web.upload_check import UploadChecker
@@ -17,6 +18,7 @@ from tests.support.web_server import serving
 EditFn = Callable[[Path, str, str, str, object], str]
 
 
+@pytest.mark.slow  # a real server and twenty validations at once: `make test` only
 def test_twenty_uploads_at_once_are_all_answered_correctly(
     checker: UploadChecker, tmp_path: Path, edit_row: EditFn
 ) -> None:
