@@ -4,11 +4,12 @@ Reruns in the days before the meeting read the same files again and again; a fil
 (kind and month), year configuration and reading code are unchanged is not parsed again. Validation still
 runs over every submission each run, so every run's report covers every file. ``--force`` bypasses the cache.
 
-The entries of one configuration live in a few *pack* files (``<folder>/<salt>/<time>-<pid>.pack``: one JSON
-object ``{key: submission}``, each submission in the plain-data form of :mod:`tasks.intake.cache_codec`), not
-one file per input: creating a thousand small files cost more than reading the workbooks. A run that read
-something new writes one pack holding what it loaded plus what it read, then removes the packs it loaded; a
-run running at the same time at worst loses some entries, which are read again.
+The entries of one configuration live in a few *pack* files (``<folder>/<salt>/<time>-<pid>.pack``), not one
+file per input: creating a thousand small files cost more than reading the workbooks. A pack is one line per
+entry, ``<key> <JSON>``, each JSON the plain-data form of a submission (:mod:`tasks.intake.cache_codec`); a
+line is parsed only when its file is asked for, so a run holds its entries as text, not as a second copy of
+every cell. A run that read something new writes one pack holding what it loaded plus what it read, then
+removes the packs it loaded; a run running at the same time at worst loses some entries, which are read again.
 
 Nothing in a pack runs as code: it is JSON, decoded into the domain types field by field, and anything
 malformed is a cache miss (the file is read again), never an error. The outputs folder may be shared storage
@@ -24,23 +25,23 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
-import json
 import logging
 import os
+import re
 import secrets
 import time
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from tasks.domain import Bloc, Catalogue, InputFile, Submission
-from tasks.intake.cache_codec import Uncacheable, decoded, encoded
+from tasks.intake.cache_codec import Uncacheable, as_json, from_json
 
 log = logging.getLogger(__name__)
 _CODE_DIR = Path(__file__).resolve().parents[1]  # every module of tasks/
 KEEP_UNUSED = 1_000  # entries not used by this run that a pack keeps beyond as many as the run used
-MAGIC = b"thidua-parse-cache-v3\n"  # a pack: MAGIC, the 32-byte tag, then the entries as UTF-8 JSON
+MAGIC = b"thidua-parse-cache-v3\n"  # a pack: MAGIC, the 32-byte tag, then a line ``<key> <JSON>`` per entry
+_ENTRY_KEY = re.compile(rb"[0-9a-f]{64}")  # what ``ParseCache._key`` gives
 KEY_ENV = "THIDUA_CACHE_KEY_FILE"  # where the key lives when not in the user's state folder
 
 
@@ -81,24 +82,28 @@ def _tag(key: bytes, body: bytes) -> bytes:
     return hmac.new(key, body, hashlib.sha256).digest()
 
 
-def sealed(key: bytes, entries: dict[str, Any]) -> bytes:
-    """The bytes of a pack holding ``entries`` (JSON-ready data), authenticated with ``key``."""
-    text = json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
-    body = text.encode("utf-8", "surrogatepass")  # a path's undecodable bytes are kept as lone surrogates
+def sealed(key: bytes, entries: dict[str, bytes]) -> bytes:
+    """The bytes of a pack holding ``entries`` (key -> one line of JSON, ``as_json``), authenticated with ``key``."""
+    body = b"".join(k.encode("ascii") + b" " + entry + b"\n" for k, entry in entries.items())
     return MAGIC + _tag(key, body) + body
 
 
-def unsealed(key: bytes, data: bytes) -> dict[str, Any] | None:
-    """The entries of a pack, or None when its tag does not match (nothing of it is parsed then) or its
-    authentic content is not a JSON object."""
+def unsealed(key: bytes, data: bytes) -> dict[str, bytes] | None:
+    """The entries of a pack (each still JSON text, decoded when used), or None when its tag does not match
+    (nothing of it is parsed then) or its authentic content is not lines of ``<key> <JSON>``."""
     head, tag, body = data[: len(MAGIC)], data[len(MAGIC) : len(MAGIC) + 32], data[len(MAGIC) + 32 :]
     if head != MAGIC or not hmac.compare_digest(tag, _tag(key, body)):
         return None
-    try:
-        entries = json.loads(body.decode("utf-8", "surrogatepass"))
-    except (ValueError, RecursionError):  # not UTF-8, not JSON, nested too deep
+    lines = body.split(b"\n")
+    if lines.pop() != b"":  # cut short
         return None
-    return entries if isinstance(entries, dict) else None
+    entries = {}
+    for line in lines:
+        k, space, entry = line.partition(b" ")
+        if not space or not _ENTRY_KEY.fullmatch(k):
+            return None
+        entries[k.decode("ascii")] = entry
+    return entries
 
 
 @cache
@@ -119,13 +124,13 @@ class ParseCache:
         self.folder = folder / self.salt
         self.key = key if key is not None else cache_key()
         self.packs = sorted(self.folder.glob("*.pack")) if self.folder.is_dir() and self.key else []
-        self.entries: dict[str, Any] = {}  # key -> a submission as ``encoded`` gives it
+        self.entries: dict[str, bytes] = {}  # key -> a submission as ``as_json`` gives it, decoded when used
         for pack in self.packs:  # oldest first: a newer pack's entry wins
             self.entries.update(self._load(pack))
         self.used: set[str] = set()
         self.hits = self.added = 0
 
-    def _load(self, pack: Path) -> dict[str, Any]:
+    def _load(self, pack: Path) -> dict[str, bytes]:
         assert self.key is not None
         try:
             entries = unsealed(self.key, pack.read_bytes())
@@ -146,7 +151,7 @@ class ParseCache:
         stored = self.entries.get(key)
         if stored is None:
             return None
-        cached = decoded(stored)
+        cached = from_json(stored)
         if cached is None:
             log.warning("parse cache entry for %s malformed; the file is read again", file.rel)
             return None
@@ -157,7 +162,7 @@ class ParseCache:
     def put(self, file: InputFile, period: str | None, sub: Submission) -> None:
         """Remember a freshly read submission; stored by ``save``. One this form cannot hold is not cached."""
         try:
-            stored = encoded(sub)
+            stored = as_json(sub)
         except Uncacheable as exc:
             log.warning("parse cache skips %s: %s", file.rel, exc)
             return
@@ -180,11 +185,10 @@ class ParseCache:
         path = self.folder / f"{time.time_ns():020d}-{os.getpid()}.pack"
         tmp = path.with_suffix(".tmp")
         try:
-            data = sealed(self.key, entries)
             self.folder.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(data)
+            tmp.write_bytes(sealed(self.key, entries))
             os.replace(tmp, path)
-        except (OSError, TypeError, ValueError) as exc:  # no pack (disk full, read-only…) only costs a reread
+        except OSError as exc:  # a cache that cannot be written (disk full, read-only) only costs a reread
             log.warning("parse cache not saved to %s: %s", self.folder, exc)
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)

@@ -16,6 +16,7 @@ The form is compact where a workbook is large and named elsewhere:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -35,6 +36,27 @@ class Uncacheable(TypeError):
 
 class _Malformed(ValueError):
     """Stored data that is not what :func:`encoded` writes."""
+
+
+def as_json(sub: Submission) -> bytes:
+    """``sub`` as one line of compact UTF-8 JSON (it never holds a line break); Uncacheable if it cannot be.
+
+    A path's undecodable bytes, which Python keeps as lone surrogates, are written as they came.
+    """
+    try:
+        text = json.dumps(encoded(sub), ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError) as exc:
+        raise Uncacheable(str(exc)) from exc
+    return text.encode("utf-8", "surrogatepass")
+
+
+def from_json(blob: bytes) -> Submission | None:
+    """The submission ``as_json`` wrote as ``blob``; None for anything else (not UTF-8, not JSON, not the form)."""
+    try:
+        data = json.loads(blob.decode("utf-8", "surrogatepass"))
+    except (ValueError, RecursionError):
+        return None
+    return decoded(data)
 
 
 # --- Writing ----------------------------------------------------------------------------------------

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import pickle
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -170,9 +171,9 @@ def test_a_planted_pickle_runs_nothing_and_the_files_are_read(inputs: Path, tmp_
     assert len(read) == len(files)
 
 
-def _forged(entries: dict[str, Any], ward_code: str) -> dict[str, Any]:
+def _forged(entries: dict[str, bytes], ward_code: str) -> dict[str, bytes]:
     """Every stored reading changed to name ``ward_code``: valid JSON, in the form the cache decodes."""
-    return {key: {**entry, "ward_code": ward_code} for key, entry in entries.items()}
+    return {key: json.dumps({**json.loads(entry), "ward_code": ward_code}).encode() for key, entry in entries.items()}
 
 
 def test_a_forged_reading_without_the_key_is_ignored(inputs: Path, tmp_path: Path) -> None:
@@ -193,9 +194,9 @@ def test_a_forged_reading_without_the_key_is_ignored(inputs: Path, tmp_path: Pat
     assert {sub.ward_code for sub in believed} == {"SAPA"}
 
 
-def _malformed(entries: dict[str, Any]) -> dict[str, Any]:
-    """Each stored reading broken in its own way, the JSON still valid."""
-    breaks = [
+def _malformed(entries: dict[str, bytes]) -> dict[str, bytes]:
+    """Each stored reading broken in its own way: most still valid JSON, some not JSON at all."""
+    breaks: list[Callable[[dict[str, Any]], Any]] = [
         lambda e: {k: v for k, v in e.items() if k != "status"},  # a field missing
         lambda e: {**e, "extra": 1},  # a field too many
         lambda e: {**e, "kind": "spreadsheet"},  # an unknown kind
@@ -204,27 +205,29 @@ def _malformed(entries: dict[str, Any]) -> dict[str, Any]:
         lambda e: {**e, "workbook": {"info_sheet": 1, "info": {}, "tables": {}}},  # a sheet name not text
         lambda e: {**e, "file": [e["file"]]},  # a list where an object was written
         lambda e: [e],
-        lambda e: (
-            None
-            if e["workbook"] is None
-            else {**e, "workbook": {**e["workbook"], "info": {"x": [{"date": 5}, None, False]}}}
-        ),
+        lambda e: {**e, "workbook": {"info_sheet": None, "info": {"x": [{"date": 5}, None, False]}, "tables": {}}},
+        lambda e: None,
     ]
-    return {key: breaks[n % len(breaks)](entry) for n, (key, entry) in enumerate(entries.items())}
+    broken = {
+        key: json.dumps(breaks[n % len(breaks)](json.loads(entry))).encode()
+        for n, (key, entry) in enumerate(entries.items())
+    }
+    first, second, *_ = broken
+    return {**broken, first: b'{"cut short": [', second: b"\xff\xfe not utf-8"}
 
 
 def test_an_authentic_pack_with_malformed_content_is_a_miss_not_a_crash(inputs: Path, tmp_path: Path) -> None:
-    """A pack tagged with the right key whose content is not what the cache writes (not UTF-8, not JSON, not an
-    object, entries broken field by field) never stops the run: its files are read again, and the next run
-    finds them in the pack written then."""
+    """A pack tagged with the right key whose content is not what the cache writes (cut short, lines without a
+    key, entries not UTF-8, not JSON or broken field by field) never stops the run: its files are read again,
+    and the next run finds them in the pack written then."""
     files, bloc, catalogue, subs, pack, key = _first_run(inputs, tmp_path)
     entries = unsealed(key, pack.read_bytes())
     assert entries is not None
+    line = next(iter(entries)).encode() + b" " + next(iter(entries.values()))
     for planted in (
-        _tagged(MAGIC, key, b"\xff\xfe not utf-8"),
-        _tagged(MAGIC, key, b'{"cut short": ['),
-        _tagged(MAGIC, key, b"[" * 100_000 + b"]" * 100_000),
-        sealed(key, ["a list"]),  # type: ignore[arg-type]
+        _tagged(MAGIC, key, line),  # the last line cut short
+        _tagged(MAGIC, key, b"no-key-before-the-json\n"),
+        _tagged(MAGIC, key, b"X" * 64 + line[64:] + b"\n"),  # not a key the cache makes
         sealed(key, _malformed(entries)),
     ):
         _replace_packs(pack, [planted])
