@@ -19,6 +19,7 @@ from tasks.intake.cache import sealed, unsealed
 from tasks.intake.cache_codec import Uncacheable, as_json, decoded, encoded, from_json
 from tasks.intake.discover import discover
 from tasks.intake.read import read_files
+from tests.support.examples import examples
 
 KEY = b"k" * 32
 
@@ -158,7 +159,7 @@ submissions = st.builds(
 )
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(submissions)
 def test_any_submission_comes_back_equal(sub: Submission) -> None:
     """Whatever reading can produce (any text, number, date, time, duration or decimal in any cell, any issues)
@@ -187,7 +188,7 @@ def _put(data: Any, path: tuple[Any, ...], value: Any) -> Any:
     return copy
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.data(), _json)
 def test_stored_data_changed_anywhere_is_a_miss_or_a_submission_never_an_error(data: st.DataObject, junk: Any) -> None:
     """Any part of a stored reading replaced by any JSON value decodes to a submission or to nothing (a cache miss,
