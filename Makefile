@@ -32,10 +32,12 @@ pytest: install
 
 test: lint types pytest
 
-# everyday work: every gate but PostgreSQL, the browser, long fuzzing and the `slow` whole runs (one real sample
-# review through Prefect stays: tests/flows/test_annual_review.py); property tests draw 10 examples, not hundreds
+# everyday work (≤ 2 min on an idle 2-core machine): every gate but PostgreSQL, the browser, long fuzzing and the
+# `slow` whole runs (one real sample review through Prefect stays: tests/flows/test_annual_review.py); property
+# tests draw 10 examples, not hundreds; two pytest-xdist workers, a test module per worker at a time (its
+# module-scoped fixtures are built once) and each with its own Prefect database (tests/conftest.py)
 pytest-fast: install
-	$(BIN)/pytest -m 'not postgres and not browser and not fuzz and not slow' --hypothesis-profile=fast
+	$(BIN)/pytest -n 2 --dist loadfile -m 'not postgres and not browser and not fuzz and not slow' --hypothesis-profile=fast
 
 test-fast: lint types pytest-fast
 

@@ -21,6 +21,7 @@ def test_local_runs_send_no_heartbeats_but_runs_on_a_lasting_server_do() -> None
         assert PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value() == before
 
 
+@pytest.mark.slow  # a whole flow run (test_annual_review.py keeps one in `make test-fast`)
 def test_the_command_line_review_ranks_as_designed_and_a_bad_period_stops_before_prefect(
     inputs: Path, tmp_path: Path
 ) -> None:

@@ -96,6 +96,7 @@ def test_a_broken_template_stops_the_run_before_any_output(
     assert not (tmp_path / "outputs" / "2025").exists()
 
 
+@pytest.mark.slow  # two whole flow runs: `make test` only
 def test_strict_exits_1_on_a_rejected_file_that_names_no_ward(
     inputs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
