@@ -18,7 +18,6 @@ from typing import Any
 import docx
 from docx.document import Document as DocumentObject
 from docx.opc.part import XmlPart
-from docx.oxml.parser import parse_xml
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import TemplateError, TemplateSyntaxError
@@ -147,19 +146,12 @@ def render_template(template: Path, context: Context) -> bytes:
 
 
 def rendered(template: Path, context: Context) -> DocumentObject:
-    """``template`` filled with ``context`` (values are XML-escaped), as python-docx opens the saved file.
+    """``template`` filled with ``context`` (values are XML-escaped), opened again by python-docx.
 
-    Saving the package only to open it again would zip and unzip a document of several megabytes of XML;
-    parsing each XML part again from its serialised form gives the same trees as reading the file (docxtpl
-    parsed the new body with plain lxml: without python-docx's element classes, blank text kept).
+    docxtpl parses the new body with plain lxml, without python-docx's element classes; reading the saved
+    document gives the trees python-docx builds itself.
     """
-    filled = _Template(template)
-    _render(filled, template, context)
-    package = filled.docx.part.package
-    for part in package.iter_parts():
-        if isinstance(part, XmlPart):
-            part._element = parse_xml(part.blob)
-    document: DocumentObject = package.main_document_part.document
+    document: DocumentObject = docx.Document(io.BytesIO(render_template(template, context)))
     return document
 
 
