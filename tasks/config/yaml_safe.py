@@ -122,8 +122,16 @@ def yaml_problem(exc: yaml.MarkedYAMLError) -> str:
 
 
 def parse_yaml(text: str) -> Any:
-    """The document in ``text``; :class:`yaml.YAMLError` for anything the strict loader refuses."""
-    return yaml.load(text, Loader=StrictLoader)  # StrictLoader is a SafeLoader
+    """The document in ``text``; :class:`yaml.YAMLError` for anything the strict loader refuses.
+
+    Nothing in the text runs: :class:`StrictLoader` builds with PyYAML's ``SafeConstructor`` (plain YAML types
+    only; no ``!!python/…`` constructor exists in it) and refuses every other tag with a :class:`Refused`.
+    """
+    loader = StrictLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 def yaml_text(path: Path) -> str:

@@ -90,3 +90,17 @@ def test_a_file_that_is_not_utf8_is_not_read(tmp_path: Path) -> None:
         yaml_text(path)
     path.write_text("province: Lào Cai\n", encoding="utf-8")
     assert parse_yaml(yaml_text(path)) == {"province": "Lào Cai"}
+
+
+def test_the_loader_can_only_build_plain_yaml_types(tmp_path: Path) -> None:
+    """The configuration's loader builds with PyYAML's safe constructor, which has no way to create a Python
+    object or call a function; a Python tag in a ward-editable file is refused and nothing it names runs."""
+    from tasks.config.yaml_safe import StrictLoader
+
+    assert issubclass(StrictLoader, yaml.constructor.SafeConstructor)
+    assert not issubclass(StrictLoader, (yaml.constructor.FullConstructor, yaml.constructor.UnsafeConstructor))
+    marker = tmp_path / "ran"
+    for tag in ("!!python/object/apply:os.system", "!!python/name:os.system", "!!python/object/new:os.system"):
+        with pytest.raises(Refused):
+            parse_yaml(f"x: {tag} ['touch {marker}']\n")
+    assert not marker.exists()
