@@ -9,9 +9,9 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from tasks.config.year import YearConfig
 from tasks.domain import Status, Submission
-from tasks.feedback.workbook import STATUS_TEXT as FILE_STATUS_TEXT
 from tasks.outputs.csv_json import two_dp
 from tasks.outputs.labels import NOMINATION_TEXT, WARD_STATUS_TEXT
+from tasks.outputs.labels import STATUS_TEXT as FILE_STATUS_TEXT
 from tasks.scoring.review import Review
 
 

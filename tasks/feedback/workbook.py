@@ -21,12 +21,13 @@ from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tasks.domain import Issue, Kind, Severity, Status, Submission
+from tasks.domain import Issue, Severity, Status, Submission
 from tasks.feedback.annotate import annotated_copy
 from tasks.feedback.annotate_cells import Note
 from tasks.feedback.package import Refused, open_package, visible_cell
 from tasks.feedback.package import find_sheet as find_sheet_part
 from tasks.intake.workbook import MAX_ENTRIES, MAX_UNZIPPED_BYTES
+from tasks.outputs.labels import KIND_TEXT, SEVERITY_TEXT, STATUS_TEXT
 from tasks.outputs.xlsx.common import (
     BODY,
     BOLD,
@@ -50,18 +51,6 @@ log = logging.getLogger(__name__)
 SUMMARY_SHEET = "Tóm tắt"
 ISSUES_SHEET = "Danh sách lỗi"
 
-KIND_TEXT: dict[Kind, str] = {
-    Kind.ANNUAL: "Bảng tự chấm điểm thi đua năm",
-    Kind.APPRAISAL: "Kết quả thẩm định (chấm chéo)",
-    Kind.MONTHLY: "Báo cáo kết quả thực hiện chỉ tiêu tháng",
-    Kind.UNKNOWN: "Không xác định",
-}
-STATUS_TEXT: dict[Status, str] = {
-    Status.ACCEPTED: "Được chấp nhận",
-    Status.REJECTED: "Bị từ chối",
-    Status.SUPERSEDED: "Bị thay thế bởi bản nộp sau",
-}
-SEVERITY_TEXT: dict[Severity, str] = {Severity.ERROR: "Lỗi", Severity.WARNING: "Cảnh báo"}
 
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tasks.domain import Nomination, WardStatus
+from tasks.domain import Kind, Nomination, Severity, Status, WardStatus
 
 NOMINATION_TEXT: dict[Nomination, str] = {
     Nomination.FLAG: "Cờ thi đua",
@@ -15,3 +15,15 @@ WARD_STATUS_TEXT: dict[WardStatus, str] = {
     WardStatus.REJECTED: "Bị từ chối",
     WardStatus.MISSING: "Chưa nộp",
 }
+KIND_TEXT: dict[Kind, str] = {
+    Kind.ANNUAL: "Bảng tự chấm điểm thi đua năm",
+    Kind.APPRAISAL: "Kết quả thẩm định (chấm chéo)",
+    Kind.MONTHLY: "Báo cáo kết quả thực hiện chỉ tiêu tháng",
+    Kind.UNKNOWN: "Không xác định",
+}
+STATUS_TEXT: dict[Status, str] = {  # a submission's status
+    Status.ACCEPTED: "Được chấp nhận",
+    Status.REJECTED: "Bị từ chối",
+    Status.SUPERSEDED: "Bị thay thế bởi bản nộp sau",
+}
+SEVERITY_TEXT: dict[Severity, str] = {Severity.ERROR: "Lỗi", Severity.WARNING: "Cảnh báo"}

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from tasks.domain import Kind, Severity, Submission
+from tasks.outputs.labels import SEVERITY_TEXT
 from tasks.validation.rules import rule_label
 from tasks.validation.suites import CRITICAL, FailedRow
 
@@ -73,7 +74,7 @@ def _failed_row(row: FailedRow, pages: Mapping[str, str]) -> str:
     suite = html.escape(row.suite)
     link = f'<a href="{html.escape(pages[row.suite])}">{suite}</a>' if row.suite in pages else suite
     severity = Severity.ERROR if row.severity == CRITICAL else Severity.WARNING
-    level = "Lỗi" if severity is Severity.ERROR else "Cảnh báo"
+    level = SEVERITY_TEXT[severity]
     return (
         f'<tr id="{html.escape(row_anchor(row.suite, row.rid))}"><td>{link}</td><td>{row.rid}</td>'
         f'<td class="{html.escape(row.severity)}">{level} ({html.escape(row.severity)})</td>'

@@ -17,17 +17,12 @@ from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from tasks.domain import Kind
 from tasks.feedback.workbook import period_text
+from tasks.outputs import labels
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "web"
 
-KIND_TEXT = {
-    Kind.ANNUAL.value: "Bảng tự chấm điểm thi đua năm",
-    Kind.MONTHLY.value: "Báo cáo kết quả thực hiện chỉ tiêu tháng",
-    Kind.APPRAISAL.value: "Kết quả thẩm định (chấm chéo)",
-    Kind.UNKNOWN.value: "Không xác định",
-}
+KIND_TEXT = {kind.value: text for kind, text in labels.KIND_TEXT.items()}  # keyed as the manifests write them
 RUN_KIND_TEXT = {"review": "Tổng kết năm", "monthly": "Theo dõi tháng"}
 COLUMN_TEXT = {
     "rank": "Hạng",
