@@ -113,9 +113,7 @@ def _table_out(table: Table) -> dict[str, Any]:
         "header_row": table.header_row,
         "columns": _keyed(table.columns),
         "headers": _keyed(table.headers),
-        "rows": [
-            [row.number, {name: _cell_out(cell) for name, cell in _keyed(row.cells).items()}] for row in table.rows
-        ],
+        "rows": [_row_out(row) for row in table.rows],
     }
 
 
