@@ -3,30 +3,12 @@
 GX 1.24 renders Data Docs pages that load jQuery, Bootstrap, bootstrap-table, Font Awesome, Vega… from
 CDNs, show the GX logo from S3 with a ``?d=<time>&dataContextId=<id>`` tracking query, and link to GX's
 site and newsletter. Auditors open the site with no network, so after GX has written the site,
-:func:`make_offline` copies the assets vendored from npm (``tasks/outputs/vendor/``, re-created by
+:func:`rewrite_offline` copies the assets vendored from npm (``tasks/outputs/vendor/``, re-created by
 ``scripts/vendor_datadocs_assets.py``) to ``<site>/static/vendor/`` and rewrites every page to use them;
 :func:`assert_offline` then proves that no page can reach another host.
 
-Recipe (GX Core 1.24, tested in ``tests/tasks/test_datadocs.py``)::
-
-    context = new_context()                     # ephemeral, analytics off: nothing written but the site
-    suite = context.suites.add(gx.ExpectationSuite(**suite_json))   # suite_json: {"name", "expectations":
-                                                # [{"type", "kwargs", "meta"}…], "meta"} = suite.to_json_dict()
-    source = context.data_sources.add_pandas("submissions")
-    for ward, frame in frames.items():          # one dataframe asset per submission (names the page)
-        batch = source.add_dataframe_asset(ward).add_batch_definition_whole_dataframe("whole")
-        definition = context.validation_definitions.add(
-            gx.ValidationDefinition(name=ward, data=batch, suite=suite))
-        result = definition.run(                # the result is also kept in the context's store
-            batch_parameters={"dataframe": frame},
-            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["row"]},
-            run_id=RunIdentifier(run_name=run_id))  # pages go to validations/<suite>/<run_id>/…
-    index = build_data_docs(context, run_dir / "validation" / "data-docs")  # built, offline, checked
-
-(:func:`validate_dataframe` wraps the loop body; ``tasks.validation.suites.Validator`` does the same with one asset per
-suite.) GX 1.x has no ``ExpectationSuite.from_json``: ``gx.ExpectationSuite(**dict)`` takes the dict that
-``suite.to_json_dict()`` gives (extra ``id``/``notes``/``severity`` keys are fine), and
-``context.suites.add`` refuses a name already present (``add_or_update`` replaces).
+The validation results come from ``tasks.validation.suites.Validator``, which keeps them in its ephemeral
+context (tested with a tiny suite in ``tests/tasks/outputs/test_datadocs.py``).
 
 :func:`build_data_docs` renders every validation result and suite held by the context, so use one context
 per run and build in the same process (the ephemeral stores live in memory). It registers a ``SiteBuilder``
@@ -83,40 +65,6 @@ class NotOfflineError(AssertionError):
         super().__init__("Data Docs site is not self-contained:\n  " + "\n  ".join(self.problems))
 
 
-def new_context() -> Any:
-    """Return an ephemeral GX context, analytics and progress bars off (nothing written to the project)."""
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    import great_expectations as gx  # slow import, kept out of module import time
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    context = gx.get_context(mode="ephemeral")
-    context.enable_analytics(False)
-    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-    return context
-
-
-def validate_dataframe(
-    context: Any, suite: Any, asset_name: str, frame: Any, index_columns: Sequence[str], run_name: str
-) -> Any:
-    """Validate ``frame`` against ``suite`` (already added to ``context``) and keep the result for docs.
-
-    ``asset_name`` must be unique in the context (it names the page); ``index_columns`` are reported for
-    each unexpected value (COMPLETE result format). Returns the ``ExpectationSuiteValidationResult``.
-    """
-    import great_expectations as gx
-    from great_expectations.core.run_identifier import RunIdentifier
-
-    sources = context.data_sources.all()
-    source = sources["submissions"] if "submissions" in sources else context.data_sources.add_pandas("submissions")
-    batch = source.add_dataframe_asset(asset_name).add_batch_definition_whole_dataframe("whole")
-    definition = context.validation_definitions.add(gx.ValidationDefinition(name=asset_name, data=batch, suite=suite))
-    return definition.run(
-        batch_parameters={"dataframe": frame},
-        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": list(index_columns)},
-        run_id=RunIdentifier(run_name=run_name),
-    )
-
-
 def site_config(site_dir: Path) -> dict[str, Any]:
     """Return the ``data_docs_sites`` entry that writes a site into ``site_dir`` (absolute)."""
     return {
@@ -130,7 +78,7 @@ def site_config(site_dir: Path) -> dict[str, Any]:
 def build_data_docs(context: Any, site_dir: Path, *, offline: bool = True) -> Path:
     """Render the context's suites and validation results into ``site_dir``; return its ``index.html``.
 
-    With ``offline`` (the default) the site is then made self-contained (:func:`make_offline`) and
+    With ``offline`` (the default) the site is then made self-contained (:func:`rewrite_offline`) and
     checked (:func:`assert_offline`, raising :class:`NotOfflineError`).
     """
     site_dir = Path(site_dir).resolve()
@@ -158,21 +106,15 @@ def cdn_map() -> Mapping[str, str]:
     return {**mapping, **GX_IMAGES}
 
 
-def make_offline(site_dir: Path) -> list[str]:
+def rewrite_offline(site_dir: Path) -> None:
     """Vendor the assets into ``site_dir`` and rewrite its pages to need no other host.
 
     Copies ``tasks/outputs/vendor/`` to ``static/vendor/``; in every .html/.css/.js file GX wrote, replaces
     known CDN/S3 URLs (``http://``, ``https://``, ``//``) by paths relative to that file (dropping tracking
     queries), drops ``integrity``/``crossorigin`` (they block ``file://`` loads), removes the newsletter
-    footer and the ``href`` of anchors to other hosts. Returns the external references left (none
-    expected: :func:`assert_offline` raises on them).
+    footer and the ``href`` of anchors to other hosts. References to unknown hosts are left for
+    :func:`assert_offline` to report.
     """
-    rewrite_offline(site_dir)
-    return find_external_references(site_dir)
-
-
-def rewrite_offline(site_dir: Path) -> None:
-    """The work of :func:`make_offline` without the final scan (for a caller that runs :func:`assert_offline`)."""
     site_dir = Path(site_dir).resolve()
     vendor_root = site_dir / VENDOR_SUBDIR
     shutil.copytree(VENDOR_DIR, vendor_root, dirs_exist_ok=True)
@@ -236,17 +178,6 @@ def _references(text: str) -> Iterator[tuple[str, str]]:
         yield "@import", match.group(1)
 
 
-def _read_texts(site_dir: Path) -> list[tuple[Path, str]]:
-    """Every .html/.css/.js file under ``site_dir`` (resolved) with its text, in :func:`_text_files` order."""
-    return [(path, path.read_text(encoding="utf-8", errors="replace")) for path in _text_files(site_dir)]
-
-
-def find_external_references(site_dir: Path) -> list[str]:
-    """List ``file: kind=url`` for every reference to another host left in the site's text files."""
-    site_dir = Path(site_dir).resolve()
-    return _external_references(site_dir, _read_texts(site_dir))
-
-
 def _external_references(site_dir: Path, texts: Sequence[tuple[Path, str]]) -> list[str]:
     found: list[str] = []
     for path, text in texts:
@@ -257,12 +188,6 @@ def _external_references(site_dir: Path, texts: Sequence[tuple[Path, str]]) -> l
             if any(_IS_EXTERNAL.match(c) for c in candidates):
                 found.append(f"{path.relative_to(site_dir).as_posix()}: {kind}={value.strip()}")
     return found
-
-
-def find_missing_assets(site_dir: Path) -> list[str]:
-    """List ``file: path`` for local scripts, styles, images and CSS ``url()`` that do not exist."""
-    site_dir = Path(site_dir).resolve()
-    return _missing_assets(site_dir, _read_texts(site_dir))
 
 
 def _missing_assets(site_dir: Path, texts: Sequence[tuple[Path, str]]) -> list[str]:
@@ -276,7 +201,7 @@ def _missing_assets(site_dir: Path, texts: Sequence[tuple[Path, str]]) -> list[s
         for ref in refs:
             target = re.split(r"[?#]", ref.strip(), maxsplit=1)[0]
             if not target or _IS_EXTERNAL.match(target) or re.match(r"^[a-z][\w+.-]*:", target, re.I):
-                continue  # external ones are reported by find_external_references; data:, about:…
+                continue  # external ones are reported by _external_references; data:, about:…
             if not (path.parent / target).exists():
                 missing.append(f"{path.relative_to(site_dir).as_posix()}: missing {target}")
     return missing
@@ -289,7 +214,7 @@ def assert_offline(site_dir: Path) -> None:
     .js file, and that every local script, stylesheet, image and CSS ``url()`` exists.
     """
     site_dir = Path(site_dir).resolve()
-    texts = _read_texts(site_dir)  # read once for both checks
+    texts = [(path, path.read_text(encoding="utf-8", errors="replace")) for path in _text_files(site_dir)]
     problems = _external_references(site_dir, texts) + _missing_assets(site_dir, texts)
     if problems:
         raise NotOfflineError(problems)

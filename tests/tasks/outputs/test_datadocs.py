@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from tasks.outputs import datadocs
+from tasks.validation.suites import Validator
 
 SUITE_JSON: dict[str, Any] = {
     "name": "annual_scores",
@@ -36,10 +37,10 @@ SCRIPT_OR_LINK = re.compile(r"""<(?:script|link)\b[^>]*?\b(?:src|href)="([^"]+)"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
-    """Run the documented recipe once: context, suite from JSON, one validation, offline site."""
-    import great_expectations as gx
-
-    site_dir = tmp_path_factory.mktemp("run") / "validation" / "data-docs"
+    """Validate once as a run does (a stored suite, one validator, complete results), then build the offline site."""
+    run = tmp_path_factory.mktemp("run")
+    (run / "annual_scores.json").write_text(json.dumps(SUITE_JSON), encoding="utf-8")
+    site_dir = run / "validation" / "data-docs"
     real_connect = socket.socket.connect
 
     def no_network(self: socket.socket, address: Any) -> None:
@@ -49,10 +50,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(socket.socket, "connect", no_network)
-        context = datadocs.new_context()
-        suite = context.suites.add(gx.ExpectationSuite(**SUITE_JSON))
-        result = datadocs.validate_dataframe(context, suite, "P01", FRAME, ["rid"], "20251231T120000")
-        index = datadocs.build_data_docs(context, site_dir)
+        validator = Validator(run, run_name="20251231T120000")
+        validator.run("annual_scores", FRAME)
+        index = datadocs.build_data_docs(validator.context, site_dir)
+    (result,) = validator.results
     assert index == site_dir.resolve() / "index.html"
     return index.parent, result
 
@@ -75,13 +76,13 @@ def test_site_has_index_suite_and_nested_validation_pages(built: tuple[Path, Any
     pages = [p.relative_to(site).as_posix() for p in _pages(site)]
     assert "index.html" in pages
     assert "expectations/annual_scores.html" in pages
-    assert any(re.fullmatch(r"validations/annual_scores/20251231T120000/[^/]+/submissions-P01\.html", p) for p in pages)
+    page = re.compile(r"validations/annual_scores/20251231T120000/[^/]+/submissions-annual_scores\.html")
+    assert any(page.fullmatch(p) for p in pages)
 
 
 def test_no_external_reference_is_left(built: tuple[Path, Any]) -> None:
     site, _ = built
-    assert datadocs.find_external_references(site) == []
-    datadocs.assert_offline(site)
+    datadocs.assert_offline(site)  # neither a reference to another host nor a missing local asset
     for page in _pages(site):
         text = page.read_text(encoding="utf-8")
         for needle in (
@@ -102,7 +103,6 @@ def test_no_external_reference_is_left(built: tuple[Path, Any]) -> None:
 
 def test_every_script_and_stylesheet_is_a_vendored_file_on_disk(built: tuple[Path, Any]) -> None:
     site, _ = built
-    assert datadocs.find_missing_assets(site) == []
     seen: set[str] = set()
     for page in _pages(site):
         for ref in SCRIPT_OR_LINK.findall(page.read_text(encoding="utf-8")):
@@ -141,7 +141,7 @@ def test_every_cdn_url_in_gx_templates_is_mapped() -> None:
     assert sorted(u for u in urls if "//" + u.split("//", 1)[1] not in mapping) == []
 
 
-def test_make_offline_rewrites_nested_page_and_reports_unknown_hosts(tmp_path: Path) -> None:
+def test_rewrite_offline_rewrites_nested_page_and_reports_unknown_hosts(tmp_path: Path) -> None:
     page = tmp_path / "validations" / "s" / "run" / "page.html"
     page.parent.mkdir(parents=True)
     (tmp_path / "static" / "images").mkdir(parents=True)
@@ -157,7 +157,7 @@ def test_make_offline_rewrites_nested_page_and_reports_unknown_hosts(tmp_path: P
         '<script src="https://tracker.example.com/t.js"></script>\n',
         encoding="utf-8",
     )
-    left = datadocs.make_offline(tmp_path)
+    datadocs.rewrite_offline(tmp_path)
     text = page.read_text(encoding="utf-8")
     up = "../../../"
     assert f'href="{up}static/vendor/bootstrap/css/bootstrap.min.css"' in text
@@ -165,10 +165,11 @@ def test_make_offline_rewrites_nested_page_and_reports_unknown_hosts(tmp_path: P
     assert f'<img src="{up}static/images/logo-long.png">' in text
     assert f'url("{up}static/images/logo-long.png")' in text
     assert "<a>Tài liệu</a>" in text and '<a href="#local">ok</a>' in text
-    assert left == ["validations/s/run/page.html: src=https://tracker.example.com/t.js"]
-    with pytest.raises(datadocs.NotOfflineError, match=r"page\.html: src=https://tracker\.example\.com/t\.js"):
+    with pytest.raises(datadocs.NotOfflineError) as caught:
         datadocs.assert_offline(tmp_path)
-    assert datadocs.make_offline(tmp_path) == left and page.read_text(encoding="utf-8") == text  # idempotent
+    assert caught.value.problems == ["validations/s/run/page.html: src=https://tracker.example.com/t.js"]
+    datadocs.rewrite_offline(tmp_path)
+    assert page.read_text(encoding="utf-8") == text  # idempotent
 
 
 def test_assert_offline_catches_css_imports_urls_and_srcset(tmp_path: Path) -> None:
@@ -183,14 +184,14 @@ def test_assert_offline_catches_css_imports_urls_and_srcset(tmp_path: Path) -> N
         '<script src="js/gone.js"></script>',
         encoding="utf-8",
     )
-    assert datadocs.find_external_references(tmp_path) == [
+    with pytest.raises(datadocs.NotOfflineError) as caught:
+        datadocs.assert_offline(tmp_path)
+    assert caught.value.problems == [
         "a.css: url()=//cdn.example.org/x.png",
         "a.css: @import=https://fonts.googleapis.com/css?family=X",
         "p.html: srcset=a.png 1x, https://x.example/b.png 2x",
+        "p.html: missing js/gone.js",
     ]
-    with pytest.raises(datadocs.NotOfflineError) as caught:
-        datadocs.assert_offline(tmp_path)
-    assert caught.value.problems[3:] == ["p.html: missing js/gone.js"]
 
 
 def test_vendor_folder_is_small_licensed_and_matches_its_manifest() -> None:
