@@ -111,12 +111,6 @@ def read_members(data: bytes, names: Callable[[str], bool] = lambda name: True) 
         return {info.filename: _read(zf, info) for info in zf.infolist() if names(info.filename)}
 
 
-def inflate(data: bytes, entry: Entry) -> bytes:
-    """One member's bytes (see :func:`read_members`, which reads a whole package at once)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        return _read(zf, zf.getinfo(entry.name))
-
-
 def xml_parts(data: bytes) -> dict[str, bytes]:
     """Every XML part of the package ``data``, after the checks (every member is read once, so none can hide a
     bomb)."""

@@ -33,23 +33,6 @@ def safe_name(rel: str, sha256: str) -> str:
     return f"{stem}-{sha256[:8]}"
 
 
-def write_feedback(
-    validation_dir: Path, subs: Sequence[Submission], moment: datetime, ward_names: dict[str, str]
-) -> dict[str, dict[str, str]]:
-    """For every submission with an issue: a feedback workbook and an annotated copy of the ward's file.
-
-    Returns input path → {"feedback": path, "annotated": path} relative to ``validation_dir``.
-    """
-    out: dict[str, dict[str, str]] = {}
-    for sub in subs:
-        if sub.issues:
-            out[sub.file.rel] = write_submission_feedback(
-                validation_dir, sub, sub.workbook is not None, moment, ward_names.get(sub.ward_code or "")
-            )
-    log.info("wrote feedback for %d of %d submissions", len(out), len(subs))
-    return out
-
-
 def write_submission_feedback(
     validation_dir: Path, sub: Submission, readable: bool, moment: datetime, ward_name: str | None
 ) -> dict[str, str]:

@@ -39,7 +39,7 @@ from tasks.domain import (
     WardStatus,
 )
 from tasks.outputs.documents import DocumentJob
-from tasks.outputs.documents.render import finish, render_template
+from tasks.outputs.documents.render import finish_document, render_template
 
 MOMENT = datetime(2026, 1, 15, 8, 0)
 SAPA, LAOCAI, CAMDUONG, CAUTHIA = (
@@ -162,4 +162,5 @@ def assert_times_new_roman(rfonts: object) -> None:
 
 def reopened(job: DocumentJob) -> bytes:
     """The document as rendered by saving docxtpl's package and opening it again before finishing it."""
-    return finish(render_template(job.template, job.context), author=job.author, title=job.title, moment=job.moment)
+    document = docx.Document(io.BytesIO(render_template(job.template, job.context)))
+    return finish_document(document, author=job.author, title=job.title, moment=job.moment)

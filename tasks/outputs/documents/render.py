@@ -155,17 +155,12 @@ def rendered(template: Path, context: Context) -> DocumentObject:
     return document
 
 
-def finish(data: bytes, *, author: str, title: str, moment: datetime) -> bytes:
+def finish_document(document: DocumentObject, *, author: str, title: str, moment: datetime) -> bytes:
     """Times New Roman on every run and style, tables fitted to the margins, fixed core properties.
 
     Runs that docxtpl or an edited template brings without ``w:rFonts`` would otherwise fall back to the
     theme font for some Vietnamese letters. All timestamps are pinned to ``moment``.
     """
-    return finish_document(docx.Document(io.BytesIO(data)), author=author, title=title, moment=moment)
-
-
-def finish_document(document: DocumentObject, *, author: str, title: str, moment: datetime) -> bytes:
-    """:func:`finish` for a document already open."""
     for part in document.part.package.iter_parts():
         if isinstance(part, XmlPart) and str(part.partname).startswith(_STORY_PARTS):
             ensure_run_fonts(part.element)

@@ -232,13 +232,8 @@ def estimate_lines(text: str, width: float) -> int:
     return sum(max(1, math.ceil(len(part) * _CHARS_PER_WIDTH / usable)) for part in text.split("\n"))
 
 
-def fit_height(ws: Worksheet, row: int, columns: Sequence[Column]) -> None:
-    """Set the height of ``row`` to show its longest wrapped text (Excel does not do it on opening)."""
-    set_height(ws, row, columns, [ws.cell(row=row, column=col).value for col in range(1, len(columns) + 1)])
-
-
 def set_height(ws: Worksheet, row: int, columns: Sequence[Column], values: Sequence[object]) -> None:
-    """:func:`fit_height` for a row whose cell values (one per column) the caller has at hand."""
+    """Set the height of ``row`` to show its longest wrapped text (Excel does not do it on opening)."""
     lines = 1
     for column, value in zip(columns, values, strict=True):
         if isinstance(value, str):

@@ -26,7 +26,7 @@ from tasks.intake.discover import discover
 from tasks.intake.read import open_submission
 from tasks.intake.read_all import read_all, validate_all
 from tasks.outputs.csv_json import summary_json
-from tasks.outputs.writes import write_feedback
+from tasks.outputs.writes import feedback_writes
 from tasks.scoring.review import review
 from tasks.validation.reports import annual_report, monthly_report
 from tasks.validation.suites import Validator
@@ -518,8 +518,8 @@ def test_a_formula_typed_as_a_ward_name_stays_text_in_every_output(
     assert issue.value == FORMULA_NAME and sub.ward_code is None
     summary = json.loads(summary_json("run", 2025, "2025", [sub], [], config.bloc))
     assert summary["submissions"][0]["issues"][0]["value"] == FORMULA_NAME
-    written = write_feedback(tmp_path / "validation", [sub], MOMENT, {})
-    for relative in written[sub.file.rel].values():
+    [write] = feedback_writes([sub], MOMENT, {})
+    for relative in write.run(tmp_path).values():
         target = tmp_path / "validation" / relative
         with zipfile.ZipFile(target) as zf:
             for part in zf.namelist():
@@ -554,8 +554,7 @@ def test_nothing_is_ever_written_under_inputs(
     before = _tree(inputs)
     subs = _intake(inputs, config, validator)
     result = review(subs, config.bloc, config.catalogue, None)
-    write_feedback(
-        tmp_path / "out" / "validation", result.submissions, MOMENT, {w.code: w.name for w in config.bloc.members}
-    )
+    for write in feedback_writes(result.submissions, MOMENT, {w.code: w.name for w in config.bloc.members}):
+        write.run(tmp_path / "out")
     summary_json("run", 2025, "2025", result.submissions, result.wards, config.bloc)
     assert _tree(inputs) == before

@@ -21,7 +21,7 @@ from tasks.outputs.writes import (
     StartedWrites,
     feedback_writes,
     safe_name,
-    write_feedback,
+    write_submission_feedback,
 )
 from tests.support import documents as four_wards
 from tests.support.workbooks import BLOC, CATALOGUE, out_of_order_ranking
@@ -94,7 +94,7 @@ def test_feedback_is_written_only_for_submissions_with_issues(tmp_path: Path) ->
     after the input and its hash, and the paths returned are relative to ``validation/``."""
     clean = _submission(tmp_path / "in", "annual/lao-cai.xlsx", ())
     faulty = _submission(tmp_path / "in", "annual/sa-pa.xlsx", (ABOVE_MAX,))
-    written = write_feedback(tmp_path / "validation", [clean, faulty], MOMENT, {"SAPA": "Sa Pa"})
+    written = {w.sub.file.rel: w.run(tmp_path) for w in feedback_writes([clean, faulty], MOMENT, {"SAPA": "Sa Pa"})}
     name = safe_name("annual/sa-pa.xlsx", "ef" * 32)
     expected = {"annotated": f"feedback/{name}.danh-dau.xlsx", "feedback": f"feedback/{name}.phan-hoi.xlsx"}
     assert written == {"annual/sa-pa.xlsx": expected}
@@ -107,8 +107,8 @@ def test_feedback_is_written_only_for_submissions_with_issues(tmp_path: Path) ->
 def test_an_unreadable_file_gets_the_feedback_workbook_without_a_copy(tmp_path: Path) -> None:
     """A file that could not be opened when read: no marked copy is attempted, the feedback workbook still is."""
     sub = _submission(tmp_path / "in", "annual/hong.xlsx", (MISSING_SHEET,), readable=False, ward=None)
-    written = write_feedback(tmp_path / "validation", [sub], MOMENT, {})
-    assert list(written["annual/hong.xlsx"]) == ["feedback"]
+    [write] = feedback_writes([sub], MOMENT, {})
+    assert list(write.run(tmp_path)) == ["feedback"]
     assert not list((tmp_path / "validation" / "feedback").glob("*.danh-dau.*"))
 
 
@@ -121,7 +121,7 @@ def test_feedback_writes_carry_the_file_and_its_issues_but_not_the_parsed_cells(
     assert write.sub.workbook is None and write.readable and write.ward_name == "Sa Pa"
     assert write.sub.issues == (ABOVE_MAX,) and faulty.workbook is not None  # the submission given is unchanged
     handed = write.run(tmp_path / "run")
-    alone = write_feedback(tmp_path / "alone" / "validation", [faulty], MOMENT, {"SAPA": "Sa Pa"})["annual/sa-pa.xlsx"]
+    alone = write_submission_feedback(tmp_path / "alone" / "validation", faulty, True, MOMENT, "Sa Pa")
     assert handed == alone
     run, direct = tmp_path / "run" / "validation", tmp_path / "alone" / "validation"
     for rel in handed.values():  # the same files as written from the full submission
