@@ -8,13 +8,13 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
 from scripts.build_word_templates import build_minutes, save
-from tasks.outputs.documents import render_minutes, render_ranking_docx
+from tasks.outputs.documents import minutes_job, ranking_docx_job, render_document
 from tests.support.documents import BLOC, CATALOGUE, MEETING, MOMENT, VOTED, assert_nd30_margins, mm, open_docx
 
 
 def test_ranking_is_a4_landscape_with_nd30_margins() -> None:
     """It is set on A4 landscape with margins 20/20/30/15 mm and page numbers from page 2."""
-    section = open_docx(render_ranking_docx(BLOC, CATALOGUE, VOTED, MEETING, MOMENT)).sections[0]
+    section = open_docx(render_document(ranking_docx_job(BLOC, CATALOGUE, VOTED, MEETING, MOMENT))).sections[0]
     assert section.orientation == WD_ORIENT.LANDSCAPE
     assert mm(section.page_width, section.page_height) == (297, 210)
     assert_nd30_margins(section)
@@ -22,7 +22,7 @@ def test_ranking_is_a4_landscape_with_nd30_margins() -> None:
 
 def test_minutes_are_a4_portrait_with_page_numbers_from_page_two() -> None:
     """A4 portrait, NĐ 30 margins, an empty first-page header and a centred PAGE field after it."""
-    section = open_docx(render_minutes(BLOC, CATALOGUE, VOTED, MEETING, MOMENT)).sections[0]
+    section = open_docx(render_document(minutes_job(BLOC, CATALOGUE, VOTED, MEETING, MOMENT))).sections[0]
     assert section.orientation == WD_ORIENT.PORTRAIT
     assert mm(section.page_width, section.page_height) == (210, 297)
     assert_nd30_margins(section)

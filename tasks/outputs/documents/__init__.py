@@ -34,8 +34,6 @@ __all__ = [
     "ranking_context",
     "ranking_docx_job",
     "render_document",
-    "render_minutes",
-    "render_ranking_docx",
 ]
 
 
@@ -123,27 +121,3 @@ def proposal_job(
     context["explanations"] = _sentences(bloc, catalogue, ranking, explanations)
     title = _draft_title(f"Tờ trình đề nghị khen thưởng năm {bloc.year} của {bloc.name}", context)
     return DocumentJob(template or TEMPLATE_DIR / PROPOSAL_TEMPLATE, context, bloc.name, title, moment)
-
-
-def render_ranking_docx(
-    bloc: Bloc,
-    catalogue: Catalogue,
-    ranking: Ranking,
-    meeting: Meeting | None,
-    moment: datetime,
-    template: Path | None = None,
-) -> bytes:
-    """The ranking table (``ranking.docx``, A4 landscape) as byte-stable .docx bytes."""
-    return render_document(ranking_docx_job(bloc, catalogue, ranking, meeting, moment, template))
-
-
-def render_minutes(
-    bloc: Bloc,
-    catalogue: Catalogue,
-    ranking: Ranking,
-    meeting: Meeting | None,
-    moment: datetime,
-    template: Path | None = None,
-) -> bytes:
-    """The minutes of the review meeting (``bien-ban-hop-tong-ket.docx``), a draft without vote results."""
-    return render_document(minutes_job(bloc, catalogue, ranking, meeting, moment, template))

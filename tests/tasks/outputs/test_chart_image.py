@@ -12,7 +12,7 @@ from docx.oxml.ns import qn
 
 from tasks.domain import Votes, WardStatus
 from tasks.outputs.chart_image import ranking_chart_png, ranking_figure
-from tasks.outputs.documents import render_ranking_docx
+from tasks.outputs.documents import ranking_docx_job, render_document
 from tests.support.explained import BLOC, CATALOGUE, MEETING_CASE, rank
 
 MOMENT = datetime(2026, 1, 15, 8, 0)
@@ -46,7 +46,7 @@ def test_the_chart_png_is_the_same_bytes_every_time_and_carries_no_software_stam
 
 def test_the_ranking_document_embeds_the_chart_with_its_caption() -> None:
     """``ranking.docx`` holds one picture, the chart's own bytes, 240 mm wide, above its italic caption."""
-    data = render_ranking_docx(BLOC, CATALOGUE, RANKING, None, MOMENT)
+    data = render_document(ranking_docx_job(BLOC, CATALOGUE, RANKING, None, MOMENT))
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         media = [n for n in package.namelist() if n.startswith("word/media/")]
         assert len(media) == 1
@@ -58,13 +58,13 @@ def test_the_ranking_document_embeds_the_chart_with_its_caption() -> None:
     assert "Biểu đồ: Tổng điểm thi đua năm 2025 của các phường theo thứ hạng, so với ngưỡng các mức xếp loại" in (
         paragraphs
     )
-    assert data == render_ranking_docx(BLOC, CATALOGUE, RANKING, None, MOMENT)
+    assert data == render_document(ranking_docx_job(BLOC, CATALOGUE, RANKING, None, MOMENT))
 
 
 def test_without_a_scored_ward_there_is_no_chart() -> None:
     """Nobody scored: no picture and no caption, only the table of missing and rejected wards."""
     nobody = rank([], None, {"CAUTHIA": WardStatus.REJECTED})
-    document = docx.Document(io.BytesIO(render_ranking_docx(BLOC, CATALOGUE, nobody, None, MOMENT)))
+    document = docx.Document(io.BytesIO(render_document(ranking_docx_job(BLOC, CATALOGUE, nobody, None, MOMENT))))
     assert len(document.inline_shapes) == 0
     assert not any(p.text.startswith("Biểu đồ") for p in document.paragraphs)
 
@@ -77,7 +77,7 @@ def test_a_bloc_too_large_to_draw_legibly_gets_the_table_without_a_figure(monkey
     assert chart_image.worth_drawing(RANKING)
     monkeypatch.setattr(chart_image, "MAX_BARS", 5)  # the sample ranking has six scored wards
     assert not chart_image.worth_drawing(RANKING)
-    data = render_ranking_docx(BLOC, CATALOGUE, RANKING, None, MOMENT)
+    data = render_document(ranking_docx_job(BLOC, CATALOGUE, RANKING, None, MOMENT))
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         assert not [n for n in package.namelist() if n.startswith("word/media/")]
     document = docx.Document(io.BytesIO(data))

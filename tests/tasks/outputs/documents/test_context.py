@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from tasks.outputs.documents import render_minutes, render_ranking_docx
+from tasks.outputs.documents import minutes_job, ranking_docx_job, render_document
 from tasks.outputs.documents.context import vn_points
 from tasks.scoring.explain import explain_ranking
 from tests.support import explained
@@ -30,7 +30,7 @@ from tests.support.documents import (
 def test_ranking_lists_every_ward_with_group_scores_totals_and_nominations() -> None:
     """It lists each ward with one column per criterion group, totals with a decimal comma, and the reason
     an unscored ward has no numbers."""
-    document = open_docx(render_ranking_docx(BLOC, CATALOGUE, VOTED, MEETING, MOMENT))
+    document = open_docx(render_document(ranking_docx_job(BLOC, CATALOGUE, VOTED, MEETING, MOMENT)))
     full = text(document)
     assert "BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG THI ĐUA NĂM 2025" in full
     assert "UBND TỈNH LÀO CAI" in full and "KHỐI THI ĐUA CÁC PHƯỜNG" in full
@@ -51,7 +51,7 @@ def test_ranking_lists_every_ward_with_group_scores_totals_and_nominations() -> 
 def test_ranking_date_line_is_zero_padded_from_the_meeting_date() -> None:
     """The place is the head ward; day and month are written with two digits."""
     meeting = replace(MEETING, start=datetime(2026, 1, 5, 9, 5))
-    full = text(open_docx(render_ranking_docx(BLOC, CATALOGUE, VOTED, meeting, MOMENT)))
+    full = text(open_docx(render_document(ranking_docx_job(BLOC, CATALOGUE, VOTED, meeting, MOMENT))))
     assert "Sa Pa, ngày 05 tháng 01 năm 2026" in full
     assert "(Kèm theo Biên bản số 01/BB-KTĐ ngày 05/01/2026" in full
 
@@ -68,8 +68,8 @@ def test_points_are_written_with_a_decimal_comma(value: Decimal, expected: str) 
 def test_the_ranking_document_lists_every_explanation_in_its_notes() -> None:
     """``ranking.docx``: each sentence is a note under the table, as a ``- `` item among the others."""
     sentences = [e.text for e in explain_ranking(explained.BLOC, explained.CATALOGUE, explained.CASE_RANKING)]
-    data = render_ranking_docx(
-        explained.BLOC, explained.CATALOGUE, explained.CASE_RANKING, explained.CASE_MEETING, MOMENT
+    data = render_document(
+        ranking_docx_job(explained.BLOC, explained.CATALOGUE, explained.CASE_RANKING, explained.CASE_MEETING, MOMENT)
     )
     lines = body_paragraphs(data)
     notes = lines[lines.index("Ghi chú:") + 1 :]
@@ -82,9 +82,9 @@ def test_phuong_is_lower_case_inside_every_sentence_of_the_minutes() -> None:
     bloc, catalogue = explained.BLOC, explained.CATALOGUE
     ranking, meeting = explained.CASE_RANKING, explained.CASE_MEETING
     for data in (
-        render_minutes(bloc, catalogue, ranking, meeting, MOMENT),
-        render_minutes(bloc, catalogue, explained.rank(explained.MEETING_CASE), None, MOMENT),
-        render_ranking_docx(bloc, catalogue, ranking, meeting, MOMENT),
+        render_document(minutes_job(bloc, catalogue, ranking, meeting, MOMENT)),
+        render_document(minutes_job(bloc, catalogue, explained.rank(explained.MEETING_CASE), None, MOMENT)),
+        render_document(ranking_docx_job(bloc, catalogue, ranking, meeting, MOMENT)),
     ):
         for paragraph in body_paragraphs(data):
             inside = re.sub(r"^(- )?Phường", "", paragraph)

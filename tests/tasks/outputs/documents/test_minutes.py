@@ -9,7 +9,7 @@ from itertools import groupby
 from docx.document import Document as DocumentObject
 
 from tasks.domain import Meeting, Nomination, Ranking, VoteOutcome, Votes
-from tasks.outputs.documents import render_minutes
+from tasks.outputs.documents import minutes_job, render_document
 from tasks.scoring.explain import explain_ranking
 from tests.support import explained
 from tests.support.documents import (
@@ -33,12 +33,12 @@ def _case_minutes(
     meeting: Meeting | None = explained.CASE_MEETING, ranking: Ranking = explained.CASE_RANKING
 ) -> list[str]:
     """The paragraphs outside tables of the minutes of the explanation case (a veto, a tie, votes set aside)."""
-    return body_paragraphs(render_minutes(explained.BLOC, explained.CATALOGUE, ranking, meeting, MOMENT))
+    return body_paragraphs(render_document(minutes_job(explained.BLOC, explained.CATALOGUE, ranking, meeting, MOMENT)))
 
 
 def test_minutes_record_the_meeting_the_vote_and_the_nominations() -> None:
     """With vote results the minutes are final: meeting facts, ballots, share, flag and merit, signatures."""
-    document = open_docx(render_minutes(BLOC, CATALOGUE, VOTED, MEETING, MOMENT))
+    document = open_docx(render_document(minutes_job(BLOC, CATALOGUE, VOTED, MEETING, MOMENT)))
     full = text(document)
     lines = paragraphs(document)
     assert "DỰ THẢO" not in full
@@ -86,7 +86,7 @@ def test_minutes_without_a_meeting_are_a_draft_with_blanks() -> None:
     """Without meeting.yaml the minutes are marked DỰ THẢO, date from ``moment``, and blanks to fill in."""
     proposed = four_ward_ranking(tie=False, nominations={"SAPA": Nomination.FLAG_PROPOSED})
     moment = datetime(2025, 12, 31, 17, 0)
-    document = open_docx(render_minutes(BLOC, CATALOGUE, proposed, None, moment))
+    document = open_docx(render_document(minutes_job(BLOC, CATALOGUE, proposed, None, moment)))
     lines = paragraphs(document)
     assert "DỰ THẢO" in lines
     assert "Số: ......" in lines and "Sa Pa, ngày 31 tháng 12 năm 2025" in lines
@@ -102,7 +102,8 @@ def test_minutes_without_a_meeting_are_a_draft_with_blanks() -> None:
 def test_draft_names_the_tied_candidates_and_leaves_the_vote_blank() -> None:
     """A meeting without votes and two wards level at the top: both are named as candidates."""
     tied = four_ward_ranking(tie=True, nominations=dict.fromkeys(("SAPA", "LAOCAI"), Nomination.FLAG_CANDIDATE))
-    lines = paragraphs(open_docx(render_minutes(BLOC, CATALOGUE, tied, replace(MEETING, votes=None), MOMENT)))
+    job = minutes_job(BLOC, CATALOGUE, tied, replace(MEETING, votes=None), MOMENT)
+    lines = paragraphs(open_docx(render_document(job)))
     assert "DỰ THẢO" in lines
     assert "Thời gian bắt đầu: 08 giờ 00 phút, ngày 15 tháng 01 năm 2026." in lines  # known facts are kept
     assert any(p.startswith("Phường Sa Pa và phường Lào Cai cùng dẫn đầu Khối (98,50 điểm, đồng hạng 1)")
@@ -117,7 +118,7 @@ def test_a_failed_vote_says_why_and_calls_for_a_new_vote() -> None:
     candidates = dict.fromkeys(("SAPA", "LAOCAI"), Nomination.FLAG_CANDIDATE)
     ranking = four_ward_ranking(tie=True, nominations=candidates, vote=vote)
     meeting = replace(MEETING, votes=Votes(4, 2, 2, {"SAPA": 1, "LAOCAI": 1}))
-    lines = paragraphs(open_docx(render_minutes(BLOC, CATALOGUE, ranking, meeting, MOMENT)))
+    lines = paragraphs(open_docx(render_document(minutes_job(BLOC, CATALOGUE, ranking, meeting, MOMENT))))
     assert "DỰ THẢO" not in lines
     assert "- Phường Sa Pa: 1 phiếu đồng ý, đạt 50% số phiếu hợp lệ." in lines
     assert (

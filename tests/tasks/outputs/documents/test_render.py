@@ -22,8 +22,6 @@ from tasks.outputs.documents import (
     minutes_job,
     ranking_docx_job,
     render_document,
-    render_minutes,
-    render_ranking_docx,
 )
 from tasks.outputs.documents import render as render_module
 from tasks.outputs.documents.context import MINUTES_TEMPLATE, TEMPLATE_DIR
@@ -97,11 +95,10 @@ def test_the_shipped_templates_pass_the_check() -> None:
 
 def test_two_renders_are_byte_identical_and_carry_fixed_properties() -> None:
     """Same inputs, same bytes; the document properties come from the inputs, never the clock."""
-    first = render_minutes(BLOC, CATALOGUE, VOTED, MEETING, MOMENT)
-    assert first == render_minutes(BLOC, CATALOGUE, VOTED, MEETING, MOMENT)
-    assert render_ranking_docx(BLOC, CATALOGUE, VOTED, MEETING, MOMENT) == render_ranking_docx(
-        BLOC, CATALOGUE, VOTED, MEETING, MOMENT
-    )
+    first = render_document(minutes_job(BLOC, CATALOGUE, VOTED, MEETING, MOMENT))
+    assert first == render_document(minutes_job(BLOC, CATALOGUE, VOTED, MEETING, MOMENT))
+    job = ranking_docx_job(BLOC, CATALOGUE, VOTED, MEETING, MOMENT)
+    assert render_document(job) == render_document(ranking_docx_job(BLOC, CATALOGUE, VOTED, MEETING, MOMENT))
     props = open_docx(first).core_properties
     assert props.author == "Khối thi đua các phường"
     assert props.created == props.modified == MOMENT.replace(tzinfo=UTC)
@@ -134,7 +131,7 @@ def test_the_wording_comes_from_the_template(tmp_path: Path) -> None:
     heading = next(p for p in document.paragraphs if p.text == "Hội nghị đã tiến hành các nội dung sau:")
     heading.runs[0].text = "Hội nghị đã thảo luận và thống nhất các nội dung sau:"
     document.save(str(template))
-    full = text(open_docx(render_minutes(BLOC, CATALOGUE, VOTED, MEETING, MOMENT, template=template)))
+    full = text(open_docx(render_document(minutes_job(BLOC, CATALOGUE, VOTED, MEETING, MOMENT, template=template))))
     assert "Hội nghị đã thảo luận và thống nhất các nội dung sau:" in full
     assert "Hội nghị đã tiến hành" not in full
 
@@ -142,7 +139,7 @@ def test_the_wording_comes_from_the_template(tmp_path: Path) -> None:
 def test_a_missing_template_is_an_error(tmp_path: Path) -> None:
     """A template path that does not exist fails loudly rather than producing an empty document."""
     with pytest.raises(Exception, match="no-such"):
-        render_minutes(BLOC, CATALOGUE, VOTED, MEETING, MOMENT, template=tmp_path / "no-such.docx")
+        render_document(minutes_job(BLOC, CATALOGUE, VOTED, MEETING, MOMENT, template=tmp_path / "no-such.docx"))
 
 
 # --- docxtpl's grid repair, skipped when every table is refitted --------------------------------------

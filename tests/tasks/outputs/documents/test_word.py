@@ -12,7 +12,7 @@ import pytest
 from docx.oxml.ns import qn
 from lxml import etree
 
-from tasks.outputs.documents import render_minutes, render_ranking_docx
+from tasks.outputs.documents import minutes_job, ranking_docx_job, render_document
 from tasks.outputs.documents.context import MINUTES_TEMPLATE, TEMPLATE_DIR
 from tasks.outputs.documents.word import refits_every_table
 from tests.support.documents import BLOC, CATALOGUE, MEETING, MOMENT, VOTED, assert_times_new_roman, open_docx
@@ -21,8 +21,8 @@ from tests.support.documents import BLOC, CATALOGUE, MEETING, MOMENT, VOTED, ass
 def test_tables_fit_between_the_margins() -> None:
     """Every table declares a fixed width equal to the text width, and its columns add up to it."""
     for data in (
-        render_ranking_docx(BLOC, CATALOGUE, VOTED, MEETING, MOMENT),
-        render_minutes(BLOC, CATALOGUE, VOTED, MEETING, MOMENT),
+        render_document(ranking_docx_job(BLOC, CATALOGUE, VOTED, MEETING, MOMENT)),
+        render_document(minutes_job(BLOC, CATALOGUE, VOTED, MEETING, MOMENT)),
     ):
         document = open_docx(data)
         section = document.sections[0]
@@ -35,10 +35,10 @@ def test_tables_fit_between_the_margins() -> None:
             assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
 
 
-@pytest.mark.parametrize("render", [render_ranking_docx, render_minutes])
-def test_every_run_and_style_names_times_new_roman_in_all_four_slots(render: object) -> None:
+@pytest.mark.parametrize("make_job", [ranking_docx_job, minutes_job])
+def test_every_run_and_style_names_times_new_roman_in_all_four_slots(make_job: object) -> None:
     """No run in the body, tables, headers or footers, and no style, can fall back to another font."""
-    data = render(BLOC, CATALOGUE, VOTED, MEETING, MOMENT)  # type: ignore[operator]
+    data = render_document(make_job(BLOC, CATALOGUE, VOTED, MEETING, MOMENT))  # type: ignore[operator]
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         names = [n for n in package.namelist() if n.startswith(("word/document", "word/header", "word/footer"))]
         assert any(n.startswith("word/header") for n in names)
@@ -62,7 +62,7 @@ def test_runs_added_in_word_without_fonts_get_times_new_roman(tmp_path: Path) ->
     added = document.add_paragraph("Ý kiến bổ sung: {{ place }}")
     assert added.runs[0]._r.rPr is None
     document.save(str(template))
-    rendered = open_docx(render_minutes(BLOC, CATALOGUE, VOTED, MEETING, MOMENT, template=template))
+    rendered = open_docx(render_document(minutes_job(BLOC, CATALOGUE, VOTED, MEETING, MOMENT, template=template)))
     run = next(r for r in rendered.paragraphs if r.text.startswith("Ý kiến bổ sung")).runs[0]
     assert run.text == "Ý kiến bổ sung: Hội trường UBND phường Sa Pa"
     rpr = run._r.rPr
