@@ -10,13 +10,13 @@ own validation (see ``tests/tasks/blank_workbooks/test_blank_workbooks.py``).
 from __future__ import annotations
 
 import logging
-import os
 from datetime import datetime
 from pathlib import Path
 
 from tasks.blank_workbooks.annual import annual_template
 from tasks.blank_workbooks.monthly import monthly_template
 from tasks.domain import Bloc, Catalogue, Ward
+from tasks.outputs.run_folder import write_bytes
 
 __all__ = ["annual_name", "annual_template", "monthly_name", "monthly_template", "write_templates"]
 
@@ -33,15 +33,6 @@ def monthly_name(year: int, ward: Ward) -> str:
     return f"bao-cao-chi-tieu-{year}-{ward.code.lower()}.xlsx"
 
 
-def _write(path: Path, data: bytes) -> Path:
-    """Write ``data`` under a temporary name in the same folder, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-    return path
-
-
 def write_templates(bloc: Bloc, catalogue: Catalogue, out_dir: Path, moment: datetime) -> list[Path]:
     """Write both templates of every roster ward to ``<out_dir>/<WARDCODE>/``; return the paths in roster order.
 
@@ -51,7 +42,7 @@ def write_templates(bloc: Bloc, catalogue: Catalogue, out_dir: Path, moment: dat
     paths: list[Path] = []
     for ward in bloc.members:
         folder = out_dir / ward.code
-        paths.append(_write(folder / annual_name(year, ward), annual_template(bloc, catalogue, ward, moment)))
-        paths.append(_write(folder / monthly_name(year, ward), monthly_template(bloc, catalogue, ward, moment)))
+        paths.append(write_bytes(folder / annual_name(year, ward), annual_template(bloc, catalogue, ward, moment)))
+        paths.append(write_bytes(folder / monthly_name(year, ward), monthly_template(bloc, catalogue, ward, moment)))
     log.info("wrote %d templates for %d wards under %s", len(paths), len(bloc.members), out_dir)
     return paths
