@@ -53,10 +53,7 @@ class Bloc:
     @cached_property
     def _ward_index(self) -> dict[str, Ward]:
         """Code → ward, built once: writers look a thousand wards up one by one."""
-        index: dict[str, Ward] = {}
-        for ward in self.members:
-            index.setdefault(ward.code, ward)
-        return index
+        return _first_by_code(self.members)
 
 
 class CriterionKind(StrEnum):
@@ -127,7 +124,7 @@ class DeductionItem:
     veto: bool = False
 
 
-_Coded = TypeVar("_Coded", Criterion, Indicator)
+_Coded = TypeVar("_Coded", Ward, Criterion, Indicator)
 
 
 @dataclass(frozen=True)
@@ -174,10 +171,7 @@ def _months(first: str, last: str) -> tuple[str, ...]:
 
 def _first_by_code(items: tuple[_Coded, ...]) -> dict[str, _Coded]:
     """Code → the first item with that code (as a linear search would find it)."""
-    index: dict[str, _Coded] = {}
-    for item in items:
-        index.setdefault(item.code, item)
-    return index
+    return {item.code: item for item in reversed(items)}
 
 
 @dataclass(frozen=True)
