@@ -24,7 +24,6 @@ from docx.text.paragraph import Paragraph
 from tasks.outputs.documents.word import (
     TBLPR_ORDER,
     ensure_style_fonts,
-    mm_to_twips,
     put_child,
     set_fonts,
     set_table_widths,
@@ -213,7 +212,7 @@ def table(doc: DocumentObject, rows: int, widths: Sequence[float], *, borders: b
         width = margin if side in ("left", "right") else 0
         mar.append(OxmlElement(f"w:{side}", {qn("w:w"): str(width), qn("w:type"): "dxa"}))
     put_child(tblPr, mar, TBLPR_ORDER)
-    set_table_widths(tbl._tbl, [mm_to_twips(w) for w in widths])
+    set_table_widths(tbl._tbl, [Mm(w).twips for w in widths])
     return tbl
 
 

@@ -40,11 +40,6 @@ _RUNS_TO_FIX = f"descendant-or-self::w:r[not(w:rPr[1]/w:rFonts[1][{_FONTS_SET}])
 _MARKS_TO_FIX = f"descendant-or-self::w:pPr/w:rPr[1][not(w:rFonts[1][{_FONTS_SET}])]"
 
 
-def mm_to_twips(mm: float) -> int:
-    """Millimetres to twentieths of a point, the unit of table widths."""
-    return round(mm * 1440 / 25.4)
-
-
 def put_child(parent: BaseOxmlElement, child: BaseOxmlElement, order: Sequence[str]) -> BaseOxmlElement:
     """Insert ``child`` into ``parent`` at its schema position, replacing an element of the same tag."""
     for old in parent.findall(child.tag):
