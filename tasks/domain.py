@@ -212,7 +212,11 @@ class Catalogue:
         return self._indicator_index.get(code)
 
     def band(self, code: str) -> Band:
-        return next(b for b in self.bands if b.code == code)
+        """The classification band ``code``; an unknown code is a programming error."""
+        band = next((b for b in self.bands if b.code == code), None)
+        if band is None:
+            raise ValueError(f"classification {code!r} is not a band of the {self.year} catalogue")
+        return band
 
 
 @dataclass(frozen=True)

@@ -168,10 +168,6 @@ def _veto_clause(catalogue: Catalogue, codes: Sequence[str]) -> str:
     return f"vi phạm {noun} {listed}"
 
 
-def _band_by_total(catalogue: Catalogue, total: Decimal) -> str:
-    return next((b.code for b in catalogue.bands if b.min <= total), catalogue.bands[-1].code)
-
-
 def _ward_explanations(
     names: Mapping[str, str], catalogue: Catalogue, ranking: Ranking, row: RankingRow
 ) -> list[Explanation]:
@@ -181,10 +177,8 @@ def _ward_explanations(
     ward = ward_in_sentence(names, row.ward.code)
     where = f"xếp thứ {row.rank}, {points(score.total)} điểm"
     vetoes = _vetoes(catalogue, score)
-    by_total = catalogue.band(_band_by_total(catalogue, score.total))
-    band = next((b for b in catalogue.bands if b.code == score.classification), None)
-    if band is None:
-        raise ValueError(f"classification {score.classification!r} is not a band of the {catalogue.year} catalogue")
+    by_total = catalogue.band(next((b.code for b in catalogue.bands if b.min <= score.total), catalogue.bands[-1].code))
+    band = catalogue.band(score.classification)
     if vetoes and by_total.code != band.code:
         return [
             Explanation(

@@ -104,7 +104,7 @@ def _summary_record(row: RankingRow, catalogue: Catalogue) -> list[object]:
     if score is None:
         return [*names, *([None] * (len(catalogue.groups) + 6)), status_text(row)]
     groups = [score.group_scores.get(g.code) for g in catalogue.groups]
-    band = band_name(catalogue, score.classification)
+    band = catalogue.band(score.classification).name
     nomination = NOMINATION_TEXT[row.nomination] if row.nomination else None
     totals = [score.base, score.bonus, score.deductions, score.total]
     return [*names, *groups, *totals, band, nomination, status_text(row)]
@@ -171,14 +171,6 @@ def _detail_record(row: RankingRow, catalogue: Catalogue) -> list[object]:
     points = criterion_points(score)
     criteria = [points.get(c.code) for c in catalogue.criteria]
     return [*names, *criteria, score.base, score.bonus, score.deductions, score.total, status_text(row)]
-
-
-def band_name(catalogue: Catalogue, code: str) -> str:
-    """The name of classification band ``code``; an unknown code is a programming error."""
-    band = next((b for b in catalogue.bands if b.code == code), None)
-    if band is None:
-        raise ValueError(f"classification {code!r} is not a band of the {catalogue.year} catalogue")
-    return band.name
 
 
 def criterion_points(score: WardScore) -> dict[str, Decimal]:
