@@ -31,12 +31,6 @@ def fold(text: object) -> str:
     return _SPACE.sub(" ", stripped).strip().casefold()
 
 
-def has_diacritics(text: str) -> bool:
-    """Whether ``text`` carries any Vietnamese diacritic (or đ)."""
-    decomposed = unicodedata.normalize("NFD", text)
-    return any(unicodedata.category(ch) == "Mn" for ch in decomposed) or "đ" in text.casefold()
-
-
 def shown(value: object) -> str | None:
     """A cell value as a person reads it, for messages (None for an empty cell)."""
     if value is None or value == "":

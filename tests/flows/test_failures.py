@@ -24,7 +24,7 @@ from flows.failures import (
 from tasks.config.load import ConfigError
 from tasks.edge.signals import Terminated
 from tasks.outputs.run_folder import OutputFault, RunLocked
-from tasks.text import has_diacritics
+from tests.support.wording import has_diacritics
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import unicodedata
 
-from tasks.text import has_diacritics
+
+def has_diacritics(text: str) -> bool:
+    """Whether ``text`` carries any Vietnamese diacritic (or đ)."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return any(unicodedata.category(ch) == "Mn" for ch in decomposed) or "đ" in text.casefold()
 
 
 def vietnamese(text: str) -> bool:

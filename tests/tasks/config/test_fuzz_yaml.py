@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 from tasks.config.load import ConfigError
 from tasks.config.year import load_year
-from tasks.text import has_diacritics
 from tests.support.examples import examples
+from tests.support.wording import has_diacritics
 
 SAMPLE = Path(__file__).resolve().parents[3] / "inputs" / "2025"
 FILES = ("bloc.yaml", "criteria.yaml", "meeting.yaml")

@@ -12,7 +12,7 @@ import pytest
 
 from tasks.config.load import ConfigError, load_bloc, load_catalogue, load_meeting
 from tasks.config.year import load_year
-from tasks.text import has_diacritics
+from tests.support.wording import has_diacritics
 
 
 def test_it_loads_the_2025_sample_with_exact_numbers(inputs: Path) -> None:

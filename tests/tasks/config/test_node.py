@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tasks.config.node import ConfigError, ConfigNode, read_yaml
-from tasks.text import has_diacritics
+from tests.support.wording import has_diacritics
 
 FILE = Path("criteria.yaml")
 

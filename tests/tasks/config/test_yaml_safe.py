@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from tasks.config.yaml_safe import MAX_BYTES, Refused, TooLarge, parse_yaml, yaml_problem, yaml_text
-from tasks.text import has_diacritics
+from tests.support.wording import has_diacritics
 
 
 def test_floats_are_read_as_the_exact_decimals_written() -> None:

@@ -31,12 +31,12 @@ from tasks.config.year import YearConfig, load_year
 from tasks.domain import Bloc, Catalogue, Kind, Severity, Status, Submission
 from tasks.intake.read import open_submission
 from tasks.outputs.csv_json import submission_json
-from tasks.text import has_diacritics
 from tasks.validation.reports import annual_report, monthly_report
 from tasks.validation.suites import Validator
 from tasks.validation.validate import validate_rows
 from tests.support.examples import examples
 from tests.support.office_files import SAMPLE, Book, Grid, book_bytes, input_file, sapa_annual, sapa_december
+from tests.support.wording import has_diacritics
 
 Op = tuple[Any, ...]
 PERIOD = "2025-12"
