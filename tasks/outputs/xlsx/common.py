@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
@@ -257,42 +257,6 @@ def printable_points(landscape: bool, margins: PageMargins = MARGINS) -> float:
 def fits_one_page(columns: Sequence[Column], landscape: bool = True) -> bool:
     """Whether a table of ``columns`` prints one page wide at :data:`MIN_SCALE` or more."""
     return sum(c.width for c in columns) * POINTS_PER_WIDTH * MIN_SCALE <= 100 * printable_points(landscape)
-
-
-def column_width(ws: Worksheet, col: int) -> float:
-    """Width of column ``col`` in Excel's units (8.43 for a column never sized)."""
-    dimension = ws.column_dimensions.get(get_column_letter(col))
-    return float(dimension.width) if dimension is not None and dimension.customWidth else 8.43
-
-
-def print_scale(ws: Worksheet) -> int:
-    """The scale (%) a sheet set up by :func:`setup_print` prints at on A4, from its column widths.
-
-    Fit to one page wide: the printable width over the print area's width (at most 100). Printed in column
-    pages (breaks, repeated title columns): its fixed scale, lowered if the widest page would not fit.
-    """
-    area = ws.print_area
-    first = (area[0] if isinstance(area, list) else str(area)).split("!")[-1].replace("$", "")
-    left, _, right, _ = range_boundaries(first)
-    landscape = ws.page_setup.orientation == ws.ORIENTATION_LANDSCAPE
-    room = printable_points(landscape, ws.page_margins)
-    if ws.sheet_properties.pageSetUpPr.fitToPage:
-        spans = [(left, right)]
-        fixed = 100
-    else:
-        starts = [left, *(b.id + 1 for b in ws.col_breaks.brk if left < b.id + 1 <= right)]
-        spans = list(zip(starts, [s - 1 for s in starts[1:]] + [right], strict=True))
-        fixed = int(ws.page_setup.scale or 100)
-    titles = _title_columns(ws)
-    widest = max(sum(column_width(ws, c) for c in {*titles, *range(a, b + 1)}) for a, b in spans)
-    return min(fixed, math.floor(100 * room / (widest * POINTS_PER_WIDTH)))
-
-
-def _title_columns(ws: Worksheet) -> range:
-    if not ws.print_title_cols:
-        return range(0)
-    first, _, last = ws.print_title_cols.replace("$", "").partition(":")
-    return range(column_index_from_string(first), column_index_from_string(last or first) + 1)
 
 
 def setup_print(

@@ -8,6 +8,7 @@ look (a named cell style) shows as setting its font, alignment, border, fill and
 from __future__ import annotations
 
 import io
+import math
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +17,9 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from tasks.blank_workbooks import annual_template, monthly_template
 from tasks.config.year import YearConfig, load_year
@@ -35,7 +38,6 @@ from tasks.outputs.xlsx.common import (
     WHOLE,
     Look,
     new_workbook,
-    print_scale,
     put_look,
     to_bytes,
 )
@@ -99,6 +101,43 @@ def _books(config: YearConfig, ranking_book: Workbook, standing_book: Workbook) 
             io.BytesIO(monthly_template(config.bloc, config.catalogue, sapa, MOMENT))
         ),
     }
+
+
+def column_width(ws: Worksheet, col: int) -> float:
+    """Width of column ``col`` in Excel's units (8.43 for a column never sized)."""
+    dimension = ws.column_dimensions.get(get_column_letter(col))
+    return float(dimension.width) if dimension is not None and dimension.customWidth else 8.43
+
+
+def print_scale(ws: Worksheet) -> int:
+    """The scale (%) a sheet set up by ``setup_print`` prints at on A4, from its column widths.
+
+    Fit to one page wide: the printable width over the print area's width (at most 100). Printed in column
+    pages (breaks, repeated title columns): its fixed scale, lowered if the widest page would not fit.
+    """
+    area = ws.print_area
+    first = (area[0] if isinstance(area, list) else str(area)).split("!")[-1].replace("$", "")
+    left, _, right, _ = range_boundaries(first)
+    landscape = ws.page_setup.orientation == ws.ORIENTATION_LANDSCAPE
+    room = common.printable_points(landscape, ws.page_margins)
+    if ws.sheet_properties.pageSetUpPr.fitToPage:
+        spans = [(left, right)]
+        fixed = 100
+    else:
+        starts = [left, *(b.id + 1 for b in ws.col_breaks.brk if left < b.id + 1 <= right)]
+        spans = list(zip(starts, [s - 1 for s in starts[1:]] + [right], strict=True))
+        fixed = int(ws.page_setup.scale or 100)
+    titles = _title_columns(ws)
+    widest = max(sum(column_width(ws, c) for c in {*titles, *range(a, b + 1)}) for a, b in spans)
+    return min(fixed, math.floor(100 * room / (widest * common.POINTS_PER_WIDTH)))
+
+
+def _title_columns(ws: Worksheet) -> range:
+    """The columns repeated on every printed page."""
+    if not ws.print_title_cols:
+        return range(0)
+    first, _, last = ws.print_title_cols.replace("$", "").partition(":")
+    return range(column_index_from_string(first), column_index_from_string(last or first) + 1)
 
 
 def test_every_printed_sheet_prints_legibly_on_a4(
