@@ -4,7 +4,7 @@ It tells the secretariat and the auditors what moved since the last complete run
 changed (by sha256) or removed, and for each ward every score, rank, classification or nomination that
 moved, down to the score lines (criteria, T, D, DM) that caused it. It works on plain data read from the
 two run folders (``manifest.json``, ``ranking.csv``, ``scores.csv``), so a run can be compared with any
-earlier one. ``load_snapshot`` is the only function that reads files.
+earlier one. ``load_snapshot`` and ``read_csv_rows`` are the only functions that read files.
 """
 
 from __future__ import annotations
@@ -90,10 +90,11 @@ def load_snapshot(run_dir: Path) -> RunSnapshot | None:
         inputs = {str(item["path"]): str(item["sha256"]) for item in manifest.get("inputs", [])}
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"{manifest_path}: not a run manifest ({exc!r})") from exc
-    return RunSnapshot(run_id, inputs, _read_csv(run_dir / "ranking.csv"), _read_csv(run_dir / "scores.csv"))
+    return RunSnapshot(run_id, inputs, read_csv_rows(run_dir / "ranking.csv"), read_csv_rows(run_dir / "scores.csv"))
 
 
-def _read_csv(path: Path) -> list[dict[str, str]]:
+def read_csv_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a run's CSV table as dicts by column name; none when the file is absent."""
     if not path.is_file():
         return []
     text = path.read_text(encoding="utf-8-sig")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
 import subprocess
@@ -15,7 +14,7 @@ from typing import Any
 
 from tasks.config.year import PROJECT_ROOT, YearConfig
 from tasks.domain import Ranking, Submission
-from tasks.outputs.changes import RunSnapshot, diff_runs, load_snapshot, render_changes_md
+from tasks.outputs.changes import RunSnapshot, diff_runs, load_snapshot, read_csv_rows, render_changes_md
 from tasks.outputs.csv_json import ranking_csv, scores_csv, summary_json
 from tasks.outputs.datadocs import build_data_docs
 from tasks.outputs.documents import minutes_job, proposal_job, ranking_docx_job
@@ -115,20 +114,13 @@ def write_changes(work: Path, run_id: str, inputs: Sequence[dict[str, str]]) -> 
     current = RunSnapshot(
         run_id=run_id,
         inputs={i["path"]: i["sha256"] for i in inputs},
-        ranking=_csv_rows(work / "ranking.csv") if before else [],
-        scores=_csv_rows(work / "scores.csv") if before else [],
+        ranking=read_csv_rows(work / "ranking.csv") if before else [],
+        scores=read_csv_rows(work / "scores.csv") if before else [],
     )
     changes = diff_runs(before, current)
     write_bytes(work / "changes.json", (json.dumps(changes, ensure_ascii=False, indent=2) + "\n").encode())
     write_bytes(work / "changes.md", render_changes_md(changes).encode())
     return dict(changes)
-
-
-def _csv_rows(path: Path) -> list[dict[str, str]]:
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 def write_review_folder(
