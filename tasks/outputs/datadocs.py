@@ -75,11 +75,11 @@ def site_config(site_dir: Path) -> dict[str, Any]:
     }
 
 
-def build_data_docs(context: Any, site_dir: Path, *, offline: bool = True) -> Path:
+def build_data_docs(context: Any, site_dir: Path) -> Path:
     """Render the context's suites and validation results into ``site_dir``; return its ``index.html``.
 
-    With ``offline`` (the default) the site is then made self-contained (:func:`rewrite_offline`) and
-    checked (:func:`assert_offline`, raising :class:`NotOfflineError`).
+    The site is then made self-contained (:func:`rewrite_offline`) and checked (:func:`assert_offline`,
+    raising :class:`NotOfflineError`).
     """
     site_dir = Path(site_dir).resolve()
     site_dir.mkdir(parents=True, exist_ok=True)
@@ -92,9 +92,8 @@ def build_data_docs(context: Any, site_dir: Path, *, offline: bool = True) -> Pa
     index = site_dir / "index.html"
     if not index.is_file():
         raise FileNotFoundError(f"GX did not write {index}")
-    if offline:
-        rewrite_offline(site_dir)
-        assert_offline(site_dir)
+    rewrite_offline(site_dir)
+    assert_offline(site_dir)
     return index
 
 
