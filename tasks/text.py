@@ -66,12 +66,15 @@ def typed(value: object) -> str | None:
     return shown(value)
 
 
+def vn_plain(value: Decimal | int) -> str:
+    """A number as Vietnamese readers write it: decimal comma, no thousands separator, no trailing zeros
+    (``Decimal("0.50")`` → ``0,5``, ``Decimal("15")`` → ``15``)."""
+    return format(Decimal(value).normalize(), "f").replace(".", ",")
+
+
 def number_text(value: Decimal | None) -> str | None:
-    """A decimal as Vietnamese readers write it: decimal comma, no thousands separator, no trailing zeros."""
-    if value is None:
-        return None
-    text = format(value.normalize(), "f")
-    return text.replace(".", ",")
+    """:func:`vn_plain`, or None for no value."""
+    return None if value is None else vn_plain(value)
 
 
 def is_blank(value: object) -> bool:

@@ -29,7 +29,6 @@ from tasks.blank_workbooks.cells import (
     score_rule,
     text,
     titles,
-    vn_number,
     wrapped_lines,
 )
 from tasks.blank_workbooks.sheets import Field, info_sheet
@@ -38,6 +37,7 @@ from tasks.blank_workbooks.workbook import new_template, signatures, table_colum
 from tasks.domain import Bloc, Catalogue, Criterion, CriterionKind, Group, Ward
 from tasks.intake.layout import COUNTS, INFO_LABELS, INFO_SHEET, SCORES
 from tasks.outputs.xlsx.common import BOLD, BOX, CENTER, setup_print
+from tasks.text import vn_plain
 
 SCORE_WIDTHS = (9, 56, 9, 10, 36, 28)
 COUNT_WIDTHS = (8, 74, 9, 50)
@@ -121,7 +121,7 @@ def _score_sheet(ws: Worksheet, bloc: Bloc, cat: Catalogue, ward: Ward) -> None:
     prompt_rule(ws, evidence, "Minh chứng", "Số, ký hiệu, ngày, cơ quan ban hành văn bản làm căn cứ cho điểm tự chấm.")
     notes = (
         "Ô nền vàng nhạt: đơn vị nhập. Điểm tự chấm là số từ 0 đến điểm tối đa, tối đa 2 chữ số thập phân.",
-        f"Tổng điểm tối đa các tiêu chí: {vn_number(cat.scale)} điểm. Tổng điểm, điểm thưởng, điểm trừ và xếp loại "
+        f"Tổng điểm tối đa các tiêu chí: {vn_plain(cat.scale)} điểm. Tổng điểm, điểm thưởng, điểm trừ và xếp loại "
         "do Khối tính; đơn vị không cần ghi dòng tổng.",
     )
     width = sum(SCORE_WIDTHS)
@@ -177,10 +177,10 @@ def _count_sheet(ws: Worksheet, bloc: Bloc, cat: Catalogue, ward: Ward) -> None:
     header(ws, row, columns)
     heading_row = row
     items = [
-        ("A", f"ĐIỂM THƯỞNG (tổng điểm thưởng tối đa {vn_number(cat.bonus_cap)} điểm)", None),
-        *((b.code, b.name, bonus_text(vn_number(b.points), vn_number(b.cap))) for b in cat.bonus_items),
+        ("A", f"ĐIỂM THƯỞNG (tổng điểm thưởng tối đa {vn_plain(cat.bonus_cap)} điểm)", None),
+        *((b.code, b.name, bonus_text(vn_plain(b.points), vn_plain(b.cap))) for b in cat.bonus_items),
         ("B", "ĐIỂM TRỪ", None),
-        *((d.code, d.name, deduction_text(vn_number(d.points), d.veto, cat)) for d in cat.deduction_items),
+        *((d.code, d.name, deduction_text(vn_plain(d.points), d.veto, cat)) for d in cat.deduction_items),
     ]
     rows: list[int] = []
     for code, name, points in items:
@@ -197,7 +197,7 @@ def _count_sheet(ws: Worksheet, bloc: Bloc, cat: Catalogue, ward: Ward) -> None:
     note_line(
         ws,
         row + 2,
-        f"Điểm trừ {dm.code} ({dm.name}: trừ {vn_number(dm.points)} điểm cho mỗi tháng {window_text(cat)} không có "
+        f"Điểm trừ {dm.code} ({dm.name}: trừ {vn_plain(dm.points)} điểm cho mỗi tháng {window_text(cat)} không có "
         f"báo cáo được chấp nhận) do Khối tự tính; đơn vị không ghi dòng {dm.code}. Để trống Số lần được hiểu là 0.",
         len(columns),
         width=sum(COUNT_WIDTHS),

@@ -21,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tasks.outputs.xlsx.common import BODY, BOLD, BOX, CENTER, HEADER_FILL, LEFT, TITLE, Column, note, write_text
+from tasks.text import vn_plain
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # light yellow: "type here"
 GROUP_FILL = PatternFill("solid", fgColor="EDEDED")
@@ -35,12 +36,6 @@ _CHAR_WIDTH = 1.0  # width units per character of Vietnamese text in Times New R
 def nfc(value: str) -> str:
     """``value`` in Unicode NFC, the form every text of a template is written in."""
     return unicodedata.normalize("NFC", value)
-
-
-def vn_number(value: Decimal | int) -> str:
-    """A number as Vietnamese readers write it: decimal comma, no trailing zeros (``0.50`` → ``0,5``)."""
-    text = format(Decimal(value).normalize(), "f")
-    return text.replace(".", ",")
 
 
 def excel_number(value: Decimal) -> int | float:
@@ -159,7 +154,7 @@ def _rule(
 
 def score_rule(ws: Worksheet, cell: str, maximum: Decimal) -> None:
     """A score between 0 and ``maximum`` with at most 2 decimals (one custom rule: a cell takes only one)."""
-    shown, excel = vn_number(maximum), format(maximum.normalize(), "f")
+    shown, excel = vn_plain(maximum), format(maximum.normalize(), "f")
     formula = f"AND(ISNUMBER({cell}),{cell}>=0,{cell}<={excel},ROUND({cell},2)={cell})"
     message = f"Nhập số từ 0 đến {shown}, tối đa 2 chữ số thập phân (ví dụ 4,5 hoặc 4,25)."
     _rule(ws, cell, "custom", "Điểm tự chấm", message, message, formula1=formula)
@@ -177,7 +172,7 @@ def amount_rule(ws: Worksheet, cell: str, title: str, prompt: str, at_most: Deci
         error = "Nhập một số không âm, không ghi chữ hay đơn vị."
         _rule(ws, cell, "decimal", title, prompt, error, operator="greaterThanOrEqual", formula1="0")
         return
-    error = f"Nhập một số từ 0 đến {vn_number(at_most)}."
+    error = f"Nhập một số từ 0 đến {vn_plain(at_most)}."
     limit = format(at_most.normalize(), "f")
     _rule(ws, cell, "decimal", title, prompt, error, operator="between", formula1="0", formula2=limit)
 

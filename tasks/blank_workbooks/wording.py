@@ -7,8 +7,8 @@ follows its own rules. Deadlines are left to the bloc's written instructions (th
 
 from __future__ import annotations
 
-from tasks.blank_workbooks.cells import vn_number
 from tasks.domain import Bloc, Catalogue, CriterionKind, Indicator, Method, Ward
+from tasks.text import vn_plain
 
 Line = tuple[str, str]
 
@@ -139,18 +139,18 @@ def _bonus_and_deductions(cat: Catalogue) -> list[Line]:
         (
             "body",
             "Ghi số lần đạt được (điểm thưởng, mã T) hoặc vi phạm (điểm trừ, mã D) trong năm ở cột «Số lần» và "
-            f"căn cứ ở cột «Căn cứ». Tổng điểm thưởng tối đa {vn_number(cat.bonus_cap)} điểm.",
+            f"căn cứ ở cột «Căn cứ». Tổng điểm thưởng tối đa {vn_plain(cat.bonus_cap)} điểm.",
         ),
     ]
     for b in cat.bonus_items:
-        lines.append(("bullet", f"{b.code} – {b.name}: {bonus_text(vn_number(b.points), vn_number(b.cap))}."))
+        lines.append(("bullet", f"{b.code} – {b.name}: {bonus_text(vn_plain(b.points), vn_plain(b.cap))}."))
     for d in cat.deduction_items:
-        lines.append(("bullet", f"{d.code} – {d.name}: {deduction_text(vn_number(d.points), d.veto, cat)}."))
+        lines.append(("bullet", f"{d.code} – {d.name}: {deduction_text(vn_plain(d.points), d.veto, cat)}."))
     dm = cat.missing_report
     lines.append(
         (
             "bullet",
-            f"{dm.code} – {dm.name}: trừ {vn_number(dm.points)} điểm cho mỗi tháng trong kỳ {window_text(cat)} "
+            f"{dm.code} – {dm.name}: trừ {vn_plain(dm.points)} điểm cho mỗi tháng trong kỳ {window_text(cat)} "
             "không có báo cáo chỉ tiêu tháng được chấp nhận. Điểm này do Khối tự tính; "
             f"đơn vị không ghi dòng {dm.code}.",
         )
@@ -159,12 +159,12 @@ def _bonus_and_deductions(cat: Catalogue) -> list[Line]:
 
 
 def _classification(cat: Catalogue) -> list[Line]:
-    bands = "; ".join(f"«{b.name}» từ {vn_number(b.min)} điểm" for b in cat.bands)
+    bands = "; ".join(f"«{b.name}» từ {vn_plain(b.min)} điểm" for b in cat.bands)
     return [
         ("heading", "Tổng điểm và xếp loại"),
         (
             "body",
-            f"Tổng điểm = điểm các tiêu chí (tối đa {vn_number(cat.scale)} điểm) + điểm thưởng − điểm trừ. "
+            f"Tổng điểm = điểm các tiêu chí (tối đa {vn_plain(cat.scale)} điểm) + điểm thưởng − điểm trừ. "
             f"Xếp loại: {bands}.",
         ),
     ]
@@ -210,7 +210,7 @@ def annual_guide(bloc: Bloc, cat: Catalogue, ward: Ward) -> list[Line]:
 
 def percent_limit(ind: Indicator) -> str:
     """``, không quá 100`` for a share of a whole, ``, có thể vượt 100`` for a ratio such as revenue to budget."""
-    return f", không quá {vn_number(ind.at_most)}" if ind.at_most is not None else ", có thể vượt 100"
+    return f", không quá {vn_plain(ind.at_most)}" if ind.at_most is not None else ", có thể vượt 100"
 
 
 def indicator_rule(ind: Indicator) -> str:
@@ -227,7 +227,7 @@ def _indicator_lines(cat: Catalogue) -> list[Line]:
     lines: list[Line] = []
     for ind in cat.indicators:
         feeds = next((c for c in cat.criteria if c.indicator == ind.code), None)
-        scored = f" Tính điểm tiêu chí {feeds.code} (tối đa {vn_number(feeds.max)} điểm)." if feeds else ""
+        scored = f" Tính điểm tiêu chí {feeds.code} (tối đa {vn_plain(feeds.max)} điểm)." if feeds else ""
         lines.append(("bullet", f"{ind.code} – {ind.name} ({ind.unit}): {indicator_rule(ind)}{scored}"))
     return lines
 
@@ -264,7 +264,7 @@ def monthly_guide(bloc: Bloc, cat: Catalogue, ward: Ward) -> list[Line]:
                 "body",
                 f"Số «Lũy kế từ đầu năm» của báo cáo được chấp nhận của tháng gần nhất trong kỳ {window_text(cat)} "
                 "được dùng để tính điểm các tiêu chí tương ứng trong bảng tự chấm điểm năm. Mỗi tháng trong kỳ "
-                f"không có báo cáo được chấp nhận bị trừ {vn_number(dm.points)} điểm ({dm.code} – {dm.name}).",
+                f"không có báo cáo được chấp nhận bị trừ {vn_plain(dm.points)} điểm ({dm.code} – {dm.name}).",
             ),
             *_machine_read(bloc),
         ]

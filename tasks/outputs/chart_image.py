@@ -19,7 +19,7 @@ from matplotlib.patches import Patch
 
 from tasks.domain import Catalogue, Ranking, WardStatus
 from tasks.scoring.explain import points as vn_points
-from tasks.scoring.explain import vn_plain
+from tasks.text import vn_plain
 
 FONT_FILE = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 _BAND_COLOURS = ("#1f4e79", "#5b9bd5", "#a9c4e0", "#d9d9d9")  # best band darkest; printable in grey

@@ -32,6 +32,7 @@ from tasks.domain import (
     WardStatus,
 )
 from tasks.scoring.score import round_half_up, vn_number
+from tasks.text import vn_plain
 
 FLAG_NAME = "Cờ thi đua của Ủy ban nhân dân tỉnh"
 MERIT_NAME = "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh"
@@ -224,11 +225,6 @@ def _ward_explanations(
 
 def _merit_full(ranking: Ranking) -> bool:
     return any(r.nomination is Nomination.MERIT for r in ranking.rows)
-
-
-def vn_plain(value: Decimal) -> str:
-    """A number without trailing zeros, with a decimal comma (``90`` -> ``90``, ``7.5`` -> ``7,5``)."""
-    return format(value.normalize(), "f").replace(".", ",")
 
 
 def _tie(names: Mapping[str, str], rows: Sequence[RankingRow]) -> Explanation:

@@ -40,6 +40,7 @@ from tasks.domain import (
     WardStatus,
 )
 from tasks.outputs.labels import NOMINATION_TEXT
+from tasks.text import vn_plain
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[3] / "templates" / "word"
 RANKING_TEMPLATE = "bang-xep-hang.docx"
@@ -57,12 +58,6 @@ def vn_points(value: Decimal, places: int = 2) -> str:
     quantum = Decimal(1).scaleb(-places)
     text = f"{value.quantize(quantum, rounding=ROUND_HALF_UP):,.{places}f}"
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-
-
-def vn_plain(value: Decimal) -> str:
-    """A number without trailing zeros, with a decimal comma (``Decimal("15")`` -> ``"15"``)."""
-    text = format(value.normalize(), "f")
-    return text.replace(".", ",")
 
 
 def ward_label(ward: Ward) -> str:

@@ -18,11 +18,11 @@ from tasks.outputs.documents.context import (
     join_names,
     moment_parts,
     vn_percent,
-    vn_plain,
     vn_points,
     ward_label,
     ward_name,
 )
+from tasks.text import vn_plain
 
 _FLAGGED = (Nomination.FLAG, Nomination.FLAG_PROPOSED, Nomination.FLAG_CANDIDATE)
 

@@ -22,12 +22,12 @@ from tasks.outputs.documents.context import (
     common_context,
     moment_parts,
     typographic_quotes,
-    vn_plain,
     vn_points,
     ward_label,
     ward_name,
 )
 from tasks.outputs.documents.minutes import vote
+from tasks.text import vn_plain
 
 PROPOSAL_TEMPLATE = "to-trinh-de-nghi-khen-thuong.docx"
 FLAG_AWARD = "Cờ thi đua của Ủy ban nhân dân tỉnh"

@@ -15,7 +15,7 @@ from decimal import Decimal
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tasks.domain import Bloc, Catalogue, Criterion, Ranking, RankingRow, WardScore
-from tasks.outputs.documents.context import typographic_quotes, vn_plain
+from tasks.outputs.documents.context import typographic_quotes
 from tasks.outputs.labels import NOMINATION_TEXT, WARD_STATUS_TEXT
 from tasks.outputs.xlsx.charts import add_ranking_chart
 from tasks.outputs.xlsx.common import (
@@ -34,7 +34,7 @@ from tasks.outputs.xlsx.common import (
     write_table,
 )
 from tasks.scoring.explain import Explanation, explain_ranking
-from tasks.text import number_text
+from tasks.text import number_text, vn_plain
 
 SUMMARY_SHEET = "Xếp hạng"
 DETAIL_SHEET = "Chi tiết"

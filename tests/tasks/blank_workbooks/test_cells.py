@@ -22,9 +22,9 @@ from tasks.blank_workbooks.cells import (
     protect,
     score_rule,
     text,
-    vn_number,
     wrapped_lines,
 )
+from tasks.text import vn_plain
 from tests.support.blank_workbooks import rules_for
 
 
@@ -67,7 +67,7 @@ def test_text_is_written_in_nfc_and_never_as_a_formula(ws: Worksheet) -> None:
 )
 def test_numbers_in_texts_use_a_decimal_comma_without_trailing_zeros(value: Decimal | int, shown: str) -> None:
     """A maximum or points in a sentence read as a Vietnamese reader writes them."""
-    assert vn_number(value) == shown
+    assert vn_plain(value) == shown
 
 
 def test_whole_numbers_are_written_as_whole_numbers(ws: Worksheet) -> None:
