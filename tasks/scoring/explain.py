@@ -304,11 +304,11 @@ def _no_winner(names: Mapping[str, str], catalogue: Catalogue, ranking: Ranking)
     quorum, share = catalogue.flag.quorum, catalogue.flag.vote_share_above
     missed = []
     if not vote.quorum_met:
-        missed.append(f"số phiếu thu về chưa đạt {_fraction(quorum)} số đơn vị thành viên Khối")
+        missed.append(f"số phiếu thu về chưa đạt {fraction_text(quorum)} số đơn vị thành viên Khối")
     if vote.tie_at_top:
         missed.append("các ứng cử viên dẫn đầu có số phiếu đồng ý bằng nhau")
     if vote.share_met is False:
-        missed.append(f"số phiếu đồng ý cao nhất không vượt quá {_fraction(share)} số phiếu hợp lệ")
+        missed.append(f"số phiếu đồng ý cao nhất không vượt quá {fraction_text(share)} số phiếu hợp lệ")
     return Explanation(
         Reason.NO_WINNER,
         vote.candidates,
@@ -320,7 +320,8 @@ def _no_winner(names: Mapping[str, str], catalogue: Catalogue, ranking: Ranking)
     )
 
 
-def _fraction(value: Fraction | None) -> str:
+def fraction_text(value: Fraction | None) -> str:
+    """``2/3`` for a share in a sentence; empty for no share."""
     return "" if value is None else f"{value.numerator}/{value.denominator}"
 
 

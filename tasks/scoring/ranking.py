@@ -27,6 +27,7 @@ from tasks.domain import (
     WardScore,
     WardStatus,
 )
+from tasks.scoring.explain import fraction_text, join_wards, sentence, ward_in_sentence
 from tasks.scoring.score import round_half_up, vn_number
 
 FLAG_NAME = "Cờ thi đua của UBND tỉnh"
@@ -204,25 +205,6 @@ def _roster_names(bloc: Bloc) -> dict[str, str]:
     return {w.code: w.name for w in bloc.members}
 
 
-def _ward(names: Mapping[str, str], code: str) -> str:
-    """``phường <Name>`` for a roster ward; a code outside the roster is shown as it is."""
-    return f"phường {names[code]}" if code in names else f"đơn vị {code}"
-
-
-def _names(names: Mapping[str, str], codes: Sequence[str]) -> str:
-    """``phường A``, ``phường A và phường B``, ``phường A, phường B và phường C``."""
-    parts = [_ward(names, c) for c in codes]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " và " + parts[-1]
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _fraction(value: Fraction) -> str:
-    return f"{value.numerator}/{value.denominator}"
-
-
 def _tie_notes(bloc: Bloc, ordered: Sequence[WardScore], ranks: Mapping[str, int]) -> list[str]:
     """One sentence per shared rank, best rank first; ``ordered`` keeps equal ranks next to each other."""
     names = _roster_names(bloc)
@@ -230,7 +212,7 @@ def _tie_notes(bloc: Bloc, ordered: Sequence[WardScore], ranks: Mapping[str, int
     for rank, group in groupby(ordered, key=lambda s: ranks[s.ward.code]):
         tied = [s.ward.code for s in group]
         if len(tied) > 1:
-            notes.append(_sentence(f"{_names(names, tied)} bằng điểm, cùng xếp thứ {rank}."))
+            notes.append(sentence(f"{join_wards(names, tied)} bằng điểm, cùng xếp thứ {rank}."))
     return notes
 
 
@@ -238,11 +220,11 @@ def _pending_reason(bloc: Bloc, candidates: Sequence[str], rank: int) -> str:
     names = _roster_names(bloc)
     if len(candidates) == 1:
         return (
-            f"Khối chưa bỏ phiếu suy tôn {FLAG_NAME}; {_ward(names, candidates[0])} xếp thứ {rank}, "
+            f"Khối chưa bỏ phiếu suy tôn {FLAG_NAME}; {ward_in_sentence(names, candidates[0])} xếp thứ {rank}, "
             "dẫn đầu các đơn vị đủ điều kiện, được đề xuất suy tôn."
         )
     return (
-        f"Khối chưa bỏ phiếu suy tôn {FLAG_NAME}; {_names(names, candidates)} cùng xếp thứ {rank} và đủ "
+        f"Khối chưa bỏ phiếu suy tôn {FLAG_NAME}; {join_wards(names, candidates)} cùng xếp thứ {rank} và đủ "
         "điều kiện, là các đơn vị ứng cử; Khối bỏ phiếu kín để chọn một đơn vị đề nghị suy tôn."
     )
 
@@ -251,17 +233,18 @@ def _vote_reason(bloc: Bloc, quorum: Fraction, share: Fraction, votes: Votes, ou
     """The ballot figures, then the decision and why; a failed vote calls for a new one."""
     names = _roster_names(bloc)
     tally = ", ".join(
-        f"{_ward(names, c)} {n} phiếu đồng ý{_share(n, votes.ballots_valid)}" for c, n in outcome.agree.items()
+        f"{ward_in_sentence(names, c)} {n} phiếu đồng ý{_share(n, votes.ballots_valid)}"
+        for c, n in outcome.agree.items()
     )
     figures = (
         f"Kết quả bỏ phiếu suy tôn {FLAG_NAME}: phát ra {votes.ballots_issued} phiếu, thu về "
         f"{votes.ballots_received} phiếu, hợp lệ {votes.ballots_valid} phiếu; {tally}."
     )
     if outcome.winner is not None:
-        winner = _ward(names, outcome.winner)
+        winner = ward_in_sentence(names, outcome.winner)
         return (
-            f"{figures} Số phiếu thu về đạt tối thiểu {_fraction(quorum)} số đơn vị thành viên Khối; "
-            f"{winner} được trên {_fraction(share)} số phiếu hợp lệ đồng ý, được suy tôn, "
+            f"{figures} Số phiếu thu về đạt tối thiểu {fraction_text(quorum)} số đơn vị thành viên Khối; "
+            f"{winner} được trên {fraction_text(share)} số phiếu hợp lệ đồng ý, được suy tôn, "
             f"đề nghị tặng {FLAG_NAME}."
         )
     top = max(outcome.agree.values())
@@ -270,19 +253,19 @@ def _vote_reason(bloc: Bloc, quorum: Fraction, share: Fraction, votes: Votes, ou
         need = math.ceil(quorum * len(bloc.members))
         why.append(
             f"số phiếu thu về ({votes.ballots_received}/{len(bloc.members)}) chưa đạt "
-            f"{_fraction(quorum)} số đơn vị thành viên Khối (cần ít nhất {need} phiếu)"
+            f"{fraction_text(quorum)} số đơn vị thành viên Khối (cần ít nhất {need} phiếu)"
         )
     if outcome.tie_at_top:
         leaders = [c for c, n in outcome.agree.items() if n == top]
-        why.append(f"{_names(names, leaders)} cùng có số phiếu đồng ý cao nhất ({top} phiếu)")
+        why.append(f"{join_wards(names, leaders)} cùng có số phiếu đồng ý cao nhất ({top} phiếu)")
     if not outcome.share_met:
         why.append(
             f"số phiếu đồng ý cao nhất ({top}/{votes.ballots_valid} phiếu hợp lệ) không vượt quá "
-            f"{_fraction(share)} số phiếu hợp lệ"
+            f"{fraction_text(share)} số phiếu hợp lệ"
         )
     return (
         f"{figures} Chưa có đơn vị được suy tôn {FLAG_NAME} vì {'; '.join(why)}; "
-        f"{_names(names, outcome.candidates)} vẫn là đơn vị ứng cử, đề nghị Khối tổ chức bỏ phiếu lại."
+        f"{join_wards(names, outcome.candidates)} vẫn là đơn vị ứng cử, đề nghị Khối tổ chức bỏ phiếu lại."
     )
 
 
@@ -303,15 +286,15 @@ def _no_candidate_note(catalogue: Catalogue) -> str:
 
 def _ignored_note(bloc: Bloc, ignored: Mapping[str, int]) -> str:
     names = _roster_names(bloc)
-    parts = ", ".join(f"{_ward(names, c)} ({n} phiếu)" for c, n in ignored.items())
+    parts = ", ".join(f"{ward_in_sentence(names, c)} ({n} phiếu)" for c, n in ignored.items())
     return f"Phiếu đồng ý cho {parts} không được tính vì không thuộc danh sách đơn vị ứng cử suy tôn {FLAG_NAME}."
 
 
 def _merit_tie_note(bloc: Bloc, catalogue: Catalogue, merit: Sequence[str], ranks: Mapping[str, int]) -> str:
     last = ranks[merit[-1]]
     tied = [c for c in merit if ranks[c] == last]
-    return _sentence(
-        f"{_names(_roster_names(bloc), tied)} bằng điểm, cùng xếp thứ {last} ở vị trí cuối cùng được đề nghị tặng "
+    return sentence(
+        f"{join_wards(_roster_names(bloc), tied)} bằng điểm, cùng xếp thứ {last} ở vị trí cuối cùng được đề nghị tặng "
         f"{MERIT_NAME} nên đều được đề nghị; số đơn vị đề nghị tặng {MERIT_NAME} là {len(merit)}, "
         f"nhiều hơn số lượng {catalogue.merit.count}."
     )

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from fractions import Fraction
 
 from tasks.domain import AwardRule, Bloc, Catalogue, Meeting, Nomination, Ranking, RankingRow, WardStatus
 from tasks.outputs.documents.context import (
@@ -22,6 +21,7 @@ from tasks.outputs.documents.context import (
     ward_label,
     ward_name,
 )
+from tasks.scoring.explain import fraction_text, sentence
 from tasks.text import vn_plain
 
 _FLAGGED = (Nomination.FLAG, Nomination.FLAG_PROPOSED, Nomination.FLAG_CANDIDATE)
@@ -131,7 +131,7 @@ def vote(catalogue: Catalogue, ranking: Ranking, meeting: Meeting | None) -> Con
         "ballots": ballots,
         "candidates": rows,
         "candidate_names": join_names([r["name"] for r in rows]),
-        "candidate_names_start": _capital(join_names([r["name"] for r in rows])),
+        "candidate_names_start": sentence(join_names([r["name"] for r in rows])),
         "flag_status": _flag_status(votes is not None, len(rows), winner is not None),
         "winner": winner or {"ward": "", "name": "", "agree": "", "share": ""},
         "why": _why_text(_why_no_flag(ranking, rows), ballots, rule, len(ranking.rows)),
@@ -151,7 +151,7 @@ def _why_no_flag(ranking: Ranking, rows: list[Context]) -> Context:
         "quorum": not outcome.quorum_met,
         "tie": outcome.tie_at_top,
         "share": outcome.share_met is False,
-        "leaders": _capital(join_names(leaders)),
+        "leaders": sentence(join_names(leaders)),
     }
 
 
@@ -159,17 +159,13 @@ def _why_text(why: Context, ballots: Context, rule: AwardRule, members: int) -> 
     """``why`` with ``text``: what the vote missed as one clause (a list of one item would stand alone)."""
     parts = []
     if why["quorum"]:
-        parts.append(f"số phiếu thu về ({ballots['received']}/{members}) chưa đạt {_ratio(rule.quorum)} tổng số "
+        parts.append(f"số phiếu thu về ({ballots['received']}/{members}) chưa đạt {fraction_text(rule.quorum)} tổng số "
                      "thành viên Khối")  # fmt: skip
     if why["tie"]:
         parts.append(f"{why['leaders'][:1].lower()}{why['leaders'][1:]} có số phiếu đồng ý cao nhất bằng nhau")
     if why["share"]:
-        parts.append(f"số phiếu đồng ý cao nhất không vượt quá {_ratio(rule.vote_share_above)} số phiếu hợp lệ")
+        parts.append(f"số phiếu đồng ý cao nhất không vượt quá {fraction_text(rule.vote_share_above)} số phiếu hợp lệ")
     return {**why, "text": "; ".join(parts)}
-
-
-def _ratio(value: Fraction | None) -> str:
-    return "" if value is None else f"{value.numerator}/{value.denominator}"
 
 
 def _ignored(ranking: Ranking, ward_names: dict[str, str]) -> list[Context]:
@@ -181,11 +177,6 @@ def _ignored(ranking: Ranking, ward_names: dict[str, str]) -> list[Context]:
         for code, count in ranking.vote.ignored.items()
         if count > 0
     ]
-
-
-def _capital(text: str) -> str:
-    """``text`` as the start of a sentence or an item."""
-    return text[:1].upper() + text[1:]
 
 
 def _flag_status(voted: bool, candidates: int, has_winner: bool) -> str:
