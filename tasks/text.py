@@ -72,6 +72,12 @@ def vn_plain(value: Decimal | int) -> str:
     return format(Decimal(value).normalize(), "f").replace(".", ",")
 
 
+def month_label(period: str) -> str:
+    """``2025-12`` → ``12/2025``: a month as Vietnamese readers write it."""
+    year, _, month = period.partition("-")
+    return f"{month}/{year}" if month else period
+
+
 def number_text(value: Decimal | None) -> str | None:
     """:func:`vn_plain`, or None for no value."""
     return None if value is None else vn_plain(value)

@@ -8,16 +8,11 @@ follows its own rules. Deadlines are left to the bloc's written instructions (th
 from __future__ import annotations
 
 from tasks.domain import Bloc, Catalogue, CriterionKind, Indicator, Method, Ward
-from tasks.text import vn_plain
+from tasks.text import month_label, vn_plain
 
 Line = tuple[str, str]
 
 FLAG_AND_MERIT = "Cờ thi đua, Bằng khen"
-
-
-def month_label(period: str) -> str:
-    """``2025-09`` → ``09/2025``."""
-    return f"{period[5:]}/{period[:4]}"
 
 
 def period_choice(period: str) -> str:

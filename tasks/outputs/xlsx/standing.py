@@ -27,7 +27,7 @@ from tasks.outputs.xlsx.common import (
     write_table,
 )
 from tasks.scoring.explain import spelled_out
-from tasks.text import number_text
+from tasks.text import month_label, number_text
 
 STANDING_SHEET = "Chỉ tiêu tháng"
 REPORT_STATUS_TEXT: dict[str, str] = {
@@ -55,12 +55,6 @@ def write_standing_xlsx(
     _fill(ws, title, bloc, catalogue, period, rows)
     add_standing_charts(wb, f"{bloc.name} – tỉnh {bloc.province}", catalogue, month_label(period), rows)
     return to_bytes(wb, moment)
-
-
-def month_label(period: str) -> str:
-    """``2025-12`` → ``12/2025``."""
-    year, _, month = period.partition("-")
-    return f"{month}/{year}" if month else period
 
 
 def _feeds(catalogue: Catalogue, indicator: Indicator) -> Criterion | None:
