@@ -13,7 +13,7 @@ All points are ``Decimal``; nothing in the scoring path uses binary floats.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -49,6 +49,11 @@ class Bloc:
         """The roster ward with ``code``."""
         found = self._ward_index.get(code)
         return found if found is not None else next(w for w in self.members if w.code == code)
+
+    @cached_property
+    def names(self) -> Mapping[str, str]:
+        """Ward code → roster name, built once: sentences and feedback name wards one by one."""
+        return {w.code: w.name for w in self.members}
 
     @cached_property
     def _ward_index(self) -> dict[str, Ward]:

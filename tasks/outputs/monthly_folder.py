@@ -11,7 +11,7 @@ from typing import Any
 
 from tasks.config.year import YearConfig
 from tasks.domain import MonthlyReport, Status, Submission
-from tasks.outputs.review_folder import base_manifest, ward_names, write_changes, write_validation
+from tasks.outputs.review_folder import base_manifest, write_changes, write_validation
 from tasks.outputs.run_folder import write_bytes
 from tasks.outputs.writes import StartedWrites, feedback_writes
 from tasks.outputs.xlsx.standing import write_standing_xlsx
@@ -59,7 +59,7 @@ def write_monthly_folder(
 
     The feedback files are handed to ``executor`` (the flow's choice; None: written here, in turn).
     """
-    started = StartedWrites(work, feedback_writes(subs, moment, ward_names(config)), executor)
+    started = StartedWrites(work, feedback_writes(subs, moment, config.bloc.names), executor)
     statuses, reports = month_statuses(config, subs)
     rows = standing_rows(config.bloc, config.catalogue, period, statuses, reports)
     write_bytes(work / "standing.csv", standing_csv(rows, standing_columns(config.catalogue)))

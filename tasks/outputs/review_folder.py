@@ -73,11 +73,6 @@ def base_manifest(
     }
 
 
-def ward_names(config: YearConfig) -> dict[str, str]:
-    """Ward code → roster name."""
-    return {w.code: w.name for w in config.bloc.members}
-
-
 def write_validation(
     work: Path,
     run_id: str,
@@ -95,7 +90,7 @@ def write_validation(
     finished here.
     """
     vdir = work / "validation"
-    names = ward_names(config)
+    names = config.bloc.names
     write_bytes(vdir / "summary.json", summary_json(run_id, config.year, period, subs, result_wards, config.bloc))
     build_data_docs(validator.context, vdir / "data-docs")
     results = started.results()
@@ -144,7 +139,7 @@ def write_review_folder(
     explained = explain_ranking(config.bloc, config.catalogue, result.ranking, rejection_reasons(subs))
     table = RankingWorkbookWrite("ranking.xlsx", config.bloc, config.catalogue, result.ranking, moment, explained)
     documents = document_writes(config, result.ranking, moment, explained)
-    feedback = feedback_writes(subs, moment, ward_names(config))
+    feedback = feedback_writes(subs, moment, config.bloc.names)
     started = StartedWrites(work, [table, *documents, *feedback], executor)
     write_bytes(work / "ranking.csv", ranking_csv(result.ranking))
     write_bytes(work / "scores.csv", scores_csv(result.scores))

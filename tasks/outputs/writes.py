@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import BrokenExecutor, Executor, Future
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -106,7 +106,7 @@ class FeedbackWrite:
         return write_submission_feedback(work / "validation", self.sub, self.readable, self.moment, self.ward_name)
 
 
-def feedback_writes(subs: Sequence[Submission], moment: datetime, ward_names: dict[str, str]) -> list[FeedbackWrite]:
+def feedback_writes(subs: Sequence[Submission], moment: datetime, ward_names: Mapping[str, str]) -> list[FeedbackWrite]:
     """A :class:`FeedbackWrite` for every submission with an issue, in input order.
 
     The feedback needs the file, its issues and what the feedback workbook shows, not the parsed cells: they

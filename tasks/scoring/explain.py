@@ -100,7 +100,7 @@ def explain_ranking(
     then the merit tie, then wards without a score in roster order. ``rejections``: ward code -> why its
     self-assessment was rejected (see :func:`rejection_reasons`), quoted in the ward's sentence.
     """
-    names = {w.code: w.name for w in bloc.members}
+    names = bloc.names
     scored = [r for r in ranking.rows if r.status is WardStatus.SCORED and r.score is not None]
     out: list[Explanation] = []
     seen_ranks: set[int] = set()

@@ -200,14 +200,9 @@ def _merit(
 # --- Sentences for the minutes -------------------------------------------------------------------
 
 
-def _roster_names(bloc: Bloc) -> dict[str, str]:
-    """Ward code -> roster name; built once per sentence, since a bloc may have thousands of wards."""
-    return {w.code: w.name for w in bloc.members}
-
-
 def _tie_notes(bloc: Bloc, ordered: Sequence[WardScore], ranks: Mapping[str, int]) -> list[str]:
     """One sentence per shared rank, best rank first; ``ordered`` keeps equal ranks next to each other."""
-    names = _roster_names(bloc)
+    names = bloc.names
     notes = []
     for rank, group in groupby(ordered, key=lambda s: ranks[s.ward.code]):
         tied = [s.ward.code for s in group]
@@ -217,7 +212,7 @@ def _tie_notes(bloc: Bloc, ordered: Sequence[WardScore], ranks: Mapping[str, int
 
 
 def _pending_reason(bloc: Bloc, candidates: Sequence[str], rank: int) -> str:
-    names = _roster_names(bloc)
+    names = bloc.names
     if len(candidates) == 1:
         return (
             f"Khối chưa bỏ phiếu suy tôn {FLAG_NAME}; {ward_in_sentence(names, candidates[0])} xếp thứ {rank}, "
@@ -231,7 +226,7 @@ def _pending_reason(bloc: Bloc, candidates: Sequence[str], rank: int) -> str:
 
 def _vote_reason(bloc: Bloc, quorum: Fraction, share: Fraction, votes: Votes, outcome: VoteOutcome) -> str:
     """The ballot figures, then the decision and why; a failed vote calls for a new one."""
-    names = _roster_names(bloc)
+    names = bloc.names
     tally = ", ".join(
         f"{ward_in_sentence(names, c)} {n} phiếu đồng ý{_share(n, votes.ballots_valid)}"
         for c, n in outcome.agree.items()
@@ -285,7 +280,7 @@ def _no_candidate_note(catalogue: Catalogue) -> str:
 
 
 def _ignored_note(bloc: Bloc, ignored: Mapping[str, int]) -> str:
-    names = _roster_names(bloc)
+    names = bloc.names
     parts = ", ".join(f"{ward_in_sentence(names, c)} ({n} phiếu)" for c, n in ignored.items())
     return f"Phiếu đồng ý cho {parts} không được tính vì không thuộc danh sách đơn vị ứng cử suy tôn {FLAG_NAME}."
 
@@ -294,7 +289,7 @@ def _merit_tie_note(bloc: Bloc, catalogue: Catalogue, merit: Sequence[str], rank
     last = ranks[merit[-1]]
     tied = [c for c in merit if ranks[c] == last]
     return sentence(
-        f"{join_wards(_roster_names(bloc), tied)} bằng điểm, cùng xếp thứ {last} ở vị trí cuối cùng được đề nghị tặng "
+        f"{join_wards(bloc.names, tied)} bằng điểm, cùng xếp thứ {last} ở vị trí cuối cùng được đề nghị tặng "
         f"{MERIT_NAME} nên đều được đề nghị; số đơn vị đề nghị tặng {MERIT_NAME} là {len(merit)}, "
         f"nhiều hơn số lượng {catalogue.merit.count}."
     )

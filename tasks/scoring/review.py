@@ -164,7 +164,7 @@ def _ward_issues(status: str, missing_months: tuple[str, ...]) -> list[Issue]:
 
 def _orphan_appraisals(rows: Sequence[AppraisalEntry], scored: set[str], bloc: Bloc) -> list[FileIssue]:
     """A warning on each appraisal row about a ward that has no valid self-assessment, with its file."""
-    names = {w.code: w.name for w in bloc.members}
+    names = bloc.names
     return [
         (
             row.file,
