@@ -18,6 +18,7 @@ from flows.cli_help import (
     option,
     run_switches,
     version_text,
+    year_option,
 )
 from tasks.edge.signals import stop_on_signals, stop_request
 
@@ -66,16 +67,7 @@ def _review_parser(sub: Any) -> None:
         ),
         epilog=exit_codes_text(),
     )
-    option(
-        p.options,
-        "--year",
-        type=int,
-        required=True,
-        metavar="NĂM",
-        meaning="năm đánh giá (bắt buộc)",
-        shown=None,
-        example="--year 2025",
-    )
+    year_option(p, "năm đánh giá (bắt buộc)", None)
     folder_options(p)
     run_switches(p)
     option(
@@ -129,15 +121,7 @@ def _other_parsers(sub: Any) -> None:
         description="Kiểm tra tệp của phường theo đúng các quy tắc của lần đánh giá; không ghi gì.",
     )
     check.add_argument("files", nargs="+", type=Path, metavar="TỆP", help="tệp Excel cần kiểm tra (một hay nhiều)")
-    option(
-        check.options,
-        "--year",
-        type=int,
-        metavar="NĂM",
-        meaning="năm của hồ sơ",
-        shown="năm ghi trong tệp, nếu không có thì năm mới nhất trong --inputs",
-        example="--year 2025",
-    )
+    year_option(check, "năm của hồ sơ", "năm ghi trong tệp, nếu không có thì năm mới nhất trong --inputs")
     folder_options(check, outputs=False)
     templates = sub.add_parser(
         "templates",
@@ -145,16 +129,7 @@ def _other_parsers(sub: Any) -> None:
         epilog=exit_codes_text(),
         description="Tạo biểu mẫu Excel trống (tự chấm điểm năm, báo cáo tháng) cho mọi phường của Khối.",
     )
-    option(
-        templates.options,
-        "--year",
-        type=int,
-        required=True,
-        metavar="NĂM",
-        meaning="năm của biểu mẫu (bắt buộc)",
-        shown=None,
-        example="--year 2026",
-    )
+    year_option(templates, "năm của biểu mẫu (bắt buộc)", None, "--year 2026")
     folder_options(templates, outputs=False)
     option(
         templates.options,
@@ -205,15 +180,7 @@ def _web_parser(sub: Any) -> None:
     )
     option(web.options, "--port", type=int, default=8050, metavar="CỔNG", meaning="cổng", shown="8050",
            example="--port 8080")  # fmt: skip
-    option(
-        web.options,
-        "--year",
-        type=int,
-        metavar="NĂM",
-        meaning="năm có quy định được áp dụng",
-        shown="năm mới nhất trong --inputs",
-        example="--year 2025",
-    )
+    year_option(web, "năm có quy định được áp dụng", "năm mới nhất trong --inputs")
     folder_options(web)
     option(
         web.options,

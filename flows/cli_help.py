@@ -108,6 +108,20 @@ def exit_codes_text() -> str:
     return "Mã thoát:\n" + "\n".join(f"  {code:<4} {meaning}" for code, meaning in EXIT_CODES)
 
 
+def year_option(p: VietnameseParser, meaning: str, shown: str | None, example: str = "--year 2025") -> None:
+    """``--year``: required when it has no default (``shown`` None)."""
+    option(
+        p.options,
+        "--year",
+        type=int,
+        required=shown is None,
+        metavar="NĂM",
+        meaning=meaning,
+        shown=shown,
+        example=example,
+    )
+
+
 def folder_options(p: VietnameseParser, outputs: bool = True) -> None:
     option(
         p.options,
