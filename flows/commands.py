@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from flows.annual_review import ReviewResult
     from flows.monthly import MonthlyResult
     from tasks.config.year import YearConfig
+    from tasks.intake.read import Files
 
 log = logging.getLogger("thidua")
 
@@ -40,19 +41,32 @@ def local_settings() -> Iterator[None]:
 
 
 def start_review(inputs: Path, year: int, outputs: Path, force: bool) -> ReviewResult:
-    """One bloc's review as the command line runs it: Great Expectations imports while Prefect's server starts.
+    """One bloc's review as the command line runs it: while Prefect's server starts, Great Expectations imports
+    and, for a large bloc, worker processes read the files the parse cache does not hold (``reading_ahead``).
 
     The YAML is checked first: a broken file stops here, before Prefect starts; the flow reuses what was loaded.
     """
     from tasks.config.year import year_config
+    from tasks.intake.discover import discover
 
-    year_config(inputs, year)  # before Prefect is imported: a broken file is reported at once
-    from flows.annual_review import annual_review
-    from flows.steps import warm_up
+    config = year_config(inputs, year)  # before Prefect is imported: a broken file is reported at once
+    with _reading_ahead(config, discover(config.year_dir, config.catalogue.window.months()), outputs, force):
+        from flows.annual_review import annual_review
+        from flows.steps import warm_up
 
-    warm_up()
-    with local_settings():
-        return annual_review(year=year, inputs=inputs, outputs=outputs, force=force)
+        warm_up()
+        with local_settings():
+            return annual_review(year=year, inputs=inputs, outputs=outputs, force=force)
+
+
+def _reading_ahead(config: YearConfig, files: Files, outputs: Path, force: bool) -> AbstractContextManager[None]:
+    """Worker processes reading those of ``files`` the run's parse cache does not hold, from now on."""
+    from tasks.config.year import parse_cache_folder
+    from tasks.edge.pool import reading_ahead
+    from tasks.intake.cache import uncached
+
+    unread = uncached(files, parse_cache_folder(outputs, force), config.bloc, config.catalogue)
+    return reading_ahead(unread, config.bloc, config.catalogue)
 
 
 def month_year(period: str) -> int:
@@ -90,15 +104,17 @@ def refuse_month(config: YearConfig, period: str, allow_empty: bool) -> None:
 def start_monthly(inputs: Path, period: str, outputs: Path, force: bool, allow_empty: bool = True) -> MonthlyResult:
     """One month's run as the command line runs it (see ``start_review``); Refused for a month it should not run."""
     from tasks.config.year import year_config
+    from tasks.intake.discover import month_inputs
 
     config = year_config(inputs, month_year(period))  # the flow reuses it; checked before Prefect is imported
     refuse_month(config, period, allow_empty)
-    from flows.monthly import monthly
-    from flows.steps import warm_up
+    with _reading_ahead(config, month_inputs(config.year_dir, period), outputs, force):
+        from flows.monthly import monthly
+        from flows.steps import warm_up
 
-    warm_up()
-    with local_settings():
-        return monthly(period=period, inputs=inputs, outputs=outputs, force=force)
+        warm_up()
+        with local_settings():
+            return monthly(period=period, inputs=inputs, outputs=outputs, force=force)
 
 
 def _draft_minutes(inputs: Path, year: int) -> bool:

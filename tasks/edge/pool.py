@@ -14,11 +14,13 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
+from dataclasses import dataclass
 
-from tasks.domain import Bloc, Catalogue, Submission
+from tasks.domain import Bloc, Catalogue, InputFile, Submission
 from tasks.edge.collector import configure_collector
 from tasks.intake.read import Files, Progress, no_progress, read_files
 
@@ -30,6 +32,7 @@ CHUNK = 50  # files per task (~50 ms of reading): small enough for the workers t
 # Writing: the ranking workbook and the two documents take ~1.9 ms per ward, the feedback files ~8 ms each; a
 # worker pays off from about a second of such work.
 MIN_WRITE_SECONDS = 1.0
+READ_AHEAD_NICENESS = 10  # reading ahead takes the CPU Prefect's start-up leaves idle, not the CPU it needs
 SECONDS_PER_WARD = 0.0019
 SECONDS_PER_FEEDBACK = 0.008
 
@@ -42,12 +45,28 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def _start_worker(niceness: int) -> None:
+    """Set up a worker process: the run's collector policy, its priority, and Ctrl-C left to the parent.
+
+    Ctrl-C in a terminal reaches every process of the run; the parent stops the run and shuts the pool down,
+    so a worker must not die of it with a traceback of its own on the user's screen.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    configure_collector()
+    if niceness:
+        os.nice(niceness)
+
+
 @contextmanager
-def process_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
-    """A pool of ``workers`` processes (forkserver, else spawn) with the run's collector policy; shut down after."""
+def process_pool(workers: int, niceness: int = 0) -> Iterator[ProcessPoolExecutor]:
+    """A pool of ``workers`` processes (forkserver, else spawn) with the run's collector policy; shut down after.
+
+    ``niceness`` lowers the workers' CPU priority (``os.nice``): they then use only what the other processes
+    leave idle.
+    """
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=configure_collector)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(niceness,))
     try:
         yield pool
     finally:
@@ -108,14 +127,76 @@ def read_in_parallel(
 ) -> Sequence[Submission | None]:
     """A ``Reader`` (see ``tasks.intake.read``): what ``read_files`` gives, read by one process per core.
 
-    A small set is read in the calling process. A file whose reader process dies comes back as None; the
-    others are read all the same.
+    Files read ahead (:func:`reading_ahead`) are taken from there; of the others, a small set is read in the
+    calling process. A file whose reader process dies comes back as None; the others are read all the same.
+    """
+    got = _read_ahead(files, bloc, catalogue, progress)
+    rest = [item for item in files if item not in got]
+    read: Sequence[Submission | None]
+    if cores() < 2 or len(rest) < MIN_FILES:
+        read = read_files(rest, bloc, catalogue, progress)
+    else:
+        read = read_in_pool(rest, bloc, catalogue, progress)
+        log.info("read %d files in %d processes", len(read), min(cores(), -(-len(rest) // CHUNK)))
+    got.update(zip(rest, read, strict=True))
+    return [got[item] for item in files]
+
+
+@dataclass(frozen=True)
+class _Ahead:
+    """Files being read ahead: the configuration they are read for, and each chunk with its future."""
+
+    bloc: Bloc
+    catalogue: Catalogue
+    chunks: tuple[tuple[Files, Future[list[Submission]]], ...]
+
+
+_ahead: list[_Ahead] = []  # the reading started by ``reading_ahead``, until a run takes it
+
+
+@contextmanager
+def reading_ahead(files: Files, bloc: Bloc, catalogue: Catalogue) -> Iterator[None]:
+    """Start reading ``files`` in worker processes now, for the next ``read_in_parallel`` of this process.
+
+    The command line calls it before Prefect's temporary server starts: on two cores that start leaves most of
+    a core idle for 5–10 s, and the workers read in that time instead of after it. Measured at 1,000 wards
+    (``python -m bench.run``): see ``docs/performance.md``. Below ``MIN_FILES`` files, or on one core, it
+    does nothing. What no run asked for is dropped with the pool when the block ends.
     """
     if cores() < 2 or len(files) < MIN_FILES:
-        return read_files(files, bloc, catalogue, progress)
-    read = read_in_pool(files, bloc, catalogue, progress)
-    log.info("read %d files in %d processes", len(read), min(cores(), -(-len(files) // CHUNK)))
-    return read
+        yield
+        return
+    starts = range(0, len(files), CHUNK)
+    with process_pool(min(cores(), len(starts)), niceness=READ_AHEAD_NICENESS) as workers:
+        chunks = tuple(
+            (files[k : k + CHUNK], workers.submit(read_files, files[k : k + CHUNK], bloc, catalogue)) for k in starts
+        )
+        _ahead.append(_Ahead(bloc, catalogue, chunks))
+        try:
+            yield
+        finally:
+            _ahead.clear()
+
+
+def _read_ahead(
+    files: Files, bloc: Bloc, catalogue: Catalogue, progress: Progress
+) -> dict[tuple[InputFile, str | None], Submission | None]:
+    """What was read ahead of ``files`` (for the same configuration), waiting for it; taken once."""
+    ahead = next((a for a in _ahead if a.bloc == bloc and a.catalogue == catalogue), None)
+    if ahead is None:
+        return {}
+    _ahead.remove(ahead)  # once taken, what the workers read is held by the run only
+    wanted = set(files)
+    chunks = {future: chunk for chunk, future in ahead.chunks if not wanted.isdisjoint(chunk)}
+    got: dict[tuple[InputFile, str | None], Submission | None] = {}
+    for future in as_completed(chunks):
+        chunk = chunks[future]
+        read = _result(future)
+        subs = read if read is not None else _alone(chunk, bloc, catalogue, read_files)
+        found = {item: sub for item, sub in zip(chunk, subs, strict=True) if item in wanted}
+        got.update(found)
+        progress(len(found))
+    return got
 
 
 @contextmanager

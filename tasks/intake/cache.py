@@ -33,9 +33,13 @@ import time
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tasks.domain import Bloc, Catalogue, InputFile, Submission
 from tasks.intake.cache_codec import Uncacheable, as_json, from_json
+
+if TYPE_CHECKING:
+    from tasks.intake.read import Files
 
 log = logging.getLogger(__name__)
 _CODE_DIR = Path(__file__).resolve().parents[1]  # every module of tasks/
@@ -144,6 +148,10 @@ class ParseCache:
     def _key(self, file: InputFile, period: str | None) -> str:
         return hashlib.sha256(f"{self.salt}|{file.sha256}|{file.kind.value}|{period}".encode()).hexdigest()
 
+    def has(self, file: InputFile, period: str | None) -> bool:
+        """Whether an entry is stored for this file's bytes (without decoding it)."""
+        return self._key(file, period) in self.entries
+
     def get(self, file: InputFile, period: str | None) -> Submission | None:
         """The cached submission for this file's bytes, re-pointed at the file's current path; None when there is
         none or what is stored does not decode (the file is then read again and its entry replaced)."""
@@ -197,3 +205,12 @@ class ParseCache:
             pack.unlink(missing_ok=True)
         self.packs = [path]
         self.added = 0
+
+
+def uncached(files: Files, folder: Path | None, bloc: Bloc, catalogue: Catalogue) -> Files:
+    """Those of ``files`` a run will have to read: the ones the parse cache in ``folder`` holds no entry for
+    (all of them without a cache, and every entry discovery refused)."""
+    if folder is None:
+        return files
+    cache = ParseCache(folder, bloc, catalogue)
+    return [(file, period) for file, period in files if file.refused is not None or not cache.has(file, period)]

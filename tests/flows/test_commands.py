@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,3 +32,30 @@ def test_the_command_line_review_ranks_as_designed_and_a_bad_period_stops_before
     with pytest.raises(ValueError, match="YYYY-MM"):
         start_monthly(inputs, "2025-13", tmp_path / "outputs", force=False)
     assert not (tmp_path / "outputs" / "2025" / "monthly").exists()
+
+
+@pytest.mark.slow  # two whole flow runs with worker processes: `make test` only
+def test_files_read_ahead_while_prefect_starts_give_the_same_review_and_month(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With reading ahead on for the sample (as it is from a few hundred files on), the review and the month
+    come out as designed, and the run itself reads no file: the workers read all fifty while Prefect started."""
+    from tasks.edge import pool
+
+    monkeypatch.setenv(pool.PROCESSES_ENV, "2")
+    monkeypatch.setattr(pool, "MIN_FILES", 1)
+    real_read_ahead, real_read_files = pool.reading_ahead, pool.read_files
+    read_here: list[int] = []
+
+    def read_ahead_then_count(*args: object) -> object:
+        with real_read_ahead(*args):  # type: ignore[arg-type]
+            monkeypatch.setattr(pool, "read_files", lambda f, *a: read_here.append(len(f)) or real_read_files(f, *a))
+            yield
+            monkeypatch.setattr(pool, "read_files", real_read_files)
+
+    monkeypatch.setattr(pool, "reading_ahead", contextmanager(read_ahead_then_count))
+    result = start_review(inputs, 2025, tmp_path / "outputs", force=True)
+    assert (result.run_dir / "ranking.csv").read_text(encoding="utf-8") == EXPECTED_RANKING
+    month = start_monthly(inputs, "2025-12", tmp_path / "outputs", force=True)
+    assert month.missing == 0
+    assert read_here == [0, 0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -90,3 +91,47 @@ def test_it_never_writes_under_the_inputs(config: YearConfig) -> None:
     before = sorted(p.relative_to(config.year_dir) for p in Path(config.year_dir).rglob("*"))
     pool.read_in_pool(discover(config.year_dir), config.bloc, config.catalogue)
     assert sorted(p.relative_to(config.year_dir) for p in Path(config.year_dir).rglob("*")) == before
+
+
+def test_files_read_ahead_are_taken_from_the_workers_and_the_others_read_here(
+    config: YearConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the workers read ahead (started before the run) is what the run gets for those files, told to its
+    progress; a file not read ahead (one that came in later, say) is read in the calling process."""
+    files = discover(config.year_dir)
+    here = read_files(files, config.bloc, config.catalogue)
+    monkeypatch.setenv(pool.PROCESSES_ENV, "2")
+    monkeypatch.setattr(pool, "MIN_FILES", 1)
+    read_here: list[int] = []
+    with pool.reading_ahead(files[1:], config.bloc, config.catalogue):
+        monkeypatch.setattr(pool, "MIN_FILES", len(files) + 1)  # what is left is read here, counted below
+        monkeypatch.setattr(pool, "read_files", lambda f, *args: read_here.append(len(f)) or read_files(f, *args))
+        steps: list[int] = []
+        got = pool.read_in_parallel(files, config.bloc, config.catalogue, steps.append)
+        assert pool.read_in_parallel(files, config.bloc, config.catalogue) == here  # taken once, then read again
+    assert got == here
+    assert read_here == [1, len(files)]
+    assert sum(steps) == len(files)
+
+
+def test_nothing_is_read_ahead_for_a_small_set_and_nothing_taken_by_another_configuration(
+    config: YearConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A small set starts no worker at all; a run of another bloc reads its own files, in the calling process."""
+    files = discover(config.year_dir)
+    here = read_files(files, config.bloc, config.catalogue)
+    monkeypatch.setenv(pool.PROCESSES_ENV, "2")
+    started: list[int] = []
+    real_pool = pool.process_pool
+    monkeypatch.setattr(pool, "process_pool", lambda n, **kw: started.append(n) or real_pool(n, **kw))
+    with pool.reading_ahead(files, config.bloc, config.catalogue):
+        assert pool.read_in_parallel(files, config.bloc, config.catalogue) == here
+    assert started == []
+    monkeypatch.setattr(pool, "MIN_FILES", 1)
+    other = replace(config.bloc, code="khoi-khac")
+    with pool.reading_ahead(files, other, config.catalogue):
+        monkeypatch.setattr(pool, "MIN_FILES", len(files) + 1)
+        read_here: list[int] = []
+        monkeypatch.setattr(pool, "read_files", lambda f, *args: read_here.append(len(f)) or read_files(f, *args))
+        assert pool.read_in_parallel(files, config.bloc, config.catalogue) == here
+    assert len(started) == 1 and read_here == [len(files)]

@@ -16,7 +16,7 @@ import pytest
 
 from tasks.config.year import load_year
 from tasks.domain import Bloc, Catalogue, Status, Submission
-from tasks.intake.cache import KEY_ENV, MAGIC, cache_key, sealed, unsealed
+from tasks.intake.cache import KEY_ENV, MAGIC, cache_key, sealed, uncached, unsealed
 from tasks.intake.discover import discover
 from tasks.intake.read import Files, Progress, Reader, no_progress, read_files
 from tasks.intake.read_all import read_all
@@ -84,6 +84,23 @@ def test_a_changed_file_is_read_again_and_the_old_pack_is_replaced(inputs: Path,
     assert read == [SAPA]
     assert next(s for s in subs if s.file.rel == SAPA).ward_code == "SAPA"
     assert [p.exists() for p in packs] == [False] and len(list(cache.rglob("*.pack"))) == 1
+
+
+def test_before_a_run_the_files_left_to_read_are_those_the_cache_does_not_hold(inputs: Path, tmp_path: Path) -> None:
+    """What the command line reads ahead: every file the first time, only Sa Pa's corrected file on a rerun,
+    everything with ``--force`` (no cache folder)."""
+    config = load_year(inputs, 2025)
+    cache = tmp_path / "cache"
+    files = discover(config.year_dir)
+    assert uncached(files, cache, config.bloc, config.catalogue) == files
+    read_all(files, config.bloc, config.catalogue, cache)
+    assert uncached(files, cache, config.bloc, config.catalogue) == []
+    book = openpyxl.load_workbook(config.year_dir / SAPA)
+    book["Thông tin"]["J1"] = "Bản sửa"
+    book.save(config.year_dir / SAPA)
+    files = discover(config.year_dir)
+    assert [file.rel for file, _ in uncached(files, cache, config.bloc, config.catalogue)] == [SAPA]
+    assert uncached(files, None, config.bloc, config.catalogue) == files
 
 
 def test_a_damaged_pack_is_ignored_and_the_files_are_read(
