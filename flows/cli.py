@@ -65,7 +65,6 @@ def _review_parser(sub: Any) -> None:
             "Đánh giá thi đua cả năm của Khối: đọc hồ sơ trong THƯ_MỤC/<năm>/, kiểm tra, chấm điểm, xếp hạng, "
             "ghi bảng xếp hạng và biên bản vào một thư mục kết quả mới."
         ),
-        epilog=exit_codes_text(),
     )
     year_option(p, "năm đánh giá (bắt buộc)", None)
     folder_options(p)
@@ -90,7 +89,6 @@ def _monthly_parser(sub: Any) -> None:
             "Kiểm tra báo cáo chỉ tiêu của một tháng và ghi bảng theo dõi tạm thời. Tháng phải nằm trong "
             "monthly_window của criteria.yaml và có thư mục monthly/<YYYY-MM>/; nếu không, lệnh dừng với mã 2."
         ),
-        epilog=exit_codes_text(),
     )
     option(
         p.options,
@@ -117,7 +115,6 @@ def _other_parsers(sub: Any) -> None:
     check = sub.add_parser(
         "check",
         help="kiểm tra một hay nhiều tệp trước khi nộp, không chạy đánh giá",
-        epilog=exit_codes_text(),
         description="Kiểm tra tệp của phường theo đúng các quy tắc của lần đánh giá; không ghi gì.",
     )
     check.add_argument("files", nargs="+", type=Path, metavar="TỆP", help="tệp Excel cần kiểm tra (một hay nhiều)")
@@ -126,7 +123,6 @@ def _other_parsers(sub: Any) -> None:
     templates = sub.add_parser(
         "templates",
         help="tạo biểu mẫu trống cho mọi phường",
-        epilog=exit_codes_text(),
         description="Tạo biểu mẫu Excel trống (tự chấm điểm năm, báo cáo tháng) cho mọi phường của Khối.",
     )
     year_option(templates, "năm của biểu mẫu (bắt buộc)", None, "--year 2026")
@@ -144,7 +140,6 @@ def _other_parsers(sub: Any) -> None:
     verify = sub.add_parser(
         "verify",
         help="kiểm tra một thư mục kết quả có bị sửa hay thiếu tệp không",
-        epilog=exit_codes_text(),
         description="Tính lại mã băm (sha256) mọi tệp của một lần chạy và so với manifest.json.",
     )
     verify.add_argument(
@@ -156,7 +151,6 @@ def _other_parsers(sub: Any) -> None:
     sub.add_parser(
         "serve",
         help="chạy lịch tự động (tháng) trên máy này, cần máy chủ Prefect",
-        epilog=exit_codes_text(),
         description="Đăng ký và chạy lịch tự động monthly (07:00 ngày 5 hằng tháng) và annual-review (chạy tay) "
         "từ thư mục hiện tại. Cần PREFECT_API_URL trỏ tới một máy chủ Prefect.",
     )
@@ -166,7 +160,6 @@ def _web_parser(sub: Any) -> None:
     web = sub.add_parser(
         "web",
         help="trang kiểm tra hồ sơ cho phường và trang xem các lần chạy cho cơ quan kiểm tra",
-        epilog=exit_codes_text(),
         description="Mở trang web kiểm tra hồ sơ (/), /api/check và trang các lần chạy (/runs) đến khi Ctrl+C.",
     )
     option(

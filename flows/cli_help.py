@@ -82,6 +82,7 @@ class VietnameseParser(argparse.ArgumentParser):
     """An ArgumentParser whose own words are Vietnamese; a usage error exits 2 with one Vietnamese line."""
 
     def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("epilog", exit_codes_text())  # every command's help ends with the exit statuses
         if kwargs.get("description"):  # the epilog's examples keep their lines; the description is wrapped here
             kwargs["description"] = textwrap.fill(kwargs["description"], help_width(), break_on_hyphens=False)
         super().__init__(formatter_class=_Formatter, add_help=False, **kwargs)
