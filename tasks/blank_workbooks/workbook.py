@@ -13,7 +13,8 @@ from tasks.blank_workbooks.cells import ITALIC_NOTE, protect, text
 from tasks.blank_workbooks.sheets import GUIDE_SHEET, guide_sheet
 from tasks.blank_workbooks.wording import Line
 from tasks.intake.layout import TableLayout
-from tasks.outputs.xlsx.common import BOLD, CENTER, Column, new_workbook, to_bytes
+from tasks.outputs.ooxml import save_workbook
+from tasks.outputs.xlsx.common import BOLD, CENTER, Column, new_workbook
 
 
 def new_template(title: str, moment: datetime, guide: Sequence[Line]) -> Workbook:
@@ -53,4 +54,4 @@ def template_bytes(wb: Workbook, moment: datetime) -> bytes:
     for ws in wb.worksheets:
         protect(ws)
     wb.security = WorkbookProtection(lockStructure=True)
-    return to_bytes(wb, moment)
+    return save_workbook(wb, moment)

@@ -28,6 +28,7 @@ from tasks.feedback.package import Refused, open_package, visible_cell
 from tasks.feedback.package import find_sheet as find_sheet_part
 from tasks.intake.workbook import MAX_ENTRIES, MAX_UNZIPPED_BYTES
 from tasks.outputs.labels import KIND_TEXT, SEVERITY_TEXT, STATUS_TEXT
+from tasks.outputs.ooxml import save_workbook
 from tasks.outputs.xlsx.common import (
     BODY,
     BOLD,
@@ -41,7 +42,6 @@ from tasks.outputs.xlsx.common import (
     put_number,
     put_text,
     setup_print,
-    to_bytes,
     write_table,
 )
 from tasks.validation.rules import rule_label
@@ -99,7 +99,7 @@ def feedback_workbook(
     summary.title = SUMMARY_SHEET
     _fill_summary(summary, submission, annotated_name or None, ward_name, no_copy_reason)
     _fill_issues(wb.create_sheet(ISSUES_SHEET), sorted_issues(submission.issues), annotated_name)
-    return to_bytes(wb, moment)
+    return save_workbook(wb, moment)
 
 
 def sorted_issues(issues: Sequence[Issue]) -> list[Issue]:

@@ -25,7 +25,6 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tasks.outputs.ooxml import save_workbook
 from tasks.outputs.safe_text import safe_text
 
 CREATOR = "thidua"
@@ -106,11 +105,6 @@ def new_workbook(title: str, moment: datetime) -> Workbook:
     props.created = naive
     props.modified = naive
     return wb
-
-
-def to_bytes(wb: Workbook, moment: datetime) -> bytes:
-    """Serialise ``wb`` and pin every timestamp in the package to ``moment`` (byte-stable output)."""
-    return save_workbook(wb, moment)
 
 
 def put_look(cell: Cell, look: Look) -> Cell:

@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tasks.domain import Bloc, Catalogue, Criterion, Ranking, RankingRow, WardScore
 from tasks.outputs.documents.context import typographic_quotes
 from tasks.outputs.labels import NOMINATION_TEXT, WARD_STATUS_TEXT
+from tasks.outputs.ooxml import save_workbook
 from tasks.outputs.xlsx.charts import add_ranking_chart
 from tasks.outputs.xlsx.common import (
     BOX,
@@ -30,7 +31,6 @@ from tasks.outputs.xlsx.common import (
     new_workbook,
     put_text,
     setup_print,
-    to_bytes,
     write_table,
 )
 from tasks.scoring.explain import Explanation, explain_ranking
@@ -66,7 +66,7 @@ def write_ranking_xlsx(
     _fill_summary(summary, title, bloc, catalogue, legend_lines(catalogue, explanations), rows)
     _fill_detail(wb.create_sheet(DETAIL_SHEET), bloc, catalogue, rows)
     add_ranking_chart(wb, f"{bloc.name} – tỉnh {bloc.province}", catalogue, ranking)
-    return to_bytes(wb, moment)
+    return save_workbook(wb, moment)
 
 
 def ordered_rows(rows: Sequence[RankingRow]) -> list[RankingRow]:

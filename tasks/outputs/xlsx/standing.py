@@ -13,6 +13,7 @@ from datetime import datetime
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tasks.domain import Bloc, Catalogue, Criterion, Indicator
+from tasks.outputs.ooxml import save_workbook
 from tasks.outputs.xlsx.charts import add_standing_charts
 from tasks.outputs.xlsx.common import (
     SUBTITLE_LINE,
@@ -23,7 +24,6 @@ from tasks.outputs.xlsx.common import (
     new_workbook,
     quantity_kind,
     setup_print,
-    to_bytes,
     write_table,
 )
 from tasks.scoring.explain import spelled_out
@@ -54,7 +54,7 @@ def write_standing_xlsx(
     ws.title = STANDING_SHEET
     _fill(ws, title, bloc, catalogue, period, rows)
     add_standing_charts(wb, f"{bloc.name} – tỉnh {bloc.province}", catalogue, month_label(period), rows)
-    return to_bytes(wb, moment)
+    return save_workbook(wb, moment)
 
 
 def _feeds(catalogue: Catalogue, indicator: Indicator) -> Criterion | None:

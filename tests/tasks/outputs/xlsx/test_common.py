@@ -28,6 +28,7 @@ from tasks.feedback import workbook as feedback
 from tasks.feedback.workbook import feedback_workbook
 from tasks.intake.discover import discover
 from tasks.intake.read_all import read_all, validate_all
+from tasks.outputs.ooxml import save_workbook
 from tasks.outputs.xlsx import common
 from tasks.outputs.xlsx.common import (
     DECIMAL,
@@ -39,7 +40,6 @@ from tasks.outputs.xlsx.common import (
     Look,
     new_workbook,
     put_look,
-    to_bytes,
 )
 from tasks.outputs.xlsx.ranking import write_ranking_xlsx
 from tasks.outputs.xlsx.standing import write_standing_xlsx
@@ -207,7 +207,7 @@ class TestPutLook:
                 cell.font, cell.alignment, cell.border = look.font, look.alignment, look.border
                 cell.fill, cell.number_format = look.fill, look.number_format
         ws["B2"].font = Font(name="Arial", size=9)  # a style set the usual way over a look
-        return load_workbook(io.BytesIO(to_bytes(wb, MOMENT)))
+        return load_workbook(io.BytesIO(save_workbook(wb, MOMENT)))
 
     def test_a_look_shows_as_setting_each_style_would(self) -> None:
         """Taking a look gives every cell the font, alignment, border, fill and format that setting them would."""
