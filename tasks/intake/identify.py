@@ -43,18 +43,14 @@ def _error(rule: str, message: str, hint: str, sheet: str | None, cv: CellValue 
 _ISSUER = re.compile(r"^(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân)\s+(?=(?:phường|p\.)\s*)")
 
 
-def _plain(text: str) -> str:
-    """Roster comparison with diacritics kept: NFC, case-folded, prefix removed, single spaces."""
+def roster_key(text: str) -> str:
+    """How a ward name is matched when written with its diacritics (NFC, case-folded, prefix removed, single
+    spaces): two roster wards must never share this key."""
     t = _ISSUER.sub("", re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().casefold())
     for prefix in ("phường ", "p. ", "p."):
         if t.startswith(prefix):
             return t[len(prefix) :].strip()
     return t
-
-
-def roster_key(name: str) -> str:
-    """How a roster name is matched when written with its diacritics: two wards must never share this key."""
-    return _plain(name)
 
 
 @dataclass(frozen=True)
@@ -75,7 +71,7 @@ def _index(bloc: Bloc) -> _RosterIndex:
         return cached[1]
     index = _RosterIndex({w.code.casefold(): w for w in bloc.members}, {}, {})
     for ward in bloc.members:
-        index.by_plain.setdefault(_plain(ward.name), []).append(ward)
+        index.by_plain.setdefault(roster_key(ward.name), []).append(ward)
         index.by_fold.setdefault(fold(ward.name), []).append(ward)
     _INDEXES[id(bloc)] = (bloc, index)
     return index
@@ -88,7 +84,7 @@ def match_ward(bloc: Bloc, text: str) -> tuple[Ward | None, bool]:
     by_code = index.by_code.get(raw.casefold())
     if by_code:
         return by_code, False
-    exact = index.by_plain.get(_plain(raw), [])
+    exact = index.by_plain.get(roster_key(raw), [])
     if len(exact) == 1:
         return exact[0], False
     loose = strip_ward_prefix(re.sub(r"^(?:ubnd|uy ban nhan dan)\s+(?=p)", "", fold(raw)))
