@@ -42,10 +42,7 @@ def two_dp(value: Decimal | None) -> str:
 
 def plain(value: Decimal | None) -> str:
     """A decimal without exponent or trailing zeros (``78.70`` → ``78.7``)."""
-    if value is None:
-        return ""
-    text = format(value.normalize(), "f")
-    return text
+    return "" if value is None else format(value.normalize(), "f")
 
 
 def csv_bytes(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
@@ -105,7 +102,7 @@ def scores_csv(scores: Sequence[WardScore]) -> bytes:
     rows = []
     for score in scores:
         for line in score.lines:
-            is_count = line.code[:1] in {"T", "D"} and not line.code[:1].isdigit()
+            is_count = line.code[:1] in {"T", "D"}  # bonus and deduction counts, and months without a report (DM)
             rows.append(
                 [
                     line.ward_code,
