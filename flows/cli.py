@@ -117,7 +117,9 @@ def _other_parsers(sub: Any) -> None:
         help="kiểm tra một hay nhiều tệp trước khi nộp, không chạy đánh giá",
         description="Kiểm tra tệp của phường theo đúng các quy tắc của lần đánh giá; không ghi gì.",
     )
-    check.add_argument("files", nargs="+", type=Path, metavar="TỆP", help="tệp Excel cần kiểm tra (một hay nhiều)")
+    check.arguments.add_argument(
+        "files", nargs="+", type=Path, metavar="TỆP", help="tệp Excel cần kiểm tra (một hay nhiều)"
+    )
     year_option(check, "năm của hồ sơ", "năm ghi trong tệp, nếu không có thì năm mới nhất trong --inputs")
     folder_options(check, outputs=False)
     templates = sub.add_parser(
@@ -142,7 +144,7 @@ def _other_parsers(sub: Any) -> None:
         help="kiểm tra một thư mục kết quả có bị sửa hay thiếu tệp không",
         description="Tính lại mã băm (sha256) mọi tệp của một lần chạy và so với manifest.json.",
     )
-    verify.add_argument(
+    verify.arguments.add_argument(
         "run_dir",
         type=Path,
         metavar="THƯ_MỤC_KẾT_QUẢ",

@@ -86,6 +86,7 @@ class VietnameseParser(argparse.ArgumentParser):
         if kwargs.get("description"):  # the epilog's examples keep their lines; the description is wrapped here
             kwargs["description"] = textwrap.fill(kwargs["description"], help_width(), break_on_hyphens=False)
         super().__init__(formatter_class=_Formatter, add_help=False, **kwargs)
+        self.arguments = self.add_argument_group("Tham số")  # positional; argparse's own title is English
         self.options = self.add_argument_group("Tuỳ chọn")
         self.options.add_argument("-h", "--help", action="help", help="in trợ giúp này rồi thoát")
 

@@ -44,6 +44,7 @@ def test_every_option_of_every_command_says_what_it_means_its_default_and_an_exa
     """Each subcommand's help is Vietnamese; every option but --help has an example, and a default unless required."""
     out = _help(capsys, command)
     assert out.startswith(f"Cách dùng: thidua {command}") and "Mã thoát:" in out
+    assert "positional arguments" not in out and "options:" not in out and "usage:" not in out
     options = _option_entries(out)
     assert "--inputs" in options or command in ("verify", "serve")
     for name, text in options.items():
