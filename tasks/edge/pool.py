@@ -6,7 +6,8 @@ module's :func:`read_in_parallel` is one) and the writers take a ``concurrent.fu
 :func:`write_pool` gives one). Both use ``concurrent.futures.ProcessPoolExecutor`` with a ``forkserver`` context
 (``spawn`` where there is none): no process inherits a copy of the caller's threads or Prefect's state. Below a
 few hundred files, or with ``THIDUA_PROCESSES=1``, everything runs in the calling process: starting workers
-would cost more than it saves.
+would cost more than it saves. The command line may start the reading before Prefect (:func:`reading_ahead`);
+``read_in_parallel`` then takes what was read.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor, as_completed
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
 from tasks.domain import Bloc, Catalogue, InputFile, Submission
@@ -158,20 +159,26 @@ _ahead: list[_Ahead] = []  # the reading started by ``reading_ahead``, until a r
 def reading_ahead(files: Files, bloc: Bloc, catalogue: Catalogue) -> Iterator[None]:
     """Start reading ``files`` in worker processes now, for the next ``read_in_parallel`` of this process.
 
-    The command line calls it before Prefect's temporary server starts: on two cores that start leaves most of
-    a core idle for 5–10 s, and the workers read in that time instead of after it. Measured at 1,000 wards
-    (``python -m bench.run``): see ``docs/performance.md``. Below ``MIN_FILES`` files, or on one core, it
-    does nothing. What no run asked for is dropped with the pool when the block ends.
+    The command line calls it before it imports Prefect: the workers, at a lower priority, read while Prefect
+    and its temporary server start, with what CPU that start leaves (about 4 s less for 1,000 wards; see
+    ``docs/performance.md``). Below ``MIN_FILES`` files, or on one core, it does nothing; when the workers
+    cannot start, the run reads its files itself. What no run asked for is dropped when the block ends.
     """
     if cores() < 2 or len(files) < MIN_FILES:
         yield
         return
-    starts = range(0, len(files), CHUNK)
-    with process_pool(min(cores(), len(starts)), niceness=READ_AHEAD_NICENESS) as workers:
-        chunks = tuple(
-            (files[k : k + CHUNK], workers.submit(read_files, files[k : k + CHUNK], bloc, catalogue)) for k in starts
-        )
-        _ahead.append(_Ahead(bloc, catalogue, chunks))
+    with ExitStack() as stack:
+        try:
+            workers = stack.enter_context(
+                process_pool(min(cores(), -(-len(files) // CHUNK)), niceness=READ_AHEAD_NICENESS)
+            )
+            chunks = tuple(
+                (files[k : k + CHUNK], workers.submit(read_files, files[k : k + CHUNK], bloc, catalogue))
+                for k in range(0, len(files), CHUNK)
+            )
+            _ahead.append(_Ahead(bloc, catalogue, chunks))
+        except (OSError, BrokenExecutor):  # only a head start is lost
+            log.warning("reading ahead could not start; the run reads its files itself", exc_info=True)
         try:
             yield
         finally:

@@ -135,3 +135,21 @@ def test_nothing_is_read_ahead_for_a_small_set_and_nothing_taken_by_another_conf
         monkeypatch.setattr(pool, "read_files", lambda f, *args: read_here.append(len(f)) or read_files(f, *args))
         assert pool.read_in_parallel(files, config.bloc, config.catalogue) == here
     assert len(started) == 1 and read_here == [len(files)]
+
+
+def test_when_the_workers_cannot_start_the_run_reads_its_files_itself(
+    config: YearConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A machine that refuses new processes (a process limit, no memory) costs the head start, not the run."""
+    files = discover(config.year_dir)
+    monkeypatch.setenv(pool.PROCESSES_ENV, "2")
+    monkeypatch.setattr(pool, "MIN_FILES", 1)
+
+    def refused(*args: object, **kwargs: object) -> object:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(pool, "process_pool", refused)
+    with pool.reading_ahead(files, config.bloc, config.catalogue):
+        monkeypatch.setattr(pool, "MIN_FILES", len(files) + 1)
+        got = pool.read_in_parallel(files, config.bloc, config.catalogue)
+    assert got == read_files(files, config.bloc, config.catalogue)
