@@ -27,6 +27,8 @@ from tasks.intake.read import open_submission
 from tasks.intake.read_all import validate_all
 from tasks.intake.tables import read_info
 from tasks.intake.workbook import WorkbookError, read_workbook
+from tasks.outputs.labels import KIND_TEXT
+from tasks.text import month_label
 from tasks.validation.suites import Validator
 
 
@@ -218,8 +220,9 @@ def format_issues(issues: tuple[Issue, ...] | list[Issue]) -> list[str]:
 def format_result(result: CheckResult) -> list[str]:
     """The lines ``thidua check`` prints for one file: verdict, issues, then the checks not made."""
     verdict = "ĐẠT" if result.status is CheckStatus.PASSED else "KHÔNG ĐẠT"
-    ward = result.ward_code or "chưa xác định đơn vị"
-    lines = [f"{result.name}: {verdict} ({result.kind.value}, {ward}, kỳ {result.period or '?'})"]
+    ward = f"đơn vị {result.ward_code}" if result.ward_code else "chưa xác định đơn vị"
+    period = f"kỳ {month_label(result.period)}" if result.period else "chưa xác định kỳ"
+    lines = [f"{result.name}: {verdict} ({KIND_TEXT[result.kind]}, {ward}, {period})"]
     lines += format_issues(result.issues) or ["  Không có lỗi hay cảnh báo trong các kiểm tra làm được trên một tệp."]
     if result.not_made:
         lines.append("  Chưa kiểm tra được từ một tệp (Văn phòng Khối kiểm tra khi tổng hợp):")

@@ -25,7 +25,7 @@ def test_a_good_file_passes(capsys: pytest.CaptureFixture[str], inputs: Path) ->
     """Exit 0, ĐẠT, the ward and the period read from the file."""
     code, out = check(capsys, inputs, str(inputs / SAPA))
     assert code == 0
-    assert "ĐẠT (annual, SAPA, kỳ 2025)" in out and "KHÔNG ĐẠT" not in out
+    assert "ĐẠT (Bảng tự chấm điểm thi đua năm, đơn vị SAPA, kỳ 2025)" in out and "KHÔNG ĐẠT" not in out
     assert "Không có lỗi hay cảnh báo trong các kiểm tra làm được trên một tệp." in out
     assert "Chưa kiểm tra được từ một tệp" in out
 
@@ -33,7 +33,7 @@ def test_a_good_file_passes(capsys: pytest.CaptureFixture[str], inputs: Path) ->
 def test_a_monthly_report_takes_its_year_from_the_period(capsys: pytest.CaptureFixture[str], inputs: Path) -> None:
     """No --year: the year comes from Kỳ báo cáo."""
     code, out = check(capsys, inputs, str(inputs / DECEMBER))
-    assert code == 0 and "ĐẠT (monthly, SAPA, kỳ 2025-12)" in out
+    assert code == 0 and "ĐẠT (Báo cáo kết quả thực hiện chỉ tiêu tháng, đơn vị SAPA, kỳ 12/2025)" in out
 
 
 def test_a_bad_file_names_the_sheet_and_the_cell(
@@ -57,7 +57,7 @@ def test_several_files_one_bad(
     bad = write_book(book, tmp_path / "sapa-sai-ma.xlsx")
     code, out = check(capsys, inputs, str(inputs / SAPA), str(bad))
     assert code == 1
-    assert out.count("KHÔNG ĐẠT") == 1 and "ĐẠT (annual, SAPA" in out
+    assert out.count("KHÔNG ĐẠT") == 1 and "ĐẠT (Bảng tự chấm điểm thi đua năm, đơn vị SAPA" in out
     assert "trang 'Thông tin' – ô B2: Mã đơn vị 'LAOCAI' không khớp với đơn vị 'Sa Pa'." in out
 
 

@@ -92,6 +92,8 @@ def test_a_blank_template_gets_no_message_with_an_empty_placeholder(tmp_path: Pa
             for text in (issue.message, issue.hint):
                 assert not EMPTY_PLACEHOLDER.search(text), text
     monthly = next(r for r in results if r.kind is Kind.MONTHLY)
+    verdict = format_result(monthly)[0]
+    assert verdict.endswith("KHÔNG ĐẠT (Báo cáo kết quả thực hiện chỉ tiêu tháng, đơn vị SAPA, chưa xác định kỳ)")
     period = next(i for i in monthly.issues if i.column == "Kỳ báo cáo")
     assert period.message == "Chưa ghi kỳ báo cáo."
     assert "Tháng MM/YYYY" in period.hint
