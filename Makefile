@@ -1,6 +1,6 @@
 # One entry point for people and CI. `make review` installs and runs the 2025 sample review;
-# `make check` installs and runs every gate (lint, format, types, every test). CI runs `make check`.
-# `make test` is the everyday subset (≤ 2 min on an idle 2-core machine), described above its target.
+# `make test` installs and runs every gate (lint, format, types, every test). CI runs `make test`.
+# `make test-fast` is the everyday subset (≤ 2 min on an idle 2-core machine), described above its target.
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
@@ -8,7 +8,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED = false
 export GX_ANALYTICS_ENABLED = false
 export DO_NOT_TRACK = 1
 
-.PHONY: install review check test test-fast lint types pytest pytest-fast first-run-check bench clean
+.PHONY: install review test test-fast lint types pytest pytest-fast first-run-check bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,7 @@ types: install
 pytest: install
 	$(BIN)/pytest
 
-check: lint types pytest
+test: lint types pytest
 
 # everyday work (≤ 2 min on an idle 2-core machine): every gate but PostgreSQL, the browser, long fuzzing and the
 # `slow` whole runs (one real sample review through Prefect stays: tests/flows/test_annual_review.py); property
@@ -40,9 +40,7 @@ check: lint types pytest
 pytest-fast: install
 	$(BIN)/pytest -n 2 --dist loadfile -m 'not postgres and not browser and not fuzz and not slow' --hypothesis-profile=fast
 
-test: lint types pytest-fast
-
-test-fast: test  # its name until December 2026
+test-fast: lint types pytest-fast
 
 # a fresh clone's first `make review`, five times, both cores busy, an empty Prefect home each time
 first-run-check:

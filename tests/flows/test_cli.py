@@ -131,7 +131,7 @@ def test_a_broken_yaml_file_is_named_in_one_sentence(
     assert "criteria.yaml, dòng 2, cột 1: không phải YAML hợp lệ: cấu trúc sai" in err and "expected" not in err
 
 
-@pytest.mark.slow  # the whole command line in a subprocess: `make check` only
+@pytest.mark.slow  # the whole command line in a subprocess: `make test` only
 def test_a_review_prints_a_line_per_stage_and_a_summary_and_no_library_noise(inputs: Path, tmp_path: Path) -> None:
     """thidua review, output to a pipe: Vietnamese stage lines with counts and times, the summary, nothing else."""
     env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_LOGGING_LEVEL", "PREFECT_API_URL")}

@@ -22,7 +22,7 @@ def test_local_runs_send_no_heartbeats_but_runs_on_a_lasting_server_do() -> None
         assert PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value() == before
 
 
-@pytest.mark.slow  # a whole flow run (test_annual_review.py keeps one in `make test`)
+@pytest.mark.slow  # a whole flow run (test_annual_review.py keeps one in `make test-fast`)
 def test_the_command_line_review_ranks_as_designed_and_a_bad_period_stops_before_prefect(
     inputs: Path, tmp_path: Path
 ) -> None:
@@ -34,7 +34,7 @@ def test_the_command_line_review_ranks_as_designed_and_a_bad_period_stops_before
     assert not (tmp_path / "outputs" / "2025" / "monthly").exists()
 
 
-@pytest.mark.slow  # two whole flow runs with worker processes: `make check` only
+@pytest.mark.slow  # two whole flow runs with worker processes: `make test` only
 def test_files_read_ahead_while_prefect_starts_give_the_same_review_and_month(
     inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -257,7 +257,7 @@ def _standing(run_root: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-@pytest.mark.slow  # a real Prefect server, deploy and worker: `make check` only
+@pytest.mark.slow  # a real Prefect server, deploy and worker: `make test` only
 @needs_server
 def test_a_worker_runs_the_deployed_monthly_flow(server: Server, inputs: Path, tmp_path: Path) -> None:
     """prefect deploy + a process worker started elsewhere: the 2025-12 standing of all 10 wards is written,
@@ -279,7 +279,7 @@ def test_a_worker_runs_the_deployed_monthly_flow(server: Server, inputs: Path, t
         assert (local.day, local.hour, local.minute) == (5, 7, 0), start
 
 
-@pytest.mark.slow  # a real Prefect server and `thidua serve`: `make check` only
+@pytest.mark.slow  # a real Prefect server and `thidua serve`: `make test` only
 @needs_server
 def test_thidua_serve_runs_in_the_folder_it_was_started_from(server: Server, inputs: Path, tmp_path: Path) -> None:
     """thidua serve registers both deployments; a monthly run given only its period reads ./inputs, writes ./outputs."""

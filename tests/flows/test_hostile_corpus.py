@@ -53,8 +53,8 @@ def test_the_corpus_holds_at_least_forty_cases_each_checking_something() -> None
     assert all(c.listed or c.wards or c.expect_stop or c.verify for c in CASES)
 
 
-# Each case validates the whole bloc with Great Expectations (a second or more): `make test` runs the first
-# case of each of the nine classes, `make check` (CI) every case.
+# Each case validates the whole bloc with Great Expectations (a second or more): `make test-fast` runs the first
+# case of each of the nine classes, `make test` (CI) every case.
 FIRST_OF_CLASS = {
     next(c for c in CASES if c.stages and c.klass == k).name for k in {c.klass for c in CASES if c.stages}
 }
@@ -83,8 +83,8 @@ def test_a_hostile_input_is_listed_and_leaves_every_other_ward_as_it_was(
     assert hostile.verify is None or hostile.verify(year_dir) == []
 
 
-# A case the stages above also run costs a whole flow run here: `make check` only. The output faults only the
-# command can meet (stages=False) stop before any flow runs and stay in `make test`.
+# A case the stages above also run costs a whole flow run here: `make test` only. The output faults only the
+# command can meet (stages=False) stop before any flow runs and stay in `make test-fast`.
 COMMAND_CASES = [
     pytest.param(c, id=f"{c.klass}-{c.name}", marks=[pytest.mark.slow] if c.stages else []) for c in CASES if c.command
 ]

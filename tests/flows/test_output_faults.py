@@ -44,7 +44,7 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
-@pytest.mark.slow  # the whole command line in a subprocess: `make check` only
+@pytest.mark.slow  # the whole command line in a subprocess: `make test` only
 def test_a_full_disk_ends_with_one_sentence_and_one_incomplete_folder(inputs: Path, tmp_path: Path) -> None:
     """The disk fills while the run folder is written: exit 3, one Vietnamese sentence naming the folder and
     nothing else on the terminal (no traceback), no retry (one ``.incomplete`` folder, not three), no ``latest``.
@@ -96,7 +96,7 @@ def test_a_broken_template_stops_the_run_before_any_output(
     assert not (tmp_path / "outputs" / "2025").exists()
 
 
-@pytest.mark.slow  # two whole flow runs: `make check` only
+@pytest.mark.slow  # two whole flow runs: `make test` only
 def test_strict_exits_1_on_a_rejected_file_that_names_no_ward(
     inputs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

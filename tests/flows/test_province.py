@@ -101,7 +101,7 @@ def test_a_bloc_whose_code_is_not_its_folder_name_is_a_configuration_error(tmp_p
         load_bloc_folder(folder, 2025)
 
 
-@pytest.mark.slow  # three blocs through Prefect: `make check` only
+@pytest.mark.slow  # three blocs through Prefect: `make test` only
 def test_on_threads_the_good_blocs_complete_and_the_broken_one_is_named(on_threads: tuple[Path, int, str]) -> None:
     """Exit 0; khoi-a is exactly the single-bloc sample ranking; khoi-b has its 5 wards; khoi-c wrote nothing."""
     outputs, status, printed = on_threads
@@ -116,7 +116,7 @@ def test_on_threads_the_good_blocs_complete_and_the_broken_one_is_named(on_threa
     assert "Đánh giá các khối: 3 khối, " in printed  # one progress line for the blocs, none for their stages
 
 
-@pytest.mark.slow  # three blocs through Prefect: `make check` only
+@pytest.mark.slow  # three blocs through Prefect: `make test` only
 def test_every_bloc_run_folder_is_complete_and_verifiable(on_threads: tuple[Path, int, str]) -> None:
     """Each good bloc's latest run has its manifest, minutes and Data Docs, and verifies."""
     from tasks.outputs.verify import verify_run
@@ -134,7 +134,7 @@ def _validation_pages(outputs: Path, code: str) -> list[str]:
     return sorted(p.relative_to(docs).parts[0] for p in docs.rglob("*.html"))
 
 
-@pytest.mark.slow  # a Dask cluster of two processes: `make check` only
+@pytest.mark.slow  # a Dask cluster of two processes: `make test` only
 def test_dask_gives_the_same_outputs_as_threads(
     on_threads: tuple[Path, int, str], on_dask: tuple[Path, ProvinceResult]
 ) -> None:

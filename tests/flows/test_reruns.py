@@ -39,7 +39,7 @@ def _kill_when_incomplete(proc: subprocess.Popen[bytes], base: Path) -> Path:
     pytest.fail(f"thidua review never showed an .incomplete folder (exit status {proc.poll()})")
 
 
-@pytest.mark.slow  # two flow runs and the command line in a subprocess: `make check` only
+@pytest.mark.slow  # two flow runs and the command line in a subprocess: `make test` only
 def test_a_killed_run_leaves_latest_on_the_last_complete_run(inputs: Path, tmp_path: Path) -> None:
     """SIGKILL midway: latest still points at the first run, the killed folder stays .incomplete without a
     manifest, its lock dies with it, and the next run compares itself with the first run."""

@@ -49,7 +49,7 @@ def _gone(group: int) -> bool:
     return False
 
 
-@pytest.mark.slow  # the whole command line in a subprocess: `make check` only
+@pytest.mark.slow  # the whole command line in a subprocess: `make test` only
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_a_stop_signal_during_the_writes_leaves_an_incomplete_folder_and_latest_untouched(
     inputs: Path, tmp_path: Path, signum: signal.Signals

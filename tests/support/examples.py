@@ -1,6 +1,6 @@
-"""How many examples a property test draws: all of them in ``make check`` (CI), fewer in ``make test``.
+"""How many examples a property test draws: all of them in ``make test`` (CI), fewer in ``make test-fast``.
 
-``make test`` loads the Hypothesis profile ``fast`` (``--hypothesis-profile=fast``), which the tests' root
+``make test-fast`` loads the Hypothesis profile ``fast`` (``--hypothesis-profile=fast``), which the tests' root
 conftest registers with :func:`register_fast_profile`. A test that sets its own count passes it through
 :func:`examples`, since a count written in ``@settings`` outranks any profile.
 """

@@ -172,7 +172,7 @@ def test_a_mutated_configuration_loads_or_stops_with_a_config_error(mutation: tu
 def test_thousands_of_mutated_configurations_load_or_stop_with_a_config_error(
     mutation: tuple[str, Any, str],
 ) -> None:
-    """The long run (``make check``; CI): 2,500 mutations, no exception other than ConfigError."""
+    """The long run (``make test``; CI): 2,500 mutations, no exception other than ConfigError."""
     check_loads_or_refuses(mutation)
 
 

@@ -43,7 +43,7 @@ def test_reading_in_worker_processes_gives_what_reading_here_gives(config: YearC
     assert there == here
 
 
-@pytest.mark.slow  # ten worker processes: `make check` only
+@pytest.mark.slow  # ten worker processes: `make test` only
 def test_a_reader_process_that_dies_loses_its_file_and_no_other(config: YearConfig) -> None:
     """Only Sa Pa's self-assessment, whose reader dies every time, comes back lost (None, which intake rejects
     and does not cache); every other file reads as usual."""

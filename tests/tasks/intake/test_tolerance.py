@@ -640,7 +640,7 @@ def test_an_xlsm_file_is_read_and_its_macros_never_run(
         _same_monthly(outcomes, "monthly/xlsm", config)
 
 
-@pytest.mark.slow  # LibreOffice in a subprocess: `make check` only
+@pytest.mark.slow  # LibreOffice in a subprocess: `make test` only
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_a_generated_file_saved_by_libreoffice_is_read_with_its_cached_results(
     tmp_path: Path, config: YearConfig, validator: Validator

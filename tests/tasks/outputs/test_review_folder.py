@@ -69,7 +69,7 @@ def _slow_outputs(work: Path) -> dict[str, bytes]:
     return {p.relative_to(work).as_posix(): p.read_bytes() for p in paths}
 
 
-@pytest.mark.slow  # worker processes: `make check` only
+@pytest.mark.slow  # worker processes: `make test` only
 def test_the_files_written_by_worker_processes_are_those_written_alone(sample: Sample, tmp_path: Path) -> None:
     """ranking.xlsx, the documents and the feedback come out of a process pool byte for byte as written here."""
     direct = write_ranking_xlsx(sample.config.bloc, sample.config.catalogue, sample.result.ranking, sample.moment)

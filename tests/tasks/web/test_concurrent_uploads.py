@@ -18,7 +18,7 @@ from tests.support.web_server import serving
 EditFn = Callable[[Path, str, str, str, object], str]
 
 
-@pytest.mark.slow  # a real server and twenty validations at once: `make check` only
+@pytest.mark.slow  # a real server and twenty validations at once: `make test` only
 def test_twenty_uploads_at_once_are_all_answered_correctly(
     checker: UploadChecker, tmp_path: Path, edit_row: EditFn
 ) -> None:
