@@ -46,28 +46,41 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _start_worker(niceness: int) -> None:
-    """Set up a worker process: the run's collector policy, its priority, and Ctrl-C left to the parent.
+_config: tuple[Bloc, Catalogue] | None = None  # in a reading worker: the bloc and criteria its files are read for
+
+
+def _start_worker(niceness: int, config: tuple[Bloc, Catalogue] | None) -> None:
+    """Set up a worker process: the run's collector policy, its priority, the configuration it reads for, and
+    Ctrl-C left to the parent.
 
     Ctrl-C in a terminal reaches every process of the run; the parent stops the run and shuts the pool down,
     so a worker must not die of it with a traceback of its own on the user's screen.
     """
+    global _config
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     configure_collector()
     if niceness:
         os.nice(niceness)
+    _config = config
 
 
 @contextmanager
-def process_pool(workers: int, niceness: int = 0) -> Iterator[ProcessPoolExecutor]:
+def process_pool(
+    workers: int, niceness: int = 0, config: tuple[Bloc, Catalogue] | None = None
+) -> Iterator[ProcessPoolExecutor]:
     """A pool of ``workers`` processes (forkserver, else spawn) with the run's collector policy; shut down after.
 
     ``niceness`` lowers the workers' CPU priority (``os.nice``): they then use only what the other processes
-    leave idle.
+    leave idle. ``config``, the bloc and criteria of the files a reading pool reads, goes to each worker once
+    when it starts (:func:`_read_chunk`), not with each task: at 1,000 wards it is 0.2 MB of pickle, 15 ms to
+    send and 14 ms to receive and index, which a hundred tasks of 50 files would pay a hundred times (~3 s of
+    CPU, see ``docs/performance.md``).
     """
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(niceness,))
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(niceness, config)
+    )
     try:
         yield pool
     finally:
@@ -75,6 +88,13 @@ def process_pool(workers: int, niceness: int = 0) -> Iterator[ProcessPoolExecuto
 
 
 ChunkReader = Callable[[Files, Bloc, Catalogue], list[Submission]]  # what a worker runs: ``read_files``
+
+
+def _read_chunk(reader: ChunkReader, files: Files) -> list[Submission]:
+    """In a reading worker: ``reader`` on ``files`` with the configuration the worker was started with."""
+    if _config is None:
+        raise RuntimeError("a reading worker started without its configuration")
+    return reader(files, *_config)
 
 
 def _result(future: Future[list[Submission]]) -> list[Submission] | None:
@@ -87,8 +107,8 @@ def _result(future: Future[list[Submission]]) -> list[Submission] | None:
 
 def _alone(files: Files, bloc: Bloc, catalogue: Catalogue, reader: ChunkReader) -> list[Submission | None]:
     """Read ``files`` in a process of their own; if it dies again, each file alone: only the culprit is lost."""
-    with process_pool(1) as own:
-        got = _result(own.submit(reader, files, bloc, catalogue))
+    with process_pool(1, config=(bloc, catalogue)) as own:
+        got = _result(own.submit(_read_chunk, reader, files))
     if got is not None:
         return list(got)
     if len(files) == 1:
@@ -111,8 +131,8 @@ def read_in_pool(
     its place (see ``tasks.intake.read.Reader``).
     """
     starts = range(0, len(files), size)
-    with process_pool(min(cores(), len(starts))) as workers:
-        futures = {workers.submit(reader, files[k : k + size], bloc, catalogue): k for k in starts}
+    with process_pool(min(cores(), len(starts)), config=(bloc, catalogue)) as workers:
+        futures = {workers.submit(_read_chunk, reader, files[k : k + size]): k for k in starts}
         for future in as_completed(futures):
             progress(len(files[futures[future] : futures[future] + size]))
         chunks = [_result(future) for future in futures]
@@ -170,10 +190,12 @@ def reading_ahead(files: Files, bloc: Bloc, catalogue: Catalogue) -> Iterator[No
     with ExitStack() as stack:
         try:
             workers = stack.enter_context(
-                process_pool(min(cores(), -(-len(files) // CHUNK)), niceness=READ_AHEAD_NICENESS)
+                process_pool(
+                    min(cores(), -(-len(files) // CHUNK)), niceness=READ_AHEAD_NICENESS, config=(bloc, catalogue)
+                )
             )
             chunks = tuple(
-                (files[k : k + CHUNK], workers.submit(read_files, files[k : k + CHUNK], bloc, catalogue))
+                (files[k : k + CHUNK], workers.submit(_read_chunk, read_files, files[k : k + CHUNK]))
                 for k in range(0, len(files), CHUNK)
             )
             _ahead.append(_Ahead(bloc, catalogue, chunks))
