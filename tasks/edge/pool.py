@@ -36,6 +36,9 @@ MIN_WRITE_SECONDS = 1.0
 READ_AHEAD_NICENESS = 10  # reading ahead takes the CPU Prefect's start-up leaves idle, not the CPU it needs
 SECONDS_PER_WARD = 0.0019
 SECONDS_PER_FEEDBACK = 0.008
+# What the workers run, imported once by the forkserver (the process every worker is forked from) instead of
+# by each worker: the writers alone (openpyxl, python-docx, docxtpl, matplotlib) take ~1 s of CPU to import.
+WORKER_MODULES = ("tasks.intake.read", "tasks.outputs.writes")
 
 
 def cores() -> int:
@@ -76,8 +79,11 @@ def process_pool(
     send and 14 ms to receive and index, which a hundred tasks of 50 files would pay a hundred times (~3 s of
     CPU, see ``docs/performance.md``).
     """
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(list(WORKER_MODULES))  # before the forkserver starts; later, no effect
+    else:
+        context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(niceness, config)
     )
