@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from multiprocessing.context import BaseContext
 
 from tasks.domain import Bloc, Catalogue, InputFile, Submission
 from tasks.edge.collector import configure_collector
@@ -79,11 +80,11 @@ def process_pool(
     send and 14 ms to receive and index, which a hundred tasks of 50 files would pay a hundred times (~3 s of
     CPU, see ``docs/performance.md``).
     """
+    context: BaseContext = multiprocessing.get_context("spawn")
     if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(list(WORKER_MODULES))  # before the forkserver starts; later, no effect
-    else:
-        context = multiprocessing.get_context("spawn")
+        forkserver = multiprocessing.get_context("forkserver")
+        forkserver.set_forkserver_preload(list(WORKER_MODULES))  # before the forkserver starts; later, no effect
+        context = forkserver
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(niceness, config)
     )
