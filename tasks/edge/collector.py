@@ -4,16 +4,18 @@ A run builds millions of objects that live until it ends (the imported libraries
 holds few garbage cycles. With Python's default thresholds each full collection walks all of them again and
 frees next to nothing: at a thousand wards that was seconds of every run. The policy below keeps collecting
 young cycles but leaves the long-lived objects alone: a full collection needs a thousand collections of the
-middle generation, each after twenty of the youngest, each after 50,000 new objects (10⁹ objects), which a run
-never reaches. The command line sets it first thing, each flow when it starts (a deployment's process has no
-command line), and every worker process of ``tasks.edge.pool``.
+middle generation, each after fifty of the youngest, each after 100,000 new objects (5 × 10⁹ objects), which a
+run never reaches. (With 50,000 and twenty, receiving a thousand wards' cells from the reading workers spent
+about as long in the collector as in unpickling; see ``docs/performance.md``.) The command line sets it first
+thing, each flow when it starts (a deployment's process has no command line), and every worker process of
+``tasks.edge.pool``.
 """
 
 from __future__ import annotations
 
 import gc
 
-THRESHOLDS = (50_000, 20, 1_000)
+THRESHOLDS = (100_000, 50, 1_000)
 
 
 def configure_collector() -> None:
