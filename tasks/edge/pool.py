@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from multiprocessing.context import BaseContext
@@ -172,11 +172,20 @@ def read_in_parallel(
 
 @dataclass(frozen=True)
 class _Ahead:
-    """Files being read ahead: the configuration they are read for, and each chunk with its future."""
+    """Files being read ahead: the configuration they are read for, and (once submitted) each chunk with its
+    future."""
 
     bloc: Bloc
     catalogue: Catalogue
-    chunks: tuple[tuple[Files, Future[list[Submission]]], ...]
+    chunks: Future[tuple[tuple[Files, Future[list[Submission]]], ...]]
+
+
+def _submit_chunks(workers: Executor, files: Files) -> tuple[tuple[Files, Future[list[Submission]]], ...]:
+    """``files`` submitted to ``workers`` ``CHUNK`` files a task, with the future of each."""
+    return tuple(
+        (files[k : k + CHUNK], workers.submit(_read_chunk, read_files, files[k : k + CHUNK]))
+        for k in range(0, len(files), CHUNK)
+    )
 
 
 _ahead: list[_Ahead] = []  # the reading started by ``reading_ahead``, until a run takes it
@@ -201,11 +210,10 @@ def reading_ahead(files: Files, bloc: Bloc, catalogue: Catalogue) -> Iterator[No
                     min(cores(), -(-len(files) // CHUNK)), niceness=READ_AHEAD_NICENESS, config=(bloc, catalogue)
                 )
             )
-            chunks = tuple(
-                (files[k : k + CHUNK], workers.submit(_read_chunk, read_files, files[k : k + CHUNK]))
-                for k in range(0, len(files), CHUNK)
-            )
-            _ahead.append(_Ahead(bloc, catalogue, chunks))
+            # Submitting starts the workers, which waits until the forkserver has imported their modules (~1 s);
+            # a thread submits, so that the command line goes on (importing Prefect) meanwhile.
+            submitter = stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix="reading-ahead"))
+            _ahead.append(_Ahead(bloc, catalogue, submitter.submit(_submit_chunks, workers, files)))
         except (OSError, BrokenExecutor):  # only a head start is lost
             log.warning("reading ahead could not start; the run reads its files itself", exc_info=True)
         try:
@@ -222,8 +230,13 @@ def _read_ahead(
     if ahead is None:
         return {}
     _ahead.remove(ahead)  # once taken, what the workers read is held by the run only
+    try:
+        submitted = ahead.chunks.result()
+    except (OSError, BrokenExecutor):  # only a head start is lost
+        log.warning("reading ahead could not start; the run reads its files itself", exc_info=True)
+        return {}
     wanted = set(files)
-    chunks = {future: chunk for chunk, future in ahead.chunks if not wanted.isdisjoint(chunk)}
+    chunks = {future: chunk for chunk, future in submitted if not wanted.isdisjoint(chunk)}
     got: dict[tuple[InputFile, str | None], Submission | None] = {}
     for future in as_completed(chunks):
         chunk = chunks[future]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from concurrent.futures import BrokenExecutor, Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 
@@ -149,6 +151,26 @@ def test_when_the_workers_cannot_start_the_run_reads_its_files_itself(
         raise OSError(11, "Resource temporarily unavailable")
 
     monkeypatch.setattr(pool, "process_pool", refused)
+    with pool.reading_ahead(files, config.bloc, config.catalogue):
+        monkeypatch.setattr(pool, "MIN_FILES", len(files) + 1)
+        got = pool.read_in_parallel(files, config.bloc, config.catalogue)
+    assert got == read_files(files, config.bloc, config.catalogue)
+
+
+def test_when_the_first_worker_fails_to_start_the_run_reads_its_files_itself(
+    config: YearConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers start as reading ahead submits its first tasks, in a thread of its own: a pool broken there (a
+    worker killed as it starts) is found when the run takes what was read ahead, and it reads every file itself."""
+    files = discover(config.year_dir)
+    monkeypatch.setenv(pool.PROCESSES_ENV, "2")
+    monkeypatch.setattr(pool, "MIN_FILES", 1)
+
+    class Broken(ThreadPoolExecutor):
+        def submit(self, *args: object, **kwargs: object) -> Future:  # type: ignore[override]
+            raise BrokenExecutor("a worker died as it started")
+
+    monkeypatch.setattr(pool, "process_pool", lambda *args, **kwargs: nullcontext(Broken(1)))
     with pool.reading_ahead(files, config.bloc, config.catalogue):
         monkeypatch.setattr(pool, "MIN_FILES", len(files) + 1)
         got = pool.read_in_parallel(files, config.bloc, config.catalogue)
