@@ -152,22 +152,50 @@ def read_in_pool(
 
 def read_in_parallel(
     files: Files, bloc: Bloc, catalogue: Catalogue, progress: Progress = no_progress
-) -> Sequence[Submission | None]:
+) -> Iterator[Submission | None]:
     """A ``Reader`` (see ``tasks.intake.read``): what ``read_files`` gives, read by one process per core.
 
-    Files read ahead (:func:`reading_ahead`) are taken from there; of the others, a small set is read in the
-    calling process. A file whose reader process dies comes back as None; the others are read all the same.
+    Files read ahead (:func:`reading_ahead`) are taken from there, each as soon as the task that read it has
+    ended, so that the caller stores the first ones in the parse cache while the workers read the last ones;
+    of the others, a small set is read in the calling process. A file whose reader process dies comes back as
+    None; the others are read all the same.
     """
-    got = _read_ahead(files, bloc, catalogue, progress)
-    rest = [item for item in files if item not in got]
+    ahead = _take_ahead(files, bloc, catalogue)
+    rest = [item for item in files if item not in ahead]
     read: Sequence[Submission | None]
     if cores() < 2 or len(rest) < MIN_FILES:
         read = read_files(rest, bloc, catalogue, progress)
     else:
         read = read_in_pool(rest, bloc, catalogue, progress)
         log.info("read %d files in %d processes", len(read), min(cores(), -(-len(rest) // CHUNK)))
-    got.update(zip(rest, read, strict=True))
-    return [got[item] for item in files]
+    return _in_order(files, ahead, dict(zip(rest, read, strict=True)), bloc, catalogue, progress)
+
+
+_Chunk = tuple[Files, Future[list[Submission]]]  # files read ahead together, and the future of their reading
+
+
+def _in_order(
+    files: Files,
+    ahead: dict[tuple[InputFile, str | None], _Chunk],
+    read: dict[tuple[InputFile, str | None], Submission | None],
+    bloc: Bloc,
+    catalogue: Catalogue,
+    progress: Progress,
+) -> Iterator[Submission | None]:
+    """What was read of each of ``files``, in order: from ``read``, or from its chunk in ``ahead`` once done."""
+    done: dict[tuple[InputFile, str | None], Submission | None] = {}
+    for item in files:
+        if item in read:
+            yield read[item]
+            continue
+        if item not in done:
+            chunk, future = ahead[item]
+            got = _result(future)
+            subs = got if got is not None else _alone(chunk, bloc, catalogue, read_files)
+            found = {one: sub for one, sub in zip(chunk, subs, strict=True) if one in ahead}
+            done.update(found)
+            progress(len(found))
+        yield done.pop(item)
 
 
 @dataclass(frozen=True)
@@ -177,10 +205,10 @@ class _Ahead:
 
     bloc: Bloc
     catalogue: Catalogue
-    chunks: Future[tuple[tuple[Files, Future[list[Submission]]], ...]]
+    chunks: Future[tuple[_Chunk, ...]]
 
 
-def _submit_chunks(workers: Executor, files: Files) -> tuple[tuple[Files, Future[list[Submission]]], ...]:
+def _submit_chunks(workers: Executor, files: Files) -> tuple[_Chunk, ...]:
     """``files`` submitted to ``workers`` ``CHUNK`` files a task, with the future of each."""
     return tuple(
         (files[k : k + CHUNK], workers.submit(_read_chunk, read_files, files[k : k + CHUNK]))
@@ -222,10 +250,8 @@ def reading_ahead(files: Files, bloc: Bloc, catalogue: Catalogue) -> Iterator[No
             _ahead.clear()
 
 
-def _read_ahead(
-    files: Files, bloc: Bloc, catalogue: Catalogue, progress: Progress
-) -> dict[tuple[InputFile, str | None], Submission | None]:
-    """What was read ahead of ``files`` (for the same configuration), waiting for it; taken once."""
+def _take_ahead(files: Files, bloc: Bloc, catalogue: Catalogue) -> dict[tuple[InputFile, str | None], _Chunk]:
+    """Those of ``files`` being read ahead (for the same configuration), each with its chunk; taken once."""
     ahead = next((a for a in _ahead if a.bloc == bloc and a.catalogue == catalogue), None)
     if ahead is None:
         return {}
@@ -236,16 +262,7 @@ def _read_ahead(
         log.warning("reading ahead could not start; the run reads its files itself", exc_info=True)
         return {}
     wanted = set(files)
-    chunks = {future: chunk for chunk, future in submitted if not wanted.isdisjoint(chunk)}
-    got: dict[tuple[InputFile, str | None], Submission | None] = {}
-    for future in as_completed(chunks):
-        chunk = chunks[future]
-        read = _result(future)
-        subs = read if read is not None else _alone(chunk, bloc, catalogue, read_files)
-        found = {item: sub for item, sub in zip(chunk, subs, strict=True) if item in wanted}
-        got.update(found)
-        progress(len(found))
-    return got
+    return {item: (chunk, future) for chunk, future in submitted for item in chunk if item in wanted}
 
 
 @contextmanager

@@ -6,7 +6,7 @@ Kept apart from validation (pandas, Great Expectations), so that reading imports
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import Protocol
 
@@ -34,7 +34,8 @@ def no_progress(n: int) -> None:
 
 
 class Reader(Protocol):
-    """Reads files into submissions, one per file in the order given (``read_files`` is one).
+    """Reads files into submissions, one per file in the order given (``read_files`` is one); a reader may give
+    them as they are read (an iterator), so that the caller can store the first ones while the rest are read.
 
     A reader that got nothing for a file (the process reading it died) gives None in its place: the file comes
     back rejected (:func:`reading_lost`) and is not cached, so the next run tries it again.
@@ -42,7 +43,7 @@ class Reader(Protocol):
 
     def __call__(
         self, files: Files, bloc: Bloc, catalogue: Catalogue, progress: Progress = no_progress
-    ) -> Sequence[Submission | None]: ...
+    ) -> Iterable[Submission | None]: ...
 
 
 def read_files(files: Files, bloc: Bloc, catalogue: Catalogue, progress: Progress = no_progress) -> list[Submission]:

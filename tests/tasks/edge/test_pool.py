@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from concurrent.futures import BrokenExecutor, Future, ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import replace
@@ -109,8 +110,8 @@ def test_files_read_ahead_are_taken_from_the_workers_and_the_others_read_here(
         monkeypatch.setattr(pool, "MIN_FILES", len(files) + 1)  # what is left is read here, counted below
         monkeypatch.setattr(pool, "read_files", lambda f, *args: read_here.append(len(f)) or read_files(f, *args))
         steps: list[int] = []
-        got = pool.read_in_parallel(files, config.bloc, config.catalogue, steps.append)
-        assert pool.read_in_parallel(files, config.bloc, config.catalogue) == here  # taken once, then read again
+        got = list(pool.read_in_parallel(files, config.bloc, config.catalogue, steps.append))
+        assert list(pool.read_in_parallel(files, config.bloc, config.catalogue)) == here  # taken once, then read again
     assert got == here
     assert read_here == [1, len(files)]
     assert sum(steps) == len(files)
@@ -127,7 +128,7 @@ def test_nothing_is_read_ahead_for_a_small_set_and_nothing_taken_by_another_conf
     real_pool = pool.process_pool
     monkeypatch.setattr(pool, "process_pool", lambda n, **kw: started.append(n) or real_pool(n, **kw))
     with pool.reading_ahead(files, config.bloc, config.catalogue):
-        assert pool.read_in_parallel(files, config.bloc, config.catalogue) == here
+        assert list(pool.read_in_parallel(files, config.bloc, config.catalogue)) == here
     assert started == []
     monkeypatch.setattr(pool, "MIN_FILES", 1)
     other = replace(config.bloc, code="khoi-khac")
@@ -135,7 +136,7 @@ def test_nothing_is_read_ahead_for_a_small_set_and_nothing_taken_by_another_conf
         monkeypatch.setattr(pool, "MIN_FILES", len(files) + 1)
         read_here: list[int] = []
         monkeypatch.setattr(pool, "read_files", lambda f, *args: read_here.append(len(f)) or read_files(f, *args))
-        assert pool.read_in_parallel(files, config.bloc, config.catalogue) == here
+        assert list(pool.read_in_parallel(files, config.bloc, config.catalogue)) == here
     assert len(started) == 1 and read_here == [len(files)]
 
 
@@ -153,7 +154,7 @@ def test_when_the_workers_cannot_start_the_run_reads_its_files_itself(
     monkeypatch.setattr(pool, "process_pool", refused)
     with pool.reading_ahead(files, config.bloc, config.catalogue):
         monkeypatch.setattr(pool, "MIN_FILES", len(files) + 1)
-        got = pool.read_in_parallel(files, config.bloc, config.catalogue)
+        got = list(pool.read_in_parallel(files, config.bloc, config.catalogue))
     assert got == read_files(files, config.bloc, config.catalogue)
 
 
@@ -173,5 +174,28 @@ def test_when_the_first_worker_fails_to_start_the_run_reads_its_files_itself(
     monkeypatch.setattr(pool, "process_pool", lambda *args, **kwargs: nullcontext(Broken(1)))
     with pool.reading_ahead(files, config.bloc, config.catalogue):
         monkeypatch.setattr(pool, "MIN_FILES", len(files) + 1)
-        got = pool.read_in_parallel(files, config.bloc, config.catalogue)
+        got = list(pool.read_in_parallel(files, config.bloc, config.catalogue))
     assert got == read_files(files, config.bloc, config.catalogue)
+
+
+def test_files_read_ahead_come_out_as_their_own_task_ends(config: YearConfig) -> None:
+    """The run gets the files of a finished task while a later task is still being read: it can store them in
+    the parse cache meanwhile. (A timer ends the later task after a while, so that a reader that waited for
+    every task fails here instead of hanging.)"""
+    files = discover(config.year_dir)[:4]
+    subs = read_files(files, config.bloc, config.catalogue)
+    first: Future[list[Submission]] = Future()
+    last: Future[list[Submission]] = Future()
+    first.set_result(subs[:2])
+    ahead = {item: (files[:2], first) for item in files[:2]} | {item: (files[2:], last) for item in files[2:]}
+    steps: list[int] = []
+    timer = threading.Timer(30, last.set_result, [subs[2:]])
+    timer.start()
+    try:
+        got = pool._in_order(files, ahead, {}, config.bloc, config.catalogue, steps.append)
+        assert [next(got), next(got)] == subs[:2]
+        assert not last.done() and steps == [2]
+        last.set_result(subs[2:])
+        assert list(got) == subs[2:] and steps == [2, 2]
+    finally:
+        timer.cancel()
