@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from flows.console import count_text
+
 
 @dataclass(frozen=True)
 class Tally:
@@ -65,9 +67,11 @@ def summary_lines(run_dir: Path, what: str, latest_hint: bool = True) -> list[st
     run_dir = shown_path(run_dir)
     lines = [
         f"{what} đã xong.",
-        f"  Hồ sơ: {t.files} tệp, {t.accepted_files} hợp lệ, {t.rejected_files} bị từ chối.",
-        f"  Phường: {len(t.accepted)}/{t.wards} có hồ sơ hợp lệ; {len(t.rejected)} bị từ chối{_listed(t.rejected)}; "
-        f"{len(t.missing)} chưa nộp{_listed(t.missing)}.",
+        f"  Hồ sơ: {count_text(t.files, 'tệp')}, {count_text(t.accepted_files, 'hợp lệ')}, "
+        f"{count_text(t.rejected_files, 'bị từ chối')}.",
+        f"  Phường: {count_text(len(t.accepted), '')}/{count_text(t.wards, 'có hồ sơ hợp lệ')}; "
+        f"{count_text(len(t.rejected), 'bị từ chối')}{_listed(t.rejected)}; "
+        f"{count_text(len(t.missing), 'chưa nộp')}{_listed(t.missing)}.",
         f"  Kết quả: {run_dir}",
     ]
     if latest_hint:
@@ -75,8 +79,8 @@ def summary_lines(run_dir: Path, what: str, latest_hint: bool = True) -> list[st
     lines.append("Việc tiếp theo:")
     if t.feedback_files:
         lines.append(
-            f"  - Gửi {t.feedback_files} bảng phản hồi (thư mục validation/feedback/ của kết quả) cho các phường, "
-            "kèm bản sao có đánh dấu ô cần sửa; phường sửa và nộp lại, rồi chạy lại lệnh này."
+            f"  - Gửi {count_text(t.feedback_files, 'bảng phản hồi')} (thư mục validation/feedback/ của kết quả) "
+            "cho các phường, kèm bản sao có đánh dấu ô cần sửa; phường sửa và nộp lại, rồi chạy lại lệnh này."
         )
     if t.missing:
         lines.append("  - Nhắc các phường chưa nộp hồ sơ, rồi chạy lại lệnh này.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,18 @@ def test_a_review_points_to_the_ranking_and_warns_about_draft_minutes() -> None:
     final, draft = review_next_steps(draft=False), review_next_steps(draft=True)
     assert len(final) == 1 and "ranking.xlsx" in final[0] and "bien-ban-hop-tong-ket.docx" in final[0]
     assert draft[0] == final[0] and "DỰ THẢO" in draft[1] and "meeting.yaml (mục votes)" in draft[1]
+
+
+def test_counts_of_a_large_bloc_are_written_with_the_vietnamese_thousands_separator(tmp_path: Path) -> None:
+    """4.961 tệp and 1.000/1.000 phường, as the progress lines above them write counts (not 4961 and 1000)."""
+    run = tmp_path / "run"
+    (run / "validation" / "feedback").mkdir(parents=True)
+    subs = [{"status": "accepted"}] * 4_961
+    wards = [{"status": "accepted", "ward_code": f"P{n:04d}"} for n in range(1_000)]
+    (run / "validation" / "summary.json").write_text(json.dumps({"submissions": subs, "wards": wards}))
+    for n in range(1_200):
+        (run / "validation" / "feedback" / f"p{n}.phan-hoi.xlsx").write_bytes(b"")
+    lines = summary_lines(run, "Đánh giá năm 2025")
+    assert "  Hồ sơ: 4.961 tệp, 4.961 hợp lệ, 0 bị từ chối." in lines
+    assert "  Phường: 1.000/1.000 có hồ sơ hợp lệ; 0 bị từ chối; 0 chưa nộp." in lines
+    assert any(line.startswith("  - Gửi 1.200 bảng phản hồi (") for line in lines)
