@@ -1,7 +1,8 @@
 """Find the submissions of a year: every file under ``annual/``, ``appraisal/`` and ``monthly/<YYYY-MM>/``.
 
 Inputs are never written. Each file is hashed once (sha256) so every score can be traced to the exact
-bytes it came from.
+bytes it came from: once per process, too, while its inode, size and times stay the same (the command line
+lists the inputs before Prefect starts, to read them ahead, and the run lists them again).
 
 One entry never stops the others: every entry under a submission folder is either a file to read or an
 :class:`InputFile` whose ``refused`` names why it cannot be read (permissions, a link that points nowhere or
@@ -32,6 +33,26 @@ def sha256_file(path: Path) -> str:
     """Hex sha256 of a file's bytes."""
     with path.open("rb") as fh:
         return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+_digests: dict[tuple[str, int, int, int, int], str] = {}  # (path, inode, size, mtime, ctime) → sha256
+_MAX_DIGESTS = 100_000  # a long-lived process (thidua serve) forgets them all past this
+
+
+def _digest(path: Path) -> str:
+    """``sha256_file(path)``, kept while the file's inode, size, modification and change times stay the same.
+
+    A file rewritten in place changes its change time (which no one can set back), one replaced changes its
+    inode: either is hashed again.
+    """
+    st = path.stat()
+    key = (str(path), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    digest = _digests.get(key)
+    if digest is None:
+        if len(_digests) >= _MAX_DIGESTS:
+            _digests.clear()
+        digest = _digests[key] = sha256_file(path)
+    return digest
 
 
 def shown_name(name: str) -> str:
@@ -84,7 +105,7 @@ def _input(year_dir: Path, path: Path, kind: Kind, refused: str | None) -> Input
     digest = ""
     if refused is None:
         try:
-            digest = sha256_file(path)
+            digest = _digest(path)
         except OSError:  # gone or locked between the listing and the read
             refused = "unreadable"
     return InputFile(path=path, rel=rel, sha256=digest, kind=kind, refused=refused)

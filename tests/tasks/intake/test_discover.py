@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -201,3 +202,27 @@ def test_any_file_tree_is_read_or_listed_without_an_exception(folder: bytes, tre
 def test_two_thousand_file_trees_are_read_or_listed_without_an_exception(folder: bytes, tree: Folder) -> None:
     """The same property over 2,000 generated trees (the long run, ``-m fuzz``)."""
     _check_tree(folder, tree)
+
+
+def test_a_second_listing_in_the_same_process_hashes_only_what_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command line lists the inputs before Prefect starts and the run lists them again: an unchanged file is
+    hashed once; one rewritten in place with the same size and its modification time set back (which only its
+    change time betrays) is hashed again and gets its new digest."""
+    (tmp_path / "annual").mkdir()
+    same, rewritten = tmp_path / "annual" / "a.xlsx", tmp_path / "annual" / "b.xlsx"
+    same.write_bytes(b"unchanged")
+    rewritten.write_bytes(b"before")
+    hashed: list[str] = []
+    real = discover_module.sha256_file
+    monkeypatch.setattr(discover_module, "sha256_file", lambda path: hashed.append(path.name) or real(path))
+    first = {file.path.name: file.sha256 for file, _ in discover(tmp_path)}
+    times = rewritten.stat()
+    time.sleep(0.01)  # a change time the file system can tell apart
+    rewritten.write_bytes(b"after!")
+    os.utime(rewritten, ns=(times.st_atime_ns, times.st_mtime_ns))
+    second = {file.path.name: file.sha256 for file, _ in discover(tmp_path)}
+    assert sorted(hashed) == ["a.xlsx", "b.xlsx", "b.xlsx"]
+    assert second["a.xlsx"] == first["a.xlsx"] == real(same)
+    assert second["b.xlsx"] == real(rewritten) != first["b.xlsx"]
