@@ -338,6 +338,8 @@ _STRICT_LABELS = {"ward", "ward_code", "year", "period", "prepared_on"}
 def excel_error_issues(sheets: list[Sheet], workbook: Workbook, kind: Kind) -> list[Issue]:
     """An issue for each value read that is an error Excel cached (``#DIV/0!``, ``#N/A``…), named as such: an
     error where the value counts (a score, a count, the ward), a warning elsewhere (a note, the evidence)."""
+    if not any(sheet.errors for sheet in sheets):
+        return []  # the usual case: no need to list the cells read
     used = _used_cells(workbook, kind)
     issues = []
     for sheet in sheets:
