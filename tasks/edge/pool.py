@@ -112,6 +112,17 @@ def _result(future: Future[list[Submission]]) -> list[Submission] | None:
         return None
 
 
+_Chunk = tuple[Files, Future[list[Submission]]]  # files read together, and the future of their reading
+
+
+def _submit_chunks(
+    workers: Executor, files: Files, reader: ChunkReader = read_files, size: int = CHUNK
+) -> tuple[_Chunk, ...]:
+    """``files`` submitted to ``workers``, ``size`` files a task read by ``reader``, with the future of each."""
+    chunks = [files[k : k + size] for k in range(0, len(files), size)]
+    return tuple((chunk, workers.submit(_read_chunk, reader, chunk)) for chunk in chunks)
+
+
 def _alone(files: Files, bloc: Bloc, catalogue: Catalogue, reader: ChunkReader) -> list[Submission | None]:
     """Read ``files`` in a process of their own; if it dies again, each file alone: only the culprit is lost."""
     with process_pool(1, config=(bloc, catalogue)) as own:
@@ -137,16 +148,14 @@ def read_in_pool(
     killer) is read again in a process of its own, so that only the file that kills its reader is lost: None in
     its place (see ``tasks.intake.read.Reader``).
     """
-    starts = range(0, len(files), size)
-    with process_pool(min(cores(), len(starts)), config=(bloc, catalogue)) as workers:
-        futures = {workers.submit(_read_chunk, reader, files[k : k + size]): k for k in starts}
-        for future in as_completed(futures):
-            progress(len(files[futures[future] : futures[future] + size]))
-        chunks = [_result(future) for future in futures]
+    with process_pool(min(cores(), -(-len(files) // size)), config=(bloc, catalogue)) as workers:
+        chunks = _submit_chunks(workers, files, reader, size)
+        sizes = {future: len(chunk) for chunk, future in chunks}
+        for future in as_completed(sizes):
+            progress(sizes[future])
+        read = [(chunk, _result(future)) for chunk, future in chunks]
     return [
-        sub
-        for k, chunk in zip(starts, chunks, strict=True)
-        for sub in (chunk if chunk is not None else _alone(files[k : k + size], bloc, catalogue, reader))
+        sub for chunk, subs in read for sub in (subs if subs is not None else _alone(chunk, bloc, catalogue, reader))
     ]
 
 
@@ -169,9 +178,6 @@ def read_in_parallel(
         read = read_in_pool(rest, bloc, catalogue, progress)
         log.info("read %d files in %d processes", len(read), min(cores(), -(-len(rest) // CHUNK)))
     return _in_order(files, ahead, dict(zip(rest, read, strict=True)), bloc, catalogue, progress)
-
-
-_Chunk = tuple[Files, Future[list[Submission]]]  # files read ahead together, and the future of their reading
 
 
 def _in_order(
@@ -206,14 +212,6 @@ class _Ahead:
     bloc: Bloc
     catalogue: Catalogue
     chunks: Future[tuple[_Chunk, ...]]
-
-
-def _submit_chunks(workers: Executor, files: Files) -> tuple[_Chunk, ...]:
-    """``files`` submitted to ``workers`` ``CHUNK`` files a task, with the future of each."""
-    return tuple(
-        (files[k : k + CHUNK], workers.submit(_read_chunk, read_files, files[k : k + CHUNK]))
-        for k in range(0, len(files), CHUNK)
-    )
 
 
 _ahead: list[_Ahead] = []  # the reading started by ``reading_ahead``, until a run takes it
