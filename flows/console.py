@@ -44,8 +44,8 @@ def seconds_text(seconds: float) -> str:
     return f"{minutes} phút {rest:02d} giây"
 
 
-def count_text(n: int, unit: str) -> str:
-    """``1.000 tệp``: a count with the Vietnamese thousands separator and its unit."""
+def count_text(n: int, unit: str = "") -> str:
+    """``1.000 tệp``: a count with the Vietnamese thousands separator and its unit (if any)."""
     return f"{n:,} {unit}".replace(",", ".").strip()
 
 

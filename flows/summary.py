@@ -69,7 +69,7 @@ def summary_lines(run_dir: Path, what: str, latest_hint: bool = True) -> list[st
         f"{what} đã xong.",
         f"  Hồ sơ: {count_text(t.files, 'tệp')}, {count_text(t.accepted_files, 'hợp lệ')}, "
         f"{count_text(t.rejected_files, 'bị từ chối')}.",
-        f"  Phường: {count_text(len(t.accepted), '')}/{count_text(t.wards, 'có hồ sơ hợp lệ')}; "
+        f"  Phường: {count_text(len(t.accepted))}/{count_text(t.wards, 'có hồ sơ hợp lệ')}; "
         f"{count_text(len(t.rejected), 'bị từ chối')}{_listed(t.rejected)}; "
         f"{count_text(len(t.missing), 'chưa nộp')}{_listed(t.missing)}.",
         f"  Kết quả: {run_dir}",
