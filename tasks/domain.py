@@ -13,6 +13,7 @@ All points are ``Decimal``; nothing in the scoring path uses binary floats.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -289,6 +290,13 @@ class Issue:
     cell: str | None = None
     column: str | None = None
     value: str | None = None
+
+    def __post_init__(self) -> None:
+        # Messages quote what a ward wrote (sheet names, values), which may hold characters that another
+        # sequence writes the same way (a compatibility ideograph, a decomposed letter): people read them in
+        # NFC like every other text; the fields that locate the cell keep the exact name.
+        object.__setattr__(self, "message", unicodedata.normalize("NFC", self.message))
+        object.__setattr__(self, "hint", unicodedata.normalize("NFC", self.hint))
 
 
 @dataclass(frozen=True)

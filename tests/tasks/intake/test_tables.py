@@ -5,6 +5,7 @@ The sheets are built in memory (``Sheet``: a grid from A1), so each test shows t
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 
 import pytest
@@ -220,3 +221,11 @@ def test_the_counts_table_reads_its_own_columns() -> None:
         "Số lần": 1,
         "Căn cứ": "QĐ 12",
     }
+
+
+def test_a_message_quoting_a_sheet_name_reads_in_nfc() -> None:
+    """A sheet named with a compatibility ideograph (U+F900, which NFC writes as U+8C48), found by fuzzing: the
+    message a ward reads is NFC like every other text."""
+    issue = _refusal(lambda: read_submission([Sheet(name="\uf900", rows=[["x"]])], Kind.ANNUAL)).issue
+    assert issue.rule == "missing_sheet"
+    assert unicodedata.is_normalized("NFC", issue.message) and "'\u8c48'" in issue.message
