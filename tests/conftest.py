@@ -19,7 +19,7 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 # Prefect waits 20 s for its temporary server by default; a busy 2-core machine can need longer.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-if worker := os.environ.get("PYTEST_XDIST_WORKER"):  # `make test-fast` runs two pytest-xdist workers
+if worker := os.environ.get("PYTEST_XDIST_WORKER"):  # `make test` and `make test-fast` run two xdist workers
     # Each worker's temporary Prefect server gets a database of its own: two servers migrating or writing one
     # SQLite file at once could lock each other out. The folder is kept, so only the first run creates it.
     home = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect") / "pytest-xdist" / worker
