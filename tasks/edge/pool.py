@@ -24,6 +24,7 @@ from multiprocessing.context import BaseContext
 
 from tasks.domain import Bloc, Catalogue, InputFile, Submission
 from tasks.edge.collector import configure_collector
+from tasks.intake.cache_codec import Uncacheable, as_json
 from tasks.intake.read import Files, Progress, no_progress, read_files
 
 log = logging.getLogger(__name__)
@@ -95,16 +96,30 @@ def process_pool(
 
 
 ChunkReader = Callable[[Files, Bloc, Catalogue], list[Submission]]  # what a worker runs: ``read_files``
+Sent = Submission | bytes  # what a reading worker sends back for a file (see ``_sent``)
 
 
-def _read_chunk(reader: ChunkReader, files: Files) -> list[Submission]:
+def _read_chunk(reader: ChunkReader, files: Files) -> list[Sent]:
     """In a reading worker: ``reader`` on ``files`` with the configuration the worker was started with."""
     if _config is None:
         raise RuntimeError("a reading worker started without its configuration")
-    return reader(files, *_config)
+    return [_sent(sub) for sub in reader(files, *_config)]
 
 
-def _result(future: Future[list[Submission]]) -> list[Submission] | None:
+def _sent(sub: Submission) -> Sent:
+    """``sub`` in the parse cache's form (``as_json``), itself when that form cannot hold it.
+
+    The run then caches those bytes as they are instead of encoding the submission again, and JSON crosses
+    between processes for less CPU than a pickle of the same cells: at 1,000 wards a review took ~3 core-seconds
+    and ~1.4 s less (``docs/performance.md``).
+    """
+    try:
+        return as_json(sub)
+    except Uncacheable:
+        return sub
+
+
+def _result(future: Future[list[Sent]]) -> list[Sent] | None:
     try:
         return future.result()
     except Exception:  # a worker that died takes its task, and every unfinished task of its pool, with it
@@ -112,7 +127,7 @@ def _result(future: Future[list[Submission]]) -> list[Submission] | None:
         return None
 
 
-_Chunk = tuple[Files, Future[list[Submission]]]  # files read together, and the future of their reading
+_Chunk = tuple[Files, Future[list[Sent]]]  # files read together, and the future of their reading
 
 
 def _submit_chunks(
@@ -123,7 +138,7 @@ def _submit_chunks(
     return tuple((chunk, workers.submit(_read_chunk, reader, chunk)) for chunk in chunks)
 
 
-def _alone(files: Files, bloc: Bloc, catalogue: Catalogue, reader: ChunkReader) -> list[Submission | None]:
+def _alone(files: Files, bloc: Bloc, catalogue: Catalogue, reader: ChunkReader) -> list[Sent | None]:
     """Read ``files`` in a process of their own; if it dies again, each file alone: only the culprit is lost."""
     with process_pool(1, config=(bloc, catalogue)) as own:
         got = _result(own.submit(_read_chunk, reader, files))
@@ -141,12 +156,12 @@ def read_in_pool(
     progress: Progress = no_progress,
     size: int = CHUNK,
     reader: ChunkReader = read_files,
-) -> list[Submission | None]:
+) -> list[Sent | None]:
     """Read ``files`` with ``reader`` in a process pool, ``size`` files a task, in order.
 
-    ``progress`` is told of each task as it ends. A task lost with a worker that died (a crash, the memory
-    killer) is read again in a process of its own, so that only the file that kills its reader is lost: None in
-    its place (see ``tasks.intake.read.Reader``).
+    Each submission comes in the parse cache's form (:func:`_sent`). ``progress`` is told of each task as it
+    ends. A task lost with a worker that died (a crash, the memory killer) is read again in a process of its
+    own, so that only the file that kills its reader is lost: None in its place (see ``tasks.intake.read.Reader``).
     """
     with process_pool(min(cores(), -(-len(files) // size)), config=(bloc, catalogue)) as workers:
         chunks = _submit_chunks(workers, files, reader, size)
@@ -161,8 +176,9 @@ def read_in_pool(
 
 def read_in_parallel(
     files: Files, bloc: Bloc, catalogue: Catalogue, progress: Progress = no_progress
-) -> Iterator[Submission | None]:
-    """A ``Reader`` (see ``tasks.intake.read``): what ``read_files`` gives, read by one process per core.
+) -> Iterator[Sent | None]:
+    """A ``Reader`` (see ``tasks.intake.read``): what ``read_files`` gives, read by one process per core; what a
+    worker read comes in the parse cache's form (:func:`_sent`).
 
     Files read ahead (:func:`reading_ahead`) are taken from there, each as soon as the task that read it has
     ended, so that the caller stores the first ones in the parse cache while the workers read the last ones;
@@ -171,7 +187,7 @@ def read_in_parallel(
     """
     ahead = _take_ahead(files, bloc, catalogue)
     rest = [item for item in files if item not in ahead]
-    read: Sequence[Submission | None]
+    read: Sequence[Sent | None]
     if cores() < 2 or len(rest) < MIN_FILES:
         read = read_files(rest, bloc, catalogue, progress)
     else:
@@ -183,13 +199,13 @@ def read_in_parallel(
 def _in_order(
     files: Files,
     ahead: dict[tuple[InputFile, str | None], _Chunk],
-    read: dict[tuple[InputFile, str | None], Submission | None],
+    read: dict[tuple[InputFile, str | None], Sent | None],
     bloc: Bloc,
     catalogue: Catalogue,
     progress: Progress,
-) -> Iterator[Submission | None]:
+) -> Iterator[Sent | None]:
     """What was read of each of ``files``, in order: from ``read``, or from its chunk in ``ahead`` once done."""
-    done: dict[tuple[InputFile, str | None], Submission | None] = {}
+    done: dict[tuple[InputFile, str | None], Sent | None] = {}
     for item in files:
         if item in read:
             yield read[item]

@@ -167,10 +167,13 @@ class ParseCache:
         self.hits += 1
         return replace(cached, file=file)
 
-    def put(self, file: InputFile, period: str | None, sub: Submission) -> None:
-        """Remember a freshly read submission; stored by ``save``. One this form cannot hold is not cached."""
+    def put(self, file: InputFile, period: str | None, sub: Submission, stored: bytes | None = None) -> None:
+        """Remember a freshly read submission; stored by ``save``. One this form cannot hold is not cached.
+
+        ``stored``: ``as_json(sub)`` when the reader already gave it (None: encoded here).
+        """
         try:
-            stored = as_json(sub)
+            stored = as_json(sub) if stored is None else stored
         except Uncacheable as exc:
             log.warning("parse cache skips %s: %s", file.rel, exc)
             return

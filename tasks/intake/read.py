@@ -37,13 +37,15 @@ class Reader(Protocol):
     """Reads files into submissions, one per file in the order given (``read_files`` is one); a reader may give
     them as they are read (an iterator), so that the caller can store the first ones while the rest are read.
 
+    A reader that read in other processes may give a submission in the parse cache's form, the bytes of
+    ``tasks.intake.cache_codec.as_json``: the caller decodes it and caches those bytes as they are.
     A reader that got nothing for a file (the process reading it died) gives None in its place: the file comes
     back rejected (:func:`reading_lost`) and is not cached, so the next run tries it again.
     """
 
     def __call__(
         self, files: Files, bloc: Bloc, catalogue: Catalogue, progress: Progress = no_progress
-    ) -> Iterable[Submission | None]: ...
+    ) -> Iterable[Submission | bytes | None]: ...
 
 
 def read_files(files: Files, bloc: Bloc, catalogue: Catalogue, progress: Progress = no_progress) -> list[Submission]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tasks.domain import Bloc, Catalogue, Issue, Kind, Severity, Status, Submission
 from tasks.intake.cache import ParseCache
+from tasks.intake.cache_codec import from_json
 from tasks.intake.read import Files, Progress, Reader, no_progress, read_files, reading_lost
 from tasks.validation.reports import resolve_resubmissions
 from tasks.validation.suites import Validator
@@ -34,7 +35,8 @@ def read_all(
 
     With ``cache_dir``, a file already read with the same bytes, folder, configuration and code is taken
     from the cache instead of being parsed again; ``reader`` reads the others (in worker processes, say), and
-    what it read is put in the cache, except a file whose reading was lost (the reader gave None for it).
+    what it read is put in the cache, except a file whose reading was lost (the reader gave None for it, or
+    bytes that do not decode).
     ``progress`` is told how many files are done: those from the cache at once, the others as they are read.
     """
     cache = ParseCache(cache_dir, bloc, catalogue) if cache_dir is not None else None
@@ -42,11 +44,15 @@ def read_all(
     todo = [k for k, sub in enumerate(found) if sub is None]
     progress(len(files) - len(todo))
     fresh = reader([files[k] for k in todo], bloc, catalogue, progress) if todo else []
-    for k, sub in zip(todo, fresh, strict=True):
+    for k, got in zip(todo, fresh, strict=True):
         file, period = files[k]
+        if isinstance(got, bytes):  # the cache's form, from a worker process: decoded here, cached as it is
+            sub, stored = from_json(got), got
+        else:
+            sub, stored = got, None
         found[k] = sub if sub is not None else reading_lost(file, period)
         if cache and sub is not None and file.refused is None:
-            cache.put(file, period, sub)
+            cache.put(file, period, sub, stored)
     if cache:
         cache.save()
     subs = [sub for sub in found if sub is not None]

@@ -16,7 +16,9 @@ import pytest
 
 from tasks.config.year import load_year
 from tasks.domain import Bloc, Catalogue, Status, Submission
+from tasks.intake import cache as cache_module
 from tasks.intake.cache import KEY_ENV, MAGIC, cache_key, sealed, uncached, unsealed
+from tasks.intake.cache_codec import as_json
 from tasks.intake.discover import discover
 from tasks.intake.read import Files, Progress, Reader, no_progress, read_files
 from tasks.intake.read_all import read_all
@@ -277,6 +279,34 @@ def test_a_file_whose_reading_was_lost_is_rejected_and_read_again_next_time(inpu
     read: list[str] = []
     again = read_all(files, config.bloc, config.catalogue, tmp_path / "cache", counting(read))
     assert read == [SAPA] and next(sub for sub in again if sub.file.rel == SAPA).status is Status.ACCEPTED
+
+
+def test_what_a_reader_sends_in_the_cache_form_is_decoded_and_cached_as_it_is(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Worker processes send each submission as the bytes of the cache's form: the run gets the same submissions
+    as from reading here and caches those bytes without encoding them again; bytes that do not decode are a
+    reading lost (rejected, not cached)."""
+    config = load_year(inputs, 2025)
+    files = discover(config.year_dir)
+    here = read_files(files, config.bloc, config.catalogue)
+
+    def sending(
+        files: Files, bloc: Bloc, catalogue: Catalogue, progress: Progress = no_progress
+    ) -> list[Submission | bytes]:
+        return [
+            b"not the form" if file.rel == SAPA else as_json(sub) for (file, _), sub in zip(files, here, strict=True)
+        ]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(cache_module, "as_json", lambda sub: pytest.fail("encoded again"))
+        subs = read_all(files, config.bloc, config.catalogue, tmp_path / "cache", sending)
+    assert [s for s in subs if s.file.rel != SAPA] == [s for s in here if s.file.rel != SAPA]
+    sapa = next(sub for sub in subs if sub.file.rel == SAPA)
+    assert sapa.status is Status.REJECTED and [i.rule for i in sapa.issues] == ["unreadable"]
+    read: list[str] = []
+    assert read_all(files, config.bloc, config.catalogue, tmp_path / "cache", counting(read)) == here
+    assert read == [SAPA]
 
 
 def test_the_key_is_kept_outside_the_outputs_folder_and_private(tmp_path: Path) -> None:
