@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
@@ -13,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tasks.config.load import ConfigError
 from tasks.config.year import load_year
 from tasks.domain import CellValue, InputFile, Issue, Kind, Row, Severity, Status, Submission, Table, Workbook
 from tasks.intake.cache import sealed, unsealed
@@ -20,6 +23,7 @@ from tasks.intake.cache_codec import Uncacheable, as_json, decoded, encoded, fro
 from tasks.intake.discover import discover
 from tasks.intake.read import read_files
 from tests.support.examples import examples
+from tests.support.hostile_corpus import all_cases, fresh_inputs
 
 KEY = b"k" * 32
 
@@ -52,6 +56,28 @@ def test_every_sample_submission_comes_back_equal(inputs: Path) -> None:
     assert [list(b.workbook.tables) for b in back if b and b.workbook] == [
         list(s.workbook.tables) for s in subs if s.workbook
     ]
+
+
+@pytest.mark.slow  # the 69 input trees of the hostile corpus, each read once: `make test` only
+def test_every_submission_of_the_hostile_corpus_comes_back_equal(tmp_path: Path) -> None:
+    """What reading gives for each odd or hostile input survives the cache's form, as the parse cache and the
+    reading workers (``tasks.edge.pool``) hand it on: decoded equal, or refused by ``as_json`` and then not
+    cached (a case whose configuration stops the run reads no file)."""
+    checked = 0
+    for number, case in enumerate(all_cases()):
+        if case.needs_non_root and os.geteuid() == 0:
+            continue
+        year_dir = fresh_inputs(tmp_path / str(number))
+        case.build(year_dir)
+        try:
+            config = load_year(year_dir.parent, 2025)
+        except ConfigError:
+            continue
+        for sub in read_files(discover(config.year_dir), config.bloc, config.catalogue):
+            with contextlib.suppress(Uncacheable):
+                assert stored(sub) == sub, (case.name, sub.file.rel)
+                checked += 1
+    assert checked > 2_000
 
 
 def test_every_kind_of_cell_value_keeps_its_type() -> None:
