@@ -109,8 +109,8 @@ def _read_chunk(reader: ChunkReader, files: Files) -> list[Sent]:
 def _sent(sub: Submission) -> Sent:
     """``sub`` in the parse cache's form (``as_json``), itself when that form cannot hold it.
 
-    The run decodes them once and caches them as they are, instead of unpickling the submission and encoding it
-    again; at 1,000 wards a review took ~2 core-seconds and ~1 s less (``docs/performance.md``).
+    The run decodes those bytes once and caches them as they are, instead of unpickling the submission and
+    encoding it again; at 1,000 wards a review took ~2 core-seconds and ~1 s less (``docs/performance.md``).
     """
     try:
         return as_json(sub)
