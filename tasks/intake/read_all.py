@@ -48,6 +48,8 @@ def read_all(
         file, period = files[k]
         if isinstance(got, bytes):  # the cache's form, from a worker process: decoded here, cached as it is
             sub, stored = from_json(got), got
+            if sub is None:
+                log.warning("what a reader process sent for %s does not decode; the file counts as lost", file.rel)
         else:
             sub, stored = got, None
         found[k] = sub if sub is not None else reading_lost(file, period)
