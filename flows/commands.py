@@ -154,12 +154,14 @@ def _province_review(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """``thidua verify RUN_DIR``: 1 and every problem named when a file is missing or changed."""
-    from tasks.outputs.verify import verify_run
+    from tasks.outputs.verify import finding_text, verify_run
 
     problems = verify_run(args.run_dir)
-    for line in problems:
-        print(line)
-    if not problems:
+    for finding in problems:
+        print(finding_text(finding))
+    if problems:
+        print(f"{args.run_dir}: có {len(problems)} sai khác với manifest.json (kể ở trên).")
+    else:
         print(f"Mọi tệp trong {args.run_dir} khớp với manifest.json: kết quả không bị sửa.")
     return STRICT if problems else OK
 

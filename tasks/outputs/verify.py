@@ -1,41 +1,100 @@
-"""``thidua verify``: recompute every hash of a run folder (and its inputs) against ``manifest.json``."""
+"""``thidua verify``: recompute every hash of a run folder (and its inputs) against ``manifest.json``.
+
+What it finds are :class:`Finding` values; :func:`finding_text` says one in Vietnamese, for the command line
+and the web page alike. A manifest that is not in the form thidua writes (edited by hand, or no manifest at all)
+is a finding too, never an error.
+"""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path, PurePosixPath
+from typing import Any
 
-from tasks.outputs.run_folder import sha256_bytes
+from tasks.intake.discover import sha256_file
 
 
-def _check(root: Path, entries: list[dict[str, str]], what: str) -> list[str]:
+class Problem(Enum):
+    """What is wrong with a file, or with the manifest; the value is what the auditor reads."""
+
+    MISSING_OUTPUT = "Thiếu tệp kết quả: {path}"
+    CHANGED_OUTPUT = "Tệp kết quả đã bị thay đổi: {path} (mã sha256 khác với manifest.json)"
+    EXTRA_OUTPUT = "Tệp không có trong manifest.json: {path}"
+    MISSING_INPUT = "Thiếu tệp đầu vào: {path}"
+    CHANGED_INPUT = "Tệp đầu vào đã bị thay đổi: {path} (mã sha256 khác với manifest.json)"
+    INPUTS_NOT_FOUND = "Chưa kiểm tra được các tệp đầu vào: không tìm thấy thư mục {path}"
+    NO_MANIFEST = "Thiếu manifest.json: {path}"
+    UNREADABLE_MANIFEST = "Không đọc được manifest.json (không mở được, hoặc không phải JSON): {path}"
+    MALFORMED_MANIFEST = (
+        "manifest.json không đúng dạng thidua ghi (đã bị sửa?), nên không kiểm tra được tệp nào: {path}"
+    )
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem :func:`verify_run` found, and the file or folder it is about."""
+
+    problem: Problem
+    path: Path
+
+
+def finding_text(finding: Finding) -> str:
+    """``finding`` as the auditor reads it, in Vietnamese, with its path."""
+    return finding.problem.value.format(path=finding.path)
+
+
+class _Malformed(ValueError):
+    """The manifest is JSON, but not in the form ``finish_run`` writes."""
+
+
+def _entries(manifest: dict[str, Any], key: str) -> list[tuple[str, str]]:
+    """The ``(path, sha256)`` pairs listed under ``key``: relative paths that stay inside their folder."""
+    listed = manifest.get(key, [])
+    if not isinstance(listed, list) or not all(isinstance(entry, dict) for entry in listed):
+        raise _Malformed(key)
+    pairs = [(entry.get("path"), entry.get("sha256")) for entry in listed]
+    for path, digest in pairs:
+        if not isinstance(path, str) or not isinstance(digest, str) or not path or "\\" in path:
+            raise _Malformed(key)
+        if PurePosixPath(path).is_absolute() or ".." in PurePosixPath(path).parts:
+            raise _Malformed(key)
+    return pairs
+
+
+def _check(root: Path, entries: list[tuple[str, str]], missing: Problem, changed: Problem) -> list[Finding]:
     problems = []
-    for entry in entries:
-        path = root / entry["path"]
+    for rel, digest in entries:
+        path = root / rel
         if not path.is_file():
-            problems.append(f"MISSING {what}: {path}")
-        elif sha256_bytes(path.read_bytes()) != entry["sha256"]:
-            problems.append(f"CHANGED {what}: {path} (sha256 differs from manifest.json)")
+            problems.append(Finding(missing, path))
+        elif sha256_file(path) != digest:
+            problems.append(Finding(changed, path))
     return problems
 
 
-def verify_run(run_dir: Path) -> list[str]:
-    """Every output file that is missing, changed or not in the manifest, and every changed input."""
+def verify_run(run_dir: Path) -> list[Finding]:
+    """Every output file that is missing, changed or not in the manifest, and every missing or changed input."""
     manifest_path = run_dir / "manifest.json"
     if not manifest_path.is_file():
-        return [f"MISSING manifest: {manifest_path}"]
+        return [Finding(Problem.NO_MANIFEST, manifest_path)]
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        return [f"UNREADABLE manifest: {manifest_path}: {exc}"]
-    problems = _check(run_dir, manifest.get("outputs", []), "output")
-    listed = {e["path"] for e in manifest.get("outputs", [])} | {"manifest.json"}
+        manifest = json.loads(manifest_path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return [Finding(Problem.UNREADABLE_MANIFEST, manifest_path)]
+    try:
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("inputs_root"), str):
+            raise _Malformed("inputs_root")
+        outputs, inputs = _entries(manifest, "outputs"), _entries(manifest, "inputs")
+    except _Malformed:
+        return [Finding(Problem.MALFORMED_MANIFEST, manifest_path)]
+    problems = _check(run_dir, outputs, Problem.MISSING_OUTPUT, Problem.CHANGED_OUTPUT)
+    listed = {path for path, _ in outputs} | {"manifest.json"}
     for path in sorted(p for p in run_dir.rglob("*") if p.is_file()):
         if path.relative_to(run_dir).as_posix() not in listed:
-            problems.append(f"EXTRA output not in manifest: {path}")
-    inputs_root = Path(manifest.get("inputs_root", ""))
-    if inputs_root.is_dir():
-        problems += _check(inputs_root, manifest.get("inputs", []), "input")
-    else:
-        problems.append(f"NOT CHECKED inputs: folder {inputs_root} not found")
-    return problems
+            problems.append(Finding(Problem.EXTRA_OUTPUT, path))
+    inputs_root = Path(manifest["inputs_root"])
+    if not inputs_root.is_dir():
+        return [*problems, Finding(Problem.INPUTS_NOT_FOUND, inputs_root)]
+    return problems + _check(inputs_root, inputs, Problem.MISSING_INPUT, Problem.CHANGED_INPUT)

@@ -12,7 +12,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from tasks.outputs.verify import verify_run
+from tasks.outputs.verify import finding_text, verify_run
 from tasks.web.access import basic_password, password_matches
 from tasks.web.runs import RunSummary, list_runs, read_table, resolve_inside, run_files
 from tasks.web.served import served
@@ -23,34 +23,6 @@ NEEDS_PASSWORD = "Trang các lần chạy cần mật khẩu. Hãy hỏi văn ph
 INLINE = {".html", ".htm", ".css", ".js", ".png", ".svg", ".json", ".md", ".csv", ".txt", ".ico", ".woff", ".woff2"}
 # The Data Docs and the validation index open offline: nothing they load may come from another host.
 PAGE_POLICY = "default-src 'self' 'unsafe-inline' data:; connect-src 'none'; form-action 'none'; frame-ancestors 'self'"
-VERIFY_TEXT = {
-    "MISSING output": "Thiếu tệp kết quả",
-    "CHANGED output": "Tệp kết quả đã bị thay đổi",
-    "EXTRA output not in manifest": "Tệp không có trong manifest.json",
-    "MISSING input": "Thiếu tệp đầu vào",
-    "CHANGED input": "Tệp đầu vào đã bị thay đổi",
-    "NOT CHECKED inputs": "Chưa kiểm tra được các tệp đầu vào",
-    "MISSING manifest": "Thiếu manifest.json",
-    "UNREADABLE manifest": "Không đọc được manifest.json",
-}
-
-
-VERIFY_DETAIL = {
-    " (sha256 differs from manifest.json)": " (mã sha256 khác với manifest.json)",
-    ": folder ": ": không tìm thấy thư mục ",
-    " not found": "",
-}
-
-
-def verify_text(line: str) -> str:
-    """A line of ``verify_run`` in Vietnamese (its English words translated, the path kept)."""
-    for prefix, text in VERIFY_TEXT.items():
-        if line.startswith(prefix):
-            line = text + line[len(prefix) :]
-            break
-    for english, vietnamese in VERIFY_DETAIL.items():
-        line = line.replace(english, vietnamese)
-    return line
 
 
 def add_runs_routes(app: FastAPI) -> None:
@@ -126,7 +98,7 @@ def run_verify(request: Request, rel: str) -> Response:
     if (found := _find_run(state.settings.outputs, rel)) is None:
         return _not_found(request)
     run, folder = found
-    problems = [verify_text(line) for line in verify_run(folder)]
+    problems = [finding_text(finding) for finding in verify_run(folder)]
     return HTMLResponse(state.pages.render("verify.html", run=run, problems=problems))
 
 

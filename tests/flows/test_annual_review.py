@@ -14,7 +14,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from flows.annual_review import annual_review
-from tasks.outputs.verify import verify_run
+from tasks.outputs.verify import Finding, Problem, verify_run
 
 SAMPLE = Path(__file__).resolve().parents[2] / "inputs" / "2025"
 EXPECTED_RANKING = """\
@@ -183,8 +183,8 @@ def test_verify_accepts_the_run_and_names_a_tampered_file(runs: tuple[Path, Path
     (copy / "ranking.csv").write_text("rank\n", encoding="utf-8")
     (copy / "scores.csv").unlink()
     problems = verify_run(copy)
-    assert any("CHANGED" in p and "ranking.csv" in p for p in problems)
-    assert any("MISSING" in p and "scores.csv" in p for p in problems)
+    assert Finding(Problem.CHANGED_OUTPUT, copy / "ranking.csv") in problems
+    assert Finding(Problem.MISSING_OUTPUT, copy / "scores.csv") in problems
 
 
 def test_the_validation_summary_has_the_contract_shape(runs: tuple[Path, Path, Path]) -> None:

@@ -22,6 +22,7 @@ from flows.cli import main
 from flows.commands import refuse_month
 from flows.console import STARTUP_NOTICE
 from tasks.config.year import load_year
+from tasks.outputs.run_folder import finish_run, start_run, write_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -129,6 +130,27 @@ def test_a_broken_yaml_file_is_named_in_one_sentence(
     err = capsys.readouterr().err
     assert "Cấu hình không dùng được, chưa chạy gì" in err and "criteria.yaml" in err and "Traceback" not in err
     assert "criteria.yaml, dòng 2, cột 1: không phải YAML hợp lệ: cấu trúc sai" in err and "expected" not in err
+
+
+def test_verify_names_each_difference_in_vietnamese_and_exits_1(
+    quiet: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """thidua verify on a run with a changed output, and on one whose manifest is not thidua's: the auditor reads
+    each finding in Vietnamese with its path, and a closing count; exit 1, no traceback."""
+    run = finish_run(start_run(tmp_path / "review", "20260115T080000000Z-abcd"), {"inputs_root": str(tmp_path)})
+    assert main(["verify", str(run)]) == 0
+    assert "khớp với manifest.json: kết quả không bị sửa" in capsys.readouterr().out
+    write_bytes(run / "ghi-them.txt", b"added by hand")
+    assert main(["verify", str(run)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        f"Tệp không có trong manifest.json: {run / 'ghi-them.txt'}",
+        f"{run}: có 1 sai khác với manifest.json (kể ở trên).",
+    ]
+    (run / "manifest.json").write_text("[]", encoding="utf-8")
+    assert main(["verify", str(run)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.startswith("manifest.json không đúng dạng thidua ghi") and "Traceback" not in captured.err
 
 
 @pytest.mark.slow  # the whole command line in a subprocess: `make test` only
