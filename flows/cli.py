@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import select
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -231,11 +233,27 @@ def main(argv: list[str] | None = None) -> int:
     except BaseException as exc:
         if isinstance(exc, (SystemExit, GeneratorExit)):
             raise
+        if isinstance(exc, BrokenPipeError) and _reader_gone():  # `thidua check … | head`: not a failure
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to write at exit
+            return 128 + signal.SIGPIPE
         failure = describe(exc, stop_request())
         if args.verbose:
             traceback.print_exc(file=sys.stderr)
         print(f"thidua: {failure.message}", file=sys.stderr)
         return failure.code
+
+
+def _reader_gone() -> bool:
+    """The program reading this process's output (``| head``, ``| more``) has closed it.
+
+    Then there is nobody to tell, and a shell's own tools end quietly with 128 + SIGPIPE: so does thidua.
+    """
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (AttributeError, OSError, ValueError):  # no poll (Windows), or no standard output file
+        return False
 
 
 def entry() -> None:

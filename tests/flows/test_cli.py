@@ -153,6 +153,28 @@ def test_verify_names_each_difference_in_vietnamese_and_exits_1(
     assert captured.out.startswith("manifest.json không đúng dạng thidua ghi") and "Traceback" not in captured.err
 
 
+def test_output_piped_to_a_reader_that_stops_early_ends_quietly(
+    quiet: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``thidua verify … | head -1``: once the reader has gone, thidua stops writing and says nothing of it (128 +
+    SIGPIPE, as a shell's own tools); a broken pipe elsewhere is still reported."""
+    run = finish_run(start_run(tmp_path / "review", "20260115T080000000Z-abcd"), {"inputs_root": str(tmp_path)})
+    for n in range(3):
+        write_bytes(run / f"them-{n}.txt", b"added by hand")
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone
+    with open(write_end, "w", encoding="utf-8", buffering=1) as pipe, contextlib.redirect_stdout(pipe):
+        assert main(["verify", str(run)]) == 128 + signal.SIGPIPE
+    assert capsys.readouterr().err == ""
+
+    def broken(args: object) -> int:
+        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+    monkeypatch.setattr(commands, "cmd_verify", broken)  # a pipe to something else broke: stdout is fine
+    assert main(["verify", str(run)]) == 3
+    assert "Không đọc hoặc ghi được" in capsys.readouterr().err
+
+
 @pytest.mark.slow  # the whole command line in a subprocess: `make test` only
 def test_a_review_prints_a_line_per_stage_and_a_summary_and_no_library_noise(inputs: Path, tmp_path: Path) -> None:
     """thidua review, output to a pipe: Vietnamese stage lines with counts and times, the summary, nothing else."""
