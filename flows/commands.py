@@ -125,10 +125,21 @@ def _draft_minutes(inputs: Path, year: int) -> bool:
     return meeting is None or not meeting.votes
 
 
+def refuse_outputs_in_inputs(inputs: Path, outputs: Path) -> None:
+    """Refused when ``outputs`` lies inside ``inputs``: inputs are never written, and the next run would read
+    what this one wrote as the wards' files."""
+    if outputs.resolve().is_relative_to(inputs.resolve()):
+        raise Refused(
+            f"Thư mục kết quả {outputs} nằm trong thư mục hồ sơ {inputs}, nên không chạy: thidua không bao giờ ghi "
+            "vào thư mục hồ sơ. Chọn --outputs ở ngoài thư mục đó."
+        )
+
+
 def cmd_review(args: argparse.Namespace) -> int:
     """``thidua review --year YYYY``: one bloc, or every bloc folder of the year at once on ``--task-runner``."""
     from tasks.config.year import bloc_folders
 
+    refuse_outputs_in_inputs(args.inputs, args.outputs)
     if bloc_folders(args.inputs, args.year):  # inputs/<year>/<bloc-code>/: a broken bloc never stops others
         return _province_review(args)
     with progress_console():
@@ -168,6 +179,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_monthly(args: argparse.Namespace) -> int:
     """``thidua monthly --period YYYY-MM``: refused (2) outside the window or without reports, unless allowed."""
+    refuse_outputs_in_inputs(args.inputs, args.outputs)
     with progress_console():
         result = start_monthly(args.inputs, args.period, args.outputs, args.force, args.allow_empty_month)
     print("\n".join(summary_lines(result.run_dir, f"Bảng theo dõi tháng {args.period[5:]}/{args.period[:4]}")))
@@ -209,9 +221,13 @@ def cmd_templates(args: argparse.Namespace) -> int:
 
     config = load_year(args.inputs, args.year)
     out = args.outputs or Path("outputs") / str(args.year) / "templates"
+    refuse_outputs_in_inputs(args.inputs, out)
     moment = datetime(config.year, 1, 1)
-    paths = write_templates(config.bloc, config.catalogue, out, moment)
-    print(f"Đã tạo {len(paths)} biểu mẫu trống trong {out}: gửi cho các phường để điền.")
+    written, kept = write_templates(config.bloc, config.catalogue, out, moment)
+    print(f"Đã tạo {len(written)} biểu mẫu trống trong {out}: gửi cho các phường để điền.")
+    if kept:
+        print(f"Giữ nguyên {len(kept)} tệp đã có sẵn và khác biểu mẫu (có thể đã được điền), không ghi đè:")
+        print("\n".join(f"  {path}" for path in kept))
     return OK
 
 

@@ -33,16 +33,25 @@ def monthly_name(year: int, ward: Ward) -> str:
     return f"bao-cao-chi-tieu-{year}-{ward.code.lower()}.xlsx"
 
 
-def write_templates(bloc: Bloc, catalogue: Catalogue, out_dir: Path, moment: datetime) -> list[Path]:
-    """Write both templates of every roster ward to ``<out_dir>/<WARDCODE>/``; return the paths in roster order.
+def write_templates(bloc: Bloc, catalogue: Catalogue, out_dir: Path, moment: datetime) -> tuple[list[Path], list[Path]]:
+    """Write both templates of every roster ward to ``<out_dir>/<WARDCODE>/``: the paths written and the paths
+    kept, in roster order.
 
+    A file already there with other bytes is kept as it is (a ward may have filled it in): never overwritten.
     ``moment`` stamps the files (workbook properties and zip entries), so reruns give byte-identical files.
     """
     year = catalogue.year
-    paths: list[Path] = []
+    written: list[Path] = []
+    kept: list[Path] = []
     for ward in bloc.members:
         folder = out_dir / ward.code
-        paths.append(write_bytes(folder / annual_name(year, ward), annual_template(bloc, catalogue, ward, moment)))
-        paths.append(write_bytes(folder / monthly_name(year, ward), monthly_template(bloc, catalogue, ward, moment)))
-    log.info("wrote %d templates for %d wards under %s", len(paths), len(bloc.members), out_dir)
-    return paths
+        for path, data in (
+            (folder / annual_name(year, ward), annual_template(bloc, catalogue, ward, moment)),
+            (folder / monthly_name(year, ward), monthly_template(bloc, catalogue, ward, moment)),
+        ):
+            if path.exists() and (not path.is_file() or path.read_bytes() != data):
+                kept.append(path)
+            else:
+                written.append(write_bytes(path, data))
+    log.info("wrote %d templates (%d kept) for %d wards under %s", len(written), len(kept), len(bloc.members), out_dir)
+    return written, kept

@@ -153,6 +153,20 @@ def test_verify_names_each_difference_in_vietnamese_and_exits_1(
     assert captured.out.startswith("manifest.json không đúng dạng thidua ghi") and "Traceback" not in captured.err
 
 
+@pytest.mark.parametrize(
+    "command", [["review", "--year", "2025"], ["monthly", "--period", "2025-11"], ["templates", "--year", "2025"]]
+)
+def test_an_outputs_folder_inside_the_inputs_is_refused_before_anything_is_written(
+    quiet: None, inputs: Path, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--outputs inside --inputs would write into the wards' folder and have the next run read it back: exit 2,
+    one Vietnamese sentence, the inputs unchanged."""
+    before = sorted(p for p in inputs.rglob("*"))
+    assert main([*command, "--inputs", str(inputs), "--outputs", str(inputs / "2025" / "annual")]) == 2
+    assert "nằm trong thư mục hồ sơ" in capsys.readouterr().err
+    assert sorted(p for p in inputs.rglob("*")) == before
+
+
 def test_output_piped_to_a_reader_that_stops_early_ends_quietly(
     quiet: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

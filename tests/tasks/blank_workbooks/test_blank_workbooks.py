@@ -36,7 +36,8 @@ def validator() -> Validator:
 
 def test_write_templates_writes_a_folder_per_ward(config: YearConfig, tmp_path: Path) -> None:
     """It writes both workbooks of every ward into <out>/<WARDCODE>/ and leaves no temporary file behind."""
-    paths = write_templates(config.bloc, config.catalogue, tmp_path, MOMENT)
+    paths, kept = write_templates(config.bloc, config.catalogue, tmp_path, MOMENT)
+    assert kept == []
     assert len(paths) == 2 * len(config.bloc.members)
     assert paths[:2] == [
         tmp_path / "VANPHU" / "tu-cham-diem-2025-vanphu.xlsx",
@@ -52,9 +53,20 @@ def test_rerunning_gives_the_same_files_under_the_wards_own_names(config: YearCo
         "tu-cham-diem-2025-sapa.xlsx",
         "bao-cao-chi-tieu-2025-sapa.xlsx",
     )
-    first = {p: p.read_bytes() for p in write_templates(config.bloc, config.catalogue, tmp_path, MOMENT)}
-    second = write_templates(config.bloc, config.catalogue, tmp_path, MOMENT)
-    assert {p: p.read_bytes() for p in second} == first
+    first = {p: p.read_bytes() for p in write_templates(config.bloc, config.catalogue, tmp_path, MOMENT)[0]}
+    second, kept = write_templates(config.bloc, config.catalogue, tmp_path, MOMENT)
+    assert {p: p.read_bytes() for p in second} == first and kept == []
+
+
+def test_a_file_a_ward_has_filled_in_is_never_overwritten(config: YearConfig, tmp_path: Path) -> None:
+    """Templates written again into a folder where Sa Pa's workbook has been filled in: that file keeps its bytes
+    and is named as kept; every other template is written."""
+    paths, _ = write_templates(config.bloc, config.catalogue, tmp_path, MOMENT)
+    filled = tmp_path / "SAPA" / "bao-cao-chi-tieu-2025-sapa.xlsx"
+    filled.write_bytes(b"the ward's own data")
+    written, kept = write_templates(config.bloc, config.catalogue, tmp_path, MOMENT)
+    assert kept == [filled] and filled.read_bytes() == b"the ward's own data"
+    assert written == [p for p in paths if p != filled]
 
 
 # --- A test program fills the templates as a ward officer would, then the pipeline reads them ----------------------

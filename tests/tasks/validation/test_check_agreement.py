@@ -83,7 +83,7 @@ def test_the_warnings_only_the_review_can_give_are_named_not_hidden(
 def test_a_blank_template_gets_no_message_with_an_empty_placeholder(tmp_path: Path, validator: Validator) -> None:
     """Every message and hint on a blank annual or monthly template reads as a whole sentence."""
     config = load_year(PROJECT_INPUTS, 2025)
-    paths = write_templates(config.bloc, config.catalogue, tmp_path, datetime(2025, 1, 1))
+    paths, _ = write_templates(config.bloc, config.catalogue, tmp_path, datetime(2025, 1, 1))
     results = [check_file(p, PROJECT_INPUTS, validator=validator) for p in paths if "SAPA" in str(p)]
     assert {r.kind for r in results} == {Kind.ANNUAL, Kind.MONTHLY}
     for result in results:
