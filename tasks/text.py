@@ -72,6 +72,11 @@ def vn_plain(value: Decimal | int) -> str:
     return format(Decimal(value).normalize(), "f").replace(".", ",")
 
 
+def vn_count(value: int) -> str:
+    """A whole number with Vietnamese thousands separators: ``1073785166`` → ``1.073.785.166``."""
+    return f"{value:,}".replace(",", ".")
+
+
 def month_label(period: str) -> str:
     """``2025-12`` → ``12/2025``: a month as Vietnamese readers write it."""
     year, _, month = period.partition("-")

@@ -114,14 +114,14 @@ def _open(file: InputFile, bloc: Bloc, catalogue: Catalogue, period: str | None)
         if exc.info_sheet is None:
             return rejected
         return _attributed(rejected, Workbook(exc.info_sheet, exc.info, {}), bloc, catalogue, period)
-    except Exception as exc:  # a file must never stop the run; keep the cause for the developers' log
+    except Exception:  # a file must never stop the run; keep the cause for the developers' log
         log.exception("unexpected failure reading %s", file.rel)
         return _reject(
             sub,
             Issue(
                 Severity.ERROR,
                 "unreadable",
-                f"Không đọc được tệp ({type(exc).__name__}).",
+                "Không đọc được tệp: chương trình gặp lỗi không mong đợi (đã ghi vào nhật ký kỹ thuật).",
                 "Mở tệp trong Excel, lưu lại dưới dạng .xlsx rồi gửi lại.",
             ),
         )

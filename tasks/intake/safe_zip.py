@@ -17,6 +17,8 @@ import zlib
 from collections.abc import Callable
 from typing import NamedTuple
 
+from tasks.text import vn_count
+
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 64 * 1024 * 1024
 MAX_RATIO = 200
@@ -67,10 +69,18 @@ def check_package(members: list[Entry]) -> None:
     """Refuse a package too large once unzipped, with too many members, or that is not a workbook."""
     total = sum(e.size for e in members)
     packed = sum(e.packed for e in members) or 1
-    if len(members) > MAX_ENTRIES or total > MAX_UNZIPPED_BYTES or (total > 4_000_000 and total / packed > MAX_RATIO):
+    if len(members) > MAX_ENTRIES:
         raise WorkbookError(
             "too_large",
-            f"Tệp quá lớn khi giải nén ({total:,} byte, {len(members)} thành phần); tệp bị từ chối để bảo vệ hệ thống.",
+            f"Tệp có quá nhiều thành phần ({vn_count(len(members))}, tối đa {vn_count(MAX_ENTRIES)}); tệp bị từ chối "
+            "để bảo vệ hệ thống.",
+            "Chỉ giữ các trang tính theo biểu mẫu, xóa dữ liệu thừa rồi lưu và gửi lại.",
+        )
+    if total > MAX_UNZIPPED_BYTES or (total > 4_000_000 and total / packed > MAX_RATIO):
+        raise WorkbookError(
+            "too_large",
+            f"Tệp quá lớn khi giải nén ({vn_count(total)} byte, {vn_count(len(members))} thành phần); tệp bị từ chối "
+            "để bảo vệ hệ thống.",
             "Chỉ giữ các trang tính theo biểu mẫu, xóa dữ liệu thừa rồi lưu và gửi lại.",
         )
     names = {e.name for e in members}

@@ -27,6 +27,7 @@ import olefile
 from python_calamine import CalamineWorkbook
 
 from tasks.intake.safe_zip import MAX_ENTRIES, MAX_FILE_BYTES, MAX_UNZIPPED_BYTES, WorkbookError, stored_zip, xml_parts
+from tasks.text import vn_count
 
 __all__ = ["MAX_ENTRIES", "MAX_UNZIPPED_BYTES", "Sheet", "WorkbookError", "cell_name", "read_workbook"]
 
@@ -333,7 +334,7 @@ def read_workbook(path: Path) -> list[Sheet]:
     except WorkbookError:
         raise
     except Exception as exc:  # broken zip data raises zlib.error, NotImplementedError, ParseError, ValueError…
-        raise _corrupt(exc) from exc
+        raise _corrupt() from exc
     try:
         book = CalamineWorkbook.from_filelike(stored_zip(parts))
         for sheet in scanned:
@@ -341,7 +342,7 @@ def read_workbook(path: Path) -> list[Sheet]:
             sheet.rows = _with_errors(grid, sheet.errors)
             sheet.state = states.get(sheet.name, "visible")
     except Exception as exc:  # calamine raises its own error types for broken content
-        raise _corrupt(exc) from exc
+        raise _corrupt() from exc
     return scanned
 
 
@@ -364,17 +365,17 @@ def _scan_sheets(parts: dict[str, bytes], targets: dict[str, str], percent_style
             if rows * cols > MAX_CELLS or total > MAX_TOTAL_CELLS:
                 raise WorkbookError(
                     "too_large",
-                    f"Trang tính '{name}' trải trên ít nhất {rows:,} dòng × {cols:,} cột; vượt giới hạn "
-                    f"{MAX_CELLS:,} ô mỗi trang tính, {MAX_TOTAL_CELLS:,} ô cả tệp.",
+                    f"Trang tính '{name}' trải trên ít nhất {vn_count(rows)} dòng × {vn_count(cols)} cột; vượt giới "
+                    f"hạn {vn_count(MAX_CELLS)} ô mỗi trang tính, {vn_count(MAX_TOTAL_CELLS)} ô cả tệp.",
                     "Xóa các dòng, cột thừa ở cuối trang tính và các trang tính không thuộc biểu mẫu, lưu rồi gửi lại.",
                 )
         sheets.append(sheet)
     return sheets
 
 
-def _corrupt(exc: BaseException) -> WorkbookError:
+def _corrupt() -> WorkbookError:
     return WorkbookError(
         "corrupt",
-        f"Tệp bị hỏng, không mở được như một bảng tính ({type(exc).__name__}).",
+        "Tệp bị hỏng, không mở được như một bảng tính.",
         "Mở tệp trong Excel để kiểm tra, lưu lại dưới dạng .xlsx rồi gửi lại.",
     )

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from tasks.text import number_text, shown, typed
+from tasks.text import number_text, shown, typed, vn_count
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,8 @@ def test_control_characters_in_a_ward_s_text_are_written_out_never_sent_raw() ->
     assert shown("7\x1b[31m\x07") == "7\\x1b[31m\\x07"
     assert shown("Phường\u009bSa Pa") == "Phường\\x9bSa Pa"
     assert shown("Điểm tự\nchấm\t1") == "Điểm tự\nchấm\t1"
+
+
+def test_a_count_in_a_message_has_vietnamese_thousands_separators() -> None:
+    """Sizes and counts in messages read 1.073.785.166 and 20.000, as Vietnamese readers write them."""
+    assert [vn_count(n) for n in (0, 999, 20_000, 1_073_785_166)] == ["0", "999", "20.000", "1.073.785.166"]

@@ -176,7 +176,10 @@ def test_an_unexpected_failure_rejects_the_file_without_stopping_the_run(
     sub = open_submission(input_file(path, Kind.ANNUAL), config.bloc, config.catalogue, None)
     (issue,) = sub.issues
     assert (sub.status, issue.rule) == (Status.REJECTED, "unreadable")
-    assert issue.message == "Không đọc được tệp (RuntimeError)." and "lưu lại dưới dạng .xlsx" in issue.hint
+    assert (
+        issue.message.startswith("Không đọc được tệp: chương trình gặp lỗi không mong đợi")
+        and "lưu lại dưới dạng .xlsx" in issue.hint
+    )
     assert "unexpected failure reading sapa.xlsx" in caplog.text
 
 

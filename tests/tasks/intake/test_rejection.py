@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tracemalloc
 import zipfile
 from collections.abc import Callable
@@ -308,6 +309,7 @@ def test_a_zip_bomb_is_refused_before_anything_is_inflated(tmp_path: Path, confi
     assert peak < 16 * 1024 * 1024
     assert [i.rule for i in sub.issues] == ["too_large"] and sub.status is Status.REJECTED
     assert vietnamese(sub.issues[0].message)
+    assert re.search(r"\(\d{1,3}(\.\d{3})+ byte, ", sub.issues[0].message)  # 104.857.600, not 104,857,600
 
 
 def test_a_zip_that_understates_a_part_is_not_inflated(tmp_path: Path, config: YearConfig) -> None:
