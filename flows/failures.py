@@ -12,11 +12,12 @@ The exit statuses, also listed in ``thidua --help``:
 from __future__ import annotations
 
 import errno
+import os
 from dataclasses import dataclass
 
 from tasks.config.load import ConfigError
 from tasks.edge.signals import Terminated
-from tasks.outputs.run_folder import OutputFault, RunLocked
+from tasks.outputs.run_folder import OutputFault, RunLocked, os_reason
 
 OK, STRICT, REFUSED, FAILED, INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_CODES = (
@@ -26,15 +27,6 @@ EXIT_CODES = (
     (FAILED, "máy không cho chạy tiếp: Prefect không khởi động được, đầy ổ đĩa, không có quyền ghi, …"),
     (INTERRUPTED, "đã dừng bằng Ctrl+C"),
 )
-_OS_REASONS = {  # the operating system's own words are English; the usual ones, in Vietnamese
-    errno.ENOTDIR: "một phần của đường dẫn là tệp, không phải thư mục",
-    errno.EISDIR: "đây là thư mục, không phải tệp",
-    errno.EEXIST: "đã có tệp trùng tên",
-    errno.EIO: "lỗi thiết bị lưu trữ",
-    errno.EMFILE: "mở quá nhiều tệp cùng lúc",
-    errno.ENAMETOOLONG: "tên tệp quá dài",
-    errno.ENOMEM: "không đủ bộ nhớ",
-}
 VERBOSE_HINT = "Chạy lại với --verbose để xem chi tiết kỹ thuật và gửi cho người quản trị."
 
 
@@ -61,13 +53,19 @@ def _os_failure(exc: OSError) -> Failure:
         )
     if isinstance(exc, FileNotFoundError):
         return Failure(f"Không tìm thấy{where}: kiểm tra lại đường dẫn rồi chạy lại.", REFUSED)
-    reason = _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
-    return Failure(f"Không đọc hoặc ghi được{where} ({reason}). {VERBOSE_HINT}", FAILED)
+    return Failure(f"Không đọc hoặc ghi được{where} ({os_reason(exc)}). {VERBOSE_HINT}", FAILED)
 
 
 def _prefect_did_not_start(exc: BaseException) -> bool:
     text = str(exc)
     return "ephemeral Prefect API server" in text or ("Prefect API" in text and "connect" in text)
+
+
+def _server_unreachable(exc: BaseException) -> bool:
+    """A connection refused or failed while a lasting Prefect server is configured: that server is down."""
+    if not os.environ.get("PREFECT_API_URL"):
+        return False
+    return isinstance(exc, ConnectionRefusedError) or type(exc).__name__ in ("ConnectError", "UnsupportedProtocol")
 
 
 def describe(exc: BaseException, stop: KeyboardInterrupt | None = None) -> Failure:
@@ -114,6 +112,12 @@ def _known(exc: BaseException) -> Failure | None:
             "Chạy với --task-runner dask cần gói bổ sung Dask: cài bằng `.venv/bin/pip install -e '.[dask]'` "
             "hoặc bỏ --task-runner dask.",
             REFUSED,
+        )
+    if _server_unreachable(exc):
+        return Failure(
+            f"Không kết nối được máy chủ Prefect tại {os.environ['PREFECT_API_URL']} (PREFECT_API_URL): khởi động "
+            "máy chủ đó, hoặc bỏ PREFECT_API_URL để thidua tự chạy máy chủ tạm thời, rồi chạy lại.",
+            FAILED,
         )
     if isinstance(exc, OSError):
         return _os_failure(exc)

@@ -44,6 +44,29 @@ class OutputFault(RuntimeError):
 TRANSIENT_ERRNOS = frozenset({errno.EAGAIN, errno.EBUSY, errno.EINTR, errno.ETIMEDOUT, errno.ESTALE, errno.EIO})
 
 
+OS_REASONS = {  # the operating system's own words are English; the usual ones, in Vietnamese
+    errno.ENOENT: "không có tệp hay thư mục này",
+    errno.ENOTDIR: "một phần của đường dẫn là tệp, không phải thư mục",
+    errno.EISDIR: "đây là thư mục, không phải tệp",
+    errno.EEXIST: "đã có tệp trùng tên",
+    errno.EIO: "lỗi thiết bị lưu trữ",
+    errno.EMFILE: "mở quá nhiều tệp cùng lúc",
+    errno.ENAMETOOLONG: "tên tệp hoặc đường dẫn quá dài",
+    errno.ENOMEM: "không đủ bộ nhớ",
+    errno.EPIPE: "đầu bên kia đã đóng kết nối",
+    errno.ECONNREFUSED: "máy bên kia từ chối kết nối",
+    errno.EXDEV: "không chuyển được tệp sang ổ đĩa khác",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """What went wrong, in Vietnamese: the usual errors in words, any other by its system code (``ENOTCONN``)."""
+    if exc.errno in OS_REASONS:
+        return OS_REASONS[exc.errno]
+    code = errno.errorcode.get(exc.errno or 0)
+    return f"lỗi hệ thống {code}" if code else "lỗi hệ thống"
+
+
 def fault_message(exc: OSError, base: Path) -> str:
     """One Vietnamese sentence naming the folder, what went wrong and what to do."""
     where = exc.filename or base
@@ -54,7 +77,7 @@ def fault_message(exc: OSError, base: Path) -> str:
             f"Không có quyền ghi vào {where}; hãy cấp quyền ghi cho thư mục kết quả "
             f"hoặc chọn thư mục khác bằng --outputs rồi chạy lại."
         )
-    return f"Không ghi được kết quả vào {where} ({exc.strerror or exc}); hãy kiểm tra thư mục kết quả rồi chạy lại."
+    return f"Không ghi được kết quả vào {where} ({os_reason(exc)}); hãy kiểm tra thư mục kết quả rồi chạy lại."
 
 
 @contextmanager

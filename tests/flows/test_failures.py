@@ -117,7 +117,7 @@ def test_an_error_raised_in_place_of_a_stop_request_still_reads_as_the_stop(stop
         (FileNotFoundError(errno.ENOENT, "No such file or directory", "inputs/2024"), "Không tìm thấy inputs/2024", 2),
         (OSError(errno.EROFS, "Read-only file system", "/mnt/cd"), "Không có quyền đọc hoặc ghi /mnt/cd", 3),
         (OSError(errno.EDQUOT, "Disk quota exceeded", "outputs"), "Ổ đĩa đã đầy", 3),
-        (OSError(errno.ENAMETOOLONG, "File name too long", "outputs/x"), "(tên tệp quá dài)", 3),
+        (OSError(errno.ENAMETOOLONG, "File name too long", "outputs/x"), "(tên tệp hoặc đường dẫn quá dài)", 3),
     ],
 )
 def test_a_file_system_error_is_told_in_vietnamese_with_the_path(error: OSError, words: str, code: int) -> None:
@@ -170,3 +170,20 @@ def test_the_listed_exit_codes_are_the_ones_used() -> None:
     """The help lists exactly the exit statuses the command returns, each once, in order."""
     assert [code for code, _ in EXIT_CODES] == [OK, STRICT, REFUSED, FAILED, INTERRUPTED] == [0, 1, 2, 3, 130]
     assert all(has_diacritics(meaning) for _, meaning in EXIT_CODES)
+
+
+def test_a_configured_prefect_server_that_is_down_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PREFECT_API_URL set (as for thidua serve) and nothing answering: the server and the setting are named, in
+    Vietnamese, not 'Connection refused'."""
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    failure = describe(ConnectionRefusedError(errno.ECONNREFUSED, "Connection refused"))
+    assert failure.code == 3 and "Không kết nối được máy chủ Prefect tại http://127.0.0.1:9/api" in failure.message
+    monkeypatch.delenv("PREFECT_API_URL")
+    failure = describe(ConnectionRefusedError(errno.ECONNREFUSED, "Connection refused"))
+    assert "máy bên kia từ chối kết nối" in failure.message and "refused" not in failure.message
+
+
+def test_an_os_error_without_vietnamese_words_is_named_by_its_code_not_in_english() -> None:
+    """An unusual error (ENOTCONN) is named by its system code; the operating system's English never shows."""
+    failure = describe(OSError(errno.ENOTCONN, "Transport endpoint is not connected"))
+    assert "lỗi hệ thống ENOTCONN" in failure.message and "Transport" not in failure.message
