@@ -167,6 +167,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
     """``thidua verify RUN_DIR``: 1 and every problem named when a file is missing or changed."""
     from tasks.outputs.verify import finding_text, verify_run
 
+    if not (args.run_dir / "manifest.json").is_file():  # a mistyped path is not a tampered run
+        what = (
+            "không có thư mục"
+            if not args.run_dir.is_dir()
+            else "không phải thư mục kết quả của thidua (không có manifest.json)"
+        )
+        raise Refused(f"{args.run_dir}: {what}. Chỉ đường dẫn tới một lần chạy, ví dụ outputs/2025/review/latest.")
     problems = verify_run(args.run_dir)
     for finding in problems:
         print(finding_text(finding))

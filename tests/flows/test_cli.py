@@ -147,6 +147,12 @@ def test_verify_names_each_difference_in_vietnamese_and_exits_1(
         f"Tệp không có trong manifest.json: {run / 'ghi-them.txt'}",
         f"{run}: có 1 sai khác với manifest.json (kể ở trên).",
     ]
+    for wrong, said in (
+        (tmp_path / "khong-co", "không có thư mục"),
+        (tmp_path / "review", "không phải thư mục kết quả"),
+    ):
+        assert main(["verify", str(wrong)]) == 2  # a mistyped path is refused, not reported as tampering
+        assert said in capsys.readouterr().err
     (run / "manifest.json").write_text("[]", encoding="utf-8")
     assert main(["verify", str(run)]) == 1
     captured = capsys.readouterr()
