@@ -54,6 +54,7 @@ def create_app(settings: WebSettings, checker: UploadChecker | None = None, warm
     app = FastAPI(title="thidua web", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.served = Served(settings, checker, Pages())
     app.add_exception_handler(Exception, broken)
+    app.add_exception_handler(HTTPException, refused)  # an unknown address or method: said in Vietnamese
     app.add_api_route("/healthz", healthz, methods=["GET"])
     app.add_api_route("/favicon.ico", favicon, methods=["GET"])
     app.add_api_route("/", check_page, methods=["GET"], response_class=HTMLResponse)
@@ -76,6 +77,23 @@ async def broken(request: Request, exc: Exception) -> Response:
         return JSONResponse({"status": "error", "message": BROKEN}, status_code=500)
     page = served(request).pages.render("message.html", title="Có lỗi", message=BROKEN)
     return HTMLResponse(page, status_code=500)
+
+
+HTTP_TEXT = {
+    404: ("Không tìm thấy", "Không có trang này. Trang kiểm tra hồ sơ ở địa chỉ /, các lần chạy ở /runs."),
+    405: ("Không nhận yêu cầu", "Trang này không nhận cách gửi yêu cầu này; hãy mở trang từ trình duyệt."),
+}
+
+
+async def refused(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (no such address, a method a page does not take), as a Vietnamese page."""
+    code = exc.status_code if isinstance(exc, HTTPException) else 500
+    title, message = HTTP_TEXT.get(code, ("Không xử lý được", f"Máy chủ không xử lý được yêu cầu này (mã {code})."))
+    headers = dict(exc.headers or {}) if isinstance(exc, HTTPException) else {}
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"status": "error", "message": message}, status_code=code, headers=headers)
+    page = served(request).pages.render("message.html", title=title, message=message)
+    return HTMLResponse(page, status_code=code, headers=headers)
 
 
 async def healthz(request: Request) -> dict[str, str]:

@@ -151,3 +151,22 @@ def test_warming_up_reads_one_file_of_each_kind_from_the_years_inputs(tmp_path: 
         ("monthly/2025-12/y.xlsx", Kind.MONTHLY),
     ]
     assert warm_samples(tmp_path, 2030) == []
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "said"),
+    [
+        ("GET", "/khong-co", 404, "Không có trang này"),
+        ("GET", "/api/check", 405, "không nhận cách gửi yêu cầu này"),
+        ("PUT", "/", 405, "không nhận cách gửi yêu cầu này"),
+    ],
+)
+def test_an_unknown_address_or_method_is_answered_in_vietnamese(
+    make_client: ClientFactory, method: str, path: str, status: int, said: str
+) -> None:
+    """No {"detail": "Not Found"} in English: a Vietnamese page (or, under /api/, Vietnamese JSON)."""
+    answer = make_client().request(method, path)
+    assert answer.status_code == status and said in answer.text
+    assert "Not Found" not in answer.text and "Method Not Allowed" not in answer.text
+    if status == 405:
+        assert answer.headers["allow"]
