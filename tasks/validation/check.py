@@ -20,7 +20,7 @@ from pathlib import Path
 
 from tasks.config.year import load_year
 from tasks.domain import InputFile, Issue, Kind, Severity, Submission
-from tasks.intake.discover import shown_name
+from tasks.intake.discover import WORKBOOK_SUFFIXES, shown_name
 from tasks.intake.identify import parse_period, parse_year
 from tasks.intake.layout import INFO_SHEET, TABLES, key
 from tasks.intake.read import open_submission
@@ -171,7 +171,7 @@ def check_file(
     if isinstance(source, bytes):
         shown = name or "tệp.xlsx"
         with tempfile.TemporaryDirectory(prefix="thidua-check-") as folder:
-            path = Path(folder) / f"upload{Path(shown).suffix.lower() or '.xlsx'}"
+            path = Path(folder) / f"upload{Path(shown).suffix.lower()}"
             path.write_bytes(source)
             return check_file(path, inputs, name=shown, kind=kind, year=year, validator=validator)
     if not source.is_file():
@@ -181,7 +181,8 @@ def check_file(
     if rules_year is None:
         raise CheckError(f"{name or source.name}: không xác định được năm của hồ sơ; hãy chỉ rõ năm (--year).")
     config = load_year(inputs, rules_year)
-    file = input_file(source, kind or found.kind, name)
+    # the review reads only .xlsx and .xlsm files: any other one is refused here as it would be there
+    file = input_file(source, kind or found.kind if source.suffix.lower() in WORKBOOK_SUFFIXES else Kind.UNKNOWN, name)
     sub = open_submission(file, config.bloc, config.catalogue, found.period)
     (sub,) = validate_all([sub], config.bloc, config.catalogue, _validator(validator))
     return _result(sub, rules_year)

@@ -156,3 +156,13 @@ def test_every_placeholder_of_every_message_names_a_field_its_rows_carry() -> No
             for text in (meta["message"], meta["hint"]):
                 names = {name for _, name, _, _ in string.Formatter().parse(text) if name}
                 assert names <= columns | context, (suite, meta["rule"], names - columns - context)
+
+
+@pytest.mark.parametrize("name", ["hoso.csv", "hoso.xls", "hoso"])
+def test_a_good_workbook_under_a_name_the_review_would_not_read_is_refused(name: str, validator: Validator) -> None:
+    """The review reads only .xlsx and .xlsm files; check gives the same verdict, not ĐẠT, for a sound workbook
+    sent as .csv, .xls or without an extension."""
+    data = (PROJECT_INPUTS / "2025" / "annual" / "tu-cham-diem-2025-sapa.xlsx").read_bytes()
+    result = check_file(data, PROJECT_INPUTS, name=name, validator=validator)
+    assert result.status is CheckStatus.FAILED
+    assert [i.rule for i in result.issues] == (["old_xls"] if name.endswith(".xls") else ["not_a_workbook"])
