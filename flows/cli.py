@@ -18,6 +18,7 @@ from flows.cli_help import (
     exit_codes_text,
     folder_options,
     option,
+    port_number,
     run_switches,
     version_text,
     year_option,
@@ -175,7 +176,7 @@ def _web_parser(sub: Any) -> None:
         shown="127.0.0.1 (chỉ máy này)",
         example="--host 0.0.0.0",
     )
-    option(web.options, "--port", type=int, default=8050, metavar="CỔNG", meaning="cổng", shown="8050",
+    option(web.options, "--port", type=port_number, default=8050, metavar="CỔNG", meaning="cổng", shown="8050",
            example="--port 8080")  # fmt: skip
     year_option(web, "năm có quy định được áp dụng", "năm mới nhất trong --inputs")
     folder_options(web)

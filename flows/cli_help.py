@@ -39,6 +39,8 @@ _ERRORS = (
     (r"argument (\S+): expected one argument", r"\1 cần một giá trị"),
     (r"argument (\S+): expected at least one argument", r"\1 cần ít nhất một giá trị"),
     (r"ambiguous option: (\S+) could match (.*)", r"tham số \1 không rõ, có thể là: \2"),
+    (r"argument (\S+): ignored explicit argument (.*)", r"\1 không nhận giá trị (đã nhận \2)"),
+    (r"argument (\S+): (.*)", r"\1: \2"),  # a type's own message (``port_number``), already in Vietnamese
 )
 
 
@@ -108,6 +110,13 @@ def option(group: Any, *names: str, meaning: str, shown: str | None, example: st
 def exit_codes_text() -> str:
     """The exit statuses, one per line, for the help's epilog."""
     return "Mã thoát:\n" + "\n".join(f"  {code:<4} {meaning}" for code, meaning in EXIT_CODES)
+
+
+def port_number(text: str) -> int:
+    """``--port``: a TCP port, 1 to 65535."""
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"cổng phải là số từ 1 đến 65535, đã nhận {text!r}")
+    return int(text)
 
 
 def year_option(p: VietnameseParser, meaning: str, shown: str | None, example: str = "--year 2025") -> None:

@@ -279,6 +279,7 @@ def cmd_web(args: argparse.Namespace) -> int:
     except AccessConfigError as exc:
         raise Refused(str(exc)) from exc
     settings = WebSettings(inputs=args.inputs, outputs=args.outputs, year=year, runs_password_hash=stored)
+    refuse_busy_port(args.host, args.port)  # before the seconds of loading, and before the "ready" line
     print(f"Đang nạp quy định năm {year} và bộ kiểm tra…", flush=True)
     if not is_loopback(args.host) and stored is None:
         print("Lưu ý: trang /runs mở cho mọi máy trong mạng mà không cần mật khẩu (--runs-password-file).")
@@ -288,11 +289,32 @@ def cmd_web(args: argparse.Namespace) -> int:
     return OK
 
 
+def refuse_busy_port(host: str, port: int) -> None:
+    """Refused when the page cannot listen on ``host:port``: the port is taken, or the host is not this machine's."""
+    import socket
+
+    from tasks.outputs.run_folder import os_reason
+
+    try:
+        with socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET):
+            pass
+    except OSError as exc:
+        why = f"không có địa chỉ {host}" if isinstance(exc, socket.gaierror) else os_reason(exc)
+        raise Refused(
+            f"Không mở được trang tại {host}:{port} ({why}): cổng đang được chương trình khác dùng, hoặc địa chỉ "
+            "--host không phải của máy này. Chọn --port khác, hoặc dừng chương trình đang dùng cổng đó."
+        ) from exc
+
+
 def _print_password_hash(hash_password: Callable[[str], str]) -> int:
     from getpass import getpass
 
-    first = getpass("Mật khẩu mới cho trang /runs: ")
-    if not first or getpass("Nhập lại mật khẩu: ") != first:
+    try:
+        first = getpass("Mật khẩu mới cho trang /runs: ")
+        again = getpass("Nhập lại mật khẩu: ") if first else ""
+    except EOFError:  # Ctrl+D, or no terminal to type into
+        raise Refused("Chưa nhập mật khẩu nào; chưa tạo gì.") from None
+    if not first or again != first:
         raise Refused("Mật khẩu trống hoặc hai lần nhập không khớp; chưa tạo gì.")
     print(f"runs_password: '{hash_password(first)}'")
     return OK

@@ -55,6 +55,8 @@ OS_REASONS = {  # the operating system's own words are English; the usual ones, 
     errno.ENOMEM: "không đủ bộ nhớ",
     errno.EPIPE: "đầu bên kia đã đóng kết nối",
     errno.ECONNREFUSED: "máy bên kia từ chối kết nối",
+    errno.EADDRINUSE: "cổng đã có chương trình khác dùng",
+    errno.EADDRNOTAVAIL: "địa chỉ không phải của máy này",
     errno.EXDEV: "không chuyển được tệp sang ổ đĩa khác",
 }
 

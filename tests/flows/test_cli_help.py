@@ -85,6 +85,9 @@ def test_version_names_thidua_and_the_libraries(capsys: pytest.CaptureFixture[st
         (["review", "--year", "hai"], "--year: giá trị không hợp lệ 'hai'"),
         (["reveiw", "--year", "2025"], "không có lựa chọn 'reveiw'"),
         (["review", "--year", "2025", "--nhanh"], "không hiểu tham số: --nhanh"),
+        (["review", "--year", "2025", "--strict=yes"], "--strict không nhận giá trị (đã nhận 'yes')"),
+        (["web", "--port", "99999"], "--port: cổng phải là số từ 1 đến 65535, đã nhận '99999'"),
+        (["web", "--port", "0"], "cổng phải là số từ 1 đến 65535"),
     ],
 )
 def test_a_mistyped_command_gets_a_vietnamese_sentence_and_exit_2(

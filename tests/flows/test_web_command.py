@@ -76,3 +76,26 @@ def test_hash_password_prints_a_line_for_the_config_file(
     answers = iter(["một", "hai"])
     assert main(["web", "--hash-password"]) == 2
     assert "không khớp" in capsys.readouterr().err
+
+    def end_of_input(prompt: str = "") -> str:
+        raise EOFError  # Ctrl+D at the prompt, or no terminal to type into
+
+    monkeypatch.setattr("getpass.getpass", end_of_input)
+    assert main(["web", "--hash-password"]) == 2
+    assert "Chưa nhập mật khẩu nào" in capsys.readouterr().err
+
+
+def test_a_port_already_in_use_is_refused_before_loading_and_before_the_ready_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Another program holds the port: exit 2 and one Vietnamese sentence, not uvicorn's English after a
+    'ready' line that promised the page."""
+    import socket
+
+    monkeypatch.setattr("tasks.web.server.serve", lambda *a, **k: pytest.fail("served on a busy port"))
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        assert main(["web", "--port", str(port), "--inputs", "inputs"]) == 2
+    captured = capsys.readouterr()
+    assert f"Không mở được trang tại 127.0.0.1:{port} (cổng đã có chương trình khác dùng)" in captured.err
+    assert "Trang kiểm tra hồ sơ:" not in captured.out and "Errno" not in captured.err
