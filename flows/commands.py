@@ -173,7 +173,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
             if not args.run_dir.is_dir()
             else "không phải thư mục kết quả của thidua (không có manifest.json)"
         )
-        raise Refused(f"{args.run_dir}: {what}. Chỉ đường dẫn tới một lần chạy, ví dụ outputs/2025/review/latest.")
+        raise Refused(
+            f"{args.run_dir}: {what}. Hãy đưa đường dẫn tới thư mục của một lần chạy, ví dụ outputs/2025/review/latest."
+        )
     problems = verify_run(args.run_dir)
     for finding in problems:
         print(finding_text(finding))
