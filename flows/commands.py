@@ -295,7 +295,7 @@ def refuse_busy_port(host: str, port: int) -> None:
     """Refused when the page cannot listen on ``host:port``: the port is taken, or the host is not this machine's."""
     import socket
 
-    from tasks.outputs.run_folder import os_reason
+    from tasks.text import os_reason
 
     try:
         with socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET):

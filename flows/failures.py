@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from tasks.config.load import ConfigError
 from tasks.edge.signals import Terminated
-from tasks.outputs.run_folder import OutputFault, RunLocked, os_reason
+from tasks.outputs.run_folder import OutputFault, RunLocked
+from tasks.text import os_reason
 
 OK, STRICT, REFUSED, FAILED, INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_CODES = (

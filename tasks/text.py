@@ -3,11 +3,13 @@
 Sheet names, headers, labels and ward names are compared by a *key*: NFC, without diacritics, case-folded,
 whitespace and line breaks collapsed (``"Điểm tự\\nchấm"`` → ``"diem tu cham"``). Numbers become exact
 decimals: a float cell is taken as the shortest decimal that round-trips it (``repr``), text is read with a
-dot or a decimal comma.
+dot or a decimal comma. Messages take their numbers (``vn_plain``, ``vn_count``) and the words for an
+operating-system error (``os_reason``) from here.
 """
 
 from __future__ import annotations
 
+import errno
 import re
 import unicodedata
 from datetime import date, datetime
@@ -170,3 +172,28 @@ def strip_ward_prefix(text: str) -> str:
         if key.startswith(prefix):
             return key[len(prefix) :].strip()
     return key
+
+
+OS_REASONS = {  # the operating system's own words are English; the usual ones, in Vietnamese
+    errno.ENOENT: "không có tệp hay thư mục này",
+    errno.ENOTDIR: "một phần của đường dẫn là tệp, không phải thư mục",
+    errno.EISDIR: "đây là thư mục, không phải tệp",
+    errno.EEXIST: "đã có tệp trùng tên",
+    errno.EIO: "lỗi thiết bị lưu trữ",
+    errno.EMFILE: "mở quá nhiều tệp cùng lúc",
+    errno.ENAMETOOLONG: "tên tệp hoặc đường dẫn quá dài",
+    errno.ENOMEM: "không đủ bộ nhớ",
+    errno.EPIPE: "đầu bên kia đã đóng kết nối",
+    errno.ECONNREFUSED: "máy bên kia từ chối kết nối",
+    errno.EADDRINUSE: "cổng đã có chương trình khác dùng",
+    errno.EADDRNOTAVAIL: "địa chỉ không phải của máy này",
+    errno.EXDEV: "không chuyển được tệp sang ổ đĩa khác",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """What went wrong, in Vietnamese: the usual errors in words, any other by its system code (``ENOTCONN``)."""
+    if exc.errno in OS_REASONS:
+        return OS_REASONS[exc.errno]
+    code = errno.errorcode.get(exc.errno or 0)
+    return f"lỗi hệ thống {code}" if code else "lỗi hệ thống"

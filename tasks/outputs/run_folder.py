@@ -24,6 +24,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tasks.text import os_reason
+
 INCOMPLETE = ".incomplete"
 LATEST = "latest"
 
@@ -42,31 +44,6 @@ class OutputFault(RuntimeError):
 
 # errno values a retry a few seconds later may get past (network shares); every other OSError is a fault
 TRANSIENT_ERRNOS = frozenset({errno.EAGAIN, errno.EBUSY, errno.EINTR, errno.ETIMEDOUT, errno.ESTALE, errno.EIO})
-
-
-OS_REASONS = {  # the operating system's own words are English; the usual ones, in Vietnamese
-    errno.ENOENT: "không có tệp hay thư mục này",
-    errno.ENOTDIR: "một phần của đường dẫn là tệp, không phải thư mục",
-    errno.EISDIR: "đây là thư mục, không phải tệp",
-    errno.EEXIST: "đã có tệp trùng tên",
-    errno.EIO: "lỗi thiết bị lưu trữ",
-    errno.EMFILE: "mở quá nhiều tệp cùng lúc",
-    errno.ENAMETOOLONG: "tên tệp hoặc đường dẫn quá dài",
-    errno.ENOMEM: "không đủ bộ nhớ",
-    errno.EPIPE: "đầu bên kia đã đóng kết nối",
-    errno.ECONNREFUSED: "máy bên kia từ chối kết nối",
-    errno.EADDRINUSE: "cổng đã có chương trình khác dùng",
-    errno.EADDRNOTAVAIL: "địa chỉ không phải của máy này",
-    errno.EXDEV: "không chuyển được tệp sang ổ đĩa khác",
-}
-
-
-def os_reason(exc: OSError) -> str:
-    """What went wrong, in Vietnamese: the usual errors in words, any other by its system code (``ENOTCONN``)."""
-    if exc.errno in OS_REASONS:
-        return OS_REASONS[exc.errno]
-    code = errno.errorcode.get(exc.errno or 0)
-    return f"lỗi hệ thống {code}" if code else "lỗi hệ thống"
 
 
 def fault_message(exc: OSError, base: Path) -> str:
