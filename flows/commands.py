@@ -92,8 +92,10 @@ def refuse_month(config: YearConfig, period: str, allow_empty: bool) -> None:
             f"từ {window.first[5:]}/{window.first[:4]} đến {window.last[5:]}/{window.last[:4]}), nên không chạy. "
             "Chọn một tháng trong khoảng đó."
         )
+    from tasks.intake.discover import is_skipped
+
     folder = config.year_dir / "monthly" / period
-    has_reports = folder.is_dir() and any(not p.name.startswith((".", "~$")) for p in folder.iterdir())
+    has_reports = folder.is_dir() and any(not is_skipped(p.name) for p in folder.iterdir())
     if not has_reports and not allow_empty:
         raise Refused(
             f"Tháng {shown} chưa có báo cáo nào (thư mục {folder} không có hoặc trống), nên không chạy. Đặt báo "

@@ -26,12 +26,15 @@ class Tally:
     rejected: tuple[str, ...]
     missing: tuple[str, ...]
     feedback_files: int
+    folders_not_read: tuple[str, ...] = ()  # sub-folders of submission folders, listed as entries not read
 
 
 def tally(run_dir: Path) -> Tally:
     """Count submissions and wards by status, and the feedback files, of the run in ``run_dir``."""
     doc: dict[str, Any] = json.loads((run_dir / "validation" / "summary.json").read_text(encoding="utf-8"))
-    subs, wards = doc.get("submissions", []), doc.get("wards", [])
+    entries, wards = doc.get("submissions", []), doc.get("wards", [])
+    folders = [e for e in entries if any(i.get("rule") == "subfolder" for i in e.get("issues", []))]
+    subs = [e for e in entries if e not in folders]  # a folder is no file: counted apart
 
     def names(status: str) -> tuple[str, ...]:
         return tuple(str(w.get("ward_name") or w.get("ward_code")) for w in wards if w.get("status") == status)
@@ -46,6 +49,7 @@ def tally(run_dir: Path) -> Tally:
         rejected=names("rejected"),
         missing=names("missing"),
         feedback_files=sum(1 for p in feedback.glob("*.phan-hoi.xlsx")) if feedback.is_dir() else 0,
+        folders_not_read=tuple(str(e.get("file")) for e in folders),
     )
 
 
@@ -74,6 +78,12 @@ def summary_lines(run_dir: Path, what: str, latest_hint: bool = True) -> list[st
         f"{count_text(len(t.missing), 'chưa nộp')}{_listed(t.missing)}.",
         f"  Kết quả: {run_dir}",
     ]
+    if t.folders_not_read:  # said apart: whoever put files there must know they were not counted
+        lines.insert(
+            3,
+            f"  Không đọc {count_text(len(t.folders_not_read), 'thư mục con')} (chỉ tệp nằm ngay trong thư mục nộp "
+            f"mới là hồ sơ): {', '.join(t.folders_not_read)}.",
+        )
     if latest_hint:
         lines.append(f"  (luôn mở được lần mới nhất qua {run_dir.parent / 'latest'})")
     lines.append("Việc tiếp theo:")

@@ -1,16 +1,17 @@
-"""Find the submissions of a year: every file under ``annual/``, ``appraisal/`` and ``monthly/<YYYY-MM>/``.
+"""Find the submissions of a year: every file in ``annual/``, ``appraisal/`` and ``monthly/<YYYY-MM>/``.
 
 Inputs are never written. Each file is hashed once (sha256) so every score can be traced to the exact
 bytes it came from: once per process, too, while its inode, size and times stay the same (the command line
 lists the inputs before Prefect starts, to read them ahead, and the run lists them again).
 
-One entry never stops the others: every entry under a submission folder is either a file to read or an
-:class:`InputFile` whose ``refused`` names why it cannot be read (permissions, a link that points nowhere or
-loops, a special file such as a FIFO, a folder too deep). Sub-folders are read like their parent folder (an
-e-mail attachment unzipped as ``annual/CauThia/…`` still counts for its ward, identified by its content);
-links to folders are not followed. Office lock files (``~$…``) and hidden files (``.…``) are not submissions
-and are skipped. A file name is shown with undecodable bytes and control characters escaped (``\\xe9``), so
-every writer and the terminal can print it.
+One entry never stops the others: every entry in a submission folder is either a file to read or an
+:class:`InputFile` whose ``refused`` names why it is not read (permissions, a link that points nowhere or
+loops, a special file such as a FIFO, a sub-folder). Only the files *in* a submission folder are submissions
+(spec §2): a sub-folder (an old copy kept in ``annual/bản cũ/``) is not entered, so it can neither count as a
+resubmission nor be missed silently; it is listed as one refused entry, which the run's summary names. Links to
+folders are not followed. Office lock files (``~$…``), hidden files (``.…``) and the files the operating system
+leaves in folders (``Thumbs.db``, ``desktop.ini``) are not submissions and are skipped. A file name is shown
+with undecodable bytes and control characters escaped (``\\xe9``), so every writer and the terminal can print it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from tasks.domain import InputFile, Kind
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")  # a monthly folder's name, a period
-MAX_DEPTH = 4  # sub-folder levels read under a submission folder; deeper ones are refused
+# Files Windows and macOS write into folders by themselves (thumbnail caches, folder settings); compared in lower case
+SYSTEM_FILES = {"thumbs.db", "ehthumbs.db", "ehthumbs_vista.db", "desktop.ini", "icon\r"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -65,20 +67,9 @@ def shown_name(name: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def _is_skipped(name: str) -> bool:
-    """Excel's lock files and hidden files: not submissions."""
-    return name.startswith(("~$", "."))
-
-
-def _entries(folder: Path, depth: int = 0) -> list[tuple[Path, str | None]]:
-    """Every entry under ``folder``, sub-folders entered, each with why it cannot be read (None: read it)."""
-    found: list[tuple[Path, str | None]] = []
-    for path, refused in _entries_here(folder):
-        if refused == "folder":
-            found += _entries(path, depth + 1) if depth < MAX_DEPTH else [(path, "too_deep")]
-        else:
-            found.append((path, refused))
-    return found
+def is_skipped(name: str) -> bool:
+    """Excel's lock files, hidden files and the operating system's own files: not submissions, never listed."""
+    return name.startswith(("~$", ".")) or name.casefold() in SYSTEM_FILES
 
 
 def _refusal(entry: os.DirEntry[str]) -> str | None:
@@ -112,14 +103,20 @@ def _input(year_dir: Path, path: Path, kind: Kind, refused: str | None) -> Input
 
 
 def _inputs(year_dir: Path, folder: Path, kind: Kind) -> list[InputFile]:
-    return [_input(year_dir, path, kind, refused) for path, refused in _entries(folder)]
+    """The entries of a submission folder; a sub-folder is one entry refused as ``subfolder``, not entered (an
+    empty one, which can hide no file, is left out)."""
+    return [
+        _input(year_dir, path, kind, "subfolder" if refused == "folder" else refused)
+        for path, refused in _entries_here(folder)
+        if refused != "folder" or _entries_here(path)
+    ]
 
 
 def _entries_here(folder: Path) -> list[tuple[Path, str | None]]:
     """The entries of ``folder`` by name, sub-folders not entered (``"folder"``); one ``scandir`` pass."""
     try:
         with os.scandir(folder) as scan:
-            pairs = sorted(((e.name, e) for e in scan if not _is_skipped(e.name)), key=lambda pair: pair[0])
+            pairs = sorted(((e.name, e) for e in scan if not is_skipped(e.name)), key=lambda pair: pair[0])
     except (FileNotFoundError, NotADirectoryError):
         return []
     except OSError:

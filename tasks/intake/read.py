@@ -152,15 +152,17 @@ _REFUSED = {
     ),
     "linked_folder": (
         "'{name}' là liên kết tới một thư mục; công cụ không đi theo liên kết thư mục.",
-        "Chép các tệp bảng tính vào thư mục nộp (có thể để trong thư mục con) thay cho liên kết.",
+        "Chép các tệp bảng tính vào thư mục nộp (annual/, appraisal/ hoặc monthly/<YYYY-MM>/) thay cho liên kết.",
     ),
     "special_file": (
         "'{name}' không phải tệp thông thường (thiết bị, FIFO hoặc socket) nên không được đọc.",
         "Xóa mục này khỏi thư mục nộp; chỉ để các tệp .xlsx/.xlsm.",
     ),
-    "too_deep": (
-        "Thư mục '{name}' lồng quá nhiều cấp; các tệp bên trong không được đọc.",
-        "Đưa các tệp bảng tính ra thư mục nộp (annual/, appraisal/ hoặc monthly/<YYYY-MM>/).",
+    "subfolder": (
+        "Thư mục con '{name}' không được đọc: chỉ các tệp nằm ngay trong thư mục nộp mới là hồ sơ, "
+        "nên không tệp nào trong thư mục con này được tính.",
+        "Nếu trong đó có hồ sơ cần nộp, chuyển tệp ra thư mục nộp (annual/, appraisal/ hoặc monthly/<YYYY-MM>/); "
+        "nếu là bản cũ hay bản lưu, chuyển thư mục con ra ngoài thư mục hồ sơ.",
     ),
 }
 

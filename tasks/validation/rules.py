@@ -28,7 +28,7 @@ RULE_LABELS: dict[str, str] = {
     "broken_link": "Liên kết hỏng",
     "linked_folder": "Liên kết tới thư mục",
     "special_file": "Không phải tệp thông thường",
-    "too_deep": "Thư mục lồng quá sâu",
+    "subfolder": "Thư mục con không được đọc",
     "excel_error": "Ô có lỗi Excel",
     "too_many_rows": "Quá nhiều dòng",
     "more_issues": "Còn lỗi khác",

@@ -48,9 +48,12 @@ def test_a_month_outside_the_window_is_refused(
 def test_a_month_without_reports_is_refused_unless_allowed(
     quiet: None, inputs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A month of the window whose folder is empty: exit 2 and the flag to use; the flag lets it through."""
+    """A month of the window whose folder holds no report (only files Windows and Excel leave behind): exit 2 and
+    the flag to use; the flag lets it through."""
     for report in (inputs / "2025" / "monthly" / "2025-11").iterdir():
         report.unlink()
+    for junk in ("Thumbs.db", "desktop.ini", "~$bao-cao.xlsx"):
+        (inputs / "2025" / "monthly" / "2025-11" / junk).write_bytes(b"x")
     outputs = tmp_path / "outputs"
     argv = ["monthly", "--period", "2025-11", "--inputs", str(inputs), "--outputs", str(outputs)]
     assert main(argv) == 2

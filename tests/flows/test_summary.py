@@ -103,3 +103,19 @@ def test_counts_of_a_large_bloc_are_written_with_the_vietnamese_thousands_separa
     assert "  Hồ sơ: 4.961 tệp, 4.961 hợp lệ, 0 bị từ chối." in lines
     assert "  Phường: 1.000/1.000 có hồ sơ hợp lệ; 0 bị từ chối; 0 chưa nộp." in lines
     assert any(line.startswith("  - Gửi 1.200 bảng phản hồi (") for line in lines)
+
+
+def test_sub_folders_not_read_are_named_and_not_counted_as_files(tmp_path: Path) -> None:
+    """A sub-folder of a submission folder is not read: the summary names it on its own line, so whoever put
+    files there knows they did not count, and the file counts hold files only."""
+    run = tmp_path / "run"
+    (run / "validation").mkdir(parents=True)
+    folder = {"file": "annual/bản cũ", "status": "rejected", "issues": [{"rule": "subfolder"}]}
+    subs = [{"status": "accepted"}] * 3 + [folder, {**folder, "file": "monthly/2025-12/cu"}]
+    (run / "validation" / "summary.json").write_text(json.dumps({"submissions": subs, "wards": []}))
+    lines = summary_lines(run, "Đánh giá năm 2025")
+    assert lines[1] == "  Hồ sơ: 3 tệp, 3 hợp lệ, 0 bị từ chối."
+    assert lines[3] == (
+        "  Không đọc 2 thư mục con (chỉ tệp nằm ngay trong thư mục nộp mới là hồ sơ): "
+        "annual/bản cũ, monthly/2025-12/cu."
+    )

@@ -71,26 +71,36 @@ def unreadable_file(year_dir: Path) -> None:
     path.chmod(0)
 
 
-@case(2, Listed("annual/rieng", "unreadable_folder"), needs_non_root=True)
+@case(2, Listed("annual/rieng", "subfolder"), needs_non_root=True)
 def unreadable_sub_folder(year_dir: Path) -> None:
-    """A sub-folder the process may not list."""
+    """A sub-folder the process may not list: not entered, so listed as a sub-folder not read."""
     folder = year_dir / "annual" / "rieng"
     folder.mkdir()
     shutil.copy(year_dir / ANNUAL, folder / "ban-sao.xlsx")
     folder.chmod(0)
 
 
-@case(2, wards={VICTIM: "scored"})
+@case(2, Listed("annual/bản cũ", "subfolder"), wards={VICTIM: "scored"})
+def old_copy_in_a_sub_folder(year_dir: Path) -> None:
+    """An older copy of a ward's file kept in ``annual/bản cũ/``: not read, so it is no competing submission;
+    the folder is listed as not read."""
+    folder = year_dir / "annual" / "bản cũ"
+    folder.mkdir()
+    shutil.copy(year_dir / ANNUAL, folder / "tu-cham-diem-ban-cu.xlsx")
+
+
+@case(2, Listed("annual/NamCuong", "subfolder"), wards={VICTIM: "missing"})
 def ward_file_in_a_sub_folder(year_dir: Path) -> None:
-    """An e-mail attachment unzipped into ``annual/NamCuong/``: still the ward's submission, read and scored."""
+    """An e-mail attachment unzipped into ``annual/NamCuong/``: not a submission until it is moved into
+    ``annual/``; the folder is listed, the ward is missing."""
     folder = year_dir / "annual" / "NamCuong" / "tep-dinh-kem"
     folder.mkdir(parents=True)
     shutil.move(year_dir / ANNUAL, folder / "tu-cham-diem.xlsx")
 
 
-@case(2, Listed("annual/a/b/c/d/e", "too_deep"))
-def folders_nested_too_deep(year_dir: Path) -> None:
-    """Sub-folders five levels down."""
+@case(2, Listed("annual/a", "subfolder"))
+def folders_nested_deep(year_dir: Path) -> None:
+    """Sub-folders five levels down: the first is listed, none entered."""
     folder = year_dir / "annual" / "a" / "b" / "c" / "d" / "e"
     folder.mkdir(parents=True)
     shutil.copy(year_dir / ANNUAL, folder / "sau.xlsx")

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from tasks.config.year import load_year
 from tasks.domain import Severity
 from tasks.intake import discover as discover_module
-from tasks.intake.discover import MAX_DEPTH, discover, shown_name
+from tasks.intake.discover import discover, is_skipped, shown_name
 from tasks.intake.read_all import read_all
 from tests.support.examples import examples
 
@@ -69,14 +69,52 @@ def test_a_name_that_is_not_utf8_is_shown_escaped() -> None:
     assert shown_name("dòng\nmới\x1b.xlsx") == "dòng\\x0amới\\x1b.xlsx"
 
 
-def test_sub_folders_are_read_and_a_folder_too_deep_is_listed(tmp_path: Path) -> None:
-    """Files in sub-folders count like the others; a folder deeper than the limit is one refused entry."""
-    deep = tmp_path / "annual" / "CauThia" / "a" / "b" / "c" / "d"
-    deep.mkdir(parents=True)
-    shutil.copy(WORKBOOK, tmp_path / "annual" / "CauThia" / "tu-cham.xlsx")
-    (deep / "x.xlsx").write_bytes(b"x")
-    found = [(f.rel, f.refused) for f, _ in discover(tmp_path)]
-    assert found == [("annual/CauThia/a/b/c/d", "too_deep"), ("annual/CauThia/tu-cham.xlsx", None)]
+def test_a_sub_folder_is_listed_as_not_read_and_its_files_do_not_count(tmp_path: Path) -> None:
+    """Only files *in* a submission folder are submissions: an old copy kept in ``annual/bản cũ/`` is not read (it
+    would compete with the ward's file), and the folder is one refused entry that the ward and secretariat read
+    about in Vietnamese."""
+    old = tmp_path / "annual" / "bản cũ"
+    old.mkdir(parents=True)
+    shutil.copy(WORKBOOK, tmp_path / "annual" / "tu-cham.xlsx")
+    shutil.copy(WORKBOOK, old / "tu-cham.xlsx")
+    found = discover(tmp_path)
+    assert [(f.rel, f.refused) for f, _ in found] == [("annual/bản cũ", "subfolder"), ("annual/tu-cham.xlsx", None)]
+    folder, sub = read_all(found, CONFIG.bloc, CONFIG.catalogue)
+    assert (folder.status.value, sub.status.value, sub.ward_code) == ("rejected", "accepted", "SAPA")
+    assert folder.issues[0].message == (
+        "Thư mục con 'annual/bản cũ' không được đọc: chỉ các tệp nằm ngay trong thư mục nộp mới là hồ sơ, "
+        "nên không tệp nào trong thư mục con này được tính."
+    )
+
+
+def test_month_folders_are_read_and_their_sub_folders_are_not(tmp_path: Path) -> None:
+    """``monthly/<YYYY-MM>/`` are the monthly submission folders; a folder inside one is listed, not read."""
+    month = tmp_path / "monthly" / "2025-12"
+    (month / "cu").mkdir(parents=True)
+    (month / "bao-cao.xlsx").write_bytes(b"x")
+    (month / "cu" / "bao-cao.xlsx").write_bytes(b"x")
+    found = [(f.rel, f.refused, period) for f, period in discover(tmp_path)]
+    assert found == [("monthly/2025-12/bao-cao.xlsx", None, "2025-12"), ("monthly/2025-12/cu", "subfolder", "2025-12")]
+
+
+def test_an_empty_sub_folder_is_not_listed(tmp_path: Path) -> None:
+    """A sub-folder holding nothing (or only Excel's lock files) hides no submission: nothing to say about it."""
+    (tmp_path / "annual" / "trong").mkdir(parents=True)
+    (tmp_path / "annual" / "khoa").mkdir()
+    (tmp_path / "annual" / "khoa" / "~$a.xlsx").write_bytes(b"x")
+    assert discover(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "name", ["Thumbs.db", "thumbs.db", "desktop.ini", "Desktop.ini", ".DS_Store", "~$tu-cham.xlsx", ".an-di.xlsx"]
+)
+def test_files_the_system_or_excel_leave_in_a_folder_are_not_submissions(tmp_path: Path, name: str) -> None:
+    """Windows' thumbnail cache and folder settings, macOS' folder file, Excel's lock file and hidden files are
+    not listed at all: never counted as a rejected submission."""
+    for folder in ("annual", "appraisal", "monthly", "monthly/2025-12"):
+        (tmp_path / folder).mkdir(parents=True, exist_ok=True)
+        (tmp_path / folder / name).write_bytes(b"junk")
+    assert discover(tmp_path) == []
 
 
 # --- Property-based: random file trees --------------------------------------------------------------
@@ -140,16 +178,14 @@ def _write(path: bytes, data: bytes) -> None:
         fh.write(data)
 
 
-def _expected(path: bytes, node: object, level: int) -> set[bytes]:
-    """The paths discovery must list for ``node`` at ``level`` folders below its submission folder: every leaf,
-    and a folder nested too deep as itself."""
-    if os.path.basename(path).startswith((b"~$", b".")):
+def _expected(path: bytes, node: object) -> set[bytes]:
+    """The paths discovery must list for ``node`` in its submission folder: a leaf or a sub-folder, as itself
+    (a sub-folder is not entered; one holding nothing to read is left out)."""
+    if is_skipped(os.fsdecode(os.path.basename(path))):
         return set()
-    if not isinstance(node, Folder):
-        return {path}
-    if level > MAX_DEPTH:
-        return {path}
-    return set().union(*(_expected(os.path.join(path, n), c, level + 1) for n, c in node.children))
+    if isinstance(node, Folder) and all(is_skipped(os.fsdecode(name)) for name, _ in node.children):
+        return set()
+    return {path}
 
 
 def _expected_in(base: bytes, tree: Folder) -> set[bytes]:
@@ -157,10 +193,10 @@ def _expected_in(base: bytes, tree: Folder) -> set[bytes]:
     found: set[bytes] = set()
     for name, child in tree.children:
         path = os.path.join(base, name)
-        if base.endswith(b"/monthly") and isinstance(child, Folder) and not name.startswith((b"~$", b".")):
+        if base.endswith(b"/monthly") and isinstance(child, Folder) and not is_skipped(os.fsdecode(name)):
             found |= _expected_in(path, child)
         else:
-            found |= _expected(path, child, 1)
+            found |= _expected(path, child)
     return found
 
 
@@ -191,7 +227,7 @@ _settings = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, H
 @settings(max_examples=examples(60), **_settings)  # type: ignore[arg-type]
 @given(folder=folders, tree=_trees)
 def test_any_file_tree_is_read_or_listed_without_an_exception(folder: bytes, tree: Folder) -> None:
-    """Whatever the tree holds, discovery and reading never raise, list every entry (leaf or folder too deep),
+    """Whatever the tree holds, discovery and reading never raise, list every entry (leaf or sub-folder),
     and give every entry a name any writer can print."""
     _check_tree(folder, tree)
 

@@ -147,14 +147,14 @@ def test_a_file_name_naming_two_wards_adds_no_guess(tmp_path: Path, config: Year
     [
         ("broken_link", "là liên kết (shortcut) trỏ tới tệp không tồn tại"),
         ("special_file", "không phải tệp thông thường"),
-        ("too_deep", "lồng quá nhiều cấp"),
+        ("subfolder", "Thư mục con"),
         ("something new", "không có quyền đọc tệp này"),
     ],
 )
 def test_an_entry_discovery_could_not_read_is_rejected_and_named(
     tmp_path: Path, config: YearConfig, refused: str, words: str
 ) -> None:
-    """A broken link, a device, a folder nested too deep: rejected with its name and what to do, in Vietnamese."""
+    """A broken link, a device, a sub-folder: rejected with its name and what to do, in Vietnamese."""
     path = tmp_path / "annual" / "sapa.xlsx"
     entry = InputFile(path=path, rel="annual/sapa.xlsx", sha256="", kind=Kind.ANNUAL, refused=refused)
     sub = open_submission(entry, config.bloc, config.catalogue, None)

@@ -192,7 +192,8 @@ def test_a_percent_above_100_is_an_error_for_a_share(inputs: Path, validator: Va
 
 
 def test_discovery_skips_lock_and_hidden_files_and_lists_by_name(tmp_path: Path) -> None:
-    """It lists each folder's files by name with their hashes, never Excel's ``~$`` lock files or hidden files."""
+    """It lists each folder's files by name with their hashes, never Excel's ``~$`` lock files or hidden files, nor
+    an empty sub-folder (it hides no file)."""
     annual = tmp_path / "annual"
     annual.mkdir()
     for name in ("b.xlsx", "a.xlsx", "~$a.xlsx", ".hidden.xlsx", "ghi-chu.txt"):
