@@ -60,6 +60,14 @@ def test_it_writes_every_output_of_the_contract(runs: tuple[Path, Path, Path]) -
     assert first.name < second.name
 
 
+def test_data_docs_describe_each_rule_in_vietnamese(runs: tuple[Path, Path, Path]) -> None:
+    """An auditor reads Nam Cường's missing-evidence warning as the Vietnamese rule, not GX's English sentence."""
+    page = next((runs[1] / "validation" / "data-docs" / "validations" / "annual_scores").rglob("*.html"))
+    html = page.read_text(encoding="utf-8")
+    assert "Tiêu chí tự chấm trên 0 điểm phải ghi minh chứng (cột evidence_given)." in html
+    assert "values must belong to this set" not in html
+
+
 def test_the_ranking_is_exactly_the_designed_one(runs: tuple[Path, Path, Path]) -> None:
     """Ranks, shared rank 4, the veto (Nghĩa Lộ HTTNV at 92.72), the flag and three merits."""
     raw = (runs[1] / "ranking.csv").read_bytes()

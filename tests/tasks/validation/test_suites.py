@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,11 @@ WARNINGS = {
     "month_not_a_number",
     "target_differs",
 }
+CONSEQUENCE = {
+    "critical": "Nếu sai: lỗi, hồ sơ bị từ chối.",
+    "warning": "Nếu sai: cảnh báo, hồ sơ vẫn được chấp nhận.",
+    "appraisal": "Nếu sai: dòng thẩm định đó không được áp dụng.",
+}
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +41,18 @@ def test_every_expectation_carries_its_severity_in_the_gx_field(path: Path) -> N
         rule = expectation["meta"]["rule"]
         assert "severity" not in expectation["meta"], rule
         assert expectation["severity"] == ("warning" if rule in WARNINGS else "critical"), rule
+
+
+@pytest.mark.parametrize("path", SUITES, ids=lambda p: p.stem)
+def test_every_expectation_says_in_vietnamese_what_it_checks_and_what_failing_costs(path: Path) -> None:
+    """GX's own ``description`` replaces its English sentence in Data Docs: the rule, its columns, its cost."""
+    for expectation in json.loads(path.read_text(encoding="utf-8"))["expectations"]:
+        text, kwargs = expectation["description"], expectation["kwargs"]
+        assert unicodedata.is_normalized("NFC", text), text
+        cost = "appraisal" if path.stem == "appraisal_rows" else expectation["severity"]
+        assert text.endswith(CONSEQUENCE[cost]), text
+        columns = [kwargs.get(k) for k in ("column", "column_A", "column_B")] + kwargs.get("column_list", [])
+        assert any(f"cột {c}" in text or f", {c}" in text or f": {c}" in text for c in columns if c), text
 
 
 def test_a_file_with_only_warnings_passes_its_suite(validator: Validator, inputs: Path) -> None:
