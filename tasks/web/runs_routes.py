@@ -6,6 +6,7 @@ every ``/runs`` page asks for it (HTTP Basic, to be served behind HTTPS by a rev
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 from pathlib import Path
 
@@ -17,8 +18,15 @@ from tasks.web.access import basic_password, password_matches
 from tasks.web.runs import RunSummary, list_runs, read_table, resolve_inside, run_files
 from tasks.web.served import served
 
+log = logging.getLogger(__name__)
+
 NOT_FOUND = "Không tìm thấy lần chạy hay tệp này trong thư mục kết quả."
 NEEDS_PASSWORD = "Trang các lần chạy cần mật khẩu. Hãy hỏi văn phòng khối."
+CHANGES_UNREADABLE = (
+    "Không đọc được báo cáo thay đổi so với lần chạy trước (changes.md): tệp không phải văn bản UTF-8 hoặc đã "
+    "hỏng. Các phần khác của lần chạy vẫn xem được bên dưới; hãy bấm “Kiểm tra tính toàn vẹn ngay” để biết tệp "
+    "có bị sửa sau khi ghi không."
+)
 # Files a browser shows in place; anything else is offered as a download.
 INLINE = {".html", ".htm", ".css", ".js", ".png", ".svg", ".json", ".md", ".csv", ".txt", ".ico", ".woff", ".woff2"}
 # The Data Docs and the validation index open offline: nothing they load may come from another host.
@@ -77,7 +85,7 @@ def run_page(request: Request, rel: str) -> Response:
     run, folder = found
     table = "ranking.csv" if run.kind == "review" else "standing.csv"
     header, rows = read_table(folder / table)
-    changes = folder / "changes.md"
+    changes, changes_note = _changes(folder / "changes.md")
     page = state.pages.render(
         "run.html",
         run=run,
@@ -85,9 +93,21 @@ def run_page(request: Request, rel: str) -> Response:
         header=header,
         rows=rows,
         files=run_files(folder),
-        changes=changes.read_text(encoding="utf-8") if changes.is_file() else None,
+        changes=changes,
+        changes_note=changes_note,
     )
     return HTMLResponse(page)
+
+
+def _changes(path: Path) -> tuple[str | None, str | None]:
+    """The run's change report and, when it cannot be read, the note shown in its place."""
+    if not path.is_file():
+        return None, None
+    try:
+        return path.read_text(encoding="utf-8"), None
+    except (OSError, UnicodeDecodeError) as exc:
+        log.warning("cannot read %s: %s", path, exc)
+        return None, CHANGES_UNREADABLE
 
 
 def run_verify(request: Request, rel: str) -> Response:

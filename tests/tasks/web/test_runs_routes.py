@@ -118,3 +118,16 @@ def test_a_password_guards_the_runs_but_not_the_check_page(make_client: ClientFa
     assert client.get("/runs", auth=("kiemtra", "sai")).status_code == 401
     assert client.get("/runs", auth=("kiemtra", "mật-khẩu đúng")).status_code == 200
     assert client.get("/").status_code == 200
+
+
+def test_an_unreadable_change_report_is_noted_and_the_rest_of_the_run_shown(
+    make_client: ClientFactory, outputs: Path, tmp_path: Path
+) -> None:
+    """A changes.md that is not UTF-8 gives the run page with a Vietnamese note in its place, not a failure."""
+    copy = tmp_path / "copy"
+    shutil.copytree(outputs, copy, symlinks=True)
+    (copy / RUN / "changes.md").write_bytes(b"\xff\xfe# Thay \xc4")
+    answer = make_client(copy).get(f"/runs/view/{RUN}")
+    assert answer.status_code == 200
+    assert "Không đọc được báo cáo thay đổi so với lần chạy trước (changes.md)" in answer.text
+    assert "97,72" in answer.text and f'href="/runs/files/{RUN}/ranking.csv"' in answer.text
