@@ -11,6 +11,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
@@ -95,6 +96,11 @@ def data_uri(media_type: str, data: bytes) -> str:
     return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
 
 
+def url_path(path: str) -> str:
+    """A path for a link, each segment percent-encoded (``#``, ``?``, ``%``, spaces), the slashes kept."""
+    return quote(path, safe="/")
+
+
 # CommonMark with tables; raw HTML in the text is escaped, never passed through.
 _MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
 
@@ -117,6 +123,7 @@ def environment(directory: Path = TEMPLATE_DIR) -> SandboxedEnvironment:
         size_text=size_text,
         data_uri=data_uri,
         markdown=markdown,
+        url_path=url_path,
         period_text=period_text,
         kind_text=lambda k: KIND_TEXT.get(k, k),
         run_kind_text=lambda k: RUN_KIND_TEXT.get(k, k),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -131,3 +132,22 @@ def test_an_unreadable_change_report_is_noted_and_the_rest_of_the_run_shown(
     assert answer.status_code == 200
     assert "Không đọc được báo cáo thay đổi so với lần chạy trước (changes.md)" in answer.text
     assert "97,72" in answer.text and f'href="/runs/files/{RUN}/ranking.csv"' in answer.text
+
+
+def test_links_to_runs_and_files_with_reserved_characters_lead_to_them(
+    make_client: ClientFactory, outputs: Path, tmp_path: Path
+) -> None:
+    """A bloc folder and a file named with '#', '?', '%' and spaces are linked so that the link opens them."""
+    copy = tmp_path / "copy"
+    shutil.copytree(outputs, copy, symlinks=True)
+    bloc_run = copy / "2025" / "Khối 2 #A?50%" / "review" / RUN.rsplit("/", 1)[1]
+    shutil.copytree(copy / RUN, bloc_run)
+    (bloc_run / "ghi chú #1 ?.txt").write_text("Sa Pa nộp muộn", encoding="utf-8")
+    client = make_client(copy)
+    found = re.search(r'href="(/runs/view/2025/Kh[^"]*)"', client.get("/runs").text)
+    assert found is not None and "#" not in found.group(1) and "?" not in found.group(1)
+    page = client.get(found.group(1))
+    assert page.status_code == 200 and "97,72" in page.text
+    note = re.search(r'href="(/runs/files/[^"]*\.txt)"', page.text)
+    assert note is not None
+    assert client.get(note.group(1)).text == "Sa Pa nộp muộn"
