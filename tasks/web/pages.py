@@ -101,6 +101,20 @@ def url_path(path: str) -> str:
     return quote(path, safe="/")
 
 
+def run_parameters(parameters: dict[str, Any]) -> list[str]:
+    """What a run was asked for, as the secretariat says it (``Năm 2025``, ``Khối …``); never a server path."""
+    said = []
+    if parameters.get("year"):
+        said.append(f"Năm {parameters['year']}")
+    if parameters.get("period"):
+        said.append(period_text(str(parameters["period"])))
+    if parameters.get("bloc"):
+        said.append(f"Khối {parameters['bloc']}")
+    if parameters.get("force"):
+        said.append("đọc lại mọi tệp (bỏ qua bộ nhớ đệm)")
+    return said
+
+
 # CommonMark with tables; raw HTML in the text is escaped, never passed through.
 _MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
 
@@ -124,6 +138,7 @@ def environment(directory: Path = TEMPLATE_DIR) -> SandboxedEnvironment:
         data_uri=data_uri,
         markdown=markdown,
         url_path=url_path,
+        run_parameters=run_parameters,
         period_text=period_text,
         kind_text=lambda k: KIND_TEXT.get(k, k),
         run_kind_text=lambda k: RUN_KIND_TEXT.get(k, k),

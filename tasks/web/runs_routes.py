@@ -13,9 +13,9 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from tasks.outputs.verify import finding_text, verify_run
+from tasks.outputs.verify import Finding, finding_text, verify_run
 from tasks.web.access import basic_password, password_matches
-from tasks.web.runs import RunSummary, list_runs, read_table, resolve_inside, run_files
+from tasks.web.runs import RunSummary, list_runs, read_json, read_table, resolve_inside, run_files
 from tasks.web.served import served
 
 log = logging.getLogger(__name__)
@@ -118,8 +118,20 @@ def run_verify(request: Request, rel: str) -> Response:
     if (found := _find_run(state.settings.outputs, rel)) is None:
         return _not_found(request)
     run, folder = found
-    problems = [finding_text(finding) for finding in verify_run(folder)]
+    problems = _findings(folder)
     return HTMLResponse(state.pages.render("verify.html", run=run, problems=problems))
+
+
+def _findings(folder: Path) -> list[str]:
+    """ "Verify now"'s findings, each file named inside the run or its inputs folder, never by a server path."""
+    inputs_root = read_json(folder / "manifest.json").get("inputs_root")
+    roots = [folder] + ([Path(inputs_root)] if isinstance(inputs_root, str) else [])
+    shown = []
+    for finding in verify_run(folder):
+        where = next((finding.path.relative_to(r) for r in roots if finding.path.is_relative_to(r)), Path())
+        path = Path(where.as_posix() if where.parts else finding.path.name)
+        shown.append(finding_text(Finding(finding.problem, path)))
+    return shown
 
 
 def run_file(request: Request, rel: str) -> Response:

@@ -9,7 +9,18 @@ import pytest
 from jinja2.exceptions import SecurityError, UndefinedError
 
 from tasks.domain import Issue, Kind, Severity
-from tasks.web.pages import Pages, cell_text, column_text, data_uri, environment, markdown, size_text, vn_number, when
+from tasks.web.pages import (
+    Pages,
+    cell_text,
+    column_text,
+    data_uri,
+    environment,
+    markdown,
+    run_parameters,
+    size_text,
+    vn_number,
+    when,
+)
 from tasks.web.upload_check import CheckAnswer
 
 HOSTILE = '<script>alert("x")</script> & "Phường" <b>'
@@ -113,3 +124,10 @@ def test_a_report_cannot_inject_html_into_the_page() -> None:
     assert "<h1>Tiêu đề</h1>" in html
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert 'href="javascript' not in html
+
+
+def test_a_runs_parameters_are_said_in_words() -> None:
+    """Year, month, bloc and a forced re-read are spelled out; the folders given on the command line are not."""
+    asked = {"period": "2025-12", "bloc": "khoi-phuong", "inputs": "/srv/hoso", "outputs": "/srv/ketqua", "force": True}
+    assert run_parameters(asked) == ["Tháng 12/2025", "Khối khoi-phuong", "đọc lại mọi tệp (bỏ qua bộ nhớ đệm)"]
+    assert run_parameters({"year": 2025, "force": False}) == ["Năm 2025"]

@@ -151,3 +151,21 @@ def test_links_to_runs_and_files_with_reserved_characters_lead_to_them(
     note = re.search(r'href="(/runs/files/[^"]*\.txt)"', page.text)
     assert note is not None
     assert client.get(note.group(1)).text == "Sa Pa nộp muộn"
+
+
+def test_runs_show_their_parameters_in_words_and_no_server_path(
+    make_client: ClientFactory, outputs: Path, tmp_path: Path
+) -> None:
+    """The list and the run page say 'Năm 2025'; neither they nor 'verify now' show where the server keeps files."""
+    copy = tmp_path / "copy"
+    shutil.copytree(outputs, copy, symlinks=True)
+    (copy / RUN / "ranking.csv").write_bytes(b"rank\n")
+    client = make_client(copy)
+    server_paths = (str(tmp_path), str(outputs.parent))
+    for address in ("/runs", f"/runs/view/{RUN}", f"/runs/verify/{RUN}"):
+        page = client.get(address).text
+        assert not any(p in page for p in server_paths), address
+        assert "outputs=" not in page and "force=" not in page, address
+    assert 'data-label="Tham số" class="muted">Năm 2025</td>' in client.get("/runs").text
+    assert "<dt>Tham số</dt><dd>Năm 2025</dd>" in client.get(f"/runs/view/{RUN}").text
+    assert "Tệp kết quả đã bị thay đổi: ranking.csv (mã sha256" in client.get(f"/runs/verify/{RUN}").text
