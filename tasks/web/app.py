@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
 from tasks.domain import Kind
 from tasks.web.limits import BodyLimits
@@ -157,6 +158,9 @@ async def _read_upload(request: Request) -> tuple[bytes, str | None, Kind | None
             name = upload.filename
     except HTTPException as exc:  # Starlette's answer to a malformed or oversized multipart body
         raise UploadProblem(BROKEN_UPLOAD) from exc
+    except ClientDisconnect:  # the browser left mid-upload: nobody reads the answer, nothing to report
+        log.info("client left during the upload of %s", request.url.path)
+        raise UploadProblem(BROKEN_UPLOAD) from None
     if not data and not name:  # the form was sent with no file chosen
         raise UploadProblem(NO_FILE)
     return data, name, KINDS.get(chosen) if isinstance(chosen, str) else None

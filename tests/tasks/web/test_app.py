@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -81,6 +83,30 @@ def test_a_request_without_a_file_gets_a_plain_vietnamese_answer(make_client: Cl
     assert api.status_code == 400 and "Chưa chọn tệp" in api.json()["message"]
     page = client.post("/", data={"kind": ""})
     assert page.status_code == 400 and "Chưa chọn tệp" in page.text
+
+
+def test_a_browser_leaving_mid_upload_leaves_no_error_in_the_log(
+    make_client: ClientFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The upload stops half-way (the officer closed the tab): no traceback, no error, the server carries on."""
+    app = make_client().app
+    head = b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.xlsx"\r\n\r\nPK'
+    messages = [{"type": "http.request", "body": head, "more_body": True}, {"type": "http.disconnect"}]
+
+    async def receive() -> dict[str, object]:
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message: object) -> None:
+        pass
+
+    headers = [(b"content-type", b"multipart/form-data; boundary=b"), (b"host", b"testserver")]
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": "/", "raw_path": b"/", "query_string": b"", "root_path": "", "headers": headers,
+             "client": ("127.0.0.1", 50000), "server": ("testserver", 80)}  # fmt: skip
+    with caplog.at_level(logging.DEBUG):
+        asyncio.run(app(scope, receive, send))
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info] == []
+    assert make_client().get("/healthz").status_code == 200
 
 
 def test_the_check_page_works_without_javascript(make_client: ClientFactory) -> None:
