@@ -30,6 +30,14 @@ KINDS = {k.value: k for k in (Kind.ANNUAL, Kind.MONTHLY, Kind.APPRAISAL)}
 BROKEN = "Máy chủ gặp sự cố khi xử lý yêu cầu này. Hãy thử lại; nếu vẫn lỗi, báo cho văn phòng khối."
 NO_FILE = "Chưa chọn tệp để kiểm tra. Hãy chọn tệp bảng tính Excel (.xlsx hoặc .xlsm) rồi bấm Kiểm tra."
 BROKEN_UPLOAD = "Tệp tải lên không trọn vẹn (kết nối bị ngắt hoặc dữ liệu gửi sai). Hãy tải lại tệp."
+NOT_FORM = (
+    "Yêu cầu này không phải biểu mẫu tải tệp lên (multipart/form-data) nên không có tệp nào để kiểm tra. "
+    "Hãy chọn tệp ở trang kiểm tra hồ sơ rồi bấm Kiểm tra; chương trình gọi /api/check cần gửi tệp trong trường file."
+)
+ONE_FILE = "Mỗi lần kiểm tra chỉ nhận một tệp, nhưng yêu cầu này gửi {count} tệp. Hãy gửi từng tệp một."
+# Forms are read up to this many files, so that more than one is refused by name (the body limit bounds their size).
+MAX_FILES = 100
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
 class UploadProblem(Exception):
@@ -148,10 +156,21 @@ def _check_html(state: Served, answer: CheckAnswer | None, problem: str | None, 
 
 
 async def _read_upload(request: Request) -> tuple[bytes, str | None, Kind | None]:
-    """The uploaded file's bytes and sent name, and the kind chosen (None: recognise it from the file)."""
+    """The uploaded file's bytes and sent name, and the kind chosen (None: recognise it from the file).
+
+    One file a check: the page's form sends one, and each file has its own verdict and downloads.
+    """
+    media = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media not in FORM_TYPES:
+        raise UploadProblem(NOT_FORM)
     try:
-        async with request.form(max_files=1, max_fields=4) as form:
+        async with request.form(max_files=MAX_FILES, max_fields=4) as form:
+            files = [value for _key, value in form.multi_items() if isinstance(value, UploadFile)]
             upload, chosen = form.get("file"), form.get("kind")
+            if len(files) > 1:
+                raise UploadProblem(ONE_FILE.format(count=len(files)))
+            if isinstance(upload, str):  # the file's name sent as text: a form without enctype="multipart/form-data"
+                raise UploadProblem(NOT_FORM)
             if not isinstance(upload, UploadFile):
                 raise UploadProblem(NO_FILE)
             data = await upload.read()

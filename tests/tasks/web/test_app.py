@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tasks.domain import Kind
-from tasks.web.app import BROKEN, WebSettings, create_app, warm_samples
+from tasks.web.app import BROKEN, NOT_FORM, WebSettings, create_app, warm_samples
 from tests.support.office_files import SAMPLE
 
 ClientFactory = Callable[..., TestClient]
@@ -83,6 +83,32 @@ def test_a_request_without_a_file_gets_a_plain_vietnamese_answer(make_client: Cl
     assert api.status_code == 400 and "Chưa chọn tệp" in api.json()["message"]
     page = client.post("/", data={"kind": ""})
     assert page.status_code == 400 and "Chưa chọn tệp" in page.text
+
+
+@pytest.mark.parametrize(
+    ("content", "media"),
+    [(b'{"file": "tu-cham-diem-sapa.xlsx"}', "application/json"), (b"tu-cham-diem-sapa.xlsx", "text/plain")],
+)
+def test_a_post_that_is_not_an_upload_form_is_told_so(make_client: ClientFactory, content: bytes, media: str) -> None:
+    """JSON or plain text posted to the check is told it is not a file upload form, not that no file was chosen."""
+    client = make_client()
+    api = client.post("/api/check", content=content, headers={"content-type": media})
+    assert api.status_code == 400 and api.json() == {"status": "refused", "message": NOT_FORM}
+    page = client.post("/", content=content, headers={"content-type": media})
+    assert page.status_code == 400 and NOT_FORM in page.text
+    no_enctype = client.post("/", data={"file": "tu-cham-diem-sapa.xlsx", "kind": ""})  # a form sending the name only
+    assert no_enctype.status_code == 400 and NOT_FORM in no_enctype.text
+
+
+def test_two_files_in_one_check_are_refused_by_name(make_client: ClientFactory) -> None:
+    """Each file gets its own verdict and downloads, so a post with two is asked to send them one at a time."""
+    files = [("file", (SAPA.name, SAPA.read_bytes())), ("file", (APPRAISAL.name, APPRAISAL.read_bytes()))]
+    client = make_client()
+    expected = "Mỗi lần kiểm tra chỉ nhận một tệp, nhưng yêu cầu này gửi 2 tệp. Hãy gửi từng tệp một."
+    api = client.post("/api/check", files=files)
+    assert api.status_code == 400 and api.json()["message"] == expected
+    page = client.post("/", files=files)
+    assert page.status_code == 400 and expected in page.text and "kết nối bị ngắt" not in page.text
 
 
 def test_a_browser_leaving_mid_upload_leaves_no_error_in_the_log(
