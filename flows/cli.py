@@ -14,6 +14,7 @@ from typing import Any
 from flows.cli_help import (
     DESCRIPTION,
     EXAMPLES,
+    CommandParser,
     VietnameseParser,
     exit_codes_text,
     folder_options,
@@ -199,12 +200,12 @@ def _web_parser(sub: Any) -> None:
     )
 
 
-def build_parser() -> VietnameseParser:
+def build_parser() -> CommandParser:
     """The whole ``thidua`` parser, in Vietnamese."""
-    parser = VietnameseParser(prog="thidua", description=DESCRIPTION, epilog=f"{EXAMPLES}\n\n{exit_codes_text()}")
+    parser = CommandParser(prog="thidua", description=DESCRIPTION, epilog=f"{EXAMPLES}\n\n{exit_codes_text()}")
     parser.options.add_argument("--version", action="version", version=version_text(), help="in phiên bản rồi thoát")
     sub = parser.add_subparsers(
-        dest="command", required=True, title="Lệnh", metavar="LỆNH", parser_class=VietnameseParser
+        dest="command", required=False, title="Lệnh", metavar="LỆNH", parser_class=VietnameseParser
     )
     _review_parser(sub)
     _monthly_parser(sub)

@@ -98,6 +98,25 @@ class VietnameseParser(argparse.ArgumentParser):
         self.exit(REFUSED, f"{self.prog}: lỗi: {translate_error(message)}\n")
 
 
+class CommandParser(VietnameseParser):
+    """The top-level parser: an option it does not know is named as such, with where to look for the right one.
+
+    argparse checks the required command before the unknown options: ``thidua --bogus`` said the command was
+    missing. The command is optional to argparse here and required below, after the unknown options.
+    """
+
+    def parse_args(self, args: Any = None, namespace: Any = None) -> Any:
+        """The parsed command line; exit 2 with one Vietnamese line for an unknown option or a missing command."""
+        parsed, extras = self.parse_known_args(args, namespace)
+        command = getattr(parsed, "command", None)
+        if extras:
+            where = f"{self.prog} {command}" if command else self.prog
+            self.error(f"không hiểu tham số: {' '.join(extras)}. Xem các tham số dùng được: {where} --help")
+        if command is None:
+            self.error(f"thiếu tham số bắt buộc: LỆNH. Xem các lệnh: {self.prog} --help")
+        return parsed
+
+
 def option(group: Any, *names: str, meaning: str, shown: str | None, example: str, **kwargs: Any) -> None:
     """Add an option whose help reads: meaning. Mặc định: …. Ví dụ: …"""
     parts = [meaning.rstrip(".") + "."]

@@ -84,7 +84,12 @@ def test_version_names_thidua_and_the_libraries(capsys: pytest.CaptureFixture[st
         (["review"], "thiếu tham số bắt buộc: --year"),
         (["review", "--year", "hai"], "--year: giá trị không hợp lệ 'hai'"),
         (["reveiw", "--year", "2025"], "không có lựa chọn 'reveiw'"),
-        (["review", "--year", "2025", "--nhanh"], "không hiểu tham số: --nhanh"),
+        (
+            ["review", "--year", "2025", "--nhanh"],
+            "không hiểu tham số: --nhanh. Xem các tham số dùng được: thidua review --help",
+        ),
+        ([], "thiếu tham số bắt buộc: LỆNH. Xem các lệnh: thidua --help"),
+        (["--bogus"], "lỗi: không hiểu tham số: --bogus. Xem các tham số dùng được: thidua --help\n"),
         (["review", "--year", "2025", "--strict=yes"], "--strict không nhận giá trị (đã nhận 'yes')"),
         (["web", "--port", "99999"], "--port: cổng phải là số từ 1 đến 65535, đã nhận '99999'"),
         (["web", "--port", "0"], "cổng phải là số từ 1 đến 65535"),
@@ -100,6 +105,18 @@ def test_a_mistyped_command_gets_a_vietnamese_sentence_and_exit_2(
     assert stop.value.code == 2
     assert err.startswith("Cách dùng: thidua")
     assert "lỗi: " in err and words in err and "error:" not in err
+
+
+def test_an_unknown_option_before_the_command_is_named_not_the_missing_command(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``thidua --bogus`` names the unknown option (argparse said the command was missing) and exits 2."""
+    with pytest.raises(SystemExit) as stop:
+        build_parser().parse_args(["--bogus"])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2
+    assert err.splitlines()[-1] == "thidua: lỗi: không hiểu tham số: --bogus. Xem các tham số dùng được: thidua --help"
+    assert "LỆNH" not in err.splitlines()[-1]
 
 
 def test_every_exit_code_is_listed_with_its_meaning() -> None:
