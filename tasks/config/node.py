@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from tasks.config.yaml_safe import Refused, TooLarge, parse_yaml, yaml_problem, yaml_text
-from tasks.text import number_text, visible
+from tasks.text import number_text, os_reason, visible
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ def read_yaml(path: Path) -> Any:
         raise ConfigError(path, "", "không có quyền đọc tệp") from None
     except OSError as exc:
         log.info("%s cannot be read: %s", path, exc)
-        raise ConfigError(path, "", "không đọc được tệp (lỗi ổ đĩa hoặc đường dẫn)") from None
+        raise ConfigError(path, "", f"không đọc được tệp ({os_reason(exc)})") from None
     except UnicodeDecodeError as exc:
         problem = "không phải tệp văn bản UTF-8: mở bằng trình soạn thảo và lưu lại với bảng mã UTF-8"
         raise ConfigError(path, "", problem) from exc

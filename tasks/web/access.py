@@ -13,7 +13,7 @@ import hmac
 import os
 from pathlib import Path
 
-import yaml
+from tasks.config.node import ConfigError, read_yaml
 
 _N, _R, _P = 2**14, 8, 1
 _KEY = "runs_password"
@@ -47,12 +47,14 @@ def password_matches(password: str, stored: str) -> bool:
 def load_password_hash(path: Path) -> str:
     """The stored hash from the config file at ``path``; AccessConfigError says what is wrong with it."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise AccessConfigError(f"không đọc được tệp mật khẩu {path}: {exc}") from exc
+        data = read_yaml(path)  # the configuration's strict reader: its errors are Vietnamese, with the line
+    except ConfigError as exc:
+        raise AccessConfigError(f"Không dùng được tệp mật khẩu {exc.where}: {exc.problem}.") from exc
     stored = data.get(_KEY) if isinstance(data, dict) else None
     if not isinstance(stored, str) or stored.count("$") != 5 or not stored.startswith("scrypt$"):
-        raise AccessConfigError(f"tệp {path} cần khóa '{_KEY}' với giá trị do lệnh 'thidua web --hash-password' tạo ra")
+        raise AccessConfigError(
+            f"Tệp mật khẩu {path} cần khóa '{_KEY}' với giá trị do lệnh 'thidua web --hash-password' tạo ra."
+        )
     return stored
 
 

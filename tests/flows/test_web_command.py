@@ -57,7 +57,7 @@ def test_a_missing_password_file_or_no_rules_refuse_to_start(
     """Exit 2 with one Vietnamese sentence, and nothing served."""
     missing = tmp_path / "khong-co.yaml"
     assert main(["web", "--inputs", str(SAMPLE_INPUTS), "--runs-password-file", str(missing)]) == 2
-    assert "tệp mật khẩu" in capsys.readouterr().err
+    assert capsys.readouterr().err == f"thidua: Không dùng được tệp mật khẩu {missing}: không tìm thấy tệp.\n"
     assert main(["web", "--inputs", str(tmp_path)]) == 2
     assert "--year" in capsys.readouterr().err
     assert served == []

@@ -29,7 +29,7 @@ def test_a_password_file_in_the_wrong_shape_is_refused_with_a_reason(tmp_path: P
     """A plain-text password, a missing key or broken YAML stops the start with a Vietnamese sentence."""
     config = tmp_path / "web.yaml"
     config.write_bytes(text.encode("latin-1"))
-    with pytest.raises(AccessConfigError, match="tệp"):
+    with pytest.raises(AccessConfigError, match="(?i)tệp mật khẩu"):
         load_password_hash(config)
 
 
@@ -37,6 +37,20 @@ def test_a_missing_password_file_is_refused(tmp_path: Path) -> None:
     """A password file that is not there stops the start instead of serving /runs open."""
     with pytest.raises(AccessConfigError):
         load_password_hash(tmp_path / "khong-co.yaml")
+
+
+def test_a_password_file_error_is_vietnamese_naming_the_file_and_line(tmp_path: Path) -> None:
+    """No English from the system or the YAML parser: the file, the line and the problem in Vietnamese."""
+    missing = tmp_path / "khong-co.yaml"
+    with pytest.raises(AccessConfigError) as caught:
+        load_password_hash(missing)
+    assert str(caught.value) == f"Không dùng được tệp mật khẩu {missing}: không tìm thấy tệp."
+    broken = tmp_path / "web.yaml"
+    broken.write_text('runs_password: "abc\n  x: [', encoding="utf-8")
+    with pytest.raises(AccessConfigError) as caught:
+        load_password_hash(broken)
+    assert str(caught.value).startswith(f"Không dùng được tệp mật khẩu {broken}, dòng 2, cột 7: không phải YAML hợp lệ")
+    assert "Errno" not in str(caught.value) and "scanning" not in str(caught.value)
 
 
 def test_the_password_is_read_from_a_basic_header() -> None:
