@@ -54,7 +54,7 @@ _PLACES = ("dòng ", "đoạn ")
 def shown(value: Any) -> str:
     """A YAML value as the file writes it, for a problem text: text quoted, numbers as typed, a list named."""
     if value is None:
-        return "ô trống"
+        return "giá trị trống"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -96,7 +96,7 @@ def read_yaml(path: Path) -> Any:
     except TooLarge as exc:
         raise ConfigError(path, "", str(exc)) from None
     try:
-        return parse_yaml(text)
+        data = parse_yaml(text)
     except Refused as exc:
         raise ConfigError(path, place(exc.problem_mark), exc.problem or "") from None
     except yaml.MarkedYAMLError as exc:
@@ -109,6 +109,9 @@ def read_yaml(path: Path) -> Any:
         raise ConfigError(path, "", "không phải YAML hợp lệ") from None
     except RecursionError:
         raise ConfigError(path, "", "các mục lồng nhau quá nhiều tầng") from None
+    if data is None:  # nothing but blank lines and comments (or a lone ``~``): not "an empty cell"
+        raise ConfigError(path, "", "tệp trống, không có nội dung nào (chỉ có dòng trống hoặc chú thích)")
+    return data
 
 
 def _bad_character(path: Path, text: str, exc: yaml.reader.ReaderError) -> ConfigError:

@@ -135,6 +135,17 @@ def test_a_broken_yaml_file_is_named_in_one_sentence(
     assert "criteria.yaml, dòng 2, cột 1: không phải YAML hợp lệ: cấu trúc sai" in err and "expected" not in err
 
 
+def test_an_empty_meeting_file_is_named_as_empty(quiet: None, inputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An empty meeting.yaml: exit 2, the file named and called empty (not "ô trống", a spreadsheet's empty cell)."""
+    meeting = inputs / "2025" / "meeting.yaml"
+    meeting.write_text("", encoding="utf-8")
+    assert main(["review", "--year", "2025", "--inputs", str(inputs), "--outputs", str(inputs.parent / "o")]) == 2
+    assert capsys.readouterr().err == (
+        f"thidua: Cấu hình không dùng được, chưa chạy gì: {meeting}: tệp trống, không có nội dung nào (chỉ có dòng "
+        "trống hoặc chú thích). Sửa rồi chạy lại.\n"
+    )
+
+
 def test_verify_names_each_difference_in_vietnamese_and_exits_1(
     quiet: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

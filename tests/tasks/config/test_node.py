@@ -46,7 +46,7 @@ def test_numbers_are_exact_decimals_with_at_most_two_places() -> None:
         ("negative", "cần một số từ 0 trở lên, gặp -1"),
         ("text", "cần một số, gặp 'năm'"),
         ("flag", "cần một số, gặp true"),
-        ("absent", "cần một số, gặp ô trống"),
+        ("absent", "cần một số, gặp giá trị trống"),
     ]:
         with pytest.raises(ConfigError) as error:
             node.number(name)
@@ -79,7 +79,7 @@ def test_whole_numbers_fractions_flags_and_text() -> None:
     assert node.text("name") == "Sa Pa" and node.text("code") == "12" and node.text("title", "") == ""
     refused = [
         (lambda n: n.integer("half"), "cần một số nguyên, gặp 0.5"),
-        (lambda n: n.integer("absent"), "cần một số nguyên, gặp ô trống"),
+        (lambda n: n.integer("absent"), "cần một số nguyên, gặp giá trị trống"),
         (lambda n: _node(share="3/2").fraction("share"), "cần một giá trị từ 0 đến 1, gặp '3/2'"),
         (lambda n: _node(veto="yes please").flag("veto"), "cần true (có) hoặc false (không), gặp 'yes please'"),
         (lambda n: _node(name=["Sa Pa"]).text("name"), "cần một đoạn chữ, gặp một danh sách"),
@@ -144,3 +144,13 @@ def test_a_file_that_cannot_be_read_as_text_is_named(tmp_path: Path, content: by
     with pytest.raises(ConfigError) as error:
         read_yaml(path)
     assert error.value.file == str(path) and told in error.value.problem
+
+
+@pytest.mark.parametrize("content", ["", "\n\n", "# chỉ có chú thích\n"])
+def test_an_empty_file_is_called_empty_not_an_empty_cell(tmp_path: Path, content: str) -> None:
+    """An empty meeting.yaml says the file is empty, naming it ("ô trống", an empty cell, is a spreadsheet's word)."""
+    path = tmp_path / "meeting.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        read_yaml(path)
+    assert str(error.value) == f"{path}: tệp trống, không có nội dung nào (chỉ có dòng trống hoặc chú thích)"
