@@ -29,7 +29,7 @@ def test_a_password_file_in_the_wrong_shape_is_refused_with_a_reason(tmp_path: P
     """A plain-text password, a missing key or broken YAML stops the start with a Vietnamese sentence."""
     config = tmp_path / "web.yaml"
     config.write_bytes(text.encode("latin-1"))
-    with pytest.raises(AccessConfigError, match="(?i)tệp mật khẩu"):
+    with pytest.raises(AccessConfigError, match=r"(?i)tệp mật khẩu"):
         load_password_hash(config)
 
 
