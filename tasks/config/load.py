@@ -32,7 +32,7 @@ from tasks.domain import (
     Ward,
 )
 from tasks.intake.identify import roster_key
-from tasks.text import nfc, number_text
+from tasks.text import nfc, number_text, vn_count
 
 __all__ = ["ConfigError", "load_bloc", "load_catalogue", "load_meeting", "read_yaml"]
 
@@ -98,6 +98,28 @@ def _check_names(node: ConfigNode, members: list[Ward]) -> None:
                 )
 
 
+_LISTED = 12  # ward codes listed in an error
+
+
+def _only_ward_codes(node: ConfigNode, members: tuple[Ward, ...]) -> None:
+    """Every key of ``node`` is a member's code; else the error names the unknown ward and lists the codes.
+
+    A ward written by its name instead of its code is told its code.
+    """
+    codes = {w.code for w in members}
+    for key in node.data:
+        if key in codes:
+            continue
+        named = [w for w in members if isinstance(key, str) and roster_key(key) == roster_key(w.name)]
+        hint = f" (phường {named[0].name} có mã {named[0].code})" if named else ""
+        listed = ", ".join(w.code for w in members[:_LISTED])
+        if len(members) > _LISTED:  # a thousand-ward bloc: the first codes, and where the others are
+            listed += f", … ({vn_count(len(members))} mã, xem bloc.yaml)"
+        raise node.fail(
+            str(key), f"{shown(key)} không phải mã phường nào của Khối trong bloc.yaml{hint}; các mã hợp lệ: {listed}"
+        )
+
+
 def _month(node: ConfigNode, name: str) -> str:
     value = node.text(name)
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
@@ -131,7 +153,8 @@ def _criteria(top: ConfigNode) -> tuple[Group, ...]:
     return tuple(groups)
 
 
-def _indicators(top: ConfigNode, wards: tuple[str, ...]) -> tuple[Indicator, ...]:
+def _indicators(top: ConfigNode, members: tuple[Ward, ...]) -> tuple[Indicator, ...]:
+    wards = tuple(w.code for w in members)
     out = []
     for n in top.items("indicators"):
         n.only({"code", "name", "unit", "cumulative", "method"}, {"target", "targets", "at_most"})
@@ -144,6 +167,7 @@ def _indicators(top: ConfigNode, wards: tuple[str, ...]) -> tuple[Indicator, ...
             targets = {w: n.number("target") for w in wards}
         else:
             per_ward = n.child("targets")
+            _only_ward_codes(per_ward, members)
             per_ward.only(set(wards))
             targets = {w: per_ward.number(w) for w in wards}
         for w, t in targets.items():
@@ -233,7 +257,7 @@ def load_catalogue(path: Path, bloc: Bloc, year: int | None = None) -> Catalogue
         raise window_node.fail("last", "tháng cuối (last) đứng trước tháng đầu (first)")
     scale = top.number("scale")
     groups = _criteria(top)
-    indicators = _indicators(top, tuple(w.code for w in bloc.members))
+    indicators = _indicators(top, bloc.members)
     bonus_cap, bonus_items = _bonus(top)
     deductions, missing = _deductions(top)
     bands = _bands(top, scale)
@@ -317,7 +341,7 @@ def _votes(node: ConfigNode, bloc: Bloc) -> Votes:
     if valid > received:
         raise node.fail("ballots_valid", f"{valid} phiếu hợp lệ nhưng chỉ thu về {received} phiếu")
     flag = node.child("flag")
-    flag.only(set(), {w.code for w in bloc.members})
+    _only_ward_codes(flag, bloc.members)
     agree = {code: flag.integer(code) for code in flag.data}
     for code, count in agree.items():
         if count > valid:

@@ -12,6 +12,7 @@ import pytest
 
 from tasks.config.load import ConfigError, load_bloc, load_catalogue, load_meeting
 from tasks.config.year import load_year
+from tasks.domain import Bloc, Ward
 from tests.support.wording import has_diacritics
 
 
@@ -81,6 +82,52 @@ def test_votes_cannot_exceed_ballots(inputs: Path) -> None:
     with pytest.raises(ConfigError) as err:
         load_meeting(path, bloc)
     assert err.value.key == "votes.ballots_valid"
+
+
+CODES = "VANPHU, YENBAI, NAMCUONG, AULAU, NGHIALO, TRUNGTAM, SAPA, CAUTHIA, CAMDUONG, LAOCAI"
+
+
+@pytest.mark.parametrize(
+    ("written", "problem"),
+    [
+        ("XYZ", f"'XYZ' không phải mã phường nào của Khối trong bloc.yaml; các mã hợp lệ: {CODES}"),
+        (
+            "Lào Cai",
+            "'Lào Cai' không phải mã phường nào của Khối trong bloc.yaml (phường Lào Cai có mã LAOCAI); "
+            f"các mã hợp lệ: {CODES}",
+        ),
+    ],
+)
+def test_a_vote_for_an_unknown_ward_names_it_and_lists_the_codes(inputs: Path, written: str, problem: str) -> None:
+    """A ward in votes.flag that is not in the roster: the file, the key, the ward and the valid codes."""
+    path = inputs / "2025" / "meeting.yaml"
+    _replace(path, "LAOCAI: 1}", f"{written}: 1}}")
+    with pytest.raises(ConfigError) as err:
+        load_meeting(path, load_bloc(inputs / "2025" / "bloc.yaml"))
+    assert str(err.value) == f"{path}, mục votes.flag.{written}: {problem}"
+
+
+def test_a_target_for_an_unknown_ward_names_it(inputs: Path) -> None:
+    """A per-ward target for a ward not in the roster is named, with the valid codes (not "khóa không được phép")."""
+    path = inputs / "2025" / "criteria.yaml"
+    _replace(path, "targets: {VANPHU: 40, ", "targets: {VANPHUU: 40, ")
+    with pytest.raises(ConfigError) as err:
+        load_catalogue(path, load_bloc(inputs / "2025" / "bloc.yaml"), 2025)
+    assert err.value.key.endswith("targets.VANPHUU")
+    assert err.value.problem == f"'VANPHUU' không phải mã phường nào của Khối trong bloc.yaml; các mã hợp lệ: {CODES}"
+
+
+def test_a_large_bloc_lists_only_its_first_codes(tmp_path: Path) -> None:
+    """With a thousand wards the error lists twelve codes and says how many there are, not the whole roster."""
+    members = tuple(Ward(code=f"P{i:04d}", name=f"Phường số {i}") for i in range(1000))
+    bloc = Bloc(code="k", name="Khối", province="Tỉnh", year=2025, head="P0000", members=members)
+    path = tmp_path / "meeting.yaml"
+    meeting = "meeting: {number: '01', place: X, chair: {name: A, title: B}, secretary: {name: C, title: D}}\n"
+    votes = "votes: {ballots_issued: 9, ballots_received: 9, ballots_valid: 9, flag: {XYZ: 1}}\n"
+    path.write_text(meeting + votes, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_meeting(path, bloc)
+    assert err.value.problem.endswith(", P0010, P0011, … (1.000 mã, xem bloc.yaml)")
 
 
 def test_meeting_is_optional(inputs: Path) -> None:
