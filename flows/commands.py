@@ -127,6 +127,23 @@ def _draft_minutes(inputs: Path, year: int) -> bool:
     return meeting is None or not meeting.votes
 
 
+def refuse_year_folder(inputs: Path) -> None:
+    """Refused, with the option to type instead, when ``--inputs`` names a year's (or a bloc's) folder.
+
+    ``--inputs`` is the folder holding the years (contract §7); taking the year's folder in its place would
+    let ``--year`` and the folder's own year disagree, so the command says which folder to give.
+    """
+    from tasks.config.year import inputs_root_of
+
+    root = inputs_root_of(inputs)
+    if root is not None:
+        what = "của một khối trong một năm" if root.resolve() == inputs.resolve().parent.parent else "của một năm"
+        raise Refused(
+            f"{inputs} là thư mục hồ sơ {what}, còn --inputs cần thư mục chứa các năm (2025/, 2026/, …): "
+            f"chạy lại với --inputs {root}"
+        )
+
+
 def refuse_outputs_in_inputs(inputs: Path, outputs: Path) -> None:
     """Refused when ``outputs`` lies inside ``inputs``: inputs are never written, and the next run would read
     what this one wrote as the wards' files."""
@@ -141,6 +158,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     """``thidua review --year YYYY``: one bloc, or every bloc folder of the year at once on ``--task-runner``."""
     from tasks.config.year import bloc_folders
 
+    refuse_year_folder(args.inputs)
     refuse_outputs_in_inputs(args.inputs, args.outputs)
     if bloc_folders(args.inputs, args.year):  # inputs/<year>/<bloc-code>/: a broken bloc never stops others
         return _province_review(args)
@@ -190,6 +208,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_monthly(args: argparse.Namespace) -> int:
     """``thidua monthly --period YYYY-MM``: refused (2) outside the window or without reports, unless allowed."""
+    refuse_year_folder(args.inputs)
     refuse_outputs_in_inputs(args.inputs, args.outputs)
     with progress_console():
         result = start_monthly(args.inputs, args.period, args.outputs, args.force, args.allow_empty_month)
@@ -209,6 +228,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from tasks.validation.check import CheckError, CheckStatus, check_file, format_result
     from tasks.validation.suites import Validator
 
+    refuse_year_folder(args.inputs)
     validator, worst = cache(Validator), 0  # built once, after the first file is read
     preload()
     for path in args.files:
@@ -230,6 +250,7 @@ def cmd_templates(args: argparse.Namespace) -> int:
     from tasks.blank_workbooks import write_templates
     from tasks.config.year import load_year
 
+    refuse_year_folder(args.inputs)
     config = load_year(args.inputs, args.year)
     out = args.outputs or Path("outputs") / str(args.year) / "templates"
     refuse_outputs_in_inputs(args.inputs, out)
@@ -275,6 +296,7 @@ def cmd_web(args: argparse.Namespace) -> int:
 
     if args.hash_password:
         return _print_password_hash(hash_password)
+    refuse_year_folder(args.inputs)
     year = args.year or latest_year(args.inputs)
     if year is None:
         raise Refused(f"Không tìm thấy quy định của năm nào trong {args.inputs}; chạy lại với --year.")

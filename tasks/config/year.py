@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -72,6 +73,34 @@ def bloc_folders(inputs: Path, year: int) -> list[Path]:
     if not year_dir.is_dir() or (year_dir / "bloc.yaml").exists():
         return []
     return sorted(p for p in year_dir.iterdir() if p.is_dir() and (p / "bloc.yaml").is_file())
+
+
+_YEAR_FILES = ("bloc.yaml", "criteria.yaml")
+
+
+def _is_year(folder: Path) -> bool:
+    return len(folder.name) == 4 and folder.name.isdigit()
+
+
+def _holds_year_files(folder: Path) -> bool:
+    return any((folder / name).is_file() for name in _YEAR_FILES)
+
+
+def inputs_root_of(inputs: Path) -> Path | None:
+    """The folder ``--inputs`` should have named when ``inputs`` is one level too deep, else None.
+
+    ``inputs`` is then a year's folder (``inputs/2025``: it holds bloc.yaml or criteria.yaml, or bloc folders
+    that do) or a bloc's folder inside a year (``inputs/2025/khoi-phuong``); the inputs root holds the years.
+    """
+    folder = inputs.resolve()
+    root = None
+    if _holds_year_files(folder):
+        root = folder.parent.parent if _is_year(folder.parent) and not _is_year(folder) else folder.parent
+    elif _is_year(folder) and folder.is_dir() and any(_holds_year_files(p) for p in folder.iterdir() if p.is_dir()):
+        root = folder.parent
+    if root is None or inputs.is_absolute():
+        return root
+    return Path(os.path.relpath(root))  # as the user wrote the folder: relative to where the command runs
 
 
 def parse_cache_folder(outputs: Path, force: bool) -> Path | None:

@@ -146,6 +146,27 @@ def test_an_empty_meeting_file_is_named_as_empty(quiet: None, inputs: Path, caps
     )
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["review", "--year", "2025"],
+        ["monthly", "--period", "2025-11"],
+        ["templates", "--year", "2025"],
+        ["check", "tu-cham-diem.xlsx"],
+        ["web"],
+    ],
+)
+def test_a_year_folder_given_as_inputs_is_refused_naming_the_folder_to_give(
+    quiet: None, inputs: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    """``--inputs inputs/2025`` (the year's folder, not the folder of the years): exit 2, and the option to type."""
+    assert main([*command, "--inputs", str(inputs / "2025")]) == 2
+    assert capsys.readouterr().err == (
+        f"thidua: {inputs / '2025'} là thư mục hồ sơ của một năm, còn --inputs cần thư mục chứa các năm "
+        f"(2025/, 2026/, …): chạy lại với --inputs {inputs}\n"
+    )
+
+
 def test_verify_names_each_difference_in_vietnamese_and_exits_1(
     quiet: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

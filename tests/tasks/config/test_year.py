@@ -14,6 +14,7 @@ from tasks.config.year import (
     bloc_folders,
     check_period,
     document_moment,
+    inputs_root_of,
     load_year,
     parse_cache_folder,
     previous_month,
@@ -64,6 +65,18 @@ def test_it_finds_the_bloc_folders_only_when_the_year_holds_no_bloc_of_its_own(t
     assert [p.name for p in bloc_folders(province, 2025)] == ["khoi-a", "khoi-b", "khoi-c"]
     assert bloc_folders(SAMPLE.parent, 2025) == []
     assert bloc_folders(province, 2031) == []
+
+
+def test_a_year_or_bloc_folder_given_as_inputs_points_to_the_root(inputs: Path, tmp_path: Path) -> None:
+    """``inputs/2025`` (one bloc or several) and ``inputs/2025/<bloc>`` name ``inputs``; the root itself names none."""
+    assert inputs_root_of(inputs) is None
+    assert inputs_root_of(inputs / "2025") == inputs
+    province = tmp_path / "province"
+    shutil.copytree(inputs / "2025", province / "2025" / "khoi-phuong")
+    assert inputs_root_of(province) is None
+    assert inputs_root_of(province / "2025") == province
+    assert inputs_root_of(province / "2025" / "khoi-phuong") == province
+    assert inputs_root_of(tmp_path / "khong-co") is None
 
 
 def test_the_parse_cache_sits_under_the_outputs_unless_forced(tmp_path: Path) -> None:
