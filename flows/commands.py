@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from tasks.intake.read import Files
 
 log = logging.getLogger("thidua")
+WEB_STOPPED = "Đã dừng trang kiểm tra hồ sơ."
 
 
 @contextmanager
@@ -311,7 +312,10 @@ def cmd_web(args: argparse.Namespace) -> int:
         print("Lưu ý: trang /runs mở cho mọi máy trong mạng mà không cần mật khẩu (--runs-password-file).")
     url = f"http://{args.host if ':' not in args.host else f'[{args.host}]'}:{args.port}/"
     ready = f"Trang kiểm tra hồ sơ: {url}  ·  các lần chạy: {url}runs  ·  Ctrl+C để dừng."
-    serve(settings, args.host, args.port, ready=lambda: print(ready, flush=True))
+    try:
+        serve(settings, args.host, args.port, ready=lambda: print(ready, flush=True))
+    except KeyboardInterrupt:  # Ctrl+C, or a service manager's SIGTERM: the way a web server ends, nothing half done
+        print(WEB_STOPPED, flush=True)
     return OK
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from flows.cli import main
+from tasks.edge.signals import Terminated
 from tasks.web import server
 from tasks.web.access import hash_password, password_matches
 from tasks.web.served import WebSettings
@@ -40,6 +41,23 @@ def test_it_serves_the_newest_year_on_loopback_with_the_password_file(
     assert (settings.year, host, port) == (2025, "127.0.0.1", 8123)
     assert settings.runs_password_hash is not None and password_matches("kiểm tra", settings.runs_password_hash)
     assert "http://127.0.0.1:8123/" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt(), Terminated("signal 15")])
+def test_stopping_the_web_server_is_its_normal_end(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], stop: KeyboardInterrupt
+) -> None:
+    """Ctrl+C (or SIGTERM from a service manager) ends ``thidua web``: exit 0 and "đã dừng", no "kết quả dở dang"."""
+
+    def serve_until_stopped(settings: WebSettings, host: str, port: int, ready: Callable[[], None]) -> None:
+        ready()
+        raise stop
+
+    monkeypatch.setattr(server, "serve", serve_until_stopped)
+    assert main(["web", "--inputs", str(SAMPLE_INPUTS), "--port", "8123"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[-1] == "Đã dừng trang kiểm tra hồ sơ."
+    assert captured.err == ""
 
 
 def test_a_network_address_without_a_password_is_pointed_out(
