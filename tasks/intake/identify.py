@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from tasks.domain import Bloc, CellValue, Issue, Severity, Ward
+from tasks.domain import Bloc, CellValue, Issue, MonthWindow, Severity, Ward
 from tasks.text import fold, is_blank, nfc, shown, strip_ward_prefix
 
 
@@ -234,6 +234,24 @@ def identify_monthly(bloc: Bloc, info: dict[str, CellValue], sheet: str | None, 
     if found is None or (period is not None and found != period):
         issues.append(_period_issue(found, cv, period, sheet))
     return Identity(ward=ward, period=found, prepared_on=prepared_on, issues=tuple(issues))
+
+
+def period_year_issue(info: dict[str, CellValue], sheet: str | None, window: MonthWindow, year: int) -> Issue | None:
+    """An error when a report's period is of another year than the review's months (``thidua check`` of a file
+    outside the month folders; in the review the folder's month already is one of them), else None."""
+    cv = info.get("period")
+    found = parse_period(cv.value) if cv is not None and not is_blank(cv.value) else None
+    if cv is None or found is None or found[:4] in {month[:4] for month in window.months()}:
+        return None
+    last = f"{window.last[5:]}/{window.last[:4]}"
+    return _error(
+        "period_mismatch",
+        f"Kỳ báo cáo '{shown(cv.value)}' không đúng: báo cáo phải là của năm {year}.",
+        f"Ghi Kỳ báo cáo là một tháng của năm {year}, ví dụ 'Tháng {last}'.",
+        sheet,
+        cv,
+        "Kỳ báo cáo",
+    )
 
 
 def _period_issue(found: str | None, cv: CellValue | None, folder: str | None, sheet: str | None) -> Issue:

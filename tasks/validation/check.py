@@ -14,14 +14,14 @@ from __future__ import annotations
 import hashlib
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
 from tasks.config.year import load_year
-from tasks.domain import InputFile, Issue, Kind, Severity, Submission
+from tasks.domain import Catalogue, InputFile, Issue, Kind, Severity, Status, Submission
 from tasks.intake.discover import WORKBOOK_SUFFIXES, shown_name
-from tasks.intake.identify import parse_period, parse_year
+from tasks.intake.identify import parse_period, parse_year, period_year_issue
 from tasks.intake.layout import INFO_SHEET, TABLES, key
 from tasks.intake.read import open_submission
 from tasks.intake.read_all import validate_all
@@ -177,15 +177,28 @@ def check_file(
     if not source.is_file():
         raise CheckError(f"{name or source}: không tìm thấy tệp.")
     found = detect(source)
-    rules_year = year or found.year or latest_year(inputs)
+    # a year the file names but no inputs/<year>/ holds is the file's problem, not the configuration's: the newest
+    # year's rules check it, and the file's Năm (or Kỳ báo cáo) is reported in its cell as not that year
+    written = found.year if found.year is not None and (inputs / str(found.year)).is_dir() else None
+    rules_year = year or written or latest_year(inputs)
     if rules_year is None:
         raise CheckError(f"{name or source.name}: không xác định được năm của hồ sơ; hãy chỉ rõ năm (--year).")
     config = load_year(inputs, rules_year)
     # the review reads only .xlsx and .xlsm files: any other one is refused here as it would be there
     file = input_file(source, kind or found.kind if source.suffix.lower() in WORKBOOK_SUFFIXES else Kind.UNKNOWN, name)
-    sub = open_submission(file, config.bloc, config.catalogue, found.period)
+    sub = _in_rules_year(open_submission(file, config.bloc, config.catalogue, found.period), config.catalogue)
     (sub,) = validate_all([sub], config.bloc, config.catalogue, _validator(validator))
     return _result(sub, rules_year)
+
+
+def _in_rules_year(sub: Submission, catalogue: Catalogue) -> Submission:
+    """A monthly report of another year than the rules' is rejected in its ``Kỳ báo cáo`` cell, as an annual file
+    whose ``Năm`` is not the year's is (the review reads only the month folders of its window)."""
+    if sub.kind is not Kind.MONTHLY or sub.workbook is None:
+        return sub
+    wb = sub.workbook
+    issue = period_year_issue(wb.info, wb.info_sheet, catalogue.window, catalogue.year)
+    return sub if issue is None else replace(sub.with_issues([issue]), status=Status.REJECTED)
 
 
 def _validator(given: Validator | Callable[[], Validator] | None) -> Validator:

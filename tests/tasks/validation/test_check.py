@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from flows.cli import main
-from tests.support.office_files import sapa_annual, write_book
+from tests.support.office_files import sapa_annual, sapa_december, write_book
 from tests.support.sample import EditFn
 
 SAPA = Path("2025") / "annual" / "tu-cham-diem-2025-sapa.xlsx"
@@ -59,6 +59,28 @@ def test_several_files_one_bad(
     assert code == 1
     assert out.count("KHÔNG ĐẠT") == 1 and "ĐẠT (Bảng tự chấm điểm thi đua năm, đơn vị SAPA" in out
     assert "trang 'Thông tin' – ô B2: Mã đơn vị 'LAOCAI' không khớp với đơn vị 'Sa Pa'." in out
+
+
+def test_a_file_of_a_year_without_rules_is_reported_and_the_others_still_checked(
+    capsys: pytest.CaptureFixture[str], inputs: Path, tmp_path: Path
+) -> None:
+    """A self-assessment whose Năm is 2024 and a monthly report of 12/2024 among good files (only 2025 has rules):
+    each is KHÔNG ĐẠT with its sheet and cell, the next files are still checked, exit 1 (not a configuration
+    failure, exit 2)."""
+    book = sapa_annual()
+    info = book.sheet("Thông tin")
+    info.set(info.find("Năm")[0], 1, 2024)
+    old_year = write_book(book, tmp_path / "nam-2024.xlsx")
+    book = sapa_december()
+    info = book.sheet("Thông tin")
+    info.set(info.find("Kỳ báo cáo")[0], 1, "Tháng 12/2024")
+    old_month = write_book(book, tmp_path / "thang-12-2024.xlsx")
+    code, out = check(capsys, inputs, str(old_year), str(old_month), str(inputs / SAPA))
+    assert code == 1
+    assert "nam-2024.xlsx: KHÔNG ĐẠT" in out and "thang-12-2024.xlsx: KHÔNG ĐẠT" in out
+    assert "[LỖI] trang 'Thông tin' – ô B3: Năm '2024' không đúng: bảng tự chấm phải là của năm 2025." in out
+    assert "[LỖI] trang 'Thông tin' – ô B3: Kỳ báo cáo 'Tháng 12/2024' không đúng: báo cáo phải là của năm 2025." in out
+    assert f"{inputs / SAPA}: ĐẠT" in out and "Cấu hình" not in out
 
 
 @pytest.mark.parametrize(
