@@ -122,7 +122,11 @@ def _other_parsers(sub: Any) -> None:
         description="Kiểm tra tệp của phường theo đúng các quy tắc của lần đánh giá; không ghi gì.",
     )
     check.arguments.add_argument(
-        "files", nargs="+", type=Path, metavar="TỆP", help="tệp Excel cần kiểm tra (một hay nhiều)"
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="TỆP",
+        help="tệp Excel cần kiểm tra (một hay nhiều), hoặc thư mục chứa các tệp đó (không kể thư mục con)",
     )
     year_option(check, "năm của hồ sơ", "năm ghi trong tệp, nếu không có thì năm mới nhất trong --inputs")
     folder_options(check, outputs=False)

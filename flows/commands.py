@@ -9,7 +9,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flows.console import progress_console
+from flows.console import count_text, progress_console
 from flows.failures import OK, STRICT, Refused
 from flows.summary import review_next_steps, summary_lines
 
@@ -218,10 +218,11 @@ def cmd_monthly(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """``thidua check FILE...``: same rules as the flows, no run folder; non-zero if any file has an error.
+    """``thidua check FILE|FOLDER...``: same rules as the flows, no run folder; non-zero if any file has an error.
 
-    Great Expectations (most of the command's time) imports in the background while the YAML and the first
-    file are read.
+    A folder is checked as the review reads a submission folder: every file in it, its sub-folders named as not
+    checked. An argument that names nothing to check is refused (2) before any file is checked. Great
+    Expectations (most of the command's time) imports in the background while the YAML and the first file are read.
     """
     from functools import cache
 
@@ -230,18 +231,58 @@ def cmd_check(args: argparse.Namespace) -> int:
     from tasks.validation.suites import Validator
 
     refuse_year_folder(args.inputs)
+    targets = [check_targets(path) for path in args.files]  # every argument refused before any file is checked
     validator, worst = cache(Validator), 0  # built once, after the first file is read
     preload()
-    for path in args.files:
-        try:
-            result = check_file(path, args.inputs, name=str(path), year=args.year, validator=validator)
-        except CheckError as exc:
-            print(exc)
-            worst = 1
-            continue
-        print("\n".join(format_result(result)))
-        worst = max(worst, 1 if result.status is CheckStatus.FAILED else 0)
+    for files, note in targets:
+        if note:
+            print(note)
+        for path in files:
+            try:
+                result = check_file(path, args.inputs, name=str(path), year=args.year, validator=validator)
+            except CheckError as exc:
+                print(exc)
+                worst = 1
+                continue
+            print("\n".join(format_result(result)))
+            worst = max(worst, 1 if result.status is CheckStatus.FAILED else 0)
     return worst
+
+
+def check_targets(path: Path) -> tuple[list[Path], str | None]:
+    """The files ``thidua check`` checks for one argument, and a line to print first (sub-folders not checked).
+
+    A file, or a path that does not exist (reported as not found, 1), is itself. A folder gives the files in it,
+    as the review reads a submission folder; Refused (2) for a folder with nothing to check or a year's folder.
+    """
+    from tasks.intake.discover import list_folder, shown_name
+
+    if not path.is_dir():
+        return [path], None
+    if (path / "bloc.yaml").is_file():
+        year = path.name if path.name.isdigit() else "<năm>"
+        raise Refused(
+            f"{path} là thư mục hồ sơ của cả năm, không phải một thư mục nộp: hãy đưa đường dẫn tới tệp hoặc thư mục "
+            f"cần kiểm tra, ví dụ {path / 'annual'}; để đánh giá cả năm, chạy thidua review --year {year}."
+        )
+    listing = list_folder(path)
+    if not listing.readable:
+        raise Refused(f"{path}: không đọc được thư mục (không có quyền liệt kê các tệp bên trong).")
+    names = ", ".join(shown_name(folder.name) for folder in listing.subfolders)
+    if not listing.files:
+        inside = f" (chỉ có thư mục con: {names})" if names else ""
+        example = f", ví dụ {listing.subfolders[0]}" if listing.subfolders else ""
+        raise Refused(
+            f"{path}: thư mục không có tệp nào để kiểm tra{inside}. Hãy đưa đường dẫn tới tệp, hoặc tới thư mục "
+            f"chứa tệp{example}."
+        )
+    note = (
+        f"{path}: không kiểm tra {count_text(len(listing.subfolders), 'thư mục con')} ({names}): chỉ các tệp nằm "
+        "ngay trong thư mục được kiểm tra, như khi đánh giá."
+        if listing.subfolders
+        else None
+    )
+    return list(listing.files), note
 
 
 def cmd_templates(args: argparse.Namespace) -> int:

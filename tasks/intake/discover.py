@@ -20,6 +20,7 @@ import hashlib
 import os
 import re
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 from tasks.domain import InputFile, Kind
@@ -122,6 +123,25 @@ def _entries_here(folder: Path) -> list[tuple[Path, str | None]]:
     except OSError:
         return [(folder, "unreadable_folder")]
     return [(folder / name, _refusal(entry)) for name, entry in pairs]
+
+
+@dataclass(frozen=True)
+class FolderListing:
+    """What one folder holds as a submission folder would be read (``thidua check FOLDER``)."""
+
+    files: tuple[Path, ...]  # every entry but the skipped ones and sub-folders, by name
+    subfolders: tuple[Path, ...]  # those holding something: not read
+    readable: bool = True  # False: the folder could not be listed
+
+
+def list_folder(folder: Path) -> FolderListing:
+    """The entries of ``folder`` as discovery reads a submission folder: its files, and its sub-folders apart."""
+    entries = _entries_here(folder)
+    if entries == [(folder, "unreadable_folder")]:
+        return FolderListing((), (), readable=False)
+    files = tuple(path for path, refused in entries if refused != "folder")
+    folders = tuple(path for path, refused in entries if refused == "folder" and _entries_here(path))
+    return FolderListing(files, folders)
 
 
 def discover(year_dir: Path, months: tuple[str, ...] | None = None) -> list[tuple[InputFile, str | None]]:

@@ -113,3 +113,49 @@ def test_a_file_name_with_odd_bytes_is_printed_escaped(capsys: pytest.CaptureFix
     code, out = check(capsys, inputs, os.fsdecode(odd))
     assert code == 0
     assert "b\\xe1o-c\\xe1o\\x1b[31m.xlsx: ĐẠT" in out and "\x1b" not in out
+
+
+def test_a_folder_is_checked_file_by_file_and_its_sub_folders_are_named(
+    capsys: pytest.CaptureFixture[str], inputs: Path
+) -> None:
+    """``thidua check inputs/2025/monthly/2025-12``: every report in it gets its verdict; a sub-folder holding an old
+    copy is named as not checked, and Windows' and Excel's own files are not checked at all."""
+    month = inputs / "2025" / "monthly" / "2025-12"
+    (month / "cu").mkdir()
+    shutil.copy(inputs / DECEMBER, month / "cu" / "ban-cu.xlsx")
+    (month / "Thumbs.db").write_bytes(b"x")
+    (month / "~$bao-cao.xlsx").write_bytes(b"x")
+    code, out = check(capsys, inputs, str(month))
+    assert code == 0
+    assert out.splitlines()[0] == (
+        f"{month}: không kiểm tra 1 thư mục con (cu): chỉ các tệp nằm ngay trong thư mục được kiểm tra, như khi "
+        "đánh giá."
+    )
+    assert out.count(": ĐẠT (Báo cáo kết quả thực hiện chỉ tiêu tháng") == len(list(month.glob("*.xlsx"))) - 1
+    assert "ban-cu.xlsx" not in out and "Thumbs.db" not in out and "~$" not in out
+
+
+def test_a_folder_with_nothing_to_check_is_refused_with_where_to_look(
+    capsys: pytest.CaptureFixture[str], inputs: Path
+) -> None:
+    """``thidua check inputs/2025/monthly``: only month folders in it, so exit 2 (a wrong argument, like other
+    refusals), nothing checked, and one of them given as an example."""
+    code = main(["check", str(inputs / SAPA), str(inputs / "2025" / "monthly"), "--inputs", str(inputs)])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err == (
+        f"thidua: {inputs / '2025' / 'monthly'}: thư mục không có tệp nào để kiểm tra (chỉ có thư mục con: 2025-09, "
+        "2025-10, 2025-11, 2025-12). Hãy đưa đường dẫn tới tệp, hoặc tới thư mục chứa tệp, ví dụ "
+        f"{inputs / '2025' / 'monthly' / '2025-09'}.\n"
+    )
+
+
+def test_the_year_folder_is_refused_with_the_command_that_reviews_it(
+    capsys: pytest.CaptureFixture[str], inputs: Path
+) -> None:
+    """``thidua check inputs/2025``: its YAML files are no submissions; exit 2 and the way to the annual folder
+    or to the review."""
+    code = main(["check", str(inputs / "2025"), "--inputs", str(inputs)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"ví dụ {inputs / '2025' / 'annual'}; để đánh giá cả năm, chạy thidua review --year 2025." in err
