@@ -61,7 +61,8 @@ def create_app(settings: WebSettings, checker: UploadChecker | None = None, warm
         for path, kind in warm_samples(settings.inputs, settings.year):
             checker.check(path.read_bytes(), path.name, kind, with_files=True)
     app = FastAPI(title="thidua web", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.served = Served(settings, checker, Pages())
+    pages = Pages()
+    app.state.served = Served(settings, checker, pages)
     app.add_exception_handler(Exception, broken)
     app.add_exception_handler(HTTPException, refused)  # an unknown address or method: said in Vietnamese
     app.add_api_route("/healthz", healthz, methods=["GET"])
@@ -75,6 +76,7 @@ def create_app(settings: WebSettings, checker: UploadChecker | None = None, warm
         max_bytes=settings.max_upload_bytes,
         idle_seconds=settings.idle_seconds,
         total_seconds=settings.total_seconds,
+        pages=pages,
     )
     return app
 

@@ -13,6 +13,8 @@ import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from tasks.web.pages import Pages
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -24,6 +26,7 @@ TOO_LARGE = (
     "Hãy gửi tệp bảng tính gốc, không kèm ảnh hay tệp khác."
 )
 TOO_SLOW = "Việc tải tệp lên quá chậm hoặc bị gián đoạn nên đã dừng. Hãy kiểm tra kết nối mạng rồi tải lại."
+TITLES = {413: "Tệp quá lớn", 408: "Tải tệp lên bị dừng"}
 
 
 class _BodyRefused(Exception):
@@ -36,8 +39,11 @@ class _BodyRefused(Exception):
 class BodyLimits:
     """ASGI middleware refusing request bodies over ``max_bytes`` (413) or slower than allowed (408)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, idle_seconds: float, total_seconds: float) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, idle_seconds: float, total_seconds: float, pages: Pages | None = None
+    ) -> None:
         self.app = app
+        self.pages = pages or Pages()
         self.max_bytes = max_bytes
         self.idle_seconds = idle_seconds
         self.total_seconds = total_seconds
@@ -49,7 +55,7 @@ class BodyLimits:
         too_large = _BodyRefused(413, TOO_LARGE.format(limit=self.max_bytes // (1024 * 1024)))
         declared = dict(scope["headers"]).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            await _refuse(scope, send, too_large)
+            await self._refuse(scope, send, too_large)
             return
         started = False
 
@@ -62,7 +68,19 @@ class BodyLimits:
             await self.app(scope, self._limited(receive, too_large), watch_send)
         except _BodyRefused as refused:
             if not started:
-                await _refuse(scope, send, refused)
+                await self._refuse(scope, send, refused)
+
+    async def _refuse(self, scope: Scope, send: Send, refused: _BodyRefused) -> None:
+        """A short answer in the form the caller reads: JSON for the API, the site's message page otherwise."""
+        if scope["path"].startswith("/api/"):
+            body = json.dumps({"status": "refused", "message": refused.message}, ensure_ascii=False).encode()
+            media = b"application/json"
+        else:
+            page = self.pages.render("message.html", title=TITLES[refused.status], message=refused.message)
+            body, media = page.encode(), b"text/html; charset=utf-8"
+        headers = [(b"content-type", media), (b"content-length", str(len(body)).encode()), (b"connection", b"close")]
+        await send({"type": "http.response.start", "status": refused.status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
     def _limited(self, receive: Receive, too_large: _BodyRefused) -> Receive:
         loop = asyncio.get_running_loop()
@@ -85,19 +103,3 @@ class BodyLimits:
             return message
 
         return limited_receive
-
-
-async def _refuse(scope: Scope, send: Send, refused: _BodyRefused) -> None:
-    """A short answer in the form the caller reads: JSON for the API, a plain page otherwise."""
-    if scope["path"].startswith("/api/"):
-        body = json.dumps({"status": "refused", "message": refused.message}, ensure_ascii=False).encode()
-        media = b"application/json"
-    else:
-        page = (
-            '<!doctype html><html lang="vi"><meta charset="utf-8"><title>Không kiểm tra được</title>'
-            f'<p>{refused.message}</p><p><a href="/">Quay lại</a></p></html>'
-        )
-        body, media = page.encode(), b"text/html; charset=utf-8"
-    headers = [(b"content-type", media), (b"content-length", str(len(body)).encode()), (b"connection", b"close")]
-    await send({"type": "http.response.start", "status": refused.status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})

@@ -99,10 +99,30 @@ def test_the_refusal_is_a_vietnamese_page_for_a_browser_and_json_for_the_api() -
     status, headers, body = _answer(limited, {**_page_at("/"), "headers": big})
     assert status == 413 and headers[b"content-type"] == b"text/html; charset=utf-8"
     page = body.decode("utf-8")
-    assert '<html lang="vi">' in page and "lớn hơn giới hạn 2 MB" in page and '<a href="/">Quay lại</a>' in page
+    assert (
+        '<html lang="vi">' in page
+        and "lớn hơn giới hạn 2 MB" in page
+        and '<a href="/">Về trang kiểm tra hồ sơ</a>' in page
+    )
     status, headers, body = _answer(limited, {**_page_at("/api/check"), "headers": big})
     assert status == 413 and headers[b"content-type"] == b"application/json"
     assert body.decode("utf-8").startswith('{"status": "refused", "message": "Tệp tải lên lớn hơn giới hạn 2 MB')
+
+
+def test_too_large_and_too_slow_are_the_sites_own_message_page(make_client: ClientFactory) -> None:
+    """413 and 408 look like every other page of the site: its header, a Vietnamese title, the sentence, a way back."""
+    not_found = make_client().get("/khong-co").text
+    site_header = not_found[not_found.index("<header>") : not_found.index("</header>")]
+    limited = BodyLimits(_reads_everything, max_bytes=1024 * 1024, idle_seconds=5, total_seconds=0)
+    big = [(b"content-length", str(2 * 1024 * 1024).encode())]
+    for scope, status, title in (
+        (_page_at("/"), 408, "Tải tệp lên bị dừng"),
+        ({**_page_at("/"), "headers": big}, 413, "Tệp quá lớn"),
+    ):
+        answer = _answer(limited, scope)
+        page = answer[2].decode("utf-8")
+        assert answer[0] == status and site_header in page and f"<h1>{title}</h1>" in page
+        assert '<p class="problem">' in page and "<style>" in page
 
 
 def test_an_upload_that_drags_past_the_total_time_is_cut_off() -> None:
