@@ -11,15 +11,16 @@ import logging
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
+from starlette.routing import Match
 
 from tasks.domain import Kind
 from tasks.web.limits import BodyLimits
-from tasks.web.pages import Pages
+from tasks.web.pages import Pages, url_path
 from tasks.web.runs_routes import add_runs_routes
 from tasks.web.served import Served, WebSettings, served
 from tasks.web.upload_check import CheckAnswer, UploadChecker
@@ -60,7 +61,8 @@ def create_app(settings: WebSettings, checker: UploadChecker | None = None, warm
     if warm:
         for path, kind in warm_samples(settings.inputs, settings.year):
             checker.check(path.read_bytes(), path.name, kind, with_files=True)
-    app = FastAPI(title="thidua web", docs_url=None, redoc_url=None, openapi_url=None)
+    # redirect_slashes=False: Starlette's own redirect is an absolute URL built from the Host header
+    app = FastAPI(title="thidua web", docs_url=None, redoc_url=None, openapi_url=None, redirect_slashes=False)
     pages = Pages()
     app.state.served = Served(settings, checker, pages)
     app.add_exception_handler(Exception, broken)
@@ -99,12 +101,26 @@ HTTP_TEXT = {
 async def refused(request: Request, exc: Exception) -> Response:
     """Starlette's own refusals (no such address, a method a page does not take), as a Vietnamese page."""
     code = exc.status_code if isinstance(exc, HTTPException) else 500
+    if code == 404 and (bare := _without_slash(request)) is not None:
+        return RedirectResponse(bare, status_code=307)
     title, message = HTTP_TEXT.get(code, ("Không xử lý được", f"Máy chủ không xử lý được yêu cầu này (mã {code})."))
     headers = dict(exc.headers or {}) if isinstance(exc, HTTPException) else {}
     if request.url.path.startswith("/api/"):
         return JSONResponse({"status": "error", "message": message}, status_code=code, headers=headers)
     page = served(request).pages.render("message.html", title=title, message=message)
     return HTMLResponse(page, status_code=code, headers=headers)
+
+
+def _without_slash(request: Request) -> str | None:
+    """For ``/runs/``: the relative address of the page without the trailing slash, when there is one."""
+    path = request.url.path
+    if request.method not in ("GET", "HEAD") or path == "/" or not path.endswith("/"):
+        return None
+    bare = "/" + path.strip("/")
+    scope = {**request.scope, "path": bare}
+    if not any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
+        return None
+    return url_path(bare) + (f"?{request.url.query}" if request.url.query else "")
 
 
 async def healthz(request: Request) -> dict[str, str]:

@@ -222,3 +222,13 @@ def test_an_unknown_address_or_method_is_answered_in_vietnamese(
     assert "Not Found" not in answer.text and "Method Not Allowed" not in answer.text
     if status == 405:
         assert answer.headers["allow"]
+
+
+def test_a_trailing_slash_is_redirected_within_the_site_whatever_the_host_header(make_client: ClientFactory) -> None:
+    """'/runs/' leads to '/runs' by a relative address, never to the host a request claims; nonsense stays 404."""
+    client = make_client()
+    answer = client.get("/runs/?trang=2", headers={"host": "evil.example"}, follow_redirects=False)
+    assert answer.status_code == 307 and answer.headers["location"] == "/runs?trang=2"
+    assert client.get("/runs/").text == client.get("/runs").text
+    answer = client.get("/khong-co/", headers={"host": "evil.example"}, follow_redirects=False)
+    assert answer.status_code == 404 and "Không tìm thấy" in answer.text
