@@ -23,14 +23,18 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
+def without_marks(text: str) -> str:
+    """The text without diacritics, case kept: ``"Nam Cường"`` → ``"Nam Cuong"``, ``"Đ"`` → ``"D"``."""
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return stripped.replace("đ", "d").replace("Đ", "D")
+
+
 def fold(text: object) -> str:
     """Comparison key: no diacritics (đ → d), lower case, single spaces."""
     if text is None:
         return ""
-    decomposed = unicodedata.normalize("NFD", str(text))
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    stripped = stripped.replace("đ", "d").replace("Đ", "D")
-    return _SPACE.sub(" ", stripped).strip().casefold()
+    return _SPACE.sub(" ", without_marks(str(text))).strip().casefold()
 
 
 def shown(value: object) -> str | None:

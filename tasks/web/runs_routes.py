@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import re
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from tasks.outputs.verify import Finding, finding_text, verify_run
+from tasks.text import without_marks
 from tasks.web.access import basic_password, password_matches
 from tasks.web.runs import RunSummary, list_runs, read_json, read_table, resolve_inside, run_files
 from tasks.web.served import served
@@ -146,6 +149,12 @@ def run_file(request: Request, rel: str) -> Response:
     if media.startswith("text/") or media in ("application/json", "application/javascript"):
         media += "; charset=utf-8"
     disposition = "inline" if path.suffix.lower() in INLINE else "attachment"
-    return FileResponse(
-        path, media_type=media, headers=headers, filename=path.name, content_disposition_type=disposition
-    )
+    headers["Content-Disposition"] = content_disposition(disposition, path.name)
+    return FileResponse(path, media_type=media, headers=headers)
+
+
+def content_disposition(disposition: str, name: str) -> str:
+    """``Content-Disposition`` naming ``name`` as RFC 6266 says: UTF-8 in ``filename*`` (RFC 5987), and an
+    ASCII ``filename`` for the clients that read only that one (``Biên bản.docx`` → ``Bien ban.docx``)."""
+    fallback = re.sub(r"[^A-Za-z0-9 ._()+,-]", "_", without_marks(name))
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"

@@ -169,3 +169,22 @@ def test_runs_show_their_parameters_in_words_and_no_server_path(
     assert 'data-label="Tham số" class="muted">Năm 2025</td>' in client.get("/runs").text
     assert "<dt>Tham số</dt><dd>Năm 2025</dd>" in client.get(f"/runs/view/{RUN}").text
     assert "Tệp kết quả đã bị thay đổi: ranking.csv (mã sha256" in client.get(f"/runs/verify/{RUN}").text
+
+
+def test_a_download_keeps_its_vietnamese_name_with_an_ascii_fallback(
+    make_client: ClientFactory, outputs: Path, tmp_path: Path
+) -> None:
+    """Content-Disposition names the file in UTF-8 (RFC 5987) and, for older clients, without diacritics."""
+    copy = tmp_path / "copy"
+    shutil.copytree(outputs, copy, symlinks=True)
+    (copy / RUN / 'Biên bản họp "Đống Đa".docx').write_bytes(b"PK")
+    client = make_client(copy)
+    word = client.get(
+        f"/runs/files/{RUN}/Bi%C3%AAn%20b%E1%BA%A3n%20h%E1%BB%8Dp%20%22%C4%90%E1%BB%91ng%20%C4%90a%22.docx"
+    )
+    assert word.headers["content-disposition"] == (
+        'attachment; filename="Bien ban hop _Dong Da_.docx"; '
+        "filename*=UTF-8''Bi%C3%AAn%20b%E1%BA%A3n%20h%E1%BB%8Dp%20%22%C4%90%E1%BB%91ng%20%C4%90a%22.docx"
+    )
+    plain = client.get(f"/runs/files/{RUN}/ranking.docx").headers["content-disposition"]
+    assert plain == "attachment; filename=\"ranking.docx\"; filename*=UTF-8''ranking.docx"
