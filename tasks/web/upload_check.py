@@ -10,11 +10,12 @@ annotated copy, made in memory.
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from tasks.config.load import ConfigError
@@ -22,7 +23,6 @@ from tasks.config.year import YearConfig, load_year
 from tasks.domain import InputFile, Issue, Kind, Severity, Status, Submission
 from tasks.feedback.workbook import annotate_copy, feedback_workbook
 from tasks.outputs.csv_json import issue_json
-from tasks.outputs.writes import safe_name
 from tasks.validation.check import CheckError, CheckResult, CheckStatus, NotMade, check_file
 from tasks.validation.suites import Validator
 
@@ -153,15 +153,26 @@ def _downloads(result: CheckResult, data: bytes, ward: str | None) -> tuple[Down
     """The feedback workbook, and the annotated copy when there is something to mark and the file opens."""
     moment = datetime.now(UTC).replace(microsecond=0)
     digest = hashlib.sha256(data).hexdigest()
-    stem = safe_name(result.name, digest)
+    label = download_label(result.name, ward)
     macro = result.name.lower().endswith(".xlsm")
     annotated = None
     if result.issues:
         copy = annotate_copy(data, result.issues, moment, keep_vba=macro)
         if copy is not None:
-            annotated = Download(f"{stem}.danh-dau{'.xlsm' if macro else '.xlsx'}", XLSM if macro else XLSX, copy)
+            name = f"Bản đánh dấu - {label}{'.xlsm' if macro else '.xlsx'}"
+            annotated = Download(name, XLSM if macro else XLSX, copy)
     status = Status.REJECTED if result.status is CheckStatus.FAILED else Status.ACCEPTED
     file = InputFile(path=Path(result.name), rel=result.name, sha256=digest, kind=result.kind)
     sub = Submission(file, result.kind, result.period, result.ward_code, status=status, issues=tuple(result.issues))
     book = feedback_workbook(sub, moment, annotated_name=annotated.name if annotated else None, ward_name=ward)
-    return Download(f"{stem}.phan-hoi.xlsx", XLSX, book), annotated
+    return Download(f"Phiếu phản hồi - {label}.xlsx", XLSX, book), annotated
+
+
+def download_label(sent: str, ward: str | None) -> str:
+    """What the ward's downloads are named after, Vietnamese letters kept: ``Sa Pa - tự chấm điểm 2025``.
+
+    These files are only downloaded (a run folder's feedback files keep their ``safe_name``); characters a
+    Windows folder refuses are replaced.
+    """
+    stem = re.sub(r'[<>:"/\\|?*]', "_", PurePosixPath(sent).stem).strip(" .")[:80] or "tệp"
+    return f"{ward} - {stem}" if ward and ward not in stem else stem

@@ -103,7 +103,9 @@ def test_a_ward_checks_two_files_and_an_auditor_opens_a_run(
         assert [r.find_element(By.CSS_SELECTOR, "td.cell").text for r in errors] == [cell]
         assert "tốt" in errors[0].text
         browser.find_element(By.ID, "download-annotated").click()
-        copy = openpyxl.load_workbook(_downloaded(tmp_path / "downloads", ".danh-dau.xlsx"))
+        marked = _downloaded(tmp_path / "downloads", ".xlsx")
+        assert marked.name == "Bản đánh dấu - Sa Pa - tu-cham-diem-sapa-sua.xlsx"  # Vietnamese letters kept
+        copy = openpyxl.load_workbook(marked)
         comment = copy["Tự chấm điểm"][cell].comment
         assert comment is not None and comment.text
 

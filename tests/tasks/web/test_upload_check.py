@@ -8,13 +8,14 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote
 
 import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
 from tasks.domain import Issue, Kind, Severity
-from tasks.web.upload_check import XLSM, CheckAnswer, UploadChecker, display_name
+from tasks.web.upload_check import XLSM, CheckAnswer, UploadChecker, display_name, download_label
 from tests.support.office_files import SAMPLE, book_bytes, sapa_annual
 
 ClientFactory = Callable[..., TestClient]
@@ -91,16 +92,31 @@ def test_the_answer_counts_errors_and_warnings_and_reads_as_summary_json() -> No
 def test_a_broken_file_comes_back_with_a_feedback_workbook_and_a_marked_copy(
     checker: UploadChecker, broken: tuple[Path, str]
 ) -> None:
-    """The ward downloads a feedback workbook and a copy with the wrong cell commented, both named after the file."""
+    """The ward downloads a feedback workbook and a copy with the wrong cell commented, named in Vietnamese
+    after the ward and the file it sent; the workbook's link opens the copy under that name."""
     path, cell = broken
-    answer = checker.check(path.read_bytes(), path.name, with_files=True)
+    answer = checker.check(path.read_bytes(), "Tự chấm điểm năm 2025.xlsx", with_files=True)
     assert (answer.status, answer.ward_code, answer.ward_name) == ("rejected", "SAPA", "Sa Pa")
     assert answer.feedback is not None and answer.annotated is not None
-    assert answer.feedback.name.startswith("tu-cham-diem-sapa-") and answer.feedback.name.endswith(".phan-hoi.xlsx")
-    assert answer.annotated.name.endswith(".danh-dau.xlsx")
+    assert answer.feedback.name == "Phiếu phản hồi - Sa Pa - Tự chấm điểm năm 2025.xlsx"
+    assert answer.annotated.name == "Bản đánh dấu - Sa Pa - Tự chấm điểm năm 2025.xlsx"
     marked = openpyxl.load_workbook(io.BytesIO(answer.annotated.data))["Tự chấm điểm"][cell]
     assert marked.comment is not None
-    openpyxl.load_workbook(io.BytesIO(answer.feedback.data))  # a workbook Excel opens
+    feedback = openpyxl.load_workbook(io.BytesIO(answer.feedback.data))  # a workbook Excel opens
+    links = {unquote(c.hyperlink.target) for row in feedback.worksheets[0].iter_rows() for c in row if c.hyperlink}
+    assert links == {answer.annotated.name}
+
+
+@pytest.mark.parametrize(
+    ("sent", "ward", "label"),
+    [("Nam Cường: tự chấm?.xlsx", None, "Nam Cường_ tự chấm_"), ("bao-cao-sapa.xlsm", "Sa Pa", "Sa Pa - bao-cao-sapa"),
+     ("Báo cáo Sa Pa.xlsx", "Sa Pa", "Báo cáo Sa Pa"), ("...", None, "tệp")],
+)  # fmt: skip
+def test_download_names_keep_vietnamese_letters_and_nothing_a_folder_refuses(
+    sent: str, ward: str | None, label: str
+) -> None:
+    """Diacritics stay; ':' '?' and the like become '_'; the ward is named once."""
+    assert download_label(sent, ward) == label
 
 
 def test_the_api_answer_carries_no_files(checker: UploadChecker, broken: tuple[Path, str]) -> None:
@@ -131,6 +147,8 @@ def test_a_macro_workbook_comes_back_as_a_macro_workbook(checker: UploadChecker)
     sent = book_bytes(book, macro=True)
     answer = checker.check(sent, "tu-cham-diem-sapa.xlsm", with_files=True)
     assert answer.status == "rejected" and answer.annotated is not None
-    assert answer.annotated.name.endswith(".danh-dau.xlsm") and answer.annotated.media_type == XLSM
+    assert (
+        answer.annotated.name == "Bản đánh dấu - Sa Pa - tu-cham-diem-sapa.xlsm" and answer.annotated.media_type == XLSM
+    )
     with zipfile.ZipFile(io.BytesIO(answer.annotated.data)) as copy, zipfile.ZipFile(io.BytesIO(sent)) as original:
         assert copy.read("xl/vbaProject.bin") == original.read("xl/vbaProject.bin")
