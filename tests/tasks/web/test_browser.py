@@ -115,3 +115,27 @@ def test_a_ward_checks_two_files_and_an_auditor_opens_a_run(
         browser.find_element(By.ID, "validation-index").click()
         WebDriverWait(browser, 30).until(lambda d: "tu-cham-diem-2025-sapa.xlsx" in d.page_source)
         assert browser.current_url.endswith("/validation/index.html")
+
+
+def test_long_file_and_ward_names_stay_inside_a_phone_screen(
+    browser: WebDriver, checker: UploadChecker, review_outputs: Path, tmp_path: Path
+) -> None:
+    """At 390 px the check answer, a run and its file list wrap long names instead of widening the page."""
+    long_name = "BangTuChamDiemThiDuaNam2025CuaPhuongSaPa_BanCuoiCung_DaSuaTheoYKienCuaVanPhongKhoi_Ver3"
+    upload = tmp_path / f"{long_name}.xlsx"
+    shutil.copyfile(SAPA, upload)
+    outputs = tmp_path / "outputs"
+    shutil.copytree(review_outputs, outputs, symlinks=True)
+    run = "2025/review/20260115T080000123Z-3f9a"
+    (outputs / run / f"{long_name}_{long_name}.txt").write_text("x", encoding="utf-8")
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": 390, "height": 900, "deviceScaleFactor": 1, "mobile": True}
+    )
+    widths = "return [document.documentElement.clientWidth, document.documentElement.scrollWidth]"
+    settings = WebSettings(inputs=SAMPLE.parent, outputs=outputs, year=2025)
+    with serving(create_app(settings, checker, warm=False)) as base:
+        assert _upload(browser, base, upload).startswith("ĐẠT")
+        assert browser.execute_script(widths) == [390, 390]
+        for page in ("/runs", f"/runs/view/{run}", f"/runs/verify/{run}"):
+            browser.get(base + page)
+            assert browser.execute_script(widths) == [390, 390], page
