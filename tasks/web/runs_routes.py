@@ -27,7 +27,7 @@ NOT_FOUND = "Không tìm thấy lần chạy hay tệp này trong thư mục k�
 NEEDS_PASSWORD = "Trang các lần chạy cần mật khẩu. Hãy hỏi văn phòng khối."
 CHANGES_UNREADABLE = (
     "Không đọc được báo cáo thay đổi so với lần chạy trước (changes.md): tệp không phải văn bản UTF-8 hoặc đã "
-    "hỏng. Các phần khác của lần chạy vẫn xem được bên dưới; hãy bấm “Kiểm tra tính toàn vẹn ngay” để biết tệp "
+    "hỏng. Các phần khác của lần chạy vẫn xem được trên trang này; hãy bấm “Kiểm tra tính toàn vẹn ngay” để biết tệp "
     "có bị sửa sau khi ghi không."
 )
 # Files a browser shows in place; anything else is offered as a download.
