@@ -30,6 +30,13 @@ def outputs(review_outputs: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     return root / "outputs"
 
 
+@pytest.fixture
+def copy(outputs: Path, tmp_path: Path) -> Path:
+    """A copy of ``outputs`` that a test may change."""
+    shutil.copytree(outputs, tmp_path / "copy", symlinks=True)
+    return tmp_path / "copy"
+
+
 def test_every_run_is_listed_with_its_state_and_counts(make_client: ClientFactory, outputs: Path) -> None:
     """The complete review (latest, 11 files accepted) and the unfinished monthly run are both listed."""
     page = make_client(outputs).get("/runs").text
@@ -66,11 +73,9 @@ def test_outputs_are_served_from_the_run_folder_and_open_offline(make_client: Cl
     assert word.content == (outputs / RUN / "ranking.docx").read_bytes()
 
 
-def test_verify_now_recomputes_the_hashes(make_client: ClientFactory, outputs: Path, tmp_path: Path) -> None:
+def test_verify_now_recomputes_the_hashes(make_client: ClientFactory, outputs: Path, copy: Path) -> None:
     """An untouched run verifies; a copy with one changed byte names the changed file."""
     assert "Mọi tệp khớp với manifest.json" in make_client(outputs).get(f"/runs/verify/{RUN}").text
-    copy = tmp_path / "copy"
-    shutil.copytree(outputs, copy, symlinks=True)
     (copy / RUN / "ranking.csv").write_bytes(b"rank\n")
     page = make_client(copy).get(f"/runs/verify/{RUN}").text
     assert "Tệp kết quả đã bị thay đổi" in page and "ranking.csv" in page
@@ -122,11 +127,9 @@ def test_a_password_guards_the_runs_but_not_the_check_page(make_client: ClientFa
 
 
 def test_an_unreadable_change_report_is_noted_and_the_rest_of_the_run_shown(
-    make_client: ClientFactory, outputs: Path, tmp_path: Path
+    make_client: ClientFactory, outputs: Path, copy: Path
 ) -> None:
     """A changes.md that is not UTF-8 gives the run page with a Vietnamese note in its place, not a failure."""
-    copy = tmp_path / "copy"
-    shutil.copytree(outputs, copy, symlinks=True)
     (copy / RUN / "changes.md").write_bytes(b"\xff\xfe# Thay \xc4")
     answer = make_client(copy).get(f"/runs/view/{RUN}")
     assert answer.status_code == 200
@@ -135,11 +138,9 @@ def test_an_unreadable_change_report_is_noted_and_the_rest_of_the_run_shown(
 
 
 def test_links_to_runs_and_files_with_reserved_characters_lead_to_them(
-    make_client: ClientFactory, outputs: Path, tmp_path: Path
+    make_client: ClientFactory, outputs: Path, copy: Path
 ) -> None:
     """A bloc folder and a file named with '#', '?', '%' and spaces are linked so that the link opens them."""
-    copy = tmp_path / "copy"
-    shutil.copytree(outputs, copy, symlinks=True)
     bloc_run = copy / "2025" / "Khối 2 #A?50%" / "review" / RUN.rsplit("/", 1)[1]
     shutil.copytree(copy / RUN, bloc_run)
     (bloc_run / "ghi chú #1 ?.txt").write_text("Sa Pa nộp muộn", encoding="utf-8")
@@ -154,14 +155,12 @@ def test_links_to_runs_and_files_with_reserved_characters_lead_to_them(
 
 
 def test_runs_show_their_parameters_in_words_and_no_server_path(
-    make_client: ClientFactory, outputs: Path, tmp_path: Path
+    make_client: ClientFactory, outputs: Path, copy: Path
 ) -> None:
     """The list and the run page say 'Năm 2025'; neither they nor 'verify now' show where the server keeps files."""
-    copy = tmp_path / "copy"
-    shutil.copytree(outputs, copy, symlinks=True)
     (copy / RUN / "ranking.csv").write_bytes(b"rank\n")
     client = make_client(copy)
-    server_paths = (str(tmp_path), str(outputs.parent))
+    server_paths = (str(copy.parent), str(outputs.parent))
     for address in ("/runs", f"/runs/view/{RUN}", f"/runs/verify/{RUN}"):
         page = client.get(address).text
         assert not any(p in page for p in server_paths), address
@@ -172,11 +171,9 @@ def test_runs_show_their_parameters_in_words_and_no_server_path(
 
 
 def test_a_download_keeps_its_vietnamese_name_with_an_ascii_fallback(
-    make_client: ClientFactory, outputs: Path, tmp_path: Path
+    make_client: ClientFactory, outputs: Path, copy: Path
 ) -> None:
     """Content-Disposition names the file in UTF-8 (RFC 5987) and, for older clients, without diacritics."""
-    copy = tmp_path / "copy"
-    shutil.copytree(outputs, copy, symlinks=True)
     (copy / RUN / 'Biên bản họp "Đống Đa".docx').write_bytes(b"PK")
     client = make_client(copy)
     word = client.get(
