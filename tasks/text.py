@@ -12,7 +12,7 @@ from __future__ import annotations
 import errno
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 _SPACE = re.compile(r"\s+")
@@ -38,16 +38,44 @@ def fold(text: object) -> str:
 
 
 def shown(value: object) -> str | None:
-    """A cell value as a person reads it, for messages (None for an empty cell)."""
+    """A cell value as a person reads it in Excel, for messages (None for an empty cell).
+
+    A logical cell reads ``TRUE``/``FALSE``; a number of more than 15 digits, or a tiny one, in Excel's
+    scientific form (``1E+308``, never its 309 digits); a time (what a date cell holding no date reads as) as
+    ``hh:mm``.
+    """
     if value is None or value == "":
         return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
     if isinstance(value, float):
-        return excel_digits(value) if not value.is_integer() else str(int(value))
+        return _scientific(value) or _digits(value)
     if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y") if value.time() == datetime.min.time() else value.isoformat(" ")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
+    if isinstance(value, time):
+        return value.strftime("%H:%M:%S" if value.second else "%H:%M")
     return visible(nfc(str(value)))
+
+
+def _digits(value: float) -> str:
+    """A number as Excel shows it at full precision, in digits (``78.7``, ``8``, ``0.00001``; never ``1e-05``)."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return repr(value)
+    if value.is_integer():
+        return str(int(value))
+    text = excel_digits(value)
+    return format(Decimal(text), "f") if "e" in text else text
+
+
+def _scientific(value: float) -> str | None:
+    """Excel's scientific form of a number too large (15 digits and more) or too small to show in digits."""
+    size = abs(value)
+    if size != size or size in (0.0, float("inf")) or 1e-9 <= size < 1e15:
+        return None
+    mantissa, exponent = format(value, ".14E").split("E")
+    return f"{mantissa.rstrip('0').rstrip('.')}E{int(exponent):+03d}"
 
 
 # Control characters a ward's text may hold (typed, pasted or planted): a terminal would act on them (colours,
@@ -66,10 +94,8 @@ def typed(value: object) -> str | None:
     A number cell shows as a Vietnamese reader types it (``2,25``; ``8``, never ``8.0``); a text cell, even
     one holding ``4.5``, is quoted exactly.
     """
-    if isinstance(value, float) and not value.is_integer() and value == value:
-        text = excel_digits(value)
-        return (format(Decimal(text), "f") if "e" in text else text).replace(".", ",")
-    return shown(value)
+    text = shown(value)
+    return text.replace(".", ",") if isinstance(value, float) and text is not None else text
 
 
 def vn_plain(value: Decimal | int) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from tasks.domain import Bloc, CellValue, Issue, MonthWindow, Severity, Ward
 from tasks.text import fold, is_blank, nfc, shown, strip_ward_prefix
@@ -183,16 +183,20 @@ def _prepared(info: dict[str, CellValue], sheet: str | None) -> tuple[date | Non
         return None, []
     prepared_on = parse_date(cv.value)
     if prepared_on is None:
+        # a date cell holding a number that is no date (0, negative: Excel shows ####) reads as a bare time
+        no_date = isinstance(cv.value, time)
         return None, [
             Issue(
                 severity=Severity.WARNING,
                 rule="date_unreadable",
-                message=f"Ngày lập '{shown(cv.value)}' không đọc được.",
+                message="Ngày lập không phải một ngày hợp lệ (số trong ô không ứng với ngày nào, hoặc ô chỉ ghi giờ)."
+                if no_date
+                else f"Ngày lập '{shown(cv.value)}' không đọc được.",
                 hint="Ghi ngày theo dạng dd/mm/yyyy, ví dụ 05/01/2026.",
                 sheet=sheet,
                 cell=cv.cell,
                 column="Ngày lập",
-                value=shown(cv.value),
+                value=None if no_date else shown(cv.value),
             )
         ]
     return prepared_on, []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from decimal import Decimal
 
 import pytest
@@ -20,6 +21,14 @@ from tasks.text import number_text, shown, typed, vn_count
         ("4.5", "4.5"),  # text is quoted exactly as written
         ("tốt", "tốt"),
         (None, None),
+        (True, "TRUE"),  # a logical cell, as Excel shows it (never Python's True)
+        (False, "FALSE"),
+        (1e308, "1E+308"),  # Excel's scientific form, never 309 digits
+        (-1.5e20, "-1,5E+20"),
+        (1e-12, "1E-12"),
+        (123456789012345.0, "123456789012345"),  # 15 digits: still written out
+        (time(0, 0), "00:00"),  # a date cell with no date in it reads as a bare time
+        (time(8, 30, 15), "08:30:15"),
     ],
 )
 def test_a_cell_value_reads_as_the_ward_typed_it(cell: object, shown: str | None) -> None:

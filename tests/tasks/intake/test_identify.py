@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import date, time
 
 import pytest
 
@@ -63,6 +63,17 @@ def test_problems_come_in_the_order_of_the_sheet() -> None:
     """Ward, then date, then year: the order a ward officer reads the info sheet in."""
     ident = identify_annual(BLOC, info(ward="", prepared_on="hôm qua", year=2024), SHEET, 2025)
     assert [i.rule for i in ident.issues] == ["ward_missing", "date_unreadable", "year_mismatch"]
+
+
+def test_a_date_cell_holding_no_date_is_told_as_such_never_as_a_time() -> None:
+    """A negative or zero number in a date-formatted Ngày lập (Excel shows ####) reads as a bare time: the
+    warning says the cell holds no valid date and echoes no '00:00:00'."""
+    ident = identify_annual(BLOC, info(ward="Sa Pa", year=2025, prepared_on=time(0, 0)), SHEET, 2025)
+    (issue,) = ident.issues
+    assert (issue.rule, issue.cell, issue.value) == ("date_unreadable", "B5", None)
+    assert issue.message == (
+        "Ngày lập không phải một ngày hợp lệ (số trong ô không ứng với ngày nào, hoặc ô chỉ ghi giờ)."
+    )
 
 
 def test_a_monthly_report_of_another_month_than_its_folder_is_an_error() -> None:

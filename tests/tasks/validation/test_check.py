@@ -6,6 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from flows.cli import main
@@ -159,3 +160,25 @@ def test_the_year_folder_is_refused_with_the_command_that_reviews_it(
     err = capsys.readouterr().err
     assert code == 2
     assert f"ví dụ {inputs / '2025' / 'annual'}; để đánh giá cả năm, chạy thidua review --year 2025." in err
+
+
+def test_odd_cell_values_are_echoed_as_excel_shows_them(
+    capsys: pytest.CaptureFixture[str], inputs: Path, edit_row: EditFn
+) -> None:
+    """A logical TRUE reads 'TRUE' (not Python's 'True'), 1e308 reads 1E+308 (not its 309 digits), and a date
+    cell holding a negative number is said to hold no valid date (not echoed as '00:00:00')."""
+    true_cell = edit_row(inputs / SAPA, "Tự chấm điểm", "1.1", "Điểm tự chấm", True)
+    huge_cell = edit_row(inputs / SAPA, "Tự chấm điểm", "1.2", "Điểm tự chấm", 1e308)
+    wb = openpyxl.load_workbook(inputs / SAPA)
+    wb["Thông tin"]["B6"] = -5
+    wb["Thông tin"]["B6"].number_format = "dd/mm/yyyy"
+    wb.save(inputs / SAPA)
+    code, out = check(capsys, inputs, str(inputs / SAPA))
+    assert code == 1
+    assert f"ô {true_cell}: Điểm tự chấm của tiêu chí 1.1 là 'TRUE', không phải là số." in out
+    assert f"ô {huge_cell}: Điểm tự chấm của tiêu chí 1.2 là 1E+308, vượt điểm tối đa 4." in out
+    assert (
+        "[Cảnh báo] trang 'Thông tin' – ô B6: Ngày lập không phải một ngày hợp lệ (số trong ô không ứng với ngày "
+        "nào, hoặc ô chỉ ghi giờ)." in out
+    )
+    assert "00:00" not in out and "True" not in out
