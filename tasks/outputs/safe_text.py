@@ -3,8 +3,10 @@
 A spreadsheet program evaluates a cell whose text starts with ``=``, ``+``, ``-`` or ``@`` (and, through
 some CSV importers, a leading tab or carriage return) as a formula: a ward's cell value such as
 ``=HYPERLINK(...)`` or ``@SUM(...)`` must never run on the secretariat's or an auditor's machine.
-Such text is written with a leading apostrophe, the convention both Excel and LibreOffice use for
-"this is text", so it stays visible and harmless even after a copy into another tool.
+In a CSV file such text is written with a leading apostrophe, the convention both Excel and LibreOffice use for
+"this is text", so it stays visible and harmless even after a copy into another tool. An XLSX cell has a type:
+it is written as a text cell with Excel's quote prefix instead (``tasks.outputs.xlsx.common.write_text``), so
+the ward's ``-1`` shows as ``-1``, not ``'-1``; :func:`is_formula_like` is the one rule for both.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The shared look of the workbooks people read and print: fonts, tables, page setup, safe cells.
 
-Every text cell goes through :func:`write_text` (:func:`put_text` uses it), which neutralises formula-like text
-(see :mod:`tasks.outputs.safe_text`) and forces the string type, so no text from a ward can become a formula.
+Every text cell goes through :func:`write_text` (:func:`put_text` uses it), which forces the string type and
+marks formula-like text (see :mod:`tasks.outputs.safe_text`) with Excel's quote prefix, so no text from a ward
+can become a formula, and the text still shows as written (``-1``, not ``'-1``).
 Cells take their style as a :class:`Look`, a named cell style: titles, table headers, text, whole numbers,
 decimals.
 """
@@ -25,7 +26,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tasks.outputs.safe_text import safe_text
+from tasks.outputs.safe_text import is_formula_like
 
 CREATOR = "thidua"
 FONT_NAME = "Times New Roman"
@@ -133,19 +134,24 @@ def put_look(cell: Cell, look: Look) -> Cell:
 def write_text(ws: Worksheet, row: int, col: int, value: object) -> Cell:
     """Write ``value`` as plain text (never a formula), leaving the cell's style as it is.
 
-    ``None`` or empty text leaves the cell empty.
+    Text a spreadsheet would take for a formula (``=…``, ``-1``, ``@…``) gets the quote prefix, what typing
+    ``'-1`` in Excel sets: a literal apostrophe in the text would show in the cell (the CSV files need one, having
+    no cell types). ``None`` or empty text leaves the cell empty.
     """
-    text = ILLEGAL_CHARACTERS_RE.sub("", safe_text(value))
+    text = ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))
     cell = ws.cell(row=row, column=col)
     cell.value = text or None
     if text:
         cell.data_type = "s"
+        if is_formula_like(text):
+            cell.quotePrefix = True
     return cell
 
 
 def put_text(ws: Worksheet, row: int, col: int, value: object, *, look: Look = PLAIN) -> Cell:
     """Write ``value`` as plain text (never a formula) with ``look``; ``None`` or empty text leaves it empty."""
-    return put_look(write_text(ws, row, col, value), look)
+    put_look(ws.cell(row=row, column=col), look)  # first: a named style replaces the quote prefix
+    return write_text(ws, row, col, value)
 
 
 def put_number(ws: Worksheet, row: int, col: int, value: Decimal | float | None, *, look: Look = DECIMAL) -> Cell:

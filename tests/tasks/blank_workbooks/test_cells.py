@@ -59,7 +59,8 @@ def test_text_is_written_in_nfc_and_never_as_a_formula(ws: Worksheet) -> None:
     decomposed = "Pha\u0302n co\u0302ng"
     assert text(ws, 1, 1, decomposed).value == "Phân công"
     formula_like = text(ws, 2, 1, '=HYPERLINK("http://x")')
-    assert formula_like.data_type == "s" and formula_like.value == '\'=HYPERLINK("http://x")'
+    assert (formula_like.data_type, formula_like.value) == ("s", '=HYPERLINK("http://x")')
+    assert formula_like.quotePrefix  # Excel's mark for text, kept under the cell's font and alignment
 
 
 @pytest.mark.parametrize(

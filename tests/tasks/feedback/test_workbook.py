@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import zipfile
@@ -188,10 +189,17 @@ class TestFeedbackWorkbook:
         data = feedback_workbook(sub, MOMENT)
         wb = reopen(data)
         cell = wb["Danh sách lỗi"]["F2"]
-        assert (cell.value, cell.data_type) == ("'=SUM(A1:A3)", "s")
+        assert (cell.value, cell.data_type, cell.quotePrefix) == ("=SUM(A1:A3)", "s", True)
         assert wb["Tóm tắt"]["B3"].value == "annual/=HYPERLINK(1).xlsx"  # starts with a letter: unchanged
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             assert all(b"<f>" not in zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/"))
+
+    def test_a_negative_value_shows_as_the_ward_typed_it(self) -> None:
+        """A score of -1 reads ``-1`` in the “Giá trị” column, with no stray apostrophe: a text cell with Excel's
+        quote prefix, as typing ``'-1`` would make it."""
+        negative = dataclasses.replace(SCORE_ABOVE_MAX, rule="negative", value="-1")
+        cell = reopen(feedback_workbook(submission([negative]), MOMENT))["Danh sách lỗi"]["F2"]
+        assert (cell.value, cell.data_type, cell.quotePrefix) == ("-1", "s", True)
 
     def test_byte_identical(self) -> None:
         """It gives identical bytes for identical inputs."""

@@ -87,11 +87,11 @@ class TestRankingXlsx:
             assert values[11] == status
 
     def test_formula_like_name_is_text(self) -> None:
-        """It writes a name starting with '=' as neutralised text, never as a formula."""
+        """It writes a name starting with '=' as text with Excel's quote prefix, never as a formula, and shown as
+        written (no apostrophe in it)."""
         data = write_ranking_xlsx(BLOC, CATALOGUE, out_of_order_ranking(), MOMENT)
         cell = reopen(data)["Xếp hạng"]["C8"]
-        assert cell.value == "'=Nghĩa Lộ"
-        assert cell.data_type == "s"
+        assert (cell.value, cell.data_type, cell.quotePrefix) == ("=Nghĩa Lộ", "s", True)
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             assert all(b"<f>" not in zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/"))
 

@@ -56,7 +56,8 @@ class TestStandingXlsx:
         assert row_values(ws, 5) == ["SAPA", "Sa Pa", "Được chấp nhận", 1, 97.5, 19.5, 64, None]
         assert ws["E5"].number_format == "0.00"
         assert ws["G5"].number_format == "0"  # people: never a thousands separator
-        assert row_values(ws, 6) == ["LAOCAI", "'@Lào Cai", "Chưa nộp", 0, None, None, None, None]
+        assert row_values(ws, 6) == ["LAOCAI", "@Lào Cai", "Chưa nộp", 0, None, None, None, None]
+        assert ws["B6"].quotePrefix and ws["B6"].data_type == "s"  # text, never a formula
 
     def test_print_ready_and_stable(self) -> None:
         """It prints A4 landscape one page wide and gives identical bytes for identical inputs."""
