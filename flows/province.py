@@ -169,10 +169,9 @@ def shared_api() -> Iterator[None]:
     if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
         yield
         return
-    from prefect.server.api.server import SubprocessASGIServer
+    from flows.steps import start_temporary_server
 
-    server = SubprocessASGIServer()
-    server.start()
+    server = start_temporary_server()
     before = os.environ.get("PREFECT_API_URL")
     os.environ["PREFECT_API_URL"] = server.api_url
     try:

@@ -7,6 +7,8 @@ result caching, handing large values over whole) stays here. Reading many files 
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,7 +29,9 @@ from tasks.edge.preload import preload, wait_for_preload
 from tasks.intake.discover import discover, month_inputs
 from tasks.intake.read import Progress, no_progress
 
-if TYPE_CHECKING:  # validation's modules are imported in the background (``tasks.edge.preload``)
+if TYPE_CHECKING:  # Prefect's server code is imported by ``warm_up``, validation's in the background (preload)
+    from prefect.server.api.server import SubprocessASGIServer
+
     from tasks.validation.suites import Validator
 
 T = TypeVar("T")
@@ -62,9 +66,47 @@ def warm_up() -> None:
     """
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
 
-    if not PREFECT_API_URL.value() and PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+    temporary = not PREFECT_API_URL.value() and PREFECT_SERVER_EPHEMERAL_ENABLED.value()
+    if temporary:
         import prefect.server.api.server  # noqa: F401
     preload()
+    if temporary:
+        start_temporary_server()
+
+
+def start_temporary_server() -> SubprocessASGIServer:
+    """Start Prefect's temporary server (the one its client would start) in a process that Ctrl+C does not reach.
+
+    Ctrl+C goes to every process of the terminal's foreground group. The server's process, still importing
+    its modules, printed a traceback (or click's ``Aborted!``) under the command's one sentence. Started from a
+    thread that blocks SIGINT, it inherits the blocked signal (fork and exec keep the mask): it never sees
+    Ctrl+C, and this process stops it as before (Prefect's exit handler sends SIGTERM). This thread waits and
+    still takes Ctrl+C; a stop while the server starts stops the server here, as the start-up thread cannot.
+    """
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()  # one per process: Prefect's client finds this one running
+    failed: list[BaseException] = []
+
+    def start() -> None:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # this thread only; its child process inherits it
+        try:
+            server.start()
+        except BaseException as exc:  # handed to the waiting thread
+            failed.append(exc)
+
+    starting = threading.Thread(target=start, name="prefect-server-start", daemon=True)
+    try:
+        starting.start()
+        starting.join()
+    except BaseException:  # Ctrl+C or SIGTERM while the server starts: stop its process once it exists
+        while starting.is_alive() and server.server_process is None:
+            time.sleep(0.01)
+        server.stop()
+        raise
+    if failed:
+        raise failed[0]
+    return server
 
 
 def new_validator() -> Validator:

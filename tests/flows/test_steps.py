@@ -7,12 +7,24 @@ starting a flow run; the flows themselves are run in ``test_annual_review.py`` a
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+import prefect.server.api.server as prefect_server
 import pytest
 
-from flows.steps import find_inputs, find_month_inputs, read_submissions, timed, validate_submissions, whole
+from flows.steps import (
+    find_inputs,
+    find_month_inputs,
+    read_submissions,
+    start_temporary_server,
+    timed,
+    validate_submissions,
+    whole,
+)
 from tasks.config.year import YearConfig, year_config
 from tasks.domain import Kind, Status
 from tests.support.sample import copy_sample
@@ -84,3 +96,48 @@ def test_a_value_handed_over_whole_is_the_same_object() -> None:
     rows = [{"ward": "SAPA"}]
     handed: Any = whole(rows)  # an annotation Prefect unwraps when it calls the task
     assert handed.unwrap() is rows
+
+
+class _FakeServer:
+    """Stands for Prefect's temporary server: records the signal mask its process would inherit."""
+
+    blocked: ClassVar[set[int]] = set()
+    stopped: ClassVar[threading.Event] = threading.Event()
+    interrupt = False
+
+    def __init__(self) -> None:
+        self.server_process: object | None = None
+
+    def start(self) -> None:
+        _FakeServer.blocked = set(signal.pthread_sigmask(signal.SIG_BLOCK, []))
+        self.server_process = object()  # the process exists; it now waits for the server to answer
+        if self.interrupt:
+            os.kill(os.getpid(), signal.SIGINT)  # a Ctrl+C now: this thread blocks it, the main thread takes it
+            _FakeServer.stopped.wait(30)
+
+    def stop(self) -> None:
+        _FakeServer.stopped.set()
+
+
+def test_the_temporary_server_is_started_where_ctrl_c_does_not_reach_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its process inherits a blocked SIGINT (a terminal's Ctrl+C printed its traceback); this thread keeps it."""
+    monkeypatch.setattr(prefect_server, "SubprocessASGIServer", _FakeServer)
+    _FakeServer.stopped.clear()
+    server = start_temporary_server()
+    assert isinstance(server, _FakeServer) and signal.SIGINT in _FakeServer.blocked
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    assert not _FakeServer.stopped.is_set()
+
+
+def test_ctrl_c_while_the_temporary_server_starts_stops_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Ctrl+C reaches the waiting thread, which stops the server's process before the run ends."""
+    monkeypatch.setattr(prefect_server, "SubprocessASGIServer", _FakeServer)
+    monkeypatch.setattr(_FakeServer, "interrupt", True)
+    _FakeServer.stopped.clear()
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            start_temporary_server()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert _FakeServer.stopped.is_set()

@@ -95,3 +95,51 @@ def test_a_stop_signal_during_the_writes_leaves_an_incomplete_folder_and_latest_
             break
         time.sleep(0.1)
     assert _gone(process.pid)
+
+
+def _server_importing(group: int) -> bool:
+    """Prefect's temporary server process (``python -m uvicorn …``) of the process group has started Python:
+    it handles SIGINT (Python's KeyboardInterrupt), so a Ctrl+C from now on made it print a traceback."""
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+            cmdline = (status.parent / "cmdline").read_bytes()
+            group_of = int((status.parent / "stat").read_text().rsplit(")", 1)[1].split()[2])
+        except (OSError, ValueError, IndexError):
+            continue
+        if group_of == group and b"uvicorn" in cmdline and int(fields["SigCgt"], 16) & (1 << (signal.SIGINT - 1)):
+            return True
+    return False
+
+
+@pytest.mark.slow  # the whole command line in a subprocess: `make test` only
+def test_ctrl_c_while_prefect_s_server_starts_prints_only_the_one_sentence(inputs: Path, tmp_path: Path) -> None:
+    """A terminal's Ctrl+C goes to the whole process group, the starting server included: still one sentence,
+    status 130, no traceback nor ``Aborted!`` from the server's process, and nothing left running."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_LOGGING")}
+    args = ["review", "--year", "2025", "--inputs", str(inputs), "--outputs", str(tmp_path / "outputs")]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        while not _server_importing(process.pid) and process.poll() is None:
+            time.sleep(0.01)
+        assert process.poll() is None, process.communicate()[1]
+        os.killpg(process.pid, signal.SIGINT)  # as the terminal sends it: to every process of the group
+        _, err = process.communicate(timeout=300)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == INTERRUPTED, err
+    assert err == "thidua: Đã dừng theo yêu cầu (Ctrl+C); kết quả dở dang không thay thế kết quả trước.\n"
+    for _ in range(300):
+        if _gone(process.pid):
+            break
+        time.sleep(0.1)
+    assert _gone(process.pid)
