@@ -157,15 +157,17 @@ def check_file(
     name: str | None = None,
     kind: Kind | None = None,
     year: int | None = None,
+    default_year: int | None = None,
     validator: Validator | Callable[[], Validator] | None = None,
 ) -> CheckResult:
     """Check one workbook, given as a path or as its bytes, with the rules of its year under ``inputs``.
 
-    ``kind`` overrides the kind recognised from the sheets, ``year`` the year written in the file (else the
-    newest year under ``inputs``). ``name`` is how the file is named in the result (default: the path's
-    name, or ``tệp.xlsx`` for bytes). Pass a ``validator`` to reuse one Great Expectations context across
-    files, or a function returning one: it is called once the file is read, so that Great Expectations can
-    finish importing in the background meanwhile. Raises ``CheckError`` when no year's rules apply,
+    ``kind`` overrides the kind recognised from the sheets, ``year`` the year written in the file. A file naming
+    no year, or one without an ``inputs/<year>/``, is checked with the rules of ``default_year`` (else the newest
+    year under ``inputs``), which report its year as wrong. ``name`` is how the file is named in the result
+    (default: the path's name, or ``tệp.xlsx`` for bytes). Pass a ``validator`` to reuse one Great Expectations
+    context across files, or a function returning one: it is called once the file is read, so that Great
+    Expectations can finish importing in the background meanwhile. Raises ``CheckError`` when no year's rules apply,
     ``ConfigError`` when that year's YAML is broken.
     """
     if isinstance(source, bytes):
@@ -173,14 +175,16 @@ def check_file(
         with tempfile.TemporaryDirectory(prefix="thidua-check-") as folder:
             path = Path(folder) / f"upload{Path(shown).suffix.lower()}"
             path.write_bytes(source)
-            return check_file(path, inputs, name=shown, kind=kind, year=year, validator=validator)
+            return check_file(
+                path, inputs, name=shown, kind=kind, year=year, default_year=default_year, validator=validator
+            )
     if not source.is_file():
         raise CheckError(f"{name or source}: không tìm thấy tệp.")
     found = detect(source)
     # a year the file names but no inputs/<year>/ holds is the file's problem, not the configuration's: the newest
     # year's rules check it, and the file's Năm (or Kỳ báo cáo) is reported in its cell as not that year
     written = found.year if found.year is not None and (inputs / str(found.year)).is_dir() else None
-    rules_year = year or written or latest_year(inputs)
+    rules_year = year or written or default_year or latest_year(inputs)
     if rules_year is None:
         raise CheckError(f"{name or source.name}: không xác định được năm của hồ sơ; hãy chỉ rõ năm (--year).")
     config = load_year(inputs, rules_year)

@@ -121,9 +121,11 @@ class UploadChecker:
         name = display_name(sent_name)
         with self._lock:
             try:
-                result = check_file(data, self.inputs, name=name, kind=kind, validator=self._validator)
+                result = check_file(
+                    data, self.inputs, name=name, kind=kind, default_year=self.year, validator=self._validator
+                )
             except (CheckError, ConfigError):
-                # no rules for the year the file names (or none named): the served year's rules report it
+                # the rules of the year the file names are broken: the served year's rules report it
                 result = check_file(data, self.inputs, name=name, kind=kind, year=self.year, validator=self._validator)
             finally:
                 self._validator.results.clear()  # kept for a run's Data Docs; a server would only pile them up

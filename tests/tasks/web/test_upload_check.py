@@ -52,6 +52,23 @@ def test_a_file_for_a_year_without_rules_is_rejected_not_broken(make_client: Cli
     assert any("2024" in i["message"] for i in body["issues"])
 
 
+def test_a_file_for_a_year_without_rules_is_checked_with_the_served_year_not_the_newest(tmp_path: Path) -> None:
+    """Serving 2025 while inputs/ already holds 2026: a self-assessment saying 2024 (no rules for it) is told to be
+    of 2025, the year the page serves, not of the newest year under inputs/."""
+    inputs = tmp_path / "inputs"
+    shutil.copytree(SAMPLE, inputs / "2025")
+    (inputs / "2026").mkdir()
+    for name in ("bloc.yaml", "criteria.yaml"):
+        text = (SAMPLE / name).read_text(encoding="utf-8")
+        (inputs / "2026" / name).write_text(text.replace("2025", "2026"), encoding="utf-8")
+    book = sapa_annual()
+    info = book.sheet("Thông tin")
+    info.set(info.find("Năm")[0], 1, 2024)
+    answer = UploadChecker(inputs, 2025).check(book_bytes(book), "nam-2024.xlsx", with_files=False)
+    assert (answer.year, answer.status) == (2025, "rejected")
+    assert any(i.message == "Năm '2024' không đúng: bảng tự chấm phải là của năm 2025." for i in answer.issues)
+
+
 @pytest.mark.parametrize(
     ("sent", "shown"),
     [
