@@ -38,6 +38,8 @@ NOT_FORM = (
 ONE_FILE = "Mỗi lần kiểm tra chỉ nhận một tệp, nhưng yêu cầu này gửi {count} tệp. Hãy gửi từng tệp một."
 # Forms are read up to this many files, so that more than one is refused by name (the body limit bounds their size).
 MAX_FILES = 100
+# How Starlette says a form passed ``max_files`` (its only sign: the parser raises the same error for any fault).
+TOO_MANY_FILES = "Too many files."
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
@@ -194,6 +196,8 @@ async def _read_upload(request: Request) -> tuple[bytes, str | None, Kind | None
             data = await upload.read()
             name = upload.filename
     except HTTPException as exc:  # Starlette's answer to a malformed or oversized multipart body
+        if str(exc.detail).startswith(TOO_MANY_FILES):  # more than MAX_FILES: still a post of several files
+            raise UploadProblem(ONE_FILE.format(count=f"hơn {MAX_FILES}")) from exc
         raise UploadProblem(BROKEN_UPLOAD) from exc
     except ClientDisconnect:  # the browser left mid-upload: nobody reads the answer, nothing to report
         log.info("client left during the upload of %s", request.url.path)

@@ -111,6 +111,17 @@ def test_two_files_in_one_check_are_refused_by_name(make_client: ClientFactory) 
     assert page.status_code == 400 and expected in page.text and "kết nối bị ngắt" not in page.text
 
 
+def test_more_files_than_a_form_is_read_for_get_the_one_file_message(make_client: ClientFactory) -> None:
+    """A post of 101 files is told, like one of 2, to send one file at a time, not that the upload broke."""
+    files = [("file", (f"tệp-{n}.xlsx", b"PK")) for n in range(101)]
+    client = make_client()
+    expected = "Mỗi lần kiểm tra chỉ nhận một tệp, nhưng yêu cầu này gửi hơn 100 tệp. Hãy gửi từng tệp một."
+    api = client.post("/api/check", files=files)
+    assert api.status_code == 400 and api.json()["message"] == expected
+    page = client.post("/", files=files)
+    assert page.status_code == 400 and expected in page.text and "không trọn vẹn" not in page.text
+
+
 def test_a_browser_leaving_mid_upload_leaves_no_error_in_the_log(
     make_client: ClientFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
