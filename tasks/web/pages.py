@@ -102,17 +102,12 @@ def url_path(path: str) -> str:
 
 
 def run_parameters(parameters: dict[str, Any]) -> list[str]:
-    """What a run was asked for, as the secretariat says it (``Năm 2025``, ``Khối …``); never a server path."""
-    said = []
-    if parameters.get("year"):
-        said.append(f"Năm {parameters['year']}")
-    if parameters.get("period"):
-        said.append(period_text(str(parameters["period"])))
-    if parameters.get("bloc"):
-        said.append(f"Khối {parameters['bloc']}")
-    if parameters.get("force"):
-        said.append("đọc lại mọi tệp (bỏ qua bộ nhớ đệm)")
-    return said
+    """What a run was asked for beyond what its pages already show (its year or month, its bloc), in words.
+
+    That leaves a forced re-read (``đọc lại mọi tệp``); the folders given on the command line, which are server
+    paths, are never shown.
+    """
+    return ["đọc lại mọi tệp (bỏ qua bộ nhớ đệm)"] if parameters.get("force") else []
 
 
 # CommonMark with tables; raw HTML in the text is escaped, never passed through.

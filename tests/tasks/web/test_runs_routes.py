@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Callable
@@ -157,7 +158,7 @@ def test_links_to_runs_and_files_with_reserved_characters_lead_to_them(
 def test_runs_show_their_parameters_in_words_and_no_server_path(
     make_client: ClientFactory, outputs: Path, copy: Path
 ) -> None:
-    """The list and the run page say 'Năm 2025'; neither they nor 'verify now' show where the server keeps files."""
+    """Neither the list, nor the run page, nor 'verify now' shows where the server keeps files."""
     (copy / RUN / "ranking.csv").write_bytes(b"rank\n")
     client = make_client(copy)
     server_paths = (str(copy.parent), str(outputs.parent))
@@ -165,9 +166,22 @@ def test_runs_show_their_parameters_in_words_and_no_server_path(
         page = client.get(address).text
         assert not any(p in page for p in server_paths), address
         assert "outputs=" not in page and "force=" not in page, address
-    assert 'data-label="Tham số" class="muted">Năm 2025</td>' in client.get("/runs").text
-    assert "<dt>Tham số</dt><dd>Năm 2025</dd>" in client.get(f"/runs/view/{RUN}").text
     assert "Tệp kết quả đã bị thay đổi: ranking.csv (mã sha256" in client.get(f"/runs/verify/{RUN}").text
+
+
+def test_parameters_say_only_what_the_period_column_does_not(make_client: ClientFactory, copy: Path) -> None:
+    """A plain review's parameters are a dash, not 'Năm 2025' again; a forced re-read is said in words."""
+    client = make_client(copy)
+    listed = client.get("/runs").text
+    assert 'data-label="Kỳ">Năm 2025</td>' in listed
+    assert 'data-label="Tham số" class="muted">—</td>' in listed and "Năm 2025;" not in listed
+    assert "<dt>Tham số</dt><dd>—</dd>" in client.get(f"/runs/view/{RUN}").text
+    manifest = json.loads((copy / RUN / "manifest.json").read_text(encoding="utf-8"))
+    manifest["parameters"]["force"] = True
+    (copy / RUN / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    forced = 'data-label="Tham số" class="muted">đọc lại mọi tệp (bỏ qua bộ nhớ đệm)</td>'
+    assert forced in client.get("/runs").text
+    assert "<dt>Tham số</dt><dd>đọc lại mọi tệp (bỏ qua bộ nhớ đệm)</dd>" in client.get(f"/runs/view/{RUN}").text
 
 
 def test_a_download_keeps_its_vietnamese_name_with_an_ascii_fallback(
