@@ -61,6 +61,7 @@ def base_manifest(
         "year": config.year,
         "period": period,
         "bloc": config.bloc.code,
+        "bloc_name": config.bloc.name,
         "parameters": parameters,
         "code_version": code_version(),
         "criteria_sha256": config.criteria_sha256,

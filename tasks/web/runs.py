@@ -26,6 +26,7 @@ class RunSummary:
     rel: str  # posix path under the outputs folder
     year: str
     bloc: str | None  # bloc code when the outputs hold several blocs
+    bloc_name: str | None  # that bloc's name as the run's manifest.json recorded it (runs before it did: None)
     kind: str  # review | monthly
     period: str
     run_id: str
@@ -106,10 +107,12 @@ def _summary(outputs: Path, folder: Path, year: str, bloc: str | None, kind: str
     complete = not folder.name.endswith(INCOMPLETE) and (folder / "manifest.json").is_file()
     run_id = folder.name.removesuffix(INCOMPLETE)
     manifest = read_json(folder / "manifest.json") if complete else {}
+    name = manifest.get("bloc_name")  # as the run wrote it: bloc.yaml may have changed since
     return RunSummary(
         rel=folder.relative_to(outputs).as_posix(),
         year=year,
         bloc=bloc,
+        bloc_name=name if bloc and isinstance(name, str) and name.strip() else None,
         kind=kind,
         period=period,
         run_id=run_id,
