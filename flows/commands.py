@@ -208,13 +208,53 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_monthly(args: argparse.Namespace) -> int:
-    """``thidua monthly --period YYYY-MM``: refused (2) outside the window or without reports, unless allowed."""
+    """``thidua monthly --period YYYY-MM``: refused (2) outside the window or without reports, unless allowed.
+
+    With bloc folders (``inputs/<year>/<bloc-code>/``) each bloc's month, as ``review`` does for the year.
+    """
+    from tasks.config.year import bloc_folders
+
     refuse_year_folder(args.inputs)
     refuse_outputs_in_inputs(args.inputs, args.outputs)
+    if bloc_folders(args.inputs, month_year(args.period)):
+        return _province_monthly(args)
     with progress_console():
         result = start_monthly(args.inputs, args.period, args.outputs, args.force, args.allow_empty_month)
     print("\n".join(summary_lines(result.run_dir, f"Bảng theo dõi tháng {args.period[5:]}/{args.period[:4]}")))
     return STRICT if args.strict and (result.rejected or result.missing or result.rejected_files) else OK
+
+
+def _province_monthly(args: argparse.Namespace) -> int:
+    """Every bloc folder's month, one after the other; a bloc whose YAML is broken, or whose month is refused,
+    is named and the others still run. One line per bloc at the end, as ``review`` prints."""
+    from flows.monthly import bloc_monthly
+    from flows.province import BlocOutcome, ProvinceResult, load_bloc_folder, province_lines, province_status
+    from flows.steps import warm_up
+    from tasks.config.load import ConfigError
+    from tasks.config.year import bloc_folders
+
+    year = month_year(args.period)
+    outcomes = []
+    with progress_console(), local_settings():
+        warm_up()
+        for folder in bloc_folders(args.inputs, year):
+            try:
+                refuse_month(load_bloc_folder(folder, year), args.period, args.allow_empty_month)
+            except ConfigError as exc:
+                outcomes.append(BlocOutcome(folder.name, error=f"cấu hình không dùng được: {exc}"))
+                continue
+            except Refused as exc:
+                outcomes.append(BlocOutcome(folder.name, error=str(exc)))
+                continue
+            result = bloc_monthly(period=args.period, bloc_dir=folder, outputs=args.outputs, force=args.force)
+            outcomes.append(
+                BlocOutcome(folder.name, result.run_dir, result.rejected, result.missing,
+                            rejected_files=result.rejected_files)
+            )  # fmt: skip
+    province = ProvinceResult(year, tuple(outcomes))
+    print(f"Bảng theo dõi tháng {args.period[5:]}/{args.period[:4]} của {len(outcomes)} khối:")
+    print("\n".join(province_lines(province, "lập bảng theo dõi")))
+    return province_status(province, args.strict)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -71,6 +71,31 @@ def write_monthly_outputs(
         return finish_run(work, manifest)
 
 
+def monthly_steps(
+    config: YearConfig, period: str, base: Path, cache_dir: Path | None, parameters: dict[str, object]
+) -> MonthlyResult:
+    """Read, validate and write one bloc's month into a new run folder under ``base``."""
+    timings: dict[str, float] = {}
+    with run_lock(base):
+        with timed(timings, "read") as advance:
+            files = find_month_inputs(whole(config), period)
+            advance(0, total=len(files))
+            subs = read_submissions(whole(files), whole(config), cache_dir, whole(advance))
+        with timed(timings, "validate") as advance:
+            validator = new_validator()
+            subs = validate_submissions(whole(subs), whole(config), validator)
+            advance(len(subs))
+        with timed(timings, "write"):
+            run_dir = write_monthly_outputs(base, whole(config), period, whole(subs), validator, parameters)
+    accepted = {s.ward_code for s in subs if s.status.value == "accepted" and s.ward_code}
+    rejected = {s.ward_code for s in subs if s.ward_code and s.ward_code not in accepted}
+    missing = len(config.bloc.members) - len(accepted) - len(rejected)
+    log.info("monthly standing written to %s", run_dir)
+    refused = [s for s in subs if s.status.value == "rejected"]
+    unattributed = sum(s.ward_code is None for s in refused)
+    return MonthlyResult(run_dir, len(rejected), missing, rejected_files=len(refused), unattributed=unattributed)
+
+
 @flow(name="monthly", log_prints=False)
 def monthly(
     period: str | None = None, inputs: Path = Path("inputs"), outputs: Path = Path("outputs"), force: bool = False
@@ -85,22 +110,20 @@ def monthly(
     refuse_month(config, period, allow_empty=True)
     base = outputs / str(config.year) / "monthly" / period
     parameters = {"period": period, "inputs": str(inputs), "outputs": str(outputs), "force": force}
-    timings: dict[str, float] = {}
-    with run_lock(base):
-        with timed(timings, "read") as advance:
-            files = find_month_inputs(whole(config), period)
-            advance(0, total=len(files))
-            subs = read_submissions(whole(files), whole(config), parse_cache_folder(outputs, force), whole(advance))
-        with timed(timings, "validate") as advance:
-            validator = new_validator()
-            subs = validate_submissions(whole(subs), whole(config), validator)
-            advance(len(subs))
-        with timed(timings, "write"):
-            run_dir = write_monthly_outputs(base, whole(config), period, whole(subs), validator, parameters)
-    accepted = {s.ward_code for s in subs if s.status.value == "accepted" and s.ward_code}
-    rejected = {s.ward_code for s in subs if s.ward_code and s.ward_code not in accepted}
-    missing = len(config.bloc.members) - len(accepted) - len(rejected)
-    log.info("monthly standing written to %s", run_dir)
-    refused = [s for s in subs if s.status.value == "rejected"]
-    unattributed = sum(s.ward_code is None for s in refused)
-    return MonthlyResult(run_dir, len(rejected), missing, rejected_files=len(refused), unattributed=unattributed)
+    return monthly_steps(config, period, base, parse_cache_folder(outputs, force), parameters)
+
+
+@flow(name="bloc-monthly", log_prints=False)
+def bloc_monthly(period: str, bloc_dir: Path, outputs: Path = Path("outputs"), force: bool = False) -> MonthlyResult:
+    """One bloc folder's month (``inputs/<year>/<bloc-code>/monthly/<period>/``) into
+    ``outputs/<year>/<bloc-code>/monthly/<period>/``, as ``review`` does for the year."""
+    from flows.province import load_bloc_folder
+
+    configure_collector()
+    preload()
+    config = load_bloc_folder(bloc_dir, check_period(period))
+    refuse_month(config, period, allow_empty=True)
+    base = outputs / str(config.year) / bloc_dir.name / "monthly" / period
+    parameters = {"period": period, "bloc": bloc_dir.name, "inputs": str(bloc_dir), "outputs": str(outputs),
+                  "force": force}  # fmt: skip
+    return monthly_steps(config, period, base, parse_cache_folder(outputs, force), parameters)

@@ -194,8 +194,9 @@ def run_province(year: int, inputs: Path, outputs: Path, force: bool = False, ru
         return flow_with_runner(year=year, inputs=inputs, outputs=outputs, force=force)
 
 
-def province_lines(result: ProvinceResult) -> list[str]:
-    """What ``thidua review`` prints for a province run: one line per bloc, broken blocs named with the cause."""
+def province_lines(result: ProvinceResult, done: str = "đánh giá") -> list[str]:
+    """What ``thidua review`` prints for many blocs (``monthly``: ``done`` is "lập bảng theo dõi"): one line per
+    bloc, broken blocs named with the cause."""
     lines = []
     for bloc in result.blocs:
         if bloc.error is None:
@@ -203,10 +204,10 @@ def province_lines(result: ProvinceResult) -> list[str]:
                 f"{bloc.rejected} phường bị từ chối, {bloc.missing} phường chưa nộp, "
                 f"{bloc.rejected_files} tệp bị từ chối"
             )
-            lines.append(f"{bloc.code}: đã đánh giá, kết quả ở {bloc.run_dir} ({counts})")
+            lines.append(f"{bloc.code}: đã {done}, kết quả ở {bloc.run_dir} ({counts})")
         else:
-            lines.append(f"{bloc.code}: LỖI, không đánh giá được: {bloc.error}")
-    lines.append(f"Đã đánh giá {len(result.blocs) - len(result.broken)} trên {len(result.blocs)} khối.")
+            lines.append(f"{bloc.code}: LỖI, không {done} được: {bloc.error}")
+    lines.append(f"Đã {done} {len(result.blocs) - len(result.broken)} trên {len(result.blocs)} khối.")
     return lines
 
 

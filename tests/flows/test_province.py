@@ -152,6 +152,26 @@ def test_dask_gives_the_same_outputs_as_threads(
         assert _validation_pages(threads, code) == _validation_pages(dask, code), code
 
 
+def test_monthly_runs_each_bloc_s_month_and_names_the_broken_bloc(province: Path, tmp_path: Path) -> None:
+    """``thidua monthly`` on bloc folders, as ``review``: each good bloc's standing in its own folder, the broken
+    one named with its file and key, exit 0; the summary says how many blocs were done."""
+    outputs = tmp_path / "out"
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        status = main(["monthly", "--period", "2025-11", "--inputs", str(province), "--outputs", str(outputs)])
+    printed = buffer.getvalue().splitlines()
+    assert status == 0
+    for code, wards in (("khoi-a", 10), ("khoi-b", len(SMALL))):
+        standing = outputs / "2025" / code / "monthly" / "2025-11" / "latest" / "standing.csv"
+        assert len(standing.read_text(encoding="utf-8").splitlines()) == 1 + wards, code
+    assert not (outputs / "2025" / "khoi-c").exists() and not (outputs / "2025" / "monthly").exists()
+    assert printed[-5] == "Bảng theo dõi tháng 11/2025 của 3 khối:"
+    assert printed[-4].startswith("khoi-a: đã lập bảng theo dõi, kết quả ở ")
+    assert printed[-2].startswith("khoi-c: LỖI, không lập bảng theo dõi được: cấu hình không dùng được: ")
+    assert "criteria.yaml, mục colour: khóa không được phép" in printed[-2]
+    assert printed[-1] == "Đã lập bảng theo dõi 2 trên 3 khối."
+
+
 def test_the_exit_status_of_a_province_run() -> None:
     """0 with a broken bloc, 1 with --strict, 2 when no bloc could be reviewed; rejected files count for --strict."""
     good = BlocOutcome("khoi-a", run_dir=Path("x"))
