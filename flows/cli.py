@@ -16,6 +16,7 @@ from flows.cli_help import (
     EXAMPLES,
     CommandParser,
     VietnameseParser,
+    bloc_option,
     exit_codes_text,
     folder_options,
     option,
@@ -130,6 +131,7 @@ def _other_parsers(sub: Any) -> None:
     )
     year_option(check, "năm của hồ sơ", "năm ghi trong tệp, nếu không có thì năm mới nhất trong --inputs")
     folder_options(check, outputs=False)
+    bloc_option(check)
     templates = sub.add_parser(
         "templates",
         help="tạo biểu mẫu trống cho mọi phường",
@@ -144,9 +146,10 @@ def _other_parsers(sub: Any) -> None:
         default=None,
         metavar="THƯ_MỤC",
         meaning="nơi ghi biểu mẫu",
-        shown="outputs/<năm>/templates",
+        shown="outputs/<năm>/templates (với --bloc: outputs/<năm>/<mã khối>/templates)",
         example="--outputs D:/bieumau",
     )
+    bloc_option(templates)
     verify = sub.add_parser(
         "verify",
         help="kiểm tra một thư mục kết quả có bị sửa hay thiếu tệp không",

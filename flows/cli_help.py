@@ -176,6 +176,18 @@ def folder_options(p: VietnameseParser, outputs: bool = True) -> None:
         )
 
 
+def bloc_option(p: VietnameseParser) -> None:
+    """``--bloc``: which bloc folder of a year that holds several (``inputs/<year>/<bloc-code>/``)."""
+    option(
+        p.options,
+        "--bloc",
+        metavar="MÃ_KHỐI",
+        meaning="khi thư mục năm chia theo khối (<năm>/<mã khối>/, như review đọc): khối cần dùng",
+        shown="không có: thư mục năm là của một khối",
+        example="--bloc khoi-phuong",
+    )
+
+
 def run_switches(p: VietnameseParser) -> None:
     option(
         p.options,

@@ -228,10 +228,10 @@ def _province_monthly(args: argparse.Namespace) -> int:
     """Every bloc folder's month, one after the other; a bloc whose YAML is broken, or whose month is refused,
     is named and the others still run. One line per bloc at the end, as ``review`` prints."""
     from flows.monthly import bloc_monthly
-    from flows.province import BlocOutcome, ProvinceResult, load_bloc_folder, province_lines, province_status
+    from flows.province import BlocOutcome, ProvinceResult, province_lines, province_status
     from flows.steps import warm_up
     from tasks.config.load import ConfigError
-    from tasks.config.year import bloc_folders
+    from tasks.config.year import bloc_folders, load_bloc_folder
 
     year = month_year(args.period)
     outcomes = []
@@ -279,7 +279,9 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(note)
         for path in files:
             try:
-                result = check_file(path, args.inputs, name=str(path), year=args.year, validator=validator)
+                result = check_file(
+                    path, args.inputs, name=str(path), year=args.year, bloc=args.bloc, validator=validator
+                )
             except CheckError as exc:
                 print(exc)
                 worst = 1
@@ -333,8 +335,8 @@ def cmd_templates(args: argparse.Namespace) -> int:
     from tasks.config.year import load_year
 
     refuse_year_folder(args.inputs)
-    config = load_year(args.inputs, args.year)
-    out = args.outputs or Path("outputs") / str(args.year) / "templates"
+    config = load_year(args.inputs, args.year, args.bloc)
+    out = args.outputs or Path("outputs") / str(args.year) / (args.bloc or "") / "templates"
     refuse_outputs_in_inputs(args.inputs, out)
     moment = datetime(config.year, 1, 1)
     written, kept = write_templates(config.bloc, config.catalogue, out, moment)
@@ -371,6 +373,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_web(args: argparse.Namespace) -> int:
     """``thidua web``: the check page, ``/api/check`` and ``/runs`` until Ctrl+C (see tasks/web/)."""
+    from tasks.config.year import bloc_folders
     from tasks.validation.check import latest_year
     from tasks.web.access import AccessConfigError, hash_password, load_password_hash
     from tasks.web.app import WebSettings
@@ -382,6 +385,13 @@ def cmd_web(args: argparse.Namespace) -> int:
     year = args.year or latest_year(args.inputs)
     if year is None:
         raise Refused(f"Không tìm thấy quy định của năm nào trong {args.inputs}; chạy lại với --year.")
+    if blocs := bloc_folders(args.inputs, year):
+        names = ", ".join(b.name for b in blocs)
+        raise Refused(
+            f"Năm {year} trong {args.inputs} chia theo khối ({names}): trang web chỉ phục vụ một khối có bloc.yaml "
+            f"ngay trong {args.inputs / str(year)}, nên chưa mở. Kiểm tra tệp của một khối bằng "
+            f"thidua check TỆP --bloc {blocs[0].name}"
+        )
     try:
         stored = load_password_hash(args.runs_password_file) if args.runs_password_file else None
     except AccessConfigError as exc:

@@ -21,7 +21,14 @@ from flows.steps import (
     whole,
     year_config,
 )
-from tasks.config.year import YearConfig, check_period, document_moment, parse_cache_folder, previous_month
+from tasks.config.year import (
+    YearConfig,
+    check_period,
+    document_moment,
+    load_bloc_folder,
+    parse_cache_folder,
+    previous_month,
+)
 from tasks.domain import Submission
 from tasks.edge.collector import configure_collector
 from tasks.edge.pool import write_pool
@@ -117,8 +124,6 @@ def monthly(
 def bloc_monthly(period: str, bloc_dir: Path, outputs: Path = Path("outputs"), force: bool = False) -> MonthlyResult:
     """One bloc folder's month (``inputs/<year>/<bloc-code>/monthly/<period>/``) into
     ``outputs/<year>/<bloc-code>/monthly/<period>/``, as ``review`` does for the year."""
-    from flows.province import load_bloc_folder
-
     configure_collector()
     preload()
     config = load_bloc_folder(bloc_dir, check_period(period))

@@ -26,12 +26,10 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.annual_review import review_steps
 from flows.progress import stage
-from tasks.config.load import ConfigError, load_bloc, load_catalogue, load_meeting
-from tasks.config.node import shown
-from tasks.config.year import YearConfig, bloc_folders, parse_cache_folder
+from tasks.config.load import ConfigError
+from tasks.config.year import bloc_folders, load_bloc_folder, parse_cache_folder
 from tasks.edge.collector import configure_collector
 from tasks.edge.preload import preload
-from tasks.intake.discover import sha256_file
 
 log = logging.getLogger(__name__)
 THREADS = 4  # blocs reviewed at once on the thread runner (reading and writing hold the GIL)
@@ -62,17 +60,6 @@ class ProvinceResult:
     def broken(self) -> tuple[BlocOutcome, ...]:
         """The blocs whose review did not complete."""
         return tuple(b for b in self.blocs if b.error is not None)
-
-
-def load_bloc_folder(bloc_dir: Path, year: int) -> YearConfig:
-    """The YAML files of one bloc folder, checked as for a single bloc; the bloc's code must be the folder's name."""
-    bloc = load_bloc(bloc_dir / "bloc.yaml", year)
-    if bloc.code != bloc_dir.name:
-        problem = f"mã Khối {shown(bloc.code)} khác tên thư mục của Khối {shown(bloc_dir.name)}"
-        raise ConfigError(bloc_dir / "bloc.yaml", "bloc.code", problem)
-    catalogue = load_catalogue(bloc_dir / "criteria.yaml", bloc, year)
-    meeting = load_meeting(bloc_dir / "meeting.yaml", bloc)
-    return YearConfig(year, bloc_dir, bloc, catalogue, meeting, sha256_file(bloc_dir / "criteria.yaml"))
 
 
 @flow(name="bloc-review", log_prints=False)

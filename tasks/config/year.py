@@ -9,6 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from tasks.config.load import ConfigError, load_bloc, load_catalogue, load_meeting
+from tasks.config.node import shown
 from tasks.domain import Bloc, Catalogue, Meeting, Status, Submission
 from tasks.intake.discover import MONTH, sha256_file
 
@@ -27,15 +28,43 @@ class YearConfig:
     criteria_sha256: str
 
 
-def load_year(inputs: Path, year: int) -> YearConfig:
-    """Load and check the three YAML files of a year; ConfigError names the file, key and problem."""
+def load_year(inputs: Path, year: int, bloc_code: str | None = None) -> YearConfig:
+    """Load and check the three YAML files of a year; ConfigError names the file, key and problem.
+
+    ``bloc_code``: the bloc folder ``inputs/<year>/<bloc_code>/`` of a year holding several blocs; a year of
+    several blocs without one is a ConfigError naming its bloc folders (``--bloc`` chooses one).
+    """
     year_dir = inputs / str(year)
     if not year_dir.is_dir():
         raise ConfigError(year_dir, "", f"không có thư mục dữ liệu của năm {year}")
+    folders = bloc_folders(inputs, year)
+    if bloc_code is not None:
+        if (year_dir / bloc_code) not in folders:
+            named = f"các khối có: {', '.join(f.name for f in folders)}" if folders else "năm này không chia khối"
+            raise ConfigError(year_dir / bloc_code, "", f"không có thư mục của khối {bloc_code} ({named})")
+        return load_bloc_folder(year_dir / bloc_code, year)
+    if folders:
+        raise ConfigError(
+            year_dir,
+            "",
+            f"năm {year} có hồ sơ của {len(folders)} khối ({', '.join(f.name for f in folders)}), không có "
+            f"bloc.yaml chung: chọn một khối bằng --bloc, ví dụ --bloc {folders[0].name}",
+        )
     bloc = load_bloc(year_dir / "bloc.yaml", year)
     catalogue = load_catalogue(year_dir / "criteria.yaml", bloc, year)
     meeting = load_meeting(year_dir / "meeting.yaml", bloc)
     return YearConfig(year, year_dir, bloc, catalogue, meeting, sha256_file(year_dir / "criteria.yaml"))
+
+
+def load_bloc_folder(bloc_dir: Path, year: int) -> YearConfig:
+    """The YAML files of one bloc folder, checked as for a single bloc; the bloc's code must be the folder's name."""
+    bloc = load_bloc(bloc_dir / "bloc.yaml", year)
+    if bloc.code != bloc_dir.name:
+        problem = f"mã Khối {shown(bloc.code)} khác tên thư mục của Khối {shown(bloc_dir.name)}"
+        raise ConfigError(bloc_dir / "bloc.yaml", "bloc.code", problem)
+    catalogue = load_catalogue(bloc_dir / "criteria.yaml", bloc, year)
+    meeting = load_meeting(bloc_dir / "meeting.yaml", bloc)
+    return YearConfig(year, bloc_dir, bloc, catalogue, meeting, sha256_file(bloc_dir / "criteria.yaml"))
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:

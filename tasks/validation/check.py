@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
-from tasks.config.year import load_year
+from tasks.config.year import bloc_folders, load_year
 from tasks.domain import Catalogue, InputFile, Issue, Kind, Severity, Status, Submission
 from tasks.intake.discover import WORKBOOK_SUFFIXES, shown_name
 from tasks.intake.identify import parse_period, parse_year, period_year_issue
@@ -137,8 +137,13 @@ def detect(path: Path) -> Detected:
 
 
 def latest_year(inputs: Path) -> int | None:
-    """The newest ``inputs/<year>/`` holding a bloc.yaml: the rules used for a file that names no year."""
-    years = [int(p.name) for p in inputs.glob("[0-9][0-9][0-9][0-9]") if (p / "bloc.yaml").is_file()]
+    """The newest ``inputs/<year>/`` holding a bloc.yaml (or bloc folders that do): the rules used for a file that
+    names no year."""
+    years = [
+        int(p.name)
+        for p in inputs.glob("[0-9][0-9][0-9][0-9]")
+        if (p / "bloc.yaml").is_file() or bloc_folders(inputs, int(p.name))
+    ]
     return max(years, default=None)
 
 
@@ -158,17 +163,18 @@ def check_file(
     kind: Kind | None = None,
     year: int | None = None,
     default_year: int | None = None,
+    bloc: str | None = None,
     validator: Validator | Callable[[], Validator] | None = None,
 ) -> CheckResult:
     """Check one workbook, given as a path or as its bytes, with the rules of its year under ``inputs``.
 
     ``kind`` overrides the kind recognised from the sheets, ``year`` the year written in the file. A file naming
     no year, or one without an ``inputs/<year>/``, is checked with the rules of ``default_year`` (else the newest
-    year under ``inputs``), which report its year as wrong. ``name`` is how the file is named in the result
-    (default: the path's name, or ``tệp.xlsx`` for bytes). Pass a ``validator`` to reuse one Great Expectations
-    context across files, or a function returning one: it is called once the file is read, so that Great
-    Expectations can finish importing in the background meanwhile. Raises ``CheckError`` when no year's rules apply,
-    ``ConfigError`` when that year's YAML is broken.
+    year under ``inputs``), which report its year as wrong. ``bloc`` chooses the bloc folder of a year that holds
+    several. ``name`` is how the file is named in the result (default: the path's name, or ``tệp.xlsx`` for
+    bytes). Pass a ``validator`` to reuse one Great Expectations context across files, or a function returning
+    one: it is called once the file is read, so that Great Expectations can finish importing in the background
+    meanwhile. Raises ``CheckError`` when no year's rules apply, ``ConfigError`` when that year's YAML is broken.
     """
     if isinstance(source, bytes):
         shown = name or "tệp.xlsx"
@@ -176,7 +182,14 @@ def check_file(
             path = Path(folder) / f"upload{Path(shown).suffix.lower()}"
             path.write_bytes(source)
             return check_file(
-                path, inputs, name=shown, kind=kind, year=year, default_year=default_year, validator=validator
+                path,
+                inputs,
+                name=shown,
+                kind=kind,
+                year=year,
+                default_year=default_year,
+                bloc=bloc,
+                validator=validator,
             )
     if not source.is_file():
         raise CheckError(f"{name or source}: không tìm thấy tệp.")
@@ -187,7 +200,7 @@ def check_file(
     rules_year = year or written or default_year or latest_year(inputs)
     if rules_year is None:
         raise CheckError(f"{name or source.name}: không xác định được năm của hồ sơ; hãy chỉ rõ năm (--year).")
-    config = load_year(inputs, rules_year)
+    config = load_year(inputs, rules_year, bloc)
     # the review reads only .xlsx and .xlsm files: any other one is refused here as it would be there
     file = input_file(source, kind or found.kind if source.suffix.lower() in WORKBOOK_SUFFIXES else Kind.UNKNOWN, name)
     sub = _in_rules_year(open_submission(file, config.bloc, config.catalogue, found.period), config.catalogue)

@@ -172,6 +172,39 @@ def test_monthly_runs_each_bloc_s_month_and_names_the_broken_bloc(province: Path
     assert printed[-1] == "Đã lập bảng theo dõi 2 trên 3 khối."
 
 
+def test_templates_and_check_choose_a_bloc_with_bloc_and_name_the_blocs_without_it(
+    province: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --bloc the refusal names the bloc folders and the option; with it, that bloc's rules are used."""
+    year_dir = province / "2025"
+    asked = "năm 2025 có hồ sơ của 3 khối (khoi-a, khoi-b, khoi-c), không có bloc.yaml chung: chọn một khối bằng --bloc"
+    workbook = year_dir / "khoi-b" / "annual" / "tu-cham-diem-2025-sapa.xlsx"
+    for command in (["templates", "--year", "2025", "--outputs", str(tmp_path / "t")], ["check", str(workbook)]):
+        assert main([*command, "--inputs", str(province)]) == 2
+        assert f"{year_dir}: {asked}, ví dụ --bloc khoi-a." in capsys.readouterr().err
+    assert main(["templates", "--year", "2025", "--inputs", str(province), "--bloc", "khoi-b",
+                 "--outputs", str(tmp_path / "t")]) == 0  # fmt: skip
+    assert len(list((tmp_path / "t").rglob("*.xlsx"))) == 2 * len(SMALL)  # annual and monthly per ward
+    assert main(["check", str(workbook), "--inputs", str(province), "--bloc", "khoi-b"]) == 0
+    assert "sapa" in capsys.readouterr().out.lower()
+    assert main(["check", str(workbook), "--inputs", str(province), "--bloc", "khoi-x"]) == 2
+    assert f"{year_dir / 'khoi-x'}: không có thư mục của khối khoi-x (các khối có: khoi-a, khoi-b, khoi-c)" in (
+        capsys.readouterr().err
+    )
+
+
+def test_the_web_page_refuses_a_year_of_several_blocs_naming_them(
+    province: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``thidua web`` serves one bloc's rules: on bloc folders it names them and how to check one bloc's file."""
+    assert main(["web", "--inputs", str(province)]) == 2
+    assert capsys.readouterr().err == (
+        f"thidua: Năm 2025 trong {province} chia theo khối (khoi-a, khoi-b, khoi-c): trang web chỉ phục vụ một khối "
+        f"có bloc.yaml ngay trong {province / '2025'}, nên chưa mở. Kiểm tra tệp của một khối bằng thidua check TỆP "
+        "--bloc khoi-a\n"
+    )
+
+
 def test_the_exit_status_of_a_province_run() -> None:
     """0 with a broken bloc, 1 with --strict, 2 when no bloc could be reviewed; rejected files count for --strict."""
     good = BlocOutcome("khoi-a", run_dir=Path("x"))

@@ -79,6 +79,22 @@ def test_a_year_or_bloc_folder_given_as_inputs_points_to_the_root(inputs: Path, 
     assert inputs_root_of(tmp_path / "khong-co") is None
 
 
+def test_a_year_of_several_blocs_is_loaded_one_bloc_at_a_time(inputs: Path, tmp_path: Path) -> None:
+    """``load_year(…, bloc)`` reads ``<year>/<bloc>/``; without a bloc the error names the blocs and --bloc."""
+    province = tmp_path / "province"
+    shutil.copytree(inputs / "2025", province / "2025" / "khoi-phuong")
+    config = load_year(province, 2025, "khoi-phuong")
+    assert config.year_dir == province / "2025" / "khoi-phuong" and config.bloc.code == "khoi-phuong"
+    with pytest.raises(ConfigError) as error:
+        load_year(province, 2025)
+    assert error.value.problem == (
+        "năm 2025 có hồ sơ của 1 khối (khoi-phuong), không có bloc.yaml chung: chọn một khối bằng --bloc, "
+        "ví dụ --bloc khoi-phuong"
+    )
+    with pytest.raises(ConfigError, match="năm này không chia khối"):
+        load_year(inputs, 2025, "khoi-phuong")
+
+
 def test_the_parse_cache_sits_under_the_outputs_unless_forced(tmp_path: Path) -> None:
     """Runs writing to the same outputs share what they read; ``--force`` reads every file again."""
     assert parse_cache_folder(tmp_path, force=False) == tmp_path / ".cache" / "parse"
