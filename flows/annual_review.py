@@ -22,7 +22,7 @@ from flows.steps import (
     whole,
     year_config,
 )
-from tasks.config.year import YearConfig, document_moment, parse_cache_folder
+from tasks.config.year import YearConfig, bloc_folders, document_moment, parse_cache_folder
 from tasks.domain import Status, Submission
 from tasks.edge.collector import configure_collector
 from tasks.edge.pool import write_pool
@@ -30,6 +30,7 @@ from tasks.edge.preload import preload
 from tasks.outputs.run_folder import finish_run, new_run_id, output_faults, run_lock, start_run
 
 if TYPE_CHECKING:  # imported when a step needs it, or in the background (``tasks.edge.preload``)
+    from flows.province import ProvinceResult
     from tasks.scoring.review import Review
     from tasks.validation.suites import Validator
 
@@ -111,9 +112,17 @@ def review_steps(config: YearConfig, base: Path, cache_dir: Path | None, paramet
 @flow(name="annual-review", log_prints=False)
 def annual_review(
     year: int, inputs: Path = Path("inputs"), outputs: Path = Path("outputs"), force: bool = False
-) -> ReviewResult:
-    """Run the annual review of ``inputs/<year>/`` into a new folder under ``outputs/<year>/review/``."""
+) -> ReviewResult | ProvinceResult:
+    """Run the annual review of ``inputs/<year>/`` into a new folder under ``outputs/<year>/review/``.
+
+    A year of bloc folders (``inputs/<year>/<bloc-code>/``) is a province: every bloc is reviewed
+    (``province-review``), so the deployment serves a province as it serves one bloc.
+    """
     configure_collector()  # a deployment's process starts here, not at the command line
+    if bloc_folders(inputs, year):
+        from flows.province import run_province
+
+        return run_province(year, inputs, outputs, force)
     preload()  # Great Expectations imports in the background while the files are read
     config = year_config(inputs, year)  # once per run: the command line has checked it already
     parameters = {"year": year, "inputs": str(inputs), "outputs": str(outputs), "force": force}

@@ -52,12 +52,14 @@ def start_review(inputs: Path, year: int, outputs: Path, force: bool) -> ReviewR
 
     config = year_config(inputs, year)  # before Prefect is imported: a broken file is reported at once
     with _reading_ahead(config, discover(config.year_dir, config.catalogue.window.months()), outputs, force):
-        from flows.annual_review import annual_review
+        from flows.annual_review import ReviewResult, annual_review
         from flows.steps import warm_up
 
         warm_up()
         with local_settings():
-            return annual_review(year=year, inputs=inputs, outputs=outputs, force=force)
+            result = annual_review(year=year, inputs=inputs, outputs=outputs, force=force)
+    assert isinstance(result, ReviewResult)  # one bloc: cmd_review sends bloc folders to _province_review
+    return result
 
 
 def _reading_ahead(config: YearConfig, files: Files, outputs: Path, force: bool) -> AbstractContextManager[None]:
@@ -112,12 +114,14 @@ def start_monthly(inputs: Path, period: str, outputs: Path, force: bool, allow_e
     config = year_config(inputs, month_year(period))  # the flow reuses it; checked before Prefect is imported
     refuse_month(config, period, allow_empty)
     with _reading_ahead(config, month_inputs(config.year_dir, period), outputs, force):
-        from flows.monthly import monthly
+        from flows.monthly import MonthlyResult, monthly
         from flows.steps import warm_up
 
         warm_up()
         with local_settings():
-            return monthly(period=period, inputs=inputs, outputs=outputs, force=force)
+            result = monthly(period=period, inputs=inputs, outputs=outputs, force=force)
+    assert isinstance(result, MonthlyResult)  # one bloc: cmd_monthly sends bloc folders to _province_monthly
+    return result
 
 
 def _draft_minutes(inputs: Path, year: int) -> bool:
@@ -225,34 +229,18 @@ def cmd_monthly(args: argparse.Namespace) -> int:
 
 
 def _province_monthly(args: argparse.Namespace) -> int:
-    """Every bloc folder's month, one after the other; a bloc whose YAML is broken, or whose month is refused,
-    is named and the others still run. One line per bloc at the end, as ``review`` prints."""
-    from flows.monthly import bloc_monthly
-    from flows.province import BlocOutcome, ProvinceResult, province_lines, province_status
+    """Every bloc folder's month in one ``province-monthly`` run, one line per bloc at the end, as ``review``."""
+    from flows.monthly import province_monthly
+    from flows.province import province_lines, province_status
     from flows.steps import warm_up
-    from tasks.config.load import ConfigError
-    from tasks.config.year import bloc_folders, load_bloc_folder
 
-    year = month_year(args.period)
-    outcomes = []
     with progress_console(), local_settings():
         warm_up()
-        for folder in bloc_folders(args.inputs, year):
-            try:
-                refuse_month(load_bloc_folder(folder, year), args.period, args.allow_empty_month)
-            except ConfigError as exc:
-                outcomes.append(BlocOutcome(folder.name, error=f"cấu hình không dùng được: {exc}"))
-                continue
-            except Refused as exc:
-                outcomes.append(BlocOutcome(folder.name, error=str(exc)))
-                continue
-            result = bloc_monthly(period=args.period, bloc_dir=folder, outputs=args.outputs, force=args.force)
-            outcomes.append(
-                BlocOutcome(folder.name, result.run_dir, result.rejected, result.missing,
-                            rejected_files=result.rejected_files)
-            )  # fmt: skip
-    province = ProvinceResult(year, tuple(outcomes))
-    print(f"Bảng theo dõi tháng {args.period[5:]}/{args.period[:4]} của {len(outcomes)} khối:")
+        province = province_monthly(
+            period=args.period, inputs=args.inputs, outputs=args.outputs, force=args.force,
+            allow_empty=args.allow_empty_month,
+        )  # fmt: skip
+    print(f"Bảng theo dõi tháng {args.period[5:]}/{args.period[:4]} của {len(province.blocs)} khối:")
     print("\n".join(province_lines(province, "lập bảng theo dõi")))
     return province_status(province, args.strict)
 

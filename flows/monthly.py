@@ -11,6 +11,8 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.commands import refuse_month
+from flows.failures import Refused
+from flows.province import BlocOutcome, ProvinceResult, failed_bloc
 from flows.retries import RETRY_DELAYS, worth_retrying
 from flows.steps import (
     find_month_inputs,
@@ -21,8 +23,10 @@ from flows.steps import (
     whole,
     year_config,
 )
+from tasks.config.load import ConfigError
 from tasks.config.year import (
     YearConfig,
+    bloc_folders,
     check_period,
     document_moment,
     load_bloc_folder,
@@ -106,11 +110,17 @@ def monthly_steps(
 @flow(name="monthly", log_prints=False)
 def monthly(
     period: str | None = None, inputs: Path = Path("inputs"), outputs: Path = Path("outputs"), force: bool = False
-) -> MonthlyResult:
-    """Validate the reports of ``period`` (default: last month) and write the provisional standing."""
+) -> MonthlyResult | ProvinceResult:
+    """Validate the reports of ``period`` (default: last month) and write the provisional standing.
+
+    A year of bloc folders (``inputs/<year>/<bloc-code>/``) gets each bloc's month (``province-monthly``), so the
+    scheduled deployment serves a province as it serves one bloc.
+    """
     configure_collector()  # a deployment's process starts here, not at the command line
     preload()  # Great Expectations imports in the background while the files are read
     period = period or previous_month()
+    if bloc_folders(inputs, check_period(period)):
+        return province_monthly(period=period, inputs=inputs, outputs=outputs, force=force)
     config = year_config(inputs, check_period(period))  # once per run: the command line has checked it already
     # the scheduled deployment and Prefect's UI start runs the command line never sees: refuse a month outside
     # the window here too (an empty month inside it is written: the run on the 5th shows who has not reported)
@@ -118,6 +128,38 @@ def monthly(
     base = outputs / str(config.year) / "monthly" / period
     parameters = {"period": period, "inputs": str(inputs), "outputs": str(outputs), "force": force}
     return monthly_steps(config, period, base, parse_cache_folder(outputs, force), parameters)
+
+
+@flow(name="province-monthly", log_prints=False)
+def province_monthly(
+    period: str, inputs: Path, outputs: Path, force: bool = False, allow_empty: bool = True
+) -> ProvinceResult:
+    """Every bloc folder's month, one after the other, each as a ``bloc-monthly`` subflow.
+
+    A bloc whose YAML is broken, whose month is refused (outside its window, or empty unless ``allow_empty``) or
+    whose run fails is named with the cause, and the others still run, as ``province-review`` does for the year.
+    """
+    year = check_period(period)
+    outcomes = []
+    for folder in bloc_folders(inputs, year):
+        try:
+            refuse_month(load_bloc_folder(folder, year), period, allow_empty)
+        except ConfigError as exc:
+            outcomes.append(BlocOutcome(folder.name, error=f"cấu hình không dùng được: {exc}"))
+            continue
+        except Refused as exc:
+            outcomes.append(BlocOutcome(folder.name, error=str(exc)))
+            continue
+        state = bloc_monthly(period=period, bloc_dir=folder, outputs=outputs, force=force, return_state=True)
+        if not state.is_completed():
+            outcomes.append(failed_bloc(folder.name, state))
+            continue
+        result = state.result()
+        outcomes.append(
+            BlocOutcome(folder.name, result.run_dir, result.rejected, result.missing,
+                        rejected_files=result.rejected_files)
+        )  # fmt: skip
+    return ProvinceResult(year, tuple(outcomes))
 
 
 @flow(name="bloc-monthly", log_prints=False)

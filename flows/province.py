@@ -22,6 +22,7 @@ from typing import Any
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed, wait
+from prefect.states import State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.annual_review import review_steps
@@ -95,14 +96,26 @@ def review_bloc(year: int, bloc_dir: Path, outputs: Path, force: bool = False) -
     return bloc_review(year=year, bloc_dir=bloc_dir, outputs=outputs, force=force)
 
 
+def failed_bloc(code: str, state: State) -> BlocOutcome:
+    """A bloc whose run ended in ``state`` (not completed), with the sentence the command prints for its error.
+
+    The exception, when this process holds it (threads), gives the command's own Vietnamese sentence; from a
+    Dask worker it may not even unpickle here, and the state's message (which names it) is kept.
+    """
+    from flows.failures import describe
+
+    log.error("bloc %s failed: %s", code, state.message)
+    try:
+        exc = state.result(raise_on_failure=False)
+    except Exception:  # the exception could not be brought back into this process
+        exc = None
+    if isinstance(exc, BaseException):
+        return BlocOutcome(code, error=describe(exc).message)
+    return BlocOutcome(code, error=state.message or f"ended in state {state.name}")
+
+
 def _outcome(folder: Path, future: PrefectFuture[BlocOutcome]) -> BlocOutcome:
-    state = future.state
-    if state.is_completed():
-        return future.result()
-    # The state's message names the exception; its object may not even unpickle here (from a Dask worker).
-    message = state.message or f"ended in state {state.name}"
-    log.error("bloc %s failed: %s", folder.name, message)
-    return BlocOutcome(folder.name, error=message)
+    return future.result() if future.state.is_completed() else failed_bloc(folder.name, future.state)
 
 
 @flow(name="province-review", log_prints=False)

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from flows.annual_review import annual_review
 from flows.cli import main
+from flows.monthly import monthly
 from flows.province import (
     BlocOutcome,
     ProvinceResult,
@@ -170,6 +172,32 @@ def test_monthly_runs_each_bloc_s_month_and_names_the_broken_bloc(province: Path
     assert printed[-2].startswith("khoi-c: LỖI, không lập bảng theo dõi được: cấu hình không dùng được: ")
     assert "criteria.yaml, mục colour: khóa không được phép" in printed[-2]
     assert printed[-1] == "Đã lập bảng theo dõi 2 trên 3 khối."
+
+
+def test_the_scheduled_monthly_flow_runs_each_bloc_s_month_and_names_the_blocs_it_could_not(
+    province: Path, tmp_path: Path
+) -> None:
+    """The deployment on the 5th calls ``monthly`` itself: on bloc folders each bloc's month is written; a broken
+    configuration and a bloc whose outputs cannot be written are named, and neither stops the other blocs."""
+    outputs = tmp_path / "out"
+    (outputs / "2025").mkdir(parents=True)
+    (outputs / "2025" / "khoi-b").write_text("a file where the bloc's folder goes", encoding="utf-8")
+    result = monthly(period="2025-11", inputs=province, outputs=outputs)
+    assert isinstance(result, ProvinceResult)
+    assert [b.code for b in result.blocs] == ["khoi-a", "khoi-b", "khoi-c"]
+    assert [b.code for b in result.broken] == ["khoi-b", "khoi-c"]
+    assert (outputs / "2025" / "khoi-a" / "monthly" / "2025-11" / "latest" / "standing.csv").is_file()
+    assert str(result.broken[0].error).startswith(f"Không ghi được kết quả vào {outputs / '2025' / 'khoi-b'}")
+    assert "criteria.yaml, mục colour: khóa không được phép" in str(result.broken[1].error)
+
+
+@pytest.mark.slow  # two blocs' reviews through Prefect: `make test` only
+def test_the_annual_review_deployment_reviews_every_bloc(province: Path, tmp_path: Path) -> None:
+    """``annual-review`` run from Prefect's UI on bloc folders reviews each bloc as ``thidua review`` does."""
+    result = annual_review(year=2025, inputs=province, outputs=tmp_path / "out")
+    assert isinstance(result, ProvinceResult)
+    assert [b.code for b in result.broken] == ["khoi-c"]
+    assert _ranking(tmp_path / "out", "khoi-a").decode("utf-8") == EXPECTED_RANKING
 
 
 def test_templates_and_check_choose_a_bloc_with_bloc_and_name_the_blocs_without_it(
