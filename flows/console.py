@@ -28,6 +28,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "score": ("Chấm điểm và xếp hạng", "phường"),
     "write": ("Ghi kết quả", "tệp"),
     "blocs": ("Đánh giá các khối", "khối"),
+    "month-blocs": ("Lập bảng theo dõi tháng các khối", "khối"),
 }
 BAR_WIDTH = 24
 TICK_SECONDS = 0.2

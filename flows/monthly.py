@@ -12,6 +12,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.commands import refuse_month
 from flows.failures import Refused
+from flows.progress import stage
 from flows.province import BlocOutcome, ProvinceResult, failed_bloc
 from flows.retries import RETRY_DELAYS, worth_retrying
 from flows.steps import (
@@ -140,26 +141,30 @@ def province_monthly(
     whose run fails is named with the cause, and the others still run, as ``province-review`` does for the year.
     """
     year = check_period(period)
-    outcomes = []
-    for folder in bloc_folders(inputs, year):
-        try:
-            refuse_month(load_bloc_folder(folder, year), period, allow_empty)
-        except ConfigError as exc:
-            outcomes.append(BlocOutcome(folder.name, error=f"cấu hình không dùng được: {exc}"))
-            continue
-        except Refused as exc:
-            outcomes.append(BlocOutcome(folder.name, error=str(exc)))
-            continue
-        state = bloc_monthly(period=period, bloc_dir=folder, outputs=outputs, force=force, return_state=True)
-        if not state.is_completed():
-            outcomes.append(failed_bloc(folder.name, state))
-            continue
-        result = state.result()
-        outcomes.append(
-            BlocOutcome(folder.name, result.run_dir, result.rejected, result.missing,
-                        rejected_files=result.rejected_files)
-        )  # fmt: skip
+    folders = bloc_folders(inputs, year)
+    with stage("month-blocs", total=len(folders)) as advance:
+        outcomes = []
+        for folder in folders:
+            outcomes.append(_bloc_month(folder, year, period, outputs, force, allow_empty))
+            advance(1)
     return ProvinceResult(year, tuple(outcomes))
+
+
+def _bloc_month(folder: Path, year: int, period: str, outputs: Path, force: bool, allow_empty: bool) -> BlocOutcome:
+    """One bloc folder's month as a ``bloc-monthly`` subflow, or why it was not run or did not complete."""
+    try:
+        refuse_month(load_bloc_folder(folder, year), period, allow_empty)
+    except ConfigError as exc:
+        return BlocOutcome(folder.name, error=f"cấu hình không dùng được: {exc}")
+    except Refused as exc:
+        return BlocOutcome(folder.name, error=str(exc))
+    state = bloc_monthly(period=period, bloc_dir=folder, outputs=outputs, force=force, return_state=True)
+    if not state.is_completed():
+        return failed_bloc(folder.name, state)
+    result = state.result()
+    return BlocOutcome(
+        folder.name, result.run_dir, result.rejected, result.missing, rejected_files=result.rejected_files
+    )
 
 
 @flow(name="bloc-monthly", log_prints=False)

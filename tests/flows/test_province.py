@@ -167,6 +167,7 @@ def test_monthly_runs_each_bloc_s_month_and_names_the_broken_bloc(province: Path
         standing = outputs / "2025" / code / "monthly" / "2025-11" / "latest" / "standing.csv"
         assert len(standing.read_text(encoding="utf-8").splitlines()) == 1 + wards, code
     assert not (outputs / "2025" / "khoi-c").exists() and not (outputs / "2025" / "monthly").exists()
+    assert printed[-6].startswith("Lập bảng theo dõi tháng các khối: 3 khối, ")  # one progress line, not one a bloc
     assert printed[-5] == "Bảng theo dõi tháng 11/2025 của 3 khối:"
     assert printed[-4].startswith("khoi-a: đã lập bảng theo dõi, kết quả ở ")
     assert printed[-2].startswith("khoi-c: LỖI, không lập bảng theo dõi được: cấu hình không dùng được: ")
