@@ -7,6 +7,7 @@ its error messages) are replaced here: our own argument groups, usage prefix, ``
 from __future__ import annotations
 
 import argparse
+import difflib
 import re
 import shutil
 import sys
@@ -92,10 +93,29 @@ class VietnameseParser(argparse.ArgumentParser):
         self.options = self.add_argument_group("Tuỳ chọn")
         self.options.add_argument("-h", "--help", action="help", help="in trợ giúp này rồi thoát")
 
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        """argparse's parse, keeping the words given: a missing option may be one of them mistyped (``error``)."""
+        self.given = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
     def error(self, message: str) -> NoReturn:
         """Print the usage and the error in Vietnamese, exit 2."""
         self.print_usage(sys.stderr)
-        self.exit(REFUSED, f"{self.prog}: lỗi: {translate_error(message)}\n")
+        self.exit(REFUSED, f"{self.prog}: lỗi: {self.explain(message)}\n")
+
+    def explain(self, message: str) -> str:
+        """The error in Vietnamese; a required option missing next to a word like it names the typo instead.
+
+        argparse checks required options before unknown ones, so ``review --yaer 2025`` said --year was missing.
+        """
+        missing = re.fullmatch(r"the following arguments are required: (.*)", message)
+        typed = [word.split("=", 1)[0] for word in getattr(self, "given", ()) if word.startswith("--")]
+        for name in missing.group(1).split(", ") if missing else ():
+            if close := difflib.get_close_matches(name, typed, n=1):
+                return (
+                    f"không hiểu tham số: {close[0]} (có phải {name}?). Xem các tham số dùng được: {self.prog} --help"
+                )
+        return translate_error(message)
 
 
 class CommandParser(VietnameseParser):

@@ -89,6 +89,11 @@ def test_version_names_thidua_and_the_libraries(capsys: pytest.CaptureFixture[st
             "không hiểu tham số: --nhanh. Xem các tham số dùng được: thidua review --help",
         ),
         ([], "thiếu tham số bắt buộc: LỆNH. Xem các lệnh: thidua --help"),
+        (
+            ["review", "--yaer", "2025"],
+            "không hiểu tham số: --yaer (có phải --year?). Xem các tham số dùng được: thidua review --help",
+        ),
+        (["monthly", "--inputs", "x"], "thiếu tham số bắt buộc: --period"),  # --inputs is not like --period
         (["--bogus"], "lỗi: không hiểu tham số: --bogus. Xem các tham số dùng được: thidua --help\n"),
         (["review", "--year", "2025", "--strict=yes"], "--strict không nhận giá trị (đã nhận 'yes')"),
         (["web", "--port", "99999"], "--port: cổng phải là số từ 1 đến 65535, đã nhận '99999'"),
