@@ -188,6 +188,7 @@ def _web_parser(sub: Any) -> None:
            example="--port 8080")  # fmt: skip
     year_option(web, "năm có quy định được áp dụng", "năm mới nhất trong --inputs")
     folder_options(web)
+    bloc_option(web, "khi thư mục năm chia theo khối (<năm>/<mã khối>/): khối mà trang kiểm tra phục vụ")
     option(
         web.options,
         "--runs-password-file",

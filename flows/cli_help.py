@@ -196,13 +196,16 @@ def folder_options(p: VietnameseParser, outputs: bool = True) -> None:
         )
 
 
-def bloc_option(p: VietnameseParser) -> None:
+BLOC_MEANING = "khi thư mục năm chia theo khối (<năm>/<mã khối>/, như review đọc): khối cần dùng"
+
+
+def bloc_option(p: VietnameseParser, meaning: str = BLOC_MEANING) -> None:
     """``--bloc``: which bloc folder of a year that holds several (``inputs/<year>/<bloc-code>/``)."""
     option(
         p.options,
         "--bloc",
         metavar="MÃ_KHỐI",
-        meaning="khi thư mục năm chia theo khối (<năm>/<mã khối>/, như review đọc): khối cần dùng",
+        meaning=meaning,
         shown="không có: thư mục năm là của một khối",
         example="--bloc khoi-phuong",
     )

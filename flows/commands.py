@@ -360,8 +360,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_web(args: argparse.Namespace) -> int:
-    """``thidua web``: the check page, ``/api/check`` and ``/runs`` until Ctrl+C (see tasks/web/)."""
-    from tasks.config.year import bloc_folders
+    """``thidua web``: the check page, ``/api/check`` and ``/runs`` until Ctrl+C (see tasks/web/).
+
+    The page serves one bloc's rules: the year's, or with ``--bloc`` those of a bloc folder of the year; ``/runs``
+    lists every run under ``--outputs`` whatever the bloc.
+    """
+    from tasks.config.year import load_year
     from tasks.validation.check import latest_year
     from tasks.web.access import AccessConfigError, hash_password, load_password_hash
     from tasks.web.app import WebSettings
@@ -373,20 +377,16 @@ def cmd_web(args: argparse.Namespace) -> int:
     year = args.year or latest_year(args.inputs)
     if year is None:
         raise Refused(f"Không tìm thấy quy định của năm nào trong {args.inputs}; chạy lại với --year.")
-    if blocs := bloc_folders(args.inputs, year):
-        names = ", ".join(b.name for b in blocs)
-        raise Refused(
-            f"Năm {year} trong {args.inputs} chia theo khối ({names}): trang web chỉ phục vụ một khối có bloc.yaml "
-            f"ngay trong {args.inputs / str(year)}, nên chưa mở. Kiểm tra tệp của một khối bằng "
-            f"thidua check TỆP --bloc {blocs[0].name}"
-        )
+    config = load_year(args.inputs, year, args.bloc)  # a year of bloc folders needs --bloc, which names one of them
     try:
         stored = load_password_hash(args.runs_password_file) if args.runs_password_file else None
     except AccessConfigError as exc:
         raise Refused(str(exc)) from exc
-    settings = WebSettings(inputs=args.inputs, outputs=args.outputs, year=year, runs_password_hash=stored)
+    settings = WebSettings(
+        inputs=args.inputs, outputs=args.outputs, year=year, bloc=args.bloc, runs_password_hash=stored
+    )
     refuse_busy_port(args.host, args.port)  # before the seconds of loading, and before the "ready" line
-    print(f"Đang nạp quy định năm {year} và bộ kiểm tra…", flush=True)
+    print(f"Đang nạp quy định năm {year} của {config.bloc.name} và bộ kiểm tra…", flush=True)
     if not is_loopback(args.host) and stored is None:
         print("Lưu ý: trang /runs mở cho mọi máy trong mạng mà không cần mật khẩu (--runs-password-file).")
     url = f"http://{args.host if ':' not in args.host else f'[{args.host}]'}:{args.port}/"

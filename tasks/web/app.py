@@ -47,9 +47,10 @@ class UploadProblem(Exception):
     """The request carries no usable file; the message says so in Vietnamese."""
 
 
-def warm_samples(inputs: Path, year: int) -> list[tuple[Path, Kind]]:
-    """One file of each kind from ``inputs/<year>/`` (only read), to build every suite before serving."""
-    year_dir = inputs / str(year)
+def warm_samples(inputs: Path, year: int, bloc: str | None = None) -> list[tuple[Path, Kind]]:
+    """One file of each kind from ``inputs/<year>/`` (with ``bloc``: ``inputs/<year>/<bloc>/``), only read, to
+    build every suite before serving."""
+    year_dir = inputs / str(year) / (bloc or "")
     found = []
     for kind, pattern in ((Kind.ANNUAL, "annual/*.xls[xm]"), (Kind.APPRAISAL, "appraisal/*.xls[xm]")):
         found += [(p, kind) for p in sorted(year_dir.glob(pattern))[:1]]
@@ -59,9 +60,9 @@ def warm_samples(inputs: Path, year: int) -> list[tuple[Path, Kind]]:
 
 def create_app(settings: WebSettings, checker: UploadChecker | None = None, warm: bool = True) -> FastAPI:
     """The application; ``checker`` may be shared between applications (tests), else one is made here."""
-    checker = checker or UploadChecker(settings.inputs, settings.year)
+    checker = checker or UploadChecker(settings.inputs, settings.year, bloc=settings.bloc)
     if warm:
-        for path, kind in warm_samples(settings.inputs, settings.year):
+        for path, kind in warm_samples(settings.inputs, settings.year, settings.bloc):
             checker.check(path.read_bytes(), path.name, kind, with_files=True)
     # redirect_slashes=False: Starlette's own redirect is an absolute URL built from the Host header
     app = FastAPI(title="thidua web", docs_url=None, redoc_url=None, openapi_url=None, redirect_slashes=False)
@@ -126,8 +127,10 @@ def _without_slash(request: Request) -> str | None:
 
 
 async def healthz(request: Request) -> dict[str, str]:
-    """For a process supervisor: the server answers, with the year it serves."""
-    return {"status": "ok", "year": str(served(request).settings.year)}
+    """For a process supervisor: the server answers, with the year it serves (and the bloc, with ``--bloc``)."""
+    settings = served(request).settings
+    answer = {"status": "ok", "year": str(settings.year)}
+    return answer | ({"bloc": settings.bloc} if settings.bloc else {})
 
 
 async def favicon() -> Response:
@@ -170,6 +173,7 @@ def _check_html(state: Served, answer: CheckAnswer | None, problem: str | None, 
         chosen=chosen.value if chosen else "",
         problem=problem,
         year=settings.year,
+        bloc=state.checker.config.bloc,
         kinds=list(KINDS),
         limit_mb=settings.max_upload_bytes // (1024 * 1024),
     )

@@ -15,11 +15,15 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 @dataclass(frozen=True)
 class WebSettings:
-    """What ``thidua web`` serves: the year's rules from ``inputs``, the runs under ``outputs``."""
+    """What ``thidua web`` serves: the year's rules from ``inputs``, the runs under ``outputs``.
+
+    ``bloc``: the bloc folder ``inputs/<year>/<bloc>/`` whose rules are served, for a year of several blocs.
+    """
 
     inputs: Path
     outputs: Path
     year: int
+    bloc: str | None = None
     runs_password_hash: str | None = None
     max_upload_bytes: int = MAX_UPLOAD_BYTES
     idle_seconds: float = 15.0

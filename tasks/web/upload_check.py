@@ -89,10 +89,11 @@ class UploadChecker:
     Checks run one at a time: the validator's GX context is shared and not made for concurrent use.
     """
 
-    def __init__(self, inputs: Path, year: int, validator: Validator | None = None) -> None:
+    def __init__(self, inputs: Path, year: int, validator: Validator | None = None, bloc: str | None = None) -> None:
         self.inputs = inputs
         self.year = year
-        self._configs: dict[int, YearConfig] = {year: load_year(inputs, year)}
+        self.bloc = bloc  # the bloc folder of a year of several blocs (``inputs/<year>/<bloc>/``)
+        self._configs: dict[int, YearConfig] = {year: load_year(inputs, year, bloc)}
         self._validator = validator or Validator()
         self._lock = threading.Lock()
 
@@ -101,13 +102,18 @@ class UploadChecker:
         for kind in (Kind.ANNUAL, Kind.MONTHLY, Kind.APPRAISAL):
             self.check(sample, name, kind, with_files=False)
 
+    @property
+    def config(self) -> YearConfig:
+        """The rules of the served year (and bloc)."""
+        return self._configs[self.year]
+
     def config_for(self, year: int | None) -> YearConfig:
         """The rules of ``year`` when ``inputs/<year>/`` holds them, else those of the served year."""
         if year is None or year == self.year:
             return self._configs[self.year]
         if year not in self._configs:
             try:
-                self._configs[year] = load_year(self.inputs, year)
+                self._configs[year] = load_year(self.inputs, year, self.bloc)
             except ConfigError:
                 return self._configs[self.year]  # the file's year is then reported as not matching
         return self._configs[year]
@@ -122,11 +128,19 @@ class UploadChecker:
         with self._lock:
             try:
                 result = check_file(
-                    data, self.inputs, name=name, kind=kind, default_year=self.year, validator=self._validator
+                    data,
+                    self.inputs,
+                    name=name,
+                    kind=kind,
+                    default_year=self.year,
+                    bloc=self.bloc,
+                    validator=self._validator,
                 )
             except (CheckError, ConfigError):
-                # the rules of the year the file names are broken: the served year's rules report it
-                result = check_file(data, self.inputs, name=name, kind=kind, year=self.year, validator=self._validator)
+                # the rules of the year the file names are broken (or hold no such bloc): the served year's report it
+                result = check_file(
+                    data, self.inputs, name=name, kind=kind, year=self.year, bloc=self.bloc, validator=self._validator
+                )
             finally:
                 self._validator.results.clear()  # kept for a run's Data Docs; a server would only pile them up
         config = self.config_for(result.year)

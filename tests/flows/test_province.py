@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
 from flows.annual_review import annual_review
 from flows.cli import main
@@ -22,37 +21,12 @@ from flows.province import (
     shared_api,
 )
 from tasks.config.load import ConfigError
+from tasks.web import server
+from tasks.web.served import WebSettings
 from tests.flows.test_annual_review import EXPECTED_RANKING
+from tests.support.blocs import SAMPLE, SMALL, copy_bloc
 
-SAMPLE = Path(__file__).resolve().parents[2] / "inputs" / "2025"
-SMALL = ["SAPA", "LAOCAI", "AULAU", "VANPHU", "CAUTHIA"]
 GOOD = ("khoi-a", "khoi-b")
-
-
-def _write_yaml(path: Path, data: object) -> None:
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-
-
-def _copy_bloc(year_dir: Path, code: str, keep: list[str] | None = None) -> Path:
-    """The 2025 sample as bloc ``code``; with ``keep`` only those wards (roster, targets, files), no meeting."""
-    folder = year_dir / code
-    shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns("README*"))
-    roster = yaml.safe_load((folder / "bloc.yaml").read_text(encoding="utf-8"))
-    roster["bloc"]["code"] = code
-    if keep:
-        roster["bloc"]["members"] = [m for m in roster["bloc"]["members"] if m["code"] in keep]
-        roster["bloc"]["head"] = keep[0]
-        criteria = yaml.safe_load((folder / "criteria.yaml").read_text(encoding="utf-8"))
-        for indicator in criteria["indicators"]:
-            if "targets" in indicator:
-                indicator["targets"] = {k: v for k, v in indicator["targets"].items() if k in keep}
-        _write_yaml(folder / "criteria.yaml", criteria)
-        (folder / "meeting.yaml").unlink()
-        for path in folder.rglob("*.xlsx"):
-            if path.parent.name != "appraisal" and not any(path.stem.endswith(k.lower()) for k in keep):
-                path.unlink()
-    _write_yaml(folder / "bloc.yaml", roster)
-    return folder
 
 
 @pytest.fixture(scope="module")
@@ -60,9 +34,9 @@ def province(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """inputs/2025/ with khoi-a (the sample), khoi-b (5 of its wards) and khoi-c (an unknown key in criteria.yaml)."""
     inputs = tmp_path_factory.mktemp("province") / "inputs"
     year_dir = inputs / "2025"
-    _copy_bloc(year_dir, "khoi-a")
-    _copy_bloc(year_dir, "khoi-b", keep=SMALL)
-    broken = _copy_bloc(year_dir, "khoi-c")
+    copy_bloc(year_dir, "khoi-a")
+    copy_bloc(year_dir, "khoi-b", keep=SMALL)
+    broken = copy_bloc(year_dir, "khoi-c")
     text = (broken / "criteria.yaml").read_text(encoding="utf-8")
     (broken / "criteria.yaml").write_text(text.replace("scale: 100", "scale: 100\ncolour: blue"), encoding="utf-8")
     (year_dir / "notes").mkdir()  # a folder without bloc.yaml is not a bloc
@@ -222,16 +196,32 @@ def test_templates_and_check_choose_a_bloc_with_bloc_and_name_the_blocs_without_
     )
 
 
-def test_the_web_page_refuses_a_year_of_several_blocs_naming_them(
+def test_the_web_page_serves_one_bloc_chosen_with_bloc_and_names_the_blocs_without_it(
     province: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """``thidua web`` serves one bloc's rules: on bloc folders it names them and how to check one bloc's file."""
+    """``thidua web`` serves one bloc's rules: on bloc folders without --bloc, or with an unknown one, it names the
+    bloc folders (as check and templates do) before loading anything or opening a port."""
     assert main(["web", "--inputs", str(province)]) == 2
     assert capsys.readouterr().err == (
-        f"thidua: Năm 2025 trong {province} chia theo khối (khoi-a, khoi-b, khoi-c): trang web chỉ phục vụ một khối "
-        f"có bloc.yaml ngay trong {province / '2025'}, nên chưa mở. Kiểm tra tệp của một khối bằng thidua check TỆP "
-        "--bloc khoi-a\n"
+        f"thidua: Cấu hình không dùng được, chưa chạy gì: {province / '2025'}: năm 2025 có hồ sơ của 3 khối (khoi-a, "
+        "khoi-b, khoi-c), không có bloc.yaml chung: chọn một khối bằng --bloc, ví dụ --bloc khoi-a. Sửa rồi chạy lại.\n"
     )
+    assert main(["web", "--inputs", str(province), "--bloc", "khoi-x"]) == 2
+    assert capsys.readouterr().err == (
+        f"thidua: Cấu hình không dùng được, chưa chạy gì: {province / '2025' / 'khoi-x'}: không có thư mục của khối "
+        "khoi-x (các khối có: khoi-a, khoi-b, khoi-c). Sửa rồi chạy lại.\n"
+    )
+
+
+def test_the_web_page_serves_the_bloc_named_with_bloc(
+    province: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``thidua web --bloc khoi-b`` serves khoi-b's rules and says whose rules it loads."""
+    served: list[WebSettings] = []
+    monkeypatch.setattr(server, "serve", lambda settings, host, port, ready: (served.append(settings), ready()))
+    assert main(["web", "--inputs", str(province), "--bloc", "khoi-b", "--port", "8123"]) == 0
+    assert (served[0].year, served[0].bloc) == (2025, "khoi-b")
+    assert "Đang nạp quy định năm 2025 của Khối thi đua các phường và bộ kiểm tra…" in capsys.readouterr().out
 
 
 def test_the_exit_status_of_a_province_run() -> None:

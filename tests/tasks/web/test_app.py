@@ -14,7 +14,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tasks.domain import Kind
+from tasks.validation.suites import Validator
 from tasks.web.app import BROKEN, NOT_FORM, WebSettings, create_app, warm_samples
+from tasks.web.upload_check import UploadChecker
+from tests.support.blocs import SMALL, copy_bloc
 from tests.support.office_files import SAMPLE
 
 ClientFactory = Callable[..., TestClient]
@@ -22,7 +25,9 @@ ClientFactory = Callable[..., TestClient]
 SAPA = SAMPLE / "annual" / "tu-cham-diem-2025-sapa.xlsx"
 SAPA_DECEMBER = SAMPLE / "monthly" / "2025-12" / "bao-cao-chi-tieu-2025-12-sapa.xlsx"
 APPRAISAL = SAMPLE / "appraisal" / "tham-dinh-2025.xlsx"
+YENBAI = SAMPLE / "annual" / "tu-cham-diem-2025-yenbai.xlsx"
 ISSUE_KEYS = {"severity", "rule", "sheet", "cell", "column", "value", "message", "hint"}
+HIGHLANDS = "Khối thi đua các phường vùng cao"
 
 
 def test_a_good_file_is_accepted_with_its_ward_kind_and_period(make_client: ClientFactory) -> None:
@@ -214,6 +219,53 @@ def test_warming_up_reads_one_file_of_each_kind_from_the_years_inputs(tmp_path: 
         ("monthly/2025-12/y.xlsx", Kind.MONTHLY),
     ]
     assert warm_samples(tmp_path, 2030) == []
+    (year / "khoi-b" / "annual").mkdir(parents=True)
+    (year / "khoi-b" / "annual" / "c.xlsx").write_bytes(b"")
+    assert warm_samples(tmp_path, 2025, "khoi-b") == [(year / "khoi-b" / "annual" / "c.xlsx", Kind.ANNUAL)]
+
+
+@pytest.fixture(scope="module")
+def bloc_page(tmp_path_factory: pytest.TempPathFactory, review_outputs: Path) -> Callable[[str], TestClient]:
+    """The page of one bloc of inputs/2025/ split in two: khoi-a (five wards) and khoi-b (Sa Pa and four others)."""
+    inputs = tmp_path_factory.mktemp("blocs") / "inputs"
+    copy_bloc(inputs / "2025", "khoi-a", keep=["YENBAI", "NAMCUONG", "NGHIALO", "TRUNGTAM", "CAMDUONG"])
+    copy_bloc(inputs / "2025", "khoi-b", keep=SMALL, name=HIGHLANDS)
+    validator = Validator()
+
+    def page(bloc: str) -> TestClient:
+        settings = WebSettings(inputs=inputs, outputs=review_outputs, year=2025, bloc=bloc)
+        return TestClient(create_app(settings, UploadChecker(inputs, 2025, validator, bloc=bloc), warm=False))
+
+    return page
+
+
+def test_a_bloc_s_page_judges_a_file_by_that_bloc_s_roster(bloc_page: Callable[[str], TestClient]) -> None:
+    """With --bloc a ward of that bloc passes; a ward of the other bloc is named as not in the bloc's roster."""
+    for bloc, member, other, other_name in (
+        ("khoi-b", SAPA, YENBAI, "Phường Yên Bái"),
+        ("khoi-a", YENBAI, SAPA, "Sa Pa"),  # as each file writes its Đơn vị
+    ):
+        client = bloc_page(bloc)
+        answer = client.post("/api/check", files={"file": (member.name, member.read_bytes())}).json()
+        assert answer["status"] == "accepted", bloc
+        answer = client.post("/api/check", files={"file": (other.name, other.read_bytes())}).json()
+        assert answer["status"] == "rejected" and answer["ward_code"] is None
+        unknown = [i for i in answer["issues"] if i["rule"] == "ward_unknown"]
+        assert [i["message"] for i in unknown] == [
+            f"Không xác định được đơn vị '{other_name}': không có trong danh sách Khối."
+        ]
+
+
+def test_a_bloc_s_page_names_the_bloc_and_still_lists_every_run(bloc_page: Callable[[str], TestClient]) -> None:
+    """The ward reads which bloc's page it is on (bloc.yaml's name); /healthz says the bloc; /runs is unchanged."""
+    client = bloc_page("khoi-b")
+    page = client.get("/").text
+    assert f"<title>Kiểm tra hồ sơ thi đua – {HIGHLANDS}</title>" in page
+    assert f"Trang của <strong>{HIGHLANDS}</strong> (Lào Cai, mã khối khoi-b):" in page
+    assert client.get("/healthz").json() == {"status": "ok", "year": "2025", "bloc": "khoi-b"}
+    assert "20260115T080000123Z-3f9a" in client.get("/runs").text
+    answered = client.post("/", files={"file": (SAPA.name, SAPA.read_bytes())}).text
+    assert HIGHLANDS in answered and "Phường Sa Pa (SAPA)" in answered
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from jinja2.exceptions import SecurityError, UndefinedError
 
-from tasks.domain import Issue, Kind, Severity
+from tasks.domain import Bloc, Issue, Kind, Severity, Ward
 from tasks.web.pages import (
     Pages,
     cell_text,
@@ -24,6 +24,7 @@ from tasks.web.pages import (
 from tasks.web.upload_check import CheckAnswer
 
 HOSTILE = '<script>alert("x")</script> & "Phường" <b>'
+BLOC = Bloc("khoi-phuong", "Khối thi đua các phường", "Lào Cai", 2025, "SAPA", (Ward("SAPA", "Sa Pa"),))
 
 
 def _answer(ward_name: str, message: str) -> CheckAnswer:
@@ -45,12 +46,15 @@ def _answer(ward_name: str, message: str) -> CheckAnswer:
 def test_every_page_is_declared_vietnamese() -> None:
     """A screen reader or a browser's translator sees lang="vi" on the check page and on a message page."""
     pages = Pages()
-    check = pages.render("check.html", answer=None, chosen="", problem=None, year=2025, kinds=["annual"], limit_mb=20)
+    check = pages.render(
+        "check.html", answer=None, chosen="", problem=None, year=2025, bloc=BLOC, kinds=["annual"], limit_mb=20
+    )
     message = pages.render("message.html", title="Có lỗi", message="Hãy thử lại.")
     for page in (check, message):
         assert page.startswith('<!doctype html>\n<html lang="vi">')
         assert '<meta charset="utf-8">' in page
     assert "Kiểm tra hồ sơ thi đua năm 2025" in check and "tối đa 20 MB" in check
+    assert "Trang của <strong>Khối thi đua các phường</strong> (Lào Cai, mã khối khoi-phuong)" in check
     assert "<h1>Có lỗi</h1>" in message
 
 
@@ -62,6 +66,7 @@ def test_text_typed_by_a_ward_is_shown_not_run() -> None:
         chosen="annual",
         problem=HOSTILE,
         year=2025,
+        bloc=Bloc("khoi-phuong", HOSTILE, HOSTILE, 2025, "SAPA", (Ward("SAPA", HOSTILE),)),
         kinds=["annual", "monthly"],
         limit_mb=20,
     )
