@@ -16,6 +16,7 @@ import os
 from dataclasses import dataclass
 
 from tasks.config.load import ConfigError
+from tasks.config.year import BlocNotChosen
 from tasks.edge.signals import Terminated
 from tasks.outputs.run_folder import OutputFault, RunLocked
 from tasks.text import os_reason
@@ -95,6 +96,8 @@ def _known(exc: BaseException) -> Failure | None:
         return Failure("Đã dừng theo yêu cầu (Ctrl+C); kết quả dở dang không thay thế kết quả trước.", INTERRUPTED)
     if isinstance(exc, Refused):
         return Failure(str(exc), REFUSED)
+    if isinstance(exc, BlocNotChosen):  # an option to give: no file to mend
+        return Failure(f"{exc.where}: {exc.problem}.", REFUSED)
     if isinstance(exc, ConfigError):
         return Failure(
             f"Cấu hình không dùng được, chưa chạy gì: {exc.where}: {exc.problem}. Sửa rồi chạy lại.", REFUSED

@@ -28,11 +28,16 @@ class YearConfig:
     criteria_sha256: str
 
 
+class BlocNotChosen(ConfigError):
+    """A year of several bloc folders needs ``--bloc``, or ``--bloc`` names none of them: an option to give, not
+    a file to mend (the command line says so without "Sửa rồi chạy lại")."""
+
+
 def load_year(inputs: Path, year: int, bloc_code: str | None = None) -> YearConfig:
     """Load and check the three YAML files of a year; ConfigError names the file, key and problem.
 
     ``bloc_code``: the bloc folder ``inputs/<year>/<bloc_code>/`` of a year holding several blocs; a year of
-    several blocs without one is a ConfigError naming its bloc folders (``--bloc`` chooses one).
+    several blocs without one is :class:`BlocNotChosen`, naming its bloc folders (``--bloc`` chooses one).
     """
     year_dir = inputs / str(year)
     if not year_dir.is_dir():
@@ -41,10 +46,10 @@ def load_year(inputs: Path, year: int, bloc_code: str | None = None) -> YearConf
     if bloc_code is not None:
         if (year_dir / bloc_code) not in folders:
             named = f"các khối có: {', '.join(f.name for f in folders)}" if folders else "năm này không chia khối"
-            raise ConfigError(year_dir / bloc_code, "", f"không có thư mục của khối {bloc_code} ({named})")
+            raise BlocNotChosen(year_dir / bloc_code, "", f"không có thư mục của khối {bloc_code} ({named})")
         return load_bloc_folder(year_dir / bloc_code, year)
     if folders:
-        raise ConfigError(
+        raise BlocNotChosen(
             year_dir,
             "",
             f"năm {year} có hồ sơ của {len(folders)} khối ({', '.join(f.name for f in folders)}), không có "

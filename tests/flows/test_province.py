@@ -200,16 +200,16 @@ def test_the_web_page_serves_one_bloc_chosen_with_bloc_and_names_the_blocs_witho
     province: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """``thidua web`` serves one bloc's rules: on bloc folders without --bloc, or with an unknown one, it names the
-    bloc folders (as check and templates do) before loading anything or opening a port."""
+    bloc folders (as check and templates do) before loading anything or opening a port; no file to mend is asked."""
     assert main(["web", "--inputs", str(province)]) == 2
     assert capsys.readouterr().err == (
-        f"thidua: Cấu hình không dùng được, chưa chạy gì: {province / '2025'}: năm 2025 có hồ sơ của 3 khối (khoi-a, "
-        "khoi-b, khoi-c), không có bloc.yaml chung: chọn một khối bằng --bloc, ví dụ --bloc khoi-a. Sửa rồi chạy lại.\n"
+        f"thidua: {province / '2025'}: năm 2025 có hồ sơ của 3 khối (khoi-a, khoi-b, khoi-c), không có bloc.yaml "
+        "chung: chọn một khối bằng --bloc, ví dụ --bloc khoi-a.\n"
     )
     assert main(["web", "--inputs", str(province), "--bloc", "khoi-x"]) == 2
     assert capsys.readouterr().err == (
-        f"thidua: Cấu hình không dùng được, chưa chạy gì: {province / '2025' / 'khoi-x'}: không có thư mục của khối "
-        "khoi-x (các khối có: khoi-a, khoi-b, khoi-c). Sửa rồi chạy lại.\n"
+        f"thidua: {province / '2025' / 'khoi-x'}: không có thư mục của khối khoi-x (các khối có: khoi-a, khoi-b, "
+        "khoi-c).\n"
     )
 
 
