@@ -27,10 +27,13 @@ log = logging.getLogger(__name__)
 
 
 def safe_name(rel: str, sha256: str) -> str:
-    """A file-system-safe name for outputs about an input file (never a raw ward-supplied path)."""
+    """A file-system-safe name for outputs about an input file (never a raw ward-supplied path).
+
+    An entry that was never read (a sub-folder, an unreadable file) has no hash: its name has no hash part.
+    """
     stem = re.sub(r"[^A-Za-z0-9._-]+", "_", rel.replace("/", "__")).strip("._") or "file"
     stem = stem[:80].rsplit(".", 1)[0] if "." in stem[-6:] else stem[:80]
-    return f"{stem}-{sha256[:8]}"
+    return f"{stem}-{sha256[:8]}" if sha256 else stem
 
 
 def write_submission_feedback(

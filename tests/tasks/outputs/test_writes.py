@@ -62,6 +62,12 @@ def test_any_file_name_gives_a_safe_output_name(rel: str) -> None:
     assert Path(name).name == name and name not in (".", "..")
 
 
+def test_an_entry_without_hash_is_named_without_a_dangling_dash() -> None:
+    """A sub-folder (never read, no hash) gives 'annual__cu.phan-hoi.xlsx', not 'annual__cu-.phan-hoi.xlsx'."""
+    assert safe_name("annual/cu", "") == "annual__cu"
+    assert safe_name("annual/sa-pa.xlsx", "ef" * 32) == "annual__sa-pa-efefefef"
+
+
 def _ward_file(path: Path) -> Path:
     """A small self-assessment workbook with a score in D5."""
     wb = Workbook()
