@@ -125,6 +125,11 @@ def advice(submission: Submission, annotated: bool) -> str:
             f"Tệp này không được dùng để chấm điểm vì đơn vị đã nộp bản sau{later}. "
             "Nếu bản sau là bản đúng, đơn vị không cần làm gì thêm."
         )
+    if submission.file.refused == "subfolder":
+        return (
+            "Thư mục con này không phải hồ sơ nên không được đọc và không tệp nào trong đó được tính điểm. "
+            f"Cách xử lý ghi trong trang tính “{ISSUES_SHEET}”."
+        )
     if submission.status is Status.REJECTED:
         if not errors:
             return "Hồ sơ bị từ chối. Đề nghị liên hệ Thường trực Khối để được hướng dẫn."
@@ -150,9 +155,10 @@ def _summary_lines(submission: Submission, ward_name: str | None) -> list[tuple[
     code = submission.ward_code
     ward = f"{ward_name} ({code})" if ward_name and code else code or "Chưa xác định được đơn vị"
     errors, warns = _counts(submission.issues)
+    folder = submission.file.refused == "subfolder"  # an entry, not a file: it has no hash
     lines: list[tuple[str, object]] = [
-        ("Tệp", submission.file.rel),
-        ("Mã SHA-256", submission.file.sha256),
+        ("Thư mục", submission.file.rel) if folder else ("Tệp", submission.file.rel),
+        *([] if folder else [("Mã SHA-256", submission.file.sha256)]),
         ("Loại hồ sơ", KIND_TEXT[submission.kind]),
         ("Đơn vị", ward),
         ("Kỳ báo cáo", period_text(submission.period)),

@@ -16,6 +16,7 @@ from openpyxl.comments import Comment
 from tasks.domain import InputFile, Issue, Kind, Severity, Status, Submission
 from tasks.feedback import workbook as feedback
 from tasks.feedback.workbook import NO_CELL, annotate_copy, annotated_copy_of, feedback_workbook
+from tasks.intake.read import refused_entry
 
 MOMENT = datetime(2026, 1, 10, 9, 0)
 SHEET = "Tự chấm điểm"
@@ -130,6 +131,25 @@ class TestFeedbackWorkbook:
         summary = {r[0].value: r[1].value for r in wb["Tóm tắt"].iter_rows(min_row=3) if r[0].value}
         assert summary["Trạng thái"] == text
         assert advice in summary["Việc cần làm"]
+
+    def test_a_subfolder_entry_is_named_a_folder_with_no_file_to_fix(self) -> None:
+        """A sub-folder refused at intake is a folder, with no hash and no ward file to fix and send back."""
+        issue = refused_entry(InputFile(Path("/inputs/2025/annual/cu"), "annual/cu", "", Kind.UNKNOWN, "subfolder"))
+        sub = Submission(
+            InputFile(Path("/inputs/2025/annual/cu"), "annual/cu", "", Kind.UNKNOWN, "subfolder"),
+            Kind.UNKNOWN,
+            status=Status.REJECTED,
+            issues=(issue,),
+        )
+        summary = {
+            r[0].value: r[1].value for r in reopen(feedback_workbook(sub, MOMENT))["Tóm tắt"].iter_rows(min_row=3)
+        }
+        assert summary["Thư mục"] == "annual/cu"
+        assert "Tệp" not in summary and "Mã SHA-256" not in summary
+        assert summary["Việc cần làm"] == (
+            "Thư mục con này không phải hồ sơ nên không được đọc và không tệp nào trong đó được tính điểm. "
+            "Cách xử lý ghi trong trang tính “Danh sách lỗi”."
+        )
 
     def test_issue_list_links_into_annotated_copy(self) -> None:
         """It lists errors before warnings, and each cell address opens that cell of the annotated copy."""
