@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from flows.console import count_text
+from tasks.outputs.writes import safe_name
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ def tally(run_dir: Path) -> Tally:
         return tuple(str(w.get("ward_name") or w.get("ward_code")) for w in wards if w.get("status") == status)
 
     feedback = run_dir / "validation" / "feedback"
+    books = [p.name for p in feedback.glob("*.phan-hoi.xlsx")] if feedback.is_dir() else []
+    # a folder's feedback goes to no ward: the wards are sent the others
+    for_folders = {f"{safe_name(str(e.get('file')), str(e.get('sha256') or ''))}.phan-hoi.xlsx" for e in folders}
     return Tally(
         files=len(subs),
         accepted_files=sum(s.get("status") == "accepted" for s in subs),
@@ -48,7 +52,7 @@ def tally(run_dir: Path) -> Tally:
         accepted=names("accepted"),
         rejected=names("rejected"),
         missing=names("missing"),
-        feedback_files=sum(1 for p in feedback.glob("*.phan-hoi.xlsx")) if feedback.is_dir() else 0,
+        feedback_files=sum(1 for name in books if name not in for_folders),
         folders_not_read=tuple(str(e.get("file")) for e in folders),
     )
 

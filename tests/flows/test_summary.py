@@ -119,3 +119,17 @@ def test_sub_folders_not_read_are_named_and_not_counted_as_files(tmp_path: Path)
         "  Không đọc 2 thư mục con (chỉ tệp nằm ngay trong thư mục nộp mới là hồ sơ): "
         "annual/bản cũ, monthly/2025-12/cu."
     )
+
+
+def test_a_sub_folders_feedback_is_not_counted_among_those_sent_to_wards(tmp_path: Path) -> None:
+    """The feedback workbook of a sub-folder goes to no ward: 'Gửi N bảng phản hồi … cho các phường' counts the
+    wards' files only."""
+    run = tmp_path / "run"
+    (run / "validation" / "feedback").mkdir(parents=True)
+    folder = {"file": "annual/cu", "sha256": "", "status": "rejected", "issues": [{"rule": "subfolder"}]}
+    ward = {"file": "annual/x.xlsx", "sha256": "ab" * 32, "status": "rejected", "issues": [{"rule": "missing_sheet"}]}
+    (run / "validation" / "summary.json").write_text(json.dumps({"submissions": [ward, folder], "wards": []}))
+    for name in ("annual__cu", "annual__x-abababab"):
+        (run / "validation" / "feedback" / f"{name}.phan-hoi.xlsx").write_bytes(b"")
+    lines = summary_lines(run, "Đánh giá năm 2025")
+    assert "  - Gửi 1 bảng phản hồi (thư mục validation/feedback/ của kết quả) " in "\n".join(lines)
