@@ -125,16 +125,39 @@ class CommandParser(VietnameseParser):
     missing. The command is optional to argparse here and required below, after the unknown options.
     """
 
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        """argparse's, kept: an unknown option is told with its command's usage and options."""
+        self.commands = super().add_subparsers(**kwargs)
+        return self.commands
+
     def parse_args(self, args: Any = None, namespace: Any = None) -> Any:
         """The parsed command line; exit 2 with one Vietnamese line for an unknown option or a missing command."""
         parsed, extras = self.parse_known_args(args, namespace)
         command = getattr(parsed, "command", None)
+        if extras and command:
+            sub = self.commands.choices[command]
+            known = re.findall(r"--[\w-]+", sub.format_usage())
+            close = (
+                difflib.get_close_matches(extras[0].split("=", 1)[0], known, n=1, cutoff=0.75)
+                if len(extras) == 1
+                else []
+            )
+            like = f" (có phải {close[0]}?)" if close else ""
+            sub.error(f"không hiểu tham số: {' '.join(extras)}{like}. Xem các tham số dùng được: {sub.prog} --help")
         if extras:
-            where = f"{self.prog} {command}" if command else self.prog
-            self.error(f"không hiểu tham số: {' '.join(extras)}. Xem các tham số dùng được: {where} --help")
+            self.error(f"không hiểu tham số: {' '.join(extras)}. Xem các tham số dùng được: {self.prog} --help")
         if command is None:
             self.error(f"thiếu tham số bắt buộc: LỆNH. Xem các lệnh: {self.prog} --help")
         return parsed
+
+    def explain(self, message: str) -> str:
+        """A mistyped command is named as a command, with the one it looks like (argparse lists every choice)."""
+        wrong = re.fullmatch(r"argument LỆNH: invalid choice: '(.*)' \(choose from .*\)", message)
+        if wrong is None:
+            return super().explain(message)
+        close = difflib.get_close_matches(wrong.group(1), list(self.commands.choices), n=1)
+        like = f" (có phải {close[0]}?)" if close else ""
+        return f"không có lệnh '{wrong.group(1)}'{like}. Xem các lệnh: {self.prog} --help"
 
 
 def option(group: Any, *names: str, meaning: str, shown: str | None, example: str, **kwargs: Any) -> None:

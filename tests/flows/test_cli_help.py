@@ -83,7 +83,7 @@ def test_version_names_thidua_and_the_libraries(capsys: pytest.CaptureFixture[st
     [
         (["review"], "thiếu tham số bắt buộc: --year"),
         (["review", "--year", "hai"], "--year: giá trị không hợp lệ 'hai'"),
-        (["reveiw", "--year", "2025"], "không có lựa chọn 'reveiw'"),
+        (["reveiw", "--year", "2025"], "lỗi: không có lệnh 'reveiw' (có phải review?). Xem các lệnh: thidua --help\n"),
         (
             ["review", "--year", "2025", "--nhanh"],
             "không hiểu tham số: --nhanh. Xem các tham số dùng được: thidua review --help",
@@ -160,3 +160,31 @@ def test_the_help_fits_the_terminal_within_readable_bounds(
     """A narrow terminal still gets 60 columns, a wide one no more than 110; in between, the terminal's width."""
     monkeypatch.setenv("COLUMNS", str(columns))
     assert help_width() == width
+
+
+@pytest.mark.parametrize(
+    ("argv", "usage", "last"),
+    [
+        (
+            ["check", "--yera", "2025", "x.xlsx"],
+            "Cách dùng: thidua check ",
+            "thidua check: lỗi: không hiểu tham số: --yera (có phải --year?). "
+            "Xem các tham số dùng được: thidua check --help",
+        ),
+        (
+            ["review", "--year", "2025", "--bogus"],
+            "Cách dùng: thidua review ",
+            "thidua review: lỗi: không hiểu tham số: --bogus. Xem các tham số dùng được: thidua review --help",
+        ),
+    ],
+)
+def test_an_unknown_option_of_a_command_shows_that_commands_usage_and_the_option_it_looks_like(
+    capsys: pytest.CaptureFixture[str], argv: list[str], usage: str, last: str
+) -> None:
+    """``thidua check --yera 2025`` shows check's usage (not the top level's) and names --year; exit 2."""
+    with pytest.raises(SystemExit) as stop:
+        build_parser().parse_args(argv)
+    err = capsys.readouterr().err
+    assert stop.value.code == 2
+    assert err.startswith(usage)
+    assert err.splitlines()[-1] == last
