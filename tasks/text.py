@@ -41,8 +41,8 @@ def shown(value: object) -> str | None:
     """A cell value as a person reads it in Excel, for messages (None for an empty cell).
 
     A logical cell reads ``TRUE``/``FALSE``; a number of more than 15 digits, or a tiny one, in Excel's
-    scientific form (``1E+308``, never its 309 digits); a time (what a date cell holding no date reads as) as
-    ``hh:mm``.
+    scientific form (``1E+308``, never its 309 digits); a date as ``dd/mm/yyyy`` (with ``hh:mm`` when it holds a
+    time, never ISO's ``2025-03-01 08:30:00``); a time (what a date cell holding no date reads as) as ``hh:mm``.
     """
     if value is None or value == "":
         return None
@@ -51,7 +51,9 @@ def shown(value: object) -> str | None:
     if isinstance(value, float):
         return _scientific(value) or _digits(value)
     if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y") if value.time() == datetime.min.time() else value.isoformat(" ")
+        if value.time() == datetime.min.time():
+            return value.strftime("%d/%m/%Y")
+        return value.strftime("%d/%m/%Y %H:%M:%S" if value.second else "%d/%m/%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, time):

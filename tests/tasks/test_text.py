@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import datetime, time
 from decimal import Decimal
 
 import pytest
@@ -29,6 +29,9 @@ from tasks.text import number_text, shown, typed, vn_count
         (123456789012345.0, "123456789012345"),  # 15 digits: still written out
         (time(0, 0), "00:00"),  # a date cell with no date in it reads as a bare time
         (time(8, 30, 15), "08:30:15"),
+        (datetime(2025, 3, 1), "01/03/2025"),
+        (datetime(2025, 3, 1, 8, 30), "01/03/2025 08:30"),  # a date with a time: day first, as the date alone
+        (datetime(2025, 3, 1, 8, 30, 15), "01/03/2025 08:30:15"),
     ],
 )
 def test_a_cell_value_reads_as_the_ward_typed_it(cell: object, shown: str | None) -> None:
