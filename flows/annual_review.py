@@ -47,6 +47,7 @@ class ReviewResult:
     timings: dict[str, float] = field(default_factory=dict, compare=False)
     rejected_files: int = 0  # rejected submissions of any kind, attributed to a ward or not
     unattributed: int = 0  # of those, the ones that name no roster ward
+    folders_not_read: int = 0  # sub-folders of submission folders: not read, no file (not in rejected_files)
 
 
 @task(name="score-and-rank", cache_policy=NO_CACHE)
@@ -101,12 +102,21 @@ def review_steps(config: YearConfig, base: Path, cache_dir: Path | None, paramet
             publish_review_artifacts(run_dir, config, scored, result)
     rejected = sum(w.annual == "rejected" for w in result.wards)
     missing = sum(w.annual == "missing" for w in result.wards)
-    refused = [s for s in scored if s.status is Status.REJECTED]
+    folders = sum(s.file.refused == "subfolder" for s in scored)
+    refused = [s for s in scored if s.status is Status.REJECTED and s.file.refused != "subfolder"]
     unattributed = sum(s.ward_code is None for s in refused)
     log.info(
         "review written to %s (%d rejected, %d missing, %d files rejected)", run_dir, rejected, missing, len(refused)
     )
-    return ReviewResult(run_dir, rejected, missing, timings, rejected_files=len(refused), unattributed=unattributed)
+    return ReviewResult(
+        run_dir,
+        rejected,
+        missing,
+        timings,
+        rejected_files=len(refused),
+        unattributed=unattributed,
+        folders_not_read=folders,
+    )
 
 
 @flow(name="annual-review", log_prints=False)

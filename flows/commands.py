@@ -172,7 +172,11 @@ def cmd_review(args: argparse.Namespace) -> int:
     lines = summary_lines(result.run_dir, f"Đánh giá năm {args.year}")
     lines += review_next_steps(_draft_minutes(args.inputs, args.year))
     print("\n".join(lines))
-    return STRICT if args.strict and (result.rejected or result.missing or result.rejected_files) else OK
+    return (
+        STRICT
+        if args.strict and (result.rejected or result.missing or result.rejected_files or result.folders_not_read)
+        else OK
+    )
 
 
 def _province_review(args: argparse.Namespace) -> int:
@@ -225,7 +229,11 @@ def cmd_monthly(args: argparse.Namespace) -> int:
     with progress_console():
         result = start_monthly(args.inputs, args.period, args.outputs, args.force, args.allow_empty_month)
     print("\n".join(summary_lines(result.run_dir, f"Bảng theo dõi tháng {args.period[5:]}/{args.period[:4]}")))
-    return STRICT if args.strict and (result.rejected or result.missing or result.rejected_files) else OK
+    return (
+        STRICT
+        if args.strict and (result.rejected or result.missing or result.rejected_files or result.folders_not_read)
+        else OK
+    )
 
 
 def _province_monthly(args: argparse.Namespace) -> int:

@@ -55,6 +55,7 @@ class MonthlyResult:
     missing: int
     rejected_files: int = 0  # rejected reports, attributed to a ward or not
     unattributed: int = 0  # of those, the ones that name no roster ward
+    folders_not_read: int = 0  # sub-folders of submission folders: not read, no file (not in rejected_files)
 
 
 @task(
@@ -103,9 +104,17 @@ def monthly_steps(
     rejected = {s.ward_code for s in subs if s.ward_code and s.ward_code not in accepted}
     missing = len(config.bloc.members) - len(accepted) - len(rejected)
     log.info("monthly standing written to %s", run_dir)
-    refused = [s for s in subs if s.status.value == "rejected"]
+    folders = sum(s.file.refused == "subfolder" for s in subs)
+    refused = [s for s in subs if s.status.value == "rejected" and s.file.refused != "subfolder"]
     unattributed = sum(s.ward_code is None for s in refused)
-    return MonthlyResult(run_dir, len(rejected), missing, rejected_files=len(refused), unattributed=unattributed)
+    return MonthlyResult(
+        run_dir,
+        len(rejected),
+        missing,
+        rejected_files=len(refused),
+        unattributed=unattributed,
+        folders_not_read=folders,
+    )
 
 
 @flow(name="monthly", log_prints=False)
@@ -163,7 +172,12 @@ def _bloc_month(folder: Path, year: int, period: str, outputs: Path, force: bool
         return failed_bloc(folder.name, state)
     result = state.result()
     return BlocOutcome(
-        folder.name, result.run_dir, result.rejected, result.missing, rejected_files=result.rejected_files
+        folder.name,
+        result.run_dir,
+        result.rejected,
+        result.missing,
+        rejected_files=result.rejected_files,
+        folders_not_read=result.folders_not_read,
     )
 
 

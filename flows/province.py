@@ -26,6 +26,7 @@ from prefect.states import State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.annual_review import review_steps
+from flows.console import count_text
 from flows.progress import stage
 from tasks.config.load import ConfigError
 from tasks.config.year import bloc_folders, load_bloc_folder, parse_cache_folder
@@ -48,6 +49,7 @@ class BlocOutcome:
     error: str | None = None
     timings: dict[str, float] = field(default_factory=dict, compare=False)
     rejected_files: int = 0  # rejected submissions, attributed to a ward or not
+    folders_not_read: int = 0  # sub-folders of submission folders: not read, no file (not in rejected_files)
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ def bloc_review(year: int, bloc_dir: Path, outputs: Path, force: bool = False) -
         result.missing,
         timings=result.timings,
         rejected_files=result.rejected_files,
+        folders_not_read=result.folders_not_read,
     )
 
 
@@ -204,6 +207,8 @@ def province_lines(result: ProvinceResult, done: str = "đánh giá") -> list[st
                 f"{bloc.rejected} phường bị từ chối, {bloc.missing} phường chưa nộp, "
                 f"{bloc.rejected_files} tệp bị từ chối"
             )
+            if bloc.folders_not_read:
+                counts += f", không đọc {count_text(bloc.folders_not_read, 'thư mục con')}"
             lines.append(f"{bloc.code}: đã {done}, kết quả ở {bloc.run_dir} ({counts})")
         else:
             lines.append(f"{bloc.code}: LỖI, không {done} được: {bloc.error}")
@@ -219,5 +224,7 @@ def province_status(result: ProvinceResult, strict: bool) -> int:
     """
     if len(result.broken) == len(result.blocs):
         return 2
-    incomplete = bool(result.broken) or any(b.rejected or b.missing or b.rejected_files for b in result.blocs)
+    incomplete = bool(result.broken) or any(
+        b.rejected or b.missing or b.rejected_files or b.folders_not_read for b in result.blocs
+    )
     return 1 if strict and incomplete else 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import shutil
 import subprocess
 from decimal import Decimal
 from pathlib import Path
@@ -51,3 +52,15 @@ def test_a_monthly_run_outside_the_window_is_refused_without_writing(inputs: Pat
     with pytest.raises(Refused, match="ngoài khoảng theo dõi"):
         monthly(period="2025-08", inputs=inputs, outputs=tmp_path / "outputs")
     assert not (tmp_path / "outputs" / "2025" / "monthly" / "2025-08").exists()
+
+
+def test_a_sub_folder_of_the_month_is_counted_apart_from_the_rejected_reports(inputs: Path, tmp_path: Path) -> None:
+    """An old copy kept in monthly/2025-12/cu/ is not read: the run counts it as a folder not read, not as a
+    rejected report (the bloc's line of a province run says '0 tệp bị từ chối, không đọc 1 thư mục con')."""
+    copy = tmp_path / "copy"
+    shutil.copytree(inputs, copy)
+    month = copy / "2025" / "monthly" / "2025-12"
+    (month / "cu").mkdir()
+    shutil.copy(next(month.glob("*sapa*.xlsx")), month / "cu")
+    result = monthly(period="2025-12", inputs=copy, outputs=tmp_path / "outputs")
+    assert (result.rejected, result.missing, result.rejected_files, result.folders_not_read) == (0, 0, 0, 1)

@@ -16,6 +16,7 @@ from flows.province import (
     BlocOutcome,
     ProvinceResult,
     load_bloc_folder,
+    province_lines,
     province_review,
     province_status,
     shared_api,
@@ -233,3 +234,15 @@ def test_the_exit_status_of_a_province_run() -> None:
     assert province_status(ProvinceResult(2025, (good,)), strict=True) == 0
     assert province_status(ProvinceResult(2025, (BlocOutcome("k", run_dir=Path("x"), missing=1),)), strict=True) == 1
     assert province_status(ProvinceResult(2025, (broken,)), strict=False) == 2
+
+
+def test_a_bloc_s_sub_folder_is_named_as_a_folder_not_counted_as_a_rejected_file() -> None:
+    """A sub-folder of a bloc's submission folder is no file: the bloc's line names it apart (as the one-bloc
+    summary does), and --strict still stops on it."""
+    bloc = BlocOutcome("khoi-a", run_dir=Path("out"), folders_not_read=1)
+    lines = province_lines(ProvinceResult(2025, (bloc,)))
+    assert lines[0] == (
+        "khoi-a: đã đánh giá, kết quả ở out (0 phường bị từ chối, 0 phường chưa nộp, 0 tệp bị từ chối, "
+        "không đọc 1 thư mục con)"
+    )
+    assert province_status(ProvinceResult(2025, (bloc,)), strict=True) == 1
