@@ -87,12 +87,12 @@ def review_steps(config: YearConfig, base: Path, cache_dir: Path | None, paramet
     with run_lock(base):
         with timed(timings, "read") as advance:
             files = find_inputs(whole(config))
-            advance(0, total=len(files))
+            advance(0, total=sum(not file.is_folder for file, _ in files))
             subs = read_submissions(whole(files), whole(config), cache_dir, whole(advance))
         with timed(timings, "validate") as advance:
             validator = new_validator()
             subs = validate_submissions(whole(subs), whole(config), validator)
-            advance(len(subs))
+            advance(sum(not s.file.is_folder for s in subs))
         with timed(timings, "score") as advance:
             result = score_and_rank(whole(subs), whole(config))
             advance(len(result.wards))
@@ -102,8 +102,8 @@ def review_steps(config: YearConfig, base: Path, cache_dir: Path | None, paramet
             publish_review_artifacts(run_dir, config, scored, result)
     rejected = sum(w.annual == "rejected" for w in result.wards)
     missing = sum(w.annual == "missing" for w in result.wards)
-    folders = sum(s.file.refused == "subfolder" for s in scored)
-    refused = [s for s in scored if s.status is Status.REJECTED and s.file.refused != "subfolder"]
+    folders = sum(s.file.is_folder for s in scored)
+    refused = [s for s in scored if s.status is Status.REJECTED and not s.file.is_folder]
     unattributed = sum(s.ward_code is None for s in refused)
     log.info(
         "review written to %s (%d rejected, %d missing, %d files rejected)", run_dir, rejected, missing, len(refused)

@@ -92,20 +92,20 @@ def monthly_steps(
     with run_lock(base):
         with timed(timings, "read") as advance:
             files = find_month_inputs(whole(config), period)
-            advance(0, total=len(files))
+            advance(0, total=sum(not file.is_folder for file, _ in files))
             subs = read_submissions(whole(files), whole(config), cache_dir, whole(advance))
         with timed(timings, "validate") as advance:
             validator = new_validator()
             subs = validate_submissions(whole(subs), whole(config), validator)
-            advance(len(subs))
+            advance(sum(not s.file.is_folder for s in subs))
         with timed(timings, "write"):
             run_dir = write_monthly_outputs(base, whole(config), period, whole(subs), validator, parameters)
     accepted = {s.ward_code for s in subs if s.status.value == "accepted" and s.ward_code}
     rejected = {s.ward_code for s in subs if s.ward_code and s.ward_code not in accepted}
     missing = len(config.bloc.members) - len(accepted) - len(rejected)
     log.info("monthly standing written to %s", run_dir)
-    folders = sum(s.file.refused == "subfolder" for s in subs)
-    refused = [s for s in subs if s.status.value == "rejected" and s.file.refused != "subfolder"]
+    folders = sum(s.file.is_folder for s in subs)
+    refused = [s for s in subs if s.status.value == "rejected" and not s.file.is_folder]
     unattributed = sum(s.ward_code is None for s in refused)
     return MonthlyResult(
         run_dir,

@@ -313,6 +313,11 @@ class InputFile:
     kind: Kind  # from the folder it sits in
     refused: str | None = None
 
+    @property
+    def is_folder(self) -> bool:
+        """A sub-folder of a submission folder: listed to be named, never read, no file in any count."""
+        return self.refused == "subfolder"
+
 
 @dataclass(frozen=True)
 class CellValue:

@@ -125,7 +125,7 @@ def advice(submission: Submission, annotated: bool) -> str:
             f"Tệp này không được dùng để chấm điểm vì đơn vị đã nộp bản sau{later}. "
             "Nếu bản sau là bản đúng, đơn vị không cần làm gì thêm."
         )
-    if submission.file.refused == "subfolder":
+    if submission.file.is_folder:
         return (
             "Thư mục con này không phải hồ sơ nên không được đọc và không tệp nào trong đó được tính điểm. "
             f"Cách xử lý ghi trong trang tính “{ISSUES_SHEET}”."
@@ -155,7 +155,7 @@ def _summary_lines(submission: Submission, ward_name: str | None) -> list[tuple[
     code = submission.ward_code
     ward = f"{ward_name} ({code})" if ward_name and code else code or "Chưa xác định được đơn vị"
     errors, warns = _counts(submission.issues)
-    folder = submission.file.refused == "subfolder"  # an entry, not a file: it has no hash
+    folder = submission.file.is_folder  # an entry, not a file: it has no hash
     lines: list[tuple[str, object]] = [
         ("Thư mục", submission.file.rel) if folder else ("Tệp", submission.file.rel),
         *([] if folder else [("Mã SHA-256", submission.file.sha256)]),

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from tasks.domain import Bloc, Catalogue, Issue, Kind, Severity, Status, Submission
+from tasks.domain import Bloc, Catalogue, InputFile, Issue, Kind, Severity, Status, Submission
 from tasks.intake.cache import ParseCache
 from tasks.intake.cache_codec import from_json
 from tasks.intake.read import Files, Progress, Reader, no_progress, read_files, reading_lost
@@ -38,11 +38,18 @@ def read_all(
     what it read is put in the cache, except a file whose reading was lost (the reader gave None for it, or
     bytes that do not decode).
     ``progress`` is told how many files are done: those from the cache at once, the others as they are read.
+    A sub-folder is no file: it is refused here, and not counted.
     """
     cache = ParseCache(cache_dir, bloc, catalogue) if cache_dir is not None else None
-    found = [cache.get(file, period) if cache and file.refused is None else None for file, period in files]
+
+    def known(file: InputFile, period: str | None) -> Submission | None:
+        if file.is_folder:
+            return read_files([(file, period)], bloc, catalogue)[0]
+        return cache.get(file, period) if cache and file.refused is None else None
+
+    found = [known(file, period) for file, period in files]
     todo = [k for k, sub in enumerate(found) if sub is None]
-    progress(len(files) - len(todo))
+    progress(sum(not file.is_folder for file, _ in files) - len(todo))
     fresh = reader([files[k] for k in todo], bloc, catalogue, progress) if todo else []
     for k, got in zip(todo, fresh, strict=True):
         file, period = files[k]

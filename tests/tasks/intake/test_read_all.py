@@ -221,3 +221,22 @@ def test_a_file_with_thousands_of_issues_lists_the_first_hundred_then_counts_the
     assert capped[:100] == issues[:100]
     assert capped[-1].rule == "more_issues" and capped[-1].severity is Severity.ERROR
     assert "… và 9.850 lỗi và 50 cảnh báo khác" in capped[-1].message
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_sub_folder_is_refused_but_not_counted_as_a_file_read(inputs: Path, tmp_path: Path, cached: bool) -> None:
+    """'Đọc hồ sơ: 50 tệp' with annual/cu/ beside the 50 files: the folder is named (rejected as 'subfolder')
+    but the reading bar counts files only, on a first run and on a rerun from the cache."""
+    config = load_year(inputs, 2025)
+    folder = config.year_dir / "annual" / "cu"
+    folder.mkdir()
+    shutil.copy(config.year_dir / "annual" / "tu-cham-diem-2025-sapa.xlsx", folder)
+    cache = tmp_path / "cache"
+    files = discover(config.year_dir)
+    if cached:
+        read_all(files, config.bloc, config.catalogue, cache)
+    steps: list[int] = []
+    subs = read_all(files, config.bloc, config.catalogue, cache, progress=steps.append)
+    assert sum(steps) == len(files) - 1 == 50
+    (entry,) = [s for s in subs if s.file.rel == "annual/cu"]
+    assert (entry.status, [i.rule for i in entry.issues]) == (Status.REJECTED, ["subfolder"])
