@@ -197,7 +197,8 @@ def check_file(
     # a year the file names but no inputs/<year>/ holds is the file's problem, not the configuration's: the newest
     # year's rules check it, and the file's Năm (or Kỳ báo cáo) is reported in its cell as not that year
     written = found.year if found.year is not None and (inputs / str(found.year)).is_dir() else None
-    rules_year = year or written or default_year or latest_year(inputs)
+    # no year under ``inputs`` at all (a mistyped --inputs): the file's own year names the folder that is missing
+    rules_year = year or written or default_year or latest_year(inputs) or found.year
     if rules_year is None:
         raise CheckError(f"{name or source.name}: không xác định được năm của hồ sơ; hãy chỉ rõ năm (--year).")
     config = load_year(inputs, rules_year, bloc)

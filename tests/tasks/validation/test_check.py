@@ -182,3 +182,16 @@ def test_odd_cell_values_are_echoed_as_excel_shows_them(
         "nào, hoặc ô chỉ ghi giờ)." in out
     )
     assert "00:00" not in out and "True" not in out
+
+
+def test_a_mistyped_inputs_folder_is_named_not_blamed_on_the_file(
+    capsys: pytest.CaptureFixture[str], inputs: Path, tmp_path: Path
+) -> None:
+    """``thidua check --inputs hoso-sai sapa.xlsx``: the file says 2025, the folder does not exist; exit 2 naming
+    the missing year's folder (as review does), not 'không xác định được năm của hồ sơ' about a good file."""
+    path = tmp_path / "sapa.xlsx"
+    shutil.copy(inputs / "2025" / "annual" / "tu-cham-diem-2025-sapa.xlsx", path)
+    code = main(["check", str(path), "--inputs", str(tmp_path / "hoso-sai")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"{tmp_path / 'hoso-sai' / '2025'}: không có thư mục dữ liệu của năm 2025." in err
