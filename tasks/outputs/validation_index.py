@@ -57,8 +57,9 @@ def _row(
     checks = [f'<a href="{html.escape(pages[s])}">{s}</a>' for s in SUITES[sub.kind] if s in pages]
     ward = names.get(sub.ward_code or "", "—")
     status = sub.status.value
+    kind = "Thư mục con (không đọc)" if sub.file.is_folder else KIND_VN[sub.kind.value]
     return (
-        f"<tr><td>{html.escape(sub.file.rel)}</td><td>{KIND_VN[sub.kind.value]}</td><td>{html.escape(ward)}</td>"
+        f"<tr><td>{html.escape(sub.file.rel)}</td><td>{kind}</td><td>{html.escape(ward)}</td>"
         f'<td>{html.escape(sub.period or "")}</td><td class="{status}">{STATUS_VN[status]}</td>'
         f"<td>{errors}</td><td>{warnings}</td><td>{' '.join(links)}</td><td>{' '.join(checks)}</td>"
         f"<td><code>{sub.file.sha256}</code></td></tr>"

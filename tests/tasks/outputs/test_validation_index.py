@@ -59,6 +59,16 @@ def test_an_unattributed_file_with_a_hostile_name_is_shown_as_text() -> None:
     assert row[7] == row[8] == ""  # no feedback written, no suite checks an unknown file
 
 
+def test_a_sub_folder_is_listed_as_a_folder_not_read() -> None:
+    """A sub-folder of annual/ is one row: 'Thư mục con (không đọc)' in the kind column (not 'Không rõ', as for
+    a file nobody recognised), no hash."""
+    folder = InputFile(Path("/in/annual/cu"), "annual/cu", "", Kind.UNKNOWN, "subfolder")
+    sub = Submission(folder, Kind.UNKNOWN, status=Status.REJECTED, issues=(_issue(Severity.ERROR),))
+    [row] = _rows(landing_html("Kết quả", [sub], {}, {}, PAGES).decode("utf-8"))
+    assert row[:5] == ["annual/cu", "Thư mục con (không đọc)", "—", "", "Bị từ chối"]
+    assert row[9] == "<code></code>"
+
+
 def test_a_failed_row_maps_to_its_file_sheet_and_cell_with_an_anchor_to_link_to() -> None:
     """Rows sorted by suite then rid; each has an id to link to, the level in Vietnamese with GX's word, the
     rule's Vietnamese name and code, and a link to its suite's page when Data Docs has one."""
