@@ -67,7 +67,8 @@ def base_manifest(
         "criteria_sha256": config.criteria_sha256,
         "inputs_root": str(config.year_dir.resolve()),
         "inputs": sorted(
-            [{"path": s.file.rel, "sha256": s.file.sha256} for s in subs]
+            # a sub-folder not read is no input: verify would look for it as a file and call it missing
+            [{"path": s.file.rel, "sha256": s.file.sha256} for s in subs if not s.file.is_folder]
             + [{"path": p, "sha256": sha256_file(config.year_dir / p)} for p in config_files],
             key=lambda x: x["path"],
         ),

@@ -14,6 +14,7 @@ import yaml
 from flows.failures import Refused
 from flows.monthly import monthly
 from tasks.outputs.run_folder import RunLocked, run_lock
+from tasks.outputs.verify import verify_run
 from tests.support.executables import executable
 
 
@@ -64,3 +65,13 @@ def test_a_sub_folder_of_the_month_is_counted_apart_from_the_rejected_reports(in
     shutil.copy(next(month.glob("*sapa*.xlsx")), month / "cu")
     result = monthly(period="2025-12", inputs=copy, outputs=tmp_path / "outputs")
     assert (result.rejected, result.missing, result.rejected_files, result.folders_not_read) == (0, 0, 0, 1)
+
+
+def test_a_run_beside_a_sub_folder_verifies_clean(inputs: Path, tmp_path: Path) -> None:
+    """The sub-folder was not read, so it is no input of the run: thidua verify finds nothing to report (it said
+    'Thiếu tệp đầu vào: …/monthly/2025-12/cu', looking for the folder as a file)."""
+    month = inputs / "2025" / "monthly" / "2025-12"
+    (month / "cu").mkdir()
+    shutil.copy(next(month.glob("*sapa*.xlsx")), month / "cu")
+    result = monthly(period="2025-12", inputs=inputs, outputs=tmp_path / "outputs")
+    assert verify_run(result.run_dir) == []
