@@ -145,7 +145,7 @@ def refuse_year_folder(inputs: Path) -> None:
         what = "của một khối trong một năm" if root.resolve() == inputs.resolve().parent.parent else "của một năm"
         raise Refused(
             f"{inputs} là thư mục hồ sơ {what}, còn --inputs cần thư mục chứa các năm (2025/, 2026/, …): "
-            f"chạy lại với --inputs {root}"
+            f"chạy lại với --inputs {root}."
         )
 
 

@@ -163,7 +163,7 @@ def test_a_year_folder_given_as_inputs_is_refused_naming_the_folder_to_give(
     assert main([*command, "--inputs", str(inputs / "2025")]) == 2
     assert capsys.readouterr().err == (
         f"thidua: {inputs / '2025'} là thư mục hồ sơ của một năm, còn --inputs cần thư mục chứa các năm "
-        f"(2025/, 2026/, …): chạy lại với --inputs {inputs}\n"
+        f"(2025/, 2026/, …): chạy lại với --inputs {inputs}.\n"
     )
 
 
