@@ -237,9 +237,10 @@ def main(argv: list[str] | None = None) -> int:
     from flows.failures import describe
 
     try:
-        from flows import commands
+        from flows import commands, web_command
 
-        return int(getattr(commands, f"cmd_{args.command}")(args))
+        module = web_command if args.command == "web" else commands
+        return int(getattr(module, f"cmd_{args.command}")(args))
     except BaseException as exc:
         if isinstance(exc, (SystemExit, GeneratorExit)):
             raise
