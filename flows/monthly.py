@@ -170,15 +170,7 @@ def _bloc_month(folder: Path, year: int, period: str, outputs: Path, force: bool
     state = bloc_monthly(period=period, bloc_dir=folder, outputs=outputs, force=force, return_state=True)
     if not state.is_completed():
         return failed_bloc(folder.name, state)
-    result = state.result()
-    return BlocOutcome(
-        folder.name,
-        result.run_dir,
-        result.rejected,
-        result.missing,
-        rejected_files=result.rejected_files,
-        folders_not_read=result.folders_not_read,
-    )
+    return BlocOutcome.completed(folder.name, state.result())
 
 
 @flow(name="bloc-monthly", log_prints=False)

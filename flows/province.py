@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
@@ -51,6 +51,34 @@ class BlocOutcome:
     rejected_files: int = 0  # rejected submissions, attributed to a ward or not
     folders_not_read: int = 0  # sub-folders of submission folders: not read, no file (not in rejected_files)
 
+    @classmethod
+    def completed(cls, code: str, result: "Completed", timings: dict[str, float] | None = None) -> "BlocOutcome":
+        """The outcome of bloc ``code`` whose review or month completed with ``result``."""
+        return cls(
+            code,
+            result.run_dir,
+            result.rejected,
+            result.missing,
+            timings=timings or {},
+            rejected_files=result.rejected_files,
+            folders_not_read=result.folders_not_read,
+        )
+
+
+class Completed(Protocol):
+    """What a completed bloc run tells (``ReviewResult``, ``MonthlyResult``)."""
+
+    @property
+    def run_dir(self) -> Path: ...
+    @property
+    def rejected(self) -> int: ...
+    @property
+    def missing(self) -> int: ...
+    @property
+    def rejected_files(self) -> int: ...
+    @property
+    def folders_not_read(self) -> int: ...
+
 
 @dataclass(frozen=True)
 class ProvinceResult:
@@ -74,15 +102,7 @@ def bloc_review(year: int, bloc_dir: Path, outputs: Path, force: bool = False) -
     parameters = {"year": year, "bloc": bloc_dir.name, "inputs": str(bloc_dir), "outputs": str(outputs), "force": force}
     cache_dir = parse_cache_folder(outputs, force)
     result = review_steps(config, outputs / str(year) / bloc_dir.name / "review", cache_dir, parameters)
-    return BlocOutcome(
-        bloc_dir.name,
-        result.run_dir,
-        result.rejected,
-        result.missing,
-        timings=result.timings,
-        rejected_files=result.rejected_files,
-        folders_not_read=result.folders_not_read,
-    )
+    return BlocOutcome.completed(bloc_dir.name, result, result.timings)
 
 
 @task(name="review-bloc", task_run_name="review-{bloc_dir.name}", cache_policy=NO_CACHE)
