@@ -14,6 +14,7 @@ from prefect.cache_policies import NO_CACHE
 from flows.artifacts import publish_review_artifacts
 from flows.retries import RETRY_DELAYS, worth_retrying
 from flows.steps import (
+    count_refusals,
     find_inputs,
     new_validator,
     read_submissions,
@@ -23,7 +24,7 @@ from flows.steps import (
     year_config,
 )
 from tasks.config.year import YearConfig, bloc_folders, document_moment, parse_cache_folder
-from tasks.domain import Status, Submission
+from tasks.domain import Submission
 from tasks.edge.collector import configure_collector
 from tasks.edge.pool import write_pool
 from tasks.edge.preload import preload
@@ -102,20 +103,18 @@ def review_steps(config: YearConfig, base: Path, cache_dir: Path | None, paramet
             publish_review_artifacts(run_dir, config, scored, result)
     rejected = sum(w.annual == "rejected" for w in result.wards)
     missing = sum(w.annual == "missing" for w in result.wards)
-    folders = sum(s.file.is_folder for s in scored)
-    refused = [s for s in scored if s.status is Status.REJECTED and not s.file.is_folder]
-    unattributed = sum(s.ward_code is None for s in refused)
+    refused = count_refusals(scored)
     log.info(
-        "review written to %s (%d rejected, %d missing, %d files rejected)", run_dir, rejected, missing, len(refused)
+        "review written to %s (%d rejected, %d missing, %d files rejected)", run_dir, rejected, missing, refused.files
     )
     return ReviewResult(
         run_dir,
         rejected,
         missing,
         timings,
-        rejected_files=len(refused),
-        unattributed=unattributed,
-        folders_not_read=folders,
+        rejected_files=refused.files,
+        unattributed=refused.unattributed,
+        folders_not_read=refused.folders,
     )
 
 

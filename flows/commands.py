@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from flows.console import count_text, progress_console
 from flows.failures import OK, STRICT, Refused
-from flows.summary import review_next_steps, summary_lines
+from flows.summary import needs_attention, review_next_steps, summary_lines
 
 if TYPE_CHECKING:
     from flows.annual_review import ReviewResult
@@ -171,11 +171,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     lines = summary_lines(result.run_dir, f"Đánh giá năm {args.year}")
     lines += review_next_steps(_draft_minutes(args.inputs, args.year))
     print("\n".join(lines))
-    return (
-        STRICT
-        if args.strict and (result.rejected or result.missing or result.rejected_files or result.folders_not_read)
-        else OK
-    )
+    return STRICT if args.strict and needs_attention(result) else OK
 
 
 def _province_review(args: argparse.Namespace) -> int:
@@ -228,11 +224,7 @@ def cmd_monthly(args: argparse.Namespace) -> int:
     with progress_console():
         result = start_monthly(args.inputs, args.period, args.outputs, args.force, args.allow_empty_month)
     print("\n".join(summary_lines(result.run_dir, f"Bảng theo dõi tháng {args.period[5:]}/{args.period[:4]}")))
-    return (
-        STRICT
-        if args.strict and (result.rejected or result.missing or result.rejected_files or result.folders_not_read)
-        else OK
-    )
+    return STRICT if args.strict and needs_attention(result) else OK
 
 
 def _province_monthly(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ from flows.progress import stage
 from flows.province import BlocOutcome, ProvinceResult, failed_bloc
 from flows.retries import RETRY_DELAYS, worth_retrying
 from flows.steps import (
+    count_refusals,
     find_month_inputs,
     new_validator,
     read_submissions,
@@ -104,16 +105,14 @@ def monthly_steps(
     rejected = {s.ward_code for s in subs if s.ward_code and s.ward_code not in accepted}
     missing = len(config.bloc.members) - len(accepted) - len(rejected)
     log.info("monthly standing written to %s", run_dir)
-    folders = sum(s.file.is_folder for s in subs)
-    refused = [s for s in subs if s.status.value == "rejected" and not s.file.is_folder]
-    unattributed = sum(s.ward_code is None for s in refused)
+    refused = count_refusals(subs)
     return MonthlyResult(
         run_dir,
         len(rejected),
         missing,
-        rejected_files=len(refused),
-        unattributed=unattributed,
-        folders_not_read=folders,
+        rejected_files=refused.files,
+        unattributed=refused.unattributed,
+        folders_not_read=refused.folders,
     )
 
 

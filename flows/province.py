@@ -28,6 +28,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows.annual_review import review_steps
 from flows.console import count_text
 from flows.progress import stage
+from flows.summary import Counted, needs_attention
 from tasks.config.load import ConfigError
 from tasks.config.year import bloc_folders, load_bloc_folder, parse_cache_folder
 from tasks.edge.collector import configure_collector
@@ -65,19 +66,11 @@ class BlocOutcome:
         )
 
 
-class Completed(Protocol):
-    """What a completed bloc run tells (``ReviewResult``, ``MonthlyResult``)."""
+class Completed(Counted, Protocol):
+    """What a completed bloc run tells (``ReviewResult``, ``MonthlyResult``): its counts and its folder."""
 
     @property
     def run_dir(self) -> Path: ...
-    @property
-    def rejected(self) -> int: ...
-    @property
-    def missing(self) -> int: ...
-    @property
-    def rejected_files(self) -> int: ...
-    @property
-    def folders_not_read(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -244,7 +237,5 @@ def province_status(result: ProvinceResult, strict: bool) -> int:
     """
     if len(result.broken) == len(result.blocs):
         return 2
-    incomplete = bool(result.broken) or any(
-        b.rejected or b.missing or b.rejected_files or b.folders_not_read for b in result.blocs
-    )
+    incomplete = bool(result.broken) or any(needs_attention(b) for b in result.blocs)
     return 1 if strict and incomplete else 0

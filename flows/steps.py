@@ -10,10 +10,10 @@ from __future__ import annotations
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -23,7 +23,7 @@ from flows.progress import Advance, stage
 from flows.retries import RETRY_DELAYS, worth_retrying
 from tasks.config.year import YearConfig
 from tasks.config.year import year_config as year_config  # where the flows take it from
-from tasks.domain import InputFile, Submission
+from tasks.domain import InputFile, Status, Submission
 from tasks.edge.pool import read_in_parallel
 from tasks.edge.preload import preload, wait_for_preload
 from tasks.intake.discover import discover, month_inputs
@@ -107,6 +107,20 @@ def start_temporary_server() -> SubprocessASGIServer:
     if failed:
         raise failed[0]
     return server
+
+
+class Refusals(NamedTuple):
+    """What a run refused: rejected files, those of them naming no roster ward, and sub-folders not read."""
+
+    files: int
+    unattributed: int
+    folders: int  # entries, not files: never among ``files``
+
+
+def count_refusals(subs: Sequence[Submission]) -> Refusals:
+    """The run's :class:`Refusals`, a sub-folder counted apart from the rejected files."""
+    refused = [s for s in subs if s.status is Status.REJECTED and not s.file.is_folder]
+    return Refusals(len(refused), sum(s.ward_code is None for s in refused), sum(s.file.is_folder for s in subs))
 
 
 def new_validator() -> Validator:

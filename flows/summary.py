@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from flows.console import count_text
 from tasks.outputs.writes import safe_name
@@ -111,3 +111,21 @@ def review_next_steps(draft: bool) -> list[str]:
             "  - Biên bản đang là DỰ THẢO: sau khi bỏ phiếu, ghi kết quả vào meeting.yaml (mục votes) rồi chạy lại."
         )
     return lines
+
+
+class Counted(Protocol):
+    """What a bloc's run counted (``ReviewResult``, ``MonthlyResult``, ``BlocOutcome``)."""
+
+    @property
+    def rejected(self) -> int: ...
+    @property
+    def missing(self) -> int: ...
+    @property
+    def rejected_files(self) -> int: ...
+    @property
+    def folders_not_read(self) -> int: ...
+
+
+def needs_attention(result: Counted) -> bool:
+    """What ``--strict`` stops on: a ward rejected or missing, a rejected file, a sub-folder not read."""
+    return bool(result.rejected or result.missing or result.rejected_files or result.folders_not_read)
