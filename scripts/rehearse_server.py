@@ -272,15 +272,17 @@ def deployment(api: str, name: str) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def workers(api: str, folder: Path, count: int, limit: int) -> Iterator[list[Path]]:
+def workers(api: str, folder: Path, count: int, limit: int, poll: float | None) -> Iterator[list[Path]]:
     """``count`` workers of the README (``prefect worker start --pool thidua-pool`` with THIDUA_HOME and
     DO_NOT_TRACK=1), each in its own folder and Prefect home; ``limit`` > 0 adds ``--limit`` so that one worker
-    cannot take every run at once. Yields their log files; they are stopped on the way out."""
+    cannot take every run at once; ``poll`` sets how often a worker asks for runs (Prefect's
+    ``PREFECT_WORKER_QUERY_SECONDS``, 10 s by default). Yields their log files; they are stopped on the way out."""
     logs = []
     with contextlib.ExitStack() as stack:
         for n in range(1, count + 1):
             home = folder / f"worker-{n}"
             env = client_env(home / "prefect-home", api) | {"THIDUA_HOME": str(ROOT), "DO_NOT_TRACK": "1"}
+            env |= {"PREFECT_WORKER_QUERY_SECONDS": str(poll)} if poll else {}
             args = [prefect_exe(), "worker", "start", "--pool", WORK_POOL, "--name", f"worker-{n}"]
             args += ["--limit", str(limit)] if limit > 0 else []
             logs.append(home / "worker.log")
@@ -508,7 +510,7 @@ def exercise(tmp: Path, pg: Postgres, args: argparse.Namespace, checks: Checks, 
         check_pull_step(checks, server.api)
         check_ui(checks, server.api)
         t = step(f"2 workers (--limit {args.limit})" if args.limit else "2 workers")
-        with workers(server.api, tmp, 2, args.limit) as logs:
+        with workers(server.api, tmp, 2, args.limit, args.poll) as logs:
             report.timings["workers online"] = time.perf_counter() - t
             runs = make_runs(tmp)
             t = step(f"prefect deployment run ×{len(runs)}: {', '.join(r.label for r in runs)}")
@@ -563,6 +565,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         default=1,
         help="--limit of each worker (default 1: the two workers share the four runs); 0: no --limit, as the README",
+    )
+    parser.add_argument(
+        "--poll",
+        type=float,
+        help="seconds between a worker's queries for runs (PREFECT_WORKER_QUERY_SECONDS; Prefect's default 10)",
     )
     parser.add_argument("--no-compare", action="store_true", help="skip timing the server's start on SQLite")
     return parser.parse_args(argv)

@@ -25,7 +25,7 @@ def test_two_workers_run_reviews_and_monthly_runs_from_a_postgresql_server() -> 
     PostgreSQL's flow_run table, and every process it started is stopped (.ci/run installs PostgreSQL)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")} | {"PATH": postgres_path()}
     done = subprocess.run(
-        [sys.executable, "-m", "scripts.rehearse_server", "--no-compare"],
+        [sys.executable, "-m", "scripts.rehearse_server", "--no-compare", "--poll", "2"],
         cwd=ROOT,
         env=env,
         capture_output=True,
