@@ -134,6 +134,11 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# A worker and `thidua serve` ask the server for runs every 10 s by Prefect's default; the tests' runs would wait
+# for that, not for work. Prefect's own settings for the two.
+POLL_EVERY_SECOND = {"PREFECT_WORKER_QUERY_SECONDS": "1", "PREFECT_RUNNER_POLL_FREQUENCY": "1"}
+
+
 def _server_env(home: Path, port: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_") and k != "THIDUA_HOME"}
     return env | {
@@ -265,7 +270,7 @@ def test_a_worker_runs_the_deployed_monthly_flow(server: Server, inputs: Path, t
     _cli(server, "work-pool", "create", WORK_POOL, "--type", "process", cwd=tmp_path)
     _cli(server, "deploy", "--name", MONTHLY, cwd=ROOT)
     outputs = tmp_path / "outputs"
-    worker_env = server.env | {"THIDUA_HOME": str(ROOT)}
+    worker_env = server.env | {"THIDUA_HOME": str(ROOT), **POLL_EVERY_SECOND}
     worker_args = [executable("prefect"), "worker", "start", "--pool", WORK_POOL]
     with background(worker_args, worker_env, tmp_path, server.logs / "worker.log"):
         deployment = _wait_for_deployment(server, "monthly", MONTHLY, "server.log")
@@ -286,7 +291,9 @@ def test_thidua_serve_runs_in_the_folder_it_was_started_from(server: Server, inp
     workdir = tmp_path / "secretariat"
     workdir.mkdir()
     shutil.copytree(inputs, workdir / "inputs")
-    with background([executable("thidua"), "serve"], server.env, workdir, server.logs / "serve.log"):
+    with background(
+        [executable("thidua"), "serve"], server.env | POLL_EVERY_SECOND, workdir, server.logs / "serve.log"
+    ):
         monthly = _wait_for_deployment(server, "monthly", MONTHLY, "serve.log")
         assert _wait_for_deployment(server, "annual-review", ANNUAL_REVIEW, "serve.log")["schedules"] == []
         (schedule,) = monthly["schedules"]
