@@ -206,7 +206,23 @@ def check_file(
     file = input_file(source, kind or found.kind if source.suffix.lower() in WORKBOOK_SUFFIXES else Kind.UNKNOWN, name)
     sub = _in_rules_year(open_submission(file, config.bloc, config.catalogue, found.period), config.catalogue)
     (sub,) = validate_all([sub], config.bloc, config.catalogue, _validator(validator))
-    return _result(sub, rules_year)
+    return _result(_own_period(sub, found), rules_year)
+
+
+def _own_period(sub: Submission, found: Detected) -> Submission:
+    """A self-assessment's period as the year its ``Năm`` names (none when it names none), not the rules' year.
+
+    The review gives an annual file its folder's year; a file checked alone has no folder, and one for a year
+    without rules is checked with another year's: its result must not say it is that year's.
+    """
+    if sub.kind is not Kind.ANNUAL or found.kind is not Kind.ANNUAL:
+        return sub
+    return replace(sub, period=str(found.year) if found.year is not None else None)
+
+
+def other_year(period: str | None, rules_year: int) -> bool:
+    """Whether a file's period is of another year than the rules it was checked with."""
+    return period is not None and period[:4] != str(rules_year)
 
 
 def _in_rules_year(sub: Submission, catalogue: Catalogue) -> Submission:
@@ -254,7 +270,8 @@ def format_result(result: CheckResult) -> list[str]:
     verdict = "ĐẠT" if result.status is CheckStatus.PASSED else "KHÔNG ĐẠT"
     ward = f"đơn vị {result.ward_code}" if result.ward_code else "chưa xác định đơn vị"
     period = f"kỳ {month_label(result.period)}" if result.period else "chưa xác định kỳ"
-    lines = [f"{result.name}: {verdict} ({KIND_TEXT[result.kind]}, {ward}, {period})"]
+    rules = f"; kiểm tra theo quy tắc năm {result.year}" if other_year(result.period, result.year) else ""
+    lines = [f"{result.name}: {verdict} ({KIND_TEXT[result.kind]}, {ward}, {period}{rules})"]
     lines += format_issues(result.issues) or ["  Không có lỗi hay cảnh báo trong các kiểm tra làm được trên một tệp."]
     if result.not_made:
         lines.append("  Chưa kiểm tra được từ một tệp (Văn phòng Khối kiểm tra khi tổng hợp):")

@@ -23,7 +23,7 @@ from tasks.config.year import YearConfig, load_year
 from tasks.domain import InputFile, Issue, Kind, Severity, Status, Submission
 from tasks.feedback.workbook import annotate_copy, feedback_workbook
 from tasks.outputs.csv_json import issue_json
-from tasks.validation.check import CheckError, CheckResult, CheckStatus, NotMade, check_file
+from tasks.validation.check import CheckError, CheckResult, CheckStatus, NotMade, check_file, other_year
 from tasks.validation.suites import Validator
 
 
@@ -56,6 +56,11 @@ class CheckAnswer:
     def errors(self) -> int:
         """How many issues are errors."""
         return sum(i.severity is Severity.ERROR for i in self.issues)
+
+    @property
+    def other_year(self) -> bool:
+        """Whether the file is of another year than the rules it was checked with (none held its own year's)."""
+        return other_year(self.period, self.year)
 
     @property
     def warnings(self) -> int:

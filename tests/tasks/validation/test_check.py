@@ -84,6 +84,43 @@ def test_a_file_of_a_year_without_rules_is_reported_and_the_others_still_checked
     assert f"{inputs / SAPA}: ĐẠT" in out and "Cấu hình" not in out
 
 
+def test_a_file_of_a_year_without_rules_is_not_headed_as_the_rules_year(
+    capsys: pytest.CaptureFixture[str], inputs: Path, tmp_path: Path
+) -> None:
+    """A self-assessment for 2024 checked with the 2025 rules (the only ones): its line says 2024 and the rules' year,
+    never 'kỳ 2025' as if the file were of 2025; a monthly report of 12/2024 likewise."""
+    book = sapa_annual()
+    info = book.sheet("Thông tin")
+    info.set(info.find("Năm")[0], 1, 2024)
+    old_year = write_book(book, tmp_path / "nam-2024.xlsx")
+    book = sapa_december()
+    info = book.sheet("Thông tin")
+    info.set(info.find("Kỳ báo cáo")[0], 1, "Tháng 12/2024")
+    old_month = write_book(book, tmp_path / "thang-12-2024.xlsx")
+    _, out = check(capsys, inputs, str(old_year), str(old_month), str(inputs / SAPA))
+    assert (
+        "nam-2024.xlsx: KHÔNG ĐẠT (Bảng tự chấm điểm thi đua năm, đơn vị SAPA, kỳ 2024; kiểm tra theo quy tắc năm 2025)"
+    ) in out
+    assert (
+        "thang-12-2024.xlsx: KHÔNG ĐẠT (Báo cáo kết quả thực hiện chỉ tiêu tháng, đơn vị SAPA, kỳ 12/2024; kiểm tra "
+        "theo quy tắc năm 2025)"
+    ) in out
+    assert f"{inputs / SAPA}: ĐẠT (Bảng tự chấm điểm thi đua năm, đơn vị SAPA, kỳ 2025)" in out
+
+
+def test_a_self_assessment_naming_no_year_is_not_given_one(
+    capsys: pytest.CaptureFixture[str], inputs: Path, tmp_path: Path
+) -> None:
+    """A blank Năm: checked with the newest year's rules, but its line does not claim the file is of that year."""
+    book = sapa_annual()
+    info = book.sheet("Thông tin")
+    info.set(info.find("Năm")[0], 1, None)
+    no_year = write_book(book, tmp_path / "chua-ghi-nam.xlsx")
+    _, out = check(capsys, inputs, str(no_year))
+    assert "chua-ghi-nam.xlsx: KHÔNG ĐẠT (Bảng tự chấm điểm thi đua năm, đơn vị SAPA, chưa xác định kỳ)" in out
+    assert "Chưa ghi năm (Năm): bảng tự chấm phải là của năm 2025." in out
+
+
 @pytest.mark.parametrize(
     ("name", "content", "words"),
     [

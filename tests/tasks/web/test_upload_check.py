@@ -52,6 +52,20 @@ def test_a_file_for_a_year_without_rules_is_rejected_not_broken(make_client: Cli
     assert any("2024" in i["message"] for i in body["issues"])
 
 
+def test_the_page_says_a_file_of_a_year_without_rules_is_of_its_own_year(make_client: ClientFactory) -> None:
+    """A self-assessment saying 2024 is shown as of Năm 2024, checked with the rules of 2025 (the year served),
+    not as a file of 2025; a file of the served year gets no such line."""
+    book = sapa_annual()
+    info = book.sheet("Thông tin")
+    info.set(info.find("Năm")[0], 1, 2024)
+    client = make_client()
+    page = client.post("/", files={"file": ("nam-2024.xlsx", book_bytes(book))}).text
+    assert "<dt>Kỳ</dt><dd>Năm 2024</dd>" in page
+    assert '<dd id="rules-year">Kiểm tra theo quy tắc năm 2025</dd>' in page
+    own = client.post("/", files={"file": (SAPA.name, SAPA.read_bytes())}).text
+    assert "<dt>Kỳ</dt><dd>Năm 2025</dd>" in own and "rules-year" not in own
+
+
 def test_a_file_for_a_year_without_rules_is_checked_with_the_served_year_not_the_newest(tmp_path: Path) -> None:
     """Serving 2025 while inputs/ already holds 2026: a self-assessment saying 2024 (no rules for it) is told to be
     of 2025, the year the page serves, not of the newest year under inputs/."""
