@@ -34,7 +34,7 @@ def child(runner: str, blocs: int) -> dict[str, Any]:
     t0 = time.perf_counter()
     from prefect.task_runners import ThreadPoolTaskRunner
 
-    from flows.province import province_review, run_province
+    from flows.province import province_result, province_review, run_province
     from flows.steps import warm_up
     from tasks.edge.collector import configure_collector
 
@@ -44,7 +44,7 @@ def child(runner: str, blocs: int) -> dict[str, Any]:
         warm_up()
         single: Any = ThreadPoolTaskRunner(max_workers=1)
         one_by_one = province_review.with_options(task_runner=single)
-        result = one_by_one(year=YEAR, inputs=inputs, outputs=outputs)
+        result = province_result(one_by_one(year=YEAR, inputs=inputs, outputs=outputs, return_state=True))
     else:
         if runner == "thread":
             warm_up()

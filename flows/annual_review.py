@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.states import State
 
 from flows.artifacts import publish_review_artifacts
 from flows.retries import RETRY_DELAYS, worth_retrying
@@ -121,17 +122,18 @@ def review_steps(config: YearConfig, base: Path, cache_dir: Path | None, paramet
 @flow(name="annual-review", log_prints=False)
 def annual_review(
     year: int, inputs: Path = Path("inputs"), outputs: Path = Path("outputs"), force: bool = False
-) -> ReviewResult | ProvinceResult:
+) -> ReviewResult | ProvinceResult | State:
     """Run the annual review of ``inputs/<year>/`` into a new folder under ``outputs/<year>/review/``.
 
     A year of bloc folders (``inputs/<year>/<bloc-code>/``) is a province: every bloc is reviewed
-    (``province-review``), so the deployment serves a province as it serves one bloc.
+    (``province-review``), so the deployment serves a province as it serves one bloc; a bloc that failed fails
+    this run too (``province_end``), after every other bloc is written.
     """
     configure_collector()  # a deployment's process starts here, not at the command line
     if bloc_folders(inputs, year):
-        from flows.province import run_province
+        from flows.province import province_end, run_province
 
-        return run_province(year, inputs, outputs, force)
+        return province_end(run_province(year, inputs, outputs, force))
     preload()  # Great Expectations imports in the background while the files are read
     config = year_config(inputs, year)  # once per run: the command line has checked it already
     parameters = {"year": year, "inputs": str(inputs), "outputs": str(outputs), "force": force}

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from flows.console import count_text, progress_console
 from flows.failures import OK, STRICT, Refused
-from flows.summary import needs_attention, review_next_steps, summary_lines
+from flows.summary import review_next_steps, run_status, summary_lines
 
 if TYPE_CHECKING:
     from flows.annual_review import ReviewResult
@@ -171,7 +171,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     lines = summary_lines(result.run_dir, f"Đánh giá năm {args.year}")
     lines += review_next_steps(_draft_minutes(args.inputs, args.year))
     print("\n".join(lines))
-    return STRICT if args.strict and needs_attention(result) else OK
+    return run_status(result, args.strict)
 
 
 def _province_review(args: argparse.Namespace) -> int:
@@ -183,7 +183,7 @@ def _province_review(args: argparse.Namespace) -> int:
         if args.task_runner == "thread":  # on Dask the workers validate, not this process
             warm_up()
         province = run_province(args.year, args.inputs, args.outputs, args.force, args.task_runner)
-    print("\n".join(province_lines(province)))
+    print("\n".join(province_lines(province, strict=args.strict)))
     return province_status(province, args.strict)
 
 
@@ -224,23 +224,23 @@ def cmd_monthly(args: argparse.Namespace) -> int:
     with progress_console():
         result = start_monthly(args.inputs, args.period, args.outputs, args.force, args.allow_empty_month)
     print("\n".join(summary_lines(result.run_dir, f"Bảng theo dõi tháng {args.period[5:]}/{args.period[:4]}")))
-    return STRICT if args.strict and needs_attention(result) else OK
+    return run_status(result, args.strict)
 
 
 def _province_monthly(args: argparse.Namespace) -> int:
     """Every bloc folder's month in one ``province-monthly`` run, one line per bloc at the end, as ``review``."""
-    from flows.monthly import province_monthly
-    from flows.province import province_lines, province_status
+    from flows.monthly import MONTH_DONE, province_monthly
+    from flows.province import province_lines, province_result, province_status
     from flows.steps import warm_up
 
     with progress_console(), local_settings():
         warm_up()
-        province = province_monthly(
+        province = province_result(province_monthly(
             period=args.period, inputs=args.inputs, outputs=args.outputs, force=args.force,
-            allow_empty=args.allow_empty_month,
-        )  # fmt: skip
+            allow_empty=args.allow_empty_month, return_state=True,
+        ))  # fmt: skip
     print(f"Bảng theo dõi tháng {args.period[5:]}/{args.period[:4]} của {len(province.blocs)} khối:")
-    print("\n".join(province_lines(province, "lập bảng theo dõi")))
+    print("\n".join(province_lines(province, MONTH_DONE, args.strict)))
     return province_status(province, args.strict)
 
 

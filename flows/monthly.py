@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.states import State
 
 from flows.commands import refuse_month
 from flows.failures import Refused
 from flows.progress import stage
-from flows.province import BlocOutcome, ProvinceResult, failed_bloc
+from flows.province import BlocOutcome, ProvinceResult, failed_bloc, province_end, province_result
 from flows.retries import RETRY_DELAYS, worth_retrying
 from flows.steps import (
     count_refusals,
@@ -45,6 +46,7 @@ if TYPE_CHECKING:  # imported in the background (``tasks.edge.preload``)
     from tasks.validation.suites import Validator
 
 log = logging.getLogger(__name__)
+MONTH_DONE = "lập bảng theo dõi"  # what a province's month does to each bloc, in its lines and messages
 
 
 @dataclass(frozen=True)
@@ -119,17 +121,19 @@ def monthly_steps(
 @flow(name="monthly", log_prints=False)
 def monthly(
     period: str | None = None, inputs: Path = Path("inputs"), outputs: Path = Path("outputs"), force: bool = False
-) -> MonthlyResult | ProvinceResult:
+) -> MonthlyResult | ProvinceResult | State:
     """Validate the reports of ``period`` (default: last month) and write the provisional standing.
 
     A year of bloc folders (``inputs/<year>/<bloc-code>/``) gets each bloc's month (``province-monthly``), so the
-    scheduled deployment serves a province as it serves one bloc.
+    scheduled deployment serves a province as it serves one bloc; a bloc that failed fails this run too
+    (``province_end``), after every other bloc's month is written.
     """
     configure_collector()  # a deployment's process starts here, not at the command line
     preload()  # Great Expectations imports in the background while the files are read
     period = period or previous_month()
     if bloc_folders(inputs, check_period(period)):
-        return province_monthly(period=period, inputs=inputs, outputs=outputs, force=force)
+        state = province_monthly(period=period, inputs=inputs, outputs=outputs, force=force, return_state=True)
+        return province_end(province_result(state), MONTH_DONE)
     config = year_config(inputs, check_period(period))  # once per run: the command line has checked it already
     # the scheduled deployment and Prefect's UI start runs the command line never sees: refuse a month outside
     # the window here too (an empty month inside it is written: the run on the 5th shows who has not reported)
@@ -142,11 +146,12 @@ def monthly(
 @flow(name="province-monthly", log_prints=False)
 def province_monthly(
     period: str, inputs: Path, outputs: Path, force: bool = False, allow_empty: bool = True
-) -> ProvinceResult:
+) -> ProvinceResult | State:
     """Every bloc folder's month, one after the other, each as a ``bloc-monthly`` subflow.
 
     A bloc whose YAML is broken, whose month is refused (outside its window, or empty unless ``allow_empty``) or
-    whose run fails is named with the cause, and the others still run, as ``province-review`` does for the year.
+    whose run fails is named with the cause, and the others still run, as ``province-review`` does for the year:
+    the run then ends Failed naming them (``province_end``; ``province_result`` reads it).
     """
     year = check_period(period)
     folders = bloc_folders(inputs, year)
@@ -155,7 +160,7 @@ def province_monthly(
         for folder in folders:
             outcomes.append(_bloc_month(folder, year, period, outputs, force, allow_empty))
             advance(1)
-    return ProvinceResult(year, tuple(outcomes))
+    return province_end(ProvinceResult(year, tuple(outcomes)), MONTH_DONE)
 
 
 def _bloc_month(folder: Path, year: int, period: str, outputs: Path, force: bool, allow_empty: bool) -> BlocOutcome:
@@ -163,9 +168,9 @@ def _bloc_month(folder: Path, year: int, period: str, outputs: Path, force: bool
     try:
         refuse_month(load_bloc_folder(folder, year), period, allow_empty)
     except ConfigError as exc:
-        return BlocOutcome(folder.name, error=f"cấu hình không dùng được: {exc}")
+        return BlocOutcome.failed(folder.name, exc, f"cấu hình không dùng được: {exc}")
     except Refused as exc:
-        return BlocOutcome(folder.name, error=str(exc))
+        return BlocOutcome.failed(folder.name, exc)
     state = bloc_monthly(period=period, bloc_dir=folder, outputs=outputs, force=force, return_state=True)
     if not state.is_completed():
         return failed_bloc(folder.name, state)

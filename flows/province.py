@@ -5,7 +5,8 @@ emulation blocs). The ``province-review`` flow submits one ``review-bloc`` task 
 thread pool, or Dask through prefect-dask); each task runs the bloc as a ``bloc-review`` subflow with the same
 steps as the single-bloc ``annual-review`` and its own Great Expectations context. A bloc with a broken YAML file
 is reported and skipped; any other exception fails that bloc's task and subflow only. The others complete either
-way, and the result names the broken ones.
+way, and the result names the broken ones. A province run then ends Failed in Prefect, its message naming them,
+and the command exits with the status of its worst bloc (``province_status``).
 
 No ``from __future__ import annotations`` here: Dask ships the flow functions to its workers by value, and
 Prefect validates a flow's parameters against its annotations, which must then be objects, not names.
@@ -14,7 +15,7 @@ Prefect validates a flow's parameters against its annotations, which must then b
 import logging
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -22,13 +23,14 @@ from typing import Any, Protocol
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed, wait
-from prefect.states import State
+from prefect.states import Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.annual_review import review_steps
 from flows.console import count_text
+from flows.failures import FAILED, INTERRUPTED, OK, REFUSED, STRICT, describe
 from flows.progress import stage
-from flows.summary import Counted, needs_attention
+from flows.summary import Counted, run_status
 from tasks.config.load import ConfigError
 from tasks.config.year import bloc_folders, load_bloc_folder, parse_cache_folder
 from tasks.edge.collector import configure_collector
@@ -41,7 +43,11 @@ DASK_ADDRESS = "THIDUA_DASK_ADDRESS"  # a running Dask scheduler (tcp://host:878
 
 @dataclass(frozen=True)
 class BlocOutcome:
-    """How one bloc's review ended: its run folder, or the error that stopped it."""
+    """How one bloc's review (or month) ended: its run folder, or the error that stopped it.
+
+    ``error_status``, with an ``error``: the exit status of the same command on that bloc alone (``describe``):
+    2 it cannot run as asked (a broken YAML file, a refused month), 3 the machine stopped it.
+    """
 
     code: str
     run_dir: Path | None = None
@@ -51,6 +57,13 @@ class BlocOutcome:
     timings: dict[str, float] = field(default_factory=dict, compare=False)
     rejected_files: int = 0  # rejected submissions, attributed to a ward or not
     folders_not_read: int = 0  # sub-folders of submission folders: not read, no file (not in rejected_files)
+    error_status: int = FAILED  # what describe() says of an error it does not know
+
+    @classmethod
+    def failed(cls, code: str, exc: BaseException, error: str | None = None) -> "BlocOutcome":
+        """Bloc ``code`` stopped by ``exc``: the sentence (or ``error``) and the exit status ``describe`` gives it."""
+        failure = describe(exc)
+        return cls(code, error=error or failure.message, error_status=failure.code)
 
     @classmethod
     def completed(cls, code: str, result: "Completed", timings: dict[str, float] | None = None) -> "BlocOutcome":
@@ -108,7 +121,7 @@ def review_bloc(year: int, bloc_dir: Path, outputs: Path, force: bool = False) -
         load_bloc_folder(bloc_dir, year)
     except ConfigError as exc:
         log.error("bloc %s not reviewed: %s", bloc_dir.name, exc)
-        return BlocOutcome(bloc_dir.name, error=f"cấu hình không dùng được: {exc}")
+        return BlocOutcome.failed(bloc_dir.name, exc, f"cấu hình không dùng được: {exc}")
     return bloc_review(year=year, bloc_dir=bloc_dir, outputs=outputs, force=force)
 
 
@@ -116,17 +129,16 @@ def failed_bloc(code: str, state: State) -> BlocOutcome:
     """A bloc whose run ended in ``state`` (not completed), with the sentence the command prints for its error.
 
     The exception, when this process holds it (threads), gives the command's own Vietnamese sentence; from a
-    Dask worker it may not even unpickle here, and the state's message (which names it) is kept.
+    Dask worker it may not even unpickle here, and the state's message (which names it) is kept, with the status
+    of an error the command does not know (3).
     """
-    from flows.failures import describe
-
     log.error("bloc %s failed: %s", code, state.message)
     try:
         exc = state.result(raise_on_failure=False)
     except Exception:  # the exception could not be brought back into this process
         exc = None
     if isinstance(exc, BaseException):
-        return BlocOutcome(code, error=describe(exc).message)
+        return BlocOutcome.failed(code, exc)
     return BlocOutcome(code, error=state.message or f"ended in state {state.name}")
 
 
@@ -137,8 +149,9 @@ def _outcome(folder: Path, future: PrefectFuture[BlocOutcome]) -> BlocOutcome:
 @flow(name="province-review", log_prints=False)
 def province_review(
     year: int, inputs: Path = Path("inputs"), outputs: Path = Path("outputs"), force: bool = False
-) -> ProvinceResult:
-    """Review every bloc folder of ``inputs/<year>/`` at once on the flow's task runner."""
+) -> ProvinceResult | State:
+    """Review every bloc folder of ``inputs/<year>/`` at once on the flow's task runner; Failed when a bloc failed
+    (``province_end``), after every other bloc is written."""
     configure_collector()  # a deployment's process starts here, not at the command line
     folders = bloc_folders(inputs, year)
     with stage("blocs", total=len(folders)) as advance:
@@ -148,6 +161,32 @@ def province_review(
     wait(futures)  # settles each future's final state (as_completed only says the work is done)
     result = ProvinceResult(year, tuple(_outcome(f, fut) for f, fut in zip(folders, futures, strict=True)))
     log.info("%d blocs reviewed, %d broken", len(result.blocs) - len(result.broken), len(result.broken))
+    return province_end(result)
+
+
+def province_end(result: ProvinceResult, done: str = "đánh giá") -> ProvinceResult | State:
+    """What a province flow returns: ``result``, or when a bloc failed a Failed state that carries it.
+
+    Prefect's UI and a scheduled run then show the run failed, its message naming the failed blocs; the other
+    blocs' outputs are written all the same. ``province_result`` gives the command line the result either way.
+    """
+    if not result.broken:
+        return result
+    names = ", ".join(b.code for b in result.broken)
+    message = (
+        f"Không {done} được {len(result.broken)} trên {len(result.blocs)} khối: {names}; "
+        "các khối còn lại đã có kết quả."
+    )
+    return Failed(message=message, data=result)
+
+
+def province_result(state: State) -> ProvinceResult:
+    """The result of a province flow run that ended Completed, or Failed because a bloc failed (``province_end``);
+    the exception that stopped the run before it reached its end is raised again."""
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, BaseException):
+        raise result
+    assert isinstance(result, ProvinceResult), result
     return result
 
 
@@ -201,18 +240,18 @@ def shared_api() -> Iterator[None]:
 
 
 def run_province(year: int, inputs: Path, outputs: Path, force: bool = False, runner: str = "thread") -> ProvinceResult:
-    """Run ``province-review`` on the named task runner (``thread`` or ``dask``)."""
+    """Run ``province-review`` on the named task runner (``thread`` or ``dask``): its result, even when a bloc
+    failed (the flow run then ends Failed)."""
     blocs = len(bloc_folders(inputs, year))
     flow_with_runner = province_review.with_options(task_runner=task_runner(runner, blocs))
-    if runner != "dask":
-        return flow_with_runner(year=year, inputs=inputs, outputs=outputs, force=force)
-    with shared_api():
-        return flow_with_runner(year=year, inputs=inputs, outputs=outputs, force=force)
+    with shared_api() if runner == "dask" else nullcontext():
+        state = flow_with_runner(year=year, inputs=inputs, outputs=outputs, force=force, return_state=True)
+    return province_result(state)
 
 
-def province_lines(result: ProvinceResult, done: str = "đánh giá") -> list[str]:
+def province_lines(result: ProvinceResult, done: str = "đánh giá", strict: bool = False) -> list[str]:
     """What ``thidua review`` prints for many blocs (``monthly``: ``done`` is "lập bảng theo dõi"): one line per
-    bloc, broken blocs named with the cause."""
+    bloc, broken blocs named with the cause, then why the exit status is not 0 when it is not."""
     lines = []
     for bloc in result.blocs:
         if bloc.error is None:
@@ -226,16 +265,39 @@ def province_lines(result: ProvinceResult, done: str = "đánh giá") -> list[st
         else:
             lines.append(f"{bloc.code}: LỖI, không {done} được: {bloc.error}")
     lines.append(f"Đã {done} {len(result.blocs) - len(result.broken)} trên {len(result.blocs)} khối.")
+    status = province_status(result, strict)
+    if status != OK:
+        lines.append(f"Mã thoát {status}: {_why(result, strict)}.")
     return lines
 
 
-def province_status(result: ProvinceResult, strict: bool) -> int:
-    """Exit status of ``thidua review`` on many blocs.
+_WHY = {  # why a bloc's exit status is not 0, worst first
+    INTERRUPTED: "đã dừng theo yêu cầu",
+    FAILED: "bị máy dừng lại (đầy ổ đĩa, không có quyền ghi, lỗi Prefect…)",
+    REFUSED: "không chạy được như yêu cầu (tệp YAML hỏng, tháng bị từ chối…)",
+    STRICT: "có hồ sơ bị từ chối hoặc còn thiếu (--strict)",
+}
 
-    0 when the good blocs were reviewed, even with broken ones (they are printed); 1 with ``--strict`` when a bloc
-    is broken or any submission is rejected or missing; 2 when no bloc could be reviewed at all.
+
+def _why(result: ProvinceResult, strict: bool) -> str:
+    parts = []
+    for status, why in _WHY.items():
+        names = [b.code for b in result.blocs if bloc_status(b, strict) == status]
+        if names:
+            parts.append(f"khối {', '.join(names)} {why}")
+    return "; ".join(parts)
+
+
+def bloc_status(bloc: BlocOutcome, strict: bool) -> int:
+    """The exit status of the same command on ``bloc`` alone: its error's (2, 3), else ``run_status``'s (0, 1)."""
+    return bloc.error_status if bloc.error is not None else run_status(bloc, strict)
+
+
+def province_status(result: ProvinceResult, strict: bool) -> int:
+    """Exit status of ``thidua review`` (or ``monthly``) on many blocs: that of its worst bloc (``bloc_status``).
+
+    3 when the machine stopped a bloc, else 2 when a bloc could not run as asked (a broken YAML file, a refused
+    month), else 1 with ``--strict`` when a bloc has a rejected or missing submission, else 0. The other blocs are
+    run and written all the same.
     """
-    if len(result.broken) == len(result.blocs):
-        return 2
-    incomplete = bool(result.broken) or any(needs_attention(b) for b in result.blocs)
-    return 1 if strict and incomplete else 0
+    return max((bloc_status(bloc, strict) for bloc in result.blocs), default=REFUSED)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from flows.console import count_text
+from flows.failures import OK, STRICT
 from tasks.outputs.writes import safe_name
 
 
@@ -129,3 +130,11 @@ class Counted(Protocol):
 def needs_attention(result: Counted) -> bool:
     """What ``--strict`` stops on: a ward rejected or missing, a rejected file, a sub-folder not read."""
     return bool(result.rejected or result.missing or result.rejected_files or result.folders_not_read)
+
+
+def run_status(result: Counted, strict: bool) -> int:
+    """The exit status of a run that completed: 1 when ``--strict`` stops on it (``needs_attention``), else 0.
+
+    The one rule for a bloc alone (``thidua review``, ``thidua monthly``) and for each bloc of a province.
+    """
+    return STRICT if strict and needs_attention(result) else OK

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import shutil
 from pathlib import Path
@@ -11,12 +12,14 @@ import pytest
 
 from flows.annual_review import annual_review
 from flows.cli import main
+from flows.failures import Refused
 from flows.monthly import monthly
 from flows.province import (
     BlocOutcome,
     ProvinceResult,
     load_bloc_folder,
     province_lines,
+    province_result,
     province_review,
     province_status,
     shared_api,
@@ -62,8 +65,10 @@ def on_dask(province: Path) -> tuple[Path, ProvinceResult]:
     outputs = province.parent / "out-dask"
     runner = DaskTaskRunner(cluster_kwargs={"n_workers": 2, "processes": True, "dashboard_address": None})
     with shared_api():
-        result = province_review.with_options(task_runner=runner)(year=2025, inputs=province, outputs=outputs)
-    return outputs, result
+        state = province_review.with_options(task_runner=runner)(
+            year=2025, inputs=province, outputs=outputs, return_state=True
+        )
+    return outputs, province_result(state)
 
 
 def _ranking(outputs: Path, code: str) -> bytes:
@@ -80,16 +85,17 @@ def test_a_bloc_whose_code_is_not_its_folder_name_is_a_configuration_error(tmp_p
 
 @pytest.mark.slow  # three blocs through Prefect: `make test` only
 def test_on_threads_the_good_blocs_complete_and_the_broken_one_is_named(on_threads: tuple[Path, int, str]) -> None:
-    """Exit 0; khoi-a is exactly the single-bloc sample ranking; khoi-b has its 5 wards; khoi-c wrote nothing."""
+    """Exit 2 (khoi-c's broken YAML); khoi-a is exactly the single-bloc sample ranking; khoi-b has its 5 wards;
+    khoi-c wrote nothing."""
     outputs, status, printed = on_threads
-    assert status == 0
+    assert status == 2
     assert _ranking(outputs, "khoi-a").decode("utf-8") == EXPECTED_RANKING
     rows = _ranking(outputs, "khoi-b").decode("utf-8").splitlines()
     assert len(rows) == 1 + len(SMALL) and rows[1].startswith("1,SAPA,Sa Pa,scored,")
     assert not (outputs / "2025" / "khoi-c").exists() and not (outputs / "2025" / "review").exists()
     assert "khoi-c: LỖI, không đánh giá được" in printed
     assert "criteria.yaml, mục colour: khóa không được phép" in printed
-    assert "Đã đánh giá 2 trên 3 khối." in printed
+    assert "Đã đánh giá 2 trên 3 khối.\nMã thoát 2: khối khoi-c không chạy được như yêu cầu (" in printed
     assert "Đánh giá các khối: 3 khối, " in printed  # one progress line for the blocs, none for their stages
 
 
@@ -131,35 +137,69 @@ def test_dask_gives_the_same_outputs_as_threads(
 
 def test_monthly_runs_each_bloc_s_month_and_names_the_broken_bloc(province: Path, tmp_path: Path) -> None:
     """``thidua monthly`` on bloc folders, as ``review``: each good bloc's standing in its own folder, the broken
-    one named with its file and key, exit 0; the summary says how many blocs were done."""
+    one named with its file and key; the summary says how many blocs were done, and exit 2 (as ``thidua monthly``
+    on khoi-c alone) with the line that says why."""
     outputs = tmp_path / "out"
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
         status = main(["monthly", "--period", "2025-11", "--inputs", str(province), "--outputs", str(outputs)])
     printed = buffer.getvalue().splitlines()
-    assert status == 0
+    assert status == 2
     for code, wards in (("khoi-a", 10), ("khoi-b", len(SMALL))):
         standing = outputs / "2025" / code / "monthly" / "2025-11" / "latest" / "standing.csv"
         assert len(standing.read_text(encoding="utf-8").splitlines()) == 1 + wards, code
     assert not (outputs / "2025" / "khoi-c").exists() and not (outputs / "2025" / "monthly").exists()
-    assert printed[-6].startswith("Lập bảng theo dõi tháng các khối: 3 khối, ")  # one progress line, not one a bloc
-    assert printed[-5] == "Bảng theo dõi tháng 11/2025 của 3 khối:"
-    assert printed[-4].startswith("khoi-a: đã lập bảng theo dõi, kết quả ở ")
-    assert printed[-2].startswith("khoi-c: LỖI, không lập bảng theo dõi được: cấu hình không dùng được: ")
-    assert "criteria.yaml, mục colour: khóa không được phép" in printed[-2]
-    assert printed[-1] == "Đã lập bảng theo dõi 2 trên 3 khối."
+    assert printed[-7].startswith("Lập bảng theo dõi tháng các khối: 3 khối, ")  # one progress line, not one a bloc
+    assert printed[-6] == "Bảng theo dõi tháng 11/2025 của 3 khối:"
+    assert printed[-5].startswith("khoi-a: đã lập bảng theo dõi, kết quả ở ")
+    assert printed[-3].startswith("khoi-c: LỖI, không lập bảng theo dõi được: cấu hình không dùng được: ")
+    assert "criteria.yaml, mục colour: khóa không được phép" in printed[-3]
+    assert printed[-2] == "Đã lập bảng theo dõi 2 trên 3 khối."
+    assert printed[-1] == "Mã thoát 2: khối khoi-c không chạy được như yêu cầu (tệp YAML hỏng, tháng bị từ chối…)."
+
+
+def test_a_province_month_exits_with_its_worst_bloc_s_status_and_says_why(province: Path, tmp_path: Path) -> None:
+    """With --strict, a bloc whose outputs cannot be written (3, as on that bloc alone), a broken YAML (2) and a
+    bloc with a missing report (1): exit 3, every bloc named, the other blocs' months written all the same."""
+    outputs = tmp_path / "out"
+    (outputs / "2025").mkdir(parents=True)
+    (outputs / "2025" / "khoi-b").write_text("a file where the bloc's folder goes", encoding="utf-8")
+    inputs = tmp_path / "inputs"
+    shutil.copytree(province, inputs)
+    next((inputs / "2025" / "khoi-a" / "monthly" / "2025-11").glob("*sapa*")).unlink()
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        status = main(["monthly", "--period", "2025-11", "--inputs", str(inputs), "--outputs", str(outputs),
+                       "--strict"])  # fmt: skip
+    printed = buffer.getvalue().splitlines()
+    assert status == 3
+    assert (outputs / "2025" / "khoi-a" / "monthly" / "2025-11" / "latest" / "standing.csv").is_file()
+    assert printed[-4].startswith("khoi-b: LỖI, không lập bảng theo dõi được: Không ghi được kết quả vào ")
+    assert printed[-2] == "Đã lập bảng theo dõi 1 trên 3 khối."
+    assert printed[-1] == (
+        "Mã thoát 3: khối khoi-b bị máy dừng lại (đầy ổ đĩa, không có quyền ghi, lỗi Prefect…); khối khoi-c không "
+        "chạy được như yêu cầu (tệp YAML hỏng, tháng bị từ chối…); khối khoi-a có hồ sơ bị từ chối hoặc còn thiếu "
+        "(--strict)."
+    )
 
 
 def test_the_scheduled_monthly_flow_runs_each_bloc_s_month_and_names_the_blocs_it_could_not(
     province: Path, tmp_path: Path
 ) -> None:
     """The deployment on the 5th calls ``monthly`` itself: on bloc folders each bloc's month is written; a broken
-    configuration and a bloc whose outputs cannot be written are named, and neither stops the other blocs."""
+    configuration and a bloc whose outputs cannot be written are named, and neither stops the other blocs. The
+    flow run then ends Failed in Prefect, its Vietnamese message naming the two blocs; each keeps the exit status
+    the command gives on it alone (3 the machine, 2 the YAML)."""
     outputs = tmp_path / "out"
     (outputs / "2025").mkdir(parents=True)
     (outputs / "2025" / "khoi-b").write_text("a file where the bloc's folder goes", encoding="utf-8")
-    result = monthly(period="2025-11", inputs=province, outputs=outputs)
-    assert isinstance(result, ProvinceResult)
+    state = monthly(period="2025-11", inputs=province, outputs=outputs, return_state=True)
+    assert state.is_failed()
+    assert (
+        state.message == "Không lập bảng theo dõi được 2 trên 3 khối: khoi-b, khoi-c; các khối còn lại đã có kết quả."
+    )
+    result = province_result(state)
+    assert [b.error_status for b in result.broken] == [3, 2]
     assert [b.code for b in result.blocs] == ["khoi-a", "khoi-b", "khoi-c"]
     assert [b.code for b in result.broken] == ["khoi-b", "khoi-c"]
     assert (outputs / "2025" / "khoi-a" / "monthly" / "2025-11" / "latest" / "standing.csv").is_file()
@@ -170,8 +210,10 @@ def test_the_scheduled_monthly_flow_runs_each_bloc_s_month_and_names_the_blocs_i
 @pytest.mark.slow  # two blocs' reviews through Prefect: `make test` only
 def test_the_annual_review_deployment_reviews_every_bloc(province: Path, tmp_path: Path) -> None:
     """``annual-review`` run from Prefect's UI on bloc folders reviews each bloc as ``thidua review`` does."""
-    result = annual_review(year=2025, inputs=province, outputs=tmp_path / "out")
-    assert isinstance(result, ProvinceResult)
+    state = annual_review(year=2025, inputs=province, outputs=tmp_path / "out", return_state=True)
+    assert state.is_failed()
+    assert state.message == "Không đánh giá được 1 trên 3 khối: khoi-c; các khối còn lại đã có kết quả."
+    result = province_result(state)
     assert [b.code for b in result.broken] == ["khoi-c"]
     assert _ranking(tmp_path / "out", "khoi-a").decode("utf-8") == EXPECTED_RANKING
 
@@ -225,15 +267,53 @@ def test_the_web_page_serves_the_bloc_named_with_bloc(
     assert "Đang nạp quy định năm 2025 của Khối thi đua các phường và bộ kiểm tra…" in capsys.readouterr().out
 
 
-def test_the_exit_status_of_a_province_run() -> None:
-    """0 with a broken bloc, 1 with --strict, 2 when no bloc could be reviewed; rejected files count for --strict."""
-    good = BlocOutcome("khoi-a", run_dir=Path("x"))
-    broken = BlocOutcome("khoi-c", error="cấu hình không dùng được")
-    assert province_status(ProvinceResult(2025, (good, broken)), strict=False) == 0
-    assert province_status(ProvinceResult(2025, (good, broken)), strict=True) == 1
-    assert province_status(ProvinceResult(2025, (good,)), strict=True) == 0
-    assert province_status(ProvinceResult(2025, (BlocOutcome("k", run_dir=Path("x"), missing=1),)), strict=True) == 1
-    assert province_status(ProvinceResult(2025, (broken,)), strict=False) == 2
+GOOD_BLOC = BlocOutcome("khoi-a", run_dir=Path("x"))
+MISSING = BlocOutcome("khoi-b", run_dir=Path("y"), missing=1)
+BROKEN = BlocOutcome.failed("khoi-c", ConfigError("criteria.yaml", "colour", "khóa không được phép"), "cấu hình …")
+REFUSED = BlocOutcome.failed("khoi-d", Refused("Tháng 08/2025 nằm ngoài khoảng theo dõi của năm 2025, …"))
+FULL = BlocOutcome.failed("khoi-e", OSError(errno.ENOSPC, "No space left on device", "out/2025/khoi-e"))
+WHY_2 = "không chạy được như yêu cầu (tệp YAML hỏng, tháng bị từ chối…)"
+WHY_3 = "bị máy dừng lại (đầy ổ đĩa, không có quyền ghi, lỗi Prefect…)"
+
+
+@pytest.mark.parametrize(
+    ("blocs", "strict", "status", "why"),
+    [
+        ((GOOD_BLOC,), True, 0, None),
+        ((GOOD_BLOC, MISSING), False, 0, None),
+        ((GOOD_BLOC, MISSING), True, 1, "Mã thoát 1: khối khoi-b có hồ sơ bị từ chối hoặc còn thiếu (--strict)."),
+        ((GOOD_BLOC, BROKEN), False, 2, f"Mã thoát 2: khối khoi-c {WHY_2}."),
+        ((GOOD_BLOC, BROKEN, REFUSED), False, 2, f"Mã thoát 2: khối khoi-c, khoi-d {WHY_2}."),
+        ((GOOD_BLOC, FULL), False, 3, f"Mã thoát 3: khối khoi-e {WHY_3}."),
+        ((BROKEN,), False, 2, f"Mã thoát 2: khối khoi-c {WHY_2}."),
+        ((FULL,), False, 3, f"Mã thoát 3: khối khoi-e {WHY_3}."),
+        (
+            (MISSING, BROKEN, FULL),
+            True,
+            3,
+            f"Mã thoát 3: khối khoi-e {WHY_3}; khối khoi-c {WHY_2}; khối khoi-b có hồ sơ bị từ chối hoặc còn thiếu "
+            "(--strict).",
+        ),
+    ],
+)
+def test_a_province_run_exits_with_its_worst_bloc_s_status_and_says_why(
+    blocs: tuple[BlocOutcome, ...], strict: bool, status: int, why: str | None
+) -> None:
+    """Each bloc counts as the same command on it alone: a broken YAML or a refused month 2, a full disk 3,
+    --strict with a missing report 1. The run exits with the worst, and its summary ends with why, unless 0."""
+    result = ProvinceResult(2025, blocs)
+    assert province_status(result, strict) == status
+    lines = province_lines(result, strict=strict)
+    done = f"Đã đánh giá {sum(b.error is None for b in blocs)} trên {len(blocs)} khối."
+    assert lines[lines.index(done) :] == ([done, why] if why else [done])
+
+
+def test_a_bloc_s_error_keeps_the_sentence_and_status_the_command_gives_on_that_bloc_alone() -> None:
+    """The disk-full bloc's line says what the one-bloc command says; an error from a Dask worker that did not
+    come back into this process counts as one the command does not know (3)."""
+    assert FULL.error == ("Ổ đĩa đã đầy, không ghi được out/2025/khoi-e: giải phóng dung lượng rồi chạy lại.")
+    assert (BROKEN.error_status, REFUSED.error_status, FULL.error_status) == (2, 2, 3)
+    assert province_status(ProvinceResult(2025, (BlocOutcome("khoi-f", error="KilledWorker"),)), strict=False) == 3
 
 
 def test_a_bloc_s_sub_folder_is_named_as_a_folder_not_counted_as_a_rejected_file() -> None:
