@@ -8,9 +8,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from pathlib import PurePosixPath
 from typing import Protocol
 
 from tasks.domain import Bloc, Catalogue, InputFile, Issue, Kind, Severity, Status, Submission, Workbook
+from tasks.intake.discover import WORKBOOK_SUFFIXES
 from tasks.intake.identify import identify_annual, identify_monthly
 from tasks.intake.layout import key
 from tasks.intake.tables import (
@@ -103,7 +105,7 @@ def _open(file: InputFile, bloc: Bloc, catalogue: Catalogue, period: str | None)
     if file.refused is not None:
         return _reject(sub, refused_entry(file))
     if file.kind is Kind.UNKNOWN:
-        return _reject(sub, _unsupported(file))
+        return _reject(sub, _unsupported(file, catalogue))
     try:
         sheets = read_workbook(file.path)
         workbook = read_submission(sheets, file.kind)
@@ -173,7 +175,32 @@ def refused_entry(file: InputFile) -> Issue:
     return Issue(Severity.ERROR, file.refused or "unreadable", message.format(name=file.rel), hint)
 
 
-def _unsupported(file: InputFile) -> Issue:
+# What a file that is not a workbook is, by its name's ending, so that the ward is told in plain words.
+_NOT_WORKBOOKS = {
+    ".txt": "tệp văn bản (.txt)",
+    ".csv": "tệp dữ liệu CSV (.csv)",
+    ".pdf": "tệp PDF (.pdf)",
+    ".doc": "văn bản Word (.doc)",
+    ".docx": "văn bản Word (.docx)",
+    ".odt": "văn bản OpenDocument (.odt)",
+    ".ods": "bảng tính OpenDocument (.ods)",
+    ".xlsb": "sổ làm việc Excel nhị phân (.xlsb)",
+    ".xltx": "tệp mẫu Excel (.xltx)",
+    ".ppt": "bản trình chiếu PowerPoint (.ppt)",
+    ".pptx": "bản trình chiếu PowerPoint (.pptx)",
+    ".jpg": "tệp ảnh (.jpg)",
+    ".jpeg": "tệp ảnh (.jpeg)",
+    ".png": "tệp ảnh (.png)",
+    ".heic": "tệp ảnh (.heic)",
+    ".zip": "tệp nén (.zip)",
+    ".rar": "tệp nén (.rar)",
+    ".7z": "tệp nén (.7z)",
+}
+
+
+def _unsupported(file: InputFile, catalogue: Catalogue) -> Issue:
+    """Why a file of no kind is not read: an old .xls, a file that is no workbook (said as what it is), or a
+    workbook outside the month folders (the one case where its folder is the problem)."""
     suffix = file.path.suffix.lower()
     if suffix == ".xls":
         return Issue(
@@ -182,11 +209,32 @@ def _unsupported(file: InputFile) -> Issue:
             "Tệp Excel cũ (.xls) không được hỗ trợ.",
             "Mở tệp trong Excel, chọn Lưu thành → Sổ làm việc Excel (*.xlsx) rồi gửi lại.",
         )
+    if suffix in WORKBOOK_SUFFIXES:  # discovery gives a workbook no kind only outside annual/, appraisal/ and months
+        return _outside_month_folders(file, catalogue)
+    what = _NOT_WORKBOOKS.get(suffix, f"tệp {suffix}" if suffix else "tệp không có đuôi (như .xlsx)")
     return Issue(
         Severity.ERROR,
         "not_a_workbook",
-        f"Tệp '{file.rel}' không phải bảng tính Excel (.xlsx/.xlsm) hoặc nằm sai thư mục.",
-        "Chỉ đặt các tệp .xlsx hoặc .xlsm vào thư mục annual/, appraisal/ hoặc monthly/<YYYY-MM>/.",
+        f"Tệp '{file.rel}' là {what}, không phải bảng tính Excel (.xlsx/.xlsm) nên không được đọc.",
+        "Phường cần gửi tệp Excel (.xlsx) làm từ biểu mẫu của Khối; ghi chú, ảnh hay văn bản khác không phải hồ sơ "
+        "thi đua và không được tính.",
+    )
+
+
+def _outside_month_folders(file: InputFile, catalogue: Catalogue) -> Issue:
+    """A workbook directly in ``monthly/`` or in a folder of it not named as a month: which month is unknown."""
+    folder = PurePosixPath(file.rel).parent
+    example = f"monthly/{catalogue.window.last}/"
+    where = (
+        "nằm ngay trong thư mục monthly/, không trong thư mục của một tháng"
+        if folder.name == "monthly" or folder == PurePosixPath(".")
+        else f"nằm trong thư mục '{folder.name}', tên thư mục không phải một tháng (YYYY-MM)"
+    )
+    return Issue(
+        Severity.ERROR,
+        "wrong_folder",
+        f"Tệp '{file.rel}' {where}, nên không biết là báo cáo tháng nào và không được đọc.",
+        f"Đặt báo cáo vào thư mục của tháng báo cáo, đặt tên dạng YYYY-MM, ví dụ {example}.",
     )
 
 

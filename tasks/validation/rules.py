@@ -13,6 +13,7 @@ RULE_LABELS: dict[str, str] = {
     "empty_file": "Tệp rỗng",
     "not_a_workbook": "Không phải tệp Excel",
     "old_xls": "Tệp Excel cũ (.xls)",
+    "wrong_folder": "Tệp nằm sai thư mục",
     "corrupt": "Tệp bị hỏng",
     "encrypted": "Tệp có mật khẩu",
     "too_large": "Tệp quá lớn",

@@ -133,7 +133,7 @@ def empty_file(year_dir: Path) -> None:
     (year_dir / "annual" / "rong.xlsx").write_bytes(b"")
 
 
-@case(2, Listed("monthly/ghi-chu.txt", "not_a_workbook"), Listed("monthly/thang-12/*", "not_a_workbook"))
+@case(2, Listed("monthly/ghi-chu.txt", "not_a_workbook"), Listed("monthly/thang-12/*", "wrong_folder"))
 def files_outside_a_month_folder(year_dir: Path) -> None:
     """A note in ``monthly/`` and a folder whose name is not a month."""
     (year_dir / "monthly" / "ghi-chu.txt").write_text("ghi chú", encoding="utf-8")

@@ -13,6 +13,7 @@ import pytest
 import tasks.intake.read as read
 from tasks.config.year import YearConfig, load_year
 from tasks.domain import InputFile, Kind, Severity, Status
+from tasks.intake.discover import discover
 from tasks.intake.read import open_submission, read_files, reading_lost
 from tests.support.hostile_files import ole_container
 from tests.support.office_files import (
@@ -90,6 +91,72 @@ def test_a_file_that_is_not_a_workbook_is_refused_with_its_reason(
     for word in words:
         assert word in issue.message + " " + issue.hint, (word, issue)
     assert vietnamese(issue.message) and vietnamese(issue.hint)
+
+
+def test_a_file_that_is_no_workbook_is_said_to_be_what_it_is_not_misplaced(tmp_path: Path, config: YearConfig) -> None:
+    """A note, a PDF and a file with no ending in a submission folder: each is named as what it is, with what the
+    ward must send instead; their folder is right, so no word says it may be in the wrong one."""
+    year_dir = tmp_path / "2025"
+    annual = year_dir / "annual"
+    annual.mkdir(parents=True)
+    (annual / "ghi-chu.txt").write_text("Báo cáo gửi sau.", encoding="utf-8")
+    (annual / "cong-van.pdf").write_bytes(b"%PDF-1.7")
+    (annual / "README").write_text("x", encoding="utf-8")
+    issues = {f.rel: open_submission(f, config.bloc, config.catalogue, p).issues for f, p in discover(year_dir)}
+    said = {rel: (issue.rule, issue.message) for rel, (issue,) in issues.items()}
+    assert said == {
+        "annual/README": (
+            "not_a_workbook",
+            "Tệp 'annual/README' là tệp không có đuôi (như .xlsx), không phải bảng tính Excel (.xlsx/.xlsm) nên "
+            "không được đọc.",
+        ),
+        "annual/cong-van.pdf": (
+            "not_a_workbook",
+            "Tệp 'annual/cong-van.pdf' là tệp PDF (.pdf), không phải bảng tính Excel (.xlsx/.xlsm) nên không được đọc.",
+        ),
+        "annual/ghi-chu.txt": (
+            "not_a_workbook",
+            "Tệp 'annual/ghi-chu.txt' là tệp văn bản (.txt), không phải bảng tính Excel (.xlsx/.xlsm) nên không được "
+            "đọc.",
+        ),
+    }
+    (hint,) = {issue.hint for (issue,) in issues.values()}
+    assert hint == (
+        "Phường cần gửi tệp Excel (.xlsx) làm từ biểu mẫu của Khối; ghi chú, ảnh hay văn bản khác không phải hồ sơ "
+        "thi đua và không được tính."
+    )
+
+
+def test_a_workbook_outside_the_month_folders_is_said_to_be_in_the_wrong_folder(
+    tmp_path: Path, config: YearConfig
+) -> None:
+    """A monthly report put directly in monthly/ or in a folder not named as a month: the folder is the problem,
+    and the hint shows a month folder's name."""
+    monthly = tmp_path / "2025" / "monthly"
+    (monthly / "thang-12").mkdir(parents=True)
+    write_book(sapa_december(), monthly / "bao-cao.xlsx")
+    write_book(sapa_december(), monthly / "thang-12" / "bao-cao.xlsx")
+    subs = [open_submission(f, config.bloc, config.catalogue, p) for f, p in discover(tmp_path / "2025")]
+    said = {sub.file.rel: [(i.rule, i.message, i.hint) for i in sub.issues] for sub in subs}
+    hint = "Đặt báo cáo vào thư mục của tháng báo cáo, đặt tên dạng YYYY-MM, ví dụ monthly/2025-12/."
+    assert said == {
+        "monthly/bao-cao.xlsx": [
+            (
+                "wrong_folder",
+                "Tệp 'monthly/bao-cao.xlsx' nằm ngay trong thư mục monthly/, không trong thư mục của một tháng, nên "
+                "không biết là báo cáo tháng nào và không được đọc.",
+                hint,
+            )
+        ],
+        "monthly/thang-12/bao-cao.xlsx": [
+            (
+                "wrong_folder",
+                "Tệp 'monthly/thang-12/bao-cao.xlsx' nằm trong thư mục 'thang-12', tên thư mục không phải một tháng "
+                "(YYYY-MM), nên không biết là báo cáo tháng nào và không được đọc.",
+                hint,
+            )
+        ],
+    }
 
 
 def test_an_input_file_is_opened_read_only(tmp_path: Path, config: YearConfig) -> None:
