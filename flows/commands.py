@@ -189,7 +189,8 @@ def _province_review(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """``thidua verify RUN_DIR``: 1 and every problem named when a file is missing or changed."""
-    from tasks.outputs.verify import finding_text, verify_run
+    from flows.summary import shown_path
+    from tasks.outputs.verify import Finding, finding_text, verify
 
     if not (args.run_dir / "manifest.json").is_file():  # a mistyped path is not a tampered run
         what = (
@@ -200,13 +201,20 @@ def cmd_verify(args: argparse.Namespace) -> int:
         raise Refused(
             f"{args.run_dir}: {what}. Hãy đưa đường dẫn tới thư mục của một lần chạy, ví dụ outputs/2025/review/latest."
         )
-    problems = verify_run(args.run_dir)
+    checked = verify(args.run_dir)
+    problems = checked.findings
     for finding in problems:
-        print(finding_text(finding))
+        print(finding_text(Finding(finding.problem, shown_path(finding.path))))
     if problems:
         print(f"{args.run_dir}: có {len(problems)} sai khác với manifest.json (kể ở trên).")
     else:
-        print(f"Mọi tệp trong {args.run_dir} khớp với manifest.json: kết quả không bị sửa.")
+        print(f"Mọi tệp trong {args.run_dir} khớp với manifest.json: kết quả không bị sửa, tệp đầu vào không đổi.")
+    if checked.inputs_root is not None and checked.inputs_root.is_dir():
+        # the path is the one the run recorded: say so, so that an auditor knows which inputs were compared
+        print(
+            f"Tệp đầu vào được so tại thư mục lần chạy đã đọc (ghi trong manifest.json): "
+            f"{shown_path(checked.inputs_root)}, {count_text(checked.inputs, 'tệp')}."
+        )
     return STRICT if problems else OK
 
 

@@ -24,7 +24,10 @@ class Problem(Enum):
     EXTRA_OUTPUT = "Tệp không có trong manifest.json: {path}"
     MISSING_INPUT = "Thiếu tệp đầu vào: {path}"
     CHANGED_INPUT = "Tệp đầu vào đã bị thay đổi: {path} (mã sha256 khác với manifest.json)"
-    INPUTS_NOT_FOUND = "Chưa kiểm tra được các tệp đầu vào: không tìm thấy thư mục {path}"
+    INPUTS_NOT_FOUND = (
+        "Chưa kiểm tra được các tệp đầu vào: lần chạy đã đọc chúng trong thư mục {path} (đường dẫn ghi trong "
+        "manifest.json, trên máy đã chạy), nhưng ở đây không có thư mục này"
+    )
     NO_MANIFEST = "Thiếu manifest.json: {path}"
     UNREADABLE_MANIFEST = "Không đọc được manifest.json (không mở được, hoặc không phải JSON): {path}"
     MALFORMED_MANIFEST = (
@@ -74,21 +77,36 @@ def _check(root: Path, entries: list[tuple[str, str]], missing: Problem, changed
     return problems
 
 
+@dataclass(frozen=True)
+class Verification:
+    """What :func:`verify` found, and where it compared the inputs: the folder the run read them from, as
+    ``manifest.json`` records it (a path of the machine that ran; None when the manifest could not be read)."""
+
+    findings: list[Finding]
+    inputs_root: Path | None = None
+    inputs: int = 0  # how many input files the manifest lists
+
+
 def verify_run(run_dir: Path) -> list[Finding]:
     """Every output file that is missing, changed or not in the manifest, and every missing or changed input."""
+    return verify(run_dir).findings
+
+
+def verify(run_dir: Path) -> Verification:
+    """:func:`verify_run`'s findings, with the inputs folder they were compared in and how many inputs it lists."""
     manifest_path = run_dir / "manifest.json"
     if not manifest_path.is_file():
-        return [Finding(Problem.NO_MANIFEST, manifest_path)]
+        return Verification([Finding(Problem.NO_MANIFEST, manifest_path)])
     try:
         manifest = json.loads(manifest_path.read_bytes())
     except (OSError, ValueError, RecursionError):
-        return [Finding(Problem.UNREADABLE_MANIFEST, manifest_path)]
+        return Verification([Finding(Problem.UNREADABLE_MANIFEST, manifest_path)])
     try:
         if not isinstance(manifest, dict) or not isinstance(manifest.get("inputs_root"), str):
             raise _Malformed("inputs_root")
         outputs, inputs = _entries(manifest, "outputs"), _entries(manifest, "inputs")
     except _Malformed:
-        return [Finding(Problem.MALFORMED_MANIFEST, manifest_path)]
+        return Verification([Finding(Problem.MALFORMED_MANIFEST, manifest_path)])
     problems = _check(run_dir, outputs, Problem.MISSING_OUTPUT, Problem.CHANGED_OUTPUT)
     listed = {path for path, _ in outputs} | {"manifest.json"}
     for path in sorted(p for p in run_dir.rglob("*") if p.is_file()):
@@ -96,5 +114,7 @@ def verify_run(run_dir: Path) -> list[Finding]:
             problems.append(Finding(Problem.EXTRA_OUTPUT, path))
     inputs_root = Path(manifest["inputs_root"])
     if not inputs_root.is_dir():
-        return [*problems, Finding(Problem.INPUTS_NOT_FOUND, inputs_root)]
-    return problems + _check(inputs_root, inputs, Problem.MISSING_INPUT, Problem.CHANGED_INPUT)
+        problems.append(Finding(Problem.INPUTS_NOT_FOUND, inputs_root))
+    else:
+        problems += _check(inputs_root, inputs, Problem.MISSING_INPUT, Problem.CHANGED_INPUT)
+    return Verification(problems, inputs_root, len(inputs))

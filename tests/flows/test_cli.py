@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -22,7 +23,7 @@ from flows.cli import main
 from flows.commands import refuse_month
 from flows.console import STARTUP_NOTICE
 from tasks.config.year import load_year
-from tasks.outputs.run_folder import finish_run, start_run, write_bytes
+from tasks.outputs.run_folder import finish_run, sha256_bytes, start_run, write_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -181,6 +182,7 @@ def test_verify_names_each_difference_in_vietnamese_and_exits_1(
     assert out == [
         f"Tệp không có trong manifest.json: {run / 'ghi-them.txt'}",
         f"{run}: có 1 sai khác với manifest.json (kể ở trên).",
+        f"Tệp đầu vào được so tại thư mục lần chạy đã đọc (ghi trong manifest.json): {tmp_path}, 0 tệp.",
     ]
     for wrong, said in (
         (tmp_path / "khong-co", "không có thư mục"),
@@ -192,6 +194,36 @@ def test_verify_names_each_difference_in_vietnamese_and_exits_1(
     assert main(["verify", str(run)]) == 1
     captured = capsys.readouterr()
     assert captured.out.startswith("manifest.json không đúng dạng thidua ghi") and "Traceback" not in captured.err
+
+
+def test_verify_says_the_inputs_path_is_the_one_the_run_recorded(
+    quiet: None, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An auditor verifying a run folder: the inputs folder shown is said to be where the run read its inputs (as
+    manifest.json records it), relative to the current folder when inside it; on a copy whose recorded folder is
+    not on this machine, the line says the path is the original machine's, not one verify reads."""
+    inputs = tmp_path / "inputs" / "2025"
+    write_bytes(inputs / "bloc.yaml", b"code: khoi\n")
+    listed = [{"path": "bloc.yaml", "sha256": sha256_bytes(b"code: khoi\n")}]
+    run = finish_run(
+        start_run(tmp_path / "review", "20260115T080000000Z-abcd"), {"inputs_root": str(inputs), "inputs": listed}
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["verify", str(run)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"Mọi tệp trong {run} khớp với manifest.json: kết quả không bị sửa, tệp đầu vào không đổi.",
+        "Tệp đầu vào được so tại thư mục lần chạy đã đọc (ghi trong manifest.json): inputs/2025, 1 tệp.",
+    ]
+    copy = tmp_path / "ban-sao"
+    shutil.copytree(run, copy)
+    manifest = copy / "manifest.json"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(str(inputs), "/home/vanphong/inputs/2025"))
+    assert main(["verify", str(copy)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "Chưa kiểm tra được các tệp đầu vào: lần chạy đã đọc chúng trong thư mục /home/vanphong/inputs/2025 (đường "
+        "dẫn ghi trong manifest.json, trên máy đã chạy), nhưng ở đây không có thư mục này",
+        f"{copy}: có 1 sai khác với manifest.json (kể ở trên).",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -125,7 +125,10 @@ def test_every_finding_reads_in_vietnamese_with_its_path() -> None:
     assert (
         texts[Problem.CHANGED_OUTPUT] == "Tệp kết quả đã bị thay đổi: /o/r/tệp.csv (mã sha256 khác với manifest.json)"
     )
-    assert texts[Problem.INPUTS_NOT_FOUND] == "Chưa kiểm tra được các tệp đầu vào: không tìm thấy thư mục /o/r/tệp.csv"
+    assert texts[Problem.INPUTS_NOT_FOUND] == (
+        "Chưa kiểm tra được các tệp đầu vào: lần chạy đã đọc chúng trong thư mục /o/r/tệp.csv (đường dẫn ghi trong "
+        "manifest.json, trên máy đã chạy), nhưng ở đây không có thư mục này"
+    )
     assert len(set(texts.values())) == len(texts)
     for text in texts.values():
         assert str(path) in text and unicodedata.is_normalized("NFC", text)
