@@ -176,6 +176,7 @@ def _check_html(state: Served, answer: CheckAnswer | None, problem: str | None, 
         bloc=state.checker.config.bloc,
         kinds=list(KINDS),
         limit_mb=settings.max_upload_bytes // (1024 * 1024),
+        no_file=NO_FILE,  # the browser's own "select a file" bubble, said in Vietnamese (the form's script sets it)
     )
 
 

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from tasks.domain import Kind
 from tasks.validation.suites import Validator
-from tasks.web.app import BROKEN, NOT_FORM, WebSettings, create_app, warm_samples
+from tasks.web.app import BROKEN, NO_FILE, NOT_FORM, WebSettings, create_app, warm_samples
 from tasks.web.upload_check import UploadChecker
 from tests.support.blocs import SMALL, copy_bloc
 from tests.support.office_files import SAMPLE
@@ -152,11 +152,28 @@ def test_a_browser_leaving_mid_upload_leaves_no_error_in_the_log(
 
 
 def test_the_check_page_works_without_javascript(make_client: ClientFactory) -> None:
-    """The page is a plain form posting the file (no script), laid out for a phone's width."""
+    """The page is a plain form posting the file, laid out for a phone's width; its one script only shows the
+    chosen file's name, so the line saying so is hidden until the script runs."""
     page = make_client().get("/").text
     assert '<form class="card" method="post" action="/" enctype="multipart/form-data">' in page
-    assert "<script" not in page
+    form = page[page.index("<form") : page.index("</form>")]
+    assert 'name="file" type="file"' in form and '<button type="submit">Kiểm tra</button>' in form
+    assert page.count("<script") == 1 and "submit" not in page[page.index("<script") :]
+    assert '<span id="file-chosen" class="chosen" aria-live="polite" hidden>Chưa chọn tệp</span>' in form
     assert 'name="viewport"' in page and "@media (max-width:700px)" in page
+
+
+def test_the_file_is_chosen_with_a_vietnamese_button(make_client: ClientFactory) -> None:
+    """Not the browser's own button ("Choose File" in an English browser): a label reading "Chọn tệp…" for the
+    file input, which stays in the page (hidden from sight, not from the keyboard or a screen reader), and the
+    browser's "select a file" bubble in Vietnamese."""
+    page = make_client().get("/").text
+    assert '<label for="file" class="button secondary" id="file-button">Chọn tệp…</label>' in page
+    field = page[page.index('<input id="file"') : page.index(">", page.index('<input id="file"'))]
+    assert 'class="visually-hidden"' in field and "hidden>" not in field and "display:none" not in field
+    assert 'aria-describedby="file-chosen"' in field
+    assert f'data-empty="{NO_FILE}"' in field
+    assert ".visually-hidden{position:absolute;width:1px;height:1px;" in page
 
 
 def test_healthz_answers(make_client: ClientFactory) -> None:

@@ -16,10 +16,11 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tasks.web.app import WebSettings, create_app
+from tasks.web.app import NO_FILE, WebSettings, create_app
 from tasks.web.upload_check import UploadChecker
 from tests.support.office_files import SAMPLE
 from tests.support.web_server import serving
@@ -139,3 +140,47 @@ def test_long_file_and_ward_names_stay_inside_a_phone_screen(
         for page in ("/runs", f"/runs/view/{run}", f"/runs/verify/{run}"):
             browser.get(base + page)
             assert browser.execute_script(widths) == [390, 390], page
+
+
+def test_a_ward_picks_a_file_with_the_vietnamese_button(
+    browser: WebDriver, checker: UploadChecker, review_outputs: Path, tmp_path: Path
+) -> None:
+    """The page's own "Chọn tệp…" button, not the browser's English one: it opens the picker, the input behind it is
+    reached with Tab and shows its focus on the button, the chosen name replaces "Chưa chọn tệp", and sending with
+    nothing chosen is refused in Vietnamese. With scripts off the same button still picks the file that is checked."""
+    upload = tmp_path / "Bảng tự chấm Sa Pa.xlsx"
+    shutil.copyfile(SAPA, upload)
+    settings = WebSettings(inputs=SAMPLE.parent, outputs=review_outputs, year=2025)
+    with serving(create_app(settings, checker, warm=False)) as base:
+        browser.get(base + "/")
+        button, chosen = browser.find_element(By.ID, "file-button"), browser.find_element(By.ID, "file-chosen")
+        field = browser.find_element(By.ID, "file")
+        assert (button.text, chosen.text) == ("Chọn tệp…", "Chưa chọn tệp")
+        assert button.is_displayed() and field.size == {"width": 1, "height": 1}  # the browser's own button unseen
+        assert field.get_property("validationMessage") == NO_FILE
+        # the button is the input's label: a click on it is a click on the input, which opens the picker
+        browser.execute_script(
+            "var f = document.getElementById('file');"
+            "f.addEventListener('click', function (e) { window.pickerOpened = true; e.preventDefault(); });"
+        )
+        button.click()
+        assert browser.execute_script("return window.pickerOpened === true")
+        browser.execute_script("document.querySelector('header a:last-of-type').focus()")
+        browser.switch_to.active_element.send_keys(Keys.TAB)
+        assert browser.switch_to.active_element.get_attribute("id") == "file"
+        assert button.value_of_css_property("outline-style") == "solid"  # the focus is seen on the button
+        field.send_keys(str(upload))
+        assert chosen.text == "Bảng tự chấm Sa Pa.xlsx" and field.get_property("validationMessage") == ""
+        browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        verdict = WebDriverWait(browser, 120).until(lambda d: d.find_element(By.ID, "verdict")).text
+        assert verdict.startswith("ĐẠT")
+        assert "Bảng tự chấm Sa Pa.xlsx" in browser.find_element(By.CSS_SELECTOR, ".facts").text
+
+        browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+        browser.get(base + "/")
+        assert not browser.find_element(By.ID, "file-chosen").is_displayed()  # no stale "Chưa chọn tệp" left
+        assert browser.find_element(By.ID, "file-button").is_displayed()
+        browser.find_element(By.ID, "file").send_keys(str(upload))
+        browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        verdict = WebDriverWait(browser, 120).until(lambda d: d.find_element(By.ID, "verdict")).text
+        assert verdict.startswith("ĐẠT")

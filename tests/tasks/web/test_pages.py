@@ -9,6 +9,7 @@ import pytest
 from jinja2.exceptions import SecurityError, UndefinedError
 
 from tasks.domain import Bloc, Issue, Kind, Severity, Ward
+from tasks.web.app import NO_FILE
 from tasks.web.pages import (
     Pages,
     cell_text,
@@ -47,7 +48,15 @@ def test_every_page_is_declared_vietnamese() -> None:
     """A screen reader or a browser's translator sees lang="vi" on the check page and on a message page."""
     pages = Pages()
     check = pages.render(
-        "check.html", answer=None, chosen="", problem=None, year=2025, bloc=BLOC, kinds=["annual"], limit_mb=20
+        "check.html",
+        answer=None,
+        chosen="",
+        problem=None,
+        year=2025,
+        bloc=BLOC,
+        kinds=["annual"],
+        limit_mb=20,
+        no_file=NO_FILE,
     )
     message = pages.render("message.html", title="Có lỗi", message="Hãy thử lại.")
     for page in (check, message):
@@ -69,6 +78,7 @@ def test_text_typed_by_a_ward_is_shown_not_run() -> None:
         bloc=Bloc("khoi-phuong", HOSTILE, HOSTILE, 2025, "SAPA", (Ward("SAPA", HOSTILE),)),
         kinds=["annual", "monthly"],
         limit_mb=20,
+        no_file=NO_FILE,
     )
     assert "<script>alert" not in page and "<b>" not in page
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#34;Phường&#34; &lt;b&gt;" in page
