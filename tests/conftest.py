@@ -1,4 +1,5 @@
-"""Shared fixtures: a copy of the 2025 sample inputs in a temporary folder, and a workbook editor.
+"""Shared fixtures: a copy of the 2025 sample inputs in a temporary folder, a workbook editor, and the event
+stream of Prefect flows closed after each module.
 
 The helpers behind them live in ``tests.support.sample``: tests import from there, never from this file.
 """
@@ -6,11 +7,13 @@ The helpers behind them live in ``tests.support.sample``: tests import from ther
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.support import examples, sample
+from tests.support.prefect_events import close_event_stream
 from tests.support.sample import EditFn, copy_sample
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -27,6 +30,14 @@ if worker := os.environ.get("PYTEST_XDIST_WORKER"):  # `make test` and `make tes
     os.environ["PREFECT_HOME"] = str(home)
 
 examples.register_fast_profile()  # `make test-fast` runs with --hypothesis-profile=fast
+
+
+@pytest.fixture(autouse=True, scope="module")
+def no_event_stream_left_open() -> Iterator[None]:
+    """After each module, close the event stream its flows opened: its pings in a background thread would change
+    the global random state while a later module's Hypothesis test draws (see ``tests.support.prefect_events``)."""
+    yield
+    close_event_stream()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import shutil
 from decimal import Decimal
@@ -12,9 +13,12 @@ import docx
 import openpyxl
 import pytest
 from docx.oxml.ns import qn
+from websockets.asyncio.client import ClientConnection
+from websockets.protocol import State
 
 from flows.annual_review import annual_review
 from tasks.outputs.verify import Finding, Problem, verify_run
+from tests.support.prefect_events import close_event_stream
 
 SAMPLE = Path(__file__).resolve().parents[2] / "inputs" / "2025"
 EXPECTED_RANKING = """\
@@ -205,3 +209,16 @@ def test_the_validation_summary_has_the_contract_shape(runs: tuple[Path, Path, P
     assert set(issue) == {"severity", "rule", "sheet", "cell", "column", "value", "message", "hint"}
     aulau = next(w for w in summary["wards"] if w["ward_code"] == "AULAU")
     assert aulau["missing_months"] == ["2025-10"]
+
+
+def _open_websockets() -> list[ClientConnection]:
+    return [c for c in gc.get_objects() if isinstance(c, ClientConnection) and c.state is State.OPEN]
+
+
+def test_the_flows_leave_no_event_stream_pinging_once_closed(runs: tuple[Path, Path, Path]) -> None:
+    """The flows' events go to Prefect over a websocket that outlives them, pinging from a background thread with
+    the global random module; close_event_stream (the root conftest calls it after every module) closes it, so no
+    later Hypothesis test sees the random state change under its draw and blames its strategy."""
+    assert _open_websockets(), "the flows opened their event stream (so the check below can see one)"
+    close_event_stream()
+    assert _open_websockets() == []
