@@ -50,6 +50,7 @@ class ReviewResult:
     rejected_files: int = 0  # rejected submissions of any kind, attributed to a ward or not
     unattributed: int = 0  # of those, the ones that name no roster ward
     folders_not_read: int = 0  # sub-folders of submission folders: not read, no file (not in rejected_files)
+    missing_months: int = 0  # wards without an accepted monthly report for some month of the window
 
 
 @task(name="score-and-rank", cache_policy=NO_CACHE)
@@ -104,6 +105,7 @@ def review_steps(config: YearConfig, base: Path, cache_dir: Path | None, paramet
             publish_review_artifacts(run_dir, config, scored, result)
     rejected = sum(w.annual == "rejected" for w in result.wards)
     missing = sum(w.annual == "missing" for w in result.wards)
+    missing_months = sum(bool(w.missing_months) for w in result.wards)
     refused = count_refusals(scored)
     log.info(
         "review written to %s (%d rejected, %d missing, %d files rejected)", run_dir, rejected, missing, refused.files
@@ -116,6 +118,7 @@ def review_steps(config: YearConfig, base: Path, cache_dir: Path | None, paramet
         rejected_files=refused.files,
         unattributed=refused.unattributed,
         folders_not_read=refused.folders,
+        missing_months=missing_months,
     )
 
 

@@ -59,6 +59,7 @@ class MonthlyResult:
     rejected_files: int = 0  # rejected reports, attributed to a ward or not
     unattributed: int = 0  # of those, the ones that name no roster ward
     folders_not_read: int = 0  # sub-folders of submission folders: not read, no file (not in rejected_files)
+    missing_months: int = 0  # always 0: a ward without this month's report is counted in ``missing``
 
 
 @task(

@@ -58,6 +58,7 @@ class BlocOutcome:
     rejected_files: int = 0  # rejected submissions, attributed to a ward or not
     folders_not_read: int = 0  # sub-folders of submission folders: not read, no file (not in rejected_files)
     error_status: int = FAILED  # what describe() says of an error it does not know
+    missing_months: int = 0  # wards without an accepted monthly report for some month of the window (review)
 
     @classmethod
     def failed(cls, code: str, exc: BaseException, error: str | None = None) -> "BlocOutcome":
@@ -76,6 +77,7 @@ class BlocOutcome:
             timings=timings or {},
             rejected_files=result.rejected_files,
             folders_not_read=result.folders_not_read,
+            missing_months=result.missing_months,
         )
 
 
@@ -259,6 +261,8 @@ def province_lines(result: ProvinceResult, done: str = "đánh giá", strict: bo
                 f"{bloc.rejected} phường bị từ chối, {bloc.missing} phường chưa nộp, "
                 f"{bloc.rejected_files} tệp bị từ chối"
             )
+            if bloc.missing_months:
+                counts += f", {count_text(bloc.missing_months, 'phường thiếu báo cáo tháng')}"
             if bloc.folders_not_read:
                 counts += f", không đọc {count_text(bloc.folders_not_read, 'thư mục con')}"
             lines.append(f"{bloc.code}: đã {done}, kết quả ở {bloc.run_dir} ({counts})")

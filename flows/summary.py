@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from flows.console import count_text
 from flows.failures import OK, STRICT
 from tasks.outputs.writes import safe_name
+from tasks.text import month_label
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Tally:
     missing: tuple[str, ...]
     feedback_files: int
     folders_not_read: tuple[str, ...] = ()  # sub-folders of submission folders, listed as entries not read
+    missing_months: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (ward, months of the window without a report)
 
 
 def tally(run_dir: Path) -> Tally:
@@ -55,11 +57,22 @@ def tally(run_dir: Path) -> Tally:
         missing=names("missing"),
         feedback_files=sum(1 for name in books if name not in for_folders),
         folders_not_read=tuple(str(e.get("file")) for e in folders),
+        missing_months=tuple(
+            (str(w.get("ward_name") or w.get("ward_code")), tuple(str(m) for m in w["missing_months"]))
+            for w in wards
+            if w.get("missing_months")
+        ),
     )
 
 
 def _listed(names: tuple[str, ...]) -> str:
     return f": {', '.join(names)}" if names else ""
+
+
+def missing_months_text(wards: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
+    """``Báo cáo tháng còn thiếu: Âu Lâu (10/2025), Sa Pa (09/2025, 10/2025).``: each ward and its months."""
+    listed = ", ".join(f"{ward} ({', '.join(month_label(m) for m in months)})" for ward, months in wards)
+    return f"Báo cáo tháng còn thiếu: {listed}."
 
 
 def shown_path(path: Path) -> Path:
@@ -83,6 +96,8 @@ def summary_lines(run_dir: Path, what: str, latest_hint: bool = True) -> list[st
         f"{count_text(len(t.missing), 'chưa nộp')}{_listed(t.missing)}.",
         f"  Kết quả: {run_dir}",
     ]
+    if t.missing_months:  # each one costs the ward points (DM) and makes --strict exit 1
+        lines.insert(3, f"  {missing_months_text(t.missing_months)}")
     if t.folders_not_read:  # said apart: whoever put files there must know they were not counted
         lines.insert(
             3,
@@ -125,11 +140,16 @@ class Counted(Protocol):
     def rejected_files(self) -> int: ...
     @property
     def folders_not_read(self) -> int: ...
+    @property
+    def missing_months(self) -> int: ...
 
 
 def needs_attention(result: Counted) -> bool:
-    """What ``--strict`` stops on: a ward rejected or missing, a rejected file, a sub-folder not read."""
-    return bool(result.rejected or result.missing or result.rejected_files or result.folders_not_read)
+    """What ``--strict`` stops on: a ward rejected or missing, a rejected file, a sub-folder not read, a ward
+    without an accepted monthly report for a month of the review's window (it costs the ward DM points)."""
+    return bool(
+        result.rejected or result.missing or result.rejected_files or result.folders_not_read or result.missing_months
+    )
 
 
 def run_status(result: Counted, strict: bool) -> int:

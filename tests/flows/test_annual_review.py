@@ -17,6 +17,7 @@ from websockets.asyncio.client import ClientConnection
 from websockets.protocol import State
 
 from flows.annual_review import annual_review
+from flows.summary import summary_lines
 from tasks.outputs.verify import Finding, Problem, verify_run
 from tests.support.prefect_events import close_event_stream
 
@@ -209,6 +210,7 @@ def test_the_validation_summary_has_the_contract_shape(runs: tuple[Path, Path, P
     assert set(issue) == {"severity", "rule", "sheet", "cell", "column", "value", "message", "hint"}
     aulau = next(w for w in summary["wards"] if w["ward_code"] == "AULAU")
     assert aulau["missing_months"] == ["2025-10"]
+    assert "  Báo cáo tháng còn thiếu: Âu Lâu (10/2025)." in summary_lines(runs[1], "Đánh giá năm 2025")
 
 
 def _open_websockets() -> list[ClientConnection]:

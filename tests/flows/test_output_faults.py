@@ -16,6 +16,7 @@ from flows.cli import main
 from flows.failures import FAILED, OK, REFUSED, STRICT
 from tasks.outputs.documents.context import MINUTES_TEMPLATE, RANKING_TEMPLATE, TEMPLATE_DIR
 from tasks.outputs.run_folder import INCOMPLETE, LATEST
+from tests.support.sample import send_the_missing_month
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -100,9 +101,25 @@ def test_a_broken_template_stops_the_run_before_any_output(
 def test_strict_exits_1_on_a_rejected_file_that_names_no_ward(
     inputs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Every ward scored, but one file in annual/ is not a workbook: the run completes, the summary counts the
-    file, and ``--strict`` exits 1 (without it, 0)."""
+    """Every ward scored and every month sent, but one file in annual/ is not a workbook: the run completes, the
+    summary counts the file, and ``--strict`` exits 1 (without it, 0)."""
+    send_the_missing_month(inputs / "2025")  # the sample lacks one: --strict would stop on it alone
     (inputs / "2025" / "annual" / "ghi-chu.xlsx").write_text("không phải bảng tính", encoding="utf-8")
     assert review(inputs, tmp_path / "outputs") == OK
     assert "1 bị từ chối;" not in (out := capsys.readouterr().out) and "hợp lệ, 1 bị từ chối." in out
     assert review(inputs, tmp_path / "outputs", "--strict") == STRICT
+
+
+@pytest.mark.slow  # two whole flow runs: `make test` only
+def test_strict_exits_1_on_a_missing_monthly_report_and_the_summary_names_it(
+    inputs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every ward's annual file is accepted, but Âu Lâu sent no October report (it loses DM points): the summary
+    names the ward and the month and ``--strict`` exits 1; with the report sent, ``--strict`` exits 0."""
+    assert review(inputs, tmp_path / "outputs", "--strict") == STRICT
+    out = capsys.readouterr().out.splitlines()
+    assert "  Phường: 10/10 có hồ sơ hợp lệ; 0 bị từ chối; 0 chưa nộp." in out
+    assert "  Báo cáo tháng còn thiếu: Âu Lâu (10/2025)." in out
+    send_the_missing_month(inputs / "2025")
+    assert review(inputs, tmp_path / "outputs", "--strict") == OK
+    assert not any(line.startswith("  Báo cáo tháng còn thiếu") for line in capsys.readouterr().out.splitlines())

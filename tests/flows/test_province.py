@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.annual_review import annual_review
+from flows.annual_review import ReviewResult, annual_review
 from flows.cli import main
 from flows.failures import Refused
 from flows.monthly import monthly
@@ -24,6 +24,7 @@ from flows.province import (
     province_status,
     shared_api,
 )
+from flows.summary import run_status
 from tasks.config.load import ConfigError
 from tasks.web import server
 from tasks.web.served import WebSettings
@@ -326,3 +327,20 @@ def test_a_bloc_s_sub_folder_is_named_as_a_folder_not_counted_as_a_rejected_file
         "không đọc 1 thư mục con)"
     )
     assert province_status(ProvinceResult(2025, (bloc,)), strict=True) == 1
+
+
+def test_a_bloc_whose_ward_lacks_a_monthly_report_is_counted_and_stops_strict() -> None:
+    """A bloc's review in which a ward sent no report for a month of the window: the bloc's line counts it, and
+    --strict exits 1 as the same command on that bloc alone does (one rule, ``run_status``)."""
+    result = ReviewResult(Path("out"), rejected=0, missing=0, missing_months=1)
+    bloc = BlocOutcome.completed("khoi-a", result)
+    province = ProvinceResult(2025, (bloc,))
+    assert province_lines(province)[0] == (
+        "khoi-a: đã đánh giá, kết quả ở out (0 phường bị từ chối, 0 phường chưa nộp, 0 tệp bị từ chối, "
+        "1 phường thiếu báo cáo tháng)"
+    )
+    assert province_status(province, strict=True) == run_status(result, strict=True) == 1
+    assert province_lines(province, strict=True)[-1] == (
+        "Mã thoát 1: khối khoi-a có hồ sơ bị từ chối hoặc còn thiếu (--strict)."
+    )
+    assert province_status(province, strict=False) == 0

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from flows.summary import review_next_steps, shown_path, summary_lines, tally
+from flows.annual_review import ReviewResult
+from flows.failures import OK, STRICT
+from flows.monthly import MonthlyResult
+from flows.summary import review_next_steps, run_status, shown_path, summary_lines, tally
 from tasks.outputs.csv_json import summary_json
 from tests.support.reviews import sample_review
 
@@ -133,3 +136,41 @@ def test_a_sub_folders_feedback_is_not_counted_among_those_sent_to_wards(tmp_pat
         (run / "validation" / "feedback" / f"{name}.phan-hoi.xlsx").write_bytes(b"")
     lines = summary_lines(run, "Đánh giá năm 2025")
     assert "  - Gửi 1 bảng phản hồi (thư mục validation/feedback/ của kết quả) " in "\n".join(lines)
+
+
+def test_wards_without_a_monthly_report_are_named_with_their_months(tmp_path: Path) -> None:
+    """The sample's Âu Lâu sent no October report and loses DM points for it: one line names it and the month,
+    after the wards' counts (which count annual files only)."""
+    lines = summary_lines(_run_folder(tmp_path), "Đánh giá năm 2025")
+    assert lines[2:4] == [
+        "  Phường: 10/10 có hồ sơ hợp lệ; 0 bị từ chối; 0 chưa nộp.",
+        "  Báo cáo tháng còn thiếu: Âu Lâu (10/2025).",
+    ]
+
+
+def test_several_wards_and_months_missing_share_the_one_line(tmp_path: Path) -> None:
+    """Each ward once, its months in order, as Vietnamese readers write months (09/2025)."""
+    run = tmp_path / "run"
+    (run / "validation").mkdir(parents=True)
+    wards = [
+        {"ward_code": "AULAU", "ward_name": "Âu Lâu", "status": "accepted", "missing_months": ["2025-10"]},
+        {"ward_code": "SAPA", "ward_name": "Sa Pa", "status": "accepted", "missing_months": []},
+        {"ward_code": "LAOCAI", "ward_name": "Lào Cai", "status": "missing", "missing_months": ["2025-09", "2025-12"]},
+    ]
+    (run / "validation" / "summary.json").write_text(json.dumps({"submissions": [], "wards": wards}))
+    lines = summary_lines(run, "Đánh giá năm 2025")
+    assert lines[3] == "  Báo cáo tháng còn thiếu: Âu Lâu (10/2025), Lào Cai (09/2025, 12/2025)."
+
+
+@pytest.mark.parametrize(("missing_months", "strict", "status"), [(1, True, STRICT), (1, False, OK), (0, True, OK)])
+def test_strict_stops_on_a_ward_without_a_monthly_report(missing_months: int, strict: bool, status: int) -> None:
+    """A review whose every annual file is accepted but a ward lacks a month of the window exits 1 with --strict
+    (a missing submission, spec §7), 0 without it."""
+    result = ReviewResult(Path("run"), rejected=0, missing=0, missing_months=missing_months)
+    assert run_status(result, strict) == status
+
+
+def test_a_month_run_counts_a_missing_report_as_a_missing_ward() -> None:
+    """``thidua monthly`` counts the month's missing reports in ``missing``: --strict stops on them there."""
+    assert run_status(MonthlyResult(Path("run"), rejected=0, missing=1), strict=True) == STRICT
+    assert run_status(MonthlyResult(Path("run"), rejected=0, missing=0), strict=True) == OK
