@@ -50,7 +50,7 @@ def start_review(inputs: Path, year: int, outputs: Path, force: bool) -> ReviewR
     from tasks.intake.discover import discover
 
     config = year_config(inputs, year)  # before Prefect is imported: a broken file is reported at once
-    with _reading_ahead(config, discover(config.year_dir, config.catalogue.window.months()), outputs, force):
+    with _reading_ahead(config, discover(config.year_dir), outputs, force):
         from flows.annual_review import ReviewResult, annual_review
         from flows.steps import warm_up
 

@@ -140,7 +140,7 @@ def new_validator() -> Validator:
 )
 def find_inputs(config: YearConfig) -> list[tuple[InputFile, str | None]]:
     """Every submission file of the year, hashed."""
-    return discover(config.year_dir, config.catalogue.window.months())
+    return discover(config.year_dir)
 
 
 @task(

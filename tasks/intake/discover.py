@@ -144,11 +144,12 @@ def list_folder(folder: Path) -> FolderListing:
     return FolderListing(files, folders)
 
 
-def discover(year_dir: Path, months: tuple[str, ...] | None = None) -> list[tuple[InputFile, str | None]]:
+def discover(year_dir: Path) -> list[tuple[InputFile, str | None]]:
     """Every submission entry with the month of its folder (None outside ``monthly/``).
 
-    ``months`` limits the monthly folders read (None reads them all). A monthly folder whose name is not a
-    month is read with its files reported as unknown.
+    Every month folder is listed, also one outside the year's ``monthly_window``: its files are submissions too
+    (spec §2), which reading refuses by name (``outside_window``) instead of leaving out. A monthly folder whose
+    name is not a month is read with its files reported as unknown.
     """
     found: list[tuple[InputFile, str | None]] = []
     for sub, kind in (("annual", Kind.ANNUAL), ("appraisal", Kind.APPRAISAL)):
@@ -157,7 +158,7 @@ def discover(year_dir: Path, months: tuple[str, ...] | None = None) -> list[tupl
     for folder in (path for path, refused in entries if refused == "folder"):
         if not MONTH.match(folder.name):
             found += [(file, None) for file in _inputs(year_dir, folder, Kind.UNKNOWN)]
-        elif months is None or folder.name in months:
+        else:
             found += [(file, folder.name) for file in _inputs(year_dir, folder, Kind.MONTHLY)]
     others = [(path, refused) for path, refused in entries if refused != "folder"]
     found += [(_input(year_dir, path, Kind.UNKNOWN, refused), None) for path, refused in others]

@@ -24,6 +24,7 @@ from tasks.intake.tables import (
     uncached_formula_issues,
 )
 from tasks.intake.workbook import WorkbookError, read_workbook
+from tasks.text import month_label
 
 log = logging.getLogger(__name__)
 
@@ -173,6 +174,32 @@ def refused_entry(file: InputFile) -> Issue:
     """The issue of an entry discovery could not read, naming it (its name shown escaped)."""
     message, hint = _REFUSED.get(file.refused or "", _REFUSED["unreadable"])
     return Issue(Severity.ERROR, file.refused or "unreadable", message.format(name=file.rel), hint)
+
+
+def outside_window(sub: Submission, catalogue: Catalogue) -> Submission:
+    """``sub`` rejected when its month folder is outside the year's ``monthly_window``, else as it was.
+
+    Every file in a month folder is a submission (spec §2), so a folder of a month that does not count is not
+    left out: each of its files is refused by name, first issue ``outside_window``, still attributed to the ward
+    it names (so the ward is told) and still with what reading found in it (a wrong period says which folder
+    the report belongs in). Its rows are not checked nor scored, nor can it supersede a report (no workbook).
+    A sub-folder stays the one entry it is.
+    """
+    window, folder = catalogue.window, sub.period  # a month folder's files are read with its month
+    if folder is None or sub.file.kind not in (Kind.MONTHLY, Kind.UNKNOWN) or sub.file.is_folder:
+        return sub  # not in a month folder (an annual file's period is its year), or one entry not read
+    if folder in window.months():
+        return sub
+    span = f"từ {month_label(window.first)} đến {month_label(window.last)}"
+    issue = Issue(
+        Severity.ERROR,
+        "outside_window",
+        f"Thư mục tháng {month_label(folder)} (monthly/{folder}/) nằm ngoài khoảng theo dõi của năm "
+        f"{catalogue.year} ({span}): báo cáo trong thư mục này không được tính.",
+        f"Báo cáo tháng chỉ được tính cho các tháng {span}. Nếu đây là báo cáo của một tháng trong khoảng đó, ghi "
+        "đúng Kỳ báo cáo và đặt tệp vào thư mục của tháng ấy; nếu không, chuyển tệp ra khỏi thư mục hồ sơ.",
+    )
+    return replace(sub, issues=(issue, *sub.issues), status=Status.REJECTED, workbook=None)
 
 
 # What a file that is not a workbook is, by its name's ending, so that the ward is told in plain words.

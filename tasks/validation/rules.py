@@ -14,6 +14,7 @@ RULE_LABELS: dict[str, str] = {
     "not_a_workbook": "Không phải tệp Excel",
     "old_xls": "Tệp Excel cũ (.xls)",
     "wrong_folder": "Tệp nằm sai thư mục",
+    "outside_window": "Tháng ngoài khoảng theo dõi",
     "corrupt": "Tệp bị hỏng",
     "encrypted": "Tệp có mật khẩu",
     "too_large": "Tệp quá lớn",

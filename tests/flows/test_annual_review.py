@@ -213,6 +213,32 @@ def test_the_validation_summary_has_the_contract_shape(runs: tuple[Path, Path, P
     assert "  Báo cáo tháng còn thiếu: Âu Lâu (10/2025)." in summary_lines(runs[1], "Đánh giá năm 2025")
 
 
+def test_a_month_folder_outside_the_window_is_listed_refused_and_hashed(tmp_path: Path) -> None:
+    """A report in ``monthly/2025-08/`` (the window starts in September) is one of the run's files: counted among
+    the rejected ones, in summary.json with its rule and ward, in the manifest with its hash, with a feedback
+    workbook for its ward; the ranking does not change."""
+    inputs = tmp_path / "inputs"
+    shutil.copytree(SAMPLE, inputs / "2025")
+    august = inputs / "2025" / "monthly" / "2025-08"
+    august.mkdir()
+    shutil.copy(SAMPLE / "monthly" / "2025-09" / "bao-cao-chi-tieu-2025-09-sapa.xlsx", august / "sapa.xlsx")
+    result = annual_review(year=2025, inputs=inputs, outputs=tmp_path / "outputs")
+    run = result.run_dir
+    assert (result.rejected_files, result.rejected) == (1, 0)
+    assert (run / "ranking.csv").read_text(encoding="utf-8") == EXPECTED_RANKING
+    summary = json.loads((run / "validation" / "summary.json").read_text(encoding="utf-8"))
+    entry = next(s for s in summary["submissions"] if s["file"] == "monthly/2025-08/sapa.xlsx")
+    assert (entry["status"], entry["ward_code"], entry["period"]) == ("rejected", "SAPA", "2025-08")
+    assert entry["issues"][0]["rule"] == "outside_window"
+    assert entry["issues"][0]["message"].startswith("Thư mục tháng 08/2025 (monthly/2025-08/) nằm ngoài khoảng")
+    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    hashes = {i["path"]: i["sha256"] for i in manifest["inputs"]}
+    assert hashes["monthly/2025-08/sapa.xlsx"] == entry["sha256"] != ""
+    assert list((run / "validation" / "feedback").glob("monthly__2025-08__sapa-*.phan-hoi.xlsx"))
+    assert "monthly/2025-08/sapa.xlsx" in (run / "validation" / "index.html").read_text(encoding="utf-8")
+    assert summary_lines(run, "Đánh giá năm 2025")[1] == "  Hồ sơ: 51 tệp, 50 hợp lệ, 1 bị từ chối."
+
+
 def _open_websockets() -> list[ClientConnection]:
     return [c for c in gc.get_objects() if isinstance(c, ClientConnection) and c.state is State.OPEN]
 

@@ -141,6 +141,13 @@ def files_outside_a_month_folder(year_dir: Path) -> None:
     shutil.copy(year_dir / DECEMBER, year_dir / "monthly" / "thang-12" / "bao-cao.xlsx")
 
 
+@case(2, Listed("monthly/2025-08/bao-cao.xlsx", "outside_window", ward=VICTIM))
+def month_folder_outside_the_window(year_dir: Path) -> None:
+    """A report in the folder of a month before the window: listed for its ward, never counted."""
+    (year_dir / "monthly" / "2025-08").mkdir()
+    shutil.copy(year_dir / DECEMBER, year_dir / "monthly" / "2025-08" / "bao-cao.xlsx")
+
+
 @case(2, Listed("appraisal/old.xls", "old_xls"))
 def old_excel_file(year_dir: Path) -> None:
     """An Excel 97–2003 file in the appraisal folder."""

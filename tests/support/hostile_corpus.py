@@ -181,7 +181,7 @@ def outcome_of(ranking: bytes, scores: bytes, summary: bytes) -> Outcome:
 def run_stages(inputs: Path, validator: Validator) -> Outcome:
     """The review's stages without Prefect: discover, read, validate, score, then the CSVs and the summary."""
     config = load_year(inputs, YEAR)
-    files = discover(config.year_dir, config.catalogue.window.months())
+    files = discover(config.year_dir)
     subs = read_all(files, config.bloc, config.catalogue)
     checked = validate_all(subs, config.bloc, config.catalogue, validator)
     votes = config.meeting.votes if config.meeting else None

@@ -123,7 +123,7 @@ def _year_dir(tmp_path: Path) -> Path:
 
 def _intake(year_dir: Path, validator: Validator) -> list[Submission]:
     config = load_year(year_dir.parent, 2025)
-    subs = read_all(discover(year_dir, ("2025-12",)), config.bloc, config.catalogue)
+    subs = read_all(discover(year_dir), config.bloc, config.catalogue)
     return validate_all(subs, config.bloc, config.catalogue, validator)
 
 

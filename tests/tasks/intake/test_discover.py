@@ -97,6 +97,19 @@ def test_month_folders_are_read_and_their_sub_folders_are_not(tmp_path: Path) ->
     assert found == [("monthly/2025-12/bao-cao.xlsx", None, "2025-12"), ("monthly/2025-12/cu", "subfolder", "2025-12")]
 
 
+def test_a_month_folder_outside_the_window_is_listed_with_its_month(tmp_path: Path) -> None:
+    """Every file of a month folder is a submission (spec §2), also one of a month the year does not count:
+    reading refuses it by name, discovery never leaves it out."""
+    for month in ("2025-08", "2025-09"):
+        (tmp_path / "monthly" / month).mkdir(parents=True)
+        (tmp_path / "monthly" / month / "bao-cao.xlsx").write_bytes(b"x")
+    found = [(f.rel, f.refused, period) for f, period in discover(tmp_path)]
+    assert found == [
+        ("monthly/2025-08/bao-cao.xlsx", None, "2025-08"),
+        ("monthly/2025-09/bao-cao.xlsx", None, "2025-09"),
+    ]
+
+
 def test_an_empty_sub_folder_is_not_listed(tmp_path: Path) -> None:
     """A sub-folder holding nothing (or only Excel's lock files) hides no submission: nothing to say about it."""
     (tmp_path / "annual" / "trong").mkdir(parents=True)
