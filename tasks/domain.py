@@ -408,6 +408,7 @@ class AppraisalEntry:
     file: str
     sheet: str
     cell: str | None
+    written: str | None = None  # the appraised cell as written (``shown``), quoted by issues about the row
 
 
 @dataclass(frozen=True)

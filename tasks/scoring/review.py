@@ -176,6 +176,7 @@ def _orphan_appraisals(rows: Sequence[AppraisalEntry], scored: set[str], bloc: B
                 "Không cần sửa tệp thẩm định; đơn vị cần nộp bảng tự chấm hợp lệ.",
                 sheet=row.sheet,
                 cell=row.cell,
+                value=row.written,
             ),
         )
         for row in rows

@@ -79,7 +79,8 @@ def _conflict(group: list[Submission]) -> list[Submission]:
 
 
 def _conflict_issue(sub: Submission, size: int, names: str) -> Issue:
-    """The error told to each of ``size`` submissions whose order cannot be told."""
+    """The error told to each of ``size`` submissions whose order cannot be told, at its ``Ngày lập`` cell."""
+    prepared = sub.workbook.info.get("prepared_on") if sub.workbook else None
     return Issue(
         Severity.ERROR,
         "conflicting_submissions",
@@ -88,8 +89,9 @@ def _conflict_issue(sub: Submission, size: int, names: str) -> Issue:
         "Văn phòng Khối: giữ lại một bản đúng, chuyển các bản còn lại ra khỏi thư mục đầu vào rồi chạy lại; "
         "hoặc phường ghi Ngày lập (dd/mm/yyyy) cho từng bản, bản mới nhất có ngày muộn nhất.",
         sheet=sub.workbook.info_sheet if sub.workbook else None,
-        cell=sub.workbook.info["prepared_on"].cell if sub.workbook and "prepared_on" in sub.workbook.info else None,
+        cell=prepared.cell if prepared else None,
         column="Ngày lập",
+        value=shown(prepared.value) if prepared else None,
     )
 
 
@@ -155,6 +157,7 @@ def appraisal_entries(sub: Submission, bloc: Bloc, rejected_rows: set[tuple[str,
                 file=sub.file.rel,
                 sheet=table.sheet,
                 cell=value_cv.cell,
+                written=shown(value_cv.value),
             )
         )
     return out

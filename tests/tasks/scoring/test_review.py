@@ -8,6 +8,7 @@ from tasks.config.year import YearConfig, load_year
 from tasks.intake.discover import discover
 from tasks.intake.read_all import read_all, validate_all
 from tasks.scoring.review import review
+from tests.support.reviews import sample_review
 from tests.support.sample import SAMPLE
 from tests.support.validators import ScriptedValidator
 
@@ -46,3 +47,15 @@ def test_a_ward_with_a_month_missing_is_told_so_in_its_own_standing(config: Year
     (ward,) = (w for w in result.wards if w.missing_months)
     assert ward.ward_code == "AULAU" and ward.annual == "accepted"
     assert [i.rule for i in ward.issues] == ["monthly_missing"] * len(ward.missing_months)
+
+
+def test_an_appraisal_row_for_a_ward_without_a_self_assessment_quotes_the_value_it_skips() -> None:
+    """The warning on the skipped appraisal row carries its cell and the value written there (spec §5), so an
+    auditor reads what was not applied: Văn Phú's D1 row appraises 2 occurrences in C8."""
+    _, _, result = sample_review(missing="VANPHU")
+    (appraisal,) = (s for s in result.submissions if s.file.rel == "appraisal/tham-dinh-2025.xlsx")
+    skipped = [i for i in appraisal.issues if i.rule == "appraisal_without_self_assessment"]
+    assert [(i.sheet, i.cell, i.value) for i in skipped] == [("Thẩm định", "C8", "2")]
+    assert skipped[0].message == (
+        "Dòng thẩm định cho phường Văn Phú – D1 bị bỏ qua: đơn vị không có bảng tự chấm điểm hợp lệ."
+    )

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from tasks.domain import CellValue, InputFile, Kind, Severity, Status, Submission, Workbook
 from tasks.validation.reports import resolve_resubmissions
 
 
-def annual(name: str, prepared_on: date | None, ward: str = "SAPA") -> Submission:
+def annual(name: str, prepared_on: date | None, ward: str = "SAPA", written: object = None) -> Submission:
     file = InputFile(Path("/inputs/2025/annual") / name, f"annual/{name}", name.encode().hex(), Kind.ANNUAL)
-    book = Workbook("Thông tin", {"prepared_on": CellValue(None, "B5")}, {})
+    book = Workbook("Thông tin", {"prepared_on": CellValue(written, "B5")}, {})
     return Submission(file, Kind.ANNUAL, "2025", ward, prepared_on, workbook=book)
 
 
@@ -35,6 +35,18 @@ def test_equal_or_missing_dates_reject_every_file_of_the_ward() -> None:
             (issue,) = sub.issues
             assert issue.rule == "conflicting_submissions" and "annual/a.xlsx, annual/b.xlsx" in issue.message
             assert (issue.sheet, issue.cell, issue.column) == ("Thông tin", "B5", "Ngày lập")
+
+
+def test_a_conflict_quotes_the_date_written_in_each_files_cell() -> None:
+    """The conflict names the ``Ngày lập`` cell and the value as the ward wrote it (spec §5), a date as Excel
+    shows it; a blank cell has no value to quote."""
+    same = date(2025, 12, 22)
+    settled = resolve_resubmissions(
+        [annual("a.xlsx", same, written=datetime(2025, 12, 22)), annual("b.xlsx", same, written="22/12/2025")]
+    )
+    assert [(i.cell, i.value) for s in settled for i in s.issues] == [("B5", "22/12/2025"), ("B5", "22/12/2025")]
+    blank = resolve_resubmissions([annual("a.xlsx", same, written=datetime(2025, 12, 22)), annual("b.xlsx", None)])
+    assert [i.value for s in blank for i in s.issues] == ["22/12/2025", None]
 
 
 def test_the_submissions_given_are_left_as_they_were() -> None:
