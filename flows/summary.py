@@ -31,6 +31,7 @@ class Tally:
     feedback_files: int
     folders_not_read: tuple[str, ...] = ()  # sub-folders of submission folders, listed as entries not read
     missing_months: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (ward, months of the window without a report)
+    configuration_warnings: tuple[str, ...] = ()  # what the run set aside in meeting.yaml, one sentence each
 
 
 def tally(run_dir: Path) -> Tally:
@@ -61,6 +62,10 @@ def tally(run_dir: Path) -> Tally:
             (str(w.get("ward_name") or w.get("ward_code")), tuple(str(m) for m in w["missing_months"]))
             for w in wards
             if w.get("missing_months")
+        ),
+        configuration_warnings=tuple(
+            f"Cảnh báo {w.get('file')}, mục {w.get('key')}: {w.get('message')}"
+            for w in doc.get("configuration_warnings", [])
         ),
     )
 
@@ -98,6 +103,7 @@ def summary_lines(run_dir: Path, what: str, latest_hint: bool = True) -> list[st
     ]
     if t.missing_months:  # each one costs the ward points (DM) and makes --strict exit 1
         lines.insert(3, f"  {missing_months_text(t.missing_months)}")
+    lines[-1:-1] = [f"  {warning}" for warning in t.configuration_warnings]  # before the folder, as facts of the run
     if t.folders_not_read:  # said apart: whoever put files there must know they were not counted
         lines.insert(
             3,

@@ -300,6 +300,19 @@ class Issue:
 
 
 @dataclass(frozen=True)
+class ConfigWarning:
+    """Something in a configuration file (``meeting.yaml``) that the run set aside instead of stopping on it:
+    ``file`` and its ``key`` (``votes.flag``), the ward codes it is about, and why, in Vietnamese."""
+
+    file: str
+    key: str
+    rule: str
+    message: str
+    hint: str
+    wards: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class InputFile:
     """A file found under ``inputs/<year>/``: its path relative to that folder and content hash.
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from tasks.domain import Bloc, Issue, Ranking, Submission, WardScore
+from tasks.domain import Bloc, ConfigWarning, Issue, Ranking, Submission, WardScore
 from tasks.outputs.safe_text import NEEDS_CHECK, safe_text
 from tasks.scoring.review import WardFile
 
@@ -149,10 +149,33 @@ def submission_json(sub: Submission) -> dict[str, Any]:
     return out
 
 
+def configuration_warning_json(warning: ConfigWarning) -> dict[str, Any]:
+    """One configuration warning as summary.json writes it."""
+    return {
+        "file": warning.file,
+        "key": warning.key,
+        "severity": "warning",
+        "rule": warning.rule,
+        "wards": list(warning.wards),
+        "message": warning.message,
+        "hint": warning.hint,
+    }
+
+
 def summary_json(
-    run_id: str, year: int, period: str, subs: Sequence[Submission], wards: Sequence[WardFile], bloc: Bloc
+    run_id: str,
+    year: int,
+    period: str,
+    subs: Sequence[Submission],
+    wards: Sequence[WardFile],
+    bloc: Bloc,
+    configuration: Sequence[ConfigWarning] | None = None,
 ) -> bytes:
-    """``validation/summary.json`` in the shape of spec §5."""
+    """``validation/summary.json`` in the shape of spec §5.
+
+    ``configuration``: what the run set aside in its configuration files (a review: ``meeting.yaml``), written
+    as ``configuration_warnings``; None (a month, which reads no meeting) leaves the key out.
+    """
     doc = {
         "run_id": run_id,
         "year": year,
@@ -170,4 +193,6 @@ def summary_json(
             for w in wards
         ],
     }
+    if configuration is not None:
+        doc["configuration_warnings"] = [configuration_warning_json(w) for w in configuration]
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

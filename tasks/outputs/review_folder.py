@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tasks.config.year import PROJECT_ROOT, YearConfig
-from tasks.domain import Ranking, Submission
+from tasks.domain import ConfigWarning, Ranking, Submission
 from tasks.outputs.changes import RunSnapshot, diff_runs, load_snapshot, read_csv_rows, render_changes_md
 from tasks.outputs.csv_json import ranking_csv, scores_csv, summary_json
 from tasks.outputs.datadocs import build_data_docs
@@ -21,7 +21,7 @@ from tasks.outputs.documents import minutes_job, proposal_job, ranking_docx_job
 from tasks.outputs.run_folder import previous_complete_run, write_bytes
 from tasks.outputs.validation_index import landing_html, suite_pages
 from tasks.outputs.writes import DocumentWrite, FeedbackWrite, RankingWorkbookWrite, StartedWrites, feedback_writes
-from tasks.scoring.explain import Explanation, explain_ranking, rejection_reasons
+from tasks.scoring.explain import Explanation, configuration_warnings, explain_ranking, rejection_reasons
 from tasks.scoring.review import Review
 from tasks.validation.suites import Validator
 
@@ -85,15 +85,17 @@ def write_validation(
     validator: Validator,
     moment: datetime,
     started: StartedWrites,
+    configuration: Sequence[ConfigWarning] | None = None,
 ) -> None:
     """validation/: summary.json, feedback workbooks, the offline Data Docs site.
 
     ``started``: the run's slow writes, the feedback among them (see :func:`write_review_folder`); they are
-    finished here.
+    finished here. ``configuration``: the review's warnings about its configuration files (None: a month's run).
     """
     vdir = work / "validation"
     names = config.bloc.names
-    write_bytes(vdir / "summary.json", summary_json(run_id, config.year, period, subs, result_wards, config.bloc))
+    summary = summary_json(run_id, config.year, period, subs, result_wards, config.bloc, configuration)
+    write_bytes(vdir / "summary.json", summary)
     build_data_docs(validator.context, vdir / "data-docs")
     results = started.results()
     feedback = {w.sub.file.rel: r for w, r in zip(started.writes, results, strict=True) if isinstance(w, FeedbackWrite)}
@@ -145,7 +147,8 @@ def write_review_folder(
     started = StartedWrites(work, [table, *documents, *feedback], executor)
     write_bytes(work / "ranking.csv", ranking_csv(result.ranking))
     write_bytes(work / "scores.csv", scores_csv(result.scores))
-    write_validation(work, run_id, config, subs, result.wards, str(config.year), validator, moment, started)
+    warnings = configuration_warnings(explained)  # the votes the minutes say were not counted
+    write_validation(work, run_id, config, subs, result.wards, str(config.year), validator, moment, started, warnings)
     manifest = base_manifest(run_id, config, subs, str(config.year), parameters)
     write_changes(work, run_id, manifest["inputs"])
     log.info("wrote review folder %s", work)

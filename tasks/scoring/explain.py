@@ -21,6 +21,7 @@ from fractions import Fraction
 from tasks.domain import (
     Bloc,
     Catalogue,
+    ConfigWarning,
     Kind,
     Nomination,
     Ranking,
@@ -265,6 +266,22 @@ def _vote_explanations(names: Mapping[str, str], catalogue: Catalogue, ranking: 
             )
         )
     return out
+
+
+IGNORED_VOTES_HINT = (
+    "Chỉ ghi phiếu đồng ý cho các đơn vị ứng cử ghi trong biên bản; nếu ghi nhầm mã đơn vị, sửa meeting.yaml rồi "
+    "chạy lại."
+)
+
+
+def configuration_warnings(explained: Sequence[Explanation]) -> tuple[ConfigWarning, ...]:
+    """The explanations that are also warnings about ``meeting.yaml``: agree votes for a ward that is not a
+    candidate, not counted (spec §4.8), with the same sentence the documents give."""
+    return tuple(
+        ConfigWarning("meeting.yaml", "votes.flag", "ignored_votes", e.text, IGNORED_VOTES_HINT, e.wards)
+        for e in explained
+        if e.reason is Reason.IGNORED_VOTES
+    )
 
 
 def _lost_votes(names: Mapping[str, str], ranking: Ranking) -> list[Explanation]:

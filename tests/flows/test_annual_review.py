@@ -211,6 +211,23 @@ def test_the_validation_summary_has_the_contract_shape(runs: tuple[Path, Path, P
     aulau = next(w for w in summary["wards"] if w["ward_code"] == "AULAU")
     assert aulau["missing_months"] == ["2025-10"]
     assert "  Báo cáo tháng còn thiếu: Âu Lâu (10/2025)." in summary_lines(runs[1], "Đánh giá năm 2025")
+    assert summary["configuration_warnings"] == [
+        {
+            "file": "meeting.yaml",
+            "key": "votes.flag",
+            "severity": "warning",
+            "rule": "ignored_votes",
+            "wards": ["LAOCAI"],
+            "message": "Phiếu đồng ý cho phường Lào Cai (1 phiếu) không được tính vì phường Lào Cai không thuộc danh "
+            "sách ứng cử viên suy tôn đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh.",
+            "hint": "Chỉ ghi phiếu đồng ý cho các đơn vị ứng cử ghi trong biên bản; nếu ghi nhầm mã đơn vị, sửa "
+            "meeting.yaml rồi chạy lại.",
+        }
+    ]
+    assert (
+        "  Cảnh báo meeting.yaml, mục votes.flag: Phiếu đồng ý cho phường Lào Cai (1 phiếu) không được tính vì "
+        "phường Lào Cai không thuộc danh sách ứng cử viên suy tôn đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh."
+    ) in summary_lines(runs[1], "Đánh giá năm 2025")
 
 
 def test_a_month_folder_outside_the_window_is_listed_refused_and_hashed(tmp_path: Path) -> None:

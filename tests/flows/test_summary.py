@@ -174,3 +174,19 @@ def test_a_month_run_counts_a_missing_report_as_a_missing_ward() -> None:
     """``thidua monthly`` counts the month's missing reports in ``missing``: --strict stops on them there."""
     assert run_status(MonthlyResult(Path("run"), rejected=0, missing=1), strict=True) == STRICT
     assert run_status(MonthlyResult(Path("run"), rejected=0, missing=0), strict=True) == OK
+
+
+def test_votes_set_aside_in_meeting_yaml_are_one_warning_line(tmp_path: Path) -> None:
+    """A vote for a ward that is no candidate does not count: the summary says so in one line naming
+    meeting.yaml and its key, before the results folder, in the sentence summary.json holds."""
+    run = tmp_path / "run"
+    (run / "validation").mkdir(parents=True)
+    message = (
+        "Phiếu đồng ý cho phường Lào Cai (1 phiếu) không được tính vì phường Lào Cai không thuộc danh sách ứng cử "
+        "viên suy tôn đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh."
+    )
+    warning = {"file": "meeting.yaml", "key": "votes.flag", "message": message}
+    doc = {"submissions": [], "wards": [], "configuration_warnings": [warning]}
+    (run / "validation" / "summary.json").write_text(json.dumps(doc))
+    lines = summary_lines(run, "Đánh giá năm 2025")
+    assert lines[3:5] == [f"  Cảnh báo meeting.yaml, mục votes.flag: {message}", f"  Kết quả: {run}"]

@@ -10,7 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from tasks.domain import InputFile, Issue, Kind, ScoreLine, Severity, Source, Status, Submission, WardScore
+from tasks.domain import (
+    ConfigWarning,
+    InputFile,
+    Issue,
+    Kind,
+    ScoreLine,
+    Severity,
+    Source,
+    Status,
+    Submission,
+    WardScore,
+)
 from tasks.outputs.csv_json import RANKING_COLUMNS, csv_bytes, ranking_csv, scores_csv, summary_json
 from tasks.outputs.safe_text import NEEDS_CHECK, safe_text
 from tasks.scoring.review import WardFile
@@ -122,6 +133,21 @@ def test_summary_json_has_the_contract_shape_in_readable_vietnamese() -> None:
     }]  # fmt: skip
     assert doc["wards"][1] == {"ward_code": "LAOCAI", "ward_name": "Lào Cai", "status": "missing",
                                "missing_months": ["2025-10"], "issues": []}  # fmt: skip
+
+
+def test_a_review_s_summary_lists_its_configuration_warnings_and_a_month_s_has_none() -> None:
+    """Votes set aside in meeting.yaml: file, key, severity, rule, wards, the sentence and the hint. A review
+    without any writes an empty list; a month (which reads no meeting.yaml) writes no key."""
+    warning = ConfigWarning(
+        "meeting.yaml", "votes.flag", "ignored_votes", "Phiếu … không được tính.", "Sửa …", ("LAOCAI",)
+    )
+    doc = json.loads(summary_json("r", 2025, "2025", [], [], BLOC, [warning]))
+    assert doc["configuration_warnings"] == [{
+        "file": "meeting.yaml", "key": "votes.flag", "severity": "warning", "rule": "ignored_votes",
+        "wards": ["LAOCAI"], "message": "Phiếu … không được tính.", "hint": "Sửa …",
+    }]  # fmt: skip
+    assert json.loads(summary_json("r", 2025, "2025", [], [], BLOC, []))["configuration_warnings"] == []
+    assert "configuration_warnings" not in json.loads(summary_json("r", 2025, "2025-12", [], [], BLOC))
 
 
 @pytest.mark.parametrize("first", sorted(NEEDS_CHECK))

@@ -7,8 +7,26 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from tasks.domain import InputFile, Issue, Kind, Severity, Status, Submission, Votes, WardScore, WardStatus
-from tasks.scoring.explain import Explanation, Reason, explain_ranking, rejection_reasons
+from tasks.domain import (
+    ConfigWarning,
+    InputFile,
+    Issue,
+    Kind,
+    Severity,
+    Status,
+    Submission,
+    Votes,
+    WardScore,
+    WardStatus,
+)
+from tasks.scoring.explain import (
+    IGNORED_VOTES_HINT,
+    Explanation,
+    Reason,
+    configuration_warnings,
+    explain_ranking,
+    rejection_reasons,
+)
 from tests.support.explained import BLOC, CASE_RANKING, CATALOGUE, MEETING_CASE, ROSTER, rank, sheet
 
 
@@ -91,6 +109,29 @@ def test_votes_for_a_ward_that_was_no_candidate_are_said_not_to_count() -> None:
         "Phiếu đồng ý cho phường Lào Cai (1 phiếu) không được tính vì phường Lào Cai không thuộc danh sách ứng cử "
         "viên suy tôn đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh."
     ]
+
+
+def test_votes_that_did_not_count_are_a_warning_about_meeting_yaml_in_the_documents_words() -> None:
+    """The sample's 1 vote for Lào Cai: a warning on meeting.yaml, key votes.flag, naming the ward, the votes and
+    why, in the very sentence the minutes give (one source)."""
+    result = explain(MEETING_CASE, votes=Votes(8, 8, 8, {"SAPA": 7, "LAOCAI": 1}))
+    [sentence] = texts(result, Reason.IGNORED_VOTES)
+    assert configuration_warnings(result) == (
+        ConfigWarning("meeting.yaml", "votes.flag", "ignored_votes", sentence, IGNORED_VOTES_HINT, ("LAOCAI",)),
+    )
+
+
+def test_votes_for_a_vetoed_leader_are_a_warning_too() -> None:
+    """Nghĩa Lộ leads by total but has a veto (D3): no candidate, so its 3 votes are set aside with a warning,
+    and a vote that counted everything warns of nothing."""
+    scores = [sheet("NGHIALO", "98", veto=True), sheet("SAPA", "96"), sheet("LAOCAI", "94")]
+    [warning] = configuration_warnings(explain(scores, votes=Votes(8, 8, 8, {"SAPA": 5, "NGHIALO": 3})))
+    assert (warning.file, warning.key, warning.wards) == ("meeting.yaml", "votes.flag", ("NGHIALO",))
+    assert warning.message == (
+        "Phiếu đồng ý cho phường Nghĩa Lộ (3 phiếu) không được tính vì phường Nghĩa Lộ không thuộc danh sách ứng "
+        "cử viên suy tôn đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh."
+    )
+    assert configuration_warnings(explain(scores, votes=Votes(8, 8, 8, {"SAPA": 8}))) == ()
 
 
 def test_missing_and_rejected_wards_are_told_why_they_have_no_rank() -> None:
