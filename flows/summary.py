@@ -32,6 +32,7 @@ class Tally:
     folders_not_read: tuple[str, ...] = ()  # sub-folders of submission folders, listed as entries not read
     missing_months: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (ward, months of the window without a report)
     configuration_warnings: tuple[str, ...] = ()  # what the run set aside in meeting.yaml, one sentence each
+    superseded_files: int = 0  # files a later submission of the same ward, kind and period replaced
 
 
 def tally(run_dir: Path) -> Tally:
@@ -52,6 +53,7 @@ def tally(run_dir: Path) -> Tally:
         files=len(subs),
         accepted_files=sum(s.get("status") == "accepted" for s in subs),
         rejected_files=sum(s.get("status") == "rejected" for s in subs),
+        superseded_files=sum(s.get("status") == "superseded" for s in subs),
         wards=len(wards),
         accepted=names("accepted"),
         rejected=names("rejected"),
@@ -72,6 +74,11 @@ def tally(run_dir: Path) -> Tally:
 
 def _listed(names: tuple[str, ...]) -> str:
     return f": {', '.join(names)}" if names else ""
+
+
+def _superseded(files: int) -> str:
+    """``, 1 được thay thế bằng bản nộp sau``, so that the file counts add up; nothing when none was."""
+    return f", {count_text(files, 'được thay thế bằng bản nộp sau')}" if files else ""
 
 
 def missing_months_text(wards: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
@@ -95,7 +102,7 @@ def summary_lines(run_dir: Path, what: str, latest_hint: bool = True) -> list[st
     lines = [
         f"{what} đã xong.",
         f"  Hồ sơ: {count_text(t.files, 'tệp')}, {count_text(t.accepted_files, 'hợp lệ')}, "
-        f"{count_text(t.rejected_files, 'bị từ chối')}.",
+        f"{count_text(t.rejected_files, 'bị từ chối')}{_superseded(t.superseded_files)}.",
         f"  Phường: {count_text(len(t.accepted))}/{count_text(t.wards, 'có hồ sơ hợp lệ')}; "
         f"{count_text(len(t.rejected), 'bị từ chối')}{_listed(t.rejected)}; "
         f"{count_text(len(t.missing), 'chưa nộp')}{_listed(t.missing)}.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from flows.annual_review import ReviewResult
 from flows.failures import OK, STRICT
 from flows.monthly import MonthlyResult
 from flows.summary import review_next_steps, run_status, shown_path, summary_lines, tally
+from tasks.domain import Status
 from tasks.outputs.csv_json import summary_json
 from tests.support.reviews import sample_review
 
@@ -49,6 +51,27 @@ def test_rejected_and_missing_wards_are_named_with_what_to_do(tmp_path: Path) ->
     assert steps[0].startswith("  - Gửi 1 bảng phản hồi (thư mục validation/feedback/ của kết quả) cho các phường")
     assert steps[1] == "  - Nhắc các phường chưa nộp hồ sơ, rồi chạy lại lệnh này."
     assert len(steps) == 2
+
+
+def test_a_superseded_file_is_counted_so_the_files_add_up(tmp_path: Path) -> None:
+    """Sa Pa sent its self-assessment twice: the earlier file, replaced, is said in the count of files, which then
+    adds up (50 = 49 + 0 + 1), in the review's summary as in a month's."""
+    config, _, result = sample_review()
+    subs = [
+        replace(s, status=Status.SUPERSEDED, superseded_by="annual/sapa-moi.xlsx")
+        if s.file.rel == "annual/tu-cham-diem-2025-sapa.xlsx"
+        else s
+        for s in result.submissions
+    ]
+    run = tmp_path / "outputs" / "2025" / "review" / "20260115T080000123Z-3f9a"
+    (run / "validation").mkdir(parents=True)
+    (run / "validation" / "summary.json").write_bytes(
+        summary_json(run.name, 2025, "2025", subs, result.wards, config.bloc)
+    )
+    line = "  Hồ sơ: 50 tệp, 49 hợp lệ, 0 bị từ chối, 1 được thay thế bằng bản nộp sau."
+    assert summary_lines(run, "Đánh giá năm 2025")[1] == line
+    assert summary_lines(run, "Bảng theo dõi tháng 12/2025", latest_hint=False)[1] == line
+    assert tally(run).superseded_files == 1
 
 
 def test_the_tally_counts_files_wards_and_feedback(tmp_path: Path) -> None:
