@@ -11,7 +11,7 @@ import os
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -205,7 +205,8 @@ def finish(wb: Workbook, path: Path, prepared_on: date, subject: str) -> Path:
     props.created = props.modified = moment
     buffer = io.BytesIO()
     wb.save(buffer)
-    data = freeze_ooxml(buffer.getvalue(), moment)
+    # stamped 08:00 UTC in core.xml as the sample files always were (aware: no conversion from Vietnam's time)
+    data = freeze_ooxml(buffer.getvalue(), moment.replace(tzinfo=UTC))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_bytes(data)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from openpyxl import Workbook
@@ -12,7 +12,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from tasks.outputs.ooxml import freeze_ooxml, pack_ooxml, save_workbook
+from tasks.outputs.ooxml import LOCAL_TIME, core_time, freeze_ooxml, pack_ooxml, save_workbook
 
 MOMENT = datetime(2026, 1, 15, 8, 30)
 
@@ -47,11 +47,20 @@ def test_save_workbook_gives_the_bytes_of_save_then_freeze() -> None:
 
 
 def test_every_timestamp_is_the_moment() -> None:
-    """Zip entries and core properties carry the moment given, not the clock."""
+    """Zip entries carry the moment given (Vietnam's wall clock), the core properties the same instant in UTC:
+    08:30 in Sa Pa is 01:30Z, not 08:30Z (seven hours off), whatever the clock says."""
     with zipfile.ZipFile(io.BytesIO(save_workbook(_workbook(), MOMENT))) as zf:
         assert {info.date_time for info in zf.infolist()} == {(2026, 1, 15, 8, 30, 0)}
         core = zf.read("docProps/core.xml")
-    assert core.count(b"2026-01-15T08:30:00Z") == 2
+    assert core.count(b"2026-01-15T01:30:00Z") == 2
+    assert b"08:30:00Z" not in core
+
+
+def test_a_moment_before_seven_in_the_morning_is_the_day_before_in_utc() -> None:
+    """A ``Ngày lập`` (midnight, Vietnam's time) is 17:00Z of the day before; a moment with a zone is kept."""
+    assert core_time(datetime(2026, 1, 9)) == "2026-01-08T17:00:00Z"
+    assert core_time(datetime(2026, 1, 15, 8, 0, tzinfo=UTC)) == "2026-01-15T08:00:00Z"
+    assert core_time(datetime(2026, 1, 15, 8, 0, tzinfo=LOCAL_TIME)) == "2026-01-15T01:00:00Z"
 
 
 def test_two_saves_of_the_same_workbook_are_byte_identical() -> None:

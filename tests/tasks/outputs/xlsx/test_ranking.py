@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tasks.domain import Ranking, RankingRow, WardStatus
+from tasks.outputs.ooxml import in_utc
 from tasks.outputs.xlsx.ranking import SUMMARY_SHEET, write_ranking_xlsx
 from tasks.scoring.explain import explain_ranking
 from tests.support import explained
@@ -127,8 +128,8 @@ class TestRankingXlsx:
         assert write_ranking_xlsx(BLOC, CATALOGUE, out_of_order_ranking(), MOMENT) == first
         props = reopen(first).properties
         assert props.creator == "thidua"
-        assert props.created == MOMENT
-        assert props.modified == MOMENT
+        assert props.created == in_utc(MOMENT).replace(tzinfo=None)  # openpyxl reads core.xml as naive UTC
+        assert props.modified == in_utc(MOMENT).replace(tzinfo=None)
         assert write_ranking_xlsx(BLOC, CATALOGUE, out_of_order_ranking(), datetime(2026, 1, 16)) != first
 
     def test_unknown_band_fails_loudly(self) -> None:
