@@ -3,7 +3,9 @@
 Keys shared by both templates:
   ``province`` (Lào Cai), ``province_upper`` (LÀO CAI), ``bloc_name`` (Khối thi đua các phường),
   ``bloc_upper``, ``year`` (review year), ``number`` (minutes number or dots), ``place_name`` (head ward),
-  ``date`` {day, month, year} (zero-padded), ``draft`` (no vote results yet), ``blank`` (dotted line),
+  ``date`` {day, month, year} (the meeting's day, zero-padded; dotted blanks to fill in by hand when no meeting
+  date is known: the run's ``moment`` is the files' timestamp, never printed as the meeting's date),
+  ``draft`` (no vote results yet), ``blank`` (dotted line),
   ``rows`` [{rank, ward, groups [..], base, bonus, deductions, total, band, nomination, tied}],
   ``ties`` [{rank, wards, total}], ``chair`` / ``secretary`` {name, title, signature},
   ``explanations`` [..] (one sentence per outcome the totals alone do not explain, ``tasks.scoring.explain``;
@@ -114,8 +116,11 @@ def _person(person: Person | None) -> dict[str, str]:
 def common_context(
     bloc: Bloc, catalogue: Catalogue, ranking: Ranking, meeting: Meeting | None, moment: datetime
 ) -> Context:
-    """Keys both documents use: the issuing body, number, place and date, rows, ties, signers."""
-    dated = meeting.start if meeting is not None and meeting.start is not None else moment
+    """Keys both documents use: the issuing body, number, place and date, rows, ties, signers.
+
+    ``moment`` (the latest ``Ngày lập`` in a draft) only stamps the file; it is never printed as the date.
+    """
+    held = meeting.start if meeting is not None else None
     return {
         "province": bloc.province,
         "province_upper": bloc.province.upper(),
@@ -124,7 +129,7 @@ def common_context(
         "year": str(bloc.year),
         "number": meeting.number.strip() if meeting is not None and meeting.number.strip() else SHORT_BLANK,
         "place_name": bloc.ward(bloc.head).name,
-        "date": {key: moment_parts(dated)[key] for key in ("day", "month", "year")},
+        "date": {key: moment_parts(held)[key] for key in ("day", "month", "year")},
         "draft": meeting is None or meeting.votes is None,
         "blank": BLANK,
         "rows": [ranking_row(row, catalogue) for row in ranking.rows],

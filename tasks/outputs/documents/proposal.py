@@ -20,7 +20,6 @@ from tasks.outputs.documents.context import (
     SHORT_BLANK,
     Context,
     common_context,
-    moment_parts,
     typographic_quotes,
     vn_points,
     ward_label,
@@ -49,10 +48,9 @@ def proposal_context(
     voted = vote(catalogue, ranking, meeting)
     nominated = [r for n in _ORDER for r in ranking.rows if r.nomination is n and r.score is not None]
     head = bloc.ward(bloc.head)
-    held = meeting.start if meeting is not None else None
     context.update({
         "head": {"name": ward_name(head), "upper": ward_name(head).upper()},
-        "meeting": {"number": context["number"], **{k: moment_parts(held)[k] for k in ("day", "month", "year")}},
+        "meeting": {"number": context["number"], **context["date"]},  # the date blank when not known
         "members": str(len(bloc.members)),
         "flag_status": voted["flag_status"],
         "candidate_names": voted["candidate_names"],

@@ -4,14 +4,16 @@ decimal comma, zero-padded dates, ``phường`` in lower case inside a sentence.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
 import pytest
 
-from tasks.outputs.documents import minutes_job, ranking_docx_job, render_document
+from tasks.outputs.documents import DocumentJob, minutes_job, proposal_job, ranking_docx_job, render_document
 from tasks.outputs.documents.context import vn_points
+from tasks.outputs.ooxml import LOCAL_TIME
 from tasks.scoring.explain import explain_ranking
 from tests.support import explained
 from tests.support.documents import (
@@ -54,6 +56,27 @@ def test_ranking_date_line_is_zero_padded_from_the_meeting_date() -> None:
     full = text(open_docx(render_document(ranking_docx_job(BLOC, CATALOGUE, VOTED, meeting, MOMENT))))
     assert "Sa Pa, ngày 05 tháng 01 năm 2026" in full
     assert "(Kèm theo Biên bản số 01/BB-KTĐ ngày 05/01/2026" in full
+
+
+@pytest.mark.parametrize("make_job", [ranking_docx_job, minutes_job, proposal_job])
+def test_a_draft_without_a_meeting_date_leaves_every_date_blank(make_job: Callable[..., DocumentJob]) -> None:
+    """No meeting.yaml: the place-and-date line (and the minutes' date cited in the ranking table and the
+    proposal) is a blank to fill in, not the latest Ngày lập; that day only stamps the file's properties."""
+    moment = datetime(2026, 1, 9)  # the latest Ngày lập of the inputs
+    document = open_docx(render_document(make_job(BLOC, CATALOGUE, VOTED, None, moment)))
+    full = text(document)
+    assert "Sa Pa, ngày ...... tháng ...... năm ......" in full
+    assert "09" not in full and "2026" not in full
+    if make_job is not minutes_job:
+        assert "số ...... ngày ....../....../......" in full
+    assert document.core_properties.created == moment.replace(tzinfo=LOCAL_TIME)
+
+
+def test_a_meeting_without_votes_keeps_its_known_date() -> None:
+    """A draft (no votes) whose meeting.yaml gives the start: that date is printed, it is a known fact."""
+    meeting = replace(MEETING, start=datetime(2026, 1, 5, 9, 5), votes=None)
+    full = text(open_docx(render_document(ranking_docx_job(BLOC, CATALOGUE, VOTED, meeting, datetime(2026, 1, 9)))))
+    assert "Sa Pa, ngày 05 tháng 01 năm 2026" in full
 
 
 @pytest.mark.parametrize(
