@@ -27,7 +27,13 @@ from tasks.domain import (
 )
 from tasks.scoring.ranking import rank_wards
 from tasks.scoring.score import FileIssue, score_ward
-from tasks.validation.reports import annual_report, appraisal_entries, month_series_warnings, monthly_report
+from tasks.validation.reports import (
+    accepted_monthly_reports,
+    annual_report,
+    appraisal_entries,
+    month_series_warnings,
+    with_found,
+)
 
 
 @dataclass(frozen=True)
@@ -71,11 +77,7 @@ def monthly_by_ward(
     subs: Sequence[Submission], catalogue: Catalogue
 ) -> tuple[dict[str, dict[str, tuple[MonthlyReport, str]]], list[FileIssue]]:
     """ward → month → (accepted report, file), and the month-series warnings with the file each is about."""
-    pairs = [
-        (sub, monthly_report(sub, catalogue))
-        for sub in subs
-        if sub.kind is Kind.MONTHLY and sub.status is Status.ACCEPTED
-    ]
+    pairs = accepted_monthly_reports(subs, catalogue)
     warnings: list[FileIssue] = list(month_series_warnings(pairs, catalogue))
     out: dict[str, dict[str, tuple[MonthlyReport, str]]] = defaultdict(dict)
     for sub, report in pairs:
@@ -128,15 +130,7 @@ def review(subs: Sequence[Submission], bloc: Bloc, catalogue: Catalogue, votes: 
         wards.append(WardFile(ward.code, status, months, tuple(own)))
     found += _orphan_appraisals(appraisals, {w.ward_code for w in wards if w.annual == "accepted"}, bloc)
     ranking = rank_wards(bloc, catalogue, scores, unscored, votes)
-    return Review(ranking=ranking, scores=tuple(scores), wards=tuple(wards), submissions=_with_found(subs, found))
-
-
-def _with_found(subs: Sequence[Submission], found: Sequence[FileIssue]) -> tuple[Submission, ...]:
-    """Each submission with the issues ``found`` about its file added, in the order they were found."""
-    by_file: dict[str | None, list[Issue]] = defaultdict(list)
-    for rel, issue in found:
-        by_file[rel].append(issue)
-    return tuple(sub.with_issues(by_file.get(sub.file.rel, ())) for sub in subs)
+    return Review(ranking=ranking, scores=tuple(scores), wards=tuple(wards), submissions=with_found(subs, found))
 
 
 def _ward_issues(status: str, missing_months: tuple[str, ...]) -> list[Issue]:

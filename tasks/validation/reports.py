@@ -163,11 +163,27 @@ def appraisal_entries(sub: Submission, bloc: Bloc, rejected_rows: set[tuple[str,
     return out
 
 
+def accepted_monthly_reports(
+    subs: Sequence[Submission], catalogue: Catalogue
+) -> list[tuple[Submission, MonthlyReport]]:
+    """Each accepted monthly submission of ``subs`` with its typed report, in the order of ``subs``."""
+    return [
+        (sub, monthly_report(sub, catalogue))
+        for sub in subs
+        if sub.kind is Kind.MONTHLY and sub.status is Status.ACCEPTED
+    ]
+
+
 def month_series_warnings(
     reports: Sequence[tuple[Submission, MonthlyReport]], catalogue: Catalogue
 ) -> list[tuple[str, Issue]]:
     """Warnings, each with the file it is about: a cumulative indicator's year-to-date value goes down or its
-    month value does not add up."""
+    month value does not add up.
+
+    A report's year-to-date value is compared with the ward's latest earlier report, across a month without
+    one (September → November); its month value adds up only onto the month just before, so that check
+    needs the two months in a row.
+    """
     by_ward: dict[str, list[tuple[Submission, MonthlyReport]]] = defaultdict(list)
     for sub, report in reports:
         by_ward[report.ward_code].append((sub, report))
@@ -176,13 +192,31 @@ def month_series_warnings(
     for series in by_ward.values():
         series.sort(key=lambda pair: pair[1].period)
         for (_, prev), (sub, cur) in itertools.pairwise(series):
-            if not _consecutive(prev.period, cur.period):
-                continue
+            in_a_row = _consecutive(prev.period, cur.period)
             for code in cumulative:
-                issue = _compare(sub, prev.indicators.get(code), cur.indicators.get(code), prev.period)
+                issue = _compare(sub, prev.indicators.get(code), cur.indicators.get(code), prev.period, in_a_row)
                 if issue is not None:
                     warnings.append((sub.file.rel, issue))
     return warnings
+
+
+def with_found(subs: Sequence[Submission], found: Sequence[tuple[str | None, Issue]]) -> tuple[Submission, ...]:
+    """Each submission with the issues ``found`` about its file added, in the order they were found; an issue
+    about a file not among ``subs`` is left out."""
+    by_file: dict[str | None, list[Issue]] = defaultdict(list)
+    for rel, issue in found:
+        by_file[rel].append(issue)
+    return tuple(sub.with_issues(by_file.get(sub.file.rel, ())) for sub in subs)
+
+
+def with_month_series_warnings(
+    subs: Sequence[Submission], earlier: Sequence[Submission], catalogue: Catalogue
+) -> tuple[Submission, ...]:
+    """One month's validated ``subs`` with the month-series warnings about them (spec §3.5), as the review finds
+    them: each accepted report compared with the ward's accepted reports in ``earlier`` (the validated
+    submissions of the window's earlier months). Warnings about the earlier files themselves are left out."""
+    reports = accepted_monthly_reports([*earlier, *subs], catalogue)
+    return with_found(subs, month_series_warnings(reports, catalogue))
 
 
 def _consecutive(a: str, b: str) -> bool:
@@ -191,7 +225,7 @@ def _consecutive(a: str, b: str) -> bool:
 
 
 def _compare(
-    sub: Submission, prev: IndicatorEntry | None, cur: IndicatorEntry | None, prev_period: str
+    sub: Submission, prev: IndicatorEntry | None, cur: IndicatorEntry | None, prev_period: str, in_a_row: bool
 ) -> Issue | None:
     if prev is None or cur is None:
         return None
@@ -209,7 +243,7 @@ def _compare(
             column="Lũy kế từ đầu năm",
             value=number_text(cur.ytd),
         )
-    if cur.month_value is not None and prev.ytd + cur.month_value != cur.ytd:
+    if in_a_row and cur.month_value is not None and prev.ytd + cur.month_value != cur.ytd:
         return Issue(
             Severity.WARNING,
             "month_does_not_add_up",
