@@ -108,11 +108,12 @@ def refuse_month(config: YearConfig, period: str, allow_empty: bool) -> None:
 def start_monthly(inputs: Path, period: str, outputs: Path, force: bool, allow_empty: bool = True) -> MonthlyResult:
     """One month's run as the command line runs it (see ``start_review``); Refused for a month it should not run."""
     from tasks.config.year import year_config
-    from tasks.intake.discover import month_inputs
+    from tasks.intake.discover import month_inputs, months_inputs
 
     config = year_config(inputs, month_year(period))  # the flow reuses it; checked before Prefect is imported
     refuse_month(config, period, allow_empty)
-    with _reading_ahead(config, month_inputs(config.year_dir, period), outputs, force):
+    earlier = months_inputs(config.year_dir, config.catalogue.window.before(period))  # compared with the month's
+    with _reading_ahead(config, month_inputs(config.year_dir, period) + earlier, outputs, force):
         from flows.monthly import MonthlyResult, monthly
         from flows.steps import warm_up
 

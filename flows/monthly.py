@@ -18,6 +18,7 @@ from flows.province import BlocOutcome, ProvinceResult, failed_bloc, province_en
 from flows.retries import RETRY_DELAYS, worth_retrying
 from flows.steps import (
     count_refusals,
+    find_earlier_month_inputs,
     find_month_inputs,
     new_validator,
     read_submissions,
@@ -41,6 +42,7 @@ from tasks.edge.collector import configure_collector
 from tasks.edge.pool import write_pool
 from tasks.edge.preload import preload
 from tasks.outputs.run_folder import finish_run, new_run_id, output_faults, run_lock, start_run
+from tasks.validation.reports import with_month_series_warnings
 
 if TYPE_CHECKING:  # imported in the background (``tasks.edge.preload``)
     from tasks.validation.suites import Validator
@@ -96,12 +98,20 @@ def monthly_steps(
     with run_lock(base):
         with timed(timings, "read") as advance:
             files = find_month_inputs(whole(config), period)
-            advance(0, total=sum(not file.is_folder for file, _ in files))
-            subs = read_submissions(whole(files), whole(config), cache_dir, whole(advance))
+            earlier_files = find_earlier_month_inputs(whole(config), period)
+            advance(0, total=sum(not file.is_folder for file, _ in files + earlier_files))
+            read = read_submissions(whole(files + earlier_files), whole(config), cache_dir, whole(advance))
+            own = {file.rel for file, _ in files}
+            subs = [s for s in read if s.file.rel in own]
+            earlier = [s for s in read if s.file.rel not in own]
         with timed(timings, "validate") as advance:
+            # the earlier months are validated apart, by a validator of their own, so that only the month's
+            # files show in its validation report; they are settled as the review settles them
+            earlier = validate_submissions(whole(earlier), whole(config), new_validator())
             validator = new_validator()
             subs = validate_submissions(whole(subs), whole(config), validator)
-            advance(sum(not s.file.is_folder for s in subs))
+            subs = list(with_month_series_warnings(subs, earlier, config.catalogue))
+            advance(sum(not s.file.is_folder for s in [*subs, *earlier]))
         with timed(timings, "write"):
             run_dir = write_monthly_outputs(base, whole(config), period, whole(subs), validator, parameters)
     accepted = {s.ward_code for s in subs if s.status.value == "accepted" and s.ward_code}

@@ -26,7 +26,7 @@ from tasks.config.year import year_config as year_config  # where the flows take
 from tasks.domain import InputFile, Status, Submission
 from tasks.edge.pool import read_in_parallel
 from tasks.edge.preload import preload, wait_for_preload
-from tasks.intake.discover import discover, month_inputs
+from tasks.intake.discover import discover, month_inputs, months_inputs
 from tasks.intake.read import Progress, no_progress
 
 if TYPE_CHECKING:  # Prefect's server code is imported by ``warm_up``, validation's in the background (preload)
@@ -153,6 +153,19 @@ def find_inputs(config: YearConfig) -> list[tuple[InputFile, str | None]]:
 def find_month_inputs(config: YearConfig, period: str) -> list[tuple[InputFile, str | None]]:
     """The submission files of one month's folder, hashed."""
     return month_inputs(config.year_dir, period)
+
+
+@task(
+    name="find-earlier-month-inputs",
+    retries=2,
+    retry_delay_seconds=RETRY_DELAYS,
+    retry_condition_fn=worth_retrying,
+    cache_policy=NO_CACHE,
+)
+def find_earlier_month_inputs(config: YearConfig, period: str) -> list[tuple[InputFile, str | None]]:
+    """The submission files of the window's months before ``period``, hashed: what its reports are compared with
+    (a cumulative indicator's year-to-date value must not go down, spec §3.5)."""
+    return months_inputs(config.year_dir, config.catalogue.window.before(period))
 
 
 @task(

@@ -163,6 +163,10 @@ class MonthWindow:
         """Every month of the window in order."""
         return _months(self.first, self.last)
 
+    def before(self, period: str) -> tuple[str, ...]:
+        """The months of the window before ``period``, in order: those a month's report is compared with."""
+        return tuple(month for month in self.months() if month < period)
+
 
 @lru_cache(maxsize=64)
 def _months(first: str, last: str) -> tuple[str, ...]:

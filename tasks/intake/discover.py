@@ -168,3 +168,8 @@ def discover(year_dir: Path) -> list[tuple[InputFile, str | None]]:
 def month_inputs(year_dir: Path, period: str) -> list[tuple[InputFile, str | None]]:
     """The submission entries of one month's folder ``monthly/<period>/`` (a ``YYYY-MM`` name), hashed."""
     return [(file, period) for file in _inputs(year_dir, year_dir / "monthly" / period, Kind.MONTHLY)]
+
+
+def months_inputs(year_dir: Path, months: tuple[str, ...]) -> list[tuple[InputFile, str | None]]:
+    """The submission entries of the folders ``monthly/<month>/`` of ``months``, month after month, hashed."""
+    return [entry for month in months for entry in month_inputs(year_dir, month)]

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 import subprocess
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 import yaml
 
 from flows.failures import Refused
 from flows.monthly import monthly
+from flows.summary import summary_lines
 from tasks.outputs.run_folder import RunLocked, run_lock
 from tasks.outputs.verify import verify_run
 from tests.support.executables import executable
+from tests.support.sample import EditFn
 
 
 def test_a_monthly_run_cannot_start_while_another_holds_the_month(inputs: Path, tmp_path: Path) -> None:
@@ -75,3 +79,40 @@ def test_a_run_beside_a_sub_folder_verifies_clean(inputs: Path, tmp_path: Path) 
     shutil.copy(next(month.glob("*sapa*.xlsx")), month / "cu")
     result = monthly(period="2025-12", inputs=inputs, outputs=tmp_path / "outputs")
     assert verify_run(result.run_dir) == []
+
+
+def test_a_year_to_date_value_lower_than_last_month_is_warned_in_the_monthly_run(
+    inputs: Path, tmp_path: Path, edit_row: EditFn
+) -> None:
+    """Sa Pa's December report gives 50 new firms (CT03) so far this year, November's gave 55: the monthly run
+    warns as the review does (it said 'accepted, issues 0' and wrote no feedback), in summary.json, the feedback
+    workbook of the file, the issue count of standing.csv and the lines the command prints."""
+    month = inputs / "2025" / "monthly" / "2025-12"
+    sapa = next(month.glob("*sapa*.xlsx"))
+    cell = edit_row(sapa, "Chỉ tiêu", "CT03", "Lũy kế từ đầu năm", 50)
+    result = monthly(period="2025-12", inputs=inputs, outputs=tmp_path / "outputs")
+    summary = json.loads((result.run_dir / "validation" / "summary.json").read_text(encoding="utf-8"))
+    entry = next(s for s in summary["submissions"] if s["file"] == f"monthly/2025-12/{sapa.name}")
+    assert entry["status"] == "accepted"
+    assert entry["issues"] == [
+        {
+            "severity": "warning",
+            "rule": "ytd_decreased",
+            "sheet": "Chỉ tiêu",
+            "cell": cell,
+            "column": "Lũy kế từ đầu năm",
+            "value": "50",
+            "message": "Lũy kế của chỉ tiêu CT03 giảm từ 55 (tháng 11/2025) xuống 50.",
+            "hint": "Lũy kế của chỉ tiêu cộng dồn không thể giảm; kiểm tra lại số liệu.",
+        }
+    ]
+    assert all(s["file"].startswith("monthly/2025-12/") for s in summary["submissions"])  # November: compared only
+    (book,) = (result.run_dir / "validation" / "feedback").glob("*sapa*.phan-hoi.xlsx")
+    texts = [c for ws in openpyxl.load_workbook(book).worksheets for row in ws.iter_rows(values_only=True) for c in row]
+    assert "Lũy kế của chỉ tiêu CT03 giảm từ 55 (tháng 11/2025) xuống 50." in texts
+    with (result.run_dir / "standing.csv").open(encoding="utf-8", newline="") as fh:
+        row = next(r for r in csv.DictReader(fh) if r["ward_code"] == "SAPA")
+    assert (row["status"], row["issues"]) == ("accepted", "1")
+    lines = summary_lines(result.run_dir, "Bảng theo dõi tháng 12/2025")
+    assert lines[1] == "  Hồ sơ: 10 tệp, 10 hợp lệ, 0 bị từ chối."
+    assert lines[-1].startswith("  - Gửi 1 bảng phản hồi (thư mục validation/feedback/ của kết quả)")
