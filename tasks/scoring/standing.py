@@ -14,18 +14,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from tasks.domain import Bloc, Catalogue, Criterion, Indicator, MonthlyReport, Ward
+from tasks.outputs.csv_json import plain
 from tasks.outputs.safe_text import safe_text
 from tasks.scoring.score import indicator_score, round_half_up
 
 REPORT_STATUSES = ("accepted", "rejected", "missing")
 BASE_COLUMNS = ["ward_code", "ward_name", "status", "issues"]
+YTD_SUFFIX = "_ytd"  # a year-to-date column, written at full precision
 
 
 def standing_columns(catalogue: Catalogue) -> list[str]:
     """The columns of ``standing.csv``: the ward, its report status, then ytd and score per indicator."""
     columns = list(BASE_COLUMNS)
     for indicator in catalogue.indicators:
-        columns += [f"{indicator.code}_ytd", f"{indicator.code}_score"]
+        columns += [f"{indicator.code}{YTD_SUFFIX}", f"{indicator.code}_score"]
     return columns
 
 
@@ -95,7 +97,7 @@ def _indicator_cells(
     ward: Ward, indicator: Indicator, criterion: Criterion | None, report: MonthlyReport | None
 ) -> dict[str, Decimal | None]:
     """``<CODE>_ytd`` and ``<CODE>_score`` of one ward for one indicator."""
-    ytd_key, score_key = f"{indicator.code}_ytd", f"{indicator.code}_score"
+    ytd_key, score_key = f"{indicator.code}{YTD_SUFFIX}", f"{indicator.code}_score"
     if report is None:
         return {ytd_key: None, score_key: None}
     entry = report.indicators.get(indicator.code)
@@ -112,26 +114,28 @@ def _indicator_cells(
 def standing_csv(rows: Iterable[Mapping[str, object]], columns: Sequence[str]) -> bytes:
     """``standing.csv`` as bytes: UTF-8 without BOM, LF line endings, a header row then ``rows``.
 
-    A ``Decimal`` is written half-up with exactly 2 decimals and a dot (``97.50``); an ``int`` (the issue
-    count) as it is; None as an empty cell; text through ``safe_text`` so that it never starts a formula.
-    A key of a row that is not in ``columns`` is an error (``ValueError``), a column missing from a row is
-    empty. A ``float`` or ``bool`` is a ``TypeError``: points are exact decimals.
+    A year-to-date value (a ``<CODE>_ytd`` column) is written exactly as the report gave it, with a dot and
+    without trailing zeros (``90.0625``, ``2795``), as ``scores.csv`` writes it: the score beside it can be
+    recomputed from it (spec §1). Any other ``Decimal`` (a score) is written half-up with exactly 2 decimals
+    (``97.50``); an ``int`` (the issue count) as it is; None as an empty cell; text through ``safe_text`` so
+    that it never starts a formula. A key of a row that is not in ``columns`` is an error (``ValueError``), a
+    column missing from a row is empty. A ``float`` or ``bool`` is a ``TypeError``: points are exact decimals.
     """
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n", extrasaction="raise")
     writer.writeheader()
     for row in rows:
-        writer.writerow({key: _cell(value) for key, value in row.items()})
+        writer.writerow({key: _cell(value, exact=key.endswith(YTD_SUFFIX)) for key, value in row.items()})
     return out.getvalue().encode("utf-8")
 
 
-def _cell(value: object) -> str:
+def _cell(value: object, exact: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, bool | float):  # points are exact decimals; a float here is a caller bug
         raise TypeError(f"no {type(value).__name__} in standing.csv: {value!r}")
     if isinstance(value, Decimal):
-        return str(round_half_up(value))
+        return plain(value) if exact else str(round_half_up(value))
     if isinstance(value, int):
         return str(value)
     return safe_text(value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -23,6 +24,7 @@ from tasks.domain import (
     MonthWindow,
     Ward,
 )
+from tasks.scoring.score import indicator_score
 from tasks.scoring.standing import standing_columns, standing_csv, standing_rows
 
 D = Decimal
@@ -67,12 +69,13 @@ SAPA_REPORT = report("SAPA", CT01="97", CT06="90", CT09="12")
 
 
 def test_tiny_standing_is_written_byte_for_byte() -> None:
-    """It writes one row per roster ward in roster order, 2-decimal numbers, empty cells for a missing ward."""
+    """It writes one row per roster ward in roster order, year-to-date values as reported, 2-decimal scores,
+    empty cells for a missing ward."""
     bloc = Bloc(BLOC.code, BLOC.name, BLOC.province, 2025, "SAPA", ROSTER[:2])
     rows = standing_rows(bloc, CATALOGUE, PERIOD, {"SAPA": ("accepted", 1)}, {"SAPA": SAPA_REPORT})
     expected = (
         "ward_code,ward_name,status,issues,CT01_ytd,CT01_score,CT06_ytd,CT06_score,CT09_ytd,CT09_score\n"
-        "SAPA,Sa Pa,accepted,1,97.00,7.92,90.00,0.00,12.00,\n"
+        "SAPA,Sa Pa,accepted,1,97,7.92,90,0.00,12,\n"
         "CAUTHIA,Cầu Thia,missing,0,,,,,,\n"
     )
     data = standing_csv(rows, standing_columns(CATALOGUE))
@@ -134,8 +137,30 @@ def test_text_that_would_start_a_formula_is_neutralised() -> None:
     assert data == b'ward_code,ward_name\nX,"\'=HYPERLINK(""http://x"",""a,b"")"\n'
 
 
+def test_a_year_to_date_value_is_written_at_full_precision_so_its_score_can_be_recomputed() -> None:
+    """Văn Phú's 90.0625 % scores 8 × 90.0625 / 100 = 7.205 → 7.21; standing.csv wrote 90.06, from which one
+    gets 7.20. It now writes 90.0625 as scores.csv does, and a percent cell read as 0.9050 × 100 as 90.5."""
+    ct01 = replace(CT01, targets={w.code: D(100) for w in ROSTER})
+    catalogue = replace(CATALOGUE, indicators=(ct01, CT06, CT09))
+    sapa = report("SAPA", CT01="90.0625", CT06="100.00", CT09="2795.00")
+    nghialo = report("NGHIALO", CT01="90.5000", CT06="100", CT09="12")
+    rows = standing_rows(
+        BLOC,
+        catalogue,
+        PERIOD,
+        {"SAPA": ("accepted", 0), "NGHIALO": ("accepted", 0)},
+        {"SAPA": sapa, "NGHIALO": nghialo},
+    )
+    lines = standing_csv(rows, standing_columns(catalogue)).decode("utf-8").splitlines()
+    assert lines[1] == "SAPA,Sa Pa,accepted,0,90.0625,7.21,100,5.00,2795,"
+    assert lines[3] == "NGHIALO,Nghĩa Lộ,accepted,0,90.5,7.24,100,5.00,12,"
+    written = dict(zip(lines[0].split(","), lines[1].split(","), strict=True))
+    recomputed = indicator_score(D(8), Method.PROPORTIONAL, D(100), D(written["CT01_ytd"]))
+    assert str(recomputed) == written["CT01_score"]
+
+
 def test_numbers_are_rounded_half_up_to_two_decimals() -> None:
-    """It writes 1.005 as 1.01 and a negative number with a minus sign; the issue count stays whole."""
+    """It writes a score of 1.005 as 1.01 and a negative one with a minus sign; the issue count stays whole."""
     data = standing_csv([{"a": D("1.005"), "b": D("-2.5"), "c": 7}], ["a", "b", "c"])
     assert data == b"a,b,c\n1.01,-2.50,7\n"
 
