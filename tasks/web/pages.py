@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from tasks.feedback.workbook import period_text
 from tasks.outputs import labels
+from tasks.text import vn_count
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "web"
 
@@ -74,8 +75,11 @@ def column_text(name: str) -> str:
     return name
 
 
-def cell_text(value: str) -> str:
-    """A ranking or standing cell as people read it."""
+def cell_text(value: str, column: str = "") -> str:
+    """A ranking or standing cell of ``column`` as people read it; a year-to-date value is a quantity, never a
+    year, so its thousands are grouped from 1.000 on (standing.csv writes it as reported: ``4224``)."""
+    if column.endswith("_ytd") and value.isdigit():
+        return vn_count(int(value))
     return VALUE_TEXT.get(value, vn_number(value))
 
 

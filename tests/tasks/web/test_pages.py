@@ -146,3 +146,11 @@ def test_a_runs_parameters_say_only_what_its_pages_do_not() -> None:
     asked = {"period": "2025-12", "bloc": "khoi-phuong", "inputs": "/srv/hoso", "outputs": "/srv/ketqua", "force": True}
     assert run_parameters(asked) == ["đọc lại mọi tệp (bỏ qua bộ nhớ đệm)"]
     assert run_parameters({"year": 2025, "force": False}) == []
+
+
+def test_a_year_to_date_value_of_the_standing_reads_with_its_thousands_grouped() -> None:
+    """standing.csv writes year-to-date values as reported (4224, 90.0625): the run page shows 4.224 (no year in
+    that column) and 90,0625, as it showed 4.224,00 and 90,06 before; a 4-digit issue count is left alone."""
+    cells = [("4224", "CT08_ytd"), ("90.0625", "CT01_ytd"), ("12345", "CT08_ytd"), ("7.21", "CT01_score")]
+    assert [cell_text(value, column) for value, column in cells] == ["4.224", "90,0625", "12.345", "7,21"]
+    assert cell_text("2025", "issues") == "2025"
