@@ -148,20 +148,19 @@ def discover(year_dir: Path) -> list[tuple[InputFile, str | None]]:
     """Every submission entry with the month of its folder (None outside ``monthly/``).
 
     Every month folder is listed, also one outside the year's ``monthly_window``: its files are submissions too
-    (spec §2), which reading refuses by name (``outside_window``) instead of leaving out. A monthly folder whose
-    name is not a month is read with its files reported as unknown.
+    (spec §2), which reading refuses by name (``outside_window``) instead of leaving out. A workbook directly in
+    ``monthly/`` or in a folder of it not named as a month comes with no month: reading refuses it as in the wrong
+    folder, once it has read which ward it is from.
     """
     found: list[tuple[InputFile, str | None]] = []
     for sub, kind in (("annual", Kind.ANNUAL), ("appraisal", Kind.APPRAISAL)):
         found += [(file, None) for file in _inputs(year_dir, year_dir / sub, kind)]
     entries = _entries_here(year_dir / "monthly")
     for folder in (path for path, refused in entries if refused == "folder"):
-        if not MONTH.match(folder.name):
-            found += [(file, None) for file in _inputs(year_dir, folder, Kind.UNKNOWN)]
-        else:
-            found += [(file, folder.name) for file in _inputs(year_dir, folder, Kind.MONTHLY)]
+        month = folder.name if MONTH.match(folder.name) else None
+        found += [(file, month) for file in _inputs(year_dir, folder, Kind.MONTHLY)]
     others = [(path, refused) for path, refused in entries if refused != "folder"]
-    found += [(_input(year_dir, path, Kind.UNKNOWN, refused), None) for path, refused in others]
+    found += [(_input(year_dir, path, Kind.MONTHLY, refused), None) for path, refused in others]
     return found
 
 

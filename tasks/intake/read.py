@@ -176,22 +176,32 @@ def refused_entry(file: InputFile) -> Issue:
     return Issue(Severity.ERROR, file.refused or "unreadable", message.format(name=file.rel), hint)
 
 
-def outside_window(sub: Submission, catalogue: Catalogue) -> Submission:
-    """``sub`` rejected when its month folder is outside the year's ``monthly_window``, else as it was.
+def refused_by_folder(sub: Submission, catalogue: Catalogue) -> Submission:
+    """``sub`` rejected when the folder under ``monthly/`` it was read from does not count, else as it was.
 
-    Every file in a month folder is a submission (spec §2), so a folder of a month that does not count is not
-    left out: each of its files is refused by name, first issue ``outside_window``, still attributed to the ward
-    it names (so the ward is told) and still with what reading found in it (a wrong period says which folder
-    the report belongs in). Its rows are not checked nor scored, nor can it supersede a report (no workbook).
-    A sub-folder stays the one entry it is.
+    Every file in these folders is a submission (spec §2), so none is left out: a workbook of a month folder
+    outside the year's ``monthly_window`` is refused as ``outside_window`` (a note there too), one directly in
+    ``monthly/`` or in a folder not named as a month as ``wrong_folder``. Each is still attributed to the ward it
+    names (so the ward is told) and keeps what reading found in it (a wrong period says which folder the report
+    belongs in); its rows are not checked nor scored, nor can it supersede a report (no workbook). An entry
+    discovery could not read (a sub-folder, a broken link) keeps the one reason it is refused for.
     """
-    window, folder = catalogue.window, sub.period  # a month folder's files are read with its month
-    if folder is None or sub.file.kind not in (Kind.MONTHLY, Kind.UNKNOWN) or sub.file.is_folder:
-        return sub  # not in a month folder (an annual file's period is its year), or one entry not read
-    if folder in window.months():
+    if sub.file.refused is not None or sub.file.kind not in (Kind.MONTHLY, Kind.UNKNOWN):
+        return sub  # an entry not read, or an annual or appraisal file (an annual file's period is its year)
+    if sub.file.kind is Kind.MONTHLY and sub.period is None:  # discovery found no month folder around it
+        issue = _outside_month_folders(sub.file, catalogue)
+    elif sub.period is not None and sub.period not in catalogue.window.months():
+        issue = _outside_window(sub.period, catalogue)
+    else:
         return sub
+    return replace(sub, issues=(issue, *sub.issues), status=Status.REJECTED, workbook=None)
+
+
+def _outside_window(folder: str, catalogue: Catalogue) -> Issue:
+    """The files of month folder ``folder`` do not count: the year's window does not hold that month."""
+    window = catalogue.window
     span = f"từ {month_label(window.first)} đến {month_label(window.last)}"
-    issue = Issue(
+    return Issue(
         Severity.ERROR,
         "outside_window",
         f"Thư mục tháng {month_label(folder)} (monthly/{folder}/) nằm ngoài khoảng theo dõi của năm "
@@ -199,7 +209,6 @@ def outside_window(sub: Submission, catalogue: Catalogue) -> Submission:
         f"Báo cáo tháng chỉ được tính cho các tháng {span}. Nếu đây là báo cáo của một tháng trong khoảng đó, ghi "
         "đúng Kỳ báo cáo và đặt tệp vào thư mục của tháng ấy; nếu không, chuyển tệp ra khỏi thư mục hồ sơ.",
     )
-    return replace(sub, issues=(issue, *sub.issues), status=Status.REJECTED, workbook=None)
 
 
 # What a file that is not a workbook is, by its name's ending, so that the ward is told in plain words.
@@ -227,7 +236,7 @@ _NOT_WORKBOOKS = {
 
 def _unsupported(file: InputFile, catalogue: Catalogue) -> Issue:
     """Why a file of no kind is not read: an old .xls, a file that is no workbook (said as what it is), or a
-    workbook outside the month folders (the one case where its folder is the problem)."""
+    workbook no folder gave a kind (said to be in the wrong folder, as ``refused_by_folder`` says in a review)."""
     suffix = file.path.suffix.lower()
     if suffix == ".xls":
         return Issue(
@@ -236,7 +245,7 @@ def _unsupported(file: InputFile, catalogue: Catalogue) -> Issue:
             "Tệp Excel cũ (.xls) không được hỗ trợ.",
             "Mở tệp trong Excel, chọn Lưu thành → Sổ làm việc Excel (*.xlsx) rồi gửi lại.",
         )
-    if suffix in WORKBOOK_SUFFIXES:  # discovery gives a workbook no kind only outside annual/, appraisal/ and months
+    if suffix in WORKBOOK_SUFFIXES:  # discovery gives every workbook a kind: a caller that gave none
         return _outside_month_folders(file, catalogue)
     what = _NOT_WORKBOOKS.get(suffix, f"tệp {suffix}" if suffix else "tệp không có đuôi (như .xlsx)")
     return Issue(
@@ -260,7 +269,7 @@ def _outside_month_folders(file: InputFile, catalogue: Catalogue) -> Issue:
     return Issue(
         Severity.ERROR,
         "wrong_folder",
-        f"Tệp '{file.rel}' {where}, nên không biết là báo cáo tháng nào và không được đọc.",
+        f"Tệp '{file.rel}' {where}, nên không biết là báo cáo tháng nào và không được tính.",
         f"Đặt báo cáo vào thư mục của tháng báo cáo, đặt tên dạng YYYY-MM, ví dụ {example}.",
     )
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from tasks.domain import Bloc, Catalogue, InputFile, Issue, Kind, Severity, Status, Submission
 from tasks.intake.cache import ParseCache
 from tasks.intake.cache_codec import from_json
-from tasks.intake.read import Files, Progress, Reader, no_progress, outside_window, read_files, reading_lost
+from tasks.intake.read import Files, Progress, Reader, no_progress, read_files, reading_lost, refused_by_folder
 from tasks.validation.reports import resolve_resubmissions
 from tasks.validation.suites import Validator
 from tasks.validation.validate import validate_rows
@@ -38,8 +38,9 @@ def read_all(
     what it read is put in the cache, except a file whose reading was lost (the reader gave None for it, or
     bytes that do not decode).
     ``progress`` is told how many files are done: those from the cache at once, the others as they are read.
-    A sub-folder is no file: it is refused here, and not counted. A file of a month folder outside the year's
-    window is refused after reading (``outside_window``), so the cache keeps what reading found.
+    A sub-folder is no file: it is refused here, and not counted. A file under ``monthly/`` whose folder does not
+    count (a month outside the window, a folder not named as a month) is refused after reading
+    (``refused_by_folder``), so the cache keeps what reading found.
     """
     cache = ParseCache(cache_dir, bloc, catalogue) if cache_dir is not None else None
 
@@ -65,7 +66,7 @@ def read_all(
             cache.put(file, period, sub, stored)
     if cache:
         cache.save()
-    subs = [outside_window(sub, catalogue) for sub in found if sub is not None]
+    subs = [refused_by_folder(sub, catalogue) for sub in found if sub is not None]
     hits = f", {cache.hits} from cache" if cache else ""
     log.info("read %d files, %d unreadable%s", len(subs), sum(s.workbook is None for s in subs), hits)
     return subs

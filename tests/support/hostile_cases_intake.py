@@ -133,9 +133,9 @@ def empty_file(year_dir: Path) -> None:
     (year_dir / "annual" / "rong.xlsx").write_bytes(b"")
 
 
-@case(2, Listed("monthly/ghi-chu.txt", "not_a_workbook"), Listed("monthly/thang-12/*", "wrong_folder"))
+@case(2, Listed("monthly/ghi-chu.txt", "not_a_workbook"), Listed("monthly/thang-12/*", "wrong_folder", ward=VICTIM))
 def files_outside_a_month_folder(year_dir: Path) -> None:
-    """A note in ``monthly/`` and a folder whose name is not a month."""
+    """A note in ``monthly/`` and a folder whose name is not a month: the report there is still its ward's."""
     (year_dir / "monthly" / "ghi-chu.txt").write_text("ghi chú", encoding="utf-8")
     (year_dir / "monthly" / "thang-12").mkdir()
     shutil.copy(year_dir / DECEMBER, year_dir / "monthly" / "thang-12" / "bao-cao.xlsx")

@@ -14,7 +14,7 @@ import tasks.intake.read as read
 from tasks.config.year import YearConfig, load_year
 from tasks.domain import InputFile, Kind, Severity, Status
 from tasks.intake.discover import discover
-from tasks.intake.read import open_submission, read_files, reading_lost
+from tasks.intake.read import open_submission, read_files, reading_lost, refused_by_folder
 from tests.support.hostile_files import ole_container
 from tests.support.office_files import (
     INFO,
@@ -131,12 +131,14 @@ def test_a_workbook_outside_the_month_folders_is_said_to_be_in_the_wrong_folder(
     tmp_path: Path, config: YearConfig
 ) -> None:
     """A monthly report put directly in monthly/ or in a folder not named as a month: the folder is the problem,
-    and the hint shows a month folder's name."""
+    and the hint shows a month folder's name; the report is still its ward's, so the ward is told."""
     monthly = tmp_path / "2025" / "monthly"
     (monthly / "thang-12").mkdir(parents=True)
     write_book(sapa_december(), monthly / "bao-cao.xlsx")
     write_book(sapa_december(), monthly / "thang-12" / "bao-cao.xlsx")
-    subs = [open_submission(f, config.bloc, config.catalogue, p) for f, p in discover(tmp_path / "2025")]
+    found = read_files(discover(tmp_path / "2025"), config.bloc, config.catalogue)
+    subs = [refused_by_folder(sub, config.catalogue) for sub in found]
+    assert [(s.status, s.ward_code, s.period, s.workbook) for s in subs] == [(Status.REJECTED, "SAPA", None, None)] * 2
     said = {sub.file.rel: [(i.rule, i.message, i.hint) for i in sub.issues] for sub in subs}
     hint = "Đặt báo cáo vào thư mục của tháng báo cáo, đặt tên dạng YYYY-MM, ví dụ monthly/2025-12/."
     assert said == {
@@ -144,7 +146,7 @@ def test_a_workbook_outside_the_month_folders_is_said_to_be_in_the_wrong_folder(
             (
                 "wrong_folder",
                 "Tệp 'monthly/bao-cao.xlsx' nằm ngay trong thư mục monthly/, không trong thư mục của một tháng, nên "
-                "không biết là báo cáo tháng nào và không được đọc.",
+                "không biết là báo cáo tháng nào và không được tính.",
                 hint,
             )
         ],
@@ -152,7 +154,7 @@ def test_a_workbook_outside_the_month_folders_is_said_to_be_in_the_wrong_folder(
             (
                 "wrong_folder",
                 "Tệp 'monthly/thang-12/bao-cao.xlsx' nằm trong thư mục 'thang-12', tên thư mục không phải một tháng "
-                "(YYYY-MM), nên không biết là báo cáo tháng nào và không được đọc.",
+                "(YYYY-MM), nên không biết là báo cáo tháng nào và không được tính.",
                 hint,
             )
         ],
