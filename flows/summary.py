@@ -42,8 +42,15 @@ def tally(run_dir: Path) -> Tally:
     folders = [e for e in entries if any(i.get("rule") == "subfolder" for i in e.get("issues", []))]
     subs = [e for e in entries if e not in folders]  # a folder is no file: counted apart
 
+    def shown_status(ward: dict[str, Any]) -> object:
+        """A ward that sent a file carrying its name, unusable (``annual_unusable``), has no valid
+        self-assessment, as the minutes say: it is not counted among those that sent nothing."""
+        if ward.get("status") == "missing" and any(i.get("rule") == "annual_unusable" for i in ward.get("issues", [])):
+            return "rejected"
+        return ward.get("status")
+
     def names(status: str) -> tuple[str, ...]:
-        return tuple(str(w.get("ward_name") or w.get("ward_code")) for w in wards if w.get("status") == status)
+        return tuple(str(w.get("ward_name") or w.get("ward_code")) for w in wards if shown_status(w) == status)
 
     feedback = run_dir / "validation" / "feedback"
     books = [p.name for p in feedback.glob("*.phan-hoi.xlsx")] if feedback.is_dir() else []

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from tasks.domain import Bloc, CellValue, Issue, MonthWindow, Severity, Ward
+from tasks.domain import Bloc, CellValue, InputFile, Issue, Kind, MonthWindow, Severity, Status, Submission, Ward
+from tasks.intake.layout import key
 from tasks.text import fold, is_blank, nfc, shown, strip_ward_prefix
 
 
@@ -25,6 +27,29 @@ class Identity:
     period: str | None = None
     prepared_on: date | None = None
     issues: tuple[Issue, ...] = ()
+
+
+def ward_in_file_name(file: InputFile, bloc: Bloc) -> Ward | None:
+    """The one roster ward whose name the file's name contains, else None.
+
+    Only a hint for people (which ward probably sent a file that names none inside); never the file's ward.
+    """
+    name = key(file.path.stem)
+    wards = [w for w in bloc.members if key(w.name) in name]
+    return wards[0] if len(wards) == 1 else None
+
+
+def unattributed_annuals(subs: Sequence[Submission], bloc: Bloc) -> Mapping[str, Submission]:
+    """Ward code -> the first rejected self-assessment file that names no ward inside but whose file name names
+    that ward: something was received from the ward, though it is no self-assessment of it."""
+    found: dict[str, Submission] = {}
+    for sub in subs:
+        if sub.kind is not Kind.ANNUAL or sub.status is not Status.REJECTED or sub.ward_code is not None:
+            continue
+        ward = ward_in_file_name(sub.file, bloc)
+        if ward is not None:
+            found.setdefault(ward.code, sub)
+    return found
 
 
 def _error(rule: str, message: str, hint: str, sheet: str | None, cv: CellValue | None, column: str) -> Issue:

@@ -13,8 +13,7 @@ from typing import Protocol
 
 from tasks.domain import Bloc, Catalogue, InputFile, Issue, Kind, Severity, Status, Submission, Workbook
 from tasks.intake.discover import WORKBOOK_SUFFIXES
-from tasks.intake.identify import identify_annual, identify_monthly
-from tasks.intake.layout import key
+from tasks.intake.identify import identify_annual, identify_monthly, ward_in_file_name
 from tasks.intake.tables import (
     IntakeError,
     duplicate_label_issues,
@@ -85,15 +84,14 @@ def _with_file_name_hint(sub: Submission, bloc: Bloc) -> Submission:
     """Say which ward the file name suggests when the file names none; the name never decides the ward."""
     if sub.ward_code is not None or sub.kind is Kind.APPRAISAL or not sub.has_errors:
         return sub
-    name = key(sub.file.path.stem)
-    wards = [w for w in bloc.members if key(w.name) in name]
-    if len(wards) != 1:
+    ward = ward_in_file_name(sub.file, bloc)
+    if ward is None:
         return sub
     errors = [k for k, i in enumerate(sub.issues) if i.severity is Severity.ERROR]
     at = next((k for k in errors if sub.issues[k].rule in ("ward_unknown", "ward_missing")), errors[0])
     issue = sub.issues[at]
     note = (
-        f" Tên tệp “{sub.file.rel.rsplit('/', 1)[-1]}” gợi ý đây là hồ sơ của phường {wards[0].name}; "
+        f" Tên tệp “{sub.file.rel.rsplit('/', 1)[-1]}” gợi ý đây là hồ sơ của phường {ward.name}; "
         "hồ sơ chỉ được tính cho đơn vị ghi trong tệp, không theo tên tệp."
     )
     issues = list(sub.issues)

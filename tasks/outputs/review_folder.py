@@ -140,7 +140,7 @@ def write_review_folder(
     Data Docs.
     """
     # computed once, so the minutes, ranking.docx and ranking.xlsx give the same sentences
-    explained = explain_ranking(config.bloc, config.catalogue, result.ranking, rejection_reasons(subs))
+    explained = explain_ranking(config.bloc, config.catalogue, result.ranking, rejection_reasons(subs, config.bloc))
     table = RankingWorkbookWrite("ranking.xlsx", config.bloc, config.catalogue, result.ranking, moment, explained)
     documents = document_writes(config, result.ranking, moment, explained)
     feedback = feedback_writes(subs, moment, config.bloc.names)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
@@ -32,6 +32,7 @@ from tasks.domain import (
     WardScore,
     WardStatus,
 )
+from tasks.intake.identify import unattributed_annuals
 from tasks.scoring.score import round_half_up, vn_number
 from tasks.text import vn_plain
 
@@ -42,25 +43,42 @@ MERIT_NAME = "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh"
 _SEE_REPORT = "lỗi cụ thể ghi trong kết quả kiểm tra hồ sơ gửi đơn vị"
 
 
-def rejection_reasons(subs: Sequence[Submission]) -> dict[str, str]:
+def rejection_reasons(subs: Sequence[Submission], bloc: Bloc | None = None) -> dict[str, str]:
     """Ward code -> why its annual self-assessment was rejected: where the first error is and what it says,
-    and how many others there are (``sheet “Tự chấm điểm”, ô D7: … và 2 lỗi khác``)."""
+    and how many others there are (``sheet “Tự chấm điểm”, ô D7: … và 2 lỗi khác``).
+
+    With ``bloc``, also a ward none of whose files was taken as its self-assessment but whose name a rejected
+    file's name carries (the file names no ward inside: unreadable, or the ward left out): a file was
+    received, so the ward has no valid self-assessment rather than none sent
+    (``tệp annual/x.xlsx mang tên phường nhưng không dùng được: …``).
+    """
     reasons: dict[str, str] = {}
     for sub in subs:
         if sub.kind is not Kind.ANNUAL or sub.status is not Status.REJECTED or sub.ward_code is None:
             continue
-        errors = [i for i in sub.issues if i.severity is Severity.ERROR]
-        if not errors or sub.ward_code in reasons:
-            continue
-        first = errors[0]
-        where = ", ".join(
-            part
-            for part in (f"sheet “{first.sheet}”" if first.sheet else "", f"ô {first.cell}" if first.cell else "")
-            if part
-        )
-        text = f"{where}: {first.message.rstrip('.')}" if where else first.message.rstrip(".")
-        reasons[sub.ward_code] = text + (f"; và {len(errors) - 1} lỗi khác" if len(errors) > 1 else "")
+        text = _errors_text(sub)
+        if text and sub.ward_code not in reasons:
+            reasons[sub.ward_code] = text
+    for code, sub in unattributed_annuals(subs, bloc).items() if bloc is not None else ():
+        text = _errors_text(sub)
+        if text and code not in reasons:
+            reasons[code] = f"tệp {sub.file.rel} mang tên phường nhưng không dùng được: {text}"
     return reasons
+
+
+def _errors_text(sub: Submission) -> str:
+    """Where the first error of ``sub`` is, what it says and how many others there are; empty without errors."""
+    errors = [i for i in sub.issues if i.severity is Severity.ERROR]
+    if not errors:
+        return ""
+    first = errors[0]
+    where = ", ".join(
+        part
+        for part in (f"sheet “{first.sheet}”" if first.sheet else "", f"ô {first.cell}" if first.cell else "")
+        if part
+    )
+    text = f"{where}: {first.message.rstrip('.')}" if where else first.message.rstrip(".")
+    return text + (f"; và {len(errors) - 1} lỗi khác" if len(errors) > 1 else "")
 
 
 class Reason(StrEnum):
@@ -118,6 +136,21 @@ def explain_ranking(
         _unscored(names, row, reasons.get(row.ward.code)) for row in ranking.rows if row.status is not WardStatus.SCORED
     ]
     return tuple(out)
+
+
+def as_documented(ranking: Ranking, explanations: Sequence[Explanation]) -> Ranking:
+    """``ranking`` as the documents and ranking.xlsx show it: a ward none of whose files counts as its
+    self-assessment (status ``missing`` in ranking.csv) but that ``explanations`` say sent an unusable file
+    (``Reason.REJECTED``, e.g. an unreadable file carrying its name, see :func:`rejection_reasons`) is shown and
+    counted as having no valid self-assessment, not as having sent nothing."""
+    received = {code for e in explanations if e.reason is Reason.REJECTED for code in e.wards}
+    rows = tuple(
+        replace(row, status=WardStatus.REJECTED)
+        if row.status is WardStatus.MISSING and row.ward.code in received
+        else row
+        for row in ranking.rows
+    )
+    return replace(ranking, rows=rows) if rows != ranking.rows else ranking
 
 
 def ward_in_sentence(names: Mapping[str, str], code: str) -> str:
@@ -360,6 +393,16 @@ def _merit_tie(names: Mapping[str, str], catalogue: Catalogue, scored: Sequence[
 
 def _unscored(names: Mapping[str, str], row: RankingRow, reason: str | None) -> Explanation:
     ward = ward_in_sentence(names, row.ward.code)
+    if row.status is WardStatus.MISSING and reason is not None:  # a file was received, none of it usable
+        return Explanation(
+            Reason.REJECTED,
+            (row.ward.code,),
+            "",
+            sentence(
+                f"{ward} chưa có bảng tự chấm điểm hợp lệ ({reason}) nên không được chấm điểm, xếp hạng và đề nghị "
+                "khen thưởng."
+            ),
+        )
     if row.status is WardStatus.MISSING:
         return Explanation(
             Reason.MISSING,

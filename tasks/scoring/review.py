@@ -25,6 +25,7 @@ from tasks.domain import (
     WardScore,
     WardStatus,
 )
+from tasks.intake.identify import unattributed_annuals
 from tasks.scoring.ranking import rank_wards
 from tasks.scoring.score import FileIssue, score_ward
 from tasks.validation.reports import (
@@ -113,10 +114,11 @@ def review(subs: Sequence[Submission], bloc: Bloc, catalogue: Catalogue, votes: 
     hashes = {rel: s.file.sha256 for rel, s in files.items()}
     window = catalogue.window.months()
     annuals = _annual_by_ward(subs)
+    named = unattributed_annuals(subs, bloc)
     for ward in bloc.members:
         status, annual = annuals.get(ward.code, ("missing", None))
         months = tuple(m for m in window if m not in monthly.get(ward.code, {}))
-        own = _ward_issues(status, months)
+        own = _ward_issues(status, months, named.get(ward.code))
         if annual is None:
             unscored[ward.code] = WardStatus.REJECTED if status == "rejected" else WardStatus.MISSING
         else:
@@ -133,9 +135,20 @@ def review(subs: Sequence[Submission], bloc: Bloc, catalogue: Catalogue, votes: 
     return Review(ranking=ranking, scores=tuple(scores), wards=tuple(wards), submissions=with_found(subs, found))
 
 
-def _ward_issues(status: str, missing_months: tuple[str, ...]) -> list[Issue]:
+def _ward_issues(status: str, missing_months: tuple[str, ...], named: Submission | None = None) -> list[Issue]:
+    """The ward's own issues; ``named``: a rejected file naming no ward inside whose file name names this one."""
     issues = []
-    if status == "missing":
+    if status == "missing" and named is not None:  # something was received: not "nothing sent"
+        issues.append(
+            Issue(
+                Severity.ERROR,
+                "annual_unusable",
+                f"Chưa có bảng tự chấm điểm năm hợp lệ của đơn vị: đã nhận tệp {named.file.rel} mang tên đơn vị "
+                "nhưng tệp bị từ chối và không xác định được là của đơn vị.",
+                f"Xem các lỗi ghi cho tệp {named.file.rel}, sửa rồi gửi lại bảng tự chấm điểm (.xlsx) theo biểu mẫu.",
+            )
+        )
+    elif status == "missing":
         issues.append(
             Issue(
                 Severity.ERROR,

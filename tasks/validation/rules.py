@@ -71,6 +71,7 @@ RULE_LABELS: dict[str, str] = {
     "indicator_no_report": "Không có báo cáo chỉ tiêu",
     "appraisal_without_self_assessment": "Thẩm định đơn vị chưa có bảng tự chấm",
     "annual_missing": "Chưa nộp bảng tự chấm",
+    "annual_unusable": "Bảng tự chấm không dùng được",
     "monthly_missing": "Thiếu báo cáo tháng",
 }
 

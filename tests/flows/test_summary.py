@@ -17,9 +17,15 @@ from tasks.outputs.csv_json import summary_json
 from tests.support.reviews import sample_review
 
 
-def _run_folder(root: Path, missing: str | None = None, rejected: str | None = None, feedback: int = 0) -> Path:
+def _run_folder(
+    root: Path,
+    missing: str | None = None,
+    rejected: str | None = None,
+    feedback: int = 0,
+    unreadable: str | None = None,
+) -> Path:
     """A run folder holding the ``validation/summary.json`` of the sample's review and ``feedback`` feedback files."""
-    config, _, result = sample_review(missing=missing, rejected=rejected)
+    config, _, result = sample_review(missing=missing, rejected=rejected, unreadable=unreadable)
     run = root / "outputs" / "2025" / "review" / "20260115T080000123Z-3f9a"
     (run / "validation" / "feedback").mkdir(parents=True)
     data = summary_json(run.name, 2025, "2025", result.submissions, result.wards, config.bloc)
@@ -51,6 +57,14 @@ def test_rejected_and_missing_wards_are_named_with_what_to_do(tmp_path: Path) ->
     assert steps[0].startswith("  - Gửi 1 bảng phản hồi (thư mục validation/feedback/ của kết quả) cho các phường")
     assert steps[1] == "  - Nhắc các phường chưa nộp hồ sơ, rồi chạy lại lệnh này."
     assert len(steps) == 2
+
+
+def test_a_ward_whose_file_is_unreadable_is_counted_as_rejected_as_the_minutes_say(tmp_path: Path) -> None:
+    """Yên Bái's file, named after it, is no workbook: like the minutes ("hồ sơ không hợp lệ"), the summary does
+    not say it sent nothing; Văn Phú, which sent nothing, is the one to remind."""
+    run = _run_folder(tmp_path, missing="VANPHU", unreadable="YENBAI", feedback=1)
+    lines = summary_lines(run, "Đánh giá năm 2025")
+    assert "  Phường: 8/10 có hồ sơ hợp lệ; 1 bị từ chối: Yên Bái; 1 chưa nộp: Văn Phú." in lines
 
 
 def test_a_superseded_file_is_counted_so_the_files_add_up(tmp_path: Path) -> None:

@@ -14,10 +14,19 @@ from tasks.scoring.review import Review, review
 SAMPLE_INPUTS = Path(__file__).resolve().parents[2] / "inputs"  # holds 2025/; only read
 
 
+NOT_A_WORKBOOK = Issue(
+    Severity.ERROR,
+    "not_a_workbook",
+    "Tệp không phải là bảng tính Excel (.xlsx): nội dung không có cấu trúc của một sổ làm việc.",
+    "Gửi đúng tệp Excel (.xlsx) theo biểu mẫu của Khối.",
+)
+
+
 def sample_review(
-    missing: str | None = None, rejected: str | None = None
+    missing: str | None = None, rejected: str | None = None, unreadable: str | None = None
 ) -> tuple[YearConfig, list[Submission], Review]:
-    """The sample's submissions and their review; ward ``missing`` sent no self-assessment, ``rejected``'s was refused.
+    """The sample's submissions and their review; ward ``missing`` sent no self-assessment, ``rejected``'s was refused,
+    ``unreadable``'s file (named after it) could not be read, so it names no ward.
 
     Reading the sample takes a tenth of a second; the suites are not run (every file reads as accepted).
     """
@@ -28,6 +37,12 @@ def sample_review(
     subs = [
         replace(s, status=Status.REJECTED, issues=(refused,))
         if s.kind is Kind.ANNUAL and s.ward_code == rejected
+        else s
+        for s in subs
+    ]
+    subs = [
+        replace(s, ward_code=None, status=Status.REJECTED, issues=(NOT_A_WORKBOOK,), workbook=None)
+        if s.kind is Kind.ANNUAL and s.ward_code == unreadable
         else s
         for s in subs
     ]

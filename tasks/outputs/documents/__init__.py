@@ -20,7 +20,7 @@ from tasks.outputs.documents.context import MINUTES_TEMPLATE, RANKING_TEMPLATE, 
 from tasks.outputs.documents.minutes import minutes_context
 from tasks.outputs.documents.proposal import PROPOSAL_TEMPLATE, proposal_context
 from tasks.outputs.documents.render import Picture, check_template, finish_document, rendered
-from tasks.scoring.explain import Explanation, explain_ranking
+from tasks.scoring.explain import Explanation, as_documented, explain_ranking
 
 CHART_WIDTH_MM = 240  # the ranking chart across the landscape page (252 mm between the margins)
 
@@ -78,7 +78,7 @@ def ranking_docx_job(
     explanations: Sequence[Explanation] | None = None,
 ) -> DocumentJob:
     """The job of ``ranking.docx`` (the ranking table, A4 landscape)."""
-    context = ranking_context(bloc, catalogue, ranking, meeting, moment)
+    context = ranking_context(bloc, catalogue, as_documented(ranking, explanations or ()), meeting, moment)
     context["explanations"] = _sentences(bloc, catalogue, ranking, explanations)
     drawn = worth_drawing(ranking)  # a bloc's meeting has 10–20 wards; the table alone serves a huge bloc
     context["chart"] = Picture(ranking_chart_png(catalogue, ranking), CHART_WIDTH_MM) if drawn else ""
@@ -101,7 +101,7 @@ def minutes_job(
     explanations: Sequence[Explanation] | None = None,
 ) -> DocumentJob:
     """The job of ``bien-ban-hop-tong-ket.docx`` (the minutes of the review meeting; a draft without votes)."""
-    context = minutes_context(bloc, catalogue, ranking, meeting, moment)
+    context = minutes_context(bloc, catalogue, as_documented(ranking, explanations or ()), meeting, moment)
     context["explanations"] = _sentences(bloc, catalogue, ranking, explanations)
     title = _draft_title(f"Biên bản Hội nghị tổng kết, bình xét thi đua năm {bloc.year} của {bloc.name}", context)
     return DocumentJob(template or TEMPLATE_DIR / MINUTES_TEMPLATE, context, bloc.name, title, moment)
@@ -117,7 +117,7 @@ def proposal_job(
     explanations: Sequence[Explanation] | None = None,
 ) -> DocumentJob:
     """The job of ``to-trinh-de-nghi-khen-thuong.docx`` (the award proposal; a draft without votes)."""
-    context = proposal_context(bloc, catalogue, ranking, meeting, moment)
+    context = proposal_context(bloc, catalogue, as_documented(ranking, explanations or ()), meeting, moment)
     context["explanations"] = _sentences(bloc, catalogue, ranking, explanations)
     title = _draft_title(f"Tờ trình đề nghị khen thưởng năm {bloc.year} của {bloc.name}", context)
     return DocumentJob(template or TEMPLATE_DIR / PROPOSAL_TEMPLATE, context, bloc.name, title, moment)

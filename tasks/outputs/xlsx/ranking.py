@@ -33,7 +33,7 @@ from tasks.outputs.xlsx.common import (
     setup_print,
     write_table,
 )
-from tasks.scoring.explain import Explanation, explain_ranking
+from tasks.scoring.explain import Explanation, as_documented, explain_ranking
 from tasks.text import number_text, vn_plain
 
 SUMMARY_SHEET = "Xếp hạng"
@@ -57,7 +57,7 @@ def write_ranking_xlsx(
     """
     title = f"BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG THI ĐUA NĂM {catalogue.year}"
     wb = new_workbook(title, moment)
-    rows = ordered_rows(ranking.rows)
+    rows = ordered_rows(ranking.rows if explanations is None else as_documented(ranking, explanations).rows)
     summary = wb.active
     assert summary is not None
     summary.title = SUMMARY_SHEET

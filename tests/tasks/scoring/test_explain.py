@@ -23,11 +23,19 @@ from tasks.scoring.explain import (
     IGNORED_VOTES_HINT,
     Explanation,
     Reason,
+    as_documented,
     configuration_warnings,
     explain_ranking,
     rejection_reasons,
 )
 from tests.support.explained import BLOC, CASE_RANKING, CATALOGUE, MEETING_CASE, ROSTER, rank, sheet
+from tests.support.reviews import sample_review
+
+UNUSABLE = (
+    "Phường Yên Bái chưa có bảng tự chấm điểm hợp lệ (tệp annual/tu-cham-diem-2025-yenbai.xlsx mang tên phường nhưng "
+    "không dùng được: Tệp không phải là bảng tính Excel (.xlsx): nội dung không có cấu trúc của một sổ làm việc) nên "
+    "không được chấm điểm, xếp hạng và đề nghị khen thưởng."
+)
 
 
 def explain(
@@ -192,6 +200,21 @@ def test_a_rejected_ward_is_told_where_its_first_error_is_and_how_many_more() ->
         "Phường Cầu Thia có bảng tự chấm điểm không hợp lệ (sheet “Tự chấm điểm”, ô D7: Điểm tự chấm của tiêu chí 1.2 "
         "là “tốt”, không phải là số; và 1 lỗi khác) nên không được chấm điểm, xếp hạng và đề nghị khen thưởng."
     ]
+
+
+def test_a_ward_whose_file_is_unreadable_has_no_valid_self_assessment_rather_than_none_sent() -> None:
+    """A corrupt file named after Yên Bái was received: its sentence says no valid self-assessment and why; Văn
+    Phú, which sent nothing, is still the one that did not send."""
+    config, subs, result = sample_review(unreadable="YENBAI", missing="VANPHU")
+    assert "YENBAI" not in rejection_reasons(subs)  # without the roster the file is no ward's
+    reasons = rejection_reasons(subs, config.bloc)
+    explained = explain_ranking(config.bloc, config.catalogue, result.ranking, reasons)
+    assert texts(explained, Reason.REJECTED) == [UNUSABLE]
+    assert texts(explained, Reason.MISSING) == [
+        "Phường Văn Phú chưa nộp bảng tự chấm điểm nên không được chấm điểm, xếp hạng và đề nghị khen thưởng."
+    ]
+    shown = {r.ward.code: r.status for r in as_documented(result.ranking, explained).rows}
+    assert (shown["YENBAI"], shown["VANPHU"]) == (WardStatus.REJECTED, WardStatus.MISSING)
 
 
 def test_the_case_has_a_veto_a_tie_a_merit_tie_set_aside_votes_and_a_rejected_ward() -> None:

@@ -59,3 +59,17 @@ def test_an_appraisal_row_for_a_ward_without_a_self_assessment_quotes_the_value_
     assert skipped[0].message == (
         "Dòng thẩm định cho phường Văn Phú – D1 bị bỏ qua: đơn vị không có bảng tự chấm điểm hợp lệ."
     )
+
+
+def test_a_ward_whose_only_file_is_unreadable_is_told_its_file_was_received_but_unusable() -> None:
+    """Yên Bái's file, named after it, is no workbook: the ward stays ``missing`` (no file is its self-assessment),
+    but its own issue says a file was received and refused, not that nothing came."""
+    _, _, result = sample_review(unreadable="YENBAI", missing="VANPHU")
+    issues = {w.ward_code: w.issues for w in result.wards if w.annual == "missing"}
+    assert [i.rule for i in issues["VANPHU"]] == ["annual_missing"]
+    (unusable,) = issues["YENBAI"]
+    assert (unusable.rule, unusable.severity.value) == ("annual_unusable", "error")
+    assert unusable.message == (
+        "Chưa có bảng tự chấm điểm năm hợp lệ của đơn vị: đã nhận tệp annual/tu-cham-diem-2025-yenbai.xlsx mang tên "
+        "đơn vị nhưng tệp bị từ chối và không xác định được là của đơn vị."
+    )

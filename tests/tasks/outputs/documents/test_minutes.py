@@ -10,7 +10,7 @@ from docx.document import Document as DocumentObject
 
 from tasks.domain import Meeting, Nomination, Ranking, VoteOutcome, Votes
 from tasks.outputs.documents import minutes_job, render_document
-from tasks.scoring.explain import explain_ranking
+from tasks.scoring.explain import explain_ranking, rejection_reasons
 from tests.support import explained
 from tests.support.documents import (
     BLOC,
@@ -25,6 +25,7 @@ from tests.support.documents import (
     table_rows,
     text,
 )
+from tests.support.reviews import sample_review
 
 SENTENCES = [e.text for e in explain_ranking(explained.BLOC, explained.CATALOGUE, explained.CASE_RANKING)]
 
@@ -165,3 +166,20 @@ def test_a_list_of_one_is_written_as_a_sentence_never_as_a_lone_item() -> None:
     items = [i for i, p in enumerate(lines) if p.startswith("- ")]
     runs = [list(g) for _, g in groupby(enumerate(items), key=lambda pair: pair[1] - pair[0])]
     assert all(len(run) > 1 for run in runs), [lines[r[0][1]] for r in runs if len(r) == 1]
+
+
+def test_a_ward_whose_file_is_unreadable_is_not_said_to_have_sent_nothing() -> None:
+    """A corrupt file named after Yên Bái was received: the minutes count it among the invalid self-assessments,
+    give the reason, and its row in the ranking table says it has no valid one; Văn Phú sent nothing."""
+    config, subs, result = sample_review(unreadable="YENBAI", missing="VANPHU")
+    reasons = rejection_reasons(subs, config.bloc)
+    sentences = explain_ranking(config.bloc, config.catalogue, result.ranking, reasons)
+    job = minutes_job(config.bloc, config.catalogue, result.ranking, None, MOMENT, explanations=sentences)
+    document = open_docx(render_document(job))
+    full, lines = text(document), paragraphs(document)
+    assert "số phường có hồ sơ không hợp lệ: 1 (phường Yên Bái); số phường chưa nộp: 1 (phường Văn Phú)." in full
+    assert any(p.startswith("Phường Yên Bái chưa có bảng tự chấm điểm hợp lệ (tệp annual/") for p in lines)
+    assert "Phường Yên Bái chưa nộp" not in full
+    rows = {row[1]: row for row in table_rows(document, 1)}
+    assert "Không có bảng tự chấm hợp lệ" in rows["Phường Yên Bái"] and "Chưa nộp" not in rows["Phường Yên Bái"]
+    assert "Chưa nộp" in rows["Phường Văn Phú"]

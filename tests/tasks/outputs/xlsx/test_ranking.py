@@ -12,8 +12,9 @@ from openpyxl import load_workbook
 from tasks.domain import Ranking, RankingRow, WardStatus
 from tasks.outputs.ooxml import in_utc
 from tasks.outputs.xlsx.ranking import SUMMARY_SHEET, write_ranking_xlsx
-from tasks.scoring.explain import explain_ranking
+from tasks.scoring.explain import explain_ranking, rejection_reasons
 from tests.support import explained
+from tests.support.reviews import sample_review
 from tests.support.workbooks import BLOC, CATALOGUE, MOMENT, WARDS, out_of_order_ranking, reopen, row_values, score
 
 SUMMARY_HEADERS = [
@@ -157,3 +158,15 @@ def test_the_ranking_workbook_never_contradicts_itself() -> None:
         "(không xếp loại “Hoàn thành xuất sắc nhiệm vụ”) và không được đề nghị khen thưởng."
     ) in notes
     assert "Nhóm 1 (tối đa 0 điểm): Ứng dụng công nghệ, phong trào “Bình dân học vụ số”." in notes
+
+
+def test_a_ward_whose_file_is_unreadable_is_shown_as_rejected_as_its_note_says() -> None:
+    """Yên Bái's corrupt file was received: its status cell agrees with the note under the table ("chưa có bảng
+    tự chấm điểm hợp lệ"), not "Chưa nộp", which stays Văn Phú's."""
+    config, subs, result = sample_review(unreadable="YENBAI", missing="VANPHU")
+    sentences = explain_ranking(config.bloc, config.catalogue, result.ranking, rejection_reasons(subs, config.bloc))
+    ws = reopen(write_ranking_xlsx(config.bloc, config.catalogue, result.ranking, MOMENT, sentences))[SUMMARY_SHEET]
+    cells = [[c for c in row if c is not None] for row in ws.iter_rows(values_only=True)]
+    status = {row[1]: row[2] for row in cells if len(row) == 3 and row[0] in ("YENBAI", "VANPHU")}
+    assert status == {"Yên Bái": "Bị từ chối", "Văn Phú": "Chưa nộp"}
+    assert any(str(row[0]).startswith("Phường Yên Bái chưa có bảng tự chấm điểm hợp lệ") for row in cells if row)
