@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import sys
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import docx
@@ -41,7 +41,7 @@ from tasks.outputs.documents.proposal import PROPOSAL_TEMPLATE
 from tasks.outputs.ooxml import freeze_ooxml
 
 Line = str | tuple[str, dict[str, object]]
-BUILT = datetime(2025, 1, 1)  # fixed so that rebuilding gives byte-identical templates
+BUILT = datetime(2025, 1, 1, tzinfo=UTC)  # fixed so that rebuilding gives byte-identical templates
 SIGNERS = (("THƯ KÝ", "CHỦ TỌA"), ("{{ secretary.signature }}", "{{ chair.signature }}"))
 RECEIVERS = ("- Sở Nội vụ tỉnh {{ province }};", "- Các phường thành viên Khối;", "- Lưu: VT, Hồ sơ.")
 BOLD: dict[str, object] = {"bold": True}
@@ -183,7 +183,7 @@ def loop_rows(tbl: Table, first: int, last: int, items: str, var: str = "r") -> 
 
 # --- minutes (biên bản, A4 portrait) ------------------------------------------------------------
 
-_MINUTES_WIDTHS = (12, 35, 14, 15, 12, 14, 41, 22)  # mm, 165 in all
+_MINUTES_WIDTHS = (12, 35, 14, 15, 14, 14, 41, 20)  # mm, 165 in all; a number column holds "100,00" on one line
 _MINUTES_HEAD = ("Hạng", "Đơn vị", "Điểm cơ bản", "Điểm thưởng", "Điểm trừ", "Tổng điểm", "Xếp loại",
                  "Đề nghị")  # fmt: skip
 _MINUTES_ROW = ("{{ r.rank }}", "{{ r.ward }}", "{{ r.base }}", "{{ r.bonus }}", "{{ r.deductions }}",
