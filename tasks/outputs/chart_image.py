@@ -1,22 +1,18 @@
 """The ranking as a picture for ``ranking.docx``: totals by ward against the band thresholds (PNG bytes).
 
-Drawn with matplotlib's object API on the Agg canvas (no pyplot, no global state, no display), in the documents'
-font (:func:`font_file`): Times New Roman where the machine has it, else Liberation Serif (its metric-compatible
-twin, shipped by Linux distributions), else the DejaVu Serif that ships inside matplotlib. Only a face with every
-Vietnamese letter counts. The PNG carries no software or date metadata, so the same ranking always gives the same
-bytes on one machine; two machines give the same bytes when they pick the same font file (a machine with Times
-New Roman draws other pixels than one with Liberation Serif only).
+Drawn with matplotlib's object API on the Agg canvas (no pyplot, no global state, no display), in the DejaVu
+Serif font that ships inside matplotlib: a serif face like the documents' Times New Roman, with every Vietnamese
+letter. The bundled file rather than whatever the system offers keeps the pixels the same on every machine, so an
+auditor who reruns the review elsewhere gets the same ``ranking.docx``. The PNG carries no software or date
+metadata, so the same ranking always gives the same bytes.
 """
 
 from __future__ import annotations
 
 import io
-import logging
-from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
-from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
@@ -26,12 +22,7 @@ from tasks.domain import Catalogue, Ranking, WardStatus
 from tasks.scoring.explain import points as vn_points
 from tasks.text import vn_plain
 
-log = logging.getLogger(__name__)
-
-SERIF_FAMILIES = ("Times New Roman", "Liberation Serif")  # the documents' font, then its metric-compatible twin
-FALLBACK_FONT = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSerif.ttf"  # bundled: always there
-# ơ, ư, đ, ă, â, ê, ô and the Latin Extended Additional block (every letter with a tone mark under or two marks)
-_VIETNAMESE = frozenset(map(ord, "ĂăÂâĐđÊêÔôƠơƯư")) | frozenset(range(0x1EA0, 0x1EFA))
+FONT_FILE = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSerif.ttf"
 _BAND_COLOURS = ("#1f4e79", "#5b9bd5", "#a9c4e0", "#d9d9d9")  # best band darkest; printable in grey
 _LINE_STYLES = ("--", ":", "-.", (0, (1, 3)))
 WIDTH_MM, HEIGHT_MM, DPI = 240, 110, 150
@@ -95,28 +86,5 @@ def ranking_figure(catalogue: Catalogue, ranking: Ranking) -> Figure:
 
 
 def _font(size: float) -> FontProperties:
-    """The chart's font (:func:`font_file`) at ``size`` points."""
-    return FontProperties(fname=font_file(), size=size)
-
-
-@lru_cache(maxsize=1)
-def font_file() -> Path:
-    """The regular face of the first of :data:`SERIF_FAMILIES` installed with every Vietnamese letter, else the
-    bundled :data:`FALLBACK_FONT`.
-
-    The system's font files are read directly, not matplotlib's font cache, which can predate fonts installed
-    later. Of several files of one family the first by path is taken, so the choice is the same on every run;
-    Liberation Serif 1.x, without ơ, ư and the letters with two marks, does not count.
-    """
-    found: dict[str, list[Path]] = {family: [] for family in SERIF_FAMILIES}
-    for name in sorted(font_manager.findSystemFonts(fontext="ttf")):
-        try:
-            face = font_manager.get_font(name)
-            regular = face.family_name in found and face.style_name in ("Regular", "Normal", "Book", "Roman")
-            if regular and face.get_charmap().keys() >= _VIETNAMESE:
-                found[face.family_name].append(Path(name))
-        except (OSError, RuntimeError, ValueError):  # a broken font file is no candidate
-            log.debug("font file %s not readable", name, exc_info=True)
-    chosen = next((files[0] for files in found.values() if files), FALLBACK_FONT)
-    log.info("ranking chart font: %s", chosen)
-    return chosen
+    """The bundled DejaVu Serif at ``size`` points."""
+    return FontProperties(fname=FONT_FILE, size=size)

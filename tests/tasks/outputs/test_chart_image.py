@@ -5,13 +5,10 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import docx
-import matplotlib
-import pytest
 from docx.oxml.ns import qn
 from matplotlib import font_manager
 
@@ -90,47 +87,12 @@ def test_a_bloc_too_large_to_draw_legibly_gets_the_table_without_a_figure(monkey
     assert "Biểu đồ:" not in text and "Sa Pa" in text
 
 
-BUNDLED = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-
-
-@pytest.fixture
-def fresh_font_choice() -> Iterator[None]:
-    """Forget the font chosen so far, before and after the test (the choice is kept for the process)."""
-    chart_image.font_file.cache_clear()
-    yield
-    chart_image.font_file.cache_clear()
-
-
-def test_the_chart_is_drawn_in_the_documents_serif_font_with_every_vietnamese_letter() -> None:
-    """Every text of the chart is in the chosen font: Times New Roman or Liberation Serif where installed (on this
-    machine Liberation Serif 2), else the bundled DejaVu Serif; never DejaVu Sans."""
-    chosen = chart_image.font_file()
-    face = font_manager.get_font(str(chosen))
-    assert face.family_name in chart_image.SERIF_FAMILIES or chosen == chart_image.FALLBACK_FONT
+def test_the_chart_is_drawn_in_the_bundled_serif_font_with_every_vietnamese_letter() -> None:
+    """Every text of the chart is in matplotlib's own DejaVu Serif (a serif like the documents', not DejaVu Sans),
+    which has every Vietnamese letter: the same file, so the same pixels, on every machine."""
+    face = font_manager.get_font(str(chart_image.FONT_FILE))
+    assert face.family_name == "DejaVu Serif"
     assert all(ord(c) in face.get_charmap() for c in "Lào Cai Nghĩa Lộ Cam Đường Yên Bái ơ ư ặ ỹ Ấ")
     figure = ranking_figure(CATALOGUE, RANKING)
     texts = [*figure.axes[0].get_xticklabels(), *figure.axes[0].texts, *figure.legends[0].get_texts()]
-    assert {Path(t.get_fontproperties().get_file()) for t in texts} == {chosen}
-
-
-def test_without_times_new_roman_or_liberation_serif_the_bundled_dejavu_serif_is_used(
-    monkeypatch: pytest.MonkeyPatch, fresh_font_choice: None
-) -> None:
-    """A machine with neither font draws with the DejaVu Serif inside matplotlib: the same file everywhere."""
-    monkeypatch.setattr(font_manager, "findSystemFonts", lambda fontext="ttf": [str(BUNDLED / "DejaVuSans.ttf")])
-    assert chart_image.font_file() == chart_image.FALLBACK_FONT == BUNDLED / "DejaVuSerif.ttf"
-    assert ranking_chart_png(CATALOGUE, RANKING) == ranking_chart_png(CATALOGUE, RANKING)
-
-
-def test_a_font_without_the_vietnamese_letters_is_passed_over_and_the_first_family_wins(
-    monkeypatch: pytest.MonkeyPatch, fresh_font_choice: None
-) -> None:
-    """As Liberation Serif 1.x (no ơ with a tone mark): STIXGeneral lacks them and is passed over for the next
-    family; of two families that qualify the first listed wins, whatever order the files come in."""
-    files = [str(BUNDLED / name) for name in ("DejaVuSans.ttf", "STIXGeneral.ttf", "DejaVuSerif.ttf")]
-    monkeypatch.setattr(font_manager, "findSystemFonts", lambda fontext="ttf": files)
-    monkeypatch.setattr(chart_image, "SERIF_FAMILIES", ("STIXGeneral", "DejaVu Serif"))
-    assert chart_image.font_file() == BUNDLED / "DejaVuSerif.ttf"
-    chart_image.font_file.cache_clear()
-    monkeypatch.setattr(chart_image, "SERIF_FAMILIES", ("DejaVu Serif", "DejaVu Sans"))  # DejaVuSans.ttf sorts first
-    assert chart_image.font_file() == BUNDLED / "DejaVuSerif.ttf"
+    assert {Path(t.get_fontproperties().get_file()) for t in texts} == {chart_image.FONT_FILE}
