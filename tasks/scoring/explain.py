@@ -36,6 +36,7 @@ from tasks.intake.identify import unattributed_annuals
 from tasks.scoring.score import round_half_up, vn_number
 from tasks.text import vn_plain
 
+# The two awards as the documents' body spells them out (NĐ 30: no abbreviation such as UBND in the text).
 FLAG_NAME = "Cờ thi đua của Ủy ban nhân dân tỉnh"
 MERIT_NAME = "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh"
 
@@ -286,19 +287,22 @@ def _vote_explanations(names: Mapping[str, str], catalogue: Catalogue, ranking: 
     ignored = [c for c, n in vote.ignored.items() if n > 0]
     out = _lost_votes(names, ranking) if vote.winner is not None else [_no_winner(names, catalogue, ranking)]
     if ignored:
-        counted = ", ".join(f"{ward_in_sentence(names, c)} ({vote.ignored[c]} phiếu)" for c in ignored)
         out.append(
-            Explanation(
-                Reason.IGNORED_VOTES,
-                tuple(ignored),
-                "flag",
-                sentence(
-                    f"Phiếu đồng ý cho {counted} không được tính vì {join_wards(names, ignored)} không thuộc danh "
-                    f"sách ứng cử viên suy tôn đề nghị tặng {FLAG_NAME}."
-                ),
-            )
+            Explanation(Reason.IGNORED_VOTES, tuple(ignored), "flag", ignored_votes_sentence(names, vote.ignored))
         )
     return out
+
+
+def ignored_votes_sentence(names: Mapping[str, str], ignored: Mapping[str, int]) -> str:
+    """Why agree votes for wards that were not candidates do not count (spec §4.8): the one sentence the
+    documents, ``Ranking.notes``, summary.json's warning and the command's summary all give. ``ignored``: ward
+    code -> agree votes; wards with none are left out."""
+    wards = [c for c, n in ignored.items() if n > 0]
+    counted = ", ".join(f"{ward_in_sentence(names, c)} ({ignored[c]} phiếu)" for c in wards)
+    return sentence(
+        f"Phiếu đồng ý cho {counted} không được tính vì {join_wards(names, wards)} không thuộc danh sách ứng cử "
+        f"viên suy tôn đề nghị tặng {FLAG_NAME}."
+    )
 
 
 IGNORED_VOTES_HINT = (

@@ -27,11 +27,16 @@ from tasks.domain import (
     WardScore,
     WardStatus,
 )
-from tasks.scoring.explain import fraction_text, join_wards, sentence, ward_in_sentence
+from tasks.scoring.explain import (
+    FLAG_NAME,
+    MERIT_NAME,
+    fraction_text,
+    ignored_votes_sentence,
+    join_wards,
+    sentence,
+    ward_in_sentence,
+)
 from tasks.scoring.score import round_half_up, vn_number
-
-FLAG_NAME = "Cờ thi đua của UBND tỉnh"
-MERIT_NAME = "Bằng khen của Chủ tịch UBND tỉnh"
 
 RankKey = tuple[Decimal, Decimal, Decimal]
 
@@ -67,7 +72,7 @@ def rank_wards(
     notes = _tie_notes(bloc, ordered, ranks)
     notes.append(vote.reason if vote else _no_candidate_note(catalogue))
     if ignored:
-        notes.append(_ignored_note(bloc, ignored))
+        notes.append(ignored_votes_sentence(bloc.names, ignored))
     if merit_tie:
         notes.append(_merit_tie_note(bloc, catalogue, merit, ranks))
     rows = [
@@ -277,12 +282,6 @@ def _no_candidate_note(catalogue: Catalogue) -> str:
         f"Không có đơn vị đủ điều kiện đề nghị suy tôn {FLAG_NAME} (xếp loại {band} trở lên và "
         "không có điểm trừ loại trừ)."
     )
-
-
-def _ignored_note(bloc: Bloc, ignored: Mapping[str, int]) -> str:
-    names = bloc.names
-    parts = ", ".join(f"{ward_in_sentence(names, c)} ({n} phiếu)" for c, n in ignored.items())
-    return f"Phiếu đồng ý cho {parts} không được tính vì không thuộc danh sách đơn vị ứng cử suy tôn {FLAG_NAME}."
 
 
 def _merit_tie_note(bloc: Bloc, catalogue: Catalogue, merit: Sequence[str], ranks: Mapping[str, int]) -> str:

@@ -23,6 +23,7 @@ from tasks.domain import (
     WardScore,
     WardStatus,
 )
+from tasks.scoring.explain import Reason, explain_ranking
 from tasks.scoring.ranking import rank_wards
 
 D = Decimal
@@ -193,7 +194,26 @@ def test_votes_for_a_ward_that_is_not_a_candidate_are_ignored() -> None:
     assert result.vote.ignored == {"NGHIALO": 1}
     assert result.vote.agree == {"SAPA": 5}
     assert by_code(result)["SAPA"][1] is Nomination.FLAG
-    assert any("phường Nghĩa Lộ (1 phiếu) không được tính" in n for n in result.notes)
+    assert result.notes[-1] == (
+        "Phiếu đồng ý cho phường Nghĩa Lộ (1 phiếu) không được tính vì phường Nghĩa Lộ không thuộc danh sách ứng "
+        "cử viên suy tôn đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh."
+    )
+
+
+def test_the_notes_give_the_ignored_votes_in_the_documents_sentence_and_spell_out_the_awards() -> None:
+    """The note on votes that do not count is the very sentence the minutes and summary.json give (one
+    source), and no note abbreviates Ủy ban nhân dân (a custom minutes template may print them)."""
+    scores = [ws("SAPA", "96"), ws("NGHIALO", "94"), ws("AULAU", "93"), ws("YENBAI", "92"), ws("NAMCUONG", "92")]
+    result = rank(scores, votes(received=6, valid=6, SAPA=4, NGHIALO=1, AULAU=1))
+    [explained] = [e for e in explain_ranking(BLOC, CATALOGUE, result) if e.reason is Reason.IGNORED_VOTES]
+    assert explained.text in result.notes
+    assert all("UBND" not in n for n in result.notes)
+    assert explained.text == (
+        "Phiếu đồng ý cho phường Nghĩa Lộ (1 phiếu), phường Âu Lâu (1 phiếu) không được tính vì phường Nghĩa Lộ và "
+        "phường Âu Lâu không thuộc danh sách ứng cử viên suy tôn đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh."
+    )
+    assert result.vote is not None and "Cờ thi đua của Ủy ban nhân dân tỉnh: phát ra 6 phiếu" in result.vote.reason
+    assert "đề nghị tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh là 4" in result.notes[-1]
 
 
 def test_a_tie_at_the_last_merit_place_admits_all_tied_wards() -> None:
