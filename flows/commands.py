@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from flows.console import count_text, progress_console
 from flows.failures import OK, STRICT, Refused
 from flows.summary import review_next_steps, run_status, summary_lines
+from tasks.text import month_label
 
 if TYPE_CHECKING:
     from flows.annual_review import ReviewResult
@@ -87,11 +88,11 @@ def refuse_month(config: YearConfig, period: str, allow_empty: bool) -> None:
     Either run would write a standing in which every ward is missing, which nobody asked for.
     """
     window = config.catalogue.window
-    shown = f"{period[5:]}/{period[:4]}"
+    shown = month_label(period)
     if period not in window.months():
         raise Refused(
             f"Tháng {shown} nằm ngoài khoảng theo dõi của năm {config.year} (monthly_window trong criteria.yaml: "
-            f"từ {window.first[5:]}/{window.first[:4]} đến {window.last[5:]}/{window.last[:4]}), nên không chạy. "
+            f"từ {month_label(window.first)} đến {month_label(window.last)}), nên không chạy. "
             "Chọn một tháng trong khoảng đó."
         )
     from tasks.intake.discover import is_skipped
@@ -232,7 +233,7 @@ def cmd_monthly(args: argparse.Namespace) -> int:
         return _province_monthly(args)
     with progress_console():
         result = start_monthly(args.inputs, args.period, args.outputs, args.force, args.allow_empty_month)
-    print("\n".join(summary_lines(result.run_dir, f"Bảng theo dõi tháng {args.period[5:]}/{args.period[:4]}")))
+    print("\n".join(summary_lines(result.run_dir, f"Bảng theo dõi tháng {month_label(args.period)}")))
     return run_status(result, args.strict)
 
 
@@ -248,7 +249,7 @@ def _province_monthly(args: argparse.Namespace) -> int:
             period=args.period, inputs=args.inputs, outputs=args.outputs, force=args.force,
             allow_empty=args.allow_empty_month, return_state=True,
         ))  # fmt: skip
-    print(f"Bảng theo dõi tháng {args.period[5:]}/{args.period[:4]} của {len(province.blocs)} khối:")
+    print(f"Bảng theo dõi tháng {month_label(args.period)} của {len(province.blocs)} khối:")
     print("\n".join(province_lines(province, MONTH_DONE, args.strict)))
     return province_status(province, args.strict)
 

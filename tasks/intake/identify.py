@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 
 from tasks.domain import Bloc, CellValue, InputFile, Issue, Kind, MonthWindow, Severity, Status, Submission, Ward
 from tasks.intake.layout import key
-from tasks.text import fold, is_blank, nfc, shown, strip_ward_prefix
+from tasks.text import fold, is_blank, month_label, nfc, shown, strip_ward_prefix
 
 
 @dataclass(frozen=True)
@@ -272,7 +272,7 @@ def period_year_issue(info: dict[str, CellValue], sheet: str | None, window: Mon
     found = parse_period(cv.value) if cv is not None and not is_blank(cv.value) else None
     if cv is None or found is None or found[:4] in {month[:4] for month in window.months()}:
         return None
-    last = f"{window.last[5:]}/{window.last[:4]}"
+    last = month_label(window.last)
     return _error(
         "period_mismatch",
         f"Kỳ báo cáo '{shown(cv.value)}' không đúng: báo cáo phải là của năm {year}.",
@@ -291,7 +291,7 @@ def _period_issue(found: str | None, cv: CellValue | None, folder: str | None, s
         message = f"{what}." if blank else f"{what}: không đọc được tháng báo cáo."
         hint = "Ghi Kỳ báo cáo theo dạng 'Tháng MM/YYYY': tháng và năm của số liệu báo cáo."
     else:
-        month = f"{folder[5:]}/{folder[:4]}"
+        month = month_label(folder)
         message = f"{what}: báo cáo nằm trong thư mục tháng {month}."
         hint = f"Ghi Kỳ báo cáo là 'Tháng {month}' hoặc đặt tệp vào đúng thư mục tháng."
     return _error("period_mismatch", message, hint, sheet, cv, "Kỳ báo cáo")

@@ -28,6 +28,7 @@ from tasks.domain import (
 from tasks.intake.identify import unattributed_annuals
 from tasks.scoring.ranking import rank_wards
 from tasks.scoring.score import FileIssue, score_ward
+from tasks.text import month_label
 from tasks.validation.reports import (
     accepted_monthly_reports,
     annual_report,
@@ -162,7 +163,7 @@ def _ward_issues(status: str, missing_months: tuple[str, ...], named: Submission
             Issue(
                 Severity.WARNING,
                 "monthly_missing",
-                f"Không có báo cáo chỉ tiêu tháng {month[5:]}/{month[:4]} được chấp nhận; bị trừ điểm theo quy định.",
+                f"Không có báo cáo chỉ tiêu tháng {month_label(month)} được chấp nhận; bị trừ điểm theo quy định.",
                 "Gửi (hoặc sửa và gửi lại) báo cáo tháng đó theo biểu mẫu.",
             )
         )

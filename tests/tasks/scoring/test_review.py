@@ -36,7 +36,8 @@ def test_review_leaves_the_submissions_as_they_were(config: YearConfig) -> None:
 
 
 def test_a_ward_with_a_month_missing_is_told_so_in_its_own_standing(config: YearConfig) -> None:
-    """The sample's Âu Lâu never sent one month: its standing carries the warning, no file is changed for it."""
+    """The sample's Âu Lâu never sent October: its standing carries the warning, naming the month as 10/2025; no
+    file is changed for it."""
     subs = validate_all(
         read_all(discover(config.year_dir), config.bloc, config.catalogue),
         config.bloc,
@@ -47,6 +48,9 @@ def test_a_ward_with_a_month_missing_is_told_so_in_its_own_standing(config: Year
     (ward,) = (w for w in result.wards if w.missing_months)
     assert ward.ward_code == "AULAU" and ward.annual == "accepted"
     assert [i.rule for i in ward.issues] == ["monthly_missing"] * len(ward.missing_months)
+    assert ward.issues[0].message == (  # the month as every other message writes it (month_label)
+        "Không có báo cáo chỉ tiêu tháng 10/2025 được chấp nhận; bị trừ điểm theo quy định."
+    )
 
 
 def test_an_appraisal_row_for_a_ward_without_a_self_assessment_quotes_the_value_it_skips() -> None:
