@@ -113,6 +113,7 @@ def _duplicate_column(sheet: Sheet, name: str, r: int, first: int, second: int) 
             sheet=sheet.name,
             cell=cell_name(r, second),
             column=name,
+            value=shown(sheet.rows[r][second]),  # the header as written there ("ĐIỂM TỰ CHẤM ")
         )
     )
 
@@ -143,7 +144,11 @@ def _cell(sheet: Sheet, r: int, c: int) -> CellValue:
     return CellValue(value=value, cell=cell_name(r, c), percent=(r, c) in sheet.percent)
 
 
-def _too_many_rows(sheet: Sheet, limit: int, r: int) -> IntakeError:
+def _too_many_rows(sheet: Sheet, limit: int, r: int, columns: list[int]) -> IntakeError:
+    """Refused at row ``r``, the first over ``limit``: the issue names the row's first cell of the table holding
+    something (its code in the form) and quotes it, so the ward sees which line the dump starts at."""
+    row = sheet.rows[r]
+    c = min(c for c in columns if c < len(row) and not is_blank(row[c]))  # the row is not blank (read_table)
     return IntakeError(
         Issue(
             severity=Severity.ERROR,
@@ -152,7 +157,8 @@ def _too_many_rows(sheet: Sheet, limit: int, r: int) -> IntakeError:
             f"{r + 1} trở đi); biểu mẫu chỉ có vài chục dòng nên tệp bị từ chối.",
             hint="Chỉ giữ các dòng của biểu mẫu; xóa dữ liệu dán thêm (hoặc chuyển sang tệp khác) rồi gửi lại.",
             sheet=sheet.name,
-            cell=cell_name(r, 0),
+            cell=cell_name(r, c),
+            value=shown(row[c]),
         )
     )
 
@@ -171,7 +177,7 @@ def read_table(sheet: Sheet, layout: TableLayout) -> Table:
         if all(is_blank(v) for v in values.values()):
             continue
         if layout.max_rows is not None and len(rows) >= layout.max_rows:
-            raise _too_many_rows(sheet, layout.max_rows, r)
+            raise _too_many_rows(sheet, layout.max_rows, r, list(positions.values()))
         number = str(r + 1)
         cells = {
             name: CellValue(None if v == "" else v, letters[name] + number, (r, positions[name]) in sheet.percent)

@@ -119,13 +119,28 @@ def test_a_column_named_twice_is_refused_naming_both_cells() -> None:
     assert "(D1 và F1)" in issue.message
 
 
+def test_a_column_named_twice_quotes_the_header_as_written_in_the_cell_it_names() -> None:
+    """The second header reads ``ĐIỂM TỰ CHẤM`` in capitals: the issue carries it as written there (spec §5)."""
+    sheet = Sheet("Tự chấm điểm", [["Mã tiêu chí", "Điểm tự chấm", "ĐIỂM TỰ CHẤM"], ["1.1", 4, 4]])
+    issue = _refusal(lambda: read_table(sheet, SCORES)).issue
+    assert (issue.rule, issue.cell, issue.value) == ("duplicate_column", "C1", "ĐIỂM TỰ CHẤM")
+
+
 def test_a_pasted_data_dump_is_refused_at_the_first_row_over_the_limit() -> None:
     """A form sheet with more than 2.000 data rows is refused at its 2.001st (row 2002, under the header in row 1),
     the number written the Vietnamese way."""
     rows = [[f"X{n}", "", "", 1] for n in range(2001)]
     issue = _refusal(lambda: read_table(_scores(*rows), SCORES)).issue
-    assert (issue.rule, issue.cell) == ("too_many_rows", "A2002")
+    assert (issue.rule, issue.cell, issue.value) == ("too_many_rows", "A2002", "X2000")
     assert "hơn 2.000 dòng dữ liệu (dòng 2002 trở đi)" in issue.message
+
+
+def test_a_data_dump_is_named_at_the_first_cell_of_its_row_holding_something() -> None:
+    """The 2.001st row has no code, only a score: the issue names that score's cell and quotes it, not an
+    empty A cell."""
+    rows = [[f"X{n}", "", "", 1] for n in range(2000)] + [["", "", "", 7.5]]
+    issue = _refusal(lambda: read_table(_scores(*rows), SCORES)).issue
+    assert (issue.rule, issue.cell, issue.value) == ("too_many_rows", "D2002", "7.5")
 
 
 def test_the_info_sheet_gives_each_label_the_next_value_to_its_right() -> None:
