@@ -170,7 +170,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         return _province_review(args)
     with progress_console():
         result = start_review(args.inputs, args.year, args.outputs, args.force)
-    lines = summary_lines(result.run_dir, f"Đánh giá năm {args.year}")
+    lines = summary_lines(result.run_dir, f"Đánh giá năm {args.year}", year_dir=args.inputs / str(args.year))
     lines += review_next_steps(_draft_minutes(args.inputs, args.year))
     print("\n".join(lines))
     return run_status(result, args.strict)

@@ -102,8 +102,22 @@ def shown_path(path: Path) -> Path:
         return path
 
 
-def summary_lines(run_dir: Path, what: str, latest_hint: bool = True) -> list[str]:
-    """The closing lines of a run whose outputs are in ``run_dir``; ``what`` names the run (``Đánh giá năm 2025``)."""
+def months_next_step(wards: tuple[tuple[str, tuple[str, ...]], ...], year_dir: Path | None) -> str:
+    """The next step for months without a report: the wards send them into each month's folder of ``year_dir``
+    (the year's submission folder the run read, ``inputs/2025``), named as the secretariat types it."""
+    months = sorted({month for _, ward_months in wards for month in ward_months})
+    folders = ", ".join(f"{(shown_path(year_dir) if year_dir else Path()) / 'monthly' / month}/" for month in months)
+    return (
+        f"  - Nhắc các phường còn thiếu báo cáo tháng nộp bổ sung vào thư mục của tháng đó ({folders}), "
+        "rồi chạy lại lệnh này."
+    )
+
+
+def summary_lines(run_dir: Path, what: str, latest_hint: bool = True, year_dir: Path | None = None) -> list[str]:
+    """The closing lines of a run whose outputs are in ``run_dir``; ``what`` names the run (``Đánh giá năm 2025``).
+
+    ``year_dir``: the year's submission folder the run read (``inputs/2025``), where a missing month is to be sent.
+    """
     t = tally(run_dir)
     run_dir = shown_path(run_dir)
     lines = [
@@ -134,7 +148,9 @@ def summary_lines(run_dir: Path, what: str, latest_hint: bool = True) -> list[st
         )
     if t.missing:
         lines.append("  - Nhắc các phường chưa nộp hồ sơ, rồi chạy lại lệnh này.")
-    if not t.feedback_files and not t.missing:
+    if t.missing_months:
+        lines.append(months_next_step(t.missing_months, year_dir))
+    if not t.feedback_files and not t.missing and not t.missing_months:
         lines.append("  - Không có hồ sơ nào cần sửa.")
     return lines
 

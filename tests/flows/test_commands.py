@@ -8,8 +8,12 @@ from pathlib import Path
 import pytest
 from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
+import flows.commands as commands
+from flows.annual_review import ReviewResult
+from flows.cli import main
 from flows.commands import local_settings, start_monthly, start_review
 from tests.flows.test_annual_review import EXPECTED_RANKING
+from tests.flows.test_summary import _run_folder
 
 
 def test_local_runs_send_no_heartbeats_but_runs_on_a_lasting_server_do() -> None:
@@ -59,3 +63,17 @@ def test_files_read_ahead_while_prefect_starts_give_the_same_review_and_month(
     month = start_monthly(inputs, "2025-12", tmp_path / "outputs", force=True)
     assert month.missing == 0
     assert read_here == [0, 0]
+
+
+def test_a_review_missing_a_month_asks_for_it_in_the_month_folder_of_the_inputs_given(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``thidua review --inputs <folder>``: Âu Lâu's October report is missing, so the next steps ask for it in
+    October's folder under the --inputs given, not in a folder the secretariat never named."""
+    run = _run_folder(tmp_path / "runs")
+    monkeypatch.setattr(commands, "start_review", lambda *args: ReviewResult(run, rejected=0, missing=0))
+    assert main(["review", "--year", "2025", "--inputs", str(inputs), "--outputs", str(tmp_path / "o")]) == 0
+    assert (
+        f"  - Nhắc các phường còn thiếu báo cáo tháng nộp bổ sung vào thư mục của tháng đó "
+        f"({inputs}/2025/monthly/2025-10/), rồi chạy lại lệnh này."
+    ) in capsys.readouterr().out.splitlines()

@@ -36,8 +36,13 @@ def _run_folder(
 
 
 def test_a_clean_run_says_every_ward_is_in_and_nothing_needs_fixing(tmp_path: Path) -> None:
-    """All 50 files accepted, 10/10 wards: the summary counts them and says there is nothing to fix."""
+    """All 50 files accepted, 10/10 wards, every month sent: the summary counts them and says there is nothing
+    to fix."""
     run = _run_folder(tmp_path)
+    summary = run / "validation" / "summary.json"
+    doc = json.loads(summary.read_text(encoding="utf-8"))
+    doc["wards"] = [{**ward, "missing_months": []} for ward in doc["wards"]]  # Âu Lâu's October sent after all
+    summary.write_text(json.dumps(doc), encoding="utf-8")
     lines = summary_lines(run, "Đánh giá năm 2025")
     assert lines[:3] == [
         "Đánh giá năm 2025 đã xong.",
@@ -48,7 +53,8 @@ def test_a_clean_run_says_every_ward_is_in_and_nothing_needs_fixing(tmp_path: Pa
 
 
 def test_rejected_and_missing_wards_are_named_with_what_to_do(tmp_path: Path) -> None:
-    """Cầu Thia's file refused and Âu Lâu sent none: both named; send the feedback, remind the missing ward."""
+    """Cầu Thia's file refused and Âu Lâu sent none: both named; send the feedback, remind the missing ward (and
+    of its missing month)."""
     run = _run_folder(tmp_path, missing="AULAU", rejected="CAUTHIA", feedback=1)
     lines = summary_lines(run, "Đánh giá năm 2025")
     assert "  Hồ sơ: 49 tệp, 48 hợp lệ, 1 bị từ chối." in lines
@@ -56,7 +62,8 @@ def test_rejected_and_missing_wards_are_named_with_what_to_do(tmp_path: Path) ->
     steps = lines[lines.index("Việc tiếp theo:") + 1 :]
     assert steps[0].startswith("  - Gửi 1 bảng phản hồi (thư mục validation/feedback/ của kết quả) cho các phường")
     assert steps[1] == "  - Nhắc các phường chưa nộp hồ sơ, rồi chạy lại lệnh này."
-    assert len(steps) == 2
+    assert steps[2].startswith("  - Nhắc các phường còn thiếu báo cáo tháng")  # Âu Lâu sent no October either
+    assert len(steps) == 3
 
 
 def test_a_ward_whose_file_is_unreadable_is_counted_as_rejected_as_the_minutes_say(tmp_path: Path) -> None:
@@ -185,6 +192,16 @@ def test_wards_without_a_monthly_report_are_named_with_their_months(tmp_path: Pa
     ]
 
 
+def test_a_missing_month_is_a_next_step_naming_the_folder_to_send_it_to(tmp_path: Path) -> None:
+    """Every annual file accepted but Âu Lâu's October report missing: the next steps ask for it in October's
+    folder of the inputs the run read, never 'Không có hồ sơ nào cần sửa.'."""
+    lines = summary_lines(_run_folder(tmp_path), "Đánh giá năm 2025", year_dir=Path("inputs") / "2025")
+    assert lines[lines.index("Việc tiếp theo:") + 1 :] == [
+        "  - Nhắc các phường còn thiếu báo cáo tháng nộp bổ sung vào thư mục của tháng đó "
+        "(inputs/2025/monthly/2025-10/), rồi chạy lại lệnh này."
+    ]
+
+
 def test_several_wards_and_months_missing_share_the_one_line(tmp_path: Path) -> None:
     """Each ward once, its months in order, as Vietnamese readers write months (09/2025)."""
     run = tmp_path / "run"
@@ -195,8 +212,13 @@ def test_several_wards_and_months_missing_share_the_one_line(tmp_path: Path) -> 
         {"ward_code": "LAOCAI", "ward_name": "Lào Cai", "status": "missing", "missing_months": ["2025-09", "2025-12"]},
     ]
     (run / "validation" / "summary.json").write_text(json.dumps({"submissions": [], "wards": wards}))
-    lines = summary_lines(run, "Đánh giá năm 2025")
+    lines = summary_lines(run, "Đánh giá năm 2025", year_dir=tmp_path / "ho-so" / "2025")
     assert lines[3] == "  Báo cáo tháng còn thiếu: Âu Lâu (10/2025), Lào Cai (09/2025, 12/2025)."
+    folders = ", ".join(f"{tmp_path}/ho-so/2025/monthly/{month}/" for month in ("2025-09", "2025-10", "2025-12"))
+    assert lines[-1] == (
+        f"  - Nhắc các phường còn thiếu báo cáo tháng nộp bổ sung vào thư mục của tháng đó ({folders}), "
+        "rồi chạy lại lệnh này."
+    )
 
 
 @pytest.mark.parametrize(("missing_months", "strict", "status"), [(1, True, STRICT), (1, False, OK), (0, True, OK)])
