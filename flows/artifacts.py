@@ -7,6 +7,7 @@ from pathlib import Path
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from flows.summary import run_notes, tally
 from tasks.config.year import YearConfig
 from tasks.domain import Status, Submission
 from tasks.outputs.csv_json import two_dp
@@ -38,9 +39,12 @@ def ranking_table(result: Review) -> list[dict[str, str]]:
     return rows
 
 
-def validation_markdown(run_dir: Path, subs: Sequence[Submission], result: Review) -> str:
-    """Accepted / rejected / missing, with paths, for the secretariat."""
+def validation_markdown(run_dir: Path, subs: Sequence[Submission], result: Review, notes: Sequence[str] = ()) -> str:
+    """Accepted / rejected / missing, with paths, for the secretariat; ``notes``: what the run says apart from its
+    counts (:func:`flows.summary.run_notes`: months without a report, votes not counted), under the folder."""
     lines = [f"# Kết quả kiểm tra hồ sơ — {run_dir.name}", "", f"Thư mục kết quả: `{run_dir}`", ""]
+    if notes:
+        lines += ["## Lưu ý", *(f"- {note}" for note in notes), ""]
     for status in Status:
         chosen = [s for s in subs if s.status is status]
         lines.append(f"## {FILE_STATUS_TEXT[status]}: {len(chosen)}")
@@ -53,9 +57,13 @@ def validation_markdown(run_dir: Path, subs: Sequence[Submission], result: Revie
 
 
 def publish_review_artifacts(run_dir: Path, config: YearConfig, subs: Sequence[Submission], result: Review) -> None:
-    """Attach the ranking table and the validation summary to the current flow run."""
+    """Attach the ranking table and the validation summary to the current flow run.
+
+    The notes are read from the run's ``validation/summary.json``, as the command's summary reads them, so
+    both say the same sentences."""
     key = _key(f"{config.bloc.code}-{config.year}")
     create_table_artifact(ranking_table(result), key=f"ranking-{key}", description=f"Xếp hạng thi đua {config.year}")
+    notes = run_notes(tally(run_dir))
     create_markdown_artifact(
-        validation_markdown(run_dir, subs, result), key=f"validation-{key}", description="Kiểm tra hồ sơ"
+        validation_markdown(run_dir, subs, result, notes), key=f"validation-{key}", description="Kiểm tra hồ sơ"
     )

@@ -94,6 +94,12 @@ def missing_months_text(wards: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
     return f"Báo cáo tháng còn thiếu: {listed}."
 
 
+def run_notes(t: Tally) -> list[str]:
+    """What a run says apart from its counts, one sentence each: the wards without a monthly report of the
+    window, then what meeting.yaml set aside. The command's summary and Prefect's artifact both give these."""
+    return ([missing_months_text(t.missing_months)] if t.missing_months else []) + list(t.configuration_warnings)
+
+
 def shown_path(path: Path) -> Path:
     """``path`` relative to the working folder when it is inside it (shorter to read and to type)."""
     try:
@@ -127,11 +133,9 @@ def summary_lines(run_dir: Path, what: str, latest_hint: bool = True, year_dir: 
         f"  Phường: {count_text(len(t.accepted))}/{count_text(t.wards, 'có hồ sơ hợp lệ')}; "
         f"{count_text(len(t.rejected), 'bị từ chối')}{_listed(t.rejected)}; "
         f"{count_text(len(t.missing), 'chưa nộp')}{_listed(t.missing)}.",
+        *(f"  {note}" for note in run_notes(t)),  # a missing month costs the ward points and makes --strict exit 1
         f"  Kết quả: {run_dir}",
     ]
-    if t.missing_months:  # each one costs the ward points (DM) and makes --strict exit 1
-        lines.insert(3, f"  {missing_months_text(t.missing_months)}")
-    lines[-1:-1] = [f"  {warning}" for warning in t.configuration_warnings]  # before the folder, as facts of the run
     if t.folders_not_read:  # said apart: whoever put files there must know they were not counted
         lines.insert(
             3,

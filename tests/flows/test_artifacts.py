@@ -8,7 +8,10 @@ import pytest
 
 import flows.artifacts as artifacts
 from flows.artifacts import publish_review_artifacts, ranking_table, validation_markdown
-from tests.support.reviews import sample_review
+from flows.summary import summary_lines
+from tasks.domain import ConfigWarning
+from tasks.scoring.explain import IGNORED_VOTES_HINT
+from tests.support.reviews import review_run_folder, sample_review
 
 RUN = Path("outputs/2025/review/20260115T080000123Z-3f9a")
 
@@ -53,7 +56,38 @@ def test_the_validation_summary_lists_files_by_status_and_the_wards_missing() ->
     assert text.endswith("\n")
 
 
-def test_both_artifacts_are_keyed_by_bloc_and_year(monkeypatch: pytest.MonkeyPatch) -> None:
+IGNORED = ConfigWarning(
+    "meeting.yaml",
+    "votes.flag",
+    "ignored_votes",
+    "Phiếu đồng ý cho phường Lào Cai (1 phiếu) không được tính vì phường Lào Cai không thuộc danh sách ứng cử viên "
+    "suy tôn đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh.",
+    IGNORED_VOTES_HINT,
+    ("LAOCAI",),
+)
+
+
+def test_the_validation_summary_says_the_missing_months_and_the_votes_not_counted_as_the_command_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Âu Lâu's October report is missing and a vote in meeting.yaml is not counted: Prefect's "Kiểm tra hồ sơ"
+    says both, under the folder, in the sentences the command's summary prints."""
+    made: list[str] = []
+    monkeypatch.setattr(artifacts, "create_table_artifact", lambda rows, key, description: None)
+    monkeypatch.setattr(artifacts, "create_markdown_artifact", lambda text, key, description: made.append(text))
+    run = review_run_folder(tmp_path, configuration=(IGNORED,))
+    config, subs, result = sample_review()
+    publish_review_artifacts(run, config, subs, result)
+    lines = made[0].splitlines()
+    notes = [
+        "Báo cáo tháng còn thiếu: Âu Lâu (10/2025).",
+        f"Cảnh báo meeting.yaml, mục votes.flag: {IGNORED.message}",
+    ]
+    assert lines[4:8] == ["## Lưu ý", *(f"- {note}" for note in notes), ""]
+    assert [f"  {note}" for note in notes] == summary_lines(run, "Đánh giá năm 2025")[3:5]
+
+
+def test_both_artifacts_are_keyed_by_bloc_and_year(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The keys are lower-case with dashes (Prefect's rule), so each year's artifacts form one history."""
     made: list[tuple[str, str, object]] = []
     monkeypatch.setattr(
@@ -63,9 +97,11 @@ def test_both_artifacts_are_keyed_by_bloc_and_year(monkeypatch: pytest.MonkeyPat
         artifacts, "create_markdown_artifact", lambda text, key, description: made.append((key, description, text))
     )
     config, subs, result = sample_review()
-    publish_review_artifacts(RUN, config, subs, result)
+    run = review_run_folder(tmp_path)
+    publish_review_artifacts(run, config, subs, result)
     assert [(key, description) for key, description, _ in made] == [
         ("ranking-khoi-phuong-2025", "Xếp hạng thi đua 2025"),
         ("validation-khoi-phuong-2025", "Kiểm tra hồ sơ"),
     ]
-    assert made[0][2] == ranking_table(result) and made[1][2] == validation_markdown(RUN, subs, result)
+    assert made[0][2] == ranking_table(result)
+    assert made[1][2] == validation_markdown(run, subs, result, ["Báo cáo tháng còn thiếu: Âu Lâu (10/2025)."])

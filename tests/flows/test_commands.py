@@ -13,7 +13,7 @@ from flows.annual_review import ReviewResult
 from flows.cli import main
 from flows.commands import local_settings, start_monthly, start_review
 from tests.flows.test_annual_review import EXPECTED_RANKING
-from tests.flows.test_summary import _run_folder
+from tests.support.reviews import review_run_folder
 
 
 def test_local_runs_send_no_heartbeats_but_runs_on_a_lasting_server_do() -> None:
@@ -70,7 +70,7 @@ def test_a_review_missing_a_month_asks_for_it_in_the_month_folder_of_the_inputs_
 ) -> None:
     """``thidua review --inputs <folder>``: Âu Lâu's October report is missing, so the next steps ask for it in
     October's folder under the --inputs given, not in a folder the secretariat never named."""
-    run = _run_folder(tmp_path / "runs")
+    run = review_run_folder(tmp_path / "runs")
     monkeypatch.setattr(commands, "start_review", lambda *args: ReviewResult(run, rejected=0, missing=0))
     assert main(["review", "--year", "2025", "--inputs", str(inputs), "--outputs", str(tmp_path / "o")]) == 0
     assert (

@@ -14,31 +14,13 @@ from flows.monthly import MonthlyResult
 from flows.summary import review_next_steps, run_status, shown_path, summary_lines, tally
 from tasks.domain import Status
 from tasks.outputs.csv_json import summary_json
-from tests.support.reviews import sample_review
-
-
-def _run_folder(
-    root: Path,
-    missing: str | None = None,
-    rejected: str | None = None,
-    feedback: int = 0,
-    unreadable: str | None = None,
-) -> Path:
-    """A run folder holding the ``validation/summary.json`` of the sample's review and ``feedback`` feedback files."""
-    config, _, result = sample_review(missing=missing, rejected=rejected, unreadable=unreadable)
-    run = root / "outputs" / "2025" / "review" / "20260115T080000123Z-3f9a"
-    (run / "validation" / "feedback").mkdir(parents=True)
-    data = summary_json(run.name, 2025, "2025", result.submissions, result.wards, config.bloc)
-    (run / "validation" / "summary.json").write_bytes(data)
-    for n in range(feedback):
-        (run / "validation" / "feedback" / f"phuong-{n}.phan-hoi.xlsx").write_bytes(b"")
-    return run
+from tests.support.reviews import review_run_folder, sample_review
 
 
 def test_a_clean_run_says_every_ward_is_in_and_nothing_needs_fixing(tmp_path: Path) -> None:
     """All 50 files accepted, 10/10 wards, every month sent: the summary counts them and says there is nothing
     to fix."""
-    run = _run_folder(tmp_path)
+    run = review_run_folder(tmp_path)
     summary = run / "validation" / "summary.json"
     doc = json.loads(summary.read_text(encoding="utf-8"))
     doc["wards"] = [{**ward, "missing_months": []} for ward in doc["wards"]]  # Âu Lâu's October sent after all
@@ -55,7 +37,7 @@ def test_a_clean_run_says_every_ward_is_in_and_nothing_needs_fixing(tmp_path: Pa
 def test_rejected_and_missing_wards_are_named_with_what_to_do(tmp_path: Path) -> None:
     """Cầu Thia's file refused and Âu Lâu sent none: both named; send the feedback, remind the missing ward (and
     of its missing month)."""
-    run = _run_folder(tmp_path, missing="AULAU", rejected="CAUTHIA", feedback=1)
+    run = review_run_folder(tmp_path, missing="AULAU", rejected="CAUTHIA", feedback=1)
     lines = summary_lines(run, "Đánh giá năm 2025")
     assert "  Hồ sơ: 49 tệp, 48 hợp lệ, 1 bị từ chối." in lines
     assert "  Phường: 8/10 có hồ sơ hợp lệ; 1 bị từ chối: Cầu Thia; 1 chưa nộp: Âu Lâu." in lines
@@ -69,7 +51,7 @@ def test_rejected_and_missing_wards_are_named_with_what_to_do(tmp_path: Path) ->
 def test_a_ward_whose_file_is_unreadable_is_counted_as_rejected_as_the_minutes_say(tmp_path: Path) -> None:
     """Yên Bái's file, named after it, is no workbook: like the minutes ("hồ sơ không hợp lệ"), the summary does
     not say it sent nothing; Văn Phú, which sent nothing, is the one to remind."""
-    run = _run_folder(tmp_path, missing="VANPHU", unreadable="YENBAI", feedback=1)
+    run = review_run_folder(tmp_path, missing="VANPHU", unreadable="YENBAI", feedback=1)
     lines = summary_lines(run, "Đánh giá năm 2025")
     assert "  Phường: 8/10 có hồ sơ hợp lệ; 1 bị từ chối: Yên Bái; 1 chưa nộp: Văn Phú." in lines
 
@@ -97,7 +79,7 @@ def test_a_superseded_file_is_counted_so_the_files_add_up(tmp_path: Path) -> Non
 
 def test_the_tally_counts_files_wards_and_feedback(tmp_path: Path) -> None:
     """The counts come from validation/summary.json, the file everyone is told to read, and the feedback folder."""
-    t = tally(_run_folder(tmp_path, missing="AULAU", rejected="CAUTHIA", feedback=3))
+    t = tally(review_run_folder(tmp_path, missing="AULAU", rejected="CAUTHIA", feedback=3))
     assert (t.files, t.accepted_files, t.rejected_files, t.wards, t.feedback_files) == (49, 48, 1, 10, 3)
     assert (t.rejected, t.missing, len(t.accepted)) == (("Cầu Thia",), ("Âu Lâu",), 8)
 
@@ -106,7 +88,7 @@ def test_the_output_folder_is_named_relative_to_the_working_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Run from the project folder, the summary shows outputs/… (short to read and type) and where latest is."""
-    run = _run_folder(tmp_path)
+    run = review_run_folder(tmp_path)
     monkeypatch.chdir(tmp_path)
     lines = summary_lines(run, "Đánh giá năm 2025")
     assert f"  Kết quả: outputs/2025/review/{run.name}" in lines
@@ -115,7 +97,7 @@ def test_the_output_folder_is_named_relative_to_the_working_folder(
 
 def test_a_folder_outside_the_working_folder_is_named_in_full(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Outputs written elsewhere (``--outputs D:/ketqua``) are shown with their full path."""
-    run = _run_folder(tmp_path / "elsewhere")
+    run = review_run_folder(tmp_path / "elsewhere")
     (tmp_path / "work").mkdir()
     monkeypatch.chdir(tmp_path / "work")
     assert shown_path(run) == run
@@ -124,7 +106,7 @@ def test_a_folder_outside_the_working_folder_is_named_in_full(tmp_path: Path, mo
 
 def test_a_monthly_summary_leaves_out_the_latest_hint_when_asked(tmp_path: Path) -> None:
     """``latest_hint=False`` drops the line about latest; the rest of the summary is the same."""
-    run = _run_folder(tmp_path)
+    run = review_run_folder(tmp_path)
     with_hint, without = summary_lines(run, "Bảng theo dõi tháng 12/2025"), summary_lines(run, "x", latest_hint=False)
     assert with_hint[0] == "Bảng theo dõi tháng 12/2025 đã xong."
     assert len(without) == len(with_hint) - 1 and not any("latest" in line for line in without)
@@ -185,7 +167,7 @@ def test_a_sub_folders_feedback_is_not_counted_among_those_sent_to_wards(tmp_pat
 def test_wards_without_a_monthly_report_are_named_with_their_months(tmp_path: Path) -> None:
     """The sample's Âu Lâu sent no October report and loses DM points for it: one line names it and the month,
     after the wards' counts (which count annual files only)."""
-    lines = summary_lines(_run_folder(tmp_path), "Đánh giá năm 2025")
+    lines = summary_lines(review_run_folder(tmp_path), "Đánh giá năm 2025")
     assert lines[2:4] == [
         "  Phường: 10/10 có hồ sơ hợp lệ; 0 bị từ chối; 0 chưa nộp.",
         "  Báo cáo tháng còn thiếu: Âu Lâu (10/2025).",
@@ -195,7 +177,7 @@ def test_wards_without_a_monthly_report_are_named_with_their_months(tmp_path: Pa
 def test_a_missing_month_is_a_next_step_naming_the_folder_to_send_it_to(tmp_path: Path) -> None:
     """Every annual file accepted but Âu Lâu's October report missing: the next steps ask for it in October's
     folder of the inputs the run read, never 'Không có hồ sơ nào cần sửa.'."""
-    lines = summary_lines(_run_folder(tmp_path), "Đánh giá năm 2025", year_dir=Path("inputs") / "2025")
+    lines = summary_lines(review_run_folder(tmp_path), "Đánh giá năm 2025", year_dir=Path("inputs") / "2025")
     assert lines[lines.index("Việc tiếp theo:") + 1 :] == [
         "  - Nhắc các phường còn thiếu báo cáo tháng nộp bổ sung vào thư mục của tháng đó "
         "(inputs/2025/monthly/2025-10/), rồi chạy lại lệnh này."

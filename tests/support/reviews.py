@@ -6,9 +6,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from tasks.config.year import YearConfig, load_year
-from tasks.domain import Issue, Kind, Severity, Status, Submission
+from tasks.domain import ConfigWarning, Issue, Kind, Severity, Status, Submission
 from tasks.intake.discover import discover
 from tasks.intake.read_all import read_all
+from tasks.outputs.csv_json import summary_json
 from tasks.scoring.review import Review, review
 
 SAMPLE_INPUTS = Path(__file__).resolve().parents[2] / "inputs"  # holds 2025/; only read
@@ -47,3 +48,23 @@ def sample_review(
         for s in subs
     ]
     return config, subs, review(subs, config.bloc, config.catalogue, None)
+
+
+def review_run_folder(
+    root: Path,
+    missing: str | None = None,
+    rejected: str | None = None,
+    feedback: int = 0,
+    unreadable: str | None = None,
+    configuration: tuple[ConfigWarning, ...] = (),
+) -> Path:
+    """A run folder holding the ``validation/summary.json`` of :func:`sample_review` (with ``configuration``, the
+    warnings about meeting.yaml) and ``feedback`` feedback files."""
+    config, _, result = sample_review(missing=missing, rejected=rejected, unreadable=unreadable)
+    run = root / "outputs" / "2025" / "review" / "20260115T080000123Z-3f9a"
+    (run / "validation" / "feedback").mkdir(parents=True)
+    data = summary_json(run.name, 2025, "2025", result.submissions, result.wards, config.bloc, configuration)
+    (run / "validation" / "summary.json").write_bytes(data)
+    for n in range(feedback):
+        (run / "validation" / "feedback" / f"phuong-{n}.phan-hoi.xlsx").write_bytes(b"")
+    return run
