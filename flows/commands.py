@@ -213,9 +213,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(f"Mọi tệp trong {args.run_dir} khớp với manifest.json: kết quả không bị sửa, tệp đầu vào không đổi.")
     if checked.inputs_root is not None and checked.inputs_root.is_dir():
         # the path is the one the run recorded: say so, so that an auditor knows which inputs were compared
+        compared = (
+            f" (trong đó {count_text(checked.compared, 'tệp')} báo cáo tháng trước, chỉ đọc để so sánh lũy kế)"
+            if checked.compared
+            else ""
+        )
         print(
             f"Tệp đầu vào được so tại thư mục lần chạy đã đọc (ghi trong manifest.json): "
-            f"{shown_path(checked.inputs_root)}, {count_text(checked.inputs, 'tệp')}."
+            f"{shown_path(checked.inputs_root)}, {count_text(checked.inputs, 'tệp')}{compared}."
         )
     return STRICT if problems else OK
 

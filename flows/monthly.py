@@ -78,15 +78,19 @@ def write_monthly_outputs(
     subs: list[Submission],
     validator: Validator,
     parameters: dict[str, object],
+    earlier: list[Submission],
 ) -> Path:
-    """Write the monthly run folder, hash it into the manifest and move ``latest``."""
+    """Write the monthly run folder, hash it into the manifest and move ``latest``; ``earlier`` (the earlier
+    months read for the month-series warnings) is listed in the manifest as read for comparison."""
     from tasks.outputs.monthly_folder import write_monthly_folder
 
     moment = document_moment(None, subs)
     with output_faults(base), write_pool(0, sum(1 for s in subs if s.issues)) as pool:
         work = start_run(base, new_run_id())
         run_id = work.name.removesuffix(".incomplete")
-        manifest = write_monthly_folder(work, run_id, config, period, subs, validator, moment, parameters, pool)
+        manifest = write_monthly_folder(
+            work, run_id, config, period, subs, validator, moment, parameters, pool, earlier
+        )
         return finish_run(work, manifest)
 
 
@@ -113,7 +117,9 @@ def monthly_steps(
             subs = list(with_month_series_warnings(subs, earlier, config.catalogue))
             advance(sum(not s.file.is_folder for s in [*subs, *earlier]))
         with timed(timings, "write"):
-            run_dir = write_monthly_outputs(base, whole(config), period, whole(subs), validator, parameters)
+            run_dir = write_monthly_outputs(
+                base, whole(config), period, whole(subs), validator, parameters, whole(earlier)
+            )
     accepted = {s.ward_code for s in subs if s.status.value == "accepted" and s.ward_code}
     rejected = {s.ward_code for s in subs if s.ward_code and s.ward_code not in accepted}
     missing = len(config.bloc.members) - len(accepted) - len(rejected)

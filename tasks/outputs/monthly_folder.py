@@ -54,10 +54,13 @@ def write_monthly_folder(
     moment: datetime,
     parameters: dict[str, Any],
     executor: Executor | None = None,
+    earlier: Sequence[Submission] = (),
 ) -> dict[str, Any]:
     """standing.csv, standing.xlsx and validation/; returns the manifest without the output hashes.
 
-    The feedback files are handed to ``executor`` (the flow's choice; None: written here, in turn).
+    The feedback files are handed to ``executor`` (the flow's choice; None: written here, in turn). ``earlier``:
+    the window's earlier months, read only for the month-series warnings; the manifest lists them as inputs
+    read for comparison, validation/ does not show them.
     """
     started = StartedWrites(work, feedback_writes(subs, moment, config.bloc.names), executor)
     statuses, reports = month_statuses(config, subs)
@@ -66,7 +69,7 @@ def write_monthly_folder(
     write_bytes(work / "standing.xlsx", write_standing_xlsx(config.bloc, config.catalogue, period, rows, moment))
     wards = [WardFile(code, status) for code, (status, _) in statuses.items()]
     write_validation(work, run_id, config, subs, wards, period, validator, moment, started)
-    manifest = base_manifest(run_id, config, subs, period, parameters)
+    manifest = base_manifest(run_id, config, subs, period, parameters, compared=earlier)
     write_changes(work, run_id, manifest["inputs"])
     log.info("wrote monthly folder %s", work)
     return manifest

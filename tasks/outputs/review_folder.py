@@ -18,7 +18,7 @@ from tasks.outputs.changes import RunSnapshot, diff_runs, load_snapshot, read_cs
 from tasks.outputs.csv_json import ranking_csv, scores_csv, summary_json
 from tasks.outputs.datadocs import build_data_docs
 from tasks.outputs.documents import minutes_job, proposal_job, ranking_docx_job
-from tasks.outputs.run_folder import previous_complete_run, write_bytes
+from tasks.outputs.run_folder import COMPARISON, previous_complete_run, write_bytes
 from tasks.outputs.validation_index import landing_html, suite_pages
 from tasks.outputs.writes import DocumentWrite, FeedbackWrite, RankingWorkbookWrite, StartedWrites, feedback_writes
 from tasks.scoring.explain import Explanation, configuration_warnings, explain_ranking, rejection_reasons
@@ -50,9 +50,19 @@ def code_version() -> str:
 
 
 def base_manifest(
-    run_id: str, config: YearConfig, subs: Sequence[Submission], period: str, parameters: dict[str, Any]
+    run_id: str,
+    config: YearConfig,
+    subs: Sequence[Submission],
+    period: str,
+    parameters: dict[str, Any],
+    compared: Sequence[Submission] = (),
 ) -> dict[str, Any]:
-    """The manifest fields known before outputs are hashed."""
+    """The manifest fields known before outputs are hashed.
+
+    ``compared``: files read only to compare the period's files with (a monthly run's earlier months of the
+    window, whose year-to-date values its warnings quote); listed among the inputs with ``"role":
+    "comparison"``, so that ``verify`` checks them too and says what they were read for.
+    """
     config_files = [p for p in ("bloc.yaml", "criteria.yaml", "meeting.yaml") if (config.year_dir / p).exists()]
     from tasks.intake.discover import sha256_file
 
@@ -69,7 +79,12 @@ def base_manifest(
         "inputs": sorted(
             # a sub-folder not read is no input: verify would look for it as a file and call it missing
             [{"path": s.file.rel, "sha256": s.file.sha256} for s in subs if not s.file.is_folder]
-            + [{"path": p, "sha256": sha256_file(config.year_dir / p)} for p in config_files],
+            + [{"path": p, "sha256": sha256_file(config.year_dir / p)} for p in config_files]
+            + [
+                {"path": s.file.rel, "sha256": s.file.sha256, "role": COMPARISON}
+                for s in compared
+                if not s.file.is_folder
+            ],
             key=lambda x: x["path"],
         ),
     }

@@ -28,6 +28,9 @@ from tasks.text import os_reason
 
 INCOMPLETE = ".incomplete"
 LATEST = "latest"
+# The ``role`` of a manifest input read only to compare the run's own files with (a monthly run's earlier months);
+# the run's own inputs carry no role.
+COMPARISON = "comparison"
 
 
 class RunLocked(RuntimeError):

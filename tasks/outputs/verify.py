@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from tasks.intake.discover import sha256_file
+from tasks.outputs.run_folder import COMPARISON
 
 
 class Problem(Enum):
@@ -24,6 +25,14 @@ class Problem(Enum):
     EXTRA_OUTPUT = "Tệp không có trong manifest.json: {path}"
     MISSING_INPUT = "Thiếu tệp đầu vào: {path}"
     CHANGED_INPUT = "Tệp đầu vào đã bị thay đổi: {path} (mã sha256 khác với manifest.json)"
+    MISSING_COMPARED = (
+        "Thiếu tệp báo cáo tháng trước mà lần chạy đã đọc để so sánh lũy kế (cảnh báo về lũy kế dựa trên tệp "
+        "này): {path}"
+    )
+    CHANGED_COMPARED = (
+        "Tệp báo cáo tháng trước mà lần chạy đã đọc để so sánh lũy kế đã bị thay đổi: {path} (mã sha256 khác với "
+        "manifest.json; cảnh báo về lũy kế của lần chạy dựa trên nội dung cũ của tệp)"
+    )
     INPUTS_NOT_FOUND = (
         "Chưa kiểm tra được các tệp đầu vào: lần chạy đã đọc chúng trong thư mục {path} (đường dẫn ghi trong "
         "manifest.json, trên máy đã chạy), nhưng ở đây không có thư mục này"
@@ -52,28 +61,33 @@ class _Malformed(ValueError):
     """The manifest is JSON, but not in the form ``finish_run`` writes."""
 
 
-def _entries(manifest: dict[str, Any], key: str) -> list[tuple[str, str]]:
-    """The ``(path, sha256)`` pairs listed under ``key``: relative paths that stay inside their folder."""
+def _entries(manifest: dict[str, Any], key: str) -> list[tuple[str, str, str | None]]:
+    """The ``(path, sha256, role)`` entries listed under ``key``: relative paths that stay inside their folder;
+    ``role`` is None for a run's own file, ``comparison`` for an input read only to compare with."""
     listed = manifest.get(key, [])
     if not isinstance(listed, list) or not all(isinstance(entry, dict) for entry in listed):
         raise _Malformed(key)
-    pairs = [(entry.get("path"), entry.get("sha256")) for entry in listed]
-    for path, digest in pairs:
+    entries = [(entry.get("path"), entry.get("sha256"), entry.get("role")) for entry in listed]
+    for path, digest, role in entries:
         if not isinstance(path, str) or not isinstance(digest, str) or not path or "\\" in path:
             raise _Malformed(key)
         if PurePosixPath(path).is_absolute() or ".." in PurePosixPath(path).parts:
             raise _Malformed(key)
-    return pairs
+        if role not in (None, COMPARISON):
+            raise _Malformed(key)
+    return entries
 
 
-def _check(root: Path, entries: list[tuple[str, str]], missing: Problem, changed: Problem) -> list[Finding]:
+def _check(root: Path, entries: list[tuple[str, str, str | None]], missing: Problem, changed: Problem) -> list[Finding]:
+    """The entries missing or changed under ``root``; an input read for comparison is said to be one."""
     problems = []
-    for rel, digest in entries:
+    for rel, digest, role in entries:
         path = root / rel
+        compared = role == COMPARISON
         if not path.is_file():
-            problems.append(Finding(missing, path))
+            problems.append(Finding(Problem.MISSING_COMPARED if compared else missing, path))
         elif sha256_file(path) != digest:
-            problems.append(Finding(changed, path))
+            problems.append(Finding(Problem.CHANGED_COMPARED if compared else changed, path))
     return problems
 
 
@@ -85,6 +99,7 @@ class Verification:
     findings: list[Finding]
     inputs_root: Path | None = None
     inputs: int = 0  # how many input files the manifest lists
+    compared: int = 0  # of those, how many were read only for comparison (a monthly run's earlier months)
 
 
 def verify_run(run_dir: Path) -> list[Finding]:
@@ -108,7 +123,7 @@ def verify(run_dir: Path) -> Verification:
     except _Malformed:
         return Verification([Finding(Problem.MALFORMED_MANIFEST, manifest_path)])
     problems = _check(run_dir, outputs, Problem.MISSING_OUTPUT, Problem.CHANGED_OUTPUT)
-    listed = {path for path, _ in outputs} | {"manifest.json"}
+    listed = {path for path, _, _ in outputs} | {"manifest.json"}
     for path in sorted(p for p in run_dir.rglob("*") if p.is_file()):
         if path.relative_to(run_dir).as_posix() not in listed:
             problems.append(Finding(Problem.EXTRA_OUTPUT, path))
@@ -117,4 +132,4 @@ def verify(run_dir: Path) -> Verification:
         problems.append(Finding(Problem.INPUTS_NOT_FOUND, inputs_root))
     else:
         problems += _check(inputs_root, inputs, Problem.MISSING_INPUT, Problem.CHANGED_INPUT)
-    return Verification(problems, inputs_root, len(inputs))
+    return Verification(problems, inputs_root, len(inputs), sum(role == COMPARISON for _, _, role in inputs))

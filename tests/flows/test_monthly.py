@@ -12,10 +12,12 @@ import openpyxl
 import pytest
 import yaml
 
+import flows.cli as cli
+from flows.cli import main
 from flows.failures import Refused
 from flows.monthly import monthly
 from flows.summary import summary_lines
-from tasks.outputs.run_folder import RunLocked, run_lock
+from tasks.outputs.run_folder import RunLocked, run_lock, sha256_bytes
 from tasks.outputs.verify import verify_run
 from tests.support.executables import executable
 from tests.support.sample import EditFn
@@ -115,3 +117,40 @@ def test_a_year_to_date_value_lower_than_last_month_is_warned_in_the_monthly_run
     lines = summary_lines(result.run_dir, "Bảng theo dõi tháng 12/2025")
     assert lines[1] == "  Hồ sơ: 10 tệp, 10 hợp lệ, 0 bị từ chối."
     assert lines[-1].startswith("  - Gửi 1 bảng phản hồi (thư mục validation/feedback/ của kết quả)")
+
+
+def test_the_earlier_months_a_warning_quotes_are_inputs_read_for_comparison_and_verify_checks_them(
+    inputs: Path, tmp_path: Path, edit_row: EditFn, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """December's warning quotes Sa Pa's November report (55): manifest.json lists the window's earlier months
+    among the inputs with their sha256 and ``"role": "comparison"`` (the month's own files have no role), and
+    when November's file is changed afterwards thidua verify names it as a file read for comparison, exit 1.
+    summary.json still lists December's files only."""
+    month = inputs / "2025" / "monthly"
+    edit_row(next((month / "2025-12").glob("*sapa*.xlsx")), "Chỉ tiêu", "CT03", "Lũy kế từ đầu năm", 50)
+    result = monthly(period="2025-12", inputs=inputs, outputs=tmp_path / "outputs")
+    listed = json.loads((result.run_dir / "manifest.json").read_text(encoding="utf-8"))["inputs"]
+    earlier = sorted(p.relative_to(inputs / "2025").as_posix() for m in ("09", "10", "11")
+                     for p in (month / f"2025-{m}").iterdir())  # fmt: skip
+    assert sorted(e["path"] for e in listed if e.get("role") == "comparison") == earlier
+    november = next((month / "2025-11").glob("*sapa*.xlsx"))
+    entry = next(e for e in listed if e["path"] == f"monthly/2025-11/{november.name}")
+    assert entry == {"path": entry["path"], "sha256": sha256_bytes(november.read_bytes()), "role": "comparison"}
+    assert all("role" not in e for e in listed if not e["path"].startswith(("monthly/2025-09", "monthly/2025-1")))
+    assert all("role" not in e for e in listed if e["path"].startswith("monthly/2025-12/"))
+    summary = json.loads((result.run_dir / "validation" / "summary.json").read_text(encoding="utf-8"))
+    assert all(s["file"].startswith("monthly/2025-12/") for s in summary["submissions"])
+
+    monkeypatch.setattr(cli, "_quiet_logging", lambda verbose: None)
+    assert main(["verify", str(result.run_dir)]) == 0
+    assert (
+        capsys.readouterr()
+        .out.splitlines()[-1]
+        .endswith(f", {len(listed)} tệp (trong đó {len(earlier)} tệp báo cáo tháng trước, chỉ đọc để so sánh lũy kế).")
+    )
+    edit_row(november, "Chỉ tiêu", "CT03", "Lũy kế từ đầu năm", 45)
+    assert main(["verify", str(result.run_dir)]) == 1
+    assert capsys.readouterr().out.splitlines()[0] == (
+        f"Tệp báo cáo tháng trước mà lần chạy đã đọc để so sánh lũy kế đã bị thay đổi: {november} (mã sha256 khác "
+        "với manifest.json; cảnh báo về lũy kế của lần chạy dựa trên nội dung cũ của tệp)"
+    )
