@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Protocol
 
-from tasks.domain import Bloc, Catalogue, InputFile, Issue, Kind, Severity, Status, Submission, Workbook
+from tasks.domain import Bloc, Catalogue, CellValue, InputFile, Issue, Kind, Severity, Status, Submission, Workbook
 from tasks.intake.discover import WORKBOOK_SUFFIXES
 from tasks.intake.identify import identify_annual, identify_monthly, ward_in_file_name
 from tasks.intake.tables import (
@@ -23,7 +23,7 @@ from tasks.intake.tables import (
     uncached_formula_issues,
 )
 from tasks.intake.workbook import WorkbookError, read_workbook
-from tasks.text import month_label
+from tasks.text import month_label, shown
 
 log = logging.getLogger(__name__)
 
@@ -189,23 +189,40 @@ def refused_by_folder(sub: Submission, catalogue: Catalogue) -> Submission:
     if sub.file.kind is Kind.MONTHLY and sub.period is None:  # discovery found no month folder around it
         issue = _outside_month_folders(sub.file, catalogue)
     elif sub.period is not None and sub.period not in catalogue.window.months():
-        issue = _outside_window(sub.period, catalogue)
+        issue = outside_window(sub.period, catalogue)
     else:
         return sub
     return replace(sub, issues=(issue, *sub.issues), status=Status.REJECTED, workbook=None)
 
 
-def _outside_window(folder: str, catalogue: Catalogue) -> Issue:
-    """The files of month folder ``folder`` do not count: the year's window does not hold that month."""
+def outside_window(
+    month: str, catalogue: Catalogue, period: CellValue | None = None, sheet: str | None = None
+) -> Issue:
+    """A monthly report of ``month`` does not count: the year's window does not hold that month.
+
+    In a review it is said of the month folder ``monthly/<month>/`` the file is in; of a file checked alone
+    (``thidua check``, the web check page), which has no folder, of its ``Kỳ báo cáo`` cell ``period`` on ``sheet``.
+    """
     window = catalogue.window
     span = f"từ {month_label(window.first)} đến {month_label(window.last)}"
+    if period is None:
+        what, counted, away = (
+            f"Thư mục tháng {month_label(month)} (monthly/{month}/)",
+            "trong thư mục này",
+            "chuyển tệp ra khỏi thư mục hồ sơ",
+        )
+    else:
+        what, counted, away = f"Kỳ báo cáo tháng {month_label(month)}", "này", "không nộp tệp này"
     return Issue(
         Severity.ERROR,
         "outside_window",
-        f"Thư mục tháng {month_label(folder)} (monthly/{folder}/) nằm ngoài khoảng theo dõi của năm "
-        f"{catalogue.year} ({span}): báo cáo trong thư mục này không được tính.",
+        f"{what} nằm ngoài khoảng theo dõi của năm {catalogue.year} ({span}): báo cáo {counted} không được tính.",
         f"Báo cáo tháng chỉ được tính cho các tháng {span}. Nếu đây là báo cáo của một tháng trong khoảng đó, ghi "
-        "đúng Kỳ báo cáo và đặt tệp vào thư mục của tháng ấy; nếu không, chuyển tệp ra khỏi thư mục hồ sơ.",
+        f"đúng Kỳ báo cáo và đặt tệp vào thư mục của tháng ấy; nếu không, {away}.",
+        sheet=sheet if period else None,
+        cell=period.cell if period else None,
+        column="Kỳ báo cáo" if period else None,
+        value=shown(period.value) if period else None,
     )
 
 

@@ -23,7 +23,7 @@ from tasks.domain import Catalogue, InputFile, Issue, Kind, Severity, Status, Su
 from tasks.intake.discover import WORKBOOK_SUFFIXES, shown_name
 from tasks.intake.identify import parse_period, parse_year, period_year_issue
 from tasks.intake.layout import INFO_SHEET, TABLES, key
-from tasks.intake.read import open_submission
+from tasks.intake.read import open_submission, outside_window
 from tasks.intake.read_all import validate_all
 from tasks.intake.tables import read_info
 from tasks.intake.workbook import WorkbookError, read_workbook
@@ -227,11 +227,14 @@ def other_year(period: str | None, rules_year: int) -> bool:
 
 def _in_rules_year(sub: Submission, catalogue: Catalogue) -> Submission:
     """A monthly report of another year than the rules' is rejected in its ``Kỳ báo cáo`` cell, as an annual file
-    whose ``Năm`` is not the year's is (the review reads only the month folders of its window)."""
+    whose ``Năm`` is not the year's is; one of the year but of a month outside its ``monthly_window`` is rejected
+    there as ``outside_window``, the sentence the review gives the files of that month's folder."""
     if sub.kind is not Kind.MONTHLY or sub.workbook is None:
         return sub
     wb = sub.workbook
     issue = period_year_issue(wb.info, wb.info_sheet, catalogue.window, catalogue.year)
+    if issue is None and sub.period is not None and sub.period not in catalogue.window.months():
+        issue = outside_window(sub.period, catalogue, wb.info.get("period"), wb.info_sheet)
     return sub if issue is None else replace(sub.with_issues([issue]), status=Status.REJECTED)
 
 

@@ -232,3 +232,25 @@ def test_a_mistyped_inputs_folder_is_named_not_blamed_on_the_file(
     err = capsys.readouterr().err
     assert code == 2
     assert f"{tmp_path / 'hoso-sai' / '2025'}: không có thư mục dữ liệu của năm 2025." in err
+
+
+def test_a_monthly_report_of_a_month_outside_the_window_is_refused_as_the_review_would(
+    capsys: pytest.CaptureFixture[str], inputs: Path, tmp_path: Path
+) -> None:
+    """Kỳ báo cáo 'Tháng 08/2025', before the bloc's window (09/2025 to 12/2025): the review refuses the files of
+    monthly/2025-08/ as outside_window, so check says so too, in the report's Kỳ báo cáo cell, and exits 1."""
+    book = sapa_december()
+    info = book.sheet("Thông tin")
+    info.set(info.find("Kỳ báo cáo")[0], 1, "Tháng 08/2025")
+    august = write_book(book, tmp_path / "thang-08-2025.xlsx")
+    code, out = check(capsys, inputs, str(august))
+    assert code == 1
+    assert "thang-08-2025.xlsx: KHÔNG ĐẠT (Báo cáo kết quả thực hiện chỉ tiêu tháng, đơn vị SAPA, kỳ 08/2025)" in out
+    assert (
+        "  [LỖI] trang 'Thông tin' – ô B3: Kỳ báo cáo tháng 08/2025 nằm ngoài khoảng theo dõi của năm 2025 "
+        "(từ 09/2025 đến 12/2025): báo cáo này không được tính."
+    ) in out.splitlines()
+    assert (
+        "      → Báo cáo tháng chỉ được tính cho các tháng từ 09/2025 đến 12/2025. Nếu đây là báo cáo của một tháng "
+        "trong khoảng đó, ghi đúng Kỳ báo cáo và đặt tệp vào thư mục của tháng ấy; nếu không, không nộp tệp này."
+    ) in out.splitlines()

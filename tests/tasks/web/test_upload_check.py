@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from tasks.domain import Issue, Kind, Severity
 from tasks.web.upload_check import XLSM, CheckAnswer, UploadChecker, display_name, download_label
-from tests.support.office_files import SAMPLE, book_bytes, sapa_annual
+from tests.support.office_files import SAMPLE, book_bytes, sapa_annual, sapa_december
 
 ClientFactory = Callable[..., TestClient]
 SAPA = SAMPLE / "annual" / "tu-cham-diem-2025-sapa.xlsx"
@@ -64,6 +64,32 @@ def test_the_page_says_a_file_of_a_year_without_rules_is_of_its_own_year(make_cl
     assert '<dd id="rules-year">Kiểm tra theo quy tắc năm 2025</dd>' in page
     own = client.post("/", files={"file": (SAPA.name, SAPA.read_bytes())}).text
     assert "<dt>Kỳ</dt><dd>Năm 2025</dd>" in own and "rules-year" not in own
+
+
+def test_a_monthly_report_of_a_month_outside_the_window_is_rejected_in_its_period_cell(
+    make_client: ClientFactory,
+) -> None:
+    """A report for 08/2025, before the window (09/2025 to 12/2025), uploaded to the check page: rejected as
+    outside_window in its Kỳ báo cáo cell, with the sentence thidua check prints, as the review would refuse it."""
+    book = sapa_december()
+    info = book.sheet("Thông tin")
+    info.set(info.find("Kỳ báo cáo")[0], 1, "Tháng 08/2025")
+    client = make_client()
+    body = client.post("/api/check", files={"file": ("thang-08-2025.xlsx", book_bytes(book))}).json()
+    assert body["status"] == "rejected"
+    (issue,) = (i for i in body["issues"] if i["rule"] == "outside_window")
+    message = (
+        "Kỳ báo cáo tháng 08/2025 nằm ngoài khoảng theo dõi của năm 2025 (từ 09/2025 đến 12/2025): "
+        "báo cáo này không được tính."
+    )
+    assert (issue["sheet"], issue["cell"], issue["value"], issue["message"]) == (
+        "Thông tin",
+        "B3",
+        "Tháng 08/2025",
+        message,
+    )
+    page = client.post("/", files={"file": ("thang-08-2025.xlsx", book_bytes(book))}).text
+    assert message in page
 
 
 def test_a_file_for_a_year_without_rules_is_checked_with_the_served_year_not_the_newest(tmp_path: Path) -> None:
