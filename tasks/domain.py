@@ -16,13 +16,18 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TypeVar
+
+# Vietnam keeps UTC+7 all year (no daylight saving): a fixed offset needs no time-zone database (tzdata is
+# absent on Windows), so the bytes do not depend on the machine. A naive time in the domain (a meeting's start
+# and end, a document's moment) is Vietnam's wall-clock time.
+LOCAL_TIME = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 
 # --- Configuration (bloc.yaml, criteria.yaml, meeting.yaml) ---------------------------------------
 
@@ -252,7 +257,7 @@ class Meeting:
     """The review meeting (hội nghị tổng kết) facts; ``votes`` is None before the vote."""
 
     number: str
-    start: datetime | None
+    start: datetime | None  # naive: Vietnam's wall-clock time (LOCAL_TIME)
     end: datetime | None
     place: str
     chair: Person

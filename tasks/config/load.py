@@ -14,6 +14,7 @@ from pathlib import Path
 
 from tasks.config.node import ConfigError, ConfigNode, read_yaml, shown
 from tasks.domain import (
+    LOCAL_TIME,
     AwardRule,
     Band,
     Bloc,
@@ -321,9 +322,22 @@ def _person(node: ConfigNode, name: str) -> Person:
 
 
 def _moment(node: ConfigNode, name: str) -> datetime | None:
+    """Vietnam's wall-clock time (naive) of key ``name``. A time written with Vietnam's offset (``+07:00``) is
+    taken as it is; one with another offset (``08:00Z``, ``08:00+00:00``) is refused, naming the hour it would
+    be in Vietnam: the file's times are local, so another zone is more likely a slip than a meeting at 15:00, and
+    converting it in silence would print an hour in the minutes that nobody wrote."""
     value = node.data.get(name)
     if value is None:
         return None
+    if isinstance(value, datetime) and value.tzinfo is not None and value.utcoffset() != LOCAL_TIME.utcoffset(None):
+        local = value.astimezone(LOCAL_TIME).replace(tzinfo=None)
+        written = value.replace(tzinfo=None)
+        raise node.fail(
+            name,
+            f"giờ ghi kèm múi giờ khác giờ Việt Nam: {shown(value)} là {local:%H:%M} ngày {local:%d/%m/%Y} giờ Việt "
+            f"Nam; tệp ghi giờ Việt Nam, không kèm múi giờ: ghi {local:%Y-%m-%dT%H:%M:%S} nếu cuộc họp vào "
+            f"{local:%H:%M}, hoặc {written:%Y-%m-%dT%H:%M:%S} nếu vào {written:%H:%M} giờ Việt Nam",
+        )
     if isinstance(value, datetime):
         return value.replace(tzinfo=None)
     if isinstance(value, date):

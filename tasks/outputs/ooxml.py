@@ -18,13 +18,12 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 
 from openpyxl.workbook.workbook import Workbook
 
-# Vietnam keeps UTC+7 all year (no daylight saving): a fixed offset needs no time-zone database (tzdata is
-# absent on Windows), so the bytes do not depend on the machine.
-LOCAL_TIME = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
+from tasks.domain import LOCAL_TIME
+
 _CORE = "docProps/core.xml"
 _W3CDTF = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -130,6 +131,27 @@ def test_a_large_bloc_lists_only_its_first_codes(tmp_path: Path) -> None:
     assert err.value.problem.endswith(", P0010, P0011, … (1.000 mã, xem bloc.yaml)")
 
 
+def test_a_meeting_time_in_another_zone_is_refused_naming_its_hour_in_vietnam(inputs: Path) -> None:
+    """``start: 2026-01-15T08:00:00+00:00`` is 15:00 in Vietnam: the load stops naming meeting.yaml and
+    meeting.start, the hour it would be in Vietnam and what to write either way, instead of printing 08:00 (the
+    zone dropped) or 15:00 (converted unasked) in the minutes."""
+    _replace(inputs / "2025" / "meeting.yaml", "  start: 2026-01-15T08:00:00", "  start: 2026-01-15T08:00:00+00:00")
+    error = _config_error(inputs)
+    assert (Path(error.file).name, error.key) == ("meeting.yaml", "meeting.start")
+    assert error.problem == (
+        "giờ ghi kèm múi giờ khác giờ Việt Nam: 2026-01-15T08:00:00+00:00 là 15:00 ngày 15/01/2026 giờ Việt Nam; "
+        "tệp ghi giờ Việt Nam, không kèm múi giờ: ghi 2026-01-15T15:00:00 nếu cuộc họp vào 15:00, hoặc "
+        "2026-01-15T08:00:00 nếu vào 08:00 giờ Việt Nam"
+    )
+
+
+def test_a_meeting_time_written_with_vietnams_offset_is_the_same_time(inputs: Path) -> None:
+    """``+07:00`` is Vietnam's own offset: the meeting starts at 08:00 as if no zone were written."""
+    _replace(inputs / "2025" / "meeting.yaml", "  start: 2026-01-15T08:00:00", "  start: 2026-01-15T08:00:00+07:00")
+    meeting = load_year(inputs, 2025).meeting
+    assert meeting is not None and meeting.start == datetime(2026, 1, 15, 8, 0)
+
+
 def test_meeting_is_optional(inputs: Path) -> None:
     """Without meeting.yaml there is no meeting (the minutes become a draft)."""
     (inputs / "2025" / "meeting.yaml").unlink()
@@ -244,6 +266,7 @@ BROKEN = [  # (file, text replaced, replacement): one mistake each, every kind o
     ("criteria.yaml", "groups:\n", "groups: []\nunused:\n"),
     ("meeting.yaml", "  start: 2026-01-15T08:00:00", "  start: 2026-02-31T08:00:00"),
     ("meeting.yaml", "  start: 2026-01-15T08:00:00", "  start: sáng 15/01"),
+    ("meeting.yaml", "  start: 2026-01-15T08:00:00", "  start: 2026-01-15T08:00:00Z"),
     ("meeting.yaml", "  end: 2026-01-15T11:30:00", "  end: 2026-01-14T11:30:00"),
     ("meeting.yaml", "  attendees:\n", "  attendees: 5\n  unused:\n"),
     ("meeting.yaml", "  ballots_issued: 10", "  ballots_issued: 11"),
