@@ -28,11 +28,12 @@ class Tally:
     accepted: tuple[str, ...]
     rejected: tuple[str, ...]
     missing: tuple[str, ...]
-    feedback_files: int
+    feedback_files: int  # feedback workbooks to send to the wards (not those of sub-folders)
     folders_not_read: tuple[str, ...] = ()  # sub-folders of submission folders, listed as entries not read
     missing_months: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (ward, months of the window without a report)
     configuration_warnings: tuple[str, ...] = ()  # what the run set aside in meeting.yaml, one sentence each
     superseded_files: int = 0  # files a later submission of the same ward, kind and period replaced
+    feedback_warnings_only: int = 0  # of feedback_files: those of accepted files (warnings, nothing to resend)
 
 
 def tally(run_dir: Path) -> Tally:
@@ -55,7 +56,8 @@ def tally(run_dir: Path) -> Tally:
     feedback = run_dir / "validation" / "feedback"
     books = [p.name for p in feedback.glob("*.phan-hoi.xlsx")] if feedback.is_dir() else []
     # a folder's feedback goes to no ward: the wards are sent the others
-    for_folders = {f"{safe_name(str(e.get('file')), str(e.get('sha256') or ''))}.phan-hoi.xlsx" for e in folders}
+    for_folders = {_book(e) for e in folders}
+    warnings_only = {_book(e) for e in subs if e.get("status") == "accepted"}  # an accepted file has no error
     return Tally(
         files=len(subs),
         accepted_files=sum(s.get("status") == "accepted" for s in subs),
@@ -66,6 +68,7 @@ def tally(run_dir: Path) -> Tally:
         rejected=names("rejected"),
         missing=names("missing"),
         feedback_files=sum(1 for name in books if name not in for_folders),
+        feedback_warnings_only=sum(1 for name in books if name in warnings_only),
         folders_not_read=tuple(str(e.get("file")) for e in folders),
         missing_months=tuple(
             (str(w.get("ward_name") or w.get("ward_code")), tuple(str(m) for m in w["missing_months"]))
@@ -77,6 +80,11 @@ def tally(run_dir: Path) -> Tally:
             for w in doc.get("configuration_warnings", [])
         ),
     )
+
+
+def _book(entry: dict[str, Any]) -> str:
+    """The name of the feedback workbook written for a submission of ``summary.json``."""
+    return f"{safe_name(str(entry.get('file')), str(entry.get('sha256') or ''))}.phan-hoi.xlsx"
 
 
 def _listed(names: tuple[str, ...]) -> str:
@@ -145,10 +153,16 @@ def summary_lines(run_dir: Path, what: str, latest_hint: bool = True, year_dir: 
     if latest_hint:
         lines.append(f"  (luôn mở được lần mới nhất qua {run_dir.parent / 'latest'})")
     lines.append("Việc tiếp theo:")
-    if t.feedback_files:
+    to_fix = t.feedback_files - t.feedback_warnings_only
+    if to_fix:
         lines.append(
-            f"  - Gửi {count_text(t.feedback_files, 'bảng phản hồi')} (thư mục validation/feedback/ của kết quả) "
+            f"  - Gửi {count_text(to_fix, 'bảng phản hồi')} (thư mục validation/feedback/ của kết quả) "
             "cho các phường, kèm bản sao có đánh dấu ô cần sửa; phường sửa và nộp lại, rồi chạy lại lệnh này."
+        )
+    if t.feedback_warnings_only:
+        lines.append(
+            f"  - Gửi {count_text(t.feedback_warnings_only, 'bảng phản hồi')} chỉ có cảnh báo (cùng thư mục) cho các "
+            "phường để xem lại: hồ sơ đã được chấp nhận, không bắt buộc nộp lại."
         )
     if t.missing:
         lines.append("  - Nhắc các phường chưa nộp hồ sơ, rồi chạy lại lệnh này.")

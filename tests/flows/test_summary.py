@@ -164,6 +164,34 @@ def test_a_sub_folders_feedback_is_not_counted_among_those_sent_to_wards(tmp_pat
     assert "  - Gửi 1 bảng phản hồi (thư mục validation/feedback/ của kết quả) " in "\n".join(lines)
 
 
+def test_feedback_of_accepted_files_is_sent_for_review_not_as_something_to_fix_and_resend(tmp_path: Path) -> None:
+    """Two files accepted with warnings and one rejected: one line asks the rejected file's ward to fix and resend,
+    another sends the two with warnings only, saying that nothing has to be sent again."""
+    run = tmp_path / "run"
+    (run / "validation" / "feedback").mkdir(parents=True)
+    warned = [
+        {"file": f"annual/{name}.xlsx", "sha256": "ab" * 32, "status": "accepted", "issues": [{"rule": "no_evidence"}]}
+        for name in ("a", "b")
+    ]
+    refused = {
+        "file": "annual/c.xlsx",
+        "sha256": "cd" * 32,
+        "status": "rejected",
+        "issues": [{"rule": "missing_sheet"}],
+    }
+    (run / "validation" / "summary.json").write_text(json.dumps({"submissions": [*warned, refused], "wards": []}))
+    for name in ("annual__a-abababab", "annual__b-abababab", "annual__c-cdcdcdcd"):
+        (run / "validation" / "feedback" / f"{name}.phan-hoi.xlsx").write_bytes(b"")
+    lines = summary_lines(run, "Đánh giá năm 2025")
+    steps = lines[lines.index("Việc tiếp theo:") + 1 :]
+    assert steps == [
+        "  - Gửi 1 bảng phản hồi (thư mục validation/feedback/ của kết quả) cho các phường, kèm bản sao có đánh dấu "
+        "ô cần sửa; phường sửa và nộp lại, rồi chạy lại lệnh này.",
+        "  - Gửi 2 bảng phản hồi chỉ có cảnh báo (cùng thư mục) cho các phường để xem lại: hồ sơ đã được chấp nhận, "
+        "không bắt buộc nộp lại.",
+    ]
+
+
 def test_wards_without_a_monthly_report_are_named_with_their_months(tmp_path: Path) -> None:
     """The sample's Âu Lâu sent no October report and loses DM points for it: one line names it and the month,
     after the wards' counts (which count annual files only)."""
