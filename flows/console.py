@@ -25,6 +25,9 @@ LABELS: dict[str, tuple[str, str]] = {
     STARTUP: ("Khởi động Prefect và các thư viện", ""),
     "read": ("Đọc hồ sơ", "tệp"),
     "validate": ("Kiểm tra hồ sơ", "hồ sơ"),
+    # a month's run reads and checks the window's earlier months too, to compare year-to-date values with them
+    "read-months": ("Đọc hồ sơ của tháng và các tháng trước (để so sánh lũy kế)", "tệp"),
+    "validate-months": ("Kiểm tra hồ sơ của tháng và các tháng trước", "hồ sơ"),
     "score": ("Chấm điểm và xếp hạng", "phường"),
     "write": ("Ghi kết quả", "tệp"),
     "blocs": ("Đánh giá các khối", "khối"),

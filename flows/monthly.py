@@ -100,15 +100,18 @@ def monthly_steps(
     """Read, validate and write one bloc's month into a new run folder under ``base``."""
     timings: dict[str, float] = {}
     with run_lock(base):
-        with timed(timings, "read") as advance:
-            files = find_month_inputs(whole(config), period)
-            earlier_files = find_earlier_month_inputs(whole(config), period)
+        files = find_month_inputs(whole(config), period)
+        earlier_files = find_earlier_month_inputs(whole(config), period)
+        # the progress lines say that the earlier months are read and checked too: their files are not the
+        # month's submissions the summary counts
+        read_stage, validate_stage = ("read-months", "validate-months") if earlier_files else ("read", "validate")
+        with timed(timings, read_stage) as advance:
             advance(0, total=sum(not file.is_folder for file, _ in files + earlier_files))
             read = read_submissions(whole(files + earlier_files), whole(config), cache_dir, whole(advance))
             own = {file.rel for file, _ in files}
             subs = [s for s in read if s.file.rel in own]
             earlier = [s for s in read if s.file.rel not in own]
-        with timed(timings, "validate") as advance:
+        with timed(timings, validate_stage) as advance:
             # the earlier months are validated apart, by a validator of their own, so that only the month's
             # files show in its validation report; they are settled as the review settles them
             earlier = validate_submissions(whole(earlier), whole(config), new_validator())

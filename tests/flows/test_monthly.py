@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import shutil
 import subprocess
@@ -14,6 +15,7 @@ import yaml
 
 import flows.cli as cli
 from flows.cli import main
+from flows.console import progress_console
 from flows.failures import Refused
 from flows.monthly import monthly
 from flows.summary import summary_lines
@@ -154,3 +156,21 @@ def test_the_earlier_months_a_warning_quotes_are_inputs_read_for_comparison_and_
         f"Tệp báo cáo tháng trước mà lần chạy đã đọc để so sánh lũy kế đã bị thay đổi: {november} (mã sha256 khác "
         "với manifest.json; cảnh báo về lũy kế của lần chạy dựa trên nội dung cũ của tệp)"
     )
+
+
+def test_a_month_s_progress_says_it_reads_the_earlier_months_too_and_the_window_s_first_month_does_not(
+    inputs: Path, tmp_path: Path
+) -> None:
+    """December reads September to November as well, to compare year-to-date values: its progress lines say so,
+    so that their 39 files do not contradict the summary's 10; September, the window's first month, reads its own."""
+    out = io.StringIO()
+    with progress_console(out):
+        monthly(period="2025-12", inputs=inputs, outputs=tmp_path / "out")
+        monthly(period="2025-09", inputs=inputs, outputs=tmp_path / "out")
+    lines = [line for line in out.getvalue().splitlines() if line.startswith(("Đọc", "Kiểm tra"))]
+    assert [line.split(", ")[0] for line in lines] == [
+        "Đọc hồ sơ của tháng và các tháng trước (để so sánh lũy kế): 39 tệp",
+        "Kiểm tra hồ sơ của tháng và các tháng trước: 39 hồ sơ",
+        "Đọc hồ sơ: 10 tệp",
+        "Kiểm tra hồ sơ: 10 hồ sơ",
+    ]
