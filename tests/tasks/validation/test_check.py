@@ -67,7 +67,8 @@ def test_a_file_of_a_year_without_rules_is_reported_and_the_others_still_checked
 ) -> None:
     """A self-assessment whose Năm is 2024 and a monthly report of 12/2024 among good files (only 2025 has rules):
     each is KHÔNG ĐẠT with its sheet and cell, the next files are still checked, exit 1 (not a configuration
-    failure, exit 2)."""
+    failure, exit 2); each line says the file's own year and the rules' year, never 'kỳ 2025' as if it were of
+    2025."""
     book = sapa_annual()
     info = book.sheet("Thông tin")
     info.set(info.find("Năm")[0], 1, 2024)
@@ -82,22 +83,6 @@ def test_a_file_of_a_year_without_rules_is_reported_and_the_others_still_checked
     assert "[LỖI] trang 'Thông tin' – ô B3: Năm '2024' không đúng: bảng tự chấm phải là của năm 2025." in out
     assert "[LỖI] trang 'Thông tin' – ô B3: Kỳ báo cáo 'Tháng 12/2024' không đúng: báo cáo phải là của năm 2025." in out
     assert f"{inputs / SAPA}: ĐẠT" in out and "Cấu hình" not in out
-
-
-def test_a_file_of_a_year_without_rules_is_not_headed_as_the_rules_year(
-    capsys: pytest.CaptureFixture[str], inputs: Path, tmp_path: Path
-) -> None:
-    """A self-assessment for 2024 checked with the 2025 rules (the only ones): its line says 2024 and the rules' year,
-    never 'kỳ 2025' as if the file were of 2025; a monthly report of 12/2024 likewise."""
-    book = sapa_annual()
-    info = book.sheet("Thông tin")
-    info.set(info.find("Năm")[0], 1, 2024)
-    old_year = write_book(book, tmp_path / "nam-2024.xlsx")
-    book = sapa_december()
-    info = book.sheet("Thông tin")
-    info.set(info.find("Kỳ báo cáo")[0], 1, "Tháng 12/2024")
-    old_month = write_book(book, tmp_path / "thang-12-2024.xlsx")
-    _, out = check(capsys, inputs, str(old_year), str(old_month), str(inputs / SAPA))
     assert (
         "nam-2024.xlsx: KHÔNG ĐẠT (Bảng tự chấm điểm thi đua năm, đơn vị SAPA, kỳ 2024; kiểm tra theo quy tắc năm 2025)"
     ) in out
