@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from enum import StrEnum
@@ -529,7 +529,7 @@ class RankingRow:
 
 @dataclass(frozen=True)
 class VoteOutcome:
-    """What the vote decided for the flag, and why, for the minutes."""
+    """What the vote decided for the flag; the sentences saying why come from ``tasks.scoring.explain``."""
 
     candidates: tuple[str, ...]
     winner: str | None
@@ -537,15 +537,17 @@ class VoteOutcome:
     share_met: bool | None
     tie_at_top: bool
     agree: dict[str, int]
-    ignored: dict[str, int]  # votes for wards that were not candidates
-    reason: str  # Vietnamese sentence for the minutes
 
 
 @dataclass(frozen=True)
 class Ranking:
-    """The result of the review: rows in output order, the vote outcome and notes for the minutes."""
+    """The result of the review: rows in output order, the vote outcome and the agree votes not counted.
+
+    ``ignored_votes``: ward code -> agree votes recorded for a ward that was not a flag candidate (spec §4.8),
+    kept whether or not any ward was a candidate; the sentences come from ``tasks.scoring.explain``.
+    """
 
     rows: tuple[RankingRow, ...]
     vote: VoteOutcome | None
     merit_tie: bool
-    notes: tuple[str, ...]  # Vietnamese remarks (ties, vote, warnings) for the minutes
+    ignored_votes: dict[str, int] = field(default_factory=dict)

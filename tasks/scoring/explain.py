@@ -2,11 +2,12 @@
 
 A reader of the ranking expects the higher total to get the better band and the award. Whenever that is not
 so — a veto deduction lowers the band or bars the award, a ward in the award's band is left out because the
-places are taken, two wards share a rank, a candidate loses the vote (or the vote decides nothing), a ward
-sent nothing or sent an invalid file — one :class:`Explanation` says so in one Vietnamese sentence, with the
-reason and the criterion. The minutes, ``ranking.docx`` and the notes of ``ranking.xlsx`` all render the same
-tuple, so the three never disagree. Pure functions; ward names are written ``phường X`` (lower case, NĐ 30)
-inside the sentence, and the sentence itself starts with a capital.
+places are taken, two wards share a rank, a candidate loses the vote (or the vote decides nothing), no ward
+is eligible for the flag, agree votes were cast for a ward that is not a candidate, a ward sent nothing or
+sent an invalid file — one :class:`Explanation` says so in one Vietnamese sentence, with the reason and the
+criterion. The minutes, ``ranking.docx`` and the notes of ``ranking.xlsx`` all render the same tuple, so the
+three never disagree; the ranking itself writes no sentence. Pure functions; ward names are written
+``phường X`` (lower case, NĐ 30) inside the sentence, and the sentence itself starts with a capital.
 """
 
 from __future__ import annotations
@@ -93,6 +94,7 @@ class Reason(StrEnum):
     LOST_VOTE = "lost-vote"  # a flag candidate that another candidate outvoted
     NO_WINNER = "no-winner"  # the vote missed its quorum or share, or tied: nobody gets the flag
     IGNORED_VOTES = "ignored-votes"  # agree votes cast for a ward that was not a candidate
+    NO_CANDIDATE = "no-candidate"  # no scored ward meets the flag's band without a veto: nobody can get the flag
     MISSING = "missing"  # nothing received: no score, no rank
     REJECTED = "rejected"  # received but not valid: no score, no rank
 
@@ -280,22 +282,38 @@ def _tie(names: Mapping[str, str], rows: Sequence[RankingRow]) -> Explanation:
 
 
 def _vote_explanations(names: Mapping[str, str], catalogue: Catalogue, ranking: Ranking) -> list[Explanation]:
-    """A candidate outvoted by another or a vote that gave nobody the flag, then votes that did not count."""
+    """No ward eligible for the flag, or a candidate outvoted by another, or a vote that gave nobody the flag;
+    then the agree votes that did not count (spec §4.8), with or without a candidate."""
     vote = ranking.vote
-    if vote is None or vote.quorum_met is None:
-        return []
-    ignored = [c for c, n in vote.ignored.items() if n > 0]
-    out = _lost_votes(names, ranking) if vote.winner is not None else [_no_winner(names, catalogue, ranking)]
-    if ignored:
+    out: list[Explanation] = []
+    if vote is None and any(r.status is WardStatus.SCORED for r in ranking.rows):
+        out.append(_no_candidate(catalogue))
+    elif vote is not None and vote.quorum_met is not None:
+        out += _lost_votes(names, ranking) if vote.winner is not None else [_no_winner(names, catalogue, ranking)]
+    if ignored := [c for c, n in ranking.ignored_votes.items() if n > 0]:
         out.append(
-            Explanation(Reason.IGNORED_VOTES, tuple(ignored), "flag", ignored_votes_sentence(names, vote.ignored))
+            Explanation(
+                Reason.IGNORED_VOTES, tuple(ignored), "flag", ignored_votes_sentence(names, ranking.ignored_votes)
+            )
         )
     return out
 
 
+def _no_candidate(catalogue: Catalogue) -> Explanation:
+    """Nobody can be proposed for the flag: no scored ward is in its band or better without a veto."""
+    band = catalogue.band(catalogue.flag.min_classification)
+    return Explanation(
+        Reason.NO_CANDIDATE,
+        (),
+        "flag",
+        f"Không có đơn vị đủ điều kiện đề nghị suy tôn {FLAG_NAME} (xếp loại {band.name.lower()} trở lên và "
+        "không có điểm trừ loại trừ).",
+    )
+
+
 def ignored_votes_sentence(names: Mapping[str, str], ignored: Mapping[str, int]) -> str:
     """Why agree votes for wards that were not candidates do not count (spec §4.8): the one sentence the
-    documents, ``Ranking.notes``, summary.json's warning and the command's summary all give. ``ignored``: ward
+    documents, summary.json's warning and the command's summary all give. ``ignored``: ward
     code -> agree votes; wards with none are left out."""
     wards = [c for c, n in ignored.items() if n > 0]
     counted = ", ".join(f"{ward_in_sentence(names, c)} ({ignored[c]} phiếu)" for c in wards)

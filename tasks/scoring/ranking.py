@@ -1,19 +1,16 @@
 """Ranking and nominations (xếp hạng, đề nghị khen thưởng), spec §4 steps 7–8.
 
 Pure functions over the wards' score sheets. Quorum and vote-share tests compare exact ``Fraction``s, so
-exactly half of the valid ballots never counts as "more than half". The notes are Vietnamese sentences for
-the minutes (biên bản).
+exactly half of the valid ballots never counts as "more than half". The sentences that say why (ties, the
+vote, the votes not counted, no candidate) are written once, by ``tasks.scoring.explain``.
 """
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
-from itertools import groupby
 
 from tasks.domain import (
     AwardRule,
@@ -27,16 +24,6 @@ from tasks.domain import (
     WardScore,
     WardStatus,
 )
-from tasks.scoring.explain import (
-    FLAG_NAME,
-    MERIT_NAME,
-    fraction_text,
-    ignored_votes_sentence,
-    join_wards,
-    sentence,
-    ward_in_sentence,
-)
-from tasks.scoring.score import round_half_up, vn_number
 
 RankKey = tuple[Decimal, Decimal, Decimal]
 
@@ -64,17 +51,10 @@ def rank_wards(
     candidates = _flag_candidates(catalogue, ordered, ranks)
     candidate_codes = set(candidates)
     ignored = {c: n for c, n in (votes.flag.items() if votes else ()) if c not in candidate_codes and n > 0}
-    vote = _flag_vote(bloc, catalogue, candidates, ranks, votes, ignored)
+    vote = _flag_vote(bloc, catalogue, candidates, votes)
     nominations = _flag_nominations(candidates, vote, votes)
     merit, merit_tie = _merit(catalogue, ordered, ranks, nominations)
     nominations.update(dict.fromkeys(merit, Nomination.MERIT))
-
-    notes = _tie_notes(bloc, ordered, ranks)
-    notes.append(vote.reason if vote else _no_candidate_note(catalogue))
-    if ignored:
-        notes.append(ignored_votes_sentence(bloc.names, ignored))
-    if merit_tie:
-        notes.append(_merit_tie_note(bloc, catalogue, merit, ranks))
     rows = [
         RankingRow(
             ward=s.ward,
@@ -87,7 +67,7 @@ def rank_wards(
         for s in ordered
     ]
     rows += [RankingRow(ward=w, status=unscored[w.code]) for w in bloc.members if w.code in unscored]
-    return Ranking(rows=tuple(rows), vote=vote, merit_tie=merit_tie, notes=tuple(notes))
+    return Ranking(rows=tuple(rows), vote=vote, merit_tie=merit_tie, ignored_votes=ignored)
 
 
 def _key(score: WardScore) -> RankKey:
@@ -147,19 +127,13 @@ def _flag_candidates(catalogue: Catalogue, ordered: Sequence[WardScore], ranks: 
 
 
 def _flag_vote(
-    bloc: Bloc,
-    catalogue: Catalogue,
-    candidates: tuple[str, ...],
-    ranks: Mapping[str, int],
-    votes: Votes | None,
-    ignored: dict[str, int],
+    bloc: Bloc, catalogue: Catalogue, candidates: tuple[str, ...], votes: Votes | None
 ) -> VoteOutcome | None:
     """What the ballot decided for the flag; pending (no winner, no tests) before the vote."""
     if not candidates:
         return None
     if votes is None:
-        reason = _pending_reason(bloc, candidates, ranks[candidates[0]])
-        return VoteOutcome(candidates, None, None, None, False, {}, {}, reason)
+        return VoteOutcome(candidates, None, None, None, False, {})
     quorum, share = catalogue.flag.quorum, catalogue.flag.vote_share_above
     if quorum is None or share is None:
         raise ValueError("the flag rule needs a quorum and a vote share to decide a vote")
@@ -170,8 +144,7 @@ def _flag_vote(
     share_met = Fraction(top) > share * votes.ballots_valid
     tie = len(leaders) > 1
     winner = leaders[0] if quorum_met and share_met and not tie else None
-    outcome = VoteOutcome(candidates, winner, quorum_met, share_met, tie, agree, ignored, reason="")
-    return replace(outcome, reason=_vote_reason(bloc, quorum, share, votes, outcome))
+    return VoteOutcome(candidates, winner, quorum_met, share_met, tie, agree)
 
 
 def _flag_nominations(
@@ -200,95 +173,3 @@ def _merit(
         return pool, False
     admitted = [c for c in pool if ranks[c] <= ranks[pool[count - 1]]]
     return admitted, len(admitted) > count
-
-
-# --- Sentences for the minutes -------------------------------------------------------------------
-
-
-def _tie_notes(bloc: Bloc, ordered: Sequence[WardScore], ranks: Mapping[str, int]) -> list[str]:
-    """One sentence per shared rank, best rank first; ``ordered`` keeps equal ranks next to each other."""
-    names = bloc.names
-    notes = []
-    for rank, group in groupby(ordered, key=lambda s: ranks[s.ward.code]):
-        tied = [s.ward.code for s in group]
-        if len(tied) > 1:
-            notes.append(sentence(f"{join_wards(names, tied)} bằng điểm, cùng xếp thứ {rank}."))
-    return notes
-
-
-def _pending_reason(bloc: Bloc, candidates: Sequence[str], rank: int) -> str:
-    names = bloc.names
-    if len(candidates) == 1:
-        return (
-            f"Khối chưa bỏ phiếu suy tôn {FLAG_NAME}; {ward_in_sentence(names, candidates[0])} xếp thứ {rank}, "
-            "dẫn đầu các đơn vị đủ điều kiện, được đề xuất suy tôn."
-        )
-    return (
-        f"Khối chưa bỏ phiếu suy tôn {FLAG_NAME}; {join_wards(names, candidates)} cùng xếp thứ {rank} và đủ "
-        "điều kiện, là các đơn vị ứng cử; Khối bỏ phiếu kín để chọn một đơn vị đề nghị suy tôn."
-    )
-
-
-def _vote_reason(bloc: Bloc, quorum: Fraction, share: Fraction, votes: Votes, outcome: VoteOutcome) -> str:
-    """The ballot figures, then the decision and why; a failed vote calls for a new one."""
-    names = bloc.names
-    tally = ", ".join(
-        f"{ward_in_sentence(names, c)} {n} phiếu đồng ý{_share(n, votes.ballots_valid)}"
-        for c, n in outcome.agree.items()
-    )
-    figures = (
-        f"Kết quả bỏ phiếu suy tôn {FLAG_NAME}: phát ra {votes.ballots_issued} phiếu, thu về "
-        f"{votes.ballots_received} phiếu, hợp lệ {votes.ballots_valid} phiếu; {tally}."
-    )
-    if outcome.winner is not None:
-        winner = ward_in_sentence(names, outcome.winner)
-        return (
-            f"{figures} Số phiếu thu về đạt tối thiểu {fraction_text(quorum)} số đơn vị thành viên Khối; "
-            f"{winner} được trên {fraction_text(share)} số phiếu hợp lệ đồng ý, được suy tôn, "
-            f"đề nghị tặng {FLAG_NAME}."
-        )
-    top = max(outcome.agree.values())
-    why = []
-    if not outcome.quorum_met:
-        need = math.ceil(quorum * len(bloc.members))
-        why.append(
-            f"số phiếu thu về ({votes.ballots_received}/{len(bloc.members)}) chưa đạt "
-            f"{fraction_text(quorum)} số đơn vị thành viên Khối (cần ít nhất {need} phiếu)"
-        )
-    if outcome.tie_at_top:
-        leaders = [c for c, n in outcome.agree.items() if n == top]
-        why.append(f"{join_wards(names, leaders)} cùng có số phiếu đồng ý cao nhất ({top} phiếu)")
-    if not outcome.share_met:
-        why.append(
-            f"số phiếu đồng ý cao nhất ({top}/{votes.ballots_valid} phiếu hợp lệ) không vượt quá "
-            f"{fraction_text(share)} số phiếu hợp lệ"
-        )
-    return (
-        f"{figures} Chưa có đơn vị được suy tôn {FLAG_NAME} vì {'; '.join(why)}; "
-        f"{join_wards(names, outcome.candidates)} vẫn là đơn vị ứng cử, đề nghị Khối tổ chức bỏ phiếu lại."
-    )
-
-
-def _share(agree: int, valid: int) -> str:
-    """`` (90,00% số phiếu hợp lệ)``, or nothing when there is no valid ballot."""
-    if valid <= 0:
-        return ""
-    return f" ({vn_number(round_half_up(Fraction(agree * 100, valid)))}% số phiếu hợp lệ)"
-
-
-def _no_candidate_note(catalogue: Catalogue) -> str:
-    band = catalogue.band(catalogue.flag.min_classification).name.lower()
-    return (
-        f"Không có đơn vị đủ điều kiện đề nghị suy tôn {FLAG_NAME} (xếp loại {band} trở lên và "
-        "không có điểm trừ loại trừ)."
-    )
-
-
-def _merit_tie_note(bloc: Bloc, catalogue: Catalogue, merit: Sequence[str], ranks: Mapping[str, int]) -> str:
-    last = ranks[merit[-1]]
-    tied = [c for c in merit if ranks[c] == last]
-    return sentence(
-        f"{join_wards(bloc.names, tied)} bằng điểm, cùng xếp thứ {last} ở vị trí cuối cùng được đề nghị tặng "
-        f"{MERIT_NAME} nên đều được đề nghị; số đơn vị đề nghị tặng {MERIT_NAME} là {len(merit)}, "
-        f"nhiều hơn số lượng {catalogue.merit.count}."
-    )

@@ -256,6 +256,34 @@ def test_a_month_folder_outside_the_window_is_listed_refused_and_hashed(tmp_path
     assert summary_lines(run, "Đánh giá năm 2025")[1] == "  Hồ sơ: 51 tệp, 50 hợp lệ, 1 bị từ chối."
 
 
+def test_votes_when_no_ward_is_eligible_are_warned_and_explained_as_with_a_candidate(tmp_path: Path) -> None:
+    """The first band raised to 98 points: no ward can be proposed for the flag, so the sample's votes (Sa Pa 9,
+    Lào Cai 1) are all set aside; summary.json, the command's summary and the documents say so in the one
+    sentence they give when there is a candidate, and the documents say no ward was eligible."""
+    inputs = tmp_path / "inputs"
+    shutil.copytree(SAMPLE, inputs / "2025")
+    criteria = inputs / "2025" / "criteria.yaml"
+    text = criteria.read_text(encoding="utf-8")
+    criteria.write_text(text.replace("{code: HTXSNV, min: 90,", "{code: HTXSNV, min: 98,"), encoding="utf-8")
+    run = annual_review(year=2025, inputs=inputs, outputs=tmp_path / "outputs").run_dir
+    ignored = (
+        "Phiếu đồng ý cho phường Sa Pa (9 phiếu), phường Lào Cai (1 phiếu) không được tính vì phường Sa Pa và "
+        "phường Lào Cai không thuộc danh sách ứng cử viên suy tôn đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh."
+    )
+    no_candidate = (
+        "Không có đơn vị đủ điều kiện đề nghị suy tôn Cờ thi đua của Ủy ban nhân dân tỉnh (xếp loại hoàn thành xuất "
+        "sắc nhiệm vụ trở lên và không có điểm trừ loại trừ)."
+    )
+    summary = json.loads((run / "validation" / "summary.json").read_text(encoding="utf-8"))
+    assert [(w["rule"], w["wards"], w["message"]) for w in summary["configuration_warnings"]] == [
+        ("ignored_votes", ["SAPA", "LAOCAI"], ignored)
+    ]
+    assert f"  Cảnh báo meeting.yaml, mục votes.flag: {ignored}" in summary_lines(run, "Đánh giá năm 2025")
+    for name in ("bien-ban-hop-tong-ket.docx", "ranking.docx"):
+        text = "\n".join(p.text for p in docx.Document(str(run / name)).paragraphs)
+        assert ignored in text and no_candidate in text, name
+
+
 def _open_websockets() -> list[ClientConnection]:
     return [c for c in gc.get_objects() if isinstance(c, ClientConnection) and c.state is State.OPEN]
 

@@ -85,8 +85,15 @@ def _score(ward: Ward, g1: str, g2: str, bonus: str, deductions: str, band: str)
     return WardScore(ward, base, Decimal(bonus), Decimal(deductions), total, band, False, groups, (), ())
 
 
-def four_ward_ranking(*, tie: bool, nominations: dict[str, Nomination], vote: VoteOutcome | None = None) -> Ranking:
-    """Sa Pa first (98,50); Lào Cai level with it when ``tie``, else 96,00; Cam Đường; Cầu Thia rejected."""
+def four_ward_ranking(
+    *,
+    tie: bool,
+    nominations: dict[str, Nomination],
+    vote: VoteOutcome | None = None,
+    ignored: dict[str, int] | None = None,
+) -> Ranking:
+    """Sa Pa first (98,50); Lào Cai level with it when ``tie``, else 96,00; Cam Đường; Cầu Thia rejected;
+    ``ignored``: agree votes not counted."""
     lao_cai = ("38.5", "57", "3", "0") if tie else ("38", "56", "2", "0")
     rows = (
         RankingRow(SAPA, WardStatus.SCORED, 1, _score(SAPA, "38.5", "57", "3", "0", "HTXSNV"),
@@ -96,13 +103,14 @@ def four_ward_ranking(*, tie: bool, nominations: dict[str, Nomination], vote: Vo
         RankingRow(CAMDUONG, WardStatus.SCORED, 3, _score(CAMDUONG, "30", "50", "0", "1.25", "HTTNV")),
         RankingRow(CAUTHIA, WardStatus.REJECTED),
     )  # fmt: skip
-    return Ranking(rows, vote, merit_tie=False, notes=())
+    return Ranking(rows, vote, merit_tie=False, ignored_votes=ignored or {})
 
 
 VOTED = four_ward_ranking(
     tie=False,
     nominations={"SAPA": Nomination.FLAG, "LAOCAI": Nomination.MERIT},
-    vote=VoteOutcome(("SAPA",), "SAPA", True, True, False, {"SAPA": 3}, {"LAOCAI": 1}, "Phường Sa Pa được suy tôn."),
+    vote=VoteOutcome(("SAPA",), "SAPA", True, True, False, {"SAPA": 3}),
+    ignored={"LAOCAI": 1},
 )
 MEETING = Meeting(
     number="01/BB-KTĐ",

@@ -112,7 +112,6 @@ def out_of_order_ranking() -> Ranking:
         ),
         vote=None,
         merit_tie=False,
-        notes=(),
     )
 
 

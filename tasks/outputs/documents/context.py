@@ -14,13 +14,13 @@ A ward is ``Phường Sa Pa`` where a cell or an item begins (``ward``) and ``ph
 (``name``; lists of names such as ``candidate_names`` are written that way too, NĐ 30/2020 Phụ lục II).
 Ranking only: ``groups`` [{code, name, max}].
 Minutes only: ``scale``, ``counts`` {members, scored, rejected, missing}, ``rejected_wards``,
-  ``missing_wards``, ``bands`` [{name, count, wards}], ``notes`` [..], ``start`` / ``end``
+  ``missing_wards``, ``bands`` [{name, count, wards}], ``start`` / ``end``
   {hour, minute, day, month, year}, ``place``, ``attendees`` [..], ``rule`` {band, quorum, share},
   ``ballots`` {issued, received, valid}, ``candidates`` [{ward, rank, total, agree, share}],
   ``candidate_names``, ``flag_status`` (awarded | failed | proposed | tied | none), ``winner``
   {ward, agree, share}, ``why`` {quorum, tie, share, leaders} (what a failed vote missed), ``ignored``
-  [{ward, agree}] (votes for non-candidates), ``vote_reason`` and ``notes`` (the ranking's own sentences,
-  not used by the default template), ``merit`` [{ward, rank, total}], ``merit_tie``, ``merit_count``.
+  [{ward, agree}] (votes for non-candidates, also when no ward is a candidate; the sentence saying so is one of
+  ``explanations``), ``merit`` [{ward, rank, total}], ``merit_tie``, ``merit_count``.
 Numbers are written the Vietnamese way: a decimal comma and two decimals (``95,50``).
 """
 

@@ -36,8 +36,6 @@ def minutes_context(
     context.update(meeting_facts(meeting))
     context.update(vote(catalogue, ranking, meeting))
     context.update(merit(catalogue, ranking))
-    reason = ranking.vote.reason if ranking.vote is not None else None
-    context["notes"] = [note for note in ranking.notes if note != reason]
     return context
 
 
@@ -136,7 +134,6 @@ def vote(catalogue: Catalogue, ranking: Ranking, meeting: Meeting | None) -> Con
         "winner": winner or {"ward": "", "name": "", "agree": "", "share": ""},
         "why": _why_text(_why_no_flag(ranking, rows), ballots, rule, len(ranking.rows)),
         "ignored": _ignored(ranking, ward_names),
-        "vote_reason": ranking.vote.reason.strip() if ranking.vote is not None else "",
     }
 
 
@@ -170,11 +167,9 @@ def _why_text(why: Context, ballots: Context, rule: AwardRule, members: int) -> 
 
 def _ignored(ranking: Ranking, ward_names: dict[str, str]) -> list[Context]:
     """Agree votes cast for wards that were not candidates (not counted)."""
-    if ranking.vote is None:
-        return []
     return [
         {"ward": ward_names.get(code, code), "agree": str(count)}
-        for code, count in ranking.vote.ignored.items()
+        for code, count in ranking.ignored_votes.items()
         if count > 0
     ]
 

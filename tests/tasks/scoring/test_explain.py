@@ -142,6 +142,35 @@ def test_votes_for_a_vetoed_leader_are_a_warning_too() -> None:
     assert configuration_warnings(explain(scores, votes=Votes(8, 8, 8, {"SAPA": 8}))) == ()
 
 
+def test_votes_when_no_ward_is_a_candidate_are_told_as_with_a_candidate() -> None:
+    """Nghĩa Lộ leads but has a veto and the others are below the first band: no ward can be proposed for the
+    flag, which the explanations say; the 3 and 2 votes recorded are set aside in the same sentence and warning
+    as when there is a candidate, though there is no vote outcome."""
+    scores = [sheet("NGHIALO", "98", veto=True), sheet("SAPA", "86"), sheet("LAOCAI", "84")]
+    ranking = rank(scores, Votes(8, 8, 8, {"NGHIALO": 3, "SAPA": 2}))
+    assert ranking.vote is None
+    result = explain_ranking(BLOC, CATALOGUE, ranking)
+    assert texts(result, Reason.NO_CANDIDATE) == [
+        "Không có đơn vị đủ điều kiện đề nghị suy tôn Cờ thi đua của Ủy ban nhân dân tỉnh (xếp loại hoàn thành "
+        "xuất sắc nhiệm vụ trở lên và không có điểm trừ loại trừ)."
+    ]
+    sentence = (
+        "Phiếu đồng ý cho phường Nghĩa Lộ (3 phiếu), phường Sa Pa (2 phiếu) không được tính vì phường Nghĩa Lộ và "
+        "phường Sa Pa không thuộc danh sách ứng cử viên suy tôn đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh."
+    )
+    assert texts(result, Reason.IGNORED_VOTES) == [sentence]
+    assert configuration_warnings(result) == (
+        ConfigWarning("meeting.yaml", "votes.flag", "ignored_votes", sentence, IGNORED_VOTES_HINT, ("NGHIALO", "SAPA")),
+    )
+
+
+def test_no_candidate_before_the_vote_is_said_without_a_warning() -> None:
+    """Without votes, no ward eligible is still said, and nothing about meeting.yaml is warned."""
+    result = explain([sheet("SAPA", "86"), sheet("LAOCAI", "84")])
+    assert [e.reason for e in result if e.criterion == "flag"] == [Reason.NO_CANDIDATE]
+    assert configuration_warnings(result) == ()
+
+
 def test_missing_and_rejected_wards_are_told_why_they_have_no_rank() -> None:
     """A ward that sent nothing and one whose file was invalid: one sentence each, in roster order."""
     result = explain(MEETING_CASE, unscored={"CAUTHIA": WardStatus.REJECTED, "AULAU": WardStatus.MISSING})

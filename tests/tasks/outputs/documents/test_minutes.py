@@ -117,7 +117,7 @@ def test_draft_names_the_tied_candidates_and_leaves_the_vote_blank() -> None:
 
 def test_a_failed_vote_says_why_and_calls_for_a_new_vote() -> None:
     """Quorum missed and a tie at the top: no flag, the reasons listed, a new vote called."""
-    vote = VoteOutcome(("SAPA", "LAOCAI"), None, False, False, True, {"SAPA": 1, "LAOCAI": 1}, {}, "")
+    vote = VoteOutcome(("SAPA", "LAOCAI"), None, False, False, True, {"SAPA": 1, "LAOCAI": 1})
     candidates = dict.fromkeys(("SAPA", "LAOCAI"), Nomination.FLAG_CANDIDATE)
     ranking = four_ward_ranking(tie=True, nominations=candidates, vote=vote)
     meeting = replace(MEETING, votes=Votes(4, 2, 2, {"SAPA": 1, "LAOCAI": 1}))

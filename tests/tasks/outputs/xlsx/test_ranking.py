@@ -138,7 +138,7 @@ class TestRankingXlsx:
         bad = score(WARDS[0], "1", "1", "1", "0", "0", "NOPE")
         rows = (RankingRow(WARDS[0], WardStatus.SCORED, 1, bad),)
         with pytest.raises(ValueError, match="NOPE"):
-            write_ranking_xlsx(BLOC, CATALOGUE, Ranking(rows, None, False, ()), MOMENT)
+            write_ranking_xlsx(BLOC, CATALOGUE, Ranking(rows, None, False), MOMENT)
 
 
 def _xlsx_notes(data: bytes) -> list[str]:
