@@ -160,8 +160,9 @@ def summary_lines(run_dir: Path, what: str, latest_hint: bool = True, year_dir: 
             "cho các phường, kèm bản sao có đánh dấu ô cần sửa; phường sửa và nộp lại, rồi chạy lại lệnh này."
         )
     if t.feedback_warnings_only:
+        where = "cùng thư mục" if to_fix else "thư mục validation/feedback/ của kết quả"  # named once
         lines.append(
-            f"  - Gửi {count_text(t.feedback_warnings_only, 'bảng phản hồi')} chỉ có cảnh báo (cùng thư mục) cho các "
+            f"  - Gửi {count_text(t.feedback_warnings_only, 'bảng phản hồi')} chỉ có cảnh báo ({where}) cho các "
             "phường để xem lại: hồ sơ đã được chấp nhận, không bắt buộc nộp lại."
         )
     if t.missing:

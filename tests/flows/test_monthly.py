@@ -118,7 +118,9 @@ def test_a_year_to_date_value_lower_than_last_month_is_warned_in_the_monthly_run
     assert (row["status"], row["issues"]) == ("accepted", "1")
     lines = summary_lines(result.run_dir, "Bảng theo dõi tháng 12/2025")
     assert lines[1] == "  Hồ sơ: 10 tệp, 10 hợp lệ, 0 bị từ chối."
-    assert lines[-1].startswith("  - Gửi 1 bảng phản hồi chỉ có cảnh báo (cùng thư mục) cho các phường để xem lại")
+    assert lines[-1].startswith(
+        "  - Gửi 1 bảng phản hồi chỉ có cảnh báo (thư mục validation/feedback/ của kết quả) cho các phường để xem lại"
+    )  # the folder is named: no line before it names it
 
 
 def test_the_earlier_months_a_warning_quotes_are_inputs_read_for_comparison_and_verify_checks_them(
