@@ -121,7 +121,7 @@ def test_serve_serves_both_deployments_when_a_server_is_configured(
 
 @dataclass(frozen=True)
 class Server:
-    """A Prefect server started for one test: its API address and the environment of its clients."""
+    """A Prefect server started for the module's tests: its API address and the environment of its clients."""
 
     api: str
     env: dict[str, str]
@@ -164,19 +164,40 @@ def _wait_healthy(proc: subprocess.Popen[bytes], api: str, log: Path) -> None:
     pytest.fail(f"prefect server not healthy after {SERVER_START_TIMEOUT}s:\n{log.read_text(errors='replace')}")
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    """A Prefect server on a free loopback port with its own SQLite database, stopped after the test."""
-    home, logs = tmp_path / "prefect-home", tmp_path / "logs"
+@pytest.fixture(scope="module")
+def module_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A Prefect server on a free loopback port with its own SQLite database, stopped after the module (starting
+    one, its database migrations included, takes most of ten seconds)."""
+    folder = tmp_path_factory.mktemp("prefect-server")
+    home, logs = folder / "prefect-home", folder / "logs"
     home.mkdir()
     logs.mkdir()
     port = _free_port()
     env = _server_env(home, port)
     args = [executable("prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui"]
-    with background(args, env, tmp_path, logs / "server.log") as proc:
+    with background(args, env, folder, logs / "server.log") as proc:
         api = env["PREFECT_API_URL"]
         _wait_healthy(proc, api, logs / "server.log")
         yield Server(api=api, env=env, logs=logs)
+
+
+@pytest.fixture
+def server(module_server: Server) -> Iterator[Server]:
+    """The module's server with no deployment and no work pool at the start of each test: a deployment left by one
+    test (same name, another way of running) must not be the one the next test finds."""
+    _remove_deployments_and_pools(module_server)
+    yield module_server
+    _remove_deployments_and_pools(module_server)
+
+
+def _remove_deployments_and_pools(server: Server) -> None:
+    """Delete every deployment (with its scheduled runs) and every work pool but Prefect's own default ones."""
+    for deployment in httpx.post(f"{server.api}/deployments/filter", json={}, timeout=10).json():
+        httpx.delete(f"{server.api}/deployments/{deployment['id']}", timeout=10).raise_for_status()
+    for pool in httpx.post(f"{server.api}/work_pools/filter", json={}, timeout=10).json():
+        if pool["name"] == WORK_POOL:
+            httpx.delete(f"{server.api}/work_pools/{pool['name']}", timeout=10).raise_for_status()
+    assert httpx.post(f"{server.api}/deployments/filter", json={}, timeout=10).json() == []
 
 
 def _cli(server: Server, *args: str, cwd: Path) -> str:
