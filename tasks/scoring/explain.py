@@ -5,9 +5,11 @@ so — a veto deduction lowers the band or bars the award, a ward in the award's
 places are taken, two wards share a rank, a candidate loses the vote (or the vote decides nothing), no ward
 is eligible for the flag, agree votes were cast for a ward that is not a candidate, a ward sent nothing or
 sent an invalid file — one :class:`Explanation` says so in one Vietnamese sentence, with the reason and the
-criterion. The minutes, ``ranking.docx`` and the notes of ``ranking.xlsx`` all render the same tuple, so the
-three never disagree; the ranking itself writes no sentence. Pure functions; ward names are written
-``phường X`` (lower case, NĐ 30) inside the sentence, and the sentence itself starts with a capital.
+criterion. The notes of ``ranking.xlsx``, ``summary.json`` and the command's summary print that sentence; the
+minutes and ``ranking.docx`` write it from the explanation's ``fields`` with the wording of their Word template
+(one paragraph per reason, editable by the secretariat), whose shipped wording is this module's sentence word
+for word. The ranking itself writes no sentence. Pure functions; ward names are written ``phường X`` (lower
+case, NĐ 30) inside the sentence, and the sentence itself starts with a capital.
 """
 
 from __future__ import annotations
@@ -99,18 +101,54 @@ class Reason(StrEnum):
     REJECTED = "rejected"  # received but not valid: no score, no rank
 
 
+# A value a Word template puts in its sentence: text already written the Vietnamese way, a yes/no, or a list.
+FieldValue = str | bool | tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Explanation:
     """One outcome and its reason in one sentence (``text``, Vietnamese, ends with a full stop).
 
     ``wards``: the ward codes it is about, in ranking order; ``criterion``: the rule or criterion code that
-    decided it (``D3``, the band code, ``flag``/``merit``), empty when none.
+    decided it (``D3``, the band code, ``flag``/``merit``), empty when none. ``fields``: the parts of the
+    sentence a Word template writes it from, already written the Vietnamese way (see :meth:`context`).
     """
 
     reason: Reason
     wards: tuple[str, ...]
     criterion: str
     text: str
+    fields: tuple[tuple[str, FieldValue], ...] = ()
+
+    def context(self) -> dict[str, FieldValue]:
+        """What a Word template gets for this explanation: ``reason`` (``veto-band``…), ``text`` (the sentence,
+        for a reason the template has no paragraph for) and the fields of the reason:
+
+        - ``veto-band``: ``ward_start`` (``Phường Nghĩa Lộ``, where the sentence begins), ``rank``, ``total``
+          (``92,72``), ``band_by_total`` and ``band`` (quoted: ``“Hoàn thành tốt nhiệm vụ”``), ``band_min``
+          (``90``), ``vetoes`` (``D3 (“…”)``, several joined by ``; ``), ``several_vetoes`` (yes/no);
+        - ``veto-award``: ``ward_start``, ``rank``, ``total``, ``band``, ``vetoes``, ``several_vetoes``;
+        - ``no-place``: ``ward_start``, ``rank``, ``total``, ``band``, ``count`` (the merit places);
+        - ``tie``: ``wards_start`` (``Phường A và phường B``), ``total``, ``base``, ``deductions``, ``rank``,
+          ``next_rank``;
+        - ``merit-tie``: ``wards_start``, ``rank``, ``proposed`` (wards proposed), ``count`` (the places);
+        - ``lost-vote``: ``ward_start``, ``ward`` (``phường Lào Cai``), ``agree``, ``winner``, ``winner_agree``,
+          ``merit`` (yes/no: it is proposed for the merit award);
+        - ``no-winner``: ``wards_start``, ``missed`` (some of ``quorum``, ``tie``, ``share``, in that order),
+          ``quorum`` and ``share`` (``2/3``, ``1/2``);
+        - ``ignored-votes``: ``votes`` (``phường Lào Cai (1 phiếu)``), ``wards`` (``phường Lào Cai``);
+        - ``no-candidate``: ``band_lower`` (``hoàn thành xuất sắc nhiệm vụ``);
+        - ``missing``: ``ward_start``;
+        - ``rejected``: ``ward_start``, ``errors`` (where the first error is and what it says),
+          ``named_file`` (yes: only a file carrying the ward's name came, none of it usable).
+        """
+        return {"reason": self.reason.value, "text": self.text, **dict(self.fields)}
+
+
+def _explanation(
+    reason: Reason, wards: tuple[str, ...], criterion: str, text: str, /, **fields: FieldValue
+) -> Explanation:
+    return Explanation(reason, wards, criterion, text, tuple(fields.items()))
 
 
 def explain_ranking(
@@ -199,11 +237,10 @@ def _vetoes(catalogue: Catalogue, score: WardScore) -> list[str]:
     return [d.code for d in catalogue.deduction_items if d.veto and d.code in counted]
 
 
-def _veto_clause(catalogue: Catalogue, codes: Sequence[str]) -> str:
+def _veto_list(catalogue: Catalogue, codes: Sequence[str]) -> str:
+    """``D3 (“Có cán bộ…”)``; several joined by ``; ``."""
     items = {d.code: d for d in catalogue.deduction_items}
-    listed = "; ".join(f"{c} ({quoted(items[c].name)})" for c in codes)
-    noun = "tiêu chí loại trừ" if len(codes) == 1 else "các tiêu chí loại trừ"
-    return f"vi phạm {noun} {listed}"
+    return "; ".join(f"{c} ({quoted(items[c].name)})" for c in codes)
 
 
 def _ward_explanations(
@@ -212,51 +249,47 @@ def _ward_explanations(
     """A veto that lowered the band or barred an award, or an award place taken by better-ranked wards."""
     score = row.score
     assert score is not None
-    ward = ward_in_sentence(names, row.ward.code)
-    where = f"xếp thứ {row.rank}, {points(score.total)} điểm"
+    ward, rank, total = sentence(ward_in_sentence(names, row.ward.code)), str(row.rank), points(score.total)
+    where = f"xếp thứ {rank}, {total} điểm"
     vetoes = _vetoes(catalogue, score)
     by_total = catalogue.band(next((b.code for b in catalogue.bands if b.min <= score.total), catalogue.bands[-1].code))
-    band = catalogue.band(score.classification)
-    if vetoes and by_total.code != band.code:
+    band = quoted(catalogue.band(score.classification).name)
+    listed, several = _veto_list(catalogue, vetoes), len(vetoes) > 1
+    clause = f"vi phạm {'các ' if several else ''}tiêu chí loại trừ {listed}"
+    if vetoes and by_total.code != score.classification:
+        band_by_total, band_min = quoted(by_total.name), vn_plain(by_total.min)
+        text = (
+            f"{ward} ({where}) đạt mức điểm xếp loại {band_by_total} (từ {band_min} điểm) nhưng chỉ được xếp loại "
+            f"{band} và không được đề nghị khen thưởng vì {clause}."
+        )
         return [
-            Explanation(
-                Reason.VETO_BAND,
-                (row.ward.code,),
-                vetoes[0],
-                sentence(
-                    f"{ward} ({where}) đạt mức điểm xếp loại {quoted(by_total.name)} (từ {vn_plain(by_total.min)} "
-                    f"điểm) nhưng chỉ được xếp loại {quoted(band.name)} và không được đề nghị khen thưởng vì "
-                    f"{_veto_clause(catalogue, vetoes)}."
-                ),
+            _explanation(
+                Reason.VETO_BAND, (row.ward.code,), vetoes[0], text, ward_start=ward, rank=rank, total=total,
+                band_by_total=band_by_total, band_min=band_min, band=band, vetoes=listed, several_vetoes=several,
             )
-        ]
+        ]  # fmt: skip
     codes = [b.code for b in catalogue.bands]
     reaches = codes.index(score.classification) <= codes.index(catalogue.merit.min_classification)
     if vetoes and reaches:
+        text = f"{ward} ({where}) xếp loại {band} nhưng không được đề nghị khen thưởng vì {clause}."
         return [
-            Explanation(
-                Reason.VETO_AWARD,
-                (row.ward.code,),
-                vetoes[0],
-                sentence(
-                    f"{ward} ({where}) xếp loại {quoted(band.name)} nhưng không được đề nghị khen thưởng vì "
-                    f"{_veto_clause(catalogue, vetoes)}."
-                ),
+            _explanation(
+                Reason.VETO_AWARD, (row.ward.code,), vetoes[0], text, ward_start=ward, rank=rank, total=total,
+                band=band, vetoes=listed, several_vetoes=several,
             )
-        ]
+        ]  # fmt: skip
     if reaches and row.nomination is None and _merit_full(ranking):
-        count = catalogue.merit.count
+        count = str(catalogue.merit.count)
+        text = (
+            f"{ward} ({where}) xếp loại {band} nhưng không được đề nghị tặng {MERIT_NAME} vì chỉ {count} đơn vị xếp "
+            "hạng cao nhất trong số các đơn vị đủ điều kiện được đề nghị."
+        )
         return [
-            Explanation(
-                Reason.NO_PLACE,
-                (row.ward.code,),
-                catalogue.merit.min_classification,
-                sentence(
-                    f"{ward} ({where}) xếp loại {quoted(band.name)} nhưng không được đề nghị tặng {MERIT_NAME} "
-                    f"vì chỉ {count} đơn vị xếp hạng cao nhất trong số các đơn vị đủ điều kiện được đề nghị."
-                ),
+            _explanation(
+                Reason.NO_PLACE, (row.ward.code,), catalogue.merit.min_classification, text, ward_start=ward,
+                rank=rank, total=total, band=band, count=count,
             )
-        ]
+        ]  # fmt: skip
     return []
 
 
@@ -268,17 +301,16 @@ def _tie(names: Mapping[str, str], rows: Sequence[RankingRow]) -> Explanation:
     first = rows[0]
     assert first.score is not None and first.rank is not None
     codes = tuple(r.ward.code for r in rows)
-    following = first.rank + len(rows)
-    return Explanation(
-        Reason.TIE,
-        codes,
-        "",
-        sentence(
-            f"{join_wards(names, codes)} bằng nhau về tổng điểm ({points(first.score.total)}), điểm cơ bản "
-            f"({points(first.score.base)}) và điểm trừ ({points(first.score.deductions)}) nên cùng xếp thứ "
-            f"{first.rank}; đơn vị liền sau xếp thứ {following}."
-        ),
+    wards, rank, following = sentence(join_wards(names, codes)), str(first.rank), str(first.rank + len(rows))
+    total, base, deductions = (points(v) for v in (first.score.total, first.score.base, first.score.deductions))
+    text = (
+        f"{wards} bằng nhau về tổng điểm ({total}), điểm cơ bản ({base}) và điểm trừ ({deductions}) nên cùng xếp "
+        f"thứ {rank}; đơn vị liền sau xếp thứ {following}."
     )
+    return _explanation(
+        Reason.TIE, codes, "", text, wards_start=wards, total=total, base=base, deductions=deductions, rank=rank,
+        next_rank=following,
+    )  # fmt: skip
 
 
 def _vote_explanations(names: Mapping[str, str], catalogue: Catalogue, ranking: Ranking) -> list[Explanation]:
@@ -291,36 +323,38 @@ def _vote_explanations(names: Mapping[str, str], catalogue: Catalogue, ranking: 
     elif vote is not None and vote.quorum_met is not None:
         out += _lost_votes(names, ranking) if vote.winner is not None else [_no_winner(names, catalogue, ranking)]
     if ignored := [c for c, n in ranking.ignored_votes.items() if n > 0]:
-        out.append(
-            Explanation(
-                Reason.IGNORED_VOTES, tuple(ignored), "flag", ignored_votes_sentence(names, ranking.ignored_votes)
-            )
-        )
+        votes, wards = _ignored_parts(names, ranking.ignored_votes)
+        text = ignored_votes_sentence(names, ranking.ignored_votes)
+        out.append(_explanation(Reason.IGNORED_VOTES, tuple(ignored), "flag", text, votes=votes, wards=wards))
     return out
 
 
 def _no_candidate(catalogue: Catalogue) -> Explanation:
     """Nobody can be proposed for the flag: no scored ward is in its band or better without a veto."""
-    band = catalogue.band(catalogue.flag.min_classification)
-    return Explanation(
-        Reason.NO_CANDIDATE,
-        (),
-        "flag",
-        f"Không có đơn vị đủ điều kiện đề nghị suy tôn {FLAG_NAME} (xếp loại {band.name.lower()} trở lên và "
-        "không có điểm trừ loại trừ).",
+    band = catalogue.band(catalogue.flag.min_classification).name.lower()
+    text = (
+        f"Không có đơn vị đủ điều kiện đề nghị suy tôn {FLAG_NAME} (xếp loại {band} trở lên và không có điểm trừ "
+        "loại trừ)."
     )
+    return _explanation(Reason.NO_CANDIDATE, (), "flag", text, band_lower=band)
 
 
 def ignored_votes_sentence(names: Mapping[str, str], ignored: Mapping[str, int]) -> str:
     """Why agree votes for wards that were not candidates do not count (spec §4.8): the one sentence the
     documents, summary.json's warning and the command's summary all give. ``ignored``: ward
     code -> agree votes; wards with none are left out."""
+    counted, wards = _ignored_parts(names, ignored)
+    return sentence(
+        f"Phiếu đồng ý cho {counted} không được tính vì {wards} không thuộc danh sách ứng cử viên suy tôn đề nghị "
+        f"tặng {FLAG_NAME}."
+    )
+
+
+def _ignored_parts(names: Mapping[str, str], ignored: Mapping[str, int]) -> tuple[str, str]:
+    """``phường Lào Cai (1 phiếu), phường Sa Pa (2 phiếu)`` and ``phường Lào Cai và phường Sa Pa``."""
     wards = [c for c, n in ignored.items() if n > 0]
     counted = ", ".join(f"{ward_in_sentence(names, c)} ({ignored[c]} phiếu)" for c in wards)
-    return sentence(
-        f"Phiếu đồng ý cho {counted} không được tính vì {join_wards(names, wards)} không thuộc danh sách ứng cử "
-        f"viên suy tôn đề nghị tặng {FLAG_NAME}."
-    )
+    return counted, join_wards(names, wards)
 
 
 IGNORED_VOTES_HINT = (
@@ -343,29 +377,25 @@ def _lost_votes(names: Mapping[str, str], ranking: Ranking) -> list[Explanation]
     """Each candidate the winner outvoted, and the merit it still receives."""
     vote = ranking.vote
     assert vote is not None and vote.winner is not None
-    winner, won = ward_in_sentence(names, vote.winner), vote.agree.get(vote.winner, 0)
+    winner, won = ward_in_sentence(names, vote.winner), str(vote.agree.get(vote.winner, 0))
     nominations = {r.ward.code: r.nomination for r in ranking.rows}
     out = []
     for code in vote.candidates:
         if code == vote.winner:
             continue
-        then = (
-            f"; {ward_in_sentence(names, code)} được đề nghị tặng {MERIT_NAME}"
-            if nominations.get(code) is Nomination.MERIT
-            else ""
+        ward, agree = ward_in_sentence(names, code), str(vote.agree.get(code, 0))
+        merit = nominations.get(code) is Nomination.MERIT
+        then = f"; {ward} được đề nghị tặng {MERIT_NAME}" if merit else ""
+        text = (
+            f"{sentence(ward)} cùng dẫn đầu Khối nhưng không được suy tôn đề nghị tặng {FLAG_NAME} vì được {agree} "
+            f"phiếu đồng ý, ít hơn {winner} ({won} phiếu){then}."
         )
         out.append(
-            Explanation(
-                Reason.LOST_VOTE,
-                (code,),
-                "flag",
-                sentence(
-                    f"{ward_in_sentence(names, code)} cùng dẫn đầu Khối nhưng không được suy tôn đề nghị tặng "
-                    f"{FLAG_NAME} vì được {vote.agree.get(code, 0)} phiếu đồng ý, ít hơn {winner} "
-                    f"({won} phiếu){then}."
-                ),
+            _explanation(
+                Reason.LOST_VOTE, (code,), "flag", text, ward_start=sentence(ward), ward=ward, agree=agree,
+                winner=winner, winner_agree=won, merit=merit,
             )
-        )
+        )  # fmt: skip
     return out
 
 
@@ -373,22 +403,26 @@ def _no_winner(names: Mapping[str, str], catalogue: Catalogue, ranking: Ranking)
     """Nobody gets the flag: which of quorum, a tie at the top and the share of agree votes was missed."""
     vote = ranking.vote
     assert vote is not None
-    quorum, share = catalogue.flag.quorum, catalogue.flag.vote_share_above
-    missed = []
-    if not vote.quorum_met:
-        missed.append(f"số phiếu thu về chưa đạt {fraction_text(quorum)} số đơn vị thành viên Khối")
-    if vote.tie_at_top:
-        missed.append("các ứng cử viên dẫn đầu có số phiếu đồng ý bằng nhau")
-    if vote.share_met is False:
-        missed.append(f"số phiếu đồng ý cao nhất không vượt quá {fraction_text(share)} số phiếu hợp lệ")
-    return Explanation(
-        Reason.NO_WINNER,
-        vote.candidates,
-        "flag",
-        sentence(
-            f"{join_wards(names, vote.candidates)} chưa được suy tôn đề nghị tặng {FLAG_NAME} vì "
-            f"{'; '.join(missed)}; Khối tổ chức bỏ phiếu lại."
-        ),
+    quorum, share = fraction_text(catalogue.flag.quorum), fraction_text(catalogue.flag.vote_share_above)
+    clauses = {
+        "quorum": f"số phiếu thu về chưa đạt {quorum} số đơn vị thành viên Khối",
+        "tie": "các ứng cử viên dẫn đầu có số phiếu đồng ý bằng nhau",
+        "share": f"số phiếu đồng ý cao nhất không vượt quá {share} số phiếu hợp lệ",
+    }
+    missed = tuple(
+        key
+        for key, failed in (
+            ("quorum", not vote.quorum_met),
+            ("tie", vote.tie_at_top),
+            ("share", vote.share_met is False),
+        )
+        if failed
+    )
+    wards = sentence(join_wards(names, vote.candidates))
+    because = "".join(f"{clauses[key]}; " for key in missed)
+    text = f"{wards} chưa được suy tôn đề nghị tặng {FLAG_NAME} vì {because}Khối tổ chức bỏ phiếu lại."
+    return _explanation(
+        Reason.NO_WINNER, vote.candidates, "flag", text, wards_start=wards, missed=missed, quorum=quorum, share=share
     )
 
 
@@ -401,43 +435,29 @@ def _merit_tie(names: Mapping[str, str], catalogue: Catalogue, scored: Sequence[
     merit = [r for r in scored if r.nomination is Nomination.MERIT]
     last = merit[-1].rank
     tied = tuple(r.ward.code for r in merit if r.rank == last)
-    return Explanation(
-        Reason.MERIT_TIE,
-        tied,
-        "merit",
-        sentence(
-            f"{join_wards(names, tied)} cùng xếp thứ {last} ở vị trí cuối cùng được đề nghị tặng {MERIT_NAME} nên "
-            f"đều được đề nghị; số đơn vị được đề nghị là {len(merit)}, nhiều hơn {catalogue.merit.count} theo "
-            "quy định."
-        ),
+    wards, rank, proposed, count = (
+        sentence(join_wards(names, tied)),
+        str(last),
+        str(len(merit)),
+        str(catalogue.merit.count),
+    )
+    text = (
+        f"{wards} cùng xếp thứ {rank} ở vị trí cuối cùng được đề nghị tặng {MERIT_NAME} nên đều được đề nghị; số "
+        f"đơn vị được đề nghị là {proposed}, nhiều hơn {count} theo quy định."
+    )
+    return _explanation(
+        Reason.MERIT_TIE, tied, "merit", text, wards_start=wards, rank=rank, proposed=proposed, count=count
     )
 
 
 def _unscored(names: Mapping[str, str], row: RankingRow, reason: str | None) -> Explanation:
-    ward = ward_in_sentence(names, row.ward.code)
-    if row.status is WardStatus.MISSING and reason is not None:  # a file was received, none of it usable
-        return Explanation(
-            Reason.REJECTED,
-            (row.ward.code,),
-            "",
-            sentence(
-                f"{ward} chưa có bảng tự chấm điểm hợp lệ ({reason}) nên không được chấm điểm, xếp hạng và đề nghị "
-                "khen thưởng."
-            ),
-        )
-    if row.status is WardStatus.MISSING:
-        return Explanation(
-            Reason.MISSING,
-            (row.ward.code,),
-            "",
-            sentence(f"{ward} chưa nộp bảng tự chấm điểm nên không được chấm điểm, xếp hạng và đề nghị khen thưởng."),
-        )
-    return Explanation(
-        Reason.REJECTED,
-        (row.ward.code,),
-        "",
-        sentence(
-            f"{ward} có bảng tự chấm điểm không hợp lệ ({reason or _SEE_REPORT}) nên không được chấm điểm, xếp hạng "
-            "và đề nghị khen thưởng."
-        ),
-    )
+    ward, codes = sentence(ward_in_sentence(names, row.ward.code)), (row.ward.code,)
+    outcome = "nên không được chấm điểm, xếp hạng và đề nghị khen thưởng."
+    if row.status is WardStatus.MISSING and reason is None:
+        text = f"{ward} chưa nộp bảng tự chấm điểm {outcome}"
+        return _explanation(Reason.MISSING, codes, "", text, ward_start=ward)
+    named_file = row.status is WardStatus.MISSING  # a file carrying its name was received, none of it usable
+    errors = reason or _SEE_REPORT
+    state = "chưa có bảng tự chấm điểm hợp lệ" if named_file else "có bảng tự chấm điểm không hợp lệ"
+    text = f"{ward} {state} ({errors}) {outcome}"
+    return _explanation(Reason.REJECTED, codes, "", text, ward_start=ward, errors=errors, named_file=named_file)

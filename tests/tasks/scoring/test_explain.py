@@ -253,3 +253,21 @@ def test_the_case_has_a_veto_a_tie_a_merit_tie_set_aside_votes_and_a_rejected_wa
     assert any("cùng xếp thứ 4; đơn vị liền sau xếp thứ 6" in s for s in sentences)
     assert any(s.startswith("Phiếu đồng ý cho phường Lào Cai (1 phiếu) không được tính") for s in sentences)
     assert any(s.startswith("Phường Cầu Thia có bảng tự chấm điểm không hợp lệ") for s in sentences)
+
+
+def test_an_explanation_gives_templates_its_parts_written_the_vietnamese_way() -> None:
+    """Nghĩa Lộ's veto: a Word template gets the reason, the sentence and its parts ready to print (the ward as
+    it begins a sentence, points with a decimal comma, band names in typographic quotes)."""
+    [veto] = [e for e in explain(MEETING_CASE, votes=Votes(8, 8, 8, {"SAPA": 7})) if e.reason is Reason.VETO_BAND]
+    assert veto.context() == {
+        "reason": "veto-band",
+        "text": veto.text,
+        "ward_start": "Phường Nghĩa Lộ",
+        "rank": "3",
+        "total": "92,72",
+        "band_by_total": "“Hoàn thành xuất sắc nhiệm vụ”",
+        "band_min": "90",
+        "band": "“Hoàn thành tốt nhiệm vụ”",
+        "vetoes": "D3 (“Có cán bộ, công chức bị kỷ luật từ hình thức khiển trách trở lên”)",
+        "several_vetoes": False,
+    }
