@@ -20,7 +20,7 @@ from tasks.outputs.documents.context import MINUTES_TEMPLATE, RANKING_TEMPLATE, 
 from tasks.outputs.documents.minutes import minutes_context
 from tasks.outputs.documents.proposal import PROPOSAL_TEMPLATE, proposal_context
 from tasks.outputs.documents.render import Picture, check_template, finish_document, rendered
-from tasks.scoring.explain import Explanation, as_documented, explain_ranking
+from tasks.scoring.explain import Explanation, FieldValue, as_documented, explain_ranking
 
 CHART_WIDTH_MM = 240  # the ranking chart across the landscape page (252 mm between the margins)
 
@@ -60,12 +60,21 @@ def render_document(job: DocumentJob) -> bytes:
     return finish_document(document, author=job.author, title=job.title, moment=job.moment)
 
 
-def _sentences(
+class ExplanationContext(dict[str, FieldValue]):
+    """One explanation as a template gets it: its reason, sentence and fields by name (``{{ e.ward_start }}``,
+    see ``Explanation.context``); ``{{ e }}`` alone prints the whole sentence, as templates did before the
+    sentences were written in them."""
+
+    def __str__(self) -> str:
+        return str(self["text"])
+
+
+def _explained(
     bloc: Bloc, catalogue: Catalogue, ranking: Ranking, explanations: Sequence[Explanation] | None
-) -> list[str]:
-    """The explanation sentences: those computed once for the run, else computed here from the ranking."""
+) -> list[ExplanationContext]:
+    """The explanations the templates write: those computed once for the run, else computed from the ranking."""
     given = explain_ranking(bloc, catalogue, ranking) if explanations is None else explanations
-    return [e.text for e in given]
+    return [ExplanationContext(e.context()) for e in given]
 
 
 def ranking_docx_job(
@@ -79,7 +88,7 @@ def ranking_docx_job(
 ) -> DocumentJob:
     """The job of ``ranking.docx`` (the ranking table, A4 landscape)."""
     context = ranking_context(bloc, catalogue, as_documented(ranking, explanations or ()), meeting, moment)
-    context["explanations"] = _sentences(bloc, catalogue, ranking, explanations)
+    context["explanations"] = _explained(bloc, catalogue, ranking, explanations)
     drawn = worth_drawing(ranking)  # a bloc's meeting has 10–20 wards; the table alone serves a huge bloc
     context["chart"] = Picture(ranking_chart_png(catalogue, ranking), CHART_WIDTH_MM) if drawn else ""
     title = f"Bảng tổng hợp kết quả chấm điểm, xếp hạng thi đua năm {bloc.year}"
@@ -102,7 +111,7 @@ def minutes_job(
 ) -> DocumentJob:
     """The job of ``bien-ban-hop-tong-ket.docx`` (the minutes of the review meeting; a draft without votes)."""
     context = minutes_context(bloc, catalogue, as_documented(ranking, explanations or ()), meeting, moment)
-    context["explanations"] = _sentences(bloc, catalogue, ranking, explanations)
+    context["explanations"] = _explained(bloc, catalogue, ranking, explanations)
     title = _draft_title(f"Biên bản Hội nghị tổng kết, bình xét thi đua năm {bloc.year} của {bloc.name}", context)
     return DocumentJob(template or TEMPLATE_DIR / MINUTES_TEMPLATE, context, bloc.name, title, moment)
 
@@ -118,6 +127,6 @@ def proposal_job(
 ) -> DocumentJob:
     """The job of ``to-trinh-de-nghi-khen-thuong.docx`` (the award proposal; a draft without votes)."""
     context = proposal_context(bloc, catalogue, as_documented(ranking, explanations or ()), meeting, moment)
-    context["explanations"] = _sentences(bloc, catalogue, ranking, explanations)
+    context["explanations"] = _explained(bloc, catalogue, ranking, explanations)
     title = _draft_title(f"Tờ trình đề nghị khen thưởng năm {bloc.year} của {bloc.name}", context)
     return DocumentJob(template or TEMPLATE_DIR / PROPOSAL_TEMPLATE, context, bloc.name, title, moment)

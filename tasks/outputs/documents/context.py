@@ -8,8 +8,10 @@ Keys shared by both templates:
   ``draft`` (no vote results yet), ``blank`` (dotted line),
   ``rows`` [{rank, ward, groups [..], base, bonus, deductions, total, band, nomination, tied}],
   ``ties`` [{rank, wards, total}], ``chair`` / ``secretary`` {name, title, signature},
-  ``explanations`` [..] (one sentence per outcome the totals alone do not explain, ``tasks.scoring.explain``;
-  set by the document jobs).
+  ``explanations`` [..] (one per outcome the totals alone do not explain, ``tasks.scoring.explain``; set by
+  the document jobs): ``e.reason`` picks the template's paragraph, which writes the sentence from the fields
+  (``e.ward_start``, ``e.total``…, listed in ``Explanation.context``); ``e.text`` and ``{{ e }}`` are the
+  whole sentence.
 A ward is ``Phường Sa Pa`` where a cell or an item begins (``ward``) and ``phường Sa Pa`` inside a sentence
 (``name``; lists of names such as ``candidate_names`` are written that way too, NĐ 30/2020 Phụ lục II).
 Ranking only: ``groups`` [{code, name, max}].
