@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TextIO
 
+from tasks.text import vn_count
+
 PROGRESS_LOGGER = "thidua.progress"
 STARTUP = "startup"
 
@@ -50,7 +52,7 @@ def seconds_text(seconds: float) -> str:
 
 def count_text(n: int, unit: str = "") -> str:
     """``1.000 tệp``: a count with the Vietnamese thousands separator and its unit (if any)."""
-    return f"{n:,} {unit}".replace(",", ".").strip()
+    return f"{vn_count(n)} {unit}".strip()
 
 
 @dataclass

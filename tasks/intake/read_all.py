@@ -14,6 +14,7 @@ from tasks.domain import Bloc, Catalogue, InputFile, Issue, Kind, Severity, Stat
 from tasks.intake.cache import ParseCache
 from tasks.intake.cache_codec import from_json
 from tasks.intake.read import Files, Progress, Reader, no_progress, read_files, reading_lost, refused_by_folder
+from tasks.text import vn_count
 from tasks.validation.reports import resolve_resubmissions
 from tasks.validation.suites import Validator
 from tasks.validation.validate import validate_rows
@@ -120,8 +121,8 @@ def capped_issues(issues: tuple[Issue, ...], limit: int = MAX_LISTED_ISSUES) -> 
     rest = issues[limit:]
     errors = sum(i.severity is Severity.ERROR for i in rest)
     warnings = len(rest) - errors
-    parts = [f"{_thousands(errors)} lỗi"] if errors else []
-    parts += [f"{_thousands(warnings)} cảnh báo"] if warnings else []
+    parts = [f"{vn_count(errors)} lỗi"] if errors else []
+    parts += [f"{vn_count(warnings)} cảnh báo"] if warnings else []
     counted = " và ".join(parts)
     return (
         *issues[:limit],
@@ -132,8 +133,3 @@ def capped_issues(issues: tuple[Issue, ...], limit: int = MAX_LISTED_ISSUES) -> 
             hint="Sửa các vấn đề đã liệt kê (thường cùng một nguyên nhân) rồi gửi lại để xem các vấn đề còn lại.",
         ),
     )
-
-
-def _thousands(number: int) -> str:
-    """A count as Vietnamese write it: 9.900."""
-    return f"{number:,}".replace(",", ".")

@@ -68,7 +68,7 @@ def write_monthly_folder(
     write_bytes(work / "standing.csv", standing_csv(rows, standing_columns(config.catalogue)))
     write_bytes(work / "standing.xlsx", write_standing_xlsx(config.bloc, config.catalogue, period, rows, moment))
     wards = [WardFile(code, status) for code, (status, _) in statuses.items()]
-    write_validation(work, run_id, config, subs, wards, period, validator, moment, started)
+    write_validation(work, run_id, config, subs, wards, period, validator, started)
     manifest = base_manifest(run_id, config, subs, period, parameters, compared=earlier)
     write_changes(work, run_id, manifest["inputs"])
     log.info("wrote monthly folder %s", work)

@@ -98,7 +98,6 @@ def write_validation(
     result_wards: Sequence,
     period: str,
     validator: Validator,
-    moment: datetime,
     started: StartedWrites,
     configuration: Sequence[ConfigWarning] | None = None,
 ) -> None:
@@ -163,7 +162,7 @@ def write_review_folder(
     write_bytes(work / "ranking.csv", ranking_csv(result.ranking))
     write_bytes(work / "scores.csv", scores_csv(result.scores))
     warnings = configuration_warnings(explained)  # the votes the minutes say were not counted
-    write_validation(work, run_id, config, subs, result.wards, str(config.year), validator, moment, started, warnings)
+    write_validation(work, run_id, config, subs, result.wards, str(config.year), validator, started, warnings)
     manifest = base_manifest(run_id, config, subs, str(config.year), parameters)
     write_changes(work, run_id, manifest["inputs"])
     log.info("wrote review folder %s", work)

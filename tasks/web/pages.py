@@ -58,9 +58,9 @@ def vn_number(value: object) -> str:
     if _DECIMAL.match(text):
         whole, frac = text.split(".")
         sign = "-" if whole.startswith("-") else ""  # kept by hand: int("-0") would drop the sign of -0.5
-        return sign + f"{abs(int(whole)):,}".replace(",", ".") + "," + frac
+        return sign + vn_count(abs(int(whole))) + "," + frac
     if text.isdigit() and len(text) > 4:
-        return f"{int(text):,}".replace(",", ".")
+        return vn_count(int(text))
     return text
 
 
