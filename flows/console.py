@@ -97,10 +97,10 @@ class ProgressConsole(logging.Handler):
         self.notice = threading.Timer(ANNOUNCE_AFTER_SECONDS, self._announce_startup)
         self.notice.daemon = True
 
-    def begin(self, name: str, total: int | None = None) -> None:
+    def begin(self, name: str) -> None:
         """Open stage ``name`` from this side (the start-up before the flow reports anything)."""
         with self.guard:
-            self.open.append(OpenStage(name, total, 0, time.perf_counter()))
+            self.open.append(OpenStage(name, None, 0, time.perf_counter()))
             self._draw()
         if name == STARTUP and not self.live:
             self.notice.start()

@@ -14,7 +14,6 @@ import io
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable
 from typing import NamedTuple
 
 from tasks.text import vn_count
@@ -115,10 +114,10 @@ def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     return part
 
 
-def read_members(data: bytes, names: Callable[[str], bool] = lambda name: True) -> dict[str, bytes]:
-    """The members of the zip ``data`` whose name ``names`` accepts, each read within its declared size."""
+def read_members(data: bytes) -> dict[str, bytes]:
+    """The members of the zip ``data``, each read within its declared size."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        return {info.filename: _read(zf, info) for info in zf.infolist() if names(info.filename)}
+        return {info.filename: _read(zf, info) for info in zf.infolist()}
 
 
 def xml_parts(data: bytes) -> dict[str, bytes]:

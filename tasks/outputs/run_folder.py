@@ -85,14 +85,14 @@ def check_latest(base: Path) -> None:
     )
 
 
-def new_run_id(now: datetime | None = None) -> str:
+def new_run_id() -> str:
     """A run id that sorts by time: ``20260115T080000Z-3f9a``."""
-    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    moment = datetime.now(UTC)
     return f"{moment:%Y%m%dT%H%M%S}{moment.microsecond // 1000:03d}Z-{secrets.token_hex(2)}"
 
 
 @contextmanager
-def run_lock(base: Path, wait: bool = False) -> Iterator[None]:
+def run_lock(base: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``base`` for the duration of a run.
 
     OutputFault, before the run reads anything, when ``base`` cannot be created or written, or when its
@@ -104,7 +104,7 @@ def run_lock(base: Path, wait: bool = False) -> Iterator[None]:
         lock = (base / ".lock").open("a+")
     with lock as fh:
         try:
-            fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise RunLocked(
                 f"another run is writing to {base}; wait for it to finish and try again "
@@ -165,17 +165,13 @@ def finish_run(work: Path, manifest: dict[str, Any]) -> Path:
     return final
 
 
-def previous_complete_run(base: Path, exclude: str | None = None) -> Path | None:
-    """The newest complete run folder under ``base`` (not ``exclude``), or None."""
+def previous_complete_run(base: Path) -> Path | None:
+    """The newest complete run folder under ``base``, or None."""
     runs = (
         sorted(
             p
             for p in base.iterdir()
-            if p.is_dir()
-            and not p.is_symlink()
-            and not p.name.endswith(INCOMPLETE)
-            and (p / "manifest.json").exists()
-            and p.name != exclude
+            if p.is_dir() and not p.is_symlink() and not p.name.endswith(INCOMPLETE) and (p / "manifest.json").exists()
         )
         if base.is_dir()
         else []

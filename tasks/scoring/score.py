@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from functools import lru_cache
 
 from tasks.domain import (
     AnnualReport,
@@ -38,29 +37,26 @@ ZERO = Decimal("0.00")
 FileIssue = tuple[str | None, Issue]  # (file path under inputs/<year>/, or None for the ward) -> issue
 
 
-def round_half_up(value: Fraction | Decimal | int, places: int = 2) -> Decimal:
-    """Round an exact value half away from zero (ROUND_HALF_UP) to ``places`` decimals."""
+_CENT = Decimal("0.01")  # the 2 decimal places every score is rounded to
+
+
+def round_half_up(value: Fraction | Decimal | int) -> Decimal:
+    """Round an exact value half away from zero (ROUND_HALF_UP) to 2 decimals."""
     if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
         # A decimal is already exact: quantize rounds it the same way without a detour through Fraction.
-        rounded = Decimal(value).quantize(_quantum(places), rounding=ROUND_HALF_UP)
+        rounded = Decimal(value).quantize(_CENT, rounding=ROUND_HALF_UP)
         return rounded if rounded else abs(rounded)  # a negative that rounds to zero is 0.00, not -0.00
     exact = Fraction(value)
-    return _round_ratio(exact.numerator, exact.denominator, places)
+    return _round_ratio(exact.numerator, exact.denominator)
 
 
-@lru_cache(maxsize=8)
-def _quantum(places: int) -> Decimal:
-    """``10 ** -places`` as a decimal (0.01 for 2 places)."""
-    return Decimal(1).scaleb(-places)
-
-
-def _round_ratio(numerator: int, denominator: int, places: int) -> Decimal:
+def _round_ratio(numerator: int, denominator: int) -> Decimal:
     """``round_half_up(numerator / denominator)`` for integers, ``denominator > 0``.
 
-    ``floor(|n / d| × 10^places + 1/2)`` is ``(2 × 10^places × |n| + d) // 2d``: no rational arithmetic needed.
+    ``floor(|n / d| × 100 + 1/2)`` is ``(200 × |n| + d) // 2d``: no rational arithmetic needed.
     """
-    units = (2 * 10**places * abs(numerator) + denominator) // (2 * denominator)
-    rounded = (Decimal(units) / 10**places).quantize(_quantum(places))
+    units = (200 * abs(numerator) + denominator) // (2 * denominator)
+    rounded = (Decimal(units) / 100).quantize(_CENT)
     return -rounded if numerator < 0 and units else rounded
 
 
@@ -86,7 +82,7 @@ def indicator_score(max_points: Decimal, method: Method, target: Decimal, ytd: D
         raise ZeroDivisionError(f"indicator target is {target}")
     if denominator < 0:
         numerator, denominator = -numerator, -denominator
-    return _round_ratio(numerator, denominator, 2)
+    return _round_ratio(numerator, denominator)
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,9 @@ class AccessConfigError(ValueError):
     """The password file is missing, unreadable or not in the expected shape."""
 
 
-def hash_password(password: str, salt: bytes | None = None) -> str:
+def hash_password(password: str) -> str:
     """The stored form of ``password``: scrypt with a random 16-byte salt."""
-    salt = salt or os.urandom(16)
+    salt = os.urandom(16)
     digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P, dklen=32)
     return f"scrypt${_N}${_R}${_P}${salt.hex()}${digest.hex()}"
 
