@@ -17,12 +17,12 @@ import flows.cli as cli
 from flows.cli import main
 from flows.console import progress_console
 from flows.failures import Refused
-from flows.monthly import monthly
+from flows.monthly import MonthlyResult, monthly
 from flows.summary import summary_lines
 from tasks.outputs.run_folder import RunLocked, run_lock, sha256_bytes
 from tasks.outputs.verify import verify_run
 from tests.support.executables import executable
-from tests.support.sample import EditFn
+from tests.support.sample import EditFn, copy_sample
 
 
 def test_a_monthly_run_cannot_start_while_another_holds_the_month(inputs: Path, tmp_path: Path) -> None:
@@ -62,26 +62,33 @@ def test_a_monthly_run_outside_the_window_is_refused_without_writing(inputs: Pat
     assert not (tmp_path / "outputs" / "2025" / "monthly" / "2025-08").exists()
 
 
-def test_a_sub_folder_of_the_month_is_counted_apart_from_the_rejected_reports(inputs: Path, tmp_path: Path) -> None:
-    """An old copy kept in monthly/2025-12/cu/ is not read: the run counts it as a folder not read, not as a
-    rejected report (the bloc's line of a province run says '0 tệp bị từ chối, không đọc 1 thư mục con')."""
-    copy = tmp_path / "copy"
-    shutil.copytree(inputs, copy)
-    month = copy / "2025" / "monthly" / "2025-12"
-    (month / "cu").mkdir()
-    shutil.copy(next(month.glob("*sapa*.xlsx")), month / "cu")
-    result = monthly(period="2025-12", inputs=copy, outputs=tmp_path / "outputs")
-    assert (result.rejected, result.missing, result.rejected_files, result.folders_not_read) == (0, 0, 0, 1)
-
-
-def test_a_run_beside_a_sub_folder_verifies_clean(inputs: Path, tmp_path: Path) -> None:
-    """The sub-folder was not read, so it is no input of the run: thidua verify finds nothing to report (it said
-    'Thiếu tệp đầu vào: …/monthly/2025-12/cu', looking for the folder as a file)."""
+@pytest.fixture(scope="module")
+def beside_a_sub_folder(tmp_path_factory: pytest.TempPathFactory) -> MonthlyResult:
+    """December's monthly run of the sample with an old copy of Sa Pa's report kept in monthly/2025-12/cu/ (one
+    run for the two tests below: each asserts on it)."""
+    root = tmp_path_factory.mktemp("beside-a-sub-folder")
+    inputs = copy_sample(root / "inputs")
     month = inputs / "2025" / "monthly" / "2025-12"
     (month / "cu").mkdir()
     shutil.copy(next(month.glob("*sapa*.xlsx")), month / "cu")
-    result = monthly(period="2025-12", inputs=inputs, outputs=tmp_path / "outputs")
-    assert verify_run(result.run_dir) == []
+    result = monthly(period="2025-12", inputs=inputs, outputs=root / "outputs")
+    assert isinstance(result, MonthlyResult)  # a single bloc's month
+    return result
+
+
+def test_a_sub_folder_of_the_month_is_counted_apart_from_the_rejected_reports(
+    beside_a_sub_folder: MonthlyResult,
+) -> None:
+    """An old copy kept in monthly/2025-12/cu/ is not read: the run counts it as a folder not read, not as a
+    rejected report (the bloc's line of a province run says '0 tệp bị từ chối, không đọc 1 thư mục con')."""
+    result = beside_a_sub_folder
+    assert (result.rejected, result.missing, result.rejected_files, result.folders_not_read) == (0, 0, 0, 1)
+
+
+def test_a_run_beside_a_sub_folder_verifies_clean(beside_a_sub_folder: MonthlyResult) -> None:
+    """The sub-folder was not read, so it is no input of the run: thidua verify finds nothing to report (it said
+    'Thiếu tệp đầu vào: …/monthly/2025-12/cu', looking for the folder as a file)."""
+    assert verify_run(beside_a_sub_folder.run_dir) == []
 
 
 def test_a_year_to_date_value_lower_than_last_month_is_warned_in_the_monthly_run(
