@@ -13,7 +13,7 @@ from typing import cast
 
 from prefect import serve
 from prefect.deployments.runner import RunnerDeployment
-from prefect.schedules import Cron, Schedule
+from prefect.schedules import Cron
 
 MONTHLY = "monthly"
 ANNUAL_REVIEW = "annual-review"
@@ -21,11 +21,6 @@ MONTHLY_CRON = "0 7 5 * *"
 TIMEZONE = "Asia/Ho_Chi_Minh"
 WORK_POOL = "thidua-pool"
 TAGS = ["thidua"]
-
-
-def monthly_schedule() -> Schedule:
-    """07:00 on the 5th of every month, Vietnam time, whatever the time zone of the machine that serves it."""
-    return Cron(MONTHLY_CRON, timezone=TIMEZONE)
 
 
 def build_deployments() -> list[RunnerDeployment]:
@@ -39,7 +34,8 @@ def build_deployments() -> list[RunnerDeployment]:
             RunnerDeployment,
             monthly.to_deployment(
                 name=MONTHLY,
-                schedule=monthly_schedule(),
+                # 07:00 on the 5th of every month, Vietnam time, whatever the time zone of the machine that serves it
+                schedule=Cron(MONTHLY_CRON, timezone=TIMEZONE),
                 description="Provisional monthly standing; with no period given it takes the previous month.",
                 tags=TAGS,
             ),

@@ -48,7 +48,6 @@ class Entry(NamedTuple):
 
     name: str
     method: int
-    crc: int
     packed: int  # compressed size
     size: int  # uncompressed size
     offset: int  # of its local header
@@ -61,7 +60,7 @@ def entries(data: bytes) -> list[Entry]:
 
 
 def _entry(info: zipfile.ZipInfo) -> Entry:
-    return Entry(info.filename, info.compress_type, info.CRC, info.compress_size, info.file_size, info.header_offset)
+    return Entry(info.filename, info.compress_type, info.compress_size, info.file_size, info.header_offset)
 
 
 def check_package(members: list[Entry]) -> None:
