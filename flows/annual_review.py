@@ -13,7 +13,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import State
 
 from flows.artifacts import publish_review_artifacts
-from flows.retries import RETRY_DELAYS, worth_retrying
+from flows.retries import ON_STORAGE
 from flows.steps import (
     count_refusals,
     find_inputs,
@@ -61,13 +61,7 @@ def score_and_rank(subs: list[Submission], config: YearConfig) -> Review:
     return review(subs, config.bloc, config.catalogue, config.meeting.votes if config.meeting else None)
 
 
-@task(
-    name="write-outputs",
-    retries=2,
-    retry_delay_seconds=RETRY_DELAYS,
-    retry_condition_fn=worth_retrying,
-    cache_policy=NO_CACHE,
-)
+@task(name="write-outputs", **ON_STORAGE)
 def write_outputs(
     base: Path, config: YearConfig, subs: Sequence[Submission], result: Review, validator: Validator, parameters: dict
 ) -> Path:

@@ -8,14 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
 from prefect.states import State
 
 from flows.commands import refuse_month
 from flows.failures import Refused
 from flows.progress import stage
 from flows.province import BlocOutcome, ProvinceResult, failed_bloc, province_end, province_result
-from flows.retries import RETRY_DELAYS, worth_retrying
+from flows.retries import ON_STORAGE
 from flows.steps import (
     count_refusals,
     find_earlier_month_inputs,
@@ -64,13 +63,7 @@ class MonthlyResult:
     missing_months: int = 0  # always 0: a ward without this month's report is counted in ``missing``
 
 
-@task(
-    name="write-monthly-outputs",
-    retries=2,
-    retry_delay_seconds=RETRY_DELAYS,
-    retry_condition_fn=worth_retrying,
-    cache_policy=NO_CACHE,
-)
+@task(name="write-monthly-outputs", **ON_STORAGE)
 def write_monthly_outputs(
     base: Path,
     config: YearConfig,

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from prefect.cache_policies import NO_CACHE
+
 from tasks.outputs.run_folder import TRANSIENT_ERRNOS
 
 RETRY_DELAYS: list[float] = [1, 5]  # seconds before the second and third attempts
@@ -27,3 +29,13 @@ def worth_retrying(task: Any, task_run: Any, state: Any) -> bool:
     except Exception as exc:  # the task's own exception, raised again by the state
         return may_pass(exc)
     return False
+
+
+# The options of every task that reads or writes shared storage: tried up to twice more when its error may pass,
+# its result never cached.
+ON_STORAGE: dict[str, Any] = {
+    "retries": 2,
+    "retry_delay_seconds": RETRY_DELAYS,
+    "retry_condition_fn": worth_retrying,
+    "cache_policy": NO_CACHE,
+}

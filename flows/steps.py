@@ -20,7 +20,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import opaque
 
 from flows.progress import Advance, stage
-from flows.retries import RETRY_DELAYS, worth_retrying
+from flows.retries import ON_STORAGE
 from tasks.config.year import YearConfig
 from tasks.config.year import year_config as year_config  # where the flows take it from
 from tasks.domain import InputFile, Status, Submission
@@ -131,50 +131,26 @@ def new_validator() -> Validator:
     return Validator()
 
 
-@task(
-    name="find-inputs",
-    retries=2,
-    retry_delay_seconds=RETRY_DELAYS,
-    retry_condition_fn=worth_retrying,
-    cache_policy=NO_CACHE,
-)
+@task(name="find-inputs", **ON_STORAGE)
 def find_inputs(config: YearConfig) -> list[tuple[InputFile, str | None]]:
     """Every submission file of the year, hashed."""
     return discover(config.year_dir)
 
 
-@task(
-    name="find-month-inputs",
-    retries=2,
-    retry_delay_seconds=RETRY_DELAYS,
-    retry_condition_fn=worth_retrying,
-    cache_policy=NO_CACHE,
-)
+@task(name="find-month-inputs", **ON_STORAGE)
 def find_month_inputs(config: YearConfig, period: str) -> list[tuple[InputFile, str | None]]:
     """The submission files of one month's folder, hashed."""
     return month_inputs(config.year_dir, period)
 
 
-@task(
-    name="find-earlier-month-inputs",
-    retries=2,
-    retry_delay_seconds=RETRY_DELAYS,
-    retry_condition_fn=worth_retrying,
-    cache_policy=NO_CACHE,
-)
+@task(name="find-earlier-month-inputs", **ON_STORAGE)
 def find_earlier_month_inputs(config: YearConfig, period: str) -> list[tuple[InputFile, str | None]]:
     """The submission files of the window's months before ``period``, hashed: what its reports are compared with
     (a cumulative indicator's year-to-date value must not go down, spec §3.5)."""
     return months_inputs(config.year_dir, config.catalogue.window.before(period))
 
 
-@task(
-    name="read-submissions",
-    retries=2,
-    retry_delay_seconds=RETRY_DELAYS,
-    retry_condition_fn=worth_retrying,
-    cache_policy=NO_CACHE,
-)
+@task(name="read-submissions", **ON_STORAGE)
 def read_submissions(
     files: list[tuple[InputFile, str | None]],
     config: YearConfig,
