@@ -38,10 +38,10 @@ from tasks.text import nfc, number_text, vn_count
 __all__ = ["ConfigError", "load_bloc", "load_catalogue", "load_meeting", "read_yaml"]
 
 
-def _check_year(node: ConfigNode, name: str, year: int | None) -> int:
-    found = node.integer(name)
+def _check_year(node: ConfigNode, year: int | None) -> int:
+    found = node.integer("year")
     if year is not None and found != year:
-        raise node.fail(name, f"năm {found} khác với năm của thư mục ({year})")
+        raise node.fail("year", f"năm {found} khác với năm của thư mục ({year})")
     return found
 
 
@@ -77,7 +77,7 @@ def load_bloc(path: Path, year: int | None = None) -> Bloc:
         code=code,
         name=node.text("name"),
         province=node.text("province"),
-        year=_check_year(node, "year", year),
+        year=_check_year(node, year),
         head=head,
         members=tuple(members),
     )
@@ -265,7 +265,7 @@ def load_catalogue(path: Path, bloc: Bloc, year: int | None = None) -> Catalogue
     nominations = top.child("nominations")
     nominations.only({"flag", "merit"})
     catalogue = Catalogue(
-        year=_check_year(top, "year", year),
+        year=_check_year(top, year),
         scale=scale,
         window=window,
         groups=groups,
