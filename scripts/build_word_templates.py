@@ -355,7 +355,7 @@ _MINUTES_NOMINATIONS: list[Line] = [
     "{{ candidates[0].rank }}); Hội nghị bỏ phiếu kín để lựa chọn một đơn vị đề nghị Chủ tịch Ủy ban nhân "
     "dân tỉnh tặng Cờ thi đua của Ủy ban nhân dân tỉnh.",
     "{%p else %}",
-    "Không có phường nào đủ điều kiện đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh.",
+    "Hội nghị không đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh.",
     "{%p endif %}",
     ("2. Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh", BOLD),
     "{%p if merit|length == 1 %}",

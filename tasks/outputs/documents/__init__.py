@@ -20,7 +20,7 @@ from tasks.outputs.documents.context import MINUTES_TEMPLATE, RANKING_TEMPLATE, 
 from tasks.outputs.documents.minutes import minutes_context
 from tasks.outputs.documents.proposal import PROPOSAL_TEMPLATE, proposal_context
 from tasks.outputs.documents.render import Picture, check_template, finish_document, rendered
-from tasks.scoring.explain import Explanation, FieldValue, as_documented, explain_ranking
+from tasks.scoring.explain import Explanation, FieldValue, Reason, as_documented, explain_ranking
 
 CHART_WIDTH_MM = 240  # the ranking chart across the landscape page (252 mm between the margins)
 
@@ -111,7 +111,9 @@ def minutes_job(
 ) -> DocumentJob:
     """The job of ``bien-ban-hop-tong-ket.docx`` (the minutes of the review meeting; a draft without votes)."""
     context = minutes_context(bloc, catalogue, as_documented(ranking, explanations or ()), meeting, moment)
-    context["explanations"] = _explained(bloc, catalogue, ranking, explanations)
+    # The minutes say no ward is eligible for the flag in their own section on the vote: not again as an explanation.
+    explained = _explained(bloc, catalogue, ranking, explanations)
+    context["explanations"] = [e for e in explained if e["reason"] != Reason.NO_CANDIDATE]
     title = _draft_title(f"Biên bản Hội nghị tổng kết, bình xét thi đua năm {bloc.year} của {bloc.name}", context)
     return DocumentJob(template or TEMPLATE_DIR / MINUTES_TEMPLATE, context, bloc.name, title, moment)
 

@@ -122,11 +122,13 @@ def test_the_cases_give_every_reason() -> None:
 @pytest.mark.parametrize(("job", "name", "read"), DOCUMENTS, ids=["minutes", "ranking.docx"])
 def test_the_shipped_templates_write_each_explanation_as_explain_does(job: Job, name: str, read: Callable) -> None:
     """For every case, the explanations of the minutes and of ranking.docx, rendered from the shipped templates'
-    own sentences, read exactly as the sentences ranking.xlsx and summary.json print, in the same order."""
+    own sentences, read exactly as the sentences ranking.xlsx and summary.json print, in the same order. The
+    minutes say that no ward is eligible for the flag in their section on the vote, not among the explanations."""
     for label, catalogue, ranking, meeting, reasons in _cases():
         explained = _explanations(catalogue, ranking, reasons)
         data = render_document(job(BLOC, catalogue, ranking, meeting, MOMENT, explanations=explained))
-        assert read(data) == [e.text for e in explained], label
+        told = [e for e in explained if job is not minutes_job or e.reason is not Reason.NO_CANDIDATE]
+        assert read(data) == [e.text for e in told], label
 
 
 def _edited_copy(folder: Path, name: str, edit: Callable[[str], str]) -> Path:

@@ -183,3 +183,23 @@ def test_a_ward_whose_file_is_unreadable_is_not_said_to_have_sent_nothing() -> N
     rows = {row[1]: row for row in table_rows(document, 1)}
     assert "Không có bảng tự chấm hợp lệ" in rows["Phường Yên Bái"] and "Chưa nộp" not in rows["Phường Yên Bái"]
     assert "Chưa nộp" in rows["Phường Văn Phú"]
+
+
+def test_no_eligible_ward_is_said_once_where_the_vote_would_be() -> None:
+    """Nghĩa Lộ leads with a veto, the others are below the first band: the section on the vote says no ward is
+    eligible, and neither the flag's nomination nor the explanations say it again."""
+    scores = [
+        explained.sheet("NGHIALO", "98", veto=True),
+        explained.sheet("SAPA", "86"),
+        explained.sheet("LAOCAI", "84"),
+    ]
+    ranking = explained.rank(scores, Votes(8, 8, 8, {"NGHIALO": 3, "SAPA": 2}))
+    lines = _case_minutes(ranking=ranking)
+    said = [p for p in lines if "đủ điều kiện đề nghị" in p and "Cờ thi đua" in p]
+    assert said == [
+        "Không có phường nào đủ điều kiện đề nghị tặng Cờ thi đua (xếp loại Hoàn thành xuất sắc nhiệm vụ, không vi "
+        "phạm tiêu chí loại trừ); Hội nghị không tổ chức bỏ phiếu."
+    ]
+    flag = lines.index("1. Cờ thi đua của Ủy ban nhân dân tỉnh")
+    assert lines[flag + 1] == "Hội nghị không đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh."
+    assert any(p.startswith("Phiếu đồng ý cho phường Nghĩa Lộ (3 phiếu)") for p in lines)  # still explained
