@@ -1,9 +1,9 @@
 """Build the Word templates of the annual review: ``python -m scripts.build_word_templates``.
 
 The templates are plain .docx files with docxtpl (Jinja) tags. The secretariat may edit their wording in
-Word afterwards, the explanation sentences (giải trình, :data:`EXPLANATION_SENTENCES`) included; rerunning this
-script overwrites such edits, so it is meant for the first build and for layout changes. The context keys the
-tags use are listed in ``tasks.outputs.documents.context``.
+Word afterwards, the explanation sentences (giải trình, ``tasks.scoring.explain.SENTENCES``) included;
+rerunning this script overwrites such edits, so it is meant for the first build and for layout changes. The
+context keys the tags use are listed in ``tasks.outputs.documents.context``.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from scripts.word_template_kit import (
 from tasks.outputs.documents.context import MINUTES_TEMPLATE, RANKING_TEMPLATE, TEMPLATE_DIR
 from tasks.outputs.documents.proposal import PROPOSAL_TEMPLATE
 from tasks.outputs.ooxml import freeze_ooxml
+from tasks.scoring.explain import SENTENCES
 
 Line = str | tuple[str, dict[str, object]]
 BUILT = datetime(2025, 1, 1, tzinfo=UTC)  # fixed so that rebuilding gives byte-identical templates
@@ -106,55 +107,13 @@ def save(doc: DocumentObject, path: Path) -> None:
 
 # --- explanations (giải trình), in the ranking table's notes and in part III of the minutes --------------------
 
-# One paragraph per reason of ``tasks.scoring.explain.Reason``: the sentence ``explain.py`` writes, word for word,
-# with the parts that vary as fields of ``e`` (listed in ``Explanation.context``). A reason without a paragraph
-# (a template edited before the reason existed) prints ``e.text``.
-EXPLANATION_SENTENCES: tuple[tuple[str, str], ...] = (
-    ("veto-band",
-     "{{ e.ward_start }} (xếp thứ {{ e.rank }}, {{ e.total }} điểm) đạt mức điểm xếp loại {{ e.band_by_total }} (từ "
-     "{{ e.band_min }} điểm) nhưng chỉ được xếp loại {{ e.band }} và không được đề nghị khen thưởng vì vi phạm "
-     "{% if e.several_vetoes %}các {% endif %}tiêu chí loại trừ {{ e.vetoes }}."),
-    ("veto-award",
-     "{{ e.ward_start }} (xếp thứ {{ e.rank }}, {{ e.total }} điểm) xếp loại {{ e.band }} nhưng không được đề nghị "
-     "khen thưởng vì vi phạm {% if e.several_vetoes %}các {% endif %}tiêu chí loại trừ {{ e.vetoes }}."),
-    ("no-place",
-     "{{ e.ward_start }} (xếp thứ {{ e.rank }}, {{ e.total }} điểm) xếp loại {{ e.band }} nhưng không được đề nghị "
-     "tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh vì chỉ {{ e.count }} đơn vị xếp hạng cao nhất trong số các "
-     "đơn vị đủ điều kiện được đề nghị."),
-    ("tie",
-     "{{ e.wards_start }} bằng nhau về tổng điểm ({{ e.total }}), điểm cơ bản ({{ e.base }}) và điểm trừ "
-     "({{ e.deductions }}) nên cùng xếp thứ {{ e.rank }}; đơn vị liền sau xếp thứ {{ e.next_rank }}."),
-    ("merit-tie",
-     "{{ e.wards_start }} cùng xếp thứ {{ e.rank }} ở vị trí cuối cùng được đề nghị tặng Bằng khen của Chủ tịch Ủy "
-     "ban nhân dân tỉnh nên đều được đề nghị; số đơn vị được đề nghị là {{ e.proposed }}, nhiều hơn {{ e.count }} "
-     "theo quy định."),
-    ("lost-vote",
-     "{{ e.ward_start }} cùng dẫn đầu Khối nhưng không được suy tôn đề nghị tặng Cờ thi đua của Ủy ban nhân dân "
-     "tỉnh vì được {{ e.agree }} phiếu đồng ý, ít hơn {{ e.winner }} ({{ e.winner_agree }} phiếu){% if e.merit %}; "
-     "{{ e.ward }} được đề nghị tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh{% endif %}."),
-    ("no-winner",
-     "{{ e.wards_start }} chưa được suy tôn đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh vì "
-     "{% for m in e.missed %}{% if m == 'quorum' %}số phiếu thu về chưa đạt {{ e.quorum }} số đơn vị thành viên "
-     "Khối{% elif m == 'tie' %}các ứng cử viên dẫn đầu có số phiếu đồng ý bằng nhau{% else %}số phiếu đồng ý cao "
-     "nhất không vượt quá {{ e.share }} số phiếu hợp lệ{% endif %}; {% endfor %}Khối tổ chức bỏ phiếu lại."),
-    ("ignored-votes",
-     "Phiếu đồng ý cho {{ e.votes }} không được tính vì {{ e.wards }} không thuộc danh sách ứng cử viên suy tôn "
-     "đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh."),
-    ("no-candidate",
-     "Không có đơn vị đủ điều kiện đề nghị suy tôn Cờ thi đua của Ủy ban nhân dân tỉnh (xếp loại "
-     "{{ e.band_lower }} trở lên và không có điểm trừ loại trừ)."),
-    ("missing",
-     "{{ e.ward_start }} chưa nộp bảng tự chấm điểm nên không được chấm điểm, xếp hạng và đề nghị khen thưởng."),
-    ("rejected",
-     "{{ e.ward_start }} {% if e.named_file %}chưa có bảng tự chấm điểm hợp lệ{% else %}có bảng tự chấm điểm không "
-     "hợp lệ{% endif %} ({{ e.errors }}) nên không được chấm điểm, xếp hạng và đề nghị khen thưởng."),
-)  # fmt: skip
-
 
 def explanation_lines(prefix: str = "", options: dict[str, object] | None = None) -> list[Line]:
-    """A paragraph per explanation (``{%p for e in explanations %}``), its sentence chosen by ``e.reason``."""
+    """A paragraph per explanation (``{%p for e in explanations %}``): the sentence of its reason in
+    ``tasks.scoring.explain.SENTENCES``, chosen by ``e.reason``; a reason without a paragraph (a template edited
+    before the reason existed) prints ``e.text``."""
     lines: list[Line] = ["{%p for e in explanations %}"]
-    for index, (reason, wording) in enumerate(EXPLANATION_SENTENCES):
+    for index, (reason, wording) in enumerate(SENTENCES.items()):
         lines += [f"{{%p {'el' if index else ''}if e.reason == '{reason}' %}}", (prefix + wording, options or {})]
     lines += ["{%p else %}", (prefix + "{{ e.text }}", options or {}), "{%p endif %}", "{%p endfor %}"]
     return lines

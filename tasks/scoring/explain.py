@@ -5,11 +5,11 @@ so — a veto deduction lowers the band or bars the award, a ward in the award's
 places are taken, two wards share a rank, a candidate loses the vote (or the vote decides nothing), no ward
 is eligible for the flag, agree votes were cast for a ward that is not a candidate, a ward sent nothing or
 sent an invalid file — one :class:`Explanation` says so in one Vietnamese sentence, with the reason and the
-criterion. The notes of ``ranking.xlsx``, ``summary.json`` and the command's summary print that sentence; the
-minutes and ``ranking.docx`` write it from the explanation's ``fields`` with the wording of their Word template
-(one paragraph per reason, editable by the secretariat), whose shipped wording is this module's sentence word
-for word. The ranking itself writes no sentence. Pure functions; ward names are written ``phường X`` (lower
-case, NĐ 30) inside the sentence, and the sentence itself starts with a capital.
+criterion. Each reason's wording is one Jinja sentence of :data:`SENTENCES` over the explanation's ``fields``:
+the notes of ``ranking.xlsx``, ``summary.json`` and the command's summary print it as rendered here; the Word
+templates of the minutes and ``ranking.docx`` carry the same sentences (one paragraph per reason, editable by
+the secretariat) and render them from the same fields. The ranking itself writes no sentence. Pure functions;
+ward names are written ``phường X`` (lower case, NĐ 30) inside the sentence, which starts with a capital.
 """
 
 from __future__ import annotations
@@ -20,6 +20,10 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from functools import cache
+
+from jinja2 import StrictUndefined, Template
+from jinja2.sandbox import SandboxedEnvironment
 
 from tasks.domain import (
     Bloc,
@@ -38,11 +42,6 @@ from tasks.domain import (
 from tasks.intake.identify import unattributed_annuals
 from tasks.scoring.score import round_half_up, vn_number
 from tasks.text import vn_plain
-
-# The two awards as the documents' body spells them out (NĐ 30: no abbreviation such as UBND in the text).
-FLAG_NAME = "Cờ thi đua của Ủy ban nhân dân tỉnh"
-MERIT_NAME = "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh"
-
 
 _SEE_REPORT = "lỗi cụ thể ghi trong kết quả kiểm tra hồ sơ gửi đơn vị"
 
@@ -104,6 +103,56 @@ class Reason(StrEnum):
 # A value a Word template puts in its sentence: text already written the Vietnamese way, a yes/no, or a list.
 FieldValue = str | bool | tuple[str, ...]
 
+# One sentence per reason, in Jinja over the fields of ``e`` (listed in :meth:`Explanation.context`); the awards
+# are spelled out (NĐ 30: no abbreviation such as UBND). ``Explanation.text`` is rendered from it, and
+# ``scripts.build_word_templates`` writes it into the Word templates as the reason's paragraph.
+SENTENCES: dict[Reason, str] = {
+    Reason.VETO_BAND:
+     "{{ e.ward_start }} (xếp thứ {{ e.rank }}, {{ e.total }} điểm) đạt mức điểm xếp loại {{ e.band_by_total }} (từ "
+     "{{ e.band_min }} điểm) nhưng chỉ được xếp loại {{ e.band }} và không được đề nghị khen thưởng vì vi phạm "
+     "{% if e.several_vetoes %}các {% endif %}tiêu chí loại trừ {{ e.vetoes }}.",
+    Reason.VETO_AWARD:
+     "{{ e.ward_start }} (xếp thứ {{ e.rank }}, {{ e.total }} điểm) xếp loại {{ e.band }} nhưng không được đề nghị "
+     "khen thưởng vì vi phạm {% if e.several_vetoes %}các {% endif %}tiêu chí loại trừ {{ e.vetoes }}.",
+    Reason.NO_PLACE:
+     "{{ e.ward_start }} (xếp thứ {{ e.rank }}, {{ e.total }} điểm) xếp loại {{ e.band }} nhưng không được đề nghị "
+     "tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh vì chỉ {{ e.count }} đơn vị xếp hạng cao nhất trong số các "
+     "đơn vị đủ điều kiện được đề nghị.",
+    Reason.TIE:
+     "{{ e.wards_start }} bằng nhau về tổng điểm ({{ e.total }}), điểm cơ bản ({{ e.base }}) và điểm trừ "
+     "({{ e.deductions }}) nên cùng xếp thứ {{ e.rank }}; đơn vị liền sau xếp thứ {{ e.next_rank }}.",
+    Reason.MERIT_TIE:
+     "{{ e.wards_start }} cùng xếp thứ {{ e.rank }} ở vị trí cuối cùng được đề nghị tặng Bằng khen của Chủ tịch Ủy "
+     "ban nhân dân tỉnh nên đều được đề nghị; số đơn vị được đề nghị là {{ e.proposed }}, nhiều hơn {{ e.count }} "
+     "theo quy định.",
+    Reason.LOST_VOTE:
+     "{{ e.ward_start }} cùng dẫn đầu Khối nhưng không được suy tôn đề nghị tặng Cờ thi đua của Ủy ban nhân dân "
+     "tỉnh vì được {{ e.agree }} phiếu đồng ý, ít hơn {{ e.winner }} ({{ e.winner_agree }} phiếu){% if e.merit %}; "
+     "{{ e.ward }} được đề nghị tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh{% endif %}.",
+    Reason.NO_WINNER:
+     "{{ e.wards_start }} chưa được suy tôn đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh vì "
+     "{% for m in e.missed %}{% if m == 'quorum' %}số phiếu thu về chưa đạt {{ e.quorum }} số đơn vị thành viên "
+     "Khối{% elif m == 'tie' %}các ứng cử viên dẫn đầu có số phiếu đồng ý bằng nhau{% else %}số phiếu đồng ý cao "
+     "nhất không vượt quá {{ e.share }} số phiếu hợp lệ{% endif %}; {% endfor %}Khối tổ chức bỏ phiếu lại.",
+    Reason.IGNORED_VOTES:
+     "Phiếu đồng ý cho {{ e.votes }} không được tính vì {{ e.wards }} không thuộc danh sách ứng cử viên suy tôn "
+     "đề nghị tặng Cờ thi đua của Ủy ban nhân dân tỉnh.",
+    Reason.NO_CANDIDATE:
+     "Không có đơn vị đủ điều kiện đề nghị suy tôn Cờ thi đua của Ủy ban nhân dân tỉnh (xếp loại "
+     "{{ e.band_lower }} trở lên và không có điểm trừ loại trừ).",
+    Reason.MISSING:
+     "{{ e.ward_start }} chưa nộp bảng tự chấm điểm nên không được chấm điểm, xếp hạng và đề nghị khen thưởng.",
+    Reason.REJECTED:
+     "{{ e.ward_start }} {% if e.named_file %}chưa có bảng tự chấm điểm hợp lệ{% else %}có bảng tự chấm điểm không "
+     "hợp lệ{% endif %} ({{ e.errors }}) nên không được chấm điểm, xếp hạng và đề nghị khen thưởng.",
+}  # fmt: skip
+
+
+@cache
+def _template(reason: Reason) -> Template:
+    """The sentence of ``reason``, compiled in a sandbox; a field it names but is not given fails loudly."""
+    return SandboxedEnvironment(undefined=StrictUndefined).from_string(SENTENCES[reason])
+
 
 @dataclass(frozen=True)
 class Explanation:
@@ -145,10 +194,9 @@ class Explanation:
         return {"reason": self.reason.value, "text": self.text, **dict(self.fields)}
 
 
-def _explanation(
-    reason: Reason, wards: tuple[str, ...], criterion: str, text: str, /, **fields: FieldValue
-) -> Explanation:
-    return Explanation(reason, wards, criterion, text, tuple(fields.items()))
+def _explanation(reason: Reason, wards: tuple[str, ...], criterion: str, /, **fields: FieldValue) -> Explanation:
+    """The explanation of ``reason`` with its sentence rendered from ``fields``."""
+    return Explanation(reason, wards, criterion, _template(reason).render(e=fields), tuple(fields.items()))
 
 
 def explain_ranking(
@@ -250,44 +298,32 @@ def _ward_explanations(
     score = row.score
     assert score is not None
     ward, rank, total = sentence(ward_in_sentence(names, row.ward.code)), str(row.rank), points(score.total)
-    where = f"xếp thứ {rank}, {total} điểm"
     vetoes = _vetoes(catalogue, score)
     by_total = catalogue.band(next((b.code for b in catalogue.bands if b.min <= score.total), catalogue.bands[-1].code))
     band = quoted(catalogue.band(score.classification).name)
     listed, several = _veto_list(catalogue, vetoes), len(vetoes) > 1
-    clause = f"vi phạm {'các ' if several else ''}tiêu chí loại trừ {listed}"
     if vetoes and by_total.code != score.classification:
-        band_by_total, band_min = quoted(by_total.name), vn_plain(by_total.min)
-        text = (
-            f"{ward} ({where}) đạt mức điểm xếp loại {band_by_total} (từ {band_min} điểm) nhưng chỉ được xếp loại "
-            f"{band} và không được đề nghị khen thưởng vì {clause}."
-        )
         return [
             _explanation(
-                Reason.VETO_BAND, (row.ward.code,), vetoes[0], text, ward_start=ward, rank=rank, total=total,
-                band_by_total=band_by_total, band_min=band_min, band=band, vetoes=listed, several_vetoes=several,
+                Reason.VETO_BAND, (row.ward.code,), vetoes[0], ward_start=ward, rank=rank, total=total,
+                band_by_total=quoted(by_total.name), band_min=vn_plain(by_total.min), band=band, vetoes=listed,
+                several_vetoes=several,
             )
         ]  # fmt: skip
     codes = [b.code for b in catalogue.bands]
     reaches = codes.index(score.classification) <= codes.index(catalogue.merit.min_classification)
     if vetoes and reaches:
-        text = f"{ward} ({where}) xếp loại {band} nhưng không được đề nghị khen thưởng vì {clause}."
         return [
             _explanation(
-                Reason.VETO_AWARD, (row.ward.code,), vetoes[0], text, ward_start=ward, rank=rank, total=total,
-                band=band, vetoes=listed, several_vetoes=several,
+                Reason.VETO_AWARD, (row.ward.code,), vetoes[0], ward_start=ward, rank=rank, total=total, band=band,
+                vetoes=listed, several_vetoes=several,
             )
         ]  # fmt: skip
     if reaches and row.nomination is None and _merit_full(ranking):
-        count = str(catalogue.merit.count)
-        text = (
-            f"{ward} ({where}) xếp loại {band} nhưng không được đề nghị tặng {MERIT_NAME} vì chỉ {count} đơn vị xếp "
-            "hạng cao nhất trong số các đơn vị đủ điều kiện được đề nghị."
-        )
         return [
             _explanation(
-                Reason.NO_PLACE, (row.ward.code,), catalogue.merit.min_classification, text, ward_start=ward,
-                rank=rank, total=total, band=band, count=count,
+                Reason.NO_PLACE, (row.ward.code,), catalogue.merit.min_classification, ward_start=ward, rank=rank,
+                total=total, band=band, count=str(catalogue.merit.count),
             )
         ]  # fmt: skip
     return []
@@ -303,12 +339,8 @@ def _tie(names: Mapping[str, str], rows: Sequence[RankingRow]) -> Explanation:
     codes = tuple(r.ward.code for r in rows)
     wards, rank, following = sentence(join_wards(names, codes)), str(first.rank), str(first.rank + len(rows))
     total, base, deductions = (points(v) for v in (first.score.total, first.score.base, first.score.deductions))
-    text = (
-        f"{wards} bằng nhau về tổng điểm ({total}), điểm cơ bản ({base}) và điểm trừ ({deductions}) nên cùng xếp "
-        f"thứ {rank}; đơn vị liền sau xếp thứ {following}."
-    )
     return _explanation(
-        Reason.TIE, codes, "", text, wards_start=wards, total=total, base=base, deductions=deductions, rank=rank,
+        Reason.TIE, codes, "", wards_start=wards, total=total, base=base, deductions=deductions, rank=rank,
         next_rank=following,
     )  # fmt: skip
 
@@ -324,30 +356,14 @@ def _vote_explanations(names: Mapping[str, str], catalogue: Catalogue, ranking: 
         out += _lost_votes(names, ranking) if vote.winner is not None else [_no_winner(names, catalogue, ranking)]
     if ignored := [c for c, n in ranking.ignored_votes.items() if n > 0]:
         votes, wards = _ignored_parts(names, ranking.ignored_votes)
-        text = ignored_votes_sentence(names, ranking.ignored_votes)
-        out.append(_explanation(Reason.IGNORED_VOTES, tuple(ignored), "flag", text, votes=votes, wards=wards))
+        out.append(_explanation(Reason.IGNORED_VOTES, tuple(ignored), "flag", votes=votes, wards=wards))
     return out
 
 
 def _no_candidate(catalogue: Catalogue) -> Explanation:
     """Nobody can be proposed for the flag: no scored ward is in its band or better without a veto."""
-    band = catalogue.band(catalogue.flag.min_classification).name.lower()
-    text = (
-        f"Không có đơn vị đủ điều kiện đề nghị suy tôn {FLAG_NAME} (xếp loại {band} trở lên và không có điểm trừ "
-        "loại trừ)."
-    )
-    return _explanation(Reason.NO_CANDIDATE, (), "flag", text, band_lower=band)
-
-
-def ignored_votes_sentence(names: Mapping[str, str], ignored: Mapping[str, int]) -> str:
-    """Why agree votes for wards that were not candidates do not count (spec §4.8): the one sentence the
-    documents, summary.json's warning and the command's summary all give. ``ignored``: ward
-    code -> agree votes; wards with none are left out."""
-    counted, wards = _ignored_parts(names, ignored)
-    return sentence(
-        f"Phiếu đồng ý cho {counted} không được tính vì {wards} không thuộc danh sách ứng cử viên suy tôn đề nghị "
-        f"tặng {FLAG_NAME}."
-    )
+    band_lower = catalogue.band(catalogue.flag.min_classification).name.lower()
+    return _explanation(Reason.NO_CANDIDATE, (), "flag", band_lower=band_lower)
 
 
 def _ignored_parts(names: Mapping[str, str], ignored: Mapping[str, int]) -> tuple[str, str]:
@@ -385,15 +401,10 @@ def _lost_votes(names: Mapping[str, str], ranking: Ranking) -> list[Explanation]
             continue
         ward, agree = ward_in_sentence(names, code), str(vote.agree.get(code, 0))
         merit = nominations.get(code) is Nomination.MERIT
-        then = f"; {ward} được đề nghị tặng {MERIT_NAME}" if merit else ""
-        text = (
-            f"{sentence(ward)} cùng dẫn đầu Khối nhưng không được suy tôn đề nghị tặng {FLAG_NAME} vì được {agree} "
-            f"phiếu đồng ý, ít hơn {winner} ({won} phiếu){then}."
-        )
         out.append(
             _explanation(
-                Reason.LOST_VOTE, (code,), "flag", text, ward_start=sentence(ward), ward=ward, agree=agree,
-                winner=winner, winner_agree=won, merit=merit,
+                Reason.LOST_VOTE, (code,), "flag", ward_start=sentence(ward), ward=ward, agree=agree, winner=winner,
+                winner_agree=won, merit=merit,
             )
         )  # fmt: skip
     return out
@@ -404,11 +415,6 @@ def _no_winner(names: Mapping[str, str], catalogue: Catalogue, ranking: Ranking)
     vote = ranking.vote
     assert vote is not None
     quorum, share = fraction_text(catalogue.flag.quorum), fraction_text(catalogue.flag.vote_share_above)
-    clauses = {
-        "quorum": f"số phiếu thu về chưa đạt {quorum} số đơn vị thành viên Khối",
-        "tie": "các ứng cử viên dẫn đầu có số phiếu đồng ý bằng nhau",
-        "share": f"số phiếu đồng ý cao nhất không vượt quá {share} số phiếu hợp lệ",
-    }
     missed = tuple(
         key
         for key, failed in (
@@ -419,10 +425,8 @@ def _no_winner(names: Mapping[str, str], catalogue: Catalogue, ranking: Ranking)
         if failed
     )
     wards = sentence(join_wards(names, vote.candidates))
-    because = "".join(f"{clauses[key]}; " for key in missed)
-    text = f"{wards} chưa được suy tôn đề nghị tặng {FLAG_NAME} vì {because}Khối tổ chức bỏ phiếu lại."
     return _explanation(
-        Reason.NO_WINNER, vote.candidates, "flag", text, wards_start=wards, missed=missed, quorum=quorum, share=share
+        Reason.NO_WINNER, vote.candidates, "flag", wards_start=wards, missed=missed, quorum=quorum, share=share
     )
 
 
@@ -441,23 +445,14 @@ def _merit_tie(names: Mapping[str, str], catalogue: Catalogue, scored: Sequence[
         str(len(merit)),
         str(catalogue.merit.count),
     )
-    text = (
-        f"{wards} cùng xếp thứ {rank} ở vị trí cuối cùng được đề nghị tặng {MERIT_NAME} nên đều được đề nghị; số "
-        f"đơn vị được đề nghị là {proposed}, nhiều hơn {count} theo quy định."
-    )
-    return _explanation(
-        Reason.MERIT_TIE, tied, "merit", text, wards_start=wards, rank=rank, proposed=proposed, count=count
-    )
+    return _explanation(Reason.MERIT_TIE, tied, "merit", wards_start=wards, rank=rank, proposed=proposed, count=count)
 
 
 def _unscored(names: Mapping[str, str], row: RankingRow, reason: str | None) -> Explanation:
     ward, codes = sentence(ward_in_sentence(names, row.ward.code)), (row.ward.code,)
-    outcome = "nên không được chấm điểm, xếp hạng và đề nghị khen thưởng."
     if row.status is WardStatus.MISSING and reason is None:
-        text = f"{ward} chưa nộp bảng tự chấm điểm {outcome}"
-        return _explanation(Reason.MISSING, codes, "", text, ward_start=ward)
+        return _explanation(Reason.MISSING, codes, "", ward_start=ward)
     named_file = row.status is WardStatus.MISSING  # a file carrying its name was received, none of it usable
-    errors = reason or _SEE_REPORT
-    state = "chưa có bảng tự chấm điểm hợp lệ" if named_file else "có bảng tự chấm điểm không hợp lệ"
-    text = f"{ward} {state} ({errors}) {outcome}"
-    return _explanation(Reason.REJECTED, codes, "", text, ward_start=ward, errors=errors, named_file=named_file)
+    return _explanation(
+        Reason.REJECTED, codes, "", ward_start=ward, errors=reason or _SEE_REPORT, named_file=named_file
+    )

@@ -1,5 +1,5 @@
-"""The explanation sentences (giải trình) as the Word templates write them: every reason in the shipped templates
-reads word for word as ``tasks.scoring.explain`` writes it for ranking.xlsx and summary.json, and a sentence the
+"""The explanation sentences (giải trình) as the Word templates write them: every reason's own paragraph in the
+shipped templates reads word for word as ``Explanation.text`` (ranking.xlsx, summary.json), and a sentence the
 secretariat rewrites in a template is the one the documents print."""
 
 from __future__ import annotations
@@ -122,11 +122,14 @@ def test_the_cases_give_every_reason() -> None:
 @pytest.mark.parametrize(("job", "name", "read"), DOCUMENTS, ids=["minutes", "ranking.docx"])
 def test_the_shipped_templates_write_each_explanation_as_explain_does(job: Job, name: str, read: Callable) -> None:
     """For every case, the explanations of the minutes and of ranking.docx, rendered from the shipped templates'
-    own sentences, read exactly as the sentences ranking.xlsx and summary.json print, in the same order. The
-    minutes say that no ward is eligible for the flag in their section on the vote, not among the explanations."""
+    paragraph for each reason, read exactly as the sentences ranking.xlsx and summary.json print, in the same
+    order. The documents get the explanations without their sentence, so none of them can come from the
+    template's fallback ``{{ e.text }}``. The minutes say that no ward is eligible for the flag in their section
+    on the vote, not among the explanations."""
     for label, catalogue, ranking, meeting, reasons in _cases():
         explained = _explanations(catalogue, ranking, reasons)
-        data = render_document(job(BLOC, catalogue, ranking, meeting, MOMENT, explanations=explained))
+        unsaid = [replace(e, text="") for e in explained]
+        data = render_document(job(BLOC, catalogue, ranking, meeting, MOMENT, explanations=unsaid))
         told = [e for e in explained if job is not minutes_job or e.reason is not Reason.NO_CANDIDATE]
         assert read(data) == [e.text for e in told], label
 
