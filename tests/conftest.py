@@ -40,6 +40,21 @@ def no_event_stream_left_open() -> Iterator[None]:
     close_event_stream()
 
 
+@pytest.fixture(scope="session")
+def prefect_api() -> str:
+    """The API address of a Prefect server that runs for the whole session: the one the flows run in this process
+    use (Prefect's temporary server, one per process; each xdist worker has its own, on its own database).
+
+    A command-line test whose subject is not that server's start-up passes it to its subprocess as
+    ``PREFECT_API_URL``: the subprocess then starts no server of its own, half the CPU time of a sample review.
+    """
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()  # Prefect's client in this process finds this one running
+    server.start()
+    return server.api_url
+
+
 @pytest.fixture
 def inputs(tmp_path: Path) -> Path:
     """A writable copy of ``inputs/`` holding the 2025 sample (the folder that holds ``2025/``)."""

@@ -46,14 +46,18 @@ sys.exit(main(sys.argv[1:]))
 
 
 @pytest.mark.slow  # the whole command line in a subprocess: `make test` only
-def test_a_full_disk_ends_with_one_sentence_and_one_incomplete_folder(inputs: Path, tmp_path: Path) -> None:
+def test_a_full_disk_ends_with_one_sentence_and_one_incomplete_folder(
+    inputs: Path, tmp_path: Path, prefect_api: str
+) -> None:
     """The disk fills while the run folder is written: exit 3, one Vietnamese sentence naming the folder and
     nothing else on the terminal (no traceback), no retry (one ``.incomplete`` folder, not three), no ``latest``.
 
-    Run as the secretariat runs it, in a process of its own whose writes under ``outputs/2025`` fail.
+    Run as the secretariat runs it, in a process of its own whose writes under ``outputs/2025`` fail; its flow is
+    recorded on the session's Prefect server (a temporary server's output: tests/flows/test_cli.py).
     """
     outputs = tmp_path / "outputs"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_LOGGING")}
+    env["PREFECT_API_URL"] = prefect_api
     args = ["review", "--year", "2025", "--inputs", str(inputs), "--outputs", str(outputs)]
     done = subprocess.run(
         [sys.executable, "-c", FULL_DISK, *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=600

@@ -50,18 +50,29 @@ def _gone(group: int) -> bool:
 
 
 @pytest.mark.slow  # the whole command line in a subprocess: `make test` only
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize(
+    ("signum", "temporary_server"),
+    [(signal.SIGTERM, True), (signal.SIGINT, False)],
+    ids=["SIGTERM-temporary-server", "SIGINT-running-server"],
+)
 def test_a_stop_signal_during_the_writes_leaves_an_incomplete_folder_and_latest_untouched(
-    inputs: Path, tmp_path: Path, signum: signal.Signals
+    inputs: Path, tmp_path: Path, signum: signal.Signals, temporary_server: bool, request: pytest.FixtureRequest
 ) -> None:
     """The run is stopped while it writes: it says so in one sentence and exits 130; its folder stays
     ``.incomplete``, ``latest`` still points at the previous run, and no process it started (workers,
-    Prefect's temporary server) outlives it."""
+    Prefect's temporary server) outlives it.
+
+    SIGTERM (whose default killed the process and orphaned the server, ``tasks.edge.signals``) comes to a run on
+    its own temporary server; Ctrl+C (its start-up: the last test) to a run recorded on the session's server,
+    which starts no second server process.
+    """
     base = tmp_path / "outputs" / "2025" / "review"
     (base / PREVIOUS).mkdir(parents=True)
     (base / PREVIOUS / "manifest.json").write_text("{}")
     (base / LATEST).symlink_to(PREVIOUS, target_is_directory=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_LOGGING")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_LOGGING") and k != "PREFECT_API_URL"}
+    if not temporary_server:
+        env["PREFECT_API_URL"] = request.getfixturevalue("prefect_api")
     args = ["review", "--year", "2025", "--inputs", str(inputs), "--outputs", str(tmp_path / "outputs")]
     process = subprocess.Popen(
         [sys.executable, "-c", SLOW_WRITE, *args],
