@@ -9,14 +9,19 @@ decimals.
 
 from __future__ import annotations
 
-import math
+import unicodedata
 from collections.abc import Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
+from pathlib import Path
 from typing import Literal
 
+import matplotlib
+from fontTools.afmLib import AFM
+from fontTools.agl import UV2AGL
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
@@ -47,8 +52,7 @@ LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 RIGHT = Alignment(horizontal="right", vertical="center")
 
-_LINE_HEIGHT = 15.75  # points per text line at 12 pt
-_CHARS_PER_WIDTH = 1.15  # Times New Roman text is a little wider than the width unit (a Calibri digit)
+_LINE_HEIGHT = 15.75  # points per text line at 12 pt: the height Excel itself gives a line of Times New Roman 12
 
 NO_BORDER = Border(left=Side(), right=Side(), top=Side(), bottom=Side(), diagonal=Side())  # a workbook's default
 NO_FILL = PatternFill()
@@ -163,7 +167,7 @@ def put_number(ws: Worksheet, row: int, col: int, value: Decimal | float | None,
 
 def note(text: str, *, width: int = 320) -> Comment:
     """A cell comment by the pipeline, sized to show ``text`` without scrolling."""
-    lines = estimate_lines(text, width / 7)
+    lines = estimate_lines(text, width / _PIXELS_PER_WIDTH)
     return Comment(text, CREATOR, height=max(60, 18 * lines + 12), width=width)
 
 
@@ -181,7 +185,8 @@ def legend(ws: Worksheet, row: int, lines: Sequence[str], columns: Sequence[Colu
         r = row + offset
         put_text(ws, r, 1, text, look=NOTE_HEAD if offset == 0 else NOTE_LINE)
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(columns))
-        ws.row_dimensions[r].height = _LINE_HEIGHT * estimate_lines(text, total_width) + 2
+        font = NOTE_HEAD.font if offset == 0 else NOTE_LINE.font
+        ws.row_dimensions[r].height = _LINE_HEIGHT * estimate_lines(text, total_width, font)
     return row + len(lines) - 1
 
 
@@ -198,7 +203,7 @@ def write_table(ws: Worksheet, top: int, columns: Sequence[Column], records: Ite
             cell.comment = note(column.comment)
         ws.column_dimensions[get_column_letter(col)].width = column.width
         headers.append(cell.value)
-    set_height(ws, top, columns, headers)
+    set_height(ws, top, columns, headers, HEADER.font)
     row = top
     for row, record in enumerate(records, start=top + 1):
         values = []
@@ -226,19 +231,80 @@ def put_value(ws: Worksheet, row: int, col: int, column: Column, value: object) 
     return put_text(ws, row, col, value, look=TEXT if kind == "text" else CENTERED)
 
 
-def estimate_lines(text: str, width: float) -> int:
-    """How many lines ``text`` takes when wrapped in a column ``width`` characters wide."""
-    usable = max(width - 1, 1)
-    return sum(max(1, math.ceil(len(part) * _CHARS_PER_WIDTH / usable)) for part in text.split("\n"))
+# How wide text is. A column of width w is narrowest in Excel on a 96 dpi screen: 7 px (the digit width of the
+# workbooks' default font, Calibri 11) for each unit, 5 px of which per column go to the cell's padding. LibreOffice
+# with Carlito, and Excel at a higher dpi, give a little more. The sheets' text is Times New Roman: its widths are
+# taken from Adobe's Times, as matplotlib ships them, which is as wide as Times New Roman or a little wider
+# (0 to 10 % on the sample's texts, against Liberation Serif, its metric twin), so an estimate errs on more lines.
+_PIXELS_PER_WIDTH = 7
+_PADDING_PIXELS = 5
+_HORN = "\u031b"  # the horn of ơ, ư juts out past the o, u: a tenth of an em more than the letter without it
+_UNKNOWN_WIDTH = 1000  # a character Times lacks (not Vietnamese): a whole em
 
 
-def set_height(ws: Worksheet, row: int, columns: Sequence[Column], values: Sequence[object]) -> None:
+@cache
+def _times(bold: bool) -> AFM:
+    """The metrics of Times (bold or regular), in thousandths of an em."""
+    name = "Times-Bold.afm" if bold else "Times-Roman.afm"
+    return AFM(str(Path(matplotlib.get_data_path(), "fonts", "pdfcorefonts", name)))
+
+
+def text_points(text: str, font: Font = BODY) -> float:
+    """How wide ``text`` is in ``font`` (a Times New Roman size, bold or not), in points, erring on wider.
+
+    A Vietnamese letter is as wide as its base letter: the accents stack above or below it.
+    """
+    metrics = _times(bool(font.b))
+    units = 0
+    for char in unicodedata.normalize("NFD", text):
+        if char == _HORN:
+            units += 100
+        elif not unicodedata.combining(char):
+            name = UV2AGL.get(ord(char))
+            units += metrics[name][1] if name and metrics.has_char(name) else _UNKNOWN_WIDTH
+    return units * float(font.sz or BODY_SIZE) / 1000
+
+
+def room_points(width: float) -> float:
+    """The width, in points, that text has in a column (or merged columns) ``width`` units wide."""
+    return max(0.75 * (_PIXELS_PER_WIDTH * width - _PADDING_PIXELS), 1.0)
+
+
+def estimate_lines(text: str, width: float, font: Font = BODY) -> int:
+    """How many lines ``text`` takes when wrapped in a column ``width`` units wide, as Excel or LibreOffice wraps it.
+
+    Lines break between words, as both do; a word longer than the column breaks where it reaches the edge,
+    each piece of it counted a character short of the width. Never fewer lines than the text needs at the
+    narrowest the column is shown (see :func:`room_points`), so a row sized by it clips no text.
+    """
+    room = room_points(width)
+    space = text_points(" ", font)
+    widest = _UNKNOWN_WIDTH * float(font.sz or BODY_SIZE) / 1000
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines += 1
+        used = 0.0
+        for word in paragraph.split(" "):
+            size = text_points(word, font)
+            if used and used + space + size <= room:
+                used += space + size
+                continue
+            if used:
+                lines += 1
+            while size > room:
+                lines += 1
+                size -= max(room - widest, 1.0)
+            used = size
+    return lines
+
+
+def set_height(ws: Worksheet, row: int, columns: Sequence[Column], values: Sequence[object], font: Font = BODY) -> None:
     """Set the height of ``row`` to show its longest wrapped text (Excel does not do it on opening)."""
     lines = 1
     for column, value in zip(columns, values, strict=True):
         if isinstance(value, str):
-            lines = max(lines, estimate_lines(value, column.width))
-    ws.row_dimensions[row].height = _LINE_HEIGHT * lines + 3
+            lines = max(lines, estimate_lines(value, column.width, font))
+    ws.row_dimensions[row].height = _LINE_HEIGHT * lines
 
 
 # Printing on A4. A column of width 1 prints about 5.6 pt wide: the digit width of the workbooks' default font

@@ -157,6 +157,20 @@ def test_every_printed_sheet_prints_legibly_on_a4(
     assert [b.id for b in detail.col_breaks.brk] == [16]  # groups 1–3 on the first page, the rest and totals next
 
 
+def test_a_text_wraps_onto_the_lines_excel_and_libreoffice_show() -> None:
+    """Lines break between words: "Đã chấm điểm, đồng hạng" shows on three lines in a column 13 wide (its first
+    two words with the comma do not fit), two in one 15 wide; a text that fits takes one line, and a word wider than
+    its column breaks onto the next."""
+    assert common.estimate_lines("Đã chấm điểm, đồng hạng", 13) == 3
+    assert common.estimate_lines("Đã chấm điểm, đồng hạng", 15) == 2
+    assert common.estimate_lines("Đã chấm điểm", 15) == 1
+    assert common.estimate_lines("Hoàn thành tốt nhiệm vụ", 18) == 2
+    assert common.estimate_lines("Hoàn thành tốt nhiệm vụ", 24) == 1
+    assert common.estimate_lines("Nhóm 1", 7, common.BOLD) == 2  # "Nhóm" fits, "Nhóm 1" does not
+    assert common.estimate_lines("KHOITHIDUAPHUONG", 14.5) == 2
+    assert common.estimate_lines("Dòng một\nDòng hai", 40) == 2
+
+
 def test_scores_show_two_decimals_and_people_plain_digits(ranking_book: Workbook, standing_book: Workbook) -> None:
     """93,72 or 93.72 beside 2795: a count can never be read as a decimal, whatever the PC's language."""
     summary = ranking_book["Xếp hạng"]
