@@ -178,6 +178,11 @@ def banner(ws: Worksheet, row: int, text: str, last_col: int, *, look: Look = TI
     ws.row_dimensions[row].height = _LINE_HEIGHT * 1.4
 
 
+def gap(ws: Worksheet, row: int) -> None:
+    """Leave ``row`` empty and half a line high: air between the titles and a table, or a table and its notes."""
+    ws.row_dimensions[row].height = _LINE_HEIGHT / 2
+
+
 def legend(ws: Worksheet, row: int, lines: Sequence[str], columns: Sequence[Column]) -> int:
     """Explanatory lines under a table, each merged across it; returns the last row written."""
     total_width = sum(c.width for c in columns)

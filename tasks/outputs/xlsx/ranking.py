@@ -27,6 +27,7 @@ from tasks.outputs.xlsx.common import (
     Column,
     banner,
     fits_one_page,
+    gap,
     legend,
     new_workbook,
     put_text,
@@ -82,19 +83,24 @@ def status_text(row: RankingRow) -> str:
 
 
 def _summary_columns(catalogue: Catalogue) -> list[Column]:
-    groups = [Column(f"Nhóm {g.code}", 7.5, "number", f"Nhóm {g.code}: {g.name}") for g in catalogue.groups]
+    """The summary's columns: at 6 groups as wide as prints one page wide at 85 %.
+
+    A row takes one line when its texts allow: the band "Hoàn thành tốt nhiệm vụ", the status "Đã chấm điểm" and
+    a ward code of 8 capitals fit on one; the group scores (up to 100.00) fit in the narrower group columns.
+    """
+    groups = [Column(f"Nhóm {g.code}", 7, "number", f"Nhóm {g.code}: {g.name}") for g in catalogue.groups]
     return [
         Column("Hạng", 6, "int"),
-        Column("Mã đơn vị", 14, "center"),
-        Column("Đơn vị", 13, "text"),
+        Column("Mã đơn vị", 14.5, "center"),
+        Column("Đơn vị", 12.5, "text"),
         *groups,
         Column("Điểm cơ bản", 8.5, "number", "Tổng điểm các tiêu chí (thang 100)"),
         Column("Điểm thưởng", 8.5, "number"),
         Column("Điểm trừ", 8, "number"),
         Column("Tổng điểm", 8.5, "number", "Điểm cơ bản + điểm thưởng − điểm trừ"),
-        Column("Xếp loại", 18, "center"),
-        Column("Đề nghị", 15, "center"),
-        Column("Trạng thái", 13, "center"),
+        Column("Xếp loại", 23.5, "center"),
+        Column("Đề nghị", 13, "center"),
+        Column("Trạng thái", 15, "center"),
     ]
 
 
@@ -139,7 +145,9 @@ def _fill_summary(
     columns = _summary_columns(catalogue)
     banner(ws, 1, title, len(columns))
     banner(ws, 2, f"{bloc.name} – tỉnh {bloc.province}", len(columns), look=SUBTITLE_LINE)
+    gap(ws, _HEADER_ROW - 1)
     last = write_table(ws, _HEADER_ROW, columns, (_summary_record(r, catalogue) for r in rows))
+    gap(ws, last + 1)
     last = legend(ws, last + 2, notes, columns)
     ws.freeze_panes = ws.cell(row=_HEADER_ROW + 1, column=4)
     setup_print(ws, last_col=len(columns), last_row=last, title_rows=f"{_HEADER_ROW}:{_HEADER_ROW}")
@@ -189,8 +197,10 @@ def _fill_detail(ws: Worksheet, bloc: Bloc, catalogue: Catalogue, rows: Sequence
     start = _WARD_COLUMNS + 1 if breaks else 1
     banner(ws, 1, f"CHI TIẾT ĐIỂM THEO TIÊU CHÍ NĂM {catalogue.year}", len(first_page), first_col=start)
     banner(ws, 2, f"{bloc.name} – tỉnh {bloc.province}", len(first_page), look=SUBTITLE_LINE, first_col=start)
+    gap(ws, _HEADER_ROW - 1)
     _group_band(ws, _HEADER_ROW, catalogue, len(columns))
     last = write_table(ws, _HEADER_ROW + 1, columns, (_detail_record(r, catalogue) for r in rows))
+    gap(ws, last + 1)
     lines = ["Tiêu chí:"] + [f"{c.code}. {c.name} (tối đa {number_text(c.max)} điểm)." for c in catalogue.criteria]
     last = legend(ws, last + 2, lines, first_page)
     ws.freeze_panes = ws.cell(row=_HEADER_ROW + 2, column=_WARD_COLUMNS + 1)

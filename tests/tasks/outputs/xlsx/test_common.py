@@ -157,6 +157,26 @@ def test_every_printed_sheet_prints_legibly_on_a4(
     assert [b.id for b in detail.col_breaks.brk] == [16]  # groups 1–3 on the first page, the rest and totals next
 
 
+def test_the_ranking_table_and_its_notes_print_on_one_page(config: YearConfig) -> None:
+    """The sample's "Xếp hạng" sheet as the review writes it (with the meeting's votes): at the scale it prints at,
+    its rows fit the height of one A4 page, so no note under the table goes to a second page."""
+    subs = read_all(discover(config.year_dir), config.bloc, config.catalogue)
+    checked = validate_all(subs, config.bloc, config.catalogue, ScriptedValidator())
+    votes = config.meeting.votes if config.meeting else None
+    result = review(checked, config.bloc, config.catalogue, votes)
+    data = write_ranking_xlsx(config.bloc, config.catalogue, result.ranking, MOMENT)
+    ws = load_workbook(io.BytesIO(data))["Xếp hạng"]
+    area = str(ws.print_area).split("!")[-1].replace("$", "")
+    _, top, _, bottom = range_boundaries(area)
+    assert top == 1 and str(ws.cell(row=bottom, column=1).value).startswith("Phiếu đồng ý")  # the votes' note, last
+    heights = [ws.row_dimensions[r].height for r in range(top, bottom + 1)]
+    assert None not in heights  # each row sized, none left to a default that differs between Excel and LibreOffice
+    margins = ws.page_margins
+    page = 595.3 - 72 * (margins.top + margins.bottom)  # A4 landscape, in points
+    assert ws.page_setup.orientation == ws.ORIENTATION_LANDSCAPE and print_scale(ws) >= MIN_SCALE
+    assert sum(heights) * print_scale(ws) / 100 <= page
+
+
 def test_a_text_wraps_onto_the_lines_excel_and_libreoffice_show() -> None:
     """Lines break between words: "Đã chấm điểm, đồng hạng" shows on three lines in a column 13 wide (its first
     two words with the comma do not fit), two in one 15 wide; a text that fits takes one line, and a word wider than

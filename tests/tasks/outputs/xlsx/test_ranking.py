@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
 
-from tasks.domain import Ranking, RankingRow, WardStatus
+from tasks.domain import Ranking, RankingRow, Ward, WardStatus
 from tasks.outputs.ooxml import in_utc
 from tasks.outputs.xlsx.ranking import SUMMARY_SHEET, write_ranking_xlsx
 from tasks.scoring.explain import explain_ranking, rejection_reasons
@@ -111,6 +112,25 @@ class TestRankingXlsx:
             assert ws.page_margins.left > 0
             assert ws["A1"].font.name == "Times New Roman"
             assert ws["B6"].font.name == "Times New Roman"
+
+    def test_each_row_is_as_tall_as_its_wrapped_text(self) -> None:
+        """A ward whose texts fit on one line takes one line; a long name wraps onto every line it needs, none clipped.
+
+        "Tả Phìn – Hoàng Liên – Sa Pa" is 145 pt of Times New Roman 12 in a column of about 62 pt: three lines in
+        Excel and in LibreOffice. "Hoàn thành xuất sắc nhiệm vụ" takes two; "Hoàn thành tốt nhiệm vụ",
+        "Đã chấm điểm", "Cờ thi đua", "Bị từ chối", "Chưa nộp" one.
+        """
+        long = Ward("SAPA", "Tả Phìn – Hoàng Liên – Sa Pa")
+        bloc = replace(BLOC, members=(long, *WARDS[1:]))
+        ranking = out_of_order_ranking()
+        first = ranking.rows[0]
+        assert first.score is not None
+        rows = (replace(first, ward=long, score=replace(first.score, ward=long)), *ranking.rows[1:])
+        ws = reopen(write_ranking_xlsx(bloc, CATALOGUE, replace(ranking, rows=rows), MOMENT))["Xếp hạng"]
+        heights = {ws[f"B{r}"].value: ws.row_dimensions[r].height for r in range(5, 11)}
+        assert heights["SAPA"] >= 3 * 15.75  # the long name, all three lines
+        assert heights["CAUTHIA"] == 2 * 15.75  # "Hoàn thành xuất sắc nhiệm vụ"
+        assert heights["NGHIALO"] == heights["LAOCAI"] == heights["YENBAI"] == 15.75
 
     def test_detail_sheet_has_every_criterion(self) -> None:
         """It gives one row per ward with every criterion code as a column."""
