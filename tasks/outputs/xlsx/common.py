@@ -9,6 +9,7 @@ decimals.
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Iterable, Sequence
 from copy import copy
@@ -323,6 +324,20 @@ MARGINS = PageMargins(left=0.6, right=0.5, top=0.7, bottom=0.7, header=0.3, foot
 def printable_points(landscape: bool, margins: PageMargins = MARGINS) -> float:
     """The width an A4 page leaves for the table between its left and right margins."""
     return _A4_POINTS[landscape] - 72 * (margins.left + margins.right)
+
+
+def fit_scale(columns: Sequence[Column], landscape: bool = True) -> int:
+    """The scale (%) a table of ``columns`` prints at fit to one page wide: whole percents, as Excel sets it."""
+    return min(100, math.floor(100 * printable_points(landscape) / (sum(c.width for c in columns) * POINTS_PER_WIDTH)))
+
+
+def notes_start_a_page_if_split(ws: Worksheet, first: int, last: int, scale: int, landscape: bool = True) -> None:
+    """Start rows ``first`` to ``last`` (the notes under a table) on a new printed page when the sheet down to
+    ``last`` is taller than one page at ``scale`` %, so their heading never ends a page without them."""
+    page = _A4_POINTS[not landscape] - 72 * (MARGINS.top + MARGINS.bottom)
+    rows = sum(ws.row_dimensions[r].height or _LINE_HEIGHT for r in range(1, last + 1))
+    if rows * scale > 100 * page:
+        ws.row_breaks.append(Break(id=first - 1))
 
 
 def fits_one_page(columns: Sequence[Column], landscape: bool = True) -> bool:

@@ -177,6 +177,15 @@ def test_the_ranking_table_and_its_notes_print_on_one_page(config: YearConfig) -
     assert sum(heights) * print_scale(ws) / 100 <= page
 
 
+def test_notes_longer_than_the_rest_of_a_page_start_the_next(ranking_book: Workbook) -> None:
+    """The 22 criteria under the detail table do not fit under it: "Tiêu chí:" opens the next page with them, not
+    alone at the foot of the table's page. The summary's notes fit under their table: no break there."""
+    detail = ranking_book["Chi tiết"]
+    heading = next(c.row for c in detail["A"] if c.value == "Tiêu chí:")
+    assert [b.id for b in detail.row_breaks.brk] == [heading - 1]
+    assert not ranking_book["Xếp hạng"].row_breaks.brk
+
+
 def test_a_text_wraps_onto_the_lines_excel_and_libreoffice_show() -> None:
     """Lines break between words: "Đã chấm điểm, đồng hạng" shows on three lines in a column 13 wide (its first
     two words with the comma do not fit), two in one 15 wide; a text that fits takes one line, and a word wider than
