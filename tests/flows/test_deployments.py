@@ -139,12 +139,21 @@ def _free_port() -> int:
 POLL_EVERY_SECOND = {"PREFECT_WORKER_QUERY_SECONDS": "1", "PREFECT_RUNNER_POLL_FREQUENCY": "1"}
 
 
-def _server_env(home: Path, port: int) -> dict[str, str]:
+def _kept_database() -> Path:
+    """The server's SQLite database, kept between sessions beside this process's Prefect home (each xdist worker
+    has its own, tests/conftest.py): only the first session runs Prefect's migrations on it, 6 of the 11 s of CPU
+    a start on a new database takes. What a test leaves in it, deployments and work pools, ``server`` removes."""
+    folder = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect") / "test-server"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "prefect.db"
+
+
+def _server_env(home: Path, port: int, database: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_") and k != "THIDUA_HOME"}
     return env | {
         "PREFECT_HOME": str(home),
         "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
-        "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{home / 'prefect.db'}",
+        "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{database}",
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_UI_ENABLED": "false",
         "GX_ANALYTICS_ENABLED": "false",
@@ -167,13 +176,13 @@ def _wait_healthy(proc: subprocess.Popen[bytes], api: str, log: Path) -> None:
 @pytest.fixture(scope="module")
 def module_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A Prefect server on a free loopback port with its own SQLite database, stopped after the module (starting
-    one, its database migrations included, takes most of ten seconds)."""
+    one takes seconds; on a new database, its migrations included, most of ten)."""
     folder = tmp_path_factory.mktemp("prefect-server")
     home, logs = folder / "prefect-home", folder / "logs"
     home.mkdir()
     logs.mkdir()
     port = _free_port()
-    env = _server_env(home, port)
+    env = _server_env(home, port, _kept_database())
     args = [executable("prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui"]
     with background(args, env, folder, logs / "server.log") as proc:
         api = env["PREFECT_API_URL"]
