@@ -10,7 +10,6 @@ configuration or raise :class:`ConfigError`; any other exception is a crash the 
 from __future__ import annotations
 
 import copy
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -146,43 +145,55 @@ def _mutated(name: str, how: tuple[str, Any]) -> str:
     return _edit_text(_sample(name), edits) if kind == "text" else _edit_tree(name, edits)
 
 
-def check_loads_or_refuses(mutation: tuple[str, tuple[str, Any], str]) -> None:
-    """Load the sample year with one file mutated: a configuration or a ConfigError in Vietnamese, nothing else."""
-    name, how, encoding = mutation
-    with tempfile.TemporaryDirectory() as tmp:
-        year_dir = Path(tmp) / "2025"
+@pytest.fixture(scope="module")
+def inputs_for(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """For each file name, an inputs folder whose ``2025/`` holds the sample's two other files, unchanged: an
+    example writes only the file it mutates (a new folder and three files per example cost more than the load)."""
+    folders = {}
+    for name in FILES:
+        year_dir = tmp_path_factory.mktemp(name.removesuffix(".yaml")) / "2025"
         year_dir.mkdir()
         for other in FILES:
-            (year_dir / other).write_text(_sample(other), encoding="utf-8")
-        text = _mutated(name, how)
-        data = text.encode("utf-8") if encoding == "utf-8" else b"\xff\xfe" + text.encode("utf-8", "replace")
-        (year_dir / name).write_bytes(data)
-        try:
-            load_year(Path(tmp), 2025)
-        except ConfigError as exc:
-            assert exc.file.endswith(name) or exc.file.endswith(".yaml")
-            assert has_diacritics(exc.problem), exc  # told in Vietnamese, whatever the mistake
+            if other != name:
+                (year_dir / other).write_text(_sample(other), encoding="utf-8")
+        folders[name] = year_dir.parent
+    return folders
+
+
+def check_loads_or_refuses(mutation: tuple[str, tuple[str, Any], str], inputs_for: dict[str, Path]) -> None:
+    """Load the sample year with one file mutated: a configuration or a ConfigError in Vietnamese, nothing else."""
+    name, how, encoding = mutation
+    text = _mutated(name, how)
+    data = text.encode("utf-8") if encoding == "utf-8" else b"\xff\xfe" + text.encode("utf-8", "replace")
+    (inputs_for[name] / "2025" / name).write_bytes(data)
+    try:
+        load_year(inputs_for[name], 2025)
+    except ConfigError as exc:
+        assert exc.file.endswith(name) or exc.file.endswith(".yaml")
+        assert has_diacritics(exc.problem), exc  # told in Vietnamese, whatever the mistake
 
 
 @settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(MUTATIONS)
-def test_a_mutated_configuration_loads_or_stops_with_a_config_error(mutation: tuple[str, Any, str]) -> None:
+@given(mutation=MUTATIONS)
+def test_a_mutated_configuration_loads_or_stops_with_a_config_error(
+    mutation: tuple[str, Any, str], inputs_for: dict[str, Path]
+) -> None:
     """A short run for every test session: no mutation of the three YAML files escapes as another exception."""
-    check_loads_or_refuses(mutation)
+    check_loads_or_refuses(mutation, inputs_for)
 
 
 @pytest.mark.fuzz
 @settings(max_examples=2_500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(MUTATIONS)
+@given(mutation=MUTATIONS)
 def test_thousands_of_mutated_configurations_load_or_stop_with_a_config_error(
-    mutation: tuple[str, Any, str],
+    mutation: tuple[str, Any, str], inputs_for: dict[str, Path]
 ) -> None:
     """The long run (``make test``; CI): 2,500 mutations, no exception other than ConfigError."""
-    check_loads_or_refuses(mutation)
+    check_loads_or_refuses(mutation, inputs_for)
 
 
-def test_the_unmutated_sample_loads() -> None:
+def test_the_unmutated_sample_loads(inputs_for: dict[str, Path]) -> None:
     """The fuzzing starts from files that load: a failure above is the mutation's doing."""
     for name in FILES:
         assert _tree(name)
-    check_loads_or_refuses(("bloc.yaml", ("text", [("append", 0, "")]), "utf-8"))
+    check_loads_or_refuses(("bloc.yaml", ("text", [("append", 0, "")]), "utf-8"), inputs_for)
