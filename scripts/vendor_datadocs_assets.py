@@ -138,6 +138,8 @@ PACKAGES: tuple[Package, ...] = (
         files={
             "dist/css/bootstrap-datepicker.min.css": "css/bootstrap-datepicker.min.css",
             "dist/js/bootstrap-datepicker.min.js": "js/bootstrap-datepicker.min.js",
+            # Not linked by GX: tasks/outputs/datadocs_vi.py loads it so the Run Time filter's calendar is Vietnamese.
+            "dist/locales/bootstrap-datepicker.vi.min.js": "locales/bootstrap-datepicker.vi.min.js",
         },
         urls={
             f"{_CDNJS}/bootstrap-datepicker/1.9.0/css/bootstrap-datepicker.min.css": "css/bootstrap-datepicker.min.css",
@@ -324,7 +326,7 @@ def readme(sizes: dict[str, int], urls: dict[str, str]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Fetch every package and rebuild the destination folder from scratch."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--dest", type=Path, default=ROOT / "tasks" / "vendor")
+    parser.add_argument("--dest", type=Path, default=ROOT / "tasks" / "outputs" / "vendor")
     dest: Path = parser.parse_args(argv).dest.resolve()
     with tempfile.TemporaryDirectory() as tmp:
         staging = Path(tmp) / "vendor"
