@@ -27,6 +27,8 @@ from json import loads
 from pathlib import Path
 from typing import Any
 
+from tasks.outputs.datadocs_vi import translate_site
+
 VENDOR_DIR = Path(__file__).with_name("vendor")
 SITE_NAME = "thidua_offline"
 VENDOR_SUBDIR = "static/vendor"
@@ -78,8 +80,9 @@ def site_config(site_dir: Path) -> dict[str, Any]:
 def build_data_docs(context: Any, site_dir: Path) -> Path:
     """Render the context's suites and validation results into ``site_dir``; return its ``index.html``.
 
-    The site is then made self-contained (:func:`rewrite_offline`) and checked (:func:`assert_offline`,
-    raising :class:`NotOfflineError`).
+    The site is then made self-contained (:func:`rewrite_offline`), translated into Vietnamese
+    (:func:`tasks.outputs.datadocs_vi.translate_site`) and checked (:func:`assert_offline`, raising
+    :class:`NotOfflineError`).
     """
     site_dir = Path(site_dir).resolve()
     site_dir.mkdir(parents=True, exist_ok=True)
@@ -93,6 +96,7 @@ def build_data_docs(context: Any, site_dir: Path) -> Path:
     if not index.is_file():
         raise FileNotFoundError(f"GX did not write {index}")
     rewrite_offline(site_dir)
+    translate_site(site_dir)
     assert_offline(site_dir)
     return index
 

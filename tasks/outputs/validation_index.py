@@ -120,8 +120,9 @@ def landing_html(
         f'<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
         f"<style>{_STYLE}</style></head><body><h1>{html.escape(title)}</h1>"
         '<p>Tổng hợp toàn bộ hồ sơ của lần chạy. Chi tiết từng lỗi: <a href="summary.json">summary.json</a>; '
-        'trang kiểm tra dữ liệu đầy đủ: <a href="data-docs/index.html">Data Docs</a> (giao diện của thư viện '
-        "Great Expectations, bằng tiếng Anh; mỗi quy tắc kiểm tra có mô tả tiếng Việt).</p>"
+        'trang kiểm tra dữ liệu đầy đủ: <a href="data-docs/index.html">Data Docs</a> (trang của thư viện '
+        "Great Expectations, bằng tiếng Việt; tên bộ quy tắc và tên cột giữ nguyên như trong tệp quy tắc "
+        "<code>expectations/*.json</code>).</p>"
         f"<table>{head}\n{rows}</table>{failed_rows_html(failed_rows, pages)}</body></html>\n"
     )
     return doc.encode("utf-8")

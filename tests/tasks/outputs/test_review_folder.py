@@ -25,6 +25,7 @@ from tasks.outputs.review_folder import document_writes, write_review_folder
 from tasks.outputs.xlsx.ranking import write_ranking_xlsx
 from tasks.scoring.review import Review, review
 from tasks.validation.suites import Validator
+from tests.support.datadocs_text import ENGLISH, visible_text
 from tests.support.sample import SAMPLE
 
 # --- the 2025 sample's review folder, written with and without worker processes ------------------------
@@ -127,3 +128,25 @@ def test_the_validation_index_maps_a_failed_row_of_data_docs_to_its_cell(sample:
     docs = (work / "validation" / page.group(1)).read_text(encoding="utf-8")
     shown = re.findall(r'<div class="show-scrollbars">([^<]*)</div>', docs)
     assert str(row.rid) in shown  # the same rid, in the failed expectation's table of unexpected rows
+
+
+def test_the_sample_data_docs_read_in_vietnamese(sample: Sample, tmp_path: Path) -> None:
+    """The auditor following “Data Docs” from validation/index.html meets no English word of GX's frame."""
+    work = tmp_path / "run"
+    _write_folder(sample, work)
+    landing = (work / "validation" / "index.html").read_text(encoding="utf-8")
+    assert "tiếng Anh" not in landing and "bằng tiếng Việt" in landing
+    site = work / "validation" / "data-docs"
+    pages = sorted(site.rglob("*.html"))
+    pages = [p for p in pages if "static" not in p.relative_to(site).parts]
+    assert len(pages) == 11  # the index, five suites, five validation results
+    for page in pages:
+        text = "\n".join(visible_text(page))
+        found = [w for w in ENGLISH if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)]
+        assert found == [], f"{page.relative_to(site)}: {found}"
+        assert not re.search(r"\d%|\d\.\d+ ?%", text), page
+    (scores,) = site.glob("validations/annual_scores/*/*/*.html")
+    shown = visible_text(scores)
+    # Nam Cường's criterion scored without evidence: the warning under evidence_given, in Vietnamese numbers.
+    assert "Có 1 giá trị không đạt: ≈0,641 % trên tổng số 156 dòng." in shown
+    assert "≈0,64103 % không đạt" in shown and "90 %" in shown
