@@ -15,9 +15,12 @@ from typing import Any
 import lxml.html
 import pandas as pd
 import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tasks.outputs import datadocs, datadocs_vi
 from tasks.validation.suites import Validator
+from tests.support.browser import chromium
 from tests.support.datadocs_text import ENGLISH, visible_text
 
 SUITE_JSON: dict[str, Any] = {
@@ -320,3 +323,32 @@ def test_translating_twice_changes_nothing(built: tuple[Path, Any], tmp_path: Pa
 )
 def test_sentences_with_numbers(english: str, vietnamese: str) -> None:
     assert datadocs_vi.translate_text(english) == vietnamese
+
+
+@pytest.mark.browser
+def test_the_strings_scripts_write_in_the_browser_are_vietnamese(built: tuple[Path, Any], tmp_path: Path) -> None:
+    """In Chromium: bootstrap-table's titles, search box, row count and filters, and the date filter's calendar."""
+    site, _ = built
+    driver = chromium(tmp_path / "profile", tmp_path / "downloads")
+    try:
+        driver.get((site / "index.html").as_uri())
+        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".fixed-table-pagination"))
+        table = driver.find_element(By.CSS_SELECTOR, ".tab-pane.active")
+        titles = [th.text for th in table.find_elements(By.CSS_SELECTOR, "thead th .th-inner")]
+        assert titles == ["Trạng thái", "Thời điểm chạy", "Tên lần chạy", "Tập dữ liệu", "Mã lô", "Bộ quy tắc kiểm tra"]
+        assert table.find_element(By.CSS_SELECTOR, "input.search-input").get_attribute("placeholder") == "Tìm kiếm"
+        assert table.find_element(By.CSS_SELECTOR, ".pagination-info").text == "Dòng 1 đến 1 trong tổng số 1 dòng"
+        statuses = [o.text for o in table.find_elements(By.CSS_SELECTOR, "thead select option") if o.text]
+        assert "Không đạt" in statuses
+        table.find_element(By.CSS_SELECTOR, "thead input.date-filter-control").click()
+        calendar = WebDriverWait(driver, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, ".datepicker-days"))
+        assert "Tháng" in calendar.text and "CN" in calendar.text
+        driver.get(next(site.glob("validations/*/*/*/*.html")).as_uri())
+        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "input.search-input"))
+        body = driver.find_element(By.TAG_NAME, "body").text
+        found = [w for w in ENGLISH if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", body)]
+        assert found == []
+        inputs = driver.find_elements(By.CSS_SELECTOR, "input.search-input")
+        assert {i.get_attribute("placeholder") for i in inputs} == {"Tìm kiếm"}
+    finally:
+        driver.quit()

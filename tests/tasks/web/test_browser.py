@@ -13,8 +13,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -22,39 +20,13 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from tasks.web.app import NO_FILE, WebSettings, create_app
 from tasks.web.upload_check import UploadChecker
+from tests.support.browser import chromium
 from tests.support.office_files import SAMPLE
 from tests.support.web_server import serving
 
 pytestmark = pytest.mark.browser
 EditFn = Callable[[Path, str, str, str, object], str]
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 SAPA = SAMPLE / "annual" / "tu-cham-diem-2025-sapa.xlsx"
-
-
-def chromium(profile: Path, downloads: Path, width: int = 1280, height: int = 900) -> WebDriver:
-    """Headless Chromium with a fresh profile, no network of its own, downloads into ``downloads``."""
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={profile}",
-        f"--window-size={width},{height}",
-    ):
-        options.add_argument(flag)
-    options.add_experimental_option(
-        "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
-    )
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
-    return driver
 
 
 @pytest.fixture
