@@ -5,78 +5,22 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
-import shutil
-import socket
 import sys
-import unicodedata
 from pathlib import Path
 from typing import Any
 
-import lxml.html
-import pandas as pd
 import pytest
-from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
-from tasks.outputs import datadocs, datadocs_vi
-from tasks.validation.suites import Validator
-from tests.support.browser import chromium
-from tests.support.datadocs_text import ENGLISH, visible_text
+from tasks.outputs import datadocs
+from tests.support.datadocs_site import build_site, site_pages
 
-SUITE_JSON: dict[str, Any] = {
-    "name": "annual_scores",
-    "expectations": [
-        {
-            "type": "expect_column_values_to_not_be_null",
-            "kwargs": {"column": "ward_code"},
-            "description": "Dòng phải có mã phường (cột ward_code).",
-            "meta": {"rule": "R1"},
-        },
-        {
-            "type": "expect_column_values_to_be_between",
-            "kwargs": {"column": "score", "min_value": 0, "max_value": 100},
-            "description": "Điểm (cột score) từ 0 đến 100.",
-            "meta": {"rule": "R2"},
-        },
-        {
-            "type": "expect_column_values_to_be_in_set",
-            "kwargs": {"column": "status", "value_set": ["ok", "late"]},
-            "description": "Tình trạng (cột status) là ok hoặc late.",
-        },
-    ],
-    "meta": {"note": "bảng tự chấm"},
-}
-FRAME = pd.DataFrame(
-    {"rid": [12, 13, 14], "ward_code": ["P01", None, "P03"], "score": [50, 120, 80], "status": ["ok", "late", "x"]}
-)
 SCRIPT_OR_LINK = re.compile(r"""<(?:script|link)\b[^>]*?\b(?:src|href)="([^"]+)"[^>]*>""")
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
-    """Validate once as a run does (a stored suite, one validator, complete results), then build the offline site."""
-    run = tmp_path_factory.mktemp("run")
-    (run / "annual_scores.json").write_text(json.dumps(SUITE_JSON), encoding="utf-8")
-    site_dir = run / "validation" / "data-docs"
-    real_connect = socket.socket.connect
-
-    def no_network(self: socket.socket, address: Any) -> None:
-        if self.family != socket.AF_UNIX:
-            raise AssertionError(f"network access during the Data Docs build: {address!r}")
-        real_connect(self, address)
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(socket.socket, "connect", no_network)
-        validator = Validator(run, run_name="20251231T120000")
-        validator.run("annual_scores", FRAME)
-        index = datadocs.build_data_docs(validator.context, site_dir)
-    (result,) = validator.results
-    assert index == site_dir.resolve() / "index.html"
-    return index.parent, result
-
-
-def _pages(site: Path) -> list[Path]:
-    return sorted(site.rglob("*.html"))
+    """The tiny site, built once for the module."""
+    return build_site(tmp_path_factory.mktemp("run"))
 
 
 def test_recipe_keeps_complete_results_with_row_ids(built: tuple[Path, Any]) -> None:
@@ -90,7 +34,7 @@ def test_recipe_keeps_complete_results_with_row_ids(built: tuple[Path, Any]) -> 
 
 def test_site_has_index_suite_and_nested_validation_pages(built: tuple[Path, Any]) -> None:
     site, _ = built
-    pages = [p.relative_to(site).as_posix() for p in _pages(site)]
+    pages = [p.relative_to(site).as_posix() for p in site_pages(site)]
     assert "index.html" in pages
     assert "expectations/annual_scores.html" in pages
     page = re.compile(r"validations/annual_scores/20251231T120000/[^/]+/submissions-annual_scores\.html")
@@ -100,7 +44,7 @@ def test_site_has_index_suite_and_nested_validation_pages(built: tuple[Path, Any
 def test_no_external_reference_is_left(built: tuple[Path, Any]) -> None:
     site, _ = built
     datadocs.assert_offline(site)  # neither a reference to another host nor a missing local asset
-    for page in _pages(site):
+    for page in site_pages(site):
         text = page.read_text(encoding="utf-8")
         for needle in (
             "cdn.jsdelivr",
@@ -121,7 +65,7 @@ def test_no_external_reference_is_left(built: tuple[Path, Any]) -> None:
 def test_every_script_and_stylesheet_is_a_vendored_file_on_disk(built: tuple[Path, Any]) -> None:
     site, _ = built
     seen: set[str] = set()
-    for page in _pages(site):
+    for page in site_pages(site):
         for ref in SCRIPT_OR_LINK.findall(page.read_text(encoding="utf-8")):
             target = (page.parent / ref).resolve()
             assert target.is_file(), f"{page}: {ref}"
@@ -237,118 +181,3 @@ def test_vendor_folder_is_what_the_script_generates(monkeypatch: pytest.MonkeyPa
     pins = [(p.name, p.version, p.integrity) for p in module.PACKAGES]
     assert pins == [(p["name"], p["version"], p["integrity"]) for p in manifest["packages"]]
     assert manifest["urls"] == {u: f"{p.dest}/{t}" for p in module.PACKAGES for u, t in p.urls.items()}
-
-
-# --- the pages read in Vietnamese -------------------------------------------------------------------------
-
-
-def test_no_page_shows_an_english_word_of_the_gx_frame(built: tuple[Path, Any]) -> None:
-    """Every page, index, suite and validation result, reads in Vietnamese; identifiers stay as written."""
-    site, _ = built
-    pages = _pages(site)
-    assert len(pages) == 3
-    for page in pages:
-        text = "\n".join(visible_text(page))
-        found = [w for w in (*ENGLISH, *datadocs_vi.PHRASES) if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)]
-        assert found == [], f"{page.relative_to(site)}: {found}"
-        assert lxml.html.fromstring(page.read_text(encoding="utf-8")).get("lang") == "vi"
-        assert unicodedata.is_normalized("NFC", page.read_text(encoding="utf-8"))
-    (validation,) = site.glob("validations/*/*/*/*.html")
-    shown = visible_text(validation)
-    for words in ("Kết quả kiểm tra dữ liệu", "Tổng quan", "Thống kê", "Số quy tắc không đạt", "Trạng thái:"):
-        assert words in shown
-    assert {"ward_code", "score", "status"} <= set(shown)  # column names are the suite's identifiers
-    suite = visible_text(site / "expectations" / "annual_scores.html")
-    assert "Bộ quy tắc này có tổng cộng 3 quy tắc kiểm tra, trên 3 cột." in suite
-    assert "annual_scores" in suite
-
-
-def test_numbers_on_the_validation_page_are_written_the_vietnamese_way(built: tuple[Path, Any]) -> None:
-    site, _ = built
-    (validation,) = site.glob("validations/*/*/*/*.html")
-    shown = visible_text(validation)
-    # 1 of the 3 rows is null / out of range / outside the set: GX writes "≈33.33% of 3 total rows."
-    assert shown.count("Có 1 giá trị không đạt: ≈33,33 % trên tổng số 3 dòng.") == 3
-    assert "≈33,333 % không đạt" in shown
-    assert "0 %" in shown  # Success Percent: none of the three expectations passed
-    text = "\n".join(shown)
-    assert not re.search(r"\d%|\d\.\d+ ?%", text)
-
-
-def test_the_index_tables_built_by_script_have_vietnamese_titles(built: tuple[Path, Any]) -> None:
-    """bootstrap-table builds the index tables from script data: their titles and filters are Vietnamese too."""
-    site, _ = built
-    index = (site / "index.html").read_text(encoding="utf-8")
-    for title in ("Trạng thái", "Thời điểm chạy", "Tên lần chạy", "Tập dữ liệu", "Mã lô", "Bộ quy tắc kiểm tra"):
-        assert f"'title': '{title}'" in index
-    assert "'_validation_success_text': 'Không đạt'" in index
-    assert not re.search(r"'title': '[A-Za-z ]+'", index)  # no title left all in ASCII letters
-    # The strings bootstrap-table writes in the browser ("Search", "Showing 1 to 5 of 5 rows") come from
-    # datadocs_vi.js, loaded after the vendored scripts with the datepicker's Vietnamese locale.
-    sources = [s.get("src") for s in lxml.html.fromstring(index).iter("script") if s.get("src")]
-    assert sources[-3:] == [
-        "static/vendor/bootstrap-datepicker/js/bootstrap-datepicker.min.js",
-        "static/vendor/bootstrap-datepicker/locales/bootstrap-datepicker.vi.min.js",
-        "static/thidua/datadocs_vi.js",
-    ]
-    script = (site / "static/thidua/datadocs_vi.js").read_text(encoding="utf-8")
-    assert 'formatSearch: function () { return "Tìm kiếm"; }' in script
-    datadocs.assert_offline(site)
-
-
-def test_translating_twice_changes_nothing(built: tuple[Path, Any], tmp_path: Path) -> None:
-    site, _ = built
-    copy = tmp_path / "site"
-    shutil.copytree(site, copy)
-    datadocs_vi.translate_site(copy)
-    for page in _pages(site):
-        assert (copy / page.relative_to(site)).read_bytes() == page.read_bytes(), page
-
-
-@pytest.mark.parametrize(
-    ("english", "vietnamese"),
-    [
-        (
-            "\n  1,234 unexpected values found. ≈12.5% of 9,876 total rows.  ",
-            "\n  Có 1.234 giá trị không đạt: ≈12,5 % trên tổng số 9.876 dòng.  ",
-        ),
-        ("0.64103% unexpected", "0,64103 % không đạt"),
-        ("100% not null", "100 % không để trống"),
-        ("92.72", "92,72"),
-        ("Data asset: None", "Tập dữ liệu: không đặt tên"),
-        ("Validations / annual_scores / thidua", "Kết quả kiểm tra / annual_scores / thidua"),
-        ("1.24.1", "1.24.1"),  # a version, not a number
-        ("evidence_given", "evidence_given"),
-    ],
-)
-def test_sentences_with_numbers(english: str, vietnamese: str) -> None:
-    assert datadocs_vi.translate_text(english) == vietnamese
-
-
-@pytest.mark.browser
-def test_the_strings_scripts_write_in_the_browser_are_vietnamese(built: tuple[Path, Any], tmp_path: Path) -> None:
-    """In Chromium: bootstrap-table's titles, search box, row count and filters, and the date filter's calendar."""
-    site, _ = built
-    driver = chromium(tmp_path / "profile", tmp_path / "downloads")
-    try:
-        driver.get((site / "index.html").as_uri())
-        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".fixed-table-pagination"))
-        table = driver.find_element(By.CSS_SELECTOR, ".tab-pane.active")
-        titles = [th.text for th in table.find_elements(By.CSS_SELECTOR, "thead th .th-inner")]
-        assert titles == ["Trạng thái", "Thời điểm chạy", "Tên lần chạy", "Tập dữ liệu", "Mã lô", "Bộ quy tắc kiểm tra"]
-        assert table.find_element(By.CSS_SELECTOR, "input.search-input").get_attribute("placeholder") == "Tìm kiếm"
-        assert table.find_element(By.CSS_SELECTOR, ".pagination-info").text == "Dòng 1 đến 1 trong tổng số 1 dòng"
-        statuses = [o.text for o in table.find_elements(By.CSS_SELECTOR, "thead select option") if o.text]
-        assert "Không đạt" in statuses
-        table.find_element(By.CSS_SELECTOR, "thead input.date-filter-control").click()
-        calendar = WebDriverWait(driver, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, ".datepicker-days"))
-        assert "Tháng" in calendar.text and "CN" in calendar.text
-        driver.get(next(site.glob("validations/*/*/*/*.html")).as_uri())
-        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "input.search-input"))
-        body = driver.find_element(By.TAG_NAME, "body").text
-        found = [w for w in ENGLISH if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", body)]
-        assert found == []
-        inputs = driver.find_elements(By.CSS_SELECTOR, "input.search-input")
-        assert {i.get_attribute("placeholder") for i in inputs} == {"Tìm kiếm"}
-    finally:
-        driver.quit()
