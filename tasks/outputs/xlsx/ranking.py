@@ -33,6 +33,7 @@ from tasks.outputs.xlsx.common import (
     new_workbook,
     notes_start_a_page_if_split,
     put_text,
+    set_height,
     setup_print,
     write_table,
 )
@@ -201,7 +202,7 @@ def _fill_detail(ws: Worksheet, bloc: Bloc, catalogue: Catalogue, rows: Sequence
     banner(ws, 1, f"CHI TIẾT ĐIỂM THEO TIÊU CHÍ NĂM {catalogue.year}", len(first_page), first_col=start)
     banner(ws, 2, f"{bloc.name} – tỉnh {bloc.province}", len(first_page), look=SUBTITLE_LINE, first_col=start)
     gap(ws, _HEADER_ROW - 1)
-    _group_band(ws, _HEADER_ROW, catalogue, len(columns))
+    _group_band(ws, _HEADER_ROW, catalogue, columns)
     last = write_table(ws, _HEADER_ROW + 1, columns, (_detail_record(r, catalogue) for r in rows))
     gap(ws, last + 1)
     lines = ["Tiêu chí:"] + [f"{c.code}. {c.name} (tối đa {number_text(c.max)} điểm)." for c in catalogue.criteria]
@@ -224,21 +225,31 @@ def detail_breaks(catalogue: Catalogue) -> list[int]:
     return [_WARD_COLUMNS + min(ends, key=lambda end: abs(end - half))]
 
 
-def _group_band(ws: Worksheet, row: int, catalogue: Catalogue, width: int) -> None:
-    """A header row above the criterion codes naming each group, merged across its criteria."""
-    for c in range(1, width + 1):
+def _group_band(ws: Worksheet, row: int, catalogue: Catalogue, columns: Sequence[Column]) -> None:
+    """A header row above the criterion codes naming each group, merged across its criteria.
+
+    The row is as tall as the name that needs most lines in its merged width: a group of one criterion has a
+    single narrow column, where "Nhóm 2" wraps, and neither Excel nor LibreOffice fits a merged cell's row.
+    """
+    for c in range(1, len(columns) + 1):
         cell = ws.cell(row=row, column=c)
         cell.fill = HEADER_FILL
         cell.border = BOX
+    spans: list[Column] = []
+    names: list[str] = []
     col = 4  # after Hạng, Mã đơn vị, Đơn vị
     for group in catalogue.groups:
         span = len(group.criteria)
         if span == 0:
             continue
-        put_text(ws, row, col, f"Nhóm {group.code}", look=HEADER)
+        name = f"Nhóm {group.code}"
+        put_text(ws, row, col, name, look=HEADER)
         if span > 1:
             ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + span - 1)
+        spans.append(Column(name, sum(c.width for c in columns[col - 1 : col - 1 + span])))
+        names.append(name)
         col += span
+    set_height(ws, row, spans, names, HEADER.font)
 
 
 def _points(criteria: Sequence[Criterion]) -> Decimal:

@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 
 from tasks.domain import Ranking, RankingRow, Ward, WardStatus
 from tasks.outputs.ooxml import in_utc
-from tasks.outputs.xlsx.ranking import SUMMARY_SHEET, write_ranking_xlsx
+from tasks.outputs.xlsx.common import HEADER, estimate_lines
+from tasks.outputs.xlsx.ranking import DETAIL_SHEET, SUMMARY_SHEET, write_ranking_xlsx
 from tasks.scoring.explain import explain_ranking, rejection_reasons
 from tests.support import explained
 from tests.support.reviews import sample_review
@@ -143,6 +144,16 @@ class TestRankingXlsx:
         assert row_values(ws, 10)[3:6] == [None, None, None]
         assert "Kế hoạch thi đua" in ws["D5"].comment.text
 
+    def test_group_row_shows_the_whole_name_of_a_one_criterion_group(self) -> None:
+        """Group 2 has one criterion: "Nhóm 2" wraps in its single narrow column, and the group row above the
+        criterion codes is tall enough for all its lines (a merged or explicit-height row is not fitted on opening)."""
+        ws = reopen(write_ranking_xlsx(BLOC, CATALOGUE, out_of_order_ranking(), MOMENT))[DETAIL_SHEET]
+        assert ws["F4"].value == "Nhóm 2"
+        assert ws["F5"].value == "2.1" and ws["G5"].value == "Điểm cơ bản"  # its only column
+        lines = estimate_lines("Nhóm 2", ws.column_dimensions["F"].width, HEADER.font)
+        assert lines > 1
+        assert ws.row_dimensions[4].height >= lines * 15.75
+
     def test_properties_and_byte_identical(self) -> None:
         """It stamps the workbook with the moment from the inputs, so two writes are byte-identical."""
         first = write_ranking_xlsx(BLOC, CATALOGUE, out_of_order_ranking(), MOMENT)
@@ -190,3 +201,12 @@ def test_a_ward_whose_file_is_unreadable_is_shown_as_rejected_as_its_note_says()
     status = {row[1]: row[2] for row in cells if len(row) == 3 and row[0] in ("YENBAI", "VANPHU")}
     assert status == {"Yên Bái": "Bị từ chối", "Văn Phú": "Chưa nộp"}
     assert any(str(row[0]).startswith("Phường Yên Bái chưa có bảng tự chấm điểm hợp lệ") for row in cells if row)
+
+
+def test_the_samples_group_row_takes_one_line() -> None:
+    """Every group of the sample spans several criterion columns: each name fits on one line across them."""
+    config, _, result = sample_review()
+    ws = reopen(write_ranking_xlsx(config.bloc, config.catalogue, result.ranking, MOMENT))[DETAIL_SHEET]
+    names = [c.value for c in ws[4] if c.value]
+    assert names == [f"Nhóm {g.code}" for g in config.catalogue.groups]
+    assert ws.row_dimensions[4].height == 15.75
