@@ -109,6 +109,14 @@ def test_sentences_with_numbers(english: str, vietnamese: str) -> None:
     assert datadocs_vi.translate_text(english) == vietnamese
 
 
+@pytest.mark.parametrize(("shown", "vietnamese"), [("2.10", "2,10"), ("1234.0", "1234,0"), ("0.50", "0,50")])
+def test_a_value_with_a_decimal_point_keeps_every_digit_and_translates_once(shown: str, vietnamese: str) -> None:
+    """A sampled unexpected value is what the ward typed: the code "2.10" must not read "2,1" (another code), nor
+    "1234.0" read "1.234", which a second pass over the page would turn into "1,234"."""
+    assert datadocs_vi.translate_text(shown) == vietnamese
+    assert datadocs_vi.translate_text(vietnamese) == vietnamese
+
+
 @pytest.mark.browser
 def test_the_strings_scripts_write_in_the_browser_are_vietnamese(built: tuple[Path, Any], tmp_path: Path) -> None:
     """In Chromium: bootstrap-table's titles, search box, row count and filters, and the date filter's calendar."""
