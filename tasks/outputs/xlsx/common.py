@@ -272,8 +272,9 @@ def text_points(text: str, font: Font = BODY) -> float:
 
 
 def room_points(width: float) -> float:
-    """The width, in points, that text has in a column (or merged columns) ``width`` units wide."""
-    return max(0.75 * (_PIXELS_PER_WIDTH * width - _PADDING_PIXELS), 1.0)
+    """The width, in points, that text has in a column (or merged columns) ``width`` units wide. Excel draws a
+    column in whole pixels: a width of 23.5 is 164 px, not 164.5."""
+    return max(0.75 * (math.floor(_PIXELS_PER_WIDTH * width) - _PADDING_PIXELS), 1.0)
 
 
 def estimate_lines(text: str, width: float, font: Font = BODY) -> int:

@@ -101,8 +101,8 @@ def _summary_columns(catalogue: Catalogue) -> list[Column]:
         Column("Điểm thưởng", 8.5, "number"),
         Column("Điểm trừ", 8, "number"),
         Column("Tổng điểm", 8.5, "number", "Điểm cơ bản + điểm thưởng − điểm trừ"),
-        Column("Xếp loại", 23.5, "center"),
-        Column("Đề nghị", 13, "center"),
+        Column("Xếp loại", 24, "center"),
+        Column("Đề nghị", 12.5, "center"),
         Column("Trạng thái", 15, "center"),
     ]
 

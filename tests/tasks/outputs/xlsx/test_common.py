@@ -195,6 +195,8 @@ def test_a_text_wraps_onto_the_lines_excel_and_libreoffice_show() -> None:
     assert common.estimate_lines("Đã chấm điểm", 15) == 1
     assert common.estimate_lines("Hoàn thành tốt nhiệm vụ", 18) == 2
     assert common.estimate_lines("Hoàn thành tốt nhiệm vụ", 24) == 1
+    # 119.3 pt of text (159.1 px at 96 dpi); Excel draws a column 23.5 wide in 164 whole px, 159 of them for text
+    assert common.estimate_lines("Hoàn thành tốt nhiệm vụ", 23.5) == 2
     assert common.estimate_lines("Nhóm 1", 7, common.BOLD) == 2  # "Nhóm" fits, "Nhóm 1" does not
     assert common.estimate_lines("KHOITHIDUAPHUONG", 14.5) == 2
     assert common.estimate_lines("Dòng một\nDòng hai", 40) == 2
