@@ -141,9 +141,6 @@ SENTENCES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = 
     (re.compile(rf"(?P<a>≈?)(?P<p>{_NUM})% unexpected"), lambda m: f"{_percent(m['a'], m['p'])} không đạt"),
     (re.compile(rf"(?P<a>≈?)(?P<p>{_NUM})% not null"), lambda m: f"{_percent(m['a'], m['p'])} không để trống"),
     (re.compile(rf"(?P<a>≈?)(?P<p>{_NUM})%"), lambda m: _percent(m["a"], m["p"])),
-    # a value with a decimal point (92.72): only the point changes, every digit kept, as a sampled unexpected
-    # value may be a code the ward typed (2.10 must not read 2,1, 1234.0 not 1.234)
-    (re.compile(r"-?\d+\.\d+"), lambda m: m[0].replace(".", ",")),
     (
         re.compile(
             r"This Expectation suite currently contains (?P<n>\d+) total Expectations? across (?P<c>\d+) columns?\."
