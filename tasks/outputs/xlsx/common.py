@@ -242,8 +242,11 @@ def put_value(ws: Worksheet, row: int, col: int, column: Column, value: object) 
 # with Carlito, and Excel at a higher dpi, give a little more. The sheets' text is Times New Roman: its widths are
 # taken from Adobe's Times, as matplotlib ships them, which is as wide as Times New Roman or a little wider
 # (0 to 10 % on the sample's texts, against Liberation Serif, its metric twin), so an estimate errs on more lines.
+# For Vietnamese text the two are often equally wide, and a screen's hinting and rounding can add a pixel or two:
+# a text is counted on one line only when it leaves the column a small allowance.
 _PIXELS_PER_WIDTH = 7
 _PADDING_PIXELS = 5
+_ALLOWANCE_PIXELS = 2
 _HORN = "\u031b"  # the horn of ơ, ư juts out past the o, u: a tenth of an em more than the letter without it
 _UNKNOWN_WIDTH = 1000  # a character Times lacks (not Vietnamese): a whole em
 
@@ -272,9 +275,10 @@ def text_points(text: str, font: Font = BODY) -> float:
 
 
 def room_points(width: float) -> float:
-    """The width, in points, that text has in a column (or merged columns) ``width`` units wide. Excel draws a
-    column in whole pixels: a width of 23.5 is 164 px, not 164.5."""
-    return max(0.75 * (math.floor(_PIXELS_PER_WIDTH * width) - _PADDING_PIXELS), 1.0)
+    """The width, in points, that text can be sure of in a column (or merged columns) ``width`` units wide. Excel
+    draws a column in whole pixels: a width of 23.5 is 164 px, not 164.5; 5 go to padding and 2 are kept spare."""
+    pixels = math.floor(_PIXELS_PER_WIDTH * width) - _PADDING_PIXELS - _ALLOWANCE_PIXELS
+    return max(0.75 * pixels, 1.0)
 
 
 def estimate_lines(text: str, width: float, font: Font = BODY) -> int:

@@ -88,21 +88,22 @@ def status_text(row: RankingRow) -> str:
 def _summary_columns(catalogue: Catalogue) -> list[Column]:
     """The summary's columns: at 6 groups as wide as prints one page wide at 85 %.
 
-    A row takes one line when its texts allow: the band "Hoàn thành tốt nhiệm vụ", the status "Đã chấm điểm" and
-    a ward code of 8 capitals fit on one; the group scores (up to 100.00) fit in the narrower group columns.
+    A row takes one line when its texts allow: the band "Hoàn thành tốt nhiệm vụ", the status "Đã chấm điểm", a
+    ward code of 8 capitals and a name such as "Nam Cường" fit on one with a couple of pixels to spare; the
+    nominations are short; the group scores (up to 100.00) fit in the narrower group columns.
     """
     groups = [Column(f"Nhóm {g.code}", 7, "number", f"Nhóm {g.code}: {g.name}") for g in catalogue.groups]
     return [
         Column("Hạng", 6, "int"),
-        Column("Mã đơn vị", 14.5, "center"),
-        Column("Đơn vị", 12.5, "text"),
+        Column("Mã đơn vị", 15, "center"),
+        Column("Đơn vị", 13, "text"),
         *groups,
         Column("Điểm cơ bản", 8.5, "number", "Tổng điểm các tiêu chí (thang 100)"),
         Column("Điểm thưởng", 8.5, "number"),
         Column("Điểm trừ", 8, "number"),
         Column("Tổng điểm", 8.5, "number", "Điểm cơ bản + điểm thưởng − điểm trừ"),
         Column("Xếp loại", 24, "center"),
-        Column("Đề nghị", 12.5, "center"),
+        Column("Đề nghị", 11.5, "center"),
         Column("Trạng thái", 15, "center"),
     ]
 

@@ -189,7 +189,7 @@ def test_notes_longer_than_the_rest_of_a_page_start_the_next(ranking_book: Workb
 def test_a_text_wraps_onto_the_lines_excel_and_libreoffice_show() -> None:
     """Lines break between words: "Đã chấm điểm, đồng hạng" shows on three lines in a column 13 wide (its first
     two words with the comma do not fit), two in one 15 wide; a text that fits takes one line, and a word wider than
-    its column breaks onto the next."""
+    its column breaks onto the next. A text that fills its column to within 2 px counts as two lines."""
     assert common.estimate_lines("Đã chấm điểm, đồng hạng", 13) == 3
     assert common.estimate_lines("Đã chấm điểm, đồng hạng", 15) == 2
     assert common.estimate_lines("Đã chấm điểm", 15) == 1
@@ -197,6 +197,9 @@ def test_a_text_wraps_onto_the_lines_excel_and_libreoffice_show() -> None:
     assert common.estimate_lines("Hoàn thành tốt nhiệm vụ", 24) == 1
     # 119.3 pt of text (159.1 px at 96 dpi); Excel draws a column 23.5 wide in 164 whole px, 159 of them for text
     assert common.estimate_lines("Hoàn thành tốt nhiệm vụ", 23.5) == 2
+    # 81.0 px of text in the 82 px of a column 12.5 wide: Times New Roman may take a pixel more on some screen
+    assert common.estimate_lines("Nam Cường", 12.5) == 2
+    assert common.estimate_lines("Nam Cường", 13) == 1
     assert common.estimate_lines("Nhóm 1", 7, common.BOLD) == 2  # "Nhóm" fits, "Nhóm 1" does not
     assert common.estimate_lines("KHOITHIDUAPHUONG", 14.5) == 2
     assert common.estimate_lines("Dòng một\nDòng hai", 40) == 2

@@ -210,3 +210,17 @@ def test_the_samples_group_row_takes_one_line() -> None:
     names = [c.value for c in ws[4] if c.value]
     assert names == [f"Nhóm {g.code}" for g in config.catalogue.groups]
     assert ws.row_dimensions[4].height == 15.75
+
+
+def test_the_samples_wards_with_short_texts_take_one_line() -> None:
+    """In the sample's summary the wards rated "Hoàn thành tốt nhiệm vụ" with no nomination and no shared rank,
+    Nam Cường among them (a code and a name that nearly fill their columns), each take one line, with a couple of
+    pixels to spare on any screen; the table stays as wide as prints one page wide at 85 %."""
+    config, _, result = sample_review()
+    ws = reopen(write_ranking_xlsx(config.bloc, config.catalogue, result.ranking, MOMENT))[SUMMARY_SHEET]
+    rows = {ws[f"B{r}"].value: r for r in range(5, 5 + len(result.ranking.rows))}
+    good = "Hoàn thành tốt nhiệm vụ"
+    short = [code for code, r in rows.items() if ws[f"N{r}"].value == good and not ws[f"O{r}"].value]
+    assert "NAMCUONG" in short and len(short) >= 5
+    assert all(ws.row_dimensions[rows[code]].height == 15.75 for code in short)
+    assert sum(ws.column_dimensions[c.column_letter].width for c in ws[4]) <= 160
