@@ -336,13 +336,30 @@ def fit_scale(columns: Sequence[Column], landscape: bool = True) -> int:
     return min(100, math.floor(100 * printable_points(landscape) / (sum(c.width for c in columns) * POINTS_PER_WIDTH)))
 
 
-def notes_start_a_page_if_split(ws: Worksheet, first: int, last: int, scale: int, landscape: bool = True) -> None:
-    """Start rows ``first`` to ``last`` (the notes under a table) on a new printed page when the sheet down to
-    ``last`` is taller than one page at ``scale`` %, so their heading never ends a page without them."""
-    page = _A4_POINTS[not landscape] - 72 * (MARGINS.top + MARGINS.bottom)
-    rows = sum(ws.row_dimensions[r].height or _LINE_HEIGHT for r in range(1, last + 1))
-    if rows * scale > 100 * page:
+def notes_start_a_page_if_split(
+    ws: Worksheet, first: int, last: int, scale: int, landscape: bool = True, title_rows: tuple[int, int] | None = None
+) -> None:
+    """Start rows ``first`` to ``last`` (the notes under a table) on a new printed page when they would not fit on
+    what is left of the page they start on at ``scale`` %, so their heading never ends a page without them.
+
+    The rows above are laid out as they print: a row that does not fit the rest of a page starts the next, which
+    first repeats ``title_rows`` (the table's header, printed at the top of every page after the first).
+    """
+    page = 100 * (_A4_POINTS[not landscape] - 72 * (MARGINS.top + MARGINS.bottom)) / scale
+    titles = _height(ws, range(title_rows[0], title_rows[1] + 1)) if title_rows else 0.0
+    used = 0.0
+    for r in range(1, first):
+        height = _height(ws, [r])
+        if used + height > page:
+            used = titles if title_rows and r > title_rows[1] else 0.0
+        used += height
+    if used + _height(ws, range(first, last + 1)) > page:
         ws.row_breaks.append(Break(id=first - 1))
+
+
+def _height(ws: Worksheet, rows: Iterable[int]) -> float:
+    """The printed height of ``rows`` at 100 %, in points."""
+    return sum(ws.row_dimensions[r].height or _LINE_HEIGHT for r in rows)
 
 
 def fits_one_page(columns: Sequence[Column], landscape: bool = True) -> bool:

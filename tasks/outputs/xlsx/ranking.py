@@ -153,7 +153,9 @@ def _fill_summary(
     last = write_table(ws, _HEADER_ROW, columns, (_summary_record(r, catalogue) for r in rows))
     gap(ws, last + 1)
     last = legend(ws, last + 2, notes, columns)
-    notes_start_a_page_if_split(ws, last - len(notes) + 1, last, fit_scale(columns))
+    notes_start_a_page_if_split(
+        ws, last - len(notes) + 1, last, fit_scale(columns), title_rows=(_HEADER_ROW, _HEADER_ROW)
+    )
     ws.freeze_panes = ws.cell(row=_HEADER_ROW + 1, column=4)
     setup_print(ws, last_col=len(columns), last_row=last, title_rows=f"{_HEADER_ROW}:{_HEADER_ROW}")
 
@@ -208,7 +210,8 @@ def _fill_detail(ws: Worksheet, bloc: Bloc, catalogue: Catalogue, rows: Sequence
     gap(ws, last + 1)
     lines = ["Tiêu chí:"] + [f"{c.code}. {c.name} (tối đa {number_text(c.max)} điểm)." for c in catalogue.criteria]
     last = legend(ws, last + 2, lines, first_page)
-    notes_start_a_page_if_split(ws, last - len(lines) + 1, last, 100 if breaks else fit_scale(columns))
+    scale = 100 if breaks else fit_scale(columns)
+    notes_start_a_page_if_split(ws, last - len(lines) + 1, last, scale, title_rows=(_HEADER_ROW, _HEADER_ROW + 1))
     ws.freeze_panes = ws.cell(row=_HEADER_ROW + 2, column=_WARD_COLUMNS + 1)
     title_rows = f"{_HEADER_ROW}:{_HEADER_ROW + 1}"
     setup_print(

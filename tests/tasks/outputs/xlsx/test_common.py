@@ -186,6 +186,34 @@ def test_notes_longer_than_the_rest_of_a_page_start_the_next(ranking_book: Workb
     assert not ranking_book["Xếp hạng"].row_breaks.brk
 
 
+def _sheet_of_lines(rows: int) -> Worksheet:
+    """A sheet of ``rows`` rows of one 12 pt line each (31 fit a landscape A4 page at 100 %)."""
+    ws = Workbook().active
+    assert ws is not None
+    for r in range(1, rows + 1):
+        ws.cell(row=r, column=1, value=f"Dòng {r}")
+        ws.row_dimensions[r].height = 15.75
+    return ws
+
+
+def test_notes_that_fit_under_a_table_of_more_than_a_page_stay_on_its_last_page() -> None:
+    """A table of 38 rows (a page and 7 rows, under its repeated header) leaves most of its second page empty: 4
+    rows of notes follow it there, not on a third page. 12 rows of notes under a table of 26 would be cut at the
+    end of the first page: they start the second; 6 fit on the second page only without the repeated header."""
+    short = _sheet_of_lines(42)
+    common.notes_start_a_page_if_split(short, 39, 42, 100, title_rows=(4, 4))
+    assert not short.row_breaks.brk
+    long = _sheet_of_lines(38)
+    common.notes_start_a_page_if_split(long, 27, 38, 100, title_rows=(4, 4))
+    assert [b.id for b in long.row_breaks.brk] == [26]
+    headed = _sheet_of_lines(62)
+    common.notes_start_a_page_if_split(headed, 57, 62, 100)
+    assert not headed.row_breaks.brk
+    headed = _sheet_of_lines(62)
+    common.notes_start_a_page_if_split(headed, 57, 62, 100, title_rows=(4, 5))
+    assert [b.id for b in headed.row_breaks.brk] == [56]
+
+
 def test_a_text_wraps_onto_the_lines_excel_and_libreoffice_show() -> None:
     """Lines break between words: "Đã chấm điểm, đồng hạng" shows on three lines in a column 13 wide (its first
     two words with the comma do not fit), two in one 15 wide; a text that fits takes one line, and a word wider than
