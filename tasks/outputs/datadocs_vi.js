@@ -19,7 +19,7 @@
     formatSRPaginationPageText: function (page) { return "đến trang " + page; },
     formatSRPaginationNextText: function () { return "trang sau"; },
     formatDetailPagination: function (total) { return "Có " + vn(total) + " dòng"; },
-    formatClearSearch: function () { return "Xóa tìm kiếm"; },
+    formatClearSearch: function () { return "Xóa tìm kiếm và bộ lọc"; },
     formatSearch: function () { return "Tìm kiếm"; },
     formatNoMatches: function () { return "Không có dòng nào phù hợp"; },
     formatPaginationSwitch: function () { return "Ẩn/hiện phân trang"; },

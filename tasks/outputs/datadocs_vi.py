@@ -13,6 +13,10 @@ lxml.html and replaces
 - in the inline scripts of the index page, the exact JavaScript literals of :data:`SCRIPT_LITERALS` (the column
   titles and status words of its two bootstrap-table tables, which GX writes as data, not markup).
 
+GX styles the links of its sidebar (the table of contents) ``word-break: break-all`` so that a long column name
+fits: a Vietnamese heading there would break inside a word ("c / ả bảng"). Those links keep words whole and
+break a word only when it is wider than the sidebar (``overflow-wrap: anywhere``).
+
 Suite names, column names (``score``, ``evidence_given``…), GX's batch metadata keys and the code snippet
 under "all unexpected values" are identifiers and stay as written; the descriptions of expectations are
 Vietnamese already (``expectations/*.json``). The strings that bootstrap-table and bootstrap-datepicker
@@ -38,6 +42,9 @@ SCRIPT_TARGET = "static/thidua/datadocs_vi.js"
 DATEPICKER_VI = "static/vendor/bootstrap-datepicker/locales/bootstrap-datepicker.vi.min.js"
 LAST_VENDORED_SCRIPT = "bootstrap-datepicker.min.js"  # the Vietnamese strings must load after it
 ATTRIBUTES = ("title", "placeholder", "alt", "aria-label")
+SIDEBAR_LINK = "ge-navigation-sidebar-link"
+_BREAK_ALL = re.compile(r"word-break:\s*break-all;\s*overflow-wrap:\s*normal;?")
+_WHOLE_WORDS = "word-break: normal; overflow-wrap: anywhere;"
 SKIPPED = frozenset({"script", "style", "code", "pre"})
 
 # Words of the page frame, exactly as GX writes them (runs of spaces folded) → Vietnamese.
@@ -71,7 +78,7 @@ PHRASES: dict[str, str] = {
     "Show more info...": "Xem thêm thông tin…",
     "Run Name": "Tên lần chạy",
     "Run Time": "Thời điểm chạy",
-    "Batch Markers": "Đánh dấu của lô",
+    "Batch Markers": "Thông tin đánh dấu lô",
     "Batch Parameters": "Tham số của lô",
     "Batch Spec": "Đặc tả lô",
     "Batch Kwargs": "Tham số đọc lô",
@@ -81,8 +88,8 @@ PHRASES: dict[str, str] = {
     "Validation Filter:": "Hiện quy tắc:",
     "Show All": "Tất cả",
     "Failed Only": "Không đạt",
-    "Table-Level Expectations": "Quy tắc cả bảng",
-    "Table-level expectations": "Quy tắc cả bảng",
+    "Table-Level Expectations": "Quy tắc áp dụng cho cả bảng",
+    "Table-level expectations": "Quy tắc áp dụng cho cả bảng",
     "Status": "Trạng thái",
     "Expectation": "Quy tắc kiểm tra",
     "Observed Value": "Kết quả",
@@ -111,7 +118,7 @@ SCRIPT_LITERALS: dict[str, str] = {
     "'title': 'Batch ID'": "'title': 'Mã lô'",
     "'title': 'Expectation Suites'": "'title': 'Bộ quy tắc kiểm tra'",
     "'title': 'Expectation Suite'": "'title': 'Bộ quy tắc kiểm tra'",
-    "'title': 'Profiler'": "'title': 'Bộ lập hồ sơ'",
+    "'title': 'Profiler'": "'title': 'Công cụ lập hồ sơ dữ liệu'",
     "'_validation_success_text': 'Success'": "'_validation_success_text': 'Đạt'",
     "'_validation_success_text': 'Failed'": "'_validation_success_text': 'Không đạt'",
     "Batch Spec:": "Đặc tả lô:",
@@ -145,7 +152,7 @@ SENTENCES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = 
         re.compile(
             r"This Expectation suite currently contains (?P<n>\d+) total Expectations? across (?P<c>\d+) columns?\."
         ),
-        lambda m: f"Bộ quy tắc này có tổng cộng {m['n']} quy tắc kiểm tra, trên {m['c']} cột.",
+        lambda m: f"Bộ quy tắc này có tổng cộng {m['n']} quy tắc kiểm tra trên {m['c']} cột.",
     ),
     (
         re.compile(r"Data asset: (?P<a>.*)"),
@@ -219,6 +226,8 @@ def translate_page(html: str, page: Path, site_dir: Path) -> str:
             value = element.get(name)
             if value:
                 element.set(name, translate_text(value))
+        if SIDEBAR_LINK in element.get("class", "").split():
+            element.set("style", _BREAK_ALL.sub(_WHOLE_WORDS, element.get("style", "")))
     _add_scripts(root, page, site_dir)
     doctype = tree.docinfo.doctype or "<!DOCTYPE html>"
     return lxml.html.tostring(root, doctype=doctype, encoding="unicode") + "\n"

@@ -43,7 +43,8 @@ def test_no_page_shows_an_english_word_of_the_gx_frame(built: tuple[Path, Any]) 
         assert words in shown
     assert {"ward_code", "score", "status"} <= set(shown)  # column names are the suite's identifiers
     suite = visible_text(site / "expectations" / "annual_scores.html")
-    assert "Bộ quy tắc này có tổng cộng 3 quy tắc kiểm tra, trên 3 cột." in suite
+    assert "Bộ quy tắc này có tổng cộng 3 quy tắc kiểm tra trên 3 cột." in suite
+    assert "Thông tin đánh dấu lô" in shown
     assert "annual_scores" in suite
 
 
@@ -77,6 +78,8 @@ def test_the_index_tables_built_by_script_have_vietnamese_titles(built: tuple[Pa
     ]
     script = (site / "static/thidua/datadocs_vi.js").read_text(encoding="utf-8")
     assert 'formatSearch: function () { return "Tìm kiếm"; }' in script
+    # the button clears the column filters as well as the search box
+    assert 'formatClearSearch: function () { return "Xóa tìm kiếm và bộ lọc"; }' in script
     datadocs.assert_offline(site)
 
 
@@ -142,3 +145,23 @@ def test_the_strings_scripts_write_in_the_browser_are_vietnamese(built: tuple[Pa
         assert {i.get_attribute("placeholder") for i in inputs} == {"Tìm kiếm"}
     finally:
         driver.quit()
+
+
+def test_the_frames_names_read_as_administrative_vietnamese() -> None:
+    """Headings and titles GX names in its own jargon read as an office would write them."""
+    assert datadocs_vi.translate_text("Table-Level Expectations") == "Quy tắc áp dụng cho cả bảng"
+    assert datadocs_vi.translate_text("Batch Markers") == "Thông tin đánh dấu lô"
+    script = "{'title': 'Profiler', 'field': 'profiler'}"
+    assert datadocs_vi.translate_script(script) == "{'title': 'Công cụ lập hồ sơ dữ liệu', 'field': 'profiler'}"
+
+
+def test_the_sidebar_breaks_its_headings_between_words(built: tuple[Path, Any]) -> None:
+    """GX lets a sidebar link break anywhere (for long column names): "Quy tắc áp dụng cho cả bảng" would show
+    "c / ả bảng" in a narrow window. The links keep words whole, a name too wide for the sidebar still breaks."""
+    site, _ = built
+    (validation,) = site.glob("validations/*/*/*/*.html")
+    links = lxml.html.fromstring(validation.read_text(encoding="utf-8")).find_class(datadocs_vi.SIDEBAR_LINK)
+    assert links
+    for link in links:
+        style = link.get("style", "")
+        assert "break-all" not in style and "overflow-wrap: anywhere" in style, style
