@@ -10,8 +10,8 @@ lxml.html and replaces
   :data:`PHRASES` (compared with runs of spaces folded, the surrounding spaces kept);
 - the sentences that carry numbers (:data:`SENTENCES`), writing the numbers the Vietnamese way
   (``≈0.641% of 156 total rows`` → ``≈0,641 % trên tổng số 156 dòng``);
-- in the inline scripts of the index page, the exact JavaScript literals of :data:`SCRIPT_LITERALS` (the column
-  titles and status words of its two bootstrap-table tables, which GX writes as data, not markup).
+- in the inline scripts of the index page, the column titles and status words of its two bootstrap-table tables
+  (which GX writes as data, not markup), with the words of :data:`PHRASES`.
 
 GX styles the links of its sidebar (the table of contents) ``word-break: break-all`` so that a long column name
 fits: a Vietnamese heading there would break inside a word ("c / ả bảng"). Those links keep words whole and
@@ -69,6 +69,7 @@ PHRASES: dict[str, str] = {
     "Data asset:": "Tập dữ liệu:",
     "Status:": "Trạng thái:",
     "Succeeded": "Đạt",
+    "Success": "Đạt",
     "Failed": "Không đạt",
     "Statistics": "Thống kê",
     "Evaluated Expectations": "Số quy tắc đã kiểm tra",
@@ -78,6 +79,9 @@ PHRASES: dict[str, str] = {
     "Show more info...": "Xem thêm thông tin…",
     "Run Name": "Tên lần chạy",
     "Run Time": "Thời điểm chạy",
+    "Asset Name": "Tập dữ liệu",
+    "Batch ID": "Mã lô",
+    "Profiler": "Công cụ lập hồ sơ dữ liệu",
     "Batch Markers": "Thông tin đánh dấu lô",
     "Batch Parameters": "Tham số của lô",
     "Batch Spec": "Đặc tả lô",
@@ -109,20 +113,10 @@ PHRASES: dict[str, str] = {
     "Great Expectations Version": "Phiên bản Great Expectations",
 }
 
-# Literals in the index page's inline scripts (Python reprs GX writes as bootstrap-table options) → Vietnamese.
-SCRIPT_LITERALS: dict[str, str] = {
-    "'title': 'Status'": "'title': 'Trạng thái'",
-    "'title': 'Run Time'": "'title': 'Thời điểm chạy'",
-    "'title': 'Run Name'": "'title': 'Tên lần chạy'",
-    "'title': 'Asset Name'": "'title': 'Tập dữ liệu'",
-    "'title': 'Batch ID'": "'title': 'Mã lô'",
-    "'title': 'Expectation Suites'": "'title': 'Bộ quy tắc kiểm tra'",
-    "'title': 'Expectation Suite'": "'title': 'Bộ quy tắc kiểm tra'",
-    "'title': 'Profiler'": "'title': 'Công cụ lập hồ sơ dữ liệu'",
-    "'_validation_success_text': 'Success'": "'_validation_success_text': 'Đạt'",
-    "'_validation_success_text': 'Failed'": "'_validation_success_text': 'Không đạt'",
-    "Batch Spec:": "Đặc tả lô:",
-}
+# In the index page's inline scripts GX writes its tables' column titles and status words as Python reprs
+# (``'title': 'Run Time'``); they take the words of :data:`PHRASES`, as does the batch tooltip's heading.
+_SCRIPT_WORD = re.compile(r"'(title|_validation_success_text)': '([^'\\]*)'")
+_BATCH_SPEC = "Batch Spec:"
 
 _NUM = r"[\d,]+(?:\.\d+)?"  # GX writes 1,234.5 (en locale) or 1234.5 (C locale)
 
@@ -183,10 +177,9 @@ def translate_text(text: str) -> str:
 
 
 def translate_script(source: str) -> str:
-    """An inline script with the literals of :data:`SCRIPT_LITERALS` replaced."""
-    for english, vietnamese in SCRIPT_LITERALS.items():
-        source = source.replace(english, vietnamese)
-    return source
+    """An inline script with its tables' titles and status words, and the batch tooltip's heading, translated."""
+    source = _SCRIPT_WORD.sub(lambda m: f"'{m[1]}': '{PHRASES.get(m[2], m[2])}'", source)
+    return source.replace(_BATCH_SPEC, f"{PHRASES['Batch Spec']}:")
 
 
 def translate_site(site_dir: Path) -> None:
