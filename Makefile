@@ -10,10 +10,12 @@ export DO_NOT_TRACK = 1
 
 .PHONY: install review test test-fast lint types pytest pytest-fast first-run-check bench clean
 
+# pip -qq: the secretariat's first `make review` shows pip's errors only, not setuptools' English warning about
+# editable installs
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --quiet -e '.[test]'
 	touch $@
 
 install: $(VENV)/.installed
