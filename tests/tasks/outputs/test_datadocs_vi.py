@@ -3,6 +3,7 @@ checked on a real tiny site, in its files and in Chromium."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import unicodedata
@@ -11,6 +12,7 @@ from typing import Any
 
 import lxml.html
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -118,6 +120,41 @@ def test_a_value_the_ward_typed_is_shown_as_typed(shown: str) -> None:
     assert datadocs_vi.translate_text(shown) == shown
 
 
+# The active tab's table as the reader sees it, read in one script call: bootstrap-table draws the table again
+# after its first paint (filter-control, the row count), so an element held between two calls can go stale.
+ACTIVE_TABLE = """
+const pane = document.querySelector('.tab-pane.active');
+if (!pane || !pane.querySelector('.fixed-table-pagination')) return null;
+const texts = (css) => Array.from(pane.querySelectorAll(css), (e) => e.textContent.trim()).filter((t) => t);
+const search = pane.querySelector('input.search-input');
+return {
+  titles: texts('thead th .th-inner'),
+  search: search ? search.placeholder : null,
+  count: texts('.pagination-info').join(' '),
+  statuses: texts('thead select option'),
+};
+"""
+EXPECTED_TABLE = {
+    "titles": ["Trạng thái", "Thời điểm chạy", "Tên lần chạy", "Tập dữ liệu", "Mã lô", "Bộ quy tắc kiểm tra"],
+    "search": "Tìm kiếm",
+    "count": "Dòng 1 đến 1 trong tổng số 1 dòng",
+}
+
+
+def settled(driver: Any, script: str, expected: dict[str, Any], timeout: float = 20) -> dict[str, Any]:
+    """What ``script`` returns once the page shows ``expected`` (or, after ``timeout``, whatever it last showed)."""
+    seen: dict[str, Any] = {}
+
+    def shows_expected(d: Any) -> bool:
+        seen.clear()
+        seen.update(d.execute_script(script) or {})
+        return all(seen.get(key) == value for key, value in expected.items())
+
+    with contextlib.suppress(TimeoutException):  # the caller's assertion shows what the page showed instead
+        WebDriverWait(driver, timeout, poll_frequency=0.2).until(shows_expected)
+    return dict(seen)
+
+
 @pytest.mark.browser
 def test_the_strings_scripts_write_in_the_browser_are_vietnamese(built: tuple[Path, Any], tmp_path: Path) -> None:
     """In Chromium: bootstrap-table's titles, search box, row count and filters, and the date filter's calendar."""
@@ -125,24 +162,24 @@ def test_the_strings_scripts_write_in_the_browser_are_vietnamese(built: tuple[Pa
     driver = chromium(tmp_path / "profile", tmp_path / "downloads")
     try:
         driver.get((site / "index.html").as_uri())
-        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".fixed-table-pagination"))
-        table = driver.find_element(By.CSS_SELECTOR, ".tab-pane.active")
-        titles = [th.text for th in table.find_elements(By.CSS_SELECTOR, "thead th .th-inner")]
-        assert titles == ["Trạng thái", "Thời điểm chạy", "Tên lần chạy", "Tập dữ liệu", "Mã lô", "Bộ quy tắc kiểm tra"]
-        assert table.find_element(By.CSS_SELECTOR, "input.search-input").get_attribute("placeholder") == "Tìm kiếm"
-        assert table.find_element(By.CSS_SELECTOR, ".pagination-info").text == "Dòng 1 đến 1 trong tổng số 1 dòng"
-        statuses = [o.text for o in table.find_elements(By.CSS_SELECTOR, "thead select option") if o.text]
-        assert "Không đạt" in statuses
-        table.find_element(By.CSS_SELECTOR, "thead input.date-filter-control").click()
-        calendar = WebDriverWait(driver, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, ".datepicker-days"))
-        assert "Tháng" in calendar.text and "CN" in calendar.text
+        table = settled(driver, ACTIVE_TABLE, EXPECTED_TABLE)
+        assert {key: table.get(key) for key in EXPECTED_TABLE} == EXPECTED_TABLE
+        assert "Không đạt" in table["statuses"]
+        patient = WebDriverWait(driver, 10, ignored_exceptions=(StaleElementReferenceException,))
+        patient.until(
+            lambda d: d.find_element(By.CSS_SELECTOR, ".tab-pane.active input.date-filter-control").click() or 1
+        )
+        calendar = patient.until(lambda d: d.find_element(By.CSS_SELECTOR, ".datepicker-days").text)
+        assert "Tháng" in calendar and "CN" in calendar
         driver.get(next(site.glob("validations/*/*/*/*.html")).as_uri())
         WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "input.search-input"))
-        body = driver.find_element(By.TAG_NAME, "body").text
+        body = driver.execute_script("return document.body.innerText;")
         found = [w for w in ENGLISH if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", body)]
         assert found == []
-        inputs = driver.find_elements(By.CSS_SELECTOR, "input.search-input")
-        assert {i.get_attribute("placeholder") for i in inputs} == {"Tìm kiếm"}
+        placeholders = driver.execute_script(
+            "return Array.from(document.querySelectorAll('input.search-input'), (i) => i.placeholder);"
+        )
+        assert set(placeholders) == {"Tìm kiếm"}
     finally:
         driver.quit()
 
