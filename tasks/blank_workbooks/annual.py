@@ -21,22 +21,19 @@ from tasks.blank_workbooks.cells import (
     date_rule,
     excel_number,
     fit_row,
-    header,
     input_cell,
-    note_line,
     number,
     prompt_rule,
     score_rule,
     text,
-    titles,
     wrapped_lines,
 )
 from tasks.blank_workbooks.sheets import Field, info_sheet
 from tasks.blank_workbooks.wording import annual_guide, bonus_text, deduction_text, window_text
-from tasks.blank_workbooks.workbook import new_template, signatures, table_columns, template_bytes
+from tasks.blank_workbooks.workbook import new_template, table_foot, table_top, template_bytes
 from tasks.domain import Bloc, Catalogue, Criterion, CriterionKind, Group, Ward
 from tasks.intake.layout import COUNTS, INFO_LABELS, INFO_SHEET, SCORES
-from tasks.outputs.xlsx.common import BOLD, BOX, CENTER, setup_print
+from tasks.outputs.xlsx.common import BOLD, BOX, CENTER
 from tasks.text import vn_plain
 
 SCORE_WIDTHS = (9, 56, 9, 10, 36, 28)
@@ -101,15 +98,8 @@ def _info_fields(ward: Ward, year: int) -> list[Field]:
 
 def _score_sheet(ws: Worksheet, bloc: Bloc, cat: Catalogue, ward: Ward) -> None:
     """``Tự chấm điểm``: group headings, one row per criterion, notes and signature lines."""
-    columns = table_columns(SCORES, SCORE_WIDTHS)
-    lines = (
-        f"BẢNG TỰ CHẤM ĐIỂM THI ĐUA NĂM {cat.year}",
-        f"{bloc.name} – tỉnh {bloc.province}".upper(),
-        f"Đơn vị: phường {ward.name} (mã đơn vị {ward.code})",
-    )
-    row = titles(ws, lines, len(columns))
-    header(ws, row, columns)
-    header_row, evidence = row, []
+    columns, header_row = table_top(ws, SCORES, SCORE_WIDTHS, f"BẢNG TỰ CHẤM ĐIỂM THI ĐUA NĂM {cat.year}", bloc, ward)
+    row, evidence = header_row, []
     for index, group in enumerate(cat.groups, start=1):
         row += 1
         _group_row(ws, row, roman(index), group)
@@ -124,11 +114,7 @@ def _score_sheet(ws: Worksheet, bloc: Bloc, cat: Catalogue, ward: Ward) -> None:
         f"Tổng điểm tối đa các tiêu chí: {vn_plain(cat.scale)} điểm. Tổng điểm, điểm thưởng, điểm trừ và xếp loại "
         "do Khối tính; đơn vị không cần ghi dòng tổng.",
     )
-    width = sum(SCORE_WIDTHS)
-    for offset, line in enumerate(notes, start=2):
-        note_line(ws, row + offset, line, len(columns), width=width)
-    last = signatures(ws, row + len(notes) + 3, left=2, right=5)
-    setup_print(ws, last_col=len(columns), last_row=last, title_rows=f"{header_row}:{header_row}")
+    table_foot(ws, row, notes, SCORE_WIDTHS, header_row, right=5)
 
 
 def _group_row(ws: Worksheet, row: int, numeral: str, group: Group) -> None:
@@ -167,15 +153,8 @@ def _criterion_row(ws: Worksheet, row: int, crit: Criterion, cat: Catalogue) -> 
 
 def _count_sheet(ws: Worksheet, bloc: Bloc, cat: Catalogue, ward: Ward) -> None:
     """``Thưởng - Trừ``: one row per T and D code with its points in the text; ``Số lần`` and ``Căn cứ`` to fill."""
-    columns = table_columns(COUNTS, COUNT_WIDTHS)
-    lines = (
-        f"ĐIỂM THƯỞNG, ĐIỂM TRỪ NĂM {cat.year}",
-        f"{bloc.name} – tỉnh {bloc.province}".upper(),
-        f"Đơn vị: phường {ward.name} (mã đơn vị {ward.code})",
-    )
-    row = titles(ws, lines, len(columns))
-    header(ws, row, columns)
-    heading_row = row
+    columns, header_row = table_top(ws, COUNTS, COUNT_WIDTHS, f"ĐIỂM THƯỞNG, ĐIỂM TRỪ NĂM {cat.year}", bloc, ward)
+    row = header_row
     items = [
         ("A", f"ĐIỂM THƯỞNG (tổng điểm thưởng tối đa {vn_plain(cat.bonus_cap)} điểm)", None),
         *((b.code, b.name, bonus_text(vn_plain(b.points), vn_plain(b.cap))) for b in cat.bonus_items),
@@ -194,16 +173,11 @@ def _count_sheet(ws: Worksheet, bloc: Bloc, cat: Catalogue, ward: Ward) -> None:
     count_rule(ws, [f"C{r}" for r in rows])
     prompt_rule(ws, [f"D{r}" for r in rows], "Căn cứ", "Số, ngày quyết định hoặc văn bản làm căn cứ.")
     dm = cat.missing_report
-    note_line(
-        ws,
-        row + 2,
+    note = (
         f"Điểm trừ {dm.code} ({dm.name}: trừ {vn_plain(dm.points)} điểm cho mỗi tháng {window_text(cat)} không có "
-        f"báo cáo được chấp nhận) do Khối tự tính; đơn vị không ghi dòng {dm.code}. Để trống Số lần được hiểu là 0.",
-        len(columns),
-        width=sum(COUNT_WIDTHS),
+        f"báo cáo được chấp nhận) do Khối tự tính; đơn vị không ghi dòng {dm.code}. Để trống Số lần được hiểu là 0."
     )
-    last = signatures(ws, row + 4, left=2, right=4)
-    setup_print(ws, last_col=len(columns), last_row=last, title_rows=f"{heading_row}:{heading_row}")
+    table_foot(ws, row, (note,), COUNT_WIDTHS, header_row, right=4)
 
 
 def _heading_row(ws: Worksheet, row: int, letter: str, name: str, width: int) -> None:

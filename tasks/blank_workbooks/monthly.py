@@ -18,21 +18,18 @@ from tasks.blank_workbooks.cells import (
     comment,
     date_rule,
     fit_row,
-    header,
     input_cell,
     list_rule,
-    note_line,
     number,
     prompt_rule,
     text,
-    titles,
 )
 from tasks.blank_workbooks.sheets import Field, info_sheet
 from tasks.blank_workbooks.wording import indicator_rule, monthly_guide, percent_limit, period_choice, window_text
-from tasks.blank_workbooks.workbook import new_template, signatures, table_columns, template_bytes
+from tasks.blank_workbooks.workbook import new_template, table_foot, table_top, template_bytes
 from tasks.domain import Bloc, Catalogue, Indicator, Ward
 from tasks.intake.layout import INDICATORS, INFO_LABELS, INFO_SHEET
-from tasks.outputs.xlsx.common import BOX, CENTER, setup_print
+from tasks.outputs.xlsx.common import BOX, CENTER
 
 INDICATOR_WIDTHS = (9, 40, 12, 11, 13, 13, 36)
 
@@ -81,15 +78,10 @@ def _choices(cat: Catalogue) -> list[str]:
 
 def _indicator_sheet(ws: Worksheet, bloc: Bloc, cat: Catalogue, ward: Ward) -> None:
     """``Chỉ tiêu``: one row per indicator with the ward's target; month and year-to-date values to fill."""
-    columns = table_columns(INDICATORS, INDICATOR_WIDTHS)
-    lines = (
-        f"BÁO CÁO KẾT QUẢ THỰC HIỆN CHỈ TIÊU THÁNG – NĂM {cat.year}",
-        f"{bloc.name} – tỉnh {bloc.province}".upper(),
-        f"Đơn vị: phường {ward.name} (mã đơn vị {ward.code}) – kỳ báo cáo ghi ở trang «{INFO_SHEET}»",
-    )
-    row = titles(ws, lines, len(columns))
-    header(ws, row, columns)
-    header_row = row
+    title = f"BÁO CÁO KẾT QUẢ THỰC HIỆN CHỈ TIÊU THÁNG – NĂM {cat.year}"
+    period_note = f" – kỳ báo cáo ghi ở trang «{INFO_SHEET}»"
+    columns, header_row = table_top(ws, INDICATORS, INDICATOR_WIDTHS, title, bloc, ward, period_note)
+    row = header_row
     for ind in cat.indicators:
         row += 1
         _indicator_row(ws, row, ind, ward)
@@ -99,10 +91,7 @@ def _indicator_sheet(ws: Worksheet, bloc: Bloc, cat: Catalogue, ward: Ward) -> N
         "chỉ tiêu tính bằng % ghi số phần trăm (ví dụ 97,5 nghĩa là 97,5 %).",
         f"Kế hoạch năm: chỉ tiêu giao cho đơn vị theo bộ tiêu chí năm {cat.year}, ghi sẵn, không sửa.",
     )
-    for offset, line in enumerate(notes, start=2):
-        note_line(ws, row + offset, line, len(columns), width=sum(INDICATOR_WIDTHS))
-    last = signatures(ws, row + len(notes) + 3, left=2, right=7)
-    setup_print(ws, last_col=len(columns), last_row=last, title_rows=f"{header_row}:{header_row}")
+    table_foot(ws, row, notes, INDICATOR_WIDTHS, header_row, right=7)
 
 
 def _short_rule(ind: Indicator) -> str:
