@@ -63,13 +63,17 @@ def _not_found(request: Request) -> HTMLResponse:
     return HTMLResponse(page, status_code=404)
 
 
-def _find_run(outputs: Path, rel: str) -> tuple[RunSummary, Path] | None:
-    """The run whose folder ``rel`` names (``latest`` included), when it is one of the listed runs."""
+def _listed_run(request: Request, rel: str) -> tuple[RunSummary, Path] | Response:
+    """The listed run whose folder ``rel`` names (``latest`` included) and that folder, or the page answered
+    instead: 401 without the password, 404 when no listed run has that folder."""
+    if (answer := _refused(request)) is not None:
+        return answer
+    outputs = served(request).settings.outputs
     folder = resolve_inside(outputs, rel)
     if folder is None or not folder.is_dir():
-        return None
+        return _not_found(request)
     run = next((r for r in list_runs(outputs) if resolve_inside(outputs, r.rel) == folder), None)
-    return (run, folder) if run else None
+    return (run, folder) if run else _not_found(request)
 
 
 def runs_list(request: Request) -> Response:
@@ -80,12 +84,10 @@ def runs_list(request: Request) -> Response:
 
 def run_page(request: Request, rel: str) -> Response:
     """One run: its facts, its ranking or standing, its change report and every file."""
-    if (answer := _refused(request)) is not None:
-        return answer
-    state = served(request)
-    if (found := _find_run(state.settings.outputs, rel)) is None:
-        return _not_found(request)
+    if isinstance(found := _listed_run(request, rel), Response):
+        return found
     run, folder = found
+    state = served(request)
     table = "ranking.csv" if run.kind == "review" else "standing.csv"
     header, rows = read_table(folder / table)
     changes, changes_note = _changes(folder / "changes.md")
@@ -115,12 +117,10 @@ def _changes(path: Path) -> tuple[str | None, str | None]:
 
 def run_verify(request: Request, rel: str) -> Response:
     """ "Verify now": every hash of the run recomputed against its manifest."""
-    if (answer := _refused(request)) is not None:
-        return answer
-    state = served(request)
-    if (found := _find_run(state.settings.outputs, rel)) is None:
-        return _not_found(request)
+    if isinstance(found := _listed_run(request, rel), Response):
+        return found
     run, folder = found
+    state = served(request)
     problems = _findings(folder)
     return HTMLResponse(state.pages.render("verify.html", run=run, problems=problems))
 
