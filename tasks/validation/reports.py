@@ -227,32 +227,27 @@ def _consecutive(a: str, b: str) -> bool:
 def _compare(
     sub: Submission, prev: IndicatorEntry | None, cur: IndicatorEntry | None, prev_period: str, in_a_row: bool
 ) -> Issue | None:
+    """The month-series warning about ``cur`` against the previous report's line (spec §3.5), or None: a
+    year-to-date that fell, or one the month's value does not add up to; either is told at ``cur``'s cell."""
     if prev is None or cur is None:
         return None
-    sheet = sub.workbook.tables["indicators"].sheet if sub.workbook else None
-    month = f"{prev_period[5:]}/{prev_period[:4]}"
     if cur.ytd < prev.ytd:
-        return Issue(
-            Severity.WARNING,
-            "ytd_decreased",
+        month = f"{prev_period[5:]}/{prev_period[:4]}"
+        rule, hint = "ytd_decreased", "Lũy kế của chỉ tiêu cộng dồn không thể giảm; kiểm tra lại số liệu."
+        message = (
             f"Lũy kế của chỉ tiêu {cur.code} giảm từ {number_text(prev.ytd)} (tháng {month}) "
-            f"xuống {number_text(cur.ytd)}.",
-            "Lũy kế của chỉ tiêu cộng dồn không thể giảm; kiểm tra lại số liệu.",
-            sheet=sheet,
-            cell=cur.cell,
-            column="Lũy kế từ đầu năm",
-            value=number_text(cur.ytd),
+            f"xuống {number_text(cur.ytd)}."
         )
-    if in_a_row and cur.month_value is not None and prev.ytd + cur.month_value != cur.ytd:
-        return Issue(
-            Severity.WARNING,
-            "month_does_not_add_up",
+    elif in_a_row and cur.month_value is not None and prev.ytd + cur.month_value != cur.ytd:
+        rule, hint = "month_does_not_add_up", "Kiểm tra lại số thực hiện trong tháng hoặc số lũy kế."
+        message = (
             f"Chỉ tiêu {cur.code}: lũy kế tháng trước {number_text(prev.ytd)} + thực hiện trong tháng "
-            f"{number_text(cur.month_value)} ≠ lũy kế {number_text(cur.ytd)}.",
-            "Kiểm tra lại số thực hiện trong tháng hoặc số lũy kế.",
-            sheet=sheet,
-            cell=cur.cell,
-            column="Lũy kế từ đầu năm",
-            value=number_text(cur.ytd),
+            f"{number_text(cur.month_value)} ≠ lũy kế {number_text(cur.ytd)}."
         )
-    return None
+    else:
+        return None
+    sheet = sub.workbook.tables["indicators"].sheet if sub.workbook else None
+    value = number_text(cur.ytd)
+    return Issue(
+        Severity.WARNING, rule, message, hint, sheet=sheet, cell=cur.cell, column="Lũy kế từ đầu năm", value=value
+    )
