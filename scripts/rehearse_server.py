@@ -23,9 +23,9 @@ everything in a temporary folder and on loopback:
    removes the temporary folder; prints a report with timings, and how long the server takes to start on
    PostgreSQL and on the default SQLite (``--no-compare`` skips the SQLite starts).
 
-``--no-prompt``, ``PREFECT_UI_API_URL`` and ``--limit`` are not in the README yet: without them ``prefect deploy``
-asks about schedules on a terminal, the UI sends browsers to 127.0.0.1:4200, and one worker takes every run
-waiting when it polls. CI runs it through tests/scripts/test_rehearse_server.py (marked ``postgres``; .ci/run
+The README explains ``--no-prompt``, ``PREFECT_UI_API_URL`` and ``--limit``: without them ``prefect deploy`` asks
+about schedules on a terminal, the UI sends browsers to 127.0.0.1:4200, and one worker takes every run waiting
+when it polls. CI runs it through tests/scripts/test_rehearse_server.py (marked ``postgres``; .ci/run
 installs PostgreSQL). Exit status 0 when every check passed, else 1.
 """
 
