@@ -14,16 +14,22 @@ import uvicorn
 
 @contextmanager
 def serving(app: Any) -> Iterator[str]:
-    """The base URL (``http://127.0.0.1:PORT``) of ``app`` served until the block ends."""
+    """The base URL (``http://127.0.0.1:PORT``) of ``app`` served until the block ends.
+
+    The socket is bound and listening before the server's thread starts, so a client may connect at once: its
+    connection waits in the socket's queue until uvicorn accepts it, however long uvicorn takes to start.
+    """
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
     port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", ws="none"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    for _ in range(600):
-        if server.started:
-            break
+    while not server.started:  # only so that a server that could not start fails here, not at the first request
+        if not thread.is_alive():
+            sock.close()
+            raise RuntimeError("uvicorn stopped before it started serving")
         time.sleep(0.05)
     try:
         yield f"http://127.0.0.1:{port}"
