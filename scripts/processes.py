@@ -28,6 +28,26 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
+def listens(pid: int, port: int) -> bool:
+    """Whether ``pid`` or a process below it has a TCP socket listening on ``port`` (from /proc): a port chosen
+    free and handed to a server is bound only when the server gets to it, and another program may take it first,
+    so an answer on that port alone does not say the server answered."""
+    sockets = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()  # sl, local address:port (hex), remote, state (0A: listening), …, inode
+                if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                    sockets.add(f"socket:[{fields[9]}]")
+    for each in (pid, *descendants(pid)):
+        with contextlib.suppress(OSError):
+            for fd in Path(f"/proc/{each}/fd").iterdir():
+                with contextlib.suppress(OSError):
+                    if os.readlink(fd) in sockets:
+                        return True
+    return False
+
+
 def stop(proc: subprocess.Popen[bytes]) -> None:
     """Stop a process started in its own session: SIGTERM to its group, then SIGKILL to whatever is left."""
     family = descendants(proc.pid)

@@ -31,7 +31,7 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from flows import deployments
 from flows.cli import main
 from flows.deployments import ANNUAL_REVIEW, MONTHLY, MONTHLY_CRON, TIMEZONE, WORK_POOL, build_deployments
-from scripts.processes import background
+from scripts.processes import background, listens
 from tasks.outputs.verify import verify_run
 from tests.support.executables import executable
 
@@ -161,14 +161,19 @@ def _server_env(home: Path, port: int, database: Path) -> dict[str, str]:
     }
 
 
-def _wait_healthy(proc: subprocess.Popen[bytes], api: str, log: Path) -> None:
+def _wait_healthy(proc: subprocess.Popen[bytes], api: str, port: int, log: Path) -> bool:
+    """True once the server answers /api/health from its own socket; False if it could not have the port (another
+    program took it between ``_free_port`` and the server's start): the caller starts it again on another port."""
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            pytest.fail(f"prefect server exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
+            text = log.read_text(errors="replace")
+            if "already in use" in text:  # Prefect's "Port … is already in use", uvicorn's "address already in use"
+                return False
+            pytest.fail(f"prefect server exited with {proc.returncode}:\n{text}")
         with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{api}/health", timeout=2).status_code == 200:
-                return
+            if httpx.get(f"{api}/health", timeout=2).status_code == 200 and listens(proc.pid, port):
+                return True
         time.sleep(0.25)
     pytest.fail(f"prefect server not healthy after {SERVER_START_TIMEOUT}s:\n{log.read_text(errors='replace')}")
 
@@ -181,13 +186,15 @@ def module_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     home, logs = folder / "prefect-home", folder / "logs"
     home.mkdir()
     logs.mkdir()
-    port = _free_port()
-    env = _server_env(home, port, _kept_database())
-    args = [executable("prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui"]
-    with background(args, env, folder, logs / "server.log") as proc:
-        api = env["PREFECT_API_URL"]
-        _wait_healthy(proc, api, logs / "server.log")
-        yield Server(api=api, env=env, logs=logs)
+    for _ in range(3):  # a port taken by another program before the server bound it: choose another
+        port = _free_port()
+        env = _server_env(home, port, _kept_database())
+        args = [executable("prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui"]
+        with background(args, env, folder, logs / "server.log") as proc:
+            if _wait_healthy(proc, env["PREFECT_API_URL"], port, logs / "server.log"):
+                yield Server(api=env["PREFECT_API_URL"], env=env, logs=logs)
+                return
+    pytest.fail("three free ports in a row were taken before the Prefect server could bind them")
 
 
 @pytest.fixture
