@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+import flows.web_command as web_command
 from flows.cli import main
+from flows.web_command import refuse_busy_port
 from tasks.edge.signals import Terminated
 from tasks.web import server
 from tasks.web.access import hash_password, password_matches
@@ -17,8 +19,19 @@ SAMPLE_INPUTS = Path(__file__).resolve().parents[2] / "inputs"
 
 
 @pytest.fixture
-def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[WebSettings, str, int]]:
-    """Record what ``thidua web`` would serve instead of serving it."""
+def checked_ports(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """Record the addresses ``thidua web`` checks it can listen on instead of binding them: a fixed port such as
+    8123 or 8050 may be in use on the machine running the tests (Prefect's temporary servers take random ports
+    from 8000 to 8999, a ``thidua web`` may be running), which is not what these tests are about. The check
+    itself is tested below on a port really taken, and on a free one."""
+    checks: list[tuple[str, int]] = []
+    monkeypatch.setattr(web_command, "refuse_busy_port", lambda host, port: checks.append((host, port)))
+    return checks
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch, checked_ports: list[tuple[str, int]]) -> list[tuple[WebSettings, str, int]]:
+    """Record what ``thidua web`` would serve instead of serving it (and the port it checks, without binding it)."""
     calls: list[tuple[WebSettings, str, int]] = []
 
     def fake_serve(settings: WebSettings, host: str, port: int, ready: Callable[[], None] = lambda: None) -> None:
@@ -30,7 +43,10 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[WebSettings, str, int]
 
 
 def test_it_serves_the_newest_year_on_loopback_with_the_password_file(
-    served: list[tuple[WebSettings, str, int]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    served: list[tuple[WebSettings, str, int]],
+    checked_ports: list[tuple[str, int]],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Without --year the newest year under inputs; the default address is loopback; the URL is printed."""
     config = tmp_path / "web.yaml"
@@ -39,13 +55,17 @@ def test_it_serves_the_newest_year_on_loopback_with_the_password_file(
     assert code == 0
     settings, host, port = served[0]
     assert (settings.year, host, port) == (2025, "127.0.0.1", 8123)
+    assert checked_ports == [("127.0.0.1", 8123)]
     assert settings.runs_password_hash is not None and password_matches("kiểm tra", settings.runs_password_hash)
     assert "http://127.0.0.1:8123/" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("stop", [KeyboardInterrupt(), Terminated("signal 15")])
 def test_stopping_the_web_server_is_its_normal_end(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], stop: KeyboardInterrupt
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    stop: KeyboardInterrupt,
+    checked_ports: list[tuple[str, int]],
 ) -> None:
     """Ctrl+C (or SIGTERM from a service manager) ends ``thidua web``: exit 0 and "đã dừng", no "kết quả dở dang"."""
 
@@ -117,3 +137,8 @@ def test_a_port_already_in_use_is_refused_before_loading_and_before_the_ready_li
     captured = capsys.readouterr()
     assert f"Không mở được trang tại 127.0.0.1:{port} (cổng đã có chương trình khác dùng)" in captured.err
     assert "Trang kiểm tra hồ sơ:" not in captured.out and "Errno" not in captured.err
+
+
+def test_a_free_port_passes_the_check() -> None:
+    """Port 0 lets the system pick a free port: the check lets it through, whatever else the machine runs."""
+    refuse_busy_port("127.0.0.1", 0)
