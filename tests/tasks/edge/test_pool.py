@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterable
 from concurrent.futures import BrokenExecutor, Future, ThreadPoolExecutor
@@ -217,3 +219,25 @@ def test_files_read_ahead_come_out_as_their_own_task_ends(config: YearConfig) ->
         assert list(got) == subs[2:] and steps == [2, 2]
     finally:
         timer.cancel()
+
+
+# Run in a new interpreter, whose forkserver is not started yet: it prints whether the forkserver it starts
+# ignores SIGINT (bit 1 of /proc's SigIgn mask) right after the pool is made, while it still imports its modules.
+FORKSERVER_CTRL_C = """
+import os, pathlib
+from tasks.edge import pool
+with pool.process_pool(1):
+    for status in pathlib.Path("/proc").glob("[0-9]*/status"):
+        fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        cmdline = (status.parent / "cmdline").read_bytes()
+        if int(fields["PPid"]) == os.getpid() and b"multiprocessing.forkserver" in cmdline:
+            print(int(fields["SigIgn"], 16) >> 1 & 1)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_the_forkserver_ignores_ctrl_c_from_its_start() -> None:
+    """Ctrl-C reaches every process of the run; the forkserver must not print a traceback for it while it imports
+    the workers' modules (the run stops with its one sentence)."""
+    done = subprocess.run([sys.executable, "-c", FORKSERVER_CTRL_C], capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout.split()) == (0, ["1"]), done.stderr
