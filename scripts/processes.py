@@ -6,10 +6,14 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 def descendants(pid: int) -> list[int]:
@@ -26,6 +30,42 @@ def descendants(pid: int) -> list[int]:
         found += children
         frontier = children
     return found
+
+
+class PortTaken(RuntimeError):
+    """Another program took the port chosen for a service before the service could bind it."""
+
+
+def free_port() -> int:
+    """A TCP port free on loopback right now; a service started on it binds it only later (``on_free_port``)."""
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def port_in_use(log: Path) -> bool:
+    """Whether a service's log says it could not bind its port: Prefect's "Port … is already in use", uvicorn's
+    and PostgreSQL's "Address already in use"."""
+    try:
+        return "already in use" in log.read_text(errors="replace")
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def on_free_port(start: Callable[[int], AbstractContextManager[T]], tries: int = 3) -> Iterator[T]:
+    """``start(port)`` on a free port, and again on another one when it raises ``PortTaken``: between
+    ``free_port`` and the service's bind, another program (a test's server, Prefect's temporary servers on
+    8000–8999) may take the port. PortTaken after ``tries`` ports in a row were taken."""
+    for _ in range(tries):
+        with contextlib.ExitStack() as stack:
+            try:
+                service = stack.enter_context(start(free_port()))
+            except PortTaken:
+                continue
+            yield service
+            return
+    raise PortTaken(f"{tries} free ports in a row were taken before the service could bind them")
 
 
 def listens(pid: int, port: int) -> bool:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import json
 import os
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -31,7 +31,7 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from flows import deployments
 from flows.cli import main
 from flows.deployments import ANNUAL_REVIEW, MONTHLY, MONTHLY_CRON, TIMEZONE, WORK_POOL, build_deployments
-from scripts.processes import background, listens
+from scripts.processes import PortTaken, background, listens, on_free_port, port_in_use
 from tasks.outputs.verify import verify_run
 from tests.support.executables import executable
 
@@ -128,12 +128,6 @@ class Server:
     logs: Path
 
 
-def _free_port() -> int:
-    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 # A worker and `thidua serve` ask the server for runs every 10 s by Prefect's default; the tests' runs would wait
 # for that, not for work. Prefect's own settings for the two.
 POLL_EVERY_SECOND = {"PREFECT_WORKER_QUERY_SECONDS": "1", "PREFECT_RUNNER_POLL_FREQUENCY": "1"}
@@ -161,21 +155,30 @@ def _server_env(home: Path, port: int, database: Path) -> dict[str, str]:
     }
 
 
-def _wait_healthy(proc: subprocess.Popen[bytes], api: str, port: int, log: Path) -> bool:
-    """True once the server answers /api/health from its own socket; False if it could not have the port (another
-    program took it between ``_free_port`` and the server's start): the caller starts it again on another port."""
+def _wait_healthy(proc: subprocess.Popen[bytes], api: str, port: int, log: Path) -> None:
+    """Until the server answers /api/health from its own socket; PortTaken if it could not have the port (another
+    program took it after ``free_port`` chose it): ``on_free_port`` starts it again on another port."""
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            text = log.read_text(errors="replace")
-            if "already in use" in text:  # Prefect's "Port … is already in use", uvicorn's "address already in use"
-                return False
-            pytest.fail(f"prefect server exited with {proc.returncode}:\n{text}")
+            if port_in_use(log):
+                raise PortTaken(f"port {port}")
+            pytest.fail(f"prefect server exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
         with contextlib.suppress(httpx.HTTPError):
             if httpx.get(f"{api}/health", timeout=2).status_code == 200 and listens(proc.pid, port):
-                return True
+                return
         time.sleep(0.25)
     pytest.fail(f"prefect server not healthy after {SERVER_START_TIMEOUT}s:\n{log.read_text(errors='replace')}")
+
+
+@contextlib.contextmanager
+def _started_server(folder: Path, port: int) -> Iterator[Server]:
+    home, logs = folder / "prefect-home", folder / "logs"
+    env = _server_env(home, port, _kept_database())
+    args = [executable("prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui"]
+    with background(args, env, folder, logs / "server.log") as proc:
+        _wait_healthy(proc, env["PREFECT_API_URL"], port, logs / "server.log")
+        yield Server(api=env["PREFECT_API_URL"], env=env, logs=logs)
 
 
 @pytest.fixture(scope="module")
@@ -183,18 +186,10 @@ def module_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A Prefect server on a free loopback port with its own SQLite database, stopped after the module (starting
     one takes seconds; on a new database, its migrations included, most of ten)."""
     folder = tmp_path_factory.mktemp("prefect-server")
-    home, logs = folder / "prefect-home", folder / "logs"
-    home.mkdir()
-    logs.mkdir()
-    for _ in range(3):  # a port taken by another program before the server bound it: choose another
-        port = _free_port()
-        env = _server_env(home, port, _kept_database())
-        args = [executable("prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui"]
-        with background(args, env, folder, logs / "server.log") as proc:
-            if _wait_healthy(proc, env["PREFECT_API_URL"], port, logs / "server.log"):
-                yield Server(api=env["PREFECT_API_URL"], env=env, logs=logs)
-                return
-    pytest.fail("three free ports in a row were taken before the Prefect server could bind them")
+    (folder / "prefect-home").mkdir()
+    (folder / "logs").mkdir()
+    with on_free_port(functools.partial(_started_server, folder)) as server:
+        yield server
 
 
 @pytest.fixture
