@@ -42,7 +42,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -55,7 +54,7 @@ from typing import Any
 
 import httpx
 
-from scripts.processes import background
+from scripts.processes import PortTaken, background, listens, on_free_port, port_in_use
 from tasks.outputs.verify import verify_run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,13 +89,6 @@ def http() -> httpx.Client:
     about 25 ms of CPU each, seconds over the polling loops. No keep-alive: a pooled connection the server
     closes after its idle timeout could fail the next request when both happen at once."""
     return httpx.Client(timeout=10, limits=httpx.Limits(max_keepalive_connections=0))
-
-
-def free_port() -> int:
-    """A TCP port free on loopback right now."""
-    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def prefect_exe() -> str:
@@ -172,19 +164,33 @@ def postgres(folder: Path) -> Iterator[Postgres]:
     if owner:
         entry = pwd.getpwnam(owner)
         os.chown(folder, entry.pw_uid, entry.pw_gid)
-    data, log, port = folder / "data", folder / "postgres.log", free_port()
-    initdb = ["initdb", "-D", str(data), "-U", "postgres", "-E", "UTF8", "--no-locale"]
+    initdb = ["initdb", "-D", str(folder / "data"), "-U", "postgres", "-E", "UTF8", "--no-locale"]
     # the superuser only through the socket (trust); TCP clients such as Prefect log in with a password
     run(as_cluster_owner(owner, [*initdb, "--auth-local=trust", "--auth-host=scram-sha-256"]))
-    server_options = f"-h 127.0.0.1 -p {port} -k {folder}"
-    run(as_cluster_owner(owner, ["pg_ctl", "-D", str(data), "-l", str(log), "-o", server_options, "-w", "start"]))
-    try:
-        cluster = Postgres(port=port, socket_dir=folder, password=secrets.token_urlsafe(16))
+    with on_free_port(functools.partial(started_cluster, owner, folder)) as cluster:
         # a plain role owning its database, as a DBA would set it up: Prefect's migrations must not need a
         # superuser (their one extension, pg_trgm, is a trusted one since PostgreSQL 13)
         cluster.psql(f"CREATE ROLE prefect LOGIN PASSWORD '{cluster.password}'", user="postgres", database="postgres")
         cluster.psql("CREATE DATABASE prefect OWNER prefect", user="postgres", database="postgres")
         yield cluster
+
+
+@contextlib.contextmanager
+def started_cluster(owner: str | None, folder: Path, port: int) -> Iterator[Postgres]:
+    """``pg_ctl start`` of the cluster in ``folder`` on ``port``, stopped on the way out; PortTaken if its log
+    says another program has the port (pg_ctl -w then fails: the postmaster exits when it cannot bind)."""
+    data, log = folder / "data", folder / f"postgres-{port}.log"  # a log per port: pg_ctl -l appends
+    server_options = f"-h 127.0.0.1 -p {port} -k {folder}"
+    args = as_cluster_owner(owner, ["pg_ctl", "-D", str(data), "-l", str(log), "-o", server_options, "-w", "start"])
+    try:
+        run(args)
+    except BenchError:
+        stop_postgres(owner, data, log)  # pg_ctl -w gives up after 60 s on a postmaster that may still be starting
+        if port_in_use(log):
+            raise PortTaken(f"port {port}") from None
+        raise
+    try:
+        yield Postgres(port=port, socket_dir=folder, password=secrets.token_urlsafe(16))
     finally:
         stop_postgres(owner, data, log)
 
@@ -219,24 +225,33 @@ def clean_env(home: Path) -> dict[str, str]:
     return env | TELEMETRY_OFF | {"PREFECT_HOME": str(home), "COLUMNS": "200"}  # COLUMNS: rich wraps log lines
 
 
-def wait_healthy(proc: subprocess.Popen[bytes], api: str, log: Path) -> None:
-    """Until the server answers /api/health; BenchError with its log if it exits or takes too long."""
+def wait_healthy(proc: subprocess.Popen[bytes], api: str, port: int, log: Path) -> None:
+    """Until the server answers /api/health from its own socket (another program's server may answer on a port
+    taken after ``free_port`` chose it); PortTaken if it exited for want of the port, BenchError with its log if it
+    exited otherwise or takes too long."""
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while time.monotonic() < deadline:
         if proc.poll() is not None:
+            if port_in_use(log):
+                raise PortTaken(f"port {port}")
             raise BenchError(f"prefect server exited with {proc.returncode}:\n{tail(log)}")
         with contextlib.suppress(httpx.HTTPError):
-            if http().get(f"{api}/health", timeout=2).status_code == 200:
+            if http().get(f"{api}/health", timeout=2).status_code == 200 and listens(proc.pid, port):
                 return
         time.sleep(0.2)
     raise BenchError(f"prefect server not healthy after {SERVER_START_TIMEOUT:.0f}s:\n{tail(log)}")
 
 
+def prefect_server(home: Path, log: Path, database_url: str | None) -> contextlib.AbstractContextManager[Server]:
+    """``prefect server start`` on a free loopback port (README: ``--host 0.0.0.0 --port 4200``), started again on
+    another port if another program takes that one first; ``database_url`` None keeps Prefect's default SQLite
+    database under ``home``."""
+    return on_free_port(functools.partial(started_server, home, log, database_url))
+
+
 @contextlib.contextmanager
-def prefect_server(home: Path, log: Path, database_url: str | None) -> Iterator[Server]:
-    """``prefect server start`` on a free loopback port (README: ``--host 0.0.0.0 --port 4200``), UI included as
-    in the README; ``database_url`` None keeps Prefect's default SQLite database under ``home``."""
-    port = free_port()
+def started_server(home: Path, log: Path, database_url: str | None, port: int) -> Iterator[Server]:
+    """``prefect server start`` on ``port``, UI included as in the README, stopped on the way out."""
     api = f"http://127.0.0.1:{port}/api"
     # --host/--port do not reach the UI: without PREFECT_UI_API_URL (or PREFECT_API_URL) in the server's
     # environment the UI sends browsers to http://127.0.0.1:4200/api, their own machine, whatever the server's
@@ -247,7 +262,7 @@ def prefect_server(home: Path, log: Path, database_url: str | None) -> Iterator[
     args = [prefect_exe(), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
     t0 = time.perf_counter()
     with background(args, env, home, log) as proc:
-        wait_healthy(proc, api, log)
+        wait_healthy(proc, api, port, log)
         yield Server(api=api, started_in=time.perf_counter() - t0)
 
 
@@ -637,7 +652,7 @@ def main(argv: list[str] | None = None) -> int:
             exercise(tmp, pg, args, checks, report)
         if not args.no_compare:
             compare_sqlite(tmp, report)
-    except BenchError as exc:
+    except (BenchError, PortTaken) as exc:
         checks.add(False, f"stopped: {exc}")
     except KeyboardInterrupt:
         checks.add(False, "interrupted (Ctrl+C or SIGTERM); every process stopped")
