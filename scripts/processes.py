@@ -13,23 +13,18 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, TypeVar
 
+import psutil
+
 T = TypeVar("T")
 
 
 def descendants(pid: int) -> list[int]:
-    """Every process below ``pid`` (from /proc): a worker's flow runs start their own sessions, so killing the
-    worker's process group alone would leave them running."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            parents[int(stat.parent.name)] = int(fields[1])
-    found, frontier = [], [pid]
-    while frontier:
-        children = [child for child, parent in parents.items() if parent in frontier]
-        found += children
-        frontier = children
-    return found
+    """Every process below ``pid``: a worker's flow runs start their own sessions, so killing the worker's process
+    group alone would leave them running."""
+    try:
+        return [child.pid for child in psutil.Process(pid).children(recursive=True)]
+    except psutil.Error:  # it has ended (or is not ours to see)
+        return []
 
 
 class PortTaken(RuntimeError):
@@ -69,22 +64,14 @@ def on_free_port(start: Callable[[int], AbstractContextManager[T]], tries: int =
 
 
 def listens(pid: int, port: int) -> bool:
-    """Whether ``pid`` or a process below it has a TCP socket listening on ``port`` (from /proc): a port chosen
-    free and handed to a server is bound only when the server gets to it, and another program may take it first,
-    so an answer on that port alone does not say the server answered."""
-    sockets = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        with contextlib.suppress(OSError):
-            for line in Path(table).read_text().splitlines()[1:]:
-                fields = line.split()  # sl, local address:port (hex), remote, state (0A: listening), …, inode
-                if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
-                    sockets.add(f"socket:[{fields[9]}]")
+    """Whether ``pid`` or a process below it has a TCP socket listening on ``port``: a port chosen free and handed
+    to a server is bound only when the server gets to it, and another program may take it first, so an answer on
+    that port alone does not say the server answered."""
     for each in (pid, *descendants(pid)):
-        with contextlib.suppress(OSError):
-            for fd in Path(f"/proc/{each}/fd").iterdir():
-                with contextlib.suppress(OSError):
-                    if os.readlink(fd) in sockets:
-                        return True
+        with contextlib.suppress(psutil.Error):
+            for sock in psutil.Process(each).net_connections(kind="tcp"):
+                if sock.status == psutil.CONN_LISTEN and sock.laddr and sock.laddr.port == port:
+                    return True
     return False
 
 
