@@ -390,6 +390,8 @@ def setup_print(
         ws.page_setup.scale = 100
         for col in column_breaks:
             ws.col_breaks.append(Break(id=col))
+        # the table's pages across one after the other, then the rows below it (notes), not the notes between
+        ws.page_setup.pageOrder = "overThenDown"
         if title_cols:
             ws.print_title_cols = f"A:{get_column_letter(title_cols)}"
     else:

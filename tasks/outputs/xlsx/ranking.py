@@ -196,7 +196,7 @@ def criterion_points(score: WardScore) -> dict[str, Decimal]:
 def _fill_detail(ws: Worksheet, bloc: Bloc, catalogue: Catalogue, rows: Sequence[RankingRow]) -> None:
     """Every criterion of every ward: too wide for one A4 page at a legible size, so it prints in two pages
     across at 100 % (the first half of the groups, then the rest with the totals), the ward repeated on each;
-    the titles and notes stay on the first page's width."""
+    the titles and notes stay on the first page's width, and the notes print after both pages of the table."""
     columns = _detail_columns(catalogue)
     breaks = [] if fits_one_page(columns) else detail_breaks(catalogue)
     first_page = columns[: breaks[0]] if breaks else columns

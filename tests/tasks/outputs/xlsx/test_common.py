@@ -143,7 +143,8 @@ def _title_columns(ws: Worksheet) -> range:
 def test_every_printed_sheet_prints_legibly_on_a4(
     config: YearConfig, ranking_book: Workbook, standing_book: Workbook
 ) -> None:
-    """A4, and 85 % or more: the detail sheet of 22 criteria prints in two pages across, the ward on each."""
+    """A4, and 85 % or more: the detail sheet of 22 criteria prints in two pages across, the ward on each, and
+    its notes after both."""
     seen = []
     for name, book in _books(config, ranking_book, standing_book).items():
         for title in _printed_sheets(book):
@@ -155,6 +156,8 @@ def test_every_printed_sheet_prints_legibly_on_a4(
     detail = ranking_book["Chi tiết"]
     assert detail.page_setup.scale == 100 and detail.print_title_cols == "$A:$C"
     assert [b.id for b in detail.col_breaks.brk] == [16]  # groups 1–3 on the first page, the rest and totals next
+    # both halves of the table print one after the other, and the criteria's notes after them, not between them
+    assert detail.page_setup.pageOrder == "overThenDown"
 
 
 def test_the_ranking_table_and_its_notes_print_on_one_page(config: YearConfig) -> None:
