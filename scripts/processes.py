@@ -8,11 +8,13 @@ import os
 import signal
 import socket
 import subprocess
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, TypeVar
 
+import httpx
 import psutil
 
 T = TypeVar("T")
@@ -73,6 +75,29 @@ def listens(pid: int, port: int) -> bool:
                 if sock.status == psutil.CONN_LISTEN and sock.laddr and sock.laddr.port == port:
                     return True
     return False
+
+
+class NotServing(RuntimeError):
+    """A server that exited for another reason than a taken port, or did not answer in time (the message says which)."""
+
+
+def wait_serving(proc: subprocess.Popen[bytes], health_url: str, port: int, log: Path, timeout: float) -> None:
+    """Until ``health_url`` answers 200 and ``proc`` (or a process below it) listens on ``port``: another program's
+    server may answer on a port taken after ``free_port`` chose it. PortTaken if ``proc`` exited for want of the
+    port (``on_free_port`` then starts it again on another), NotServing if it exited otherwise or took longer
+    than ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    with httpx.Client(timeout=2) as client:  # one client: each httpx.get builds one, ~25 ms of CPU
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                if port_in_use(log):
+                    raise PortTaken(f"port {port}")
+                raise NotServing(f"prefect server exited with {proc.returncode}")
+            with contextlib.suppress(httpx.HTTPError):
+                if client.get(health_url).status_code == 200 and listens(proc.pid, port):
+                    return
+            time.sleep(0.2)
+    raise NotServing(f"prefect server not healthy after {timeout:.0f}s")
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:

@@ -54,7 +54,7 @@ from typing import Any
 
 import httpx
 
-from scripts.processes import PortTaken, background, listens, on_free_port, port_in_use
+from scripts.processes import NotServing, PortTaken, background, on_free_port, port_in_use, wait_serving
 from tasks.outputs.verify import verify_run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -225,23 +225,6 @@ def clean_env(home: Path) -> dict[str, str]:
     return env | TELEMETRY_OFF | {"PREFECT_HOME": str(home), "COLUMNS": "200"}  # COLUMNS: rich wraps log lines
 
 
-def wait_healthy(proc: subprocess.Popen[bytes], api: str, port: int, log: Path) -> None:
-    """Until the server answers /api/health from its own socket (another program's server may answer on a port
-    taken after ``free_port`` chose it); PortTaken if it exited for want of the port, BenchError with its log if it
-    exited otherwise or takes too long."""
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            if port_in_use(log):
-                raise PortTaken(f"port {port}")
-            raise BenchError(f"prefect server exited with {proc.returncode}:\n{tail(log)}")
-        with contextlib.suppress(httpx.HTTPError):
-            if http().get(f"{api}/health", timeout=2).status_code == 200 and listens(proc.pid, port):
-                return
-        time.sleep(0.2)
-    raise BenchError(f"prefect server not healthy after {SERVER_START_TIMEOUT:.0f}s:\n{tail(log)}")
-
-
 def prefect_server(home: Path, log: Path, database_url: str | None) -> contextlib.AbstractContextManager[Server]:
     """``prefect server start`` on a free loopback port (README: ``--host 0.0.0.0 --port 4200``), started again on
     another port if another program takes that one first; ``database_url`` None keeps Prefect's default SQLite
@@ -262,7 +245,10 @@ def started_server(home: Path, log: Path, database_url: str | None, port: int) -
     args = [prefect_exe(), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
     t0 = time.perf_counter()
     with background(args, env, home, log) as proc:
-        wait_healthy(proc, api, port, log)
+        try:
+            wait_serving(proc, f"{api}/health", port, log, SERVER_START_TIMEOUT)
+        except NotServing as exc:
+            raise BenchError(f"{exc}:\n{tail(log)}") from None
         yield Server(api=api, started_in=time.perf_counter() - t0)
 
 

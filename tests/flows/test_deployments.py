@@ -31,7 +31,7 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from flows import deployments
 from flows.cli import main
 from flows.deployments import ANNUAL_REVIEW, MONTHLY, MONTHLY_CRON, TIMEZONE, WORK_POOL, build_deployments
-from scripts.processes import PortTaken, background, listens, on_free_port, port_in_use
+from scripts.processes import NotServing, background, on_free_port, wait_serving
 from tasks.outputs.verify import verify_run
 from tests.support.executables import executable
 
@@ -155,29 +155,16 @@ def _server_env(home: Path, port: int, database: Path) -> dict[str, str]:
     }
 
 
-def _wait_healthy(proc: subprocess.Popen[bytes], api: str, port: int, log: Path) -> None:
-    """Until the server answers /api/health from its own socket; PortTaken if it could not have the port (another
-    program took it after ``free_port`` chose it): ``on_free_port`` starts it again on another port."""
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            if port_in_use(log):
-                raise PortTaken(f"port {port}")
-            pytest.fail(f"prefect server exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{api}/health", timeout=2).status_code == 200 and listens(proc.pid, port):
-                return
-        time.sleep(0.25)
-    pytest.fail(f"prefect server not healthy after {SERVER_START_TIMEOUT}s:\n{log.read_text(errors='replace')}")
-
-
 @contextlib.contextmanager
 def _started_server(folder: Path, port: int) -> Iterator[Server]:
     home, logs = folder / "prefect-home", folder / "logs"
     env = _server_env(home, port, _kept_database())
     args = [executable("prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui"]
     with background(args, env, folder, logs / "server.log") as proc:
-        _wait_healthy(proc, env["PREFECT_API_URL"], port, logs / "server.log")
+        try:
+            wait_serving(proc, f"{env['PREFECT_API_URL']}/health", port, logs / "server.log", SERVER_START_TIMEOUT)
+        except NotServing as exc:
+            pytest.fail(f"{exc}:\n{(logs / 'server.log').read_text(errors='replace')}")
         yield Server(api=env["PREFECT_API_URL"], env=env, logs=logs)
 
 
