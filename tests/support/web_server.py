@@ -26,10 +26,12 @@ def serving(app: Any) -> Iterator[str]:
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", ws="none"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
+    deadline = time.monotonic() + 120
     while not server.started:  # only so that a server that could not start fails here, not at the first request
-        if not thread.is_alive():
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
             sock.close()
-            raise RuntimeError("uvicorn stopped before it started serving")
+            raise RuntimeError("uvicorn stopped or hung before it started serving")
         time.sleep(0.05)
     try:
         yield f"http://127.0.0.1:{port}"
