@@ -92,7 +92,8 @@ def _monthly_parser(sub: Any) -> None:
         help="bảng theo dõi một tháng (báo cáo chỉ tiêu tháng)",
         description=(
             "Kiểm tra báo cáo chỉ tiêu của một tháng và ghi bảng theo dõi tạm thời. Tháng phải nằm trong "
-            "monthly_window của criteria.yaml và có thư mục monthly/<YYYY-MM>/; nếu không, lệnh dừng với mã 2."
+            "monthly_window của criteria.yaml và có báo cáo trong thư mục monthly/<YYYY-MM>/; nếu không, lệnh "
+            "dừng với mã 2."
         ),
     )
     option(
@@ -110,8 +111,8 @@ def _monthly_parser(sub: Any) -> None:
         p.options,
         "--allow-empty-month",
         action="store_true",
-        meaning="vẫn chạy khi tháng chưa có thư mục hồ sơ (mọi phường sẽ là chưa nộp)",
-        shown="không bật: tháng không có thư mục bị từ chối",
+        meaning="vẫn chạy khi tháng chưa có báo cáo nào (mọi phường sẽ là chưa nộp)",
+        shown="không bật: tháng chưa có báo cáo bị từ chối",
         example="--allow-empty-month",
     )
 
@@ -221,7 +222,14 @@ def build_parser() -> CommandParser:
     _web_parser(sub)
     for name, p in sub.choices.items():
         if name not in ("review", "monthly"):  # theirs sits with the run switches
-            p.options.add_argument("--verbose", action="store_true", help="in nhật ký kỹ thuật và chi tiết lỗi nếu có")
+            option(
+                p.options,
+                "--verbose",
+                action="store_true",
+                meaning="in nhật ký kỹ thuật (tiếng Anh) và chi tiết lỗi nếu có",
+                shown="không bật",
+                example="--verbose",
+            )
     return parser
 
 
