@@ -16,11 +16,28 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 _SPACE = re.compile(r"\s+")
+# Unicode's format characters, which take no place on screen: zero-width spaces and joiners, direction marks,
+# the soft hyphen, the byte-order mark, tags. Pasted from web pages and chat apps, they are invisible in Excel:
+# a code, number or name holding one reads to a person exactly as without it.
+_INVISIBLE_CHARS = (
+    "\u00ad\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\u206a\u206b\u206c\u206d\u206e\u206f"
+    "\ufeff\ufff9\ufffa\ufffb\U000e0001" + "".join(chr(c) for c in range(0xE0020, 0xE0080))
+)
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+# What a blank cell may hold: whitespace (every character str.strip removes) and invisible characters.
+_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+_BLANK_CHARS = _WHITESPACE + "\u2028\u2029\u202f\u205f\u3000" + _INVISIBLE_CHARS
+
+
+def visible_only(text: str) -> str:
+    """The text without its invisible format characters (``"D\\u200b1"`` → ``"D1"``)."""
+    return text if text.isascii() else _INVISIBLE.sub("", text)
 
 
 def nfc(text: str) -> str:
-    """The text in Unicode NFC with surrounding spaces stripped."""
-    return unicodedata.normalize("NFC", text).strip()
+    """The text in Unicode NFC without invisible format characters, surrounding spaces stripped."""
+    return unicodedata.normalize("NFC", visible_only(text)).strip()
 
 
 def without_marks(text: str) -> str:
@@ -34,7 +51,7 @@ def fold(text: object) -> str:
     """Comparison key: no diacritics (đ → d), lower case, single spaces."""
     if text is None:
         return ""
-    return _SPACE.sub(" ", without_marks(str(text))).strip().casefold()
+    return _SPACE.sub(" ", without_marks(visible_only(str(text)))).strip().casefold()
 
 
 def shown(value: object) -> str | None:
@@ -123,8 +140,8 @@ def number_text(value: Decimal | None) -> str | None:
 
 
 def is_blank(value: object) -> bool:
-    """An empty cell or one holding only spaces."""
-    return value is None or (isinstance(value, str) and value.strip() == "")
+    """An empty cell or one holding only spaces (and invisible characters)."""
+    return value is None or (isinstance(value, str) and not value.strip(_BLANK_CHARS))
 
 
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+([.,]\d+)?|[.,]\d+)$")
@@ -181,7 +198,9 @@ def criterion_code(value: object) -> str | None:
     """A criterion / indicator / T-D code as the catalogue writes it, or None for an empty cell.
 
     Accepts ``1.1`` stored as a number, a group number ``2`` stored as ``2.0``, a trailing dot (``"1.1."``),
-    a decimal comma typed as text (``"1,1"``) and lower case (``"ct01"`` → ``"CT01"``).
+    a decimal comma typed as text (``"1,1"``), lower case (``"ct01"`` → ``"CT01"``), and the letters and digits
+    a person reads in it: full-width or styled ones (``"Ｄ1"``, ``"𝐃1"``, NFKC) and invisible characters left
+    out (``"D\\u200b1"``), so that no line reads as a code to the auditor but as a heading to the pipeline.
     """
     if is_blank(value):
         return None
@@ -190,7 +209,7 @@ def criterion_code(value: object) -> str | None:
     elif isinstance(value, int):
         text = str(value)
     else:
-        text = nfc(str(value)).replace(" ", "").rstrip(".")
+        text = unicodedata.normalize("NFKC", nfc(str(value))).replace(" ", "").rstrip(".")
         if re.fullmatch(r"[0-9]+(,[0-9]+)+", text):
             text = text.replace(",", ".")  # 1,1 typed as text in a decimal-comma locale
     text = text.upper()

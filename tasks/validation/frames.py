@@ -16,6 +16,7 @@ names and numbers), so a thousand wards cost little more than the loop itself.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from functools import lru_cache
@@ -30,7 +31,9 @@ from tasks.text import criterion_code, decimals, is_blank, number_text, shown, t
 Columns = dict[str, list[Any]]
 T = TypeVar("T")
 
-_CODE_SHAPE = re.compile(r"^[A-Z]{0,3}\d+(\.\d+)*$")
+# Letters of any script: a code written with a look-alike letter (Cyrillic ``Т1``) is a code the catalogue does
+# not know (an error when the line has a value), never a heading skipped in silence.
+_CODE_SHAPE = re.compile(r"^[^\W\d_]{0,3}\d+(\.\d+)*$")
 _EMPTY = CellValue(value=None, cell=None)
 _MEMO_LIMIT = 1 << 16
 _ZERO_KEYS = ("-0.0", "+0.0")  # keys of the two float zeros; text never shares the float cache
@@ -78,7 +81,12 @@ def _cell(row: Row, column: str) -> CellValue:
 def _code_cell(value: object) -> tuple[str | None, str | None]:
     """A code cell: its code if shaped like one (None for headings, totals and notes), and its text as shown."""
     code = criterion_code(value)
-    return (code if code is not None and _CODE_SHAPE.match(code) else None), shown(value)
+    if code is None or not _CODE_SHAPE.match(code):
+        return None, shown(value)
+    foreign = [ch for ch in dict.fromkeys(code) if ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN")]
+    if not foreign:
+        return code, shown(value)
+    return code, f"{shown(value)} (chữ {', '.join(foreign)} không phải chữ cái Latin)"  # it reads as a known code
 
 
 def code_of(row: Row, column: str) -> str | None:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from tasks.text import number_text, shown, typed, vn_count
+from tasks.text import criterion_code, is_blank, number_text, shown, to_decimal, typed, vn_count
 
 
 @pytest.mark.parametrize(
@@ -59,3 +59,11 @@ def test_control_characters_in_a_ward_s_text_are_written_out_never_sent_raw() ->
 def test_a_count_in_a_message_has_vietnamese_thousands_separators() -> None:
     """Sizes and counts in messages read 1.073.785.166 and 20.000, as Vietnamese readers write them."""
     assert [vn_count(n) for n in (0, 999, 20_000, 1_073_785_166)] == ["0", "999", "20.000", "1.073.785.166"]
+
+
+def test_invisible_characters_in_a_number_or_code_are_no_part_of_it() -> None:
+    """What takes no place on screen (zero-width space, byte-order mark, direction mark, soft hyphen) is left out:
+    ``3,5`` pasted from a chat app with a zero-width space is 3.5, and a cell holding only such marks is blank."""
+    assert to_decimal("3,5\u200b") == Decimal("3.5") and to_decimal("\ufeff4") == Decimal("4")
+    assert criterion_code("\u200e1.1\u200b") == "1.1" and criterion_code("T\u00ad2") == "T2"
+    assert is_blank("\u200b\u00a0\ufeff") and not is_blank("\u200bx")

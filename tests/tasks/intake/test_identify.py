@@ -53,6 +53,15 @@ def test_a_name_without_diacritics_is_accepted_with_a_warning() -> None:
     assert [(i.severity, i.rule) for i in ident.issues] == [(Severity.WARNING, "ward_without_diacritics")]
 
 
+@pytest.mark.parametrize("written", ["\ufeffLào Cai", "Lào\u200b Cai", "Là\u00ado Cai", "LAOCAI\u200b"], ids=repr)
+def test_invisible_characters_pasted_into_a_name_or_code_are_no_part_of_it(written: str) -> None:
+    """A byte-order mark, zero-width space or soft hyphen pasted with the name or code takes no place on screen:
+    the ward is identified, with nothing to tell (before, it was refused as unknown under a name that reads
+    exactly as the roster's)."""
+    ident = identify_annual(BLOC, info(ward=written, ward_code=written, year="2025\u200b"), SHEET, 2025)
+    assert (ident.ward, ident.year, ident.issues) == (Ward("LAOCAI", "Lào Cai"), 2025, ())
+
+
 def test_a_code_that_contradicts_the_name_identifies_no_ward() -> None:
     """Name and code of two different wards: neither is believed."""
     ident = identify_annual(BLOC, info(ward="Sa Pa", ward_code="LAOCAI", year=2025), SHEET, 2025)

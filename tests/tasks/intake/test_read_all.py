@@ -15,6 +15,7 @@ from tasks.domain import Issue, Severity, Status, Submission
 from tasks.intake.discover import discover
 from tasks.intake.read_all import MAX_LISTED_ISSUES, capped_issues, read_all, validate_all
 from tasks.scoring.review import accepted_appraisals, review
+from tasks.validation.reports import annual_report
 from tasks.validation.suites import Validator
 from tests.support.sample import EditFn, find_cell
 
@@ -108,6 +109,33 @@ def test_an_unknown_code_with_a_score_is_an_error_but_a_total_row_is_not(
     rules = errors(subs[SAPA])
     assert ("unknown_code", "Tự chấm điểm", cell) in rules
     assert {r for r, _, _ in rules} == {"unknown_code", "missing_code"}
+
+
+@pytest.mark.parametrize("written", ["D\u200b1", "\ufeffD1", "D1\u00ad", "Ｄ1", "𝐃1"], ids=repr)
+def test_a_deduction_code_read_by_a_person_as_d1_counts_as_d1(
+    inputs: Path, validator: Validator, edit_row: EditFn, written: str
+) -> None:
+    """A zero-width space, byte-order mark or soft hyphen in ``D1``, or a full-width or bold ``Ｄ1``, reads as D1
+    to the auditor: it counts as D1. Such a line used to be taken for a heading and skipped in silence, so a ward
+    could keep its deduction out of its total while its workbook showed it."""
+    path = inputs / "2025" / SAPA
+    edit_row(path, "Thưởng - Trừ", "D1", "Số lần", 2)
+    edit_row(path, "Thưởng - Trừ", "D1", "Mã", written)
+    _, subs = intake(inputs, validator)
+    assert subs[SAPA].status is Status.ACCEPTED
+    assert annual_report(subs[SAPA], load_year(inputs, 2025).catalogue).counts["D1"] == 2
+
+
+def test_a_code_written_with_a_look_alike_letter_is_an_unknown_code_never_a_heading(
+    inputs: Path, validator: Validator, edit_row: EditFn
+) -> None:
+    """``Т1`` with a Cyrillic Т and a count is refused as an unknown code, the foreign letter named; before, it was
+    taken for a heading and its count dropped without a word."""
+    cell = edit_row(inputs / "2025" / SAPA, "Thưởng - Trừ", "T1", "Mã", "Т1")
+    _, subs = intake(inputs, validator)
+    assert ("unknown_code", "Thưởng - Trừ", cell) in errors(subs[SAPA])
+    issue = next(i for i in subs[SAPA].issues if i.rule == "unknown_code")
+    assert "chữ Т không phải chữ cái Latin" in issue.message
 
 
 def _set_info(path: Path, label: str, value: object) -> str:
