@@ -81,7 +81,10 @@ def open_submission(file: InputFile, bloc: Bloc, catalogue: Catalogue, period: s
 
 
 def _with_file_name_hint(sub: Submission, bloc: Bloc) -> Submission:
-    """Say which ward the file name suggests when the file names none; the name never decides the ward."""
+    """Say which ward the file name suggests when the file names none, or names another ward than the file name;
+    the name never decides the ward."""
+    if sub.ward_code is not None and sub.kind is not Kind.APPRAISAL:
+        return _named_for_another_ward(sub, bloc)
     if sub.ward_code is not None or sub.kind is Kind.APPRAISAL or not sub.has_errors:
         return sub
     ward = ward_in_file_name(sub.file, bloc)
@@ -97,6 +100,30 @@ def _with_file_name_hint(sub: Submission, bloc: Bloc) -> Submission:
     issues = list(sub.issues)
     issues[at] = replace(issue, hint=issue.hint + note)
     return replace(sub, issues=tuple(issues))
+
+
+def _named_for_another_ward(sub: Submission, bloc: Bloc) -> Submission:
+    """A warning when the file name names one roster ward and the file itself another: the file counts for the
+    ward written in it (which may supersede that ward's own submission), so the secretariat and that ward see it."""
+    by_name = ward_in_file_name(sub.file, bloc)
+    inside = next((w for w in bloc.members if w.code == sub.ward_code), None)
+    if by_name is None or inside is None or by_name.code == inside.code:
+        return sub
+    cv = sub.workbook.info.get("ward") if sub.workbook else None
+    name = sub.file.rel.rsplit("/", 1)[-1]
+    issue = Issue(
+        Severity.WARNING,
+        "file_name_other_ward",
+        f"Tên tệp “{name}” gợi ý hồ sơ của phường {by_name.name}, nhưng trong tệp ghi đơn vị phường {inside.name}: "
+        f"hồ sơ được tính cho phường {inside.name}.",
+        f"Văn phòng Khối: kiểm tra tệp có đúng do phường {inside.name} gửi không; nếu phường {by_name.name} ghi nhầm "
+        "đơn vị, phường sửa ô Đơn vị rồi gửi lại.",
+        sheet=sub.workbook.info_sheet if sub.workbook else None,
+        cell=cv.cell if cv else None,
+        column="Đơn vị" if cv else None,
+        value=shown(cv.value) if cv else None,
+    )
+    return sub.with_issues([issue])
 
 
 def _open(file: InputFile, bloc: Bloc, catalogue: Catalogue, period: str | None) -> Submission:

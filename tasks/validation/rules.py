@@ -43,6 +43,7 @@ RULE_LABELS: dict[str, str] = {
     "year_mismatch": "Năm không đúng",
     "period_mismatch": "Kỳ báo cáo không đúng",
     "duplicate_label": "Nhãn ghi hai lần khác nhau",
+    "file_name_other_ward": "Tên tệp là của phường khác",
     # rows of the tables
     "unknown_code": "Mã không có trong danh mục",
     "duplicate_code": "Mã ghi trùng",

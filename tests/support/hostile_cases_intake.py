@@ -11,6 +11,7 @@ import os
 import shutil
 import zipfile
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -179,6 +180,25 @@ def annual_without_its_score_column(year_dir: Path) -> None:
 def monthly_without_its_indicator_sheet(year_dir: Path) -> None:
     """December's report names its ward but has no ``Chỉ tiêu`` sheet: the ward's month counts as missing."""
     edit(year_dir, DECEMBER, lambda wb: wb.remove(wb.worksheets[-1]))
+
+
+@case(
+    3,
+    Listed("annual/tu-cham-diem-2025-namcuong-ban-sua.xlsx", "file_name_other_ward", "B1", "warning", ward="SAPA"),
+    wards={"SAPA": "scored"},
+)
+def file_named_for_one_ward_naming_another(year_dir: Path) -> None:
+    """A copy of Nam Cường's workbook, still named for Nam Cường, that names Sa Pa inside: it counts for Sa Pa (the
+    name never decides), and is told. Dated later than Sa Pa's own file it would supersede it in silence; dated
+    earlier, as here, Sa Pa keeps its own file and the warning is all that changes."""
+    copy = "annual/tu-cham-diem-2025-namcuong-ban-sua.xlsx"
+    shutil.copy(year_dir / ANNUAL, year_dir / copy)
+
+    def claim(wb: openpyxl.Workbook) -> None:
+        sheet(wb, "THONG TIN")["B1"] = "Sa Pa"
+        sheet(wb, "THONG TIN")["B6"] = datetime(2025, 12, 1)
+
+    edit(year_dir, copy, claim)
 
 
 # --- Class 1: nothing ambiguous resolved silently ---------------------------------------------------
