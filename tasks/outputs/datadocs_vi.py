@@ -141,6 +141,7 @@ SENTENCES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = 
     ),
     (re.compile(rf"(?P<a>≈?)(?P<p>{_NUM})% unexpected"), lambda m: f"{_percent(m['a'], m['p'])} không đạt"),
     (re.compile(rf"(?P<a>≈?)(?P<p>{_NUM})% not null"), lambda m: f"{_percent(m['a'], m['p'])} không để trống"),
+    (re.compile(rf"(?P<a>≈?)(?P<p>{_NUM})% null"), lambda m: f"{_percent(m['a'], m['p'])} để trống"),
     (re.compile(rf"(?P<a>≈?)(?P<p>{_NUM})%"), lambda m: _percent(m["a"], m["p"])),
     (
         re.compile(

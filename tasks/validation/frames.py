@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 from tasks.domain import Bloc, Catalogue, CellValue, Indicator, Row, Submission
 from tasks.intake.identify import match_ward
 from tasks.intake.layout import key as _uncached_key
-from tasks.text import criterion_code, decimals, is_blank, number_text, shown, to_decimal, typed
+from tasks.text import criterion_code, decimals, is_blank, nfc, number_text, shown, to_decimal, typed
 
 Columns = dict[str, list[Any]]
 T = TypeVar("T")
@@ -250,8 +250,21 @@ def counts_columns(subs: Sequence[Submission], idx: Iterable[int], cat: Catalogu
 _INDICATORS = _names(
     "sub sheet row code code_cell code_text known unit ytd_cell ytd_text ytd_given ytd ytd_shown at_most "
     "at_most_text month_cell month_text month_given month_value plan plan_cell plan_text target "
-    "target_text name_key name_cell name_text cat_name cat_name_key"
+    "target_text name_key name_cell name_text cat_name cat_name_key ytd_grouped"
 )
+
+# Text such as ``3.044``: a decimal with a dot (3,044) as spec §3 reads it, but also how Vietnamese writes three
+# thousand and forty-four. Excel turns such typing into a number; only a cell kept as text holds it like this.
+_DOT_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+
+
+@per_value
+def _dot_grouped(value: object) -> str | None:
+    """The whole number a text reads as when its dots group thousands (``"3.044"`` → ``"3044"``), else None."""
+    if not isinstance(value, str):
+        return None
+    text = "".join(nfc(value).split())
+    return text.replace(".", "") if _DOT_GROUPED.match(text) else None
 
 
 def indicators_columns(subs: Sequence[Submission], idx: Iterable[int], cat: Catalogue) -> Columns:
@@ -331,6 +344,7 @@ def _indicator_line(i: int, sheet: str, ward: str | None, row: Row, cat: _Indica
         name_text,
         cat_name,
         cat_name_key,
+        None if pct else _dot_grouped(ytd_cv.value),
     )
 
 

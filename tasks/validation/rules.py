@@ -61,6 +61,7 @@ RULE_LABELS: dict[str, str] = {
     "ytd_missing": "Chưa nhập lũy kế",
     "above_100_percent": "Vượt quá 100%",
     "month_not_a_number": "Số trong tháng không phải là số",
+    "ambiguous_dot": "Dấu chấm có thể là dấu ngăn cách hàng nghìn",
     "target_differs": "Kế hoạch khác chỉ tiêu giao",
     "duplicate_appraisal": "Thẩm định ghi trùng",
     # across files

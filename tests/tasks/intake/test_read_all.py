@@ -219,6 +219,26 @@ def test_a_percent_above_100_is_an_error_for_a_share(inputs: Path, validator: Va
     assert ("above_100_percent", "Chỉ tiêu", cell) in errors(sub)
 
 
+@pytest.mark.parametrize(("written", "warned"), [("3.044", True), ("3,044", False), (3044, False), ("97.500", False)])
+def test_a_year_to_date_text_whose_dot_may_group_thousands_is_read_as_a_decimal_and_warned(
+    inputs: Path, validator: Validator, edit_row: EditFn, written: object, warned: bool
+) -> None:
+    """``3.044`` typed as text (3,044 by spec §3, but three thousand and forty-four as Vietnamese write it) is read
+    as 3.044 and the ward warned at its cell: before, such a count of people scored near nothing without a word in
+    a first month. A decimal comma, a number cell, or a percentage (where thousands make no sense) say nothing."""
+    month = inputs / "2025" / "monthly" / "2025-12"
+    path = next(p for p in month.iterdir() if "sapa" in p.name)
+    code = "CT02" if written == "97.500" else "CT08"
+    cell = edit_row(path, "Chỉ tiêu", code, "Lũy kế từ đầu năm", written)
+    _, subs = intake(inputs, validator)
+    sub = subs[f"monthly/2025-12/{path.name}"]
+    found = [i for i in sub.issues if i.rule == "ambiguous_dot"]
+    assert sub.status is Status.ACCEPTED
+    assert [(i.severity, i.cell, i.value) for i in found] == ([(Severity.WARNING, cell, "3.044")] if warned else [])
+    if warned:
+        assert "được đọc là 3,044" in found[0].message and "nhập 3044" in found[0].hint
+
+
 def test_discovery_skips_lock_and_hidden_files_and_lists_by_name(tmp_path: Path) -> None:
     """It lists each folder's files by name with their hashes, never Excel's ``~$`` lock files or hidden files, nor
     an empty sub-folder (it hides no file)."""

@@ -103,6 +103,7 @@ def test_translating_twice_changes_nothing(built: tuple[Path, Any], tmp_path: Pa
         ),
         ("0.64103% unexpected", "0,64103 % không đạt"),
         ("100% not null", "100 % không để trống"),
+        ("100% null", "100 % để trống"),
         ("Data asset: None", "Tập dữ liệu: không đặt tên"),
         ("Validations / annual_scores / thidua", "Kết quả kiểm tra / annual_scores / thidua"),
         ("1.24.1", "1.24.1"),  # a version, not a number

@@ -20,6 +20,7 @@ WARNINGS = {
     "name_differs",
     "no_evidence",
     "month_not_a_number",
+    "ambiguous_dot",
     "target_differs",
 }
 CONSEQUENCE = {
