@@ -99,7 +99,7 @@ def _run_review(t0: float, inputs: Path, outputs: Path) -> dict[str, Any]:
 
 _MONTHLY_MARKS = {
     "start+read": (("tasks.intake.read_all", "read "), ("flows.annual_review", "read ")),
-    "validate": (("tasks.intake.read_all", "validated"),),
+    "validate": (("tasks.validation.validate", "validated"),),
     "write": (("tasks.outputs.monthly_folder", "wrote monthly"),),
 }
 

@@ -170,6 +170,6 @@ def read_submissions(
 @task(name="validate-submissions", cache_policy=NO_CACHE)
 def validate_submissions(subs: list[Submission], config: YearConfig, validator: Validator) -> list[Submission]:
     """Run the stored expectation suites once over all wards' rows of each kind."""
-    from tasks.intake.read_all import validate_all
+    from tasks.validation.validate import validate_all
 
     return validate_all(subs, config.bloc, config.catalogue, validator)

@@ -24,12 +24,12 @@ from tasks.intake.discover import WORKBOOK_SUFFIXES, shown_name
 from tasks.intake.identify import parse_period, parse_year, period_year_issue
 from tasks.intake.layout import INFO_SHEET, TABLES, key
 from tasks.intake.read import open_submission, outside_window
-from tasks.intake.read_all import validate_all
 from tasks.intake.tables import read_info
 from tasks.intake.workbook import WorkbookError, read_workbook
 from tasks.outputs.labels import KIND_TEXT
 from tasks.text import month_label
 from tasks.validation.suites import Validator
+from tasks.validation.validate import validate_all
 
 
 @dataclass(frozen=True)

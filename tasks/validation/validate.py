@@ -1,6 +1,8 @@
 """Validation: run the stored suites on all wards' rows at once and map failures back to cells.
 
 Errors reject a submission, warnings do not (spec §3.5). Files are opened by ``tasks.intake.read``.
+``validate_all`` is the stage's entry, shared by the annual review, the monthly run and ``thidua check`` so
+there is one set of rules.
 """
 
 from __future__ import annotations
@@ -17,10 +19,14 @@ import pandas as pd
 
 from tasks.domain import Bloc, Catalogue, Issue, Kind, Severity, Status, Submission
 from tasks.intake.layout import TABLES
+from tasks.text import vn_count
 from tasks.validation.frames import Columns, appraisal_columns, counts_columns, indicators_columns, scores_columns
+from tasks.validation.reports import resolve_resubmissions
 from tasks.validation.suites import CRITICAL, FailedRow, Failure, Validator
 
 log = logging.getLogger(__name__)
+
+MAX_LISTED_ISSUES = 100  # issues listed per file in every output; the rest are counted in one last line
 
 
 class _Blank(dict[str, Any]):
@@ -175,16 +181,68 @@ def validate_rows(
 
 def _checked(sub: Submission, found: Sequence[Issue]) -> Submission:
     """``sub`` with the issues validation ``found`` in it; rejected when any issue is an error."""
-    issues = _without_formula_echoes((*sub.issues, *found))
+    issues = _without_echoes((*sub.issues, *found), "formula_without_value")
     checked = sub if issues == sub.issues else replace(sub, issues=issues)
     rejected = checked.has_errors and checked.status is not Status.REJECTED
     return replace(checked, status=Status.REJECTED) if rejected else checked
 
 
-def _without_formula_echoes(issues: tuple[Issue, ...]) -> tuple[Issue, ...]:
-    """Drop the issues a formula without a cached value causes on its own cell (it reads as empty).
+def _without_echoes(issues: tuple[Issue, ...], rule: str) -> tuple[Issue, ...]:
+    """The issues without validation's own words for a cell an issue of ``rule`` already names: a formula whose
+    result was never stored (it reads as empty), an Excel error value such as ``#DIV/0!`` (not "not a number").
+    The ward is told each fault once, precisely."""
+    named = {(i.sheet, i.cell) for i in issues if i.rule == rule}
+    return tuple(i for i in issues if i.rule == rule or (i.sheet, i.cell) not in named) if named else issues
 
-    The ward is told once, precisely: the cell holds a formula whose result was never stored.
+
+def validate_all(
+    subs: Sequence[Submission], bloc: Bloc, catalogue: Catalogue, validator: Validator
+) -> list[Submission]:
+    """The submissions after bulk validation and resubmissions, in the order given.
+
+    Appraisal files are only rejected when unreadable (their bad rows are skipped, the rest apply).
     """
-    formulas = {(i.sheet, i.cell) for i in issues if i.rule == "formula_without_value"}
-    return tuple(i for i in issues if i.rule == "formula_without_value" or (i.sheet, i.cell) not in formulas)
+    checked = [_settled_alone(sub) for sub in validate_rows(subs, bloc, catalogue, validator)]
+    settled = [_with_issues_capped(sub) for sub in resolve_resubmissions(checked)]
+    counts = {s: sum(x.status is s for x in settled) for s in Status}
+    log.info("validated: %s", {k.value: v for k, v in counts.items()})
+    return settled
+
+
+def _settled_alone(sub: Submission) -> Submission:
+    """``sub`` without echoed issues; a readable appraisal file accepted (its bad rows are skipped)."""
+    issues = _without_echoes(sub.issues, "excel_error")
+    readable_appraisal = sub.kind is Kind.APPRAISAL and sub.workbook is not None
+    if issues == sub.issues and (not readable_appraisal or sub.status is Status.ACCEPTED):
+        return sub
+    return replace(sub, issues=issues, status=Status.ACCEPTED if readable_appraisal else sub.status)
+
+
+def _with_issues_capped(sub: Submission) -> Submission:
+    capped = capped_issues(sub.issues)
+    return sub if capped == sub.issues else replace(sub, issues=capped)
+
+
+def capped_issues(issues: tuple[Issue, ...], limit: int = MAX_LISTED_ISSUES) -> tuple[Issue, ...]:
+    """The first ``limit`` issues of a file, then one line saying how many more there are ("và K lỗi khác").
+
+    A pasted data dump can raise tens of thousands of issues; listing them all would make every writer (feedback
+    workbook, annotated copy, Data Docs) as slow as the dump is long, and help nobody.
+    """
+    if len(issues) <= limit:
+        return issues
+    rest = issues[limit:]
+    errors = sum(i.severity is Severity.ERROR for i in rest)
+    warnings = len(rest) - errors
+    parts = [f"{vn_count(errors)} lỗi"] if errors else []
+    parts += [f"{vn_count(warnings)} cảnh báo"] if warnings else []
+    counted = " và ".join(parts)
+    return (
+        *issues[:limit],
+        Issue(
+            severity=Severity.ERROR if errors else Severity.WARNING,
+            rule="more_issues",
+            message=f"… và {counted} khác (chỉ liệt kê {limit} vấn đề đầu tiên của tệp).",
+            hint="Sửa các vấn đề đã liệt kê (thường cùng một nguyên nhân) rồi gửi lại để xem các vấn đề còn lại.",
+        ),
+    )

@@ -47,10 +47,11 @@ from typing import Any
 
 from tasks.config.year import load_year
 from tasks.intake.discover import discover
-from tasks.intake.read_all import read_all, validate_all
+from tasks.intake.read_all import read_all
 from tasks.outputs.csv_json import ranking_csv, scores_csv, summary_json
 from tasks.scoring.review import review
 from tasks.validation.suites import Validator
+from tasks.validation.validate import validate_all
 
 SAMPLE = Path(__file__).resolve().parents[2] / "inputs" / "2025"
 YEAR = 2025

@@ -7,11 +7,12 @@ from pathlib import Path
 
 from tasks.config.year import document_moment, load_year
 from tasks.intake.discover import discover
-from tasks.intake.read_all import read_all, validate_all
+from tasks.intake.read_all import read_all
 from tasks.outputs.review_folder import write_review_folder
 from tasks.outputs.run_folder import finish_run, start_run
 from tasks.scoring.review import review
 from tasks.validation.suites import Validator
+from tasks.validation.validate import validate_all
 
 SAMPLE = Path(__file__).resolve().parents[2] / "inputs" / "2025"
 

@@ -14,9 +14,10 @@ from tasks.blank_workbooks import annual_name, annual_template, monthly_name, mo
 from tasks.config.year import PROJECT_ROOT, YearConfig, load_year
 from tasks.domain import Catalogue, CriterionKind, Kind, Severity, Status, Submission
 from tasks.intake.discover import discover
-from tasks.intake.read_all import read_all, validate_all
+from tasks.intake.read_all import read_all
 from tasks.validation.reports import annual_report, monthly_report
 from tasks.validation.suites import Validator
+from tasks.validation.validate import validate_all
 from tests.support.blank_workbooks import (
     COUNT_HEADERS,
     INDICATOR_HEADERS,

@@ -25,13 +25,13 @@ from tasks.config.year import YearConfig, load_year
 from tasks.domain import Issue, Kind, Severity, Status, Submission
 from tasks.intake.discover import discover
 from tasks.intake.read import open_submission
-from tasks.intake.read_all import read_all, validate_all
+from tasks.intake.read_all import read_all
 from tasks.outputs.csv_json import summary_json
 from tasks.outputs.writes import feedback_writes
 from tasks.scoring.review import review
 from tasks.validation.reports import annual_report, monthly_report
 from tasks.validation.suites import Validator
-from tasks.validation.validate import validate_rows
+from tasks.validation.validate import validate_all, validate_rows
 from tests.support.hostile_files import lying_zip_bomb, ole_container, rewrite_part, xxe, zip_bomb
 from tests.support.office_files import (
     COUNTS,

@@ -15,9 +15,10 @@ import pytest
 from tasks.config.year import YearConfig, load_year
 from tasks.domain import Issue, Severity, Status, Submission
 from tasks.intake.discover import discover
-from tasks.intake.read_all import read_all, validate_all
+from tasks.intake.read_all import read_all
 from tasks.outputs import review_folder
 from tasks.outputs.monthly_folder import month_statuses, write_monthly_folder
+from tasks.validation.validate import validate_all
 from tests.support.sample import SAMPLE
 from tests.support.validators import ScriptedValidator
 

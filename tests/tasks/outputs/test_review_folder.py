@@ -17,7 +17,7 @@ from tasks.config.year import YearConfig, document_moment, load_year
 from tasks.domain import Submission
 from tasks.edge.pool import process_pool
 from tasks.intake.discover import discover
-from tasks.intake.read_all import read_all, validate_all
+from tasks.intake.read_all import read_all
 from tasks.outputs.documents import render as render_module
 from tasks.outputs.documents import render_document
 from tasks.outputs.documents.word import refits_every_table
@@ -25,6 +25,7 @@ from tasks.outputs.review_folder import document_writes, write_review_folder
 from tasks.outputs.xlsx.ranking import write_ranking_xlsx
 from tasks.scoring.review import Review, review
 from tasks.validation.suites import Validator
+from tasks.validation.validate import validate_all
 from tests.support.datadocs_text import ENGLISH, visible_text
 from tests.support.sample import SAMPLE
 

@@ -6,8 +6,9 @@ import pytest
 
 from tasks.config.year import YearConfig, load_year
 from tasks.intake.discover import discover
-from tasks.intake.read_all import read_all, validate_all
+from tasks.intake.read_all import read_all
 from tasks.scoring.review import review
+from tasks.validation.validate import validate_all
 from tests.support.reviews import sample_review
 from tests.support.sample import SAMPLE
 from tests.support.validators import ScriptedValidator

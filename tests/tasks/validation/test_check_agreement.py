@@ -14,11 +14,12 @@ from tasks.blank_workbooks import write_templates
 from tasks.config.year import load_year
 from tasks.domain import Issue, Kind, Submission
 from tasks.intake.discover import discover
-from tasks.intake.read_all import read_all, validate_all
+from tasks.intake.read_all import read_all
 from tasks.scoring.review import review
 from tasks.validation.check import NOT_MADE, CheckError, CheckStatus, check_file, format_result
 from tasks.validation.frames import appraisal_columns, counts_columns, indicators_columns, scores_columns
 from tasks.validation.suites import Validator, load_suite_json
+from tasks.validation.validate import validate_all
 
 PROJECT_INPUTS = Path(__file__).resolve().parents[3] / "inputs"
 # An empty placeholder leaves marks like "tháng /", "''", "()" or a doubled space in a sentence.

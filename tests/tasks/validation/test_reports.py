@@ -20,8 +20,9 @@ from tasks.domain import (
     Workbook,
 )
 from tasks.intake.discover import months_inputs
-from tasks.intake.read_all import read_all, validate_all
+from tasks.intake.read_all import read_all
 from tasks.validation.reports import month_series_warnings, resolve_resubmissions, with_month_series_warnings
+from tasks.validation.validate import validate_all
 from tests.support.sample import SAMPLE, EditFn
 from tests.support.validators import ScriptedValidator
 

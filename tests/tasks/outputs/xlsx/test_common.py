@@ -27,7 +27,7 @@ from tasks.domain import InputFile, Issue, Kind, Severity, Status, Submission
 from tasks.feedback import workbook as feedback
 from tasks.feedback.workbook import feedback_workbook
 from tasks.intake.discover import discover
-from tasks.intake.read_all import read_all, validate_all
+from tasks.intake.read_all import read_all
 from tasks.outputs.ooxml import save_workbook
 from tasks.outputs.xlsx import common
 from tasks.outputs.xlsx.common import (
@@ -44,6 +44,7 @@ from tasks.outputs.xlsx.common import (
 from tasks.outputs.xlsx.ranking import write_ranking_xlsx
 from tasks.outputs.xlsx.standing import write_standing_xlsx
 from tasks.scoring.review import review
+from tasks.validation.validate import validate_all
 from tests.support.sample import SAMPLE
 from tests.support.validators import ScriptedValidator
 
