@@ -1,4 +1,4 @@
-"""From validated workbooks to typed reports: resolve resubmissions, read exact values, check month series.
+"""From validated workbooks to typed reports: read exact values, check month series.
 
 Numbers are re-read here from the cells as exact decimals (the validation frames hold floats only for
 comparison), so scoring never sees a binary float.
@@ -9,7 +9,6 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
 from decimal import Decimal
 
 from tasks.domain import (
@@ -31,68 +30,6 @@ from tasks.text import criterion_code, is_blank, number_text, shown, to_decimal
 from tasks.validation.frames import cell_text, code_of, number, parse_number
 
 _ZERO = Decimal(0)
-
-
-def resolve_resubmissions(subs: Sequence[Submission]) -> list[Submission]:
-    """Keep one submission per ward, kind and period: the later ``Ngày lập`` wins, the other is superseded.
-
-    When the latest dates are equal, or any file of the group has no readable date (so which one is newer
-    cannot be told), every submission of the group is rejected as a conflict. The result is in the order of
-    ``subs``; a submission no other one competes with comes back as it was.
-    """
-    groups: dict[tuple[str, Kind, str | None], list[int]] = defaultdict(list)
-    for at, sub in enumerate(subs):
-        if sub.ward_code and sub.kind in (Kind.ANNUAL, Kind.MONTHLY) and sub.workbook is not None:
-            groups[(sub.ward_code, sub.kind, sub.period)].append(at)
-    settled = list(subs)
-    for group in groups.values():
-        if len(group) >= 2:
-            members = [subs[at] for at in group]
-            for at, sub in zip(group, _settled(members), strict=True):
-                settled[at] = sub
-    return settled
-
-
-def _settled(group: list[Submission]) -> list[Submission]:
-    """The members of one group of competing submissions, in the same order, as settled."""
-    dated = sorted(group, key=lambda s: (s.prepared_on is not None, s.prepared_on), reverse=True)
-    top = dated[0]
-    if any(s.prepared_on is None for s in group) or dated[1].prepared_on == top.prepared_on:
-        return _conflict(group)
-    notice = Issue(
-        Severity.WARNING,
-        "superseded",
-        f"Bản nộp này được thay thế bởi bản nộp sau ({top.file.rel}, lập ngày {top.prepared_on:%d/%m/%Y}).",
-        "Không cần làm gì nếu bản nộp sau là bản đúng.",
-    )
-    return [
-        sub if sub is top else replace(sub.with_issues([notice]), status=Status.SUPERSEDED, superseded_by=top.file.rel)
-        for sub in group
-    ]
-
-
-def _conflict(group: list[Submission]) -> list[Submission]:
-    names = ", ".join(s.file.rel for s in group)
-    return [
-        replace(sub.with_issues([_conflict_issue(sub, len(group), names)]), status=Status.REJECTED) for sub in group
-    ]
-
-
-def _conflict_issue(sub: Submission, size: int, names: str) -> Issue:
-    """The error told to each of ``size`` submissions whose order cannot be told, at its ``Ngày lập`` cell."""
-    prepared = sub.workbook.info.get("prepared_on") if sub.workbook else None
-    return Issue(
-        Severity.ERROR,
-        "conflicting_submissions",
-        f"Đơn vị có {size} bản nộp cùng loại, cùng kỳ mà Ngày lập trùng nhau hoặc bị trống "
-        f"nên không xác định được bản nào mới hơn; tất cả đều bị từ chối: {names}.",
-        "Văn phòng Khối: giữ lại một bản đúng, chuyển các bản còn lại ra khỏi thư mục đầu vào rồi chạy lại; "
-        "hoặc phường ghi Ngày lập (dd/mm/yyyy) cho từng bản, bản mới nhất có ngày muộn nhất.",
-        sheet=sub.workbook.info_sheet if sub.workbook else None,
-        cell=prepared.cell if prepared else None,
-        column="Ngày lập",
-        value=shown(prepared.value) if prepared else None,
-    )
 
 
 def annual_report(sub: Submission, catalogue: Catalogue) -> AnnualReport:

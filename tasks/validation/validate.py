@@ -1,15 +1,15 @@
-"""Validation: run the stored suites on all wards' rows at once and map failures back to cells.
+"""Validation (spec §3.5): run the stored suites on all wards' rows at once, map failures back to cells, then
+settle resubmissions (one submission counts per ward, kind and period).
 
-Errors reject a submission, warnings do not (spec §3.5). Files are opened by ``tasks.intake.read``.
-``validate_all`` is the stage's entry, shared by the annual review, the monthly run and ``thidua check`` so
-there is one set of rules.
+Errors reject a submission, warnings do not. Files are opened by ``tasks.intake.read``. ``validate_all`` is the
+stage's entry, shared by the annual review, the monthly run and ``thidua check`` so there is one set of rules.
 """
 
 from __future__ import annotations
 
 import logging
 import string
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -19,9 +19,8 @@ import pandas as pd
 
 from tasks.domain import Bloc, Catalogue, Issue, Kind, Severity, Status, Submission
 from tasks.intake.layout import TABLES
-from tasks.text import vn_count
+from tasks.text import shown, vn_count
 from tasks.validation.frames import Columns, appraisal_columns, counts_columns, indicators_columns, scores_columns
-from tasks.validation.reports import resolve_resubmissions
 from tasks.validation.suites import CRITICAL, FailedRow, Failure, Validator
 
 log = logging.getLogger(__name__)
@@ -200,7 +199,9 @@ def validate_all(
 ) -> list[Submission]:
     """The submissions after bulk validation and resubmissions, in the order given.
 
-    Appraisal files are only rejected when unreadable (their bad rows are skipped, the rest apply).
+    Appraisal files are only rejected when unreadable (their bad rows are skipped, the rest apply). Resubmissions
+    are settled after the suites, so that settling has the last word on a file's status (the suites would turn a
+    superseded file with an error into a rejected one).
     """
     checked = [_settled_alone(sub) for sub in validate_rows(subs, bloc, catalogue, validator)]
     settled = [_with_issues_capped(sub) for sub in resolve_resubmissions(checked)]
@@ -221,6 +222,69 @@ def _settled_alone(sub: Submission) -> Submission:
 def _with_issues_capped(sub: Submission) -> Submission:
     capped = capped_issues(sub.issues)
     return sub if capped == sub.issues else replace(sub, issues=capped)
+
+
+def resolve_resubmissions(subs: Sequence[Submission]) -> list[Submission]:
+    """Keep one submission per ward, kind and period: the later ``Ngày lập`` wins, the other is superseded.
+
+    When the latest dates are equal, or any file of the group has no readable date (so which one is newer
+    cannot be told), every submission of the group is rejected as a conflict. Every readable file of a ward
+    competes, whatever the suites found in it. The result is in the order of ``subs``; a submission no other one
+    competes with comes back as it was.
+    """
+    groups: dict[tuple[str, Kind, str | None], list[int]] = defaultdict(list)
+    for at, sub in enumerate(subs):
+        if sub.ward_code and sub.kind in (Kind.ANNUAL, Kind.MONTHLY) and sub.workbook is not None:
+            groups[(sub.ward_code, sub.kind, sub.period)].append(at)
+    settled = list(subs)
+    for group in groups.values():
+        if len(group) >= 2:
+            members = [subs[at] for at in group]
+            for at, sub in zip(group, _settled(members), strict=True):
+                settled[at] = sub
+    return settled
+
+
+def _settled(group: list[Submission]) -> list[Submission]:
+    """The members of one group of competing submissions, in the same order, as settled."""
+    dated = sorted(group, key=lambda s: (s.prepared_on is not None, s.prepared_on), reverse=True)
+    top = dated[0]
+    if any(s.prepared_on is None for s in group) or dated[1].prepared_on == top.prepared_on:
+        return _conflict(group)
+    notice = Issue(
+        Severity.WARNING,
+        "superseded",
+        f"Bản nộp này được thay thế bởi bản nộp sau ({top.file.rel}, lập ngày {top.prepared_on:%d/%m/%Y}).",
+        "Không cần làm gì nếu bản nộp sau là bản đúng.",
+    )
+    return [
+        sub if sub is top else replace(sub.with_issues([notice]), status=Status.SUPERSEDED, superseded_by=top.file.rel)
+        for sub in group
+    ]
+
+
+def _conflict(group: list[Submission]) -> list[Submission]:
+    names = ", ".join(s.file.rel for s in group)
+    return [
+        replace(sub.with_issues([_conflict_issue(sub, len(group), names)]), status=Status.REJECTED) for sub in group
+    ]
+
+
+def _conflict_issue(sub: Submission, size: int, names: str) -> Issue:
+    """The error told to each of ``size`` submissions whose order cannot be told, at its ``Ngày lập`` cell."""
+    prepared = sub.workbook.info.get("prepared_on") if sub.workbook else None
+    return Issue(
+        Severity.ERROR,
+        "conflicting_submissions",
+        f"Đơn vị có {size} bản nộp cùng loại, cùng kỳ mà Ngày lập trùng nhau hoặc bị trống "
+        f"nên không xác định được bản nào mới hơn; tất cả đều bị từ chối: {names}.",
+        "Văn phòng Khối: giữ lại một bản đúng, chuyển các bản còn lại ra khỏi thư mục đầu vào rồi chạy lại; "
+        "hoặc phường ghi Ngày lập (dd/mm/yyyy) cho từng bản, bản mới nhất có ngày muộn nhất.",
+        sheet=sub.workbook.info_sheet if sub.workbook else None,
+        cell=prepared.cell if prepared else None,
+        column="Ngày lập",
+        value=shown(prepared.value) if prepared else None,
+    )
 
 
 def capped_issues(issues: tuple[Issue, ...], limit: int = MAX_LISTED_ISSUES) -> tuple[Issue, ...]:
