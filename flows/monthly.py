@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
 from prefect.states import State
 
 from flows.commands import refuse_month
@@ -63,12 +64,22 @@ class MonthlyResult:
     missing_months: int = 0  # always 0: a ward without this month's report is counted in ``missing``
 
 
+@task(name="score-standing", cache_policy=NO_CACHE)
+def score_standing(subs: list[Submission], config: YearConfig, period: str) -> list[dict[str, object]]:
+    """Each roster ward's report status, issue count and provisional indicator scores: ``standing.csv``'s rows."""
+    from tasks.scoring.standing import month_statuses, standing_rows
+
+    statuses, reports = month_statuses(config.bloc, config.catalogue, subs)
+    return standing_rows(config.bloc, config.catalogue, period, statuses, reports)
+
+
 @task(name="write-monthly-outputs", **ON_STORAGE)
 def write_monthly_outputs(
     base: Path,
     config: YearConfig,
     period: str,
     subs: list[Submission],
+    rows: list[dict[str, object]],
     validator: Validator,
     parameters: dict[str, object],
     earlier: list[Submission],
@@ -82,7 +93,7 @@ def write_monthly_outputs(
         work = start_run(base, new_run_id())
         run_id = work.name.removesuffix(".incomplete")
         manifest = write_monthly_folder(
-            work, run_id, config, period, subs, validator, moment, parameters, pool, earlier
+            work, run_id, config, period, subs, rows, validator, moment, parameters, pool, earlier
         )
         return finish_run(work, manifest)
 
@@ -90,7 +101,7 @@ def write_monthly_outputs(
 def monthly_steps(
     config: YearConfig, period: str, base: Path, cache_dir: Path | None, parameters: dict[str, object]
 ) -> MonthlyResult:
-    """Read, validate and write one bloc's month into a new run folder under ``base``."""
+    """Read, validate, score and write one bloc's month into a new run folder under ``base``."""
     timings: dict[str, float] = {}
     with run_lock(base):
         files = find_month_inputs(whole(config), period)
@@ -112,9 +123,11 @@ def monthly_steps(
             subs = validate_submissions(whole(subs), whole(config), validator)
             subs = list(with_month_series_warnings(subs, earlier, config.catalogue))
             advance(sum(not s.file.is_folder for s in [*subs, *earlier]))
+        # no progress line of its own: a few milliseconds, and "Chấm điểm và xếp hạng" would promise a ranking
+        rows = score_standing(whole(subs), whole(config), period)
         with timed(timings, "write"):
             run_dir = write_monthly_outputs(
-                base, whole(config), period, whole(subs), validator, parameters, whole(earlier)
+                base, whole(config), period, whole(subs), whole(rows), validator, parameters, whole(earlier)
             )
     accepted = {s.ward_code for s in subs if s.status.value == "accepted" and s.ward_code}
     rejected = {s.ward_code for s in subs if s.ward_code and s.ward_code not in accepted}

@@ -1,9 +1,9 @@
 """The provisional monthly standing (kết quả thực hiện chỉ tiêu tháng), spec §5 ``standing.csv``.
 
-Pure functions: the caller passes each ward's report status and accepted monthly report for the period;
-nothing here touches the disk. The provisional score of an indicator is the score its criterion would get
-today (spec §4 step 1) from the year-to-date value (lũy kế) of this month's report; appraisals do not apply
-to a monthly run.
+Pure functions: ``month_statuses`` takes each roster ward's report status and accepted report from the month's
+validated submissions, ``standing_rows`` scores them; nothing here touches the disk. The provisional score of an
+indicator is the score its criterion would get today (spec §4 step 1) from the year-to-date value (lũy kế) of
+this month's report; appraisals do not apply to a monthly run.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
-from tasks.domain import Bloc, Catalogue, Criterion, Indicator, MonthlyReport, Ward
+from tasks.domain import Bloc, Catalogue, Criterion, Indicator, MonthlyReport, Status, Submission, Ward
 from tasks.outputs.csv_json import plain
 from tasks.outputs.safe_text import safe_text
 from tasks.scoring.score import indicator_score, round_half_up
+from tasks.validation.reports import monthly_report
 
 REPORT_STATUSES = ("accepted", "rejected", "missing")
 BASE_COLUMNS = ["ward_code", "ward_name", "status", "issues"]
@@ -29,6 +30,27 @@ def standing_columns(catalogue: Catalogue) -> list[str]:
     for indicator in catalogue.indicators:
         columns += [f"{indicator.code}{YTD_SUFFIX}", f"{indicator.code}_score"]
     return columns
+
+
+def month_statuses(
+    bloc: Bloc, catalogue: Catalogue, subs: Sequence[Submission]
+) -> tuple[dict[str, tuple[str, int]], dict[str, MonthlyReport]]:
+    """Per ward: (accepted|rejected|missing, number of issues) and the accepted report."""
+    statuses: dict[str, tuple[str, int]] = {}
+    reports: dict[str, MonthlyReport] = {}
+    by_ward: dict[str | None, list[Submission]] = {}
+    for sub in subs:  # grouped once: a scan of every submission per ward is quadratic in the bloc's size
+        by_ward.setdefault(sub.ward_code, []).append(sub)
+    for ward in bloc.members:
+        own = by_ward.get(ward.code, [])
+        accepted = next((s for s in own if s.status is Status.ACCEPTED), None)
+        issues = sum(len(s.issues) for s in own)
+        if accepted is not None:
+            reports[ward.code] = monthly_report(accepted, catalogue)
+            statuses[ward.code] = ("accepted", issues)
+        else:
+            statuses[ward.code] = ("rejected" if own else "missing", issues)
+    return statuses, reports
 
 
 def standing_rows(

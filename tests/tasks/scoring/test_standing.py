@@ -1,4 +1,5 @@
-"""The provisional monthly standing (spec §5 ``standing.csv``), on a hand-made catalogue."""
+"""The provisional monthly standing (spec §5 ``standing.csv``), on a hand-made catalogue; each ward's report status
+and accepted report, from the sample's December reports."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from fractions import Fraction
 
 import pytest
 
+from tasks.config.year import YearConfig, load_year
 from tasks.domain import (
     AwardRule,
     Band,
@@ -19,13 +21,22 @@ from tasks.domain import (
     Group,
     Indicator,
     IndicatorEntry,
+    Issue,
     Method,
     MonthlyReport,
     MonthWindow,
+    Severity,
+    Status,
+    Submission,
     Ward,
 )
+from tasks.intake.discover import discover
+from tasks.intake.read_all import read_all
 from tasks.scoring.score import indicator_score
-from tasks.scoring.standing import standing_columns, standing_csv, standing_rows
+from tasks.scoring.standing import month_statuses, standing_columns, standing_csv, standing_rows
+from tasks.validation.validate import validate_all
+from tests.support.sample import SAMPLE
+from tests.support.validators import ScriptedValidator
 
 D = Decimal
 PERIOD = "2025-12"
@@ -171,3 +182,67 @@ def test_floats_and_unknown_columns_are_refused() -> None:
         standing_csv([{"a": 1.5}], ["a"])
     with pytest.raises(ValueError):
         standing_csv([{"a": D(1), "z": D(2)}], ["a"])
+
+
+# --- month_statuses: each roster ward's status and accepted report, from the sample's December reports ------
+
+LATE = Issue(Severity.WARNING, "late", "Báo cáo nộp muộn.", "Nộp đúng hạn.")
+WRONG = Issue(Severity.ERROR, "not_a_number", "Lũy kế không phải là số.", "Nhập một số.", "Chỉ tiêu", "E7")
+
+
+@pytest.fixture(scope="module")
+def config() -> YearConfig:
+    return load_year(SAMPLE.parent, 2025)
+
+
+@pytest.fixture(scope="module")
+def december(config: YearConfig) -> dict[str, Submission]:
+    """The sample's ten December reports, read and checked (findings are not the subject here), by ward."""
+    files = [(f, month) for f, month in discover(config.year_dir) if month == "2025-12"]
+    subs = read_all(files, config.bloc, config.catalogue)
+    checked = validate_all(subs, config.bloc, config.catalogue, ScriptedValidator())
+    return {s.ward_code: s for s in checked if s.ward_code is not None}
+
+
+def test_every_roster_ward_with_an_accepted_report_gets_its_typed_indicators(
+    config: YearConfig, december: dict[str, Submission]
+) -> None:
+    """All ten reports accepted: each ward is ``accepted`` with its own issue count, and its report carries the
+    year-to-date value of every indicator of the catalogue."""
+    statuses, reports = month_statuses(config.bloc, config.catalogue, list(december.values()))
+    roster = [w.code for w in config.bloc.members]
+    assert list(statuses) == roster  # in roster order, whatever order the files came in
+    assert statuses == {code: ("accepted", len(december[code].issues)) for code in roster}
+    assert set(reports) == set(roster)
+    sapa = reports["SAPA"]
+    assert sapa.ward_code == "SAPA" and sapa.period == "2025-12"
+    assert set(sapa.indicators) == {i.code for i in config.catalogue.indicators}
+    assert all(isinstance(e.ytd, Decimal) for e in sapa.indicators.values())
+
+
+def test_a_ward_without_a_file_is_missing_and_a_rejected_one_counts_its_issues(
+    config: YearConfig, december: dict[str, Submission]
+) -> None:
+    """No file from Sa Pa: ``missing`` with no issue; Lào Cai's report rejected with two findings: ``rejected``, 2.
+    Neither has a report to score, so the standing shows no provisional points for them."""
+    subs = [s for code, s in december.items() if code != "SAPA"]
+    subs = [replace(s, status=Status.REJECTED, issues=(WRONG, LATE)) if s.ward_code == "LAOCAI" else s for s in subs]
+    statuses, reports = month_statuses(config.bloc, config.catalogue, subs)
+    assert statuses["SAPA"] == ("missing", 0)
+    assert statuses["LAOCAI"] == ("rejected", 2)
+    assert "SAPA" not in reports and "LAOCAI" not in reports
+    assert statuses["YENBAI"][0] == "accepted" and "YENBAI" in reports
+
+
+def test_a_resubmitted_report_counts_the_issues_of_both_files_and_uses_the_accepted_one(
+    config: YearConfig, december: dict[str, Submission]
+) -> None:
+    """A first file superseded by a second: the ward is accepted on the second; the count covers both files, so
+    the secretariat sees the first file's problems too. A file naming no ward belongs to no ward's count."""
+    accepted = replace(december["SAPA"], issues=(LATE,))
+    first = replace(december["SAPA"], status=Status.SUPERSEDED, issues=(WRONG,), superseded_by=accepted.file.rel)
+    stray = replace(december["LAOCAI"], ward_code=None, status=Status.REJECTED, issues=(WRONG,))
+    statuses, reports = month_statuses(config.bloc, config.catalogue, [first, accepted, stray])
+    assert statuses["SAPA"] == ("accepted", 2)
+    assert reports["SAPA"] == month_statuses(config.bloc, config.catalogue, [accepted])[1]["SAPA"]
+    assert statuses["LAOCAI"] == ("missing", 0)
