@@ -57,7 +57,8 @@ def tally(run_dir: Path) -> Tally:
     books = [p.name for p in feedback.glob("*.phan-hoi.xlsx")] if feedback.is_dir() else []
     # a folder's feedback goes to no ward: the wards are sent the others
     for_folders = {_book(e) for e in folders}
-    warnings_only = {_book(e) for e in subs if e.get("status") == "accepted"}  # an accepted file has no error
+    # an accepted file has no error, nor has one replaced by its ward's later file (superseded): nothing to resend
+    warnings_only = {_book(e) for e in subs if e.get("status") in ("accepted", "superseded")}
     return Tally(
         files=len(subs),
         accepted_files=sum(s.get("status") == "accepted" for s in subs),

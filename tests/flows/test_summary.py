@@ -192,6 +192,27 @@ def test_feedback_of_accepted_files_is_sent_for_review_not_as_something_to_fix_a
     ]
 
 
+def test_the_feedback_of_a_superseded_file_is_not_something_to_fix_and_resend(tmp_path: Path) -> None:
+    """Sa Pa sent its file twice: the earlier one, replaced, has only warnings (its feedback says the later file
+    counts). It is sent for review; it used to be counted among the files to fix and send again."""
+    run = tmp_path / "run"
+    (run / "validation" / "feedback").mkdir(parents=True)
+    replaced = {
+        "file": "annual/a.xlsx",
+        "sha256": "ab" * 32,
+        "status": "superseded",
+        "issues": [{"rule": "superseded"}],
+    }
+    (run / "validation" / "summary.json").write_text(json.dumps({"submissions": [replaced], "wards": []}))
+    (run / "validation" / "feedback" / "annual__a-abababab.phan-hoi.xlsx").write_bytes(b"")
+    steps = summary_lines(run, "Đánh giá năm 2025")
+    steps = steps[steps.index("Việc tiếp theo:") + 1 :]
+    assert steps == [
+        "  - Gửi 1 bảng phản hồi chỉ có cảnh báo (thư mục validation/feedback/ của kết quả) cho các phường để xem "
+        "lại: hồ sơ đã được chấp nhận, không bắt buộc nộp lại."
+    ]
+
+
 def test_wards_without_a_monthly_report_are_named_with_their_months(tmp_path: Path) -> None:
     """The sample's Âu Lâu sent no October report and loses DM points for it: one line names it and the month,
     after the wards' counts (which count annual files only)."""
