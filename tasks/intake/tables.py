@@ -70,16 +70,16 @@ def _missing_sheet(canonical: str, sheets: list[Sheet]) -> IntakeError:
     )
 
 
-def _locate_header(sheet: Sheet, layout: TableLayout) -> tuple[int, dict[str, int]] | None:
+def _locate_header(sheet: Sheet, layout: TableLayout, start: int = 0) -> tuple[int, dict[str, int]] | None:
     """The header row index and canonical column → column index, or None when no row has the key columns.
 
-    Only text cells can name a column (the key of a number or a date has no letters); each cell's key is
-    computed once, not once per column.
+    Rows ``start`` to ``start + HEADER_SEARCH_ROWS`` are searched. Only text cells can name a column (the key of a
+    number or a date has no letters); each cell's key is computed once, not once per column.
     """
     wanted = [(column.name, key(column.name)) for column in layout.columns]
     required = [column.name for column in layout.required]
     best: tuple[int, dict[str, int]] | None = None
-    for r, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+    for r, row in enumerate(sheet.rows[start : start + HEADER_SEARCH_ROWS], start):
         found: dict[str, int] = {}
         twice: list[tuple[str, int]] = []  # a column named again, and where
         for c, value in enumerate(row):
@@ -118,18 +118,36 @@ def _duplicate_column(sheet: Sheet, name: str, r: int, first: int, second: int) 
     )
 
 
+def _header_too_far_down(sheet: Sheet, layout: TableLayout) -> int | None:
+    """The index of a row below the searched ones that holds every required header, else None."""
+    for start in range(HEADER_SEARCH_ROWS, len(sheet.rows), HEADER_SEARCH_ROWS):
+        try:
+            found = _locate_header(sheet, layout, start)
+        except IntakeError:  # a column named twice down there: no one row to name
+            continue
+        if found is not None and all(c.name in found[1] for c in layout.required):
+            return found[0]
+    return None
+
+
 def _missing_columns(sheet: Sheet, layout: TableLayout, header: tuple[int, dict[str, int]] | None) -> IntakeError:
     found = header[1] if header else {}
     missing = [c.name for c in layout.required if c.name not in found]
     where = f" (dòng tiêu đề tìm thấy ở dòng {header[0] + 1})" if header else ""
+    hint = "Giữ nguyên dòng tiêu đề của biểu mẫu; tên cột phải đúng như: " + ", ".join(c.name for c in layout.columns)
+    below = _header_too_far_down(sheet, layout)
+    if below is not None:  # the columns are there, the table starts too far down for a form
+        where = f" trong {HEADER_SEARCH_ROWS} dòng đầu; dòng tiêu đề đủ cột nằm ở dòng {below + 1}, quá xa"
+        hint = (
+            f"Xóa bớt các dòng trống hoặc dòng tiêu đề phía trên bảng để dòng tiêu đề nằm trong {HEADER_SEARCH_ROWS} "
+        )
+        hint += "dòng đầu của trang tính"
     return IntakeError(
         Issue(
             severity=Severity.ERROR,
             rule="missing_column",
             message=f"Trang tính '{sheet.name}' thiếu cột bắt buộc: {', '.join(missing)}{where}.",
-            hint="Giữ nguyên dòng tiêu đề của biểu mẫu; tên cột phải đúng như: "
-            + ", ".join(c.name for c in layout.columns)
-            + ".",
+            hint=hint + ".",
             sheet=sheet.name,
             column=missing[0],
         )

@@ -108,7 +108,19 @@ def test_a_header_below_the_search_rows_is_not_taken_for_the_table() -> None:
     """The header is looked for in the first 40 rows; further down, the sheet is not the form."""
     sheet = Sheet("Tự chấm điểm", [[] for _ in range(HEADER_SEARCH_ROWS)] + [HEADER, ["1.1", "", 5, 4]])
     issue = _refusal(lambda: read_table(sheet, SCORES)).issue
-    assert issue.rule == "missing_column" and "Mã tiêu chí, Điểm tự chấm." in issue.message
+    assert issue.rule == "missing_column" and "Mã tiêu chí, Điểm tự chấm trong 40 dòng đầu" in issue.message
+
+
+def test_a_header_below_the_search_rows_is_named_where_it_is() -> None:
+    """The columns are all there, only too far down: the ward is told the row it found them in and to take the
+    rows above away, not merely that the columns are missing."""
+    sheet = Sheet("Tự chấm điểm", [[] for _ in range(HEADER_SEARCH_ROWS + 5)] + [HEADER, ["1.1", "", 5, 4]])
+    issue = _refusal(lambda: read_table(sheet, SCORES)).issue
+    assert issue.message == (
+        "Trang tính 'Tự chấm điểm' thiếu cột bắt buộc: Mã tiêu chí, Điểm tự chấm trong 40 dòng đầu; dòng tiêu đề đủ "
+        "cột nằm ở dòng 46, quá xa."
+    )
+    assert issue.hint.startswith("Xóa bớt các dòng trống hoặc dòng tiêu đề phía trên bảng")
 
 
 def test_a_column_named_twice_is_refused_naming_both_cells() -> None:
