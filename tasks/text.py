@@ -107,6 +107,16 @@ def visible(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
+EXCEL_SHEET_NAME_LIMIT = 31  # the longest sheet name Excel lets a person type
+
+
+def short_sheet(name: str) -> str:
+    """A sheet name for a message: in full when Excel could have written it (31 characters at most), else cut with
+    an ellipsis, so that a hand-made workbook's 16,000-character name cannot bury the message. The issue's
+    ``sheet`` field keeps the name as written."""
+    return name if len(name) <= EXCEL_SHEET_NAME_LIMIT else name[: EXCEL_SHEET_NAME_LIMIT - 1] + "…"
+
+
 def typed(value: object) -> str | None:
     """A cell value as the ward typed it, for messages: numbers in Vietnamese writing, text as written.
 

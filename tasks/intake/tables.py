@@ -10,7 +10,7 @@ from __future__ import annotations
 from tasks.domain import CellValue, Issue, Kind, Row, Severity, Table, Workbook
 from tasks.intake.layout import HAS_INFO, INFO_LABELS, INFO_SHEET, TABLES, TableLayout, key
 from tasks.intake.workbook import Sheet, cell_name, column_letter
-from tasks.text import is_blank, shown
+from tasks.text import is_blank, short_sheet, shown
 
 HEADER_SEARCH_ROWS = 40
 
@@ -34,7 +34,7 @@ _STATE_VN = {"hidden": "ẩn", "veryHidden": "ẩn sâu, chỉ hiện được b
 
 def _sheet_label(sheet: Sheet) -> str:
     """A sheet's name as written, with its visibility when Excel hides it."""
-    return f"'{sheet.name}'" + (f" ({_STATE_VN.get(sheet.state, 'ẩn')})" if sheet.hidden else "")
+    return f"'{short_sheet(sheet.name)}'" + (f" ({_STATE_VN.get(sheet.state, 'ẩn')})" if sheet.hidden else "")
 
 
 def _find_sheet(sheets: list[Sheet], canonical: str) -> Sheet | None:
@@ -58,7 +58,7 @@ def _find_sheet(sheets: list[Sheet], canonical: str) -> Sheet | None:
 
 
 def _missing_sheet(canonical: str, sheets: list[Sheet]) -> IntakeError:
-    names = ", ".join(f"'{s.name}'" for s in sheets) or "(không có)"
+    names = ", ".join(f"'{short_sheet(s.name)}'" for s in sheets) or "(không có)"
     return IntakeError(
         Issue(
             severity=Severity.ERROR,
@@ -107,7 +107,7 @@ def _duplicate_column(sheet: Sheet, name: str, r: int, first: int, second: int) 
         Issue(
             severity=Severity.ERROR,
             rule="duplicate_column",
-            message=f"Trang tính '{sheet.name}' có hai cột cùng tên '{name}' ({cells}); "
+            message=f"Trang tính '{short_sheet(sheet.name)}' có hai cột cùng tên '{name}' ({cells}); "
             "không xác định được cột nào được tính.",
             hint=f"Chỉ giữ một cột '{name}': xóa hoặc đổi tên cột thừa rồi gửi lại.",
             sheet=sheet.name,
@@ -146,7 +146,7 @@ def _missing_columns(sheet: Sheet, layout: TableLayout, header: tuple[int, dict[
         Issue(
             severity=Severity.ERROR,
             rule="missing_column",
-            message=f"Trang tính '{sheet.name}' thiếu cột bắt buộc: {', '.join(missing)}{where}.",
+            message=f"Trang tính '{short_sheet(sheet.name)}' thiếu cột bắt buộc: {', '.join(missing)}{where}.",
             hint=hint + ".",
             sheet=sheet.name,
             column=missing[0],
@@ -171,8 +171,8 @@ def _too_many_rows(sheet: Sheet, limit: int, r: int, columns: list[int]) -> Inta
         Issue(
             severity=Severity.ERROR,
             rule="too_many_rows",
-            message=f"Trang tính '{sheet.name}' có hơn {f'{limit:,}'.replace(',', '.')} dòng dữ liệu (dòng "
-            f"{r + 1} trở đi); biểu mẫu chỉ có vài chục dòng nên tệp bị từ chối.",
+            message=f"Trang tính '{short_sheet(sheet.name)}' có hơn {f'{limit:,}'.replace(',', '.')} dòng dữ liệu "
+            f"(dòng {r + 1} trở đi); biểu mẫu chỉ có vài chục dòng nên tệp bị từ chối.",
             hint="Chỉ giữ các dòng của biểu mẫu; xóa dữ liệu dán thêm (hoặc chuyển sang tệp khác) rồi gửi lại.",
             sheet=sheet.name,
             cell=cell_name(r, c),

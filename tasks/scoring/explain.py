@@ -41,7 +41,7 @@ from tasks.domain import (
 )
 from tasks.intake.identify import unattributed_annuals
 from tasks.scoring.score import round_half_up, vn_number
-from tasks.text import vn_plain
+from tasks.text import short_sheet, vn_plain
 
 _SEE_REPORT = "lỗi cụ thể ghi trong kết quả kiểm tra hồ sơ gửi đơn vị"
 
@@ -77,7 +77,10 @@ def _errors_text(sub: Submission) -> str:
     first = errors[0]
     where = ", ".join(
         part
-        for part in (f"sheet “{first.sheet}”" if first.sheet else "", f"ô {first.cell}" if first.cell else "")
+        for part in (
+            f"sheet “{short_sheet(first.sheet)}”" if first.sheet else "",
+            f"ô {first.cell}" if first.cell else "",
+        )
         if part
     )
     text = f"{where}: {first.message.rstrip('.')}" if where else first.message.rstrip(".")

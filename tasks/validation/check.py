@@ -27,7 +27,7 @@ from tasks.intake.read import open_submission, outside_window
 from tasks.intake.tables import read_info
 from tasks.intake.workbook import WorkbookError, read_workbook
 from tasks.outputs.labels import KIND_TEXT
-from tasks.text import month_label
+from tasks.text import month_label, short_sheet
 from tasks.validation.suites import Validator
 from tasks.validation.validate import validate_all
 
@@ -261,7 +261,9 @@ def format_issues(issues: tuple[Issue, ...] | list[Issue]) -> list[str]:
     """Human-readable lines, in Vietnamese, two per issue: where and what, then how to fix it."""
     lines = []
     for issue in issues:
-        where = " – ".join(x for x in (issue.sheet and f"trang '{issue.sheet}'", issue.cell and f"ô {issue.cell}") if x)
+        where = " – ".join(
+            x for x in (issue.sheet and f"trang '{short_sheet(issue.sheet)}'", issue.cell and f"ô {issue.cell}") if x
+        )
         level = "LỖI" if issue.severity is Severity.ERROR else "Cảnh báo"
         lines.append(f"  [{level}] {where + ': ' if where else ''}{issue.message}")
         lines.append(f"      → {issue.hint}")

@@ -256,3 +256,24 @@ def test_a_message_quoting_a_sheet_name_reads_in_nfc() -> None:
     issue = _refusal(lambda: read_submission([Sheet(name="\uf900", rows=[["x"]])], Kind.ANNUAL)).issue
     assert issue.rule == "missing_sheet"
     assert unicodedata.is_normalized("NFC", issue.message) and "'\u8c48'" in issue.message
+
+
+def test_a_sheet_name_longer_than_excel_allows_is_shortened_in_the_message_and_kept_whole_in_the_issue() -> None:
+    """A hand-made workbook can name a sheet with 16,000 characters (Excel stops at 31): a message quoting it shows
+    its first 30 with an ellipsis, so the ward still reads what is wrong; the ``sheet`` field keeps the name as
+    written (spec §5), and a name Excel could write is quoted in full."""
+    long_name = "Tự chấm điểm" + "-" * 16_000  # reads as Tự chấm điểm: its table is taken, and lacks a column
+    sheet = Sheet(long_name, [["Mã tiêu chí", "Nội dung tiêu chí"]])
+    issue = _refusal(lambda: read_table(sheet, SCORES)).issue
+    assert issue.rule == "missing_column" and issue.sheet == long_name
+    assert issue.message.startswith("Trang tính 'Tự chấm điểm------------------…' thiếu cột bắt buộc: Điểm tự chấm")
+    assert len(issue.message) < 200
+    extra = Sheet("x" * 16_000, [["điểm cũ"]], state="hidden")
+    missing = _refusal(lambda: read_submission([INFO, extra], Kind.ANNUAL)).issue
+    assert (
+        missing.message == f"Thiếu trang tính 'Tự chấm điểm'. Các trang tính có trong tệp: 'Thông tin', '{'x' * 30}…'."
+    )
+    (hidden,) = hidden_sheet_issues([extra])
+    assert hidden.message == f"Trang tính '{'x' * 30}…' (ẩn) bị ẩn nhưng có dữ liệu." and hidden.sheet == "x" * 16_000
+    (in_full,) = hidden_sheet_issues([Sheet("y" * 31, [["điểm cũ"]], state="hidden")])
+    assert f"'{'y' * 31}'" in in_full.message

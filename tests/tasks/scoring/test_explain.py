@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from tasks.domain import (
@@ -229,6 +230,14 @@ def test_a_rejected_ward_is_told_where_its_first_error_is_and_how_many_more() ->
         "Phường Cầu Thia có bảng tự chấm điểm không hợp lệ (sheet “Tự chấm điểm”, ô D7: Điểm tự chấm của tiêu chí 1.2 "
         "là “tốt”, không phải là số; và 1 lỗi khác) nên không được chấm điểm, xếp hạng và đề nghị khen thưởng."
     ]
+
+
+def test_a_sheet_name_longer_than_excel_allows_is_shortened_in_the_minutes() -> None:
+    """A hand-made workbook's 16,000-character sheet name would fill pages of the minutes: it is quoted with its
+    first 30 characters and an ellipsis."""
+    sub = _annual("CAUTHIA", Status.REJECTED, ("Thiếu cột.", None))
+    sub = replace(sub, issues=tuple(replace(i, sheet="Tự chấm điểm" + "-" * 16_000) for i in sub.issues))
+    assert rejection_reasons([sub]) == {"CAUTHIA": "sheet “Tự chấm điểm------------------…”: Thiếu cột"}
 
 
 def test_a_ward_whose_file_is_unreadable_has_no_valid_self_assessment_rather_than_none_sent() -> None:

@@ -10,6 +10,8 @@ import openpyxl
 import pytest
 
 from flows.cli import main
+from tasks.domain import Issue, Severity
+from tasks.validation.check import format_issues
 from tests.support.office_files import sapa_annual, sapa_december, write_book
 from tests.support.sample import EditFn
 
@@ -239,3 +241,10 @@ def test_a_monthly_report_of_a_month_outside_the_window_is_refused_as_the_review
         "      → Báo cáo tháng chỉ được tính cho các tháng từ 09/2025 đến 12/2025. Nếu đây là báo cáo của một tháng "
         "trong khoảng đó, ghi đúng Kỳ báo cáo và đặt tệp vào thư mục của tháng ấy; nếu không, không nộp tệp này."
     ) in out.splitlines()
+
+
+def test_a_sheet_name_longer_than_excel_allows_is_shortened_where_the_line_says_where() -> None:
+    """A hand-made workbook's 16,000-character sheet name is cut to 30 characters and an ellipsis."""
+    issue = Issue(Severity.WARNING, "hidden_sheet", "Bị ẩn.", "Bỏ ẩn.", sheet="x" * 16_000, cell="A1")
+    where, _ = format_issues([issue])
+    assert where == f"  [Cảnh báo] trang '{'x' * 30}…' – ô A1: Bị ẩn."
