@@ -172,4 +172,4 @@ def validate_submissions(subs: list[Submission], config: YearConfig, validator: 
     """Run the stored expectation suites once over all wards' rows of each kind."""
     from tasks.validation.validate import validate_all
 
-    return validate_all(subs, config.bloc, config.catalogue, validator)
+    return validate_all(subs, config.bloc, config.catalogue, validator, config.meeting)

@@ -205,7 +205,7 @@ def check_file(
     # the review reads only .xlsx and .xlsm files: any other one is refused here as it would be there
     file = input_file(source, kind or found.kind if source.suffix.lower() in WORKBOOK_SUFFIXES else Kind.UNKNOWN, name)
     sub = _in_rules_year(open_submission(file, config.bloc, config.catalogue, found.period), config.catalogue)
-    (sub,) = validate_all([sub], config.bloc, config.catalogue, _validator(validator))
+    (sub,) = validate_all([sub], config.bloc, config.catalogue, _validator(validator), config.meeting)
     return _result(_own_period(sub, found), rules_year)
 
 

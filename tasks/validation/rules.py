@@ -40,6 +40,7 @@ RULE_LABELS: dict[str, str] = {
     "ward_without_diacritics": "Tên đơn vị thiếu dấu",
     "ward_code_mismatch": "Mã đơn vị không khớp",
     "date_unreadable": "Ngày lập không đọc được",
+    "date_too_late": "Ngày lập quá muộn",
     "year_mismatch": "Năm không đúng",
     "period_mismatch": "Kỳ báo cáo không đúng",
     "duplicate_label": "Nhãn ghi hai lần khác nhau",

@@ -17,9 +17,10 @@ from typing import Any
 
 import pandas as pd
 
-from tasks.domain import Bloc, Catalogue, Issue, Kind, Severity, Status, Submission
+from tasks.domain import Bloc, Catalogue, Issue, Kind, Meeting, Severity, Status, Submission
 from tasks.intake.layout import TABLES
 from tasks.text import shown, vn_count
+from tasks.validation.dates import DateLimit, date_limit, superseded_hint, with_date_checked
 from tasks.validation.frames import Columns, appraisal_columns, counts_columns, indicators_columns, scores_columns
 from tasks.validation.suites import CRITICAL, FailedRow, Failure, Validator
 
@@ -195,16 +196,22 @@ def _without_echoes(issues: tuple[Issue, ...], rule: str) -> tuple[Issue, ...]:
 
 
 def validate_all(
-    subs: Sequence[Submission], bloc: Bloc, catalogue: Catalogue, validator: Validator
+    subs: Sequence[Submission],
+    bloc: Bloc,
+    catalogue: Catalogue,
+    validator: Validator,
+    meeting: Meeting | None = None,
 ) -> list[Submission]:
     """The submissions after bulk validation and resubmissions, in the order given.
 
     Appraisal files are only rejected when unreadable (their bad rows are skipped, the rest apply). Resubmissions
     are settled after the suites, so that settling has the last word on a file's status (the suites would turn a
-    superseded file with an error into a rejected one).
+    superseded file with an error into a rejected one). A ``Ngày lập`` later than ``meeting``'s date (without
+    one, than the blank workbooks allow) is a warning: such a file would win over every later correction.
     """
-    checked = [_settled_alone(sub) for sub in validate_rows(subs, bloc, catalogue, validator)]
-    settled = [_with_issues_capped(sub) for sub in resolve_resubmissions(checked)]
+    limit = date_limit(catalogue, meeting)
+    checked = [_settled_alone(with_date_checked(sub, limit)) for sub in validate_rows(subs, bloc, catalogue, validator)]
+    settled = [_with_issues_capped(sub) for sub in resolve_resubmissions(checked, limit)]
     counts = {s: sum(x.status is s for x in settled) for s in Status}
     log.info("validated: %s", {k.value: v for k, v in counts.items()})
     return settled
@@ -224,13 +231,14 @@ def _with_issues_capped(sub: Submission) -> Submission:
     return sub if capped == sub.issues else replace(sub, issues=capped)
 
 
-def resolve_resubmissions(subs: Sequence[Submission]) -> list[Submission]:
+def resolve_resubmissions(subs: Sequence[Submission], limit: DateLimit | None = None) -> list[Submission]:
     """Keep one submission per ward, kind and period: the later ``Ngày lập`` wins, the other is superseded.
 
     When the latest dates are equal, or any file of the group has no readable date (so which one is newer
     cannot be told), every submission of the group is rejected as a conflict. Every readable file of a ward
     competes, whatever the suites found in it. The result is in the order of ``subs``; a submission no other one
-    competes with comes back as it was.
+    competes with comes back as it was. A superseded file whose winner is dated past ``limit`` is told that no
+    correction dated truthfully can replace it.
     """
     groups: dict[tuple[str, Kind, str | None], list[int]] = defaultdict(list)
     for at, sub in enumerate(subs):
@@ -240,12 +248,12 @@ def resolve_resubmissions(subs: Sequence[Submission]) -> list[Submission]:
     for group in groups.values():
         if len(group) >= 2:
             members = [subs[at] for at in group]
-            for at, sub in zip(group, _settled(members), strict=True):
+            for at, sub in zip(group, _settled(members, limit), strict=True):
                 settled[at] = sub
     return settled
 
 
-def _settled(group: list[Submission]) -> list[Submission]:
+def _settled(group: list[Submission], limit: DateLimit | None) -> list[Submission]:
     """The members of one group of competing submissions, in the same order, as settled."""
     dated = sorted(group, key=lambda s: (s.prepared_on is not None, s.prepared_on), reverse=True)
     top = dated[0]
@@ -255,7 +263,7 @@ def _settled(group: list[Submission]) -> list[Submission]:
         Severity.WARNING,
         "superseded",
         f"Bản nộp này được thay thế bởi bản nộp sau ({top.file.rel}, lập ngày {top.prepared_on:%d/%m/%Y}).",
-        "Không cần làm gì nếu bản nộp sau là bản đúng.",
+        superseded_hint(top, limit),
     )
     return [
         sub if sub is top else replace(sub.with_issues([notice]), status=Status.SUPERSEDED, superseded_by=top.file.rel)

@@ -201,6 +201,24 @@ def file_named_for_one_ward_naming_another(year_dir: Path) -> None:
     edit(year_dir, copy, claim)
 
 
+@case(
+    3,
+    Listed("annual/tu-cham-diem-2025-namcuong-2099.xlsx", "date_too_late", "B6", "warning", ward=VICTIM),
+    Listed(ANNUAL, "superseded", None, "warning", ward=VICTIM),
+    wards={VICTIM: "scored"},
+)
+def resubmission_dated_far_in_the_future(year_dir: Path) -> None:
+    """A resubmission dated 01/01/2099 wins over every other file of the ward, now and after any correction: it
+    still wins (spec §3.5 does not reject it) but is warned at its Ngày lập, later than the meeting's date."""
+    copy = "annual/tu-cham-diem-2025-namcuong-2099.xlsx"
+    shutil.copy(year_dir / ANNUAL, year_dir / copy)
+
+    def postdate(wb: openpyxl.Workbook) -> None:
+        sheet(wb, "THONG TIN")["B6"] = datetime(2099, 1, 1)
+
+    edit(year_dir, copy, postdate)
+
+
 # --- Class 1: nothing ambiguous resolved silently ---------------------------------------------------
 
 

@@ -184,7 +184,7 @@ def run_stages(inputs: Path, validator: Validator) -> Outcome:
     config = load_year(inputs, YEAR)
     files = discover(config.year_dir)
     subs = read_all(files, config.bloc, config.catalogue)
-    checked = validate_all(subs, config.bloc, config.catalogue, validator)
+    checked = validate_all(subs, config.bloc, config.catalogue, validator, config.meeting)
     votes = config.meeting.votes if config.meeting else None
     result = review(checked, config.bloc, config.catalogue, votes)
     summary = summary_json("corpus", YEAR, str(YEAR), result.submissions, result.wards, config.bloc)

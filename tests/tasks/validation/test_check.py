@@ -243,6 +243,23 @@ def test_a_monthly_report_of_a_month_outside_the_window_is_refused_as_the_review
     ) in out.splitlines()
 
 
+def test_a_date_prepared_after_the_meeting_is_a_warning_on_its_cell(
+    capsys: pytest.CaptureFixture[str], inputs: Path, tmp_path: Path
+) -> None:
+    """A file checked alone is held to the meeting's date too: Ngày lập 01/01/2099 passes, with a warning at its
+    cell saying that no later correction could replace it (the later Ngày lập wins)."""
+    book = sapa_annual()
+    info = book.sheet("Thông tin")
+    r, c = info.find("Ngày lập")
+    info.set(r, c + 1, "01/01/2099")
+    code, out = check(capsys, inputs, str(write_book(book, tmp_path / "sapa-2099.xlsx")))
+    assert code == 0 and "KHÔNG ĐẠT" not in out
+    assert (
+        f"[Cảnh báo] trang 'Thông tin' – ô B{r + 1}: Ngày lập 01/01/2099 muộn hơn ngày họp tổng kết của Khối "
+        "(15/01/2026)" in out
+    )
+
+
 def test_a_sheet_name_longer_than_excel_allows_is_shortened_where_the_line_says_where() -> None:
     """A hand-made workbook's 16,000-character sheet name is cut to 30 characters and an ellipsis."""
     issue = Issue(Severity.WARNING, "hidden_sheet", "Bị ẩn.", "Bỏ ẩn.", sheet="x" * 16_000, cell="A1")

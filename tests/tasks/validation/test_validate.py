@@ -120,7 +120,7 @@ def validator() -> Validator:
 def intake(inputs: Path, validator: Validator) -> tuple[YearConfig, dict[str, Submission]]:
     config = load_year(inputs, 2025)
     subs = read_all(discover(config.year_dir), config.bloc, config.catalogue)
-    checked = validate_all(subs, config.bloc, config.catalogue, validator)
+    checked = validate_all(subs, config.bloc, config.catalogue, validator, config.meeting)
     return config, {s.file.rel: s for s in checked}
 
 
@@ -165,6 +165,33 @@ def test_a_decimal_comma_typed_as_text_is_a_number(inputs: Path, validator: Vali
     edit_row(inputs / "2025" / SAPA, "Tự chấm điểm", "1.2", "Điểm tự chấm", "3,5")
     _, subs = intake(inputs, validator)
     assert subs[SAPA].status is Status.ACCEPTED
+
+
+def test_a_copy_dated_after_the_meeting_wins_and_both_files_say_so(inputs: Path, validator: Validator) -> None:
+    """A copy of Sa Pa's file dated 01/01/2099 still supersedes Sa Pa's own (spec §3.5), but no longer in silence:
+    the copy is warned at its Ngày lập cell (later than the meeting of 15/01/2026), and Sa Pa's own file is told
+    that no correction dated truthfully can ever replace it."""
+    copy = inputs / "2025" / "annual" / "tu-cham-diem-2025-sapa-ban-sua.xlsx"
+    shutil.copy(inputs / "2025" / SAPA, copy)
+    wb = openpyxl.load_workbook(copy)
+    ws = wb["Thông tin"]
+    row, col = find_cell(ws, "Ngày lập")
+    ws.cell(row=row, column=col + 1).value = datetime(2099, 1, 1)
+    wb.save(copy)
+    _, subs = intake(inputs, validator)
+    planted, own = subs["annual/tu-cham-diem-2025-sapa-ban-sua.xlsx"], subs[SAPA]
+    assert (planted.status, own.status) == (Status.ACCEPTED, Status.SUPERSEDED)
+    (warning,) = planted.issues
+    assert (warning.rule, warning.severity, warning.sheet, warning.cell) == (
+        "date_too_late",
+        Severity.WARNING,
+        "Thông tin",
+        ws.cell(row=row, column=col + 1).coordinate,
+    )
+    assert "muộn hơn ngày họp tổng kết của Khối (15/01/2026)" in warning.message
+    (notice,) = own.issues
+    assert "(annual/tu-cham-diem-2025-sapa-ban-sua.xlsx, lập ngày 01/01/2099)" in notice.message
+    assert "không bản sửa nào gửi sau có thể thay thế nó" in notice.hint
 
 
 def _delete_row(path: Path, sheet: str, code: str) -> None:
