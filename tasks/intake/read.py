@@ -13,6 +13,7 @@ from typing import Protocol
 
 from tasks.domain import Bloc, Catalogue, CellValue, InputFile, Issue, Kind, Severity, Status, Submission, Workbook
 from tasks.intake.discover import WORKBOOK_SUFFIXES
+from tasks.intake.disguise import disguised_value_issues
 from tasks.intake.identify import identify_annual, identify_monthly, ward_in_file_name
 from tasks.intake.tables import (
     IntakeError,
@@ -157,6 +158,7 @@ def _open(file: InputFile, bloc: Bloc, catalogue: Catalogue, period: str | None)
     found = (
         *uncached_formula_issues(sheets, workbook),
         *excel_error_issues(sheets, workbook, file.kind),
+        *disguised_value_issues(sheets, workbook, file.kind),
         *hidden_sheet_issues(sheets),
         *(duplicate_label_issues(info) if info is not None else []),
     )

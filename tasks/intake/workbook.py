@@ -7,9 +7,10 @@ PowerPoint file renamed ``.xlsx`` is named as such); every part inflated here, n
 (a directory that lies about a size is a bomb too); XML entity declarations anywhere in a part, UTF-8 or
 UTF-16 (never resolved); cell extent, counting cells without an address. python-calamine then reads the
 cells from the checked parts only (repacked uncompressed in memory), never from the original zip. The two
-facts calamine does not give — which cells are formatted as percentages and which formulas have no cached
-value — come from one regular-expression pass over each sheet's XML (element prefixes such as ``<x:c>``
-allowed).
+facts calamine does not give — which cells are formatted as percentages, which formulas have no cached
+value, each formula's text, the hidden rows and columns, and the cells whose style may show something other
+than their value (a custom number format, a font of the background's colour) — come from regular-expression
+passes over each sheet's XML (element prefixes such as ``<x:c>`` allowed).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,7 @@ import olefile
 from python_calamine import CalamineWorkbook
 
 from tasks.intake.safe_zip import MAX_ENTRIES, MAX_FILE_BYTES, MAX_UNZIPPED_BYTES, WorkbookError, stored_zip, xml_parts
+from tasks.intake.styles import Look, disguising_formats, percent_formats
 from tasks.text import vn_count
 
 __all__ = ["MAX_ENTRIES", "MAX_UNZIPPED_BYTES", "Sheet", "WorkbookError", "cell_name", "read_workbook"]
@@ -53,6 +56,11 @@ _STRING_RESULT = re.compile(rb'\bt="str"')
 _ERROR_TYPE = re.compile(rb'\bt="e"')
 _ERROR_VALUE = re.compile(rb"<" + _P + rb"v>([^<]{1,16})</")
 _FORMULA = re.compile(rb"<" + _P + rb"f\b")
+# A formula (group 1: its attributes, group 2: its text, None for a shared formula's copy).
+_FORMULA_TAG = re.compile(rb"<" + _P + rb"f\b([^>]*?)(?:/>|>([^<]*)</)")
+_SHARED = re.compile(rb'\bt="shared"')
+_SHARED_INDEX = re.compile(rb'\bsi="(\d+)"')
+_CELL_REF = re.compile(r"(?<![\w.])(\$?)([A-Z]{1,3})(\$?)(\d+)(?![\w(!])")
 _VALUE = re.compile(rb"<" + _P + rb"v>[^<]+</|<" + _P + rb"is>")
 _ANY_VALUE = re.compile(rb"<" + _P + rb"v\b")
 # One pass over a part finds either declaration in any of the encodings.
@@ -64,6 +72,12 @@ _CELL_START = re.compile(rb"<c[\s/>]")
 _CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}(\d+)"')
 _CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})\d+"')
 _PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row)\b")
+_ROW_TAG = re.compile(rb"<" + _P + rb"row\b([^>]*)>")
+_COL_TAG = re.compile(rb"<" + _P + rb"col\b([^>]*?)/?>")
+_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+_ZERO_HEIGHT = re.compile(rb'\bht="0*(?:\.0*)?"')
+_ZERO_WIDTH = re.compile(rb'\bwidth="0*(?:\.0*)?"')
+_SPAN = re.compile(rb'\bmin="(\d+)"[^>]*?\bmax="(\d+)"|\bmax="(\d+)"[^>]*?\bmin="(\d+)"')
 
 
 @dataclass
@@ -75,6 +89,10 @@ class Sheet:
     percent: set[tuple[int, int]] = field(default_factory=set)  # (row index, column index)
     uncached_formulas: set[tuple[int, int]] = field(default_factory=set)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # Excel error values (#DIV/0!, #N/A…)
+    formulas: dict[tuple[int, int], str | None] = field(default_factory=dict)  # text; None: a shared formula's copy
+    hidden_rows: set[int] = field(default_factory=set)  # row indexes Excel hides (hidden, filtered out, height 0)
+    hidden_columns: set[int] = field(default_factory=set)  # column indexes Excel hides (hidden or width 0)
+    looks: dict[tuple[int, int], Look] = field(default_factory=dict)  # cells whose style may disguise a value
     state: str = "visible"  # as workbook.xml says: visible, hidden or veryHidden (only VBA can show it)
 
     @property
@@ -225,31 +243,36 @@ def sheet_states(book_xml: bytes) -> tuple[tuple[str, str], ...]:
     )
 
 
-def _percent_styles(parts: dict[str, bytes]) -> frozenset[int]:
-    """Indexes of cell formats (cellXfs) whose number format is a percentage."""
-    return _percent_xfs(parts["xl/styles.xml"]) if "xl/styles.xml" in parts else frozenset()
+def _scan_sheet(xml: bytes, percent_styles: frozenset[int], looks: dict[int, Look], sheet: Sheet) -> tuple[int, int]:
+    """Record percent cells, formulas, hidden rows and columns and disguising styles; return the extent (rows,
+    columns)."""
+    _scan_hidden(xml, sheet)
+    extent = _scan_plain_sheet(xml, percent_styles, looks, sheet)
+    return extent if extent is not None else _scan_any_sheet(xml, percent_styles, looks, sheet)
 
 
-@lru_cache(maxsize=256)
-def _percent_xfs(styles_xml: bytes) -> frozenset[int]:
-    """``_percent_styles`` of the styles part's bytes; remembered, as files made from one template share it."""
-    styles = SafeET.fromstring(styles_xml)
-    percent_ids = {9, 10}
-    for fmt in styles.findall("m:numFmts/m:numFmt", _NS):
-        code = re.sub(r'"[^"]*"|\\.', "", fmt.get("formatCode", ""))
-        if "%" in code:
-            percent_ids.add(int(fmt.get("numFmtId", "0")))
-    xfs = styles.findall("m:cellXfs/m:xf", _NS)
-    return frozenset(i for i, xf in enumerate(xfs) if int(xf.get("numFmtId", "0")) in percent_ids)
+def _scan_hidden(xml: bytes, sheet: Sheet) -> None:
+    """Record the rows and columns Excel does not show: hidden (also rows a filter leaves out) or of size 0."""
+    if b"hidden" not in xml and b'ht="0' not in xml and b'width="0' not in xml:
+        return
+    row = -1
+    for match in _ROW_TAG.finditer(xml):
+        number = _ROW_NUMBER.search(match.group(1))
+        row = int(number.group(1)) - 1 if number else row + 1
+        if _HIDDEN.search(match.group(1)) or _ZERO_HEIGHT.search(match.group(1)):
+            sheet.hidden_rows.add(row)
+    for match in _COL_TAG.finditer(xml):
+        span = _SPAN.search(match.group(1))
+        if span and (_HIDDEN.search(match.group(1)) or _ZERO_WIDTH.search(match.group(1))):
+            first, last = (
+                (int(span.group(1)), int(span.group(2))) if span.group(1) else (int(span.group(4)), int(span.group(3)))
+            )
+            sheet.hidden_columns.update(range(first - 1, min(last, first + 16384)))
 
 
-def _scan_sheet(xml: bytes, percent_styles: frozenset[int], sheet: Sheet) -> tuple[int, int]:
-    """Record percent cells and formulas without a cached value; return the extent (rows, columns)."""
-    extent = _scan_plain_sheet(xml, percent_styles, sheet)
-    return extent if extent is not None else _scan_any_sheet(xml, percent_styles, sheet)
-
-
-def _scan_plain_sheet(xml: bytes, percent_styles: frozenset[int], sheet: Sheet) -> tuple[int, int] | None:
+def _scan_plain_sheet(
+    xml: bytes, percent_styles: frozenset[int], looks: dict[int, Look], sheet: Sheet
+) -> tuple[int, int] | None:
     """``_scan_sheet`` in a few passes of the regular-expression engine, for a sheet as Excel, LibreOffice and
     openpyxl write it: no formulas, no element prefixes, every cell's start tag beginning with its address.
     None for any other sheet, which ``_scan_any_sheet`` then reads cell by cell.
@@ -266,6 +289,9 @@ def _scan_plain_sheet(xml: bytes, percent_styles: frozenset[int], sheet: Sheet) 
     if percent_styles:
         for match in _percent_cells(percent_styles).finditer(xml):
             sheet.percent.add((int(match.group(2)) - 1, _column_index(match.group(1))))
+    if looks:
+        for match in _styled_cells(frozenset(looks)).finditer(xml):
+            sheet.looks[(int(match.group(2)) - 1, _column_index(match.group(1)))] = looks[int(match.group(3))]
     return max(map(int, rows)), max(map(_column_index, set(_CELL_COLUMN.findall(xml)))) + 1
 
 
@@ -276,7 +302,17 @@ def _percent_cells(percent_styles: frozenset[int]) -> re.Pattern[bytes]:
     return re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bs="(?:' + styles + rb')"')
 
 
-def _scan_any_sheet(xml: bytes, percent_styles: frozenset[int], sheet: Sheet) -> tuple[int, int]:
+@lru_cache(maxsize=64)
+def _styled_cells(styles: frozenset[int]) -> re.Pattern[bytes]:
+    """The start tag of a cell (group 1: column letters, group 2: row number) whose style (group 3) is one of
+    ``styles``."""
+    alternatives = b"|".join(str(i).encode() for i in sorted(styles))
+    return re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bs="(' + alternatives + rb')"')
+
+
+def _scan_any_sheet(
+    xml: bytes, percent_styles: frozenset[int], looks: dict[int, Look], sheet: Sheet
+) -> tuple[int, int]:
     """``_scan_sheet`` cell by cell, for any shape of sheet XML.
 
     Rows and cells may omit their ``r`` attribute (they then follow the previous one), so the extent is counted
@@ -284,6 +320,7 @@ def _scan_any_sheet(xml: bytes, percent_styles: frozenset[int], sheet: Sheet) ->
     """
     max_row = max_col = 0
     row, col = -1, -1
+    shared: dict[bytes, tuple[int, int, str]] = {}  # a shared formula's index → its first cell and text
     for count, match in enumerate(_TOKEN.finditer(xml)):
         if count % 65536 == 65535 and max_row * max_col > MAX_CELLS:
             break  # already too large: the caller refuses the file, no need to read on
@@ -297,13 +334,44 @@ def _scan_any_sheet(xml: bytes, percent_styles: frozenset[int], sheet: Sheet) ->
         style = _STYLE.search(match.group(2))
         if style and percent_styles and int(style.group(1)) in percent_styles:
             sheet.percent.add((row, col))
+        if style and int(style.group(1)) in looks:
+            sheet.looks[(row, col)] = looks[int(style.group(1))]
         body = match.group(4) or b""
+        if _FORMULA.search(body):
+            _record_formula(_FORMULA_TAG.search(body), (row, col), sheet, shared)
         if _ERROR_TYPE.search(match.group(2)):
             error = _ERROR_VALUE.search(body)
             sheet.errors[(row, col)] = error.group(1).decode("ascii", "replace") if error else "#N/A"
         elif _FORMULA.search(body) and not _has_cached_value(match.group(2), body):
             sheet.uncached_formulas.add((row, col))
     return max_row, max_col
+
+
+def _record_formula(
+    tag: re.Match[bytes] | None, at: tuple[int, int], sheet: Sheet, shared: dict[bytes, tuple[int, int, str]]
+) -> None:
+    """Keep a cell's formula text; a copy of a shared formula gets its first cell's text with the relative
+    references moved as Excel moves them (None when that cell is unknown)."""
+    text = unescape(tag.group(2).decode("utf-8", "replace")) if tag and tag.group(2) else None
+    index = _SHARED_INDEX.search(tag.group(1)) if tag and _SHARED.search(tag.group(1)) else None
+    if index is not None and text is not None:
+        shared[index.group(1)] = (*at, text)
+    elif index is not None and index.group(1) in shared:
+        row, col, first = shared[index.group(1)]
+        text = _moved(first, at[0] - row, at[1] - col)
+    sheet.formulas[at] = text
+
+
+def _moved(formula: str, rows: int, cols: int) -> str:
+    """``formula`` copied ``rows`` down and ``cols`` right: its references without ``$`` move with it."""
+
+    def move(ref: re.Match[str]) -> str:
+        col_fixed, letters, row_fixed, number = ref.groups()
+        col = _column_index(letters.encode()) + (0 if col_fixed else cols)
+        row = int(number) + (0 if row_fixed else rows)
+        return f"{col_fixed}{column_letter(max(col, 0))}{row_fixed}{max(row, 1)}"
+
+    return _CELL_REF.sub(move, formula)
 
 
 def _has_cached_value(attributes: bytes, body: bytes) -> bool:
@@ -329,7 +397,7 @@ def read_workbook(path: Path) -> list[Sheet]:
     try:
         parts = transitional(xml_parts(data))
         check_no_entities(parts)
-        scanned = _scan_sheets(parts, sheet_parts(parts), _percent_styles(parts))
+        scanned = _scan_sheets(parts, sheet_parts(parts), percent_formats(parts), disguising_formats(parts))
         states = dict(sheet_states(parts["xl/workbook.xml"]))
     except WorkbookError:
         raise
@@ -355,12 +423,14 @@ def _with_errors(grid: list[list[Any]], errors: dict[tuple[int, int], str]) -> l
     return grid
 
 
-def _scan_sheets(parts: dict[str, bytes], targets: dict[str, str], percent_styles: frozenset[int]) -> list[Sheet]:
+def _scan_sheets(
+    parts: dict[str, bytes], targets: dict[str, str], percent_styles: frozenset[int], looks: dict[int, Look]
+) -> list[Sheet]:
     sheets, total = [], 0
     for name, part in targets.items():
         sheet = Sheet(name=name, rows=[])
         if part in parts:
-            rows, cols = _scan_sheet(parts[part], percent_styles, sheet)
+            rows, cols = _scan_sheet(parts[part], percent_styles, looks, sheet)
             total += rows * cols
             if rows * cols > MAX_CELLS or total > MAX_TOTAL_CELLS:
                 raise WorkbookError(

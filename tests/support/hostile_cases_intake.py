@@ -316,7 +316,7 @@ def _dump(
     """Append ``rows`` rows (from row 38, under everything the sample's sheets hold) to a sheet's XML directly:
     writing tens of thousands of rows with openpyxl would cost the corpus more than the review of them."""
     body = b"".join(b'<row r="%d">%s</row>' % (38 + i, cells(38 + i)) for i in range(rows))
-    _rewrite(
+    rewrite_parts(
         year_dir / rel,
         lambda name, data: data.replace(b"</sheetData>", body + b"</sheetData>") if name == part else data,
     )
@@ -414,7 +414,7 @@ def name_error_in_a_year_to_date_value(year_dir: Path) -> None:
     edit(year_dir, DECEMBER, plant)
 
 
-def _rewrite(path: Path, change: Callable[[str, bytes], bytes]) -> None:
+def rewrite_parts(path: Path, change: Callable[[str, bytes], bytes]) -> None:
     """Rewrite every part of the zip package at ``path`` through ``change(name, data)``."""
     with zipfile.ZipFile(path) as zin:
         parts = [(info, zin.read(info)) for info in zin.infolist()]
@@ -441,20 +441,20 @@ def _to_strict(name: str, data: bytes) -> bytes:
 @case(8, wards={VICTIM: "scored"}, touched=frozenset({VICTIM}))
 def strict_open_xml(year_dir: Path) -> None:
     """The ward's workbook saved as "Strict Open XML Spreadsheet": read like any other .xlsx."""
-    _rewrite(year_dir / ANNUAL, _to_strict)
+    rewrite_parts(year_dir / ANNUAL, _to_strict)
 
 
 @case(8, Listed(ANNUAL, "not_a_number", "D6", ward=VICTIM), wards={VICTIM: "rejected"}, command=True)
 def control_characters_in_a_score(year_dir: Path) -> None:
     """A score typed with a terminal escape sequence and a bell: rejected with its cell, every output written."""
     edit(year_dir, ANNUAL, _set("TU CHAM DIEM", "D6", "CTRLMARK"))
-    _rewrite(year_dir / ANNUAL, lambda name, data: data.replace(b"CTRLMARK", b"7_x001B_[31m_x0007_"))
+    rewrite_parts(year_dir / ANNUAL, lambda name, data: data.replace(b"CTRLMARK", b"7_x001B_[31m_x0007_"))
 
 
 @case(8, wards={VICTIM: "scored"})
 def control_characters_in_the_evidence(year_dir: Path) -> None:
     """Evidence text holding control characters: the file is accepted."""
     edit(year_dir, ANNUAL, _set("TU CHAM DIEM", "E7", "CTRLMARK"))
-    _rewrite(
+    rewrite_parts(
         year_dir / ANNUAL, lambda name, data: data.replace(b"CTRLMARK", b"B\\xe1o c\\xe1o_x000C__x001B_]0;x_x0007_")
     )

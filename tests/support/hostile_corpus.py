@@ -59,6 +59,7 @@ CASE_MODULES = (
     "tests.support.hostile_cases_intake",
     "tests.support.hostile_cases_config",
     "tests.support.hostile_cases_trust",
+    "tests.support.hostile_cases_display",
 )
 
 
