@@ -157,12 +157,19 @@ def check_period(period: str) -> int:
 
 
 def document_moment(meeting: Meeting | None, subs: Sequence[Submission]) -> datetime:
-    """The time stamped into documents: the meeting's start, else the latest date an accepted file was prepared.
+    """The time stamped into documents: the meeting's start, else the latest date an accepted file was prepared
+    (one its validation found impossible, ``date_too_late``, does not count).
 
     Never the clock, so reruns on the same inputs are byte-identical.
     """
     if meeting is not None and meeting.start is not None:
         return meeting.start
-    dates = [s.prepared_on for s in subs if s.status is Status.ACCEPTED and s.prepared_on is not None]
+    dates = [
+        s.prepared_on
+        for s in subs
+        if s.status is Status.ACCEPTED
+        and s.prepared_on is not None
+        and not any(i.rule == "date_too_late" for i in s.issues)
+    ]
     latest = max(dates, default=date(2000, 1, 1))
     return datetime(latest.year, latest.month, latest.day)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from tasks.config.year import (
     previous_month,
     year_config,
 )
-from tasks.domain import InputFile, Kind, Status, Submission
+from tasks.domain import InputFile, Issue, Kind, Severity, Status, Submission
 
 SAMPLE = Path(__file__).resolve().parents[3] / "inputs" / "2025"
 
@@ -122,12 +123,14 @@ def _submission(status: Status, prepared_on: date | None) -> Submission:
 
 def test_documents_are_dated_by_the_meeting_or_the_latest_accepted_file_never_the_clock(inputs: Path) -> None:
     """Reruns on the same inputs give the same date: the meeting's start, else the latest date an accepted file
-    was prepared (a rejected file's date does not count), else a fixed day."""
+    was prepared (a rejected file's date does not count, nor an impossible one), else a fixed day."""
     meeting = load_year(inputs, 2025).meeting
+    too_late = Issue(Severity.WARNING, "date_too_late", "Ngày lập 01/01/2099 muộn hơn …", "Phường ghi đúng ngày lập")
     subs = [
         _submission(Status.ACCEPTED, date(2025, 12, 20)),
         _submission(Status.REJECTED, date(2026, 1, 5)),
         _submission(Status.ACCEPTED, None),
+        replace(_submission(Status.ACCEPTED, date(2099, 1, 1)), issues=(too_late,)),
     ]
     assert meeting is not None and document_moment(meeting, subs) == datetime(2026, 1, 15, 8, 0)
     assert document_moment(None, subs) == datetime(2025, 12, 20)
