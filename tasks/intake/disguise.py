@@ -390,7 +390,7 @@ def _disguise(
                 "Mở tệp bằng Excel để công thức được tính lại (hoặc nhập trực tiếp giá trị đúng), lưu rồi gửi lại.",
             )
         if computed is None:
-            text = f"={formula}" if formula else "dùng chung công thức của ô khác"
+            text = f"={formula}" if formula else "bản sao công thức dùng chung hoặc bảng dữ liệu, không ghi trong ô"
             return (
                 Severity.WARNING,
                 "formula_not_recomputed",
