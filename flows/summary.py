@@ -34,6 +34,13 @@ class Tally:
     configuration_warnings: tuple[str, ...] = ()  # what the run set aside in meeting.yaml, one sentence each
     superseded_files: int = 0  # files a later submission of the same ward, kind and period replaced
     feedback_warnings_only: int = 0  # of feedback_files: those of accepted files (warnings, nothing to resend)
+    origin_doubts: tuple[str, ...] = ()  # files the secretariat must check came from the ward they count for
+
+
+# Warnings on files that count, yet may not be the ward's own: a file named for another ward, a Ngày lập no
+# correction can outdate. The secretariat alone can tell, and a feedback workbook sent to a ward is not where it
+# looks, so the summary names them.
+ORIGIN_RULES = ("file_name_other_ward", "date_too_late")
 
 
 def tally(run_dir: Path) -> Tally:
@@ -80,7 +87,14 @@ def tally(run_dir: Path) -> Tally:
             f"Cảnh báo {w.get('file')}, mục {w.get('key')}: {w.get('message')}"
             for w in doc.get("configuration_warnings", [])
         ),
+        origin_doubts=tuple(_origin_doubt(e) for e in subs if _origin_doubt(e)),
     )
+
+
+def _origin_doubt(entry: dict[str, Any]) -> str:
+    """``Cần kiểm tra tệp …: <its ORIGIN_RULES messages>``, or "" for a file with none."""
+    said = [str(i.get("message")) for i in entry.get("issues", []) if i.get("rule") in ORIGIN_RULES]
+    return f"Cần kiểm tra tệp {entry.get('file')}: {' '.join(said)}" if said else ""
 
 
 def _book(entry: dict[str, Any]) -> str:
@@ -104,9 +118,11 @@ def missing_months_text(wards: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
 
 
 def run_notes(t: Tally) -> list[str]:
-    """What a run says apart from its counts, one sentence each: the wards without a monthly report of the
-    window, then what meeting.yaml set aside. The command's summary and Prefect's artifact both give these."""
-    return ([missing_months_text(t.missing_months)] if t.missing_months else []) + list(t.configuration_warnings)
+    """What a run says apart from its counts, one sentence each: the files whose origin the secretariat must
+    check, the wards without a monthly report of the window, then what meeting.yaml set aside. The command's
+    summary and Prefect's artifact both give these."""
+    months = [missing_months_text(t.missing_months)] if t.missing_months else []
+    return [*t.origin_doubts, *months, *t.configuration_warnings]
 
 
 def shown_path(path: Path) -> Path:
@@ -165,6 +181,12 @@ def summary_lines(run_dir: Path, what: str, latest_hint: bool = True, year_dir: 
         lines.append(
             f"  - Gửi {count_text(t.feedback_warnings_only, 'bảng phản hồi')} chỉ có cảnh báo ({where}) cho các "
             "phường để xem lại: hồ sơ đã được chấp nhận, không bắt buộc nộp lại."
+        )
+    if t.origin_doubts:
+        lines.append(
+            f"  - Xác minh với các phường {count_text(len(t.origin_doubts), 'tệp')} cần kiểm tra nêu trên: có đúng "
+            "do phường được tính điểm gửi, đúng ngày lập không; nếu không, thay hoặc bỏ tệp đó khỏi thư mục hồ sơ, "
+            "rồi chạy lại lệnh này."
         )
     if t.missing:
         lines.append("  - Nhắc các phường chưa nộp hồ sơ, rồi chạy lại lệnh này.")

@@ -280,3 +280,34 @@ def test_votes_set_aside_in_meeting_yaml_are_one_warning_line(tmp_path: Path) ->
     (run / "validation" / "summary.json").write_text(json.dumps(doc))
     lines = summary_lines(run, "Đánh giá năm 2025")
     assert lines[3:5] == [f"  Cảnh báo meeting.yaml, mục votes.flag: {message}", f"  Kết quả: {run}"]
+
+
+def test_a_file_that_may_not_be_the_wards_own_is_named_for_the_secretariat_to_check(tmp_path: Path) -> None:
+    """A copy named for Nam Cường that says Sa Pa inside counts for Sa Pa (and replaced Sa Pa's own file): only
+    the secretariat can tell whether Sa Pa sent it, so the summary names the file with what is doubtful, once
+    per file, and makes checking it a next step; a file with other warnings is not named."""
+    run = tmp_path / "run"
+    (run / "validation").mkdir(parents=True)
+    other_ward = (
+        "Tên tệp “tu-cham-diem-2025-namcuong-ban-sua.xlsx” gợi ý hồ sơ của phường Nam Cường, nhưng trong tệp ghi "
+        "đơn vị phường Sa Pa: hồ sơ được tính cho phường Sa Pa."
+    )
+    too_late = "Ngày lập 01/01/2099 muộn hơn ngày họp tổng kết của Khối (15/01/2026): …"
+    doubtful = {
+        "file": "annual/tu-cham-diem-2025-namcuong-ban-sua.xlsx",
+        "status": "accepted",
+        "issues": [
+            {"rule": "file_name_other_ward", "message": other_ward},
+            {"rule": "date_too_late", "message": too_late},
+        ],
+    }
+    plain = {"file": "annual/b.xlsx", "status": "accepted", "issues": [{"rule": "date_format", "message": "…"}]}
+    doc = {"submissions": [doubtful, plain], "wards": []}
+    (run / "validation" / "summary.json").write_text(json.dumps(doc))
+    lines = summary_lines(run, "Đánh giá năm 2025")
+    assert lines[3] == f"  Cần kiểm tra tệp annual/tu-cham-diem-2025-namcuong-ban-sua.xlsx: {other_ward} {too_late}"
+    assert lines[4] == f"  Kết quả: {run}"
+    assert lines[lines.index("Việc tiếp theo:") + 1] == (
+        "  - Xác minh với các phường 1 tệp cần kiểm tra nêu trên: có đúng do phường được tính điểm gửi, đúng ngày "
+        "lập không; nếu không, thay hoặc bỏ tệp đó khỏi thư mục hồ sơ, rồi chạy lại lệnh này."
+    )
