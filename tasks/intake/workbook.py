@@ -58,9 +58,6 @@ _ERROR_VALUE = re.compile(rb"<" + _P + rb"v>([^<]{1,16})</")
 _FORMULA = re.compile(rb"<" + _P + rb"f\b")
 # A formula (group 1: its attributes, group 2: its text, None for a shared formula's copy).
 _FORMULA_TAG = re.compile(rb"<" + _P + rb"f\b([^>]*?)(?:/>|>([^<]*)</)")
-_SHARED = re.compile(rb'\bt="shared"')
-_SHARED_INDEX = re.compile(rb'\bsi="(\d+)"')
-_CELL_REF = re.compile(r"(?<![\w.])(\$?)([A-Z]{1,3})(\$?)(\d+)(?![\w(!])")
 _VALUE = re.compile(rb"<" + _P + rb"v>[^<]+</|<" + _P + rb"is>")
 _ANY_VALUE = re.compile(rb"<" + _P + rb"v\b")
 # One pass over a part finds either declaration in any of the encodings.
@@ -320,7 +317,6 @@ def _scan_any_sheet(
     """
     max_row = max_col = 0
     row, col = -1, -1
-    shared: dict[bytes, tuple[int, int, str]] = {}  # a shared formula's index → its first cell and text
     for count, match in enumerate(_TOKEN.finditer(xml)):
         if count % 65536 == 65535 and max_row * max_col > MAX_CELLS:
             break  # already too large: the caller refuses the file, no need to read on
@@ -338,7 +334,7 @@ def _scan_any_sheet(
             sheet.looks[(row, col)] = looks[int(style.group(1))]
         body = match.group(4) or b""
         if _FORMULA.search(body):
-            _record_formula(_FORMULA_TAG.search(body), (row, col), sheet, shared)
+            _record_formula(_FORMULA_TAG.search(body), (row, col), sheet)
         if _ERROR_TYPE.search(match.group(2)):
             error = _ERROR_VALUE.search(body)
             sheet.errors[(row, col)] = error.group(1).decode("ascii", "replace") if error else "#N/A"
@@ -347,31 +343,9 @@ def _scan_any_sheet(
     return max_row, max_col
 
 
-def _record_formula(
-    tag: re.Match[bytes] | None, at: tuple[int, int], sheet: Sheet, shared: dict[bytes, tuple[int, int, str]]
-) -> None:
-    """Keep a cell's formula text; a copy of a shared formula gets its first cell's text with the relative
-    references moved as Excel moves them (None when that cell is unknown)."""
-    text = unescape(tag.group(2).decode("utf-8", "replace")) if tag and tag.group(2) else None
-    index = _SHARED_INDEX.search(tag.group(1)) if tag and _SHARED.search(tag.group(1)) else None
-    if index is not None and text is not None:
-        shared[index.group(1)] = (*at, text)
-    elif index is not None and index.group(1) in shared:
-        row, col, first = shared[index.group(1)]
-        text = _moved(first, at[0] - row, at[1] - col)
-    sheet.formulas[at] = text
-
-
-def _moved(formula: str, rows: int, cols: int) -> str:
-    """``formula`` copied ``rows`` down and ``cols`` right: its references without ``$`` move with it."""
-
-    def move(ref: re.Match[str]) -> str:
-        col_fixed, letters, row_fixed, number = ref.groups()
-        col = _column_index(letters.encode()) + (0 if col_fixed else cols)
-        row = int(number) + (0 if row_fixed else rows)
-        return f"{col_fixed}{column_letter(max(col, 0))}{row_fixed}{max(row, 1)}"
-
-    return _CELL_REF.sub(move, formula)
+def _record_formula(tag: re.Match[bytes] | None, at: tuple[int, int], sheet: Sheet) -> None:
+    """Keep a cell's formula text (None for a copy of a shared formula, whose text is written in its first cell)."""
+    sheet.formulas[at] = unescape(tag.group(2).decode("utf-8", "replace")) if tag and tag.group(2) else None
 
 
 def _has_cached_value(attributes: bytes, body: bytes) -> bool:

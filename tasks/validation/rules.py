@@ -34,7 +34,6 @@ RULE_LABELS: dict[str, str] = {
     "excel_error": "Ô có lỗi Excel",
     "disguised_value": "Định dạng số che giá trị",
     "rounded_value": "Định dạng số làm tròn giá trị",
-    "formula_stored_value": "Kết quả công thức không khớp",
     "formula_not_recomputed": "Công thức không được tính lại",
     "hidden_value": "Số liệu tính điểm bị ẩn",
     "too_many_rows": "Quá nhiều dòng",

@@ -74,16 +74,18 @@ def _last_style(year_dir: Path) -> str:
     return str(int(found.group(1)) - 1)
 
 
-@case(8, Listed(ANNUAL, "formula_stored_value", "D6", ward=VICTIM), wards={VICTIM: "rejected"})
+@case(8, Listed(ANNUAL, "formula_not_recomputed", "D6", severity="warning", ward=VICTIM), touched=frozenset({VICTIM}))
 def formula_whose_stored_result_is_not_its_own(year_dir: Path) -> None:
-    """Criterion 1.1 as the formula ``=C6*0.7`` (Excel shows 3,5) with a stored result of 5, the maximum: +1,5
-    points read silently before; now rejected, the cell named with both values."""
+    """Criterion 1.1 as the formula ``=C6*0.7`` (Excel shows 3,5) with a stored result of 5, the maximum: the
+    stored value counts and the formula is never evaluated (spec §3.4), so +1,5 points were read in silence;
+    now the cell is named for the secretariat to open the file in Excel and compare."""
     rewrite_parts(year_dir / ANNUAL, _cell(SCORES, "D6", lambda s: f'<c r="D6"{s}><f>C6*0.7</f><v>5</v></c>'))
 
 
-@case(8, Listed(ANNUAL, "formula_stored_value", "D7", ward=VICTIM), wards={VICTIM: "rejected"})
+@case(8, Listed(ANNUAL, "formula_not_recomputed", "D6", severity="warning", ward=VICTIM), touched=frozenset({VICTIM}))
 def copy_of_a_shared_formula_with_a_false_result(year_dir: Path) -> None:
-    """D6 holds ``=C6-1.5`` shared down to D7, which Excel computes as C7-1.5 = 2,5; D7 stores 4, the maximum."""
+    """D6 holds ``=C6-1.5`` shared down to D7, which Excel computes as C7-1.5 = 2,5; D7 stores 4, the maximum:
+    one warning names both cells (from D6)."""
     first = _cell(SCORES, "D6", lambda s: f'<c r="D6"{s}><f t="shared" ref="D6:D7" si="0">C6-1.5</f><v>3.5</v></c>')
     copy = _cell(SCORES, "D7", lambda s: f'<c r="D7"{s}><f t="shared" si="0"/><v>4</v></c>')
     rewrite_parts(year_dir / ANNUAL, lambda name, data: copy(name, first(name, data)))
