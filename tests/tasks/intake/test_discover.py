@@ -33,6 +33,27 @@ CONFIG = load_year(SAMPLE_INPUTS, 2025)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
+def test_discovery_skips_lock_and_hidden_files_and_lists_by_name(tmp_path: Path) -> None:
+    """It lists each folder's files by name with their hashes, never Excel's ``~$`` lock files or hidden files, nor
+    an empty sub-folder (it hides no file)."""
+    annual = tmp_path / "annual"
+    annual.mkdir()
+    for name in ("b.xlsx", "a.xlsx", "~$a.xlsx", ".hidden.xlsx", "ghi-chu.txt"):
+        (annual / name).write_bytes(name.encode())
+    (annual / "sub-folder").mkdir()
+    (tmp_path / "monthly" / "2025-12").mkdir(parents=True)
+    (tmp_path / "monthly" / "2025-12" / "x.xlsm").write_bytes(b"x")
+
+    found = [(f.rel, f.kind.value, month, f.sha256[:8]) for f, month in discover(tmp_path)]
+
+    assert found == [
+        ("annual/a.xlsx", "annual", None, "90e06ba3"),
+        ("annual/b.xlsx", "annual", None, "e1184ff5"),
+        ("annual/ghi-chu.txt", "unknown", None, "0f72535c"),
+        ("monthly/2025-12/x.xlsm", "monthly", "2025-12", "2d711642"),
+    ]
+
+
 def test_a_file_the_process_may_not_read_is_listed_with_its_reason(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

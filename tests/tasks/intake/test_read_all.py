@@ -1,4 +1,4 @@
-"""Reading a set of files: discovery lists them; a sub-folder is refused but not counted, a report in a month
+"""Reading a set of files: a sub-folder is refused but not counted, a report in a month
 folder outside the window is refused with its own rule."""
 
 from __future__ import annotations
@@ -8,45 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from tasks.config.year import YearConfig, load_year
-from tasks.domain import Severity, Status, Submission
+from tasks.config.year import load_year
+from tasks.domain import Severity, Status
 from tasks.intake.discover import discover
 from tasks.intake.read_all import read_all
 from tasks.validation.suites import Validator
-from tasks.validation.validate import validate_all
+from tests.support.checked import checked_by_file
 
 
 @pytest.fixture(scope="module")
 def validator() -> Validator:
     return Validator()
-
-
-def intake(inputs: Path, validator: Validator) -> tuple[YearConfig, dict[str, Submission]]:
-    config = load_year(inputs, 2025)
-    subs = read_all(discover(config.year_dir), config.bloc, config.catalogue)
-    checked = validate_all(subs, config.bloc, config.catalogue, validator)
-    return config, {s.file.rel: s for s in checked}
-
-
-def test_discovery_skips_lock_and_hidden_files_and_lists_by_name(tmp_path: Path) -> None:
-    """It lists each folder's files by name with their hashes, never Excel's ``~$`` lock files or hidden files, nor
-    an empty sub-folder (it hides no file)."""
-    annual = tmp_path / "annual"
-    annual.mkdir()
-    for name in ("b.xlsx", "a.xlsx", "~$a.xlsx", ".hidden.xlsx", "ghi-chu.txt"):
-        (annual / name).write_bytes(name.encode())
-    (annual / "sub-folder").mkdir()
-    (tmp_path / "monthly" / "2025-12").mkdir(parents=True)
-    (tmp_path / "monthly" / "2025-12" / "x.xlsm").write_bytes(b"x")
-
-    found = [(f.rel, f.kind.value, month, f.sha256[:8]) for f, month in discover(tmp_path)]
-
-    assert found == [
-        ("annual/a.xlsx", "annual", None, "90e06ba3"),
-        ("annual/b.xlsx", "annual", None, "e1184ff5"),
-        ("annual/ghi-chu.txt", "unknown", None, "0f72535c"),
-        ("monthly/2025-12/x.xlsm", "monthly", "2025-12", "2d711642"),
-    ]
 
 
 @pytest.mark.parametrize("cached", [False, True])
@@ -85,7 +57,7 @@ def test_a_report_in_a_month_folder_outside_the_window_is_refused_and_told_to_it
     august.mkdir()
     shutil.copy(year_dir / "monthly" / "2025-09" / "bao-cao-chi-tieu-2025-09-sapa.xlsx", august / "sapa.xlsx")
     (august / "ghi-chu.txt").write_text("tháng 8", encoding="utf-8")
-    _, subs = intake(inputs, validator)
+    _, subs = checked_by_file(inputs, validator)
     report, note = subs["monthly/2025-08/sapa.xlsx"], subs["monthly/2025-08/ghi-chu.txt"]
     assert (report.status, report.ward_code, report.period) == (Status.REJECTED, "SAPA", "2025-08")
     assert report.file.sha256

@@ -11,19 +11,15 @@ from pathlib import Path
 import pytest
 
 from tasks.config.year import YearConfig, load_year
-from tasks.domain import Issue, Severity, Status, Submission
-from tasks.intake.discover import discover
-from tasks.intake.read_all import read_all
+from tasks.domain import Status, Submission
 from tasks.outputs import review_folder
 from tasks.outputs.monthly_folder import write_monthly_folder
 from tasks.scoring.standing import month_statuses, standing_rows
-from tasks.validation.validate import validate_all
+from tests.support.checked import LATE, WRONG, checked
 from tests.support.sample import SAMPLE
 from tests.support.validators import ScriptedValidator
 
 MOMENT = datetime(2026, 1, 5, 8, 0)
-LATE = Issue(Severity.WARNING, "late", "Báo cáo nộp muộn.", "Nộp đúng hạn.")
-WRONG = Issue(Severity.ERROR, "not_a_number", "Lũy kế không phải là số.", "Nhập một số.", "Chỉ tiêu", "E7")
 
 
 @pytest.fixture(scope="module")
@@ -34,10 +30,8 @@ def config() -> YearConfig:
 @pytest.fixture(scope="module")
 def december(config: YearConfig) -> dict[str, Submission]:
     """The sample's ten December reports, read and checked (findings are not the subject here), by ward."""
-    files = [(f, month) for f, month in discover(config.year_dir) if month == "2025-12"]
-    subs = read_all(files, config.bloc, config.catalogue)
-    checked = validate_all(subs, config.bloc, config.catalogue, ScriptedValidator())
-    return {s.ward_code: s for s in checked if s.ward_code is not None}
+    _, subs = checked(config.year_dir.parent, ScriptedValidator(), month="2025-12")
+    return {s.ward_code: s for s in subs if s.ward_code is not None}
 
 
 def _fake_data_docs(context: object, site_dir: Path) -> Path:

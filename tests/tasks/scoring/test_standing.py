@@ -21,20 +21,16 @@ from tasks.domain import (
     Group,
     Indicator,
     IndicatorEntry,
-    Issue,
     Method,
     MonthlyReport,
     MonthWindow,
-    Severity,
     Status,
     Submission,
     Ward,
 )
-from tasks.intake.discover import discover
-from tasks.intake.read_all import read_all
 from tasks.scoring.score import indicator_score
 from tasks.scoring.standing import month_statuses, standing_columns, standing_csv, standing_rows
-from tasks.validation.validate import validate_all
+from tests.support.checked import LATE, WRONG, checked
 from tests.support.sample import SAMPLE
 from tests.support.validators import ScriptedValidator
 
@@ -186,9 +182,6 @@ def test_floats_and_unknown_columns_are_refused() -> None:
 
 # --- month_statuses: each roster ward's status and accepted report, from the sample's December reports ------
 
-LATE = Issue(Severity.WARNING, "late", "Báo cáo nộp muộn.", "Nộp đúng hạn.")
-WRONG = Issue(Severity.ERROR, "not_a_number", "Lũy kế không phải là số.", "Nhập một số.", "Chỉ tiêu", "E7")
-
 
 @pytest.fixture(scope="module")
 def config() -> YearConfig:
@@ -198,10 +191,8 @@ def config() -> YearConfig:
 @pytest.fixture(scope="module")
 def december(config: YearConfig) -> dict[str, Submission]:
     """The sample's ten December reports, read and checked (findings are not the subject here), by ward."""
-    files = [(f, month) for f, month in discover(config.year_dir) if month == "2025-12"]
-    subs = read_all(files, config.bloc, config.catalogue)
-    checked = validate_all(subs, config.bloc, config.catalogue, ScriptedValidator())
-    return {s.ward_code: s for s in checked if s.ward_code is not None}
+    _, subs = checked(config.year_dir.parent, ScriptedValidator(), month="2025-12")
+    return {s.ward_code: s for s in subs if s.ward_code is not None}
 
 
 def test_every_roster_ward_with_an_accepted_report_gets_its_typed_indicators(

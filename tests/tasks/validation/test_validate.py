@@ -17,9 +17,7 @@ import pytest
 
 from tasks.config.year import YearConfig, load_year
 from tasks.domain import CellValue, InputFile, Issue, Kind, Severity, Status, Submission, Workbook
-from tasks.intake.discover import discover
 from tasks.intake.read import open_submission
-from tasks.intake.read_all import read_all
 from tasks.scoring.review import accepted_appraisals, review
 from tasks.validation.check import input_file
 from tasks.validation.reports import annual_report
@@ -28,9 +26,9 @@ from tasks.validation.validate import (
     MAX_LISTED_ISSUES,
     capped_issues,
     resolve_resubmissions,
-    validate_all,
     validate_rows,
 )
+from tests.support.checked import checked_by_file
 from tests.support.office_files import SAPA_ANNUAL, SAPA_DECEMBER
 from tests.support.sample import SAMPLE, EditFn, find_cell
 from tests.support.validators import ScriptedValidator
@@ -117,20 +115,13 @@ def validator() -> Validator:
     return Validator()
 
 
-def intake(inputs: Path, validator: Validator) -> tuple[YearConfig, dict[str, Submission]]:
-    config = load_year(inputs, 2025)
-    subs = read_all(discover(config.year_dir), config.bloc, config.catalogue)
-    checked = validate_all(subs, config.bloc, config.catalogue, validator, config.meeting)
-    return config, {s.file.rel: s for s in checked}
-
-
 def errors(sub: Submission) -> list[tuple[str, str | None, str | None]]:
     return [(i.rule, i.sheet, i.cell) for i in sub.issues if i.severity is Severity.ERROR]
 
 
 def test_the_sample_submissions_are_all_accepted(inputs: Path, validator: Validator) -> None:
     """Fifty honest files with real-world deviations pass with no error."""
-    _, subs = intake(inputs, validator)
+    _, subs = checked_by_file(inputs, validator)
     assert len(subs) == 50
     assert all(s.status is Status.ACCEPTED for s in subs.values()), {k: errors(s) for k, s in subs.items()}
 
@@ -138,7 +129,7 @@ def test_the_sample_submissions_are_all_accepted(inputs: Path, validator: Valida
 def test_a_score_above_the_maximum_names_the_cell(inputs: Path, validator: Validator, edit_row: EditFn) -> None:
     """The ward is told the sheet, the cell, the value and the maximum, in Vietnamese."""
     cell = edit_row(inputs / "2025" / SAPA, "Tự chấm điểm", "1.1", "Điểm tự chấm", 6)
-    _, subs = intake(inputs, validator)
+    _, subs = checked_by_file(inputs, validator)
     sub = subs[SAPA]
     assert sub.status is Status.REJECTED
     issue = next(i for i in sub.issues if i.rule == "above_max")
@@ -155,7 +146,7 @@ def test_bad_self_scores_are_rejected(
 ) -> None:
     """A word, a negative number, three decimals or a blank assessed score rejects the file."""
     cell = edit_row(inputs / "2025" / SAPA, "Tự chấm điểm", "1.2", "Điểm tự chấm", value)
-    _, subs = intake(inputs, validator)
+    _, subs = checked_by_file(inputs, validator)
     assert (rule, "Tự chấm điểm", cell) in errors(subs[SAPA])
     assert all(s.status is Status.ACCEPTED for k, s in subs.items() if k != SAPA)
 
@@ -163,7 +154,7 @@ def test_bad_self_scores_are_rejected(
 def test_a_decimal_comma_typed_as_text_is_a_number(inputs: Path, validator: Validator, edit_row: EditFn) -> None:
     """'4,5' typed as text is read as 4.5."""
     edit_row(inputs / "2025" / SAPA, "Tự chấm điểm", "1.2", "Điểm tự chấm", "3,5")
-    _, subs = intake(inputs, validator)
+    _, subs = checked_by_file(inputs, validator)
     assert subs[SAPA].status is Status.ACCEPTED
 
 
@@ -178,7 +169,7 @@ def test_a_copy_dated_after_the_meeting_wins_and_both_files_say_so(inputs: Path,
     row, col = find_cell(ws, "Ngày lập")
     ws.cell(row=row, column=col + 1).value = datetime(2099, 1, 1)
     wb.save(copy)
-    _, subs = intake(inputs, validator)
+    _, subs = checked_by_file(inputs, validator)
     planted, own = subs["annual/tu-cham-diem-2025-sapa-ban-sua.xlsx"], subs[SAPA]
     assert (planted.status, own.status) == (Status.ACCEPTED, Status.SUPERSEDED)
     (warning,) = planted.issues
@@ -205,7 +196,7 @@ def _delete_row(path: Path, sheet: str, code: str) -> None:
 def test_a_missing_criterion_is_an_error(inputs: Path, validator: Validator) -> None:
     """Every criterion of the catalogue must appear."""
     _delete_row(inputs / "2025" / SAPA, "Tự chấm điểm", "3.2")
-    _, subs = intake(inputs, validator)
+    _, subs = checked_by_file(inputs, validator)
     issue = next(i for i in subs[SAPA].issues if i.rule == "missing_code")
     assert "3.2" in issue.message and issue.sheet == "Tự chấm điểm"
 
@@ -222,7 +213,7 @@ def test_an_unknown_code_with_a_score_is_an_error_but_a_total_row_is_not(
     _, col = find_cell(ws, "Điểm tự chấm")
     ws.cell(row=row, column=col).value = 93.72
     wb.save(path)
-    _, subs = intake(inputs, validator)
+    _, subs = checked_by_file(inputs, validator)
     rules = errors(subs[SAPA])
     assert ("unknown_code", "Tự chấm điểm", cell) in rules
     assert {r for r, _, _ in rules} == {"unknown_code", "missing_code"}
@@ -238,7 +229,7 @@ def test_a_deduction_code_read_by_a_person_as_d1_counts_as_d1(
     path = inputs / "2025" / SAPA
     edit_row(path, "Thưởng - Trừ", "D1", "Số lần", 2)
     edit_row(path, "Thưởng - Trừ", "D1", "Mã", written)
-    _, subs = intake(inputs, validator)
+    _, subs = checked_by_file(inputs, validator)
     assert subs[SAPA].status is Status.ACCEPTED
     assert annual_report(subs[SAPA], load_year(inputs, 2025).catalogue).counts["D1"] == 2
 
@@ -249,7 +240,7 @@ def test_a_code_written_with_a_look_alike_letter_is_an_unknown_code_never_a_head
     """``Т1`` with a Cyrillic Т and a count is refused as an unknown code, the foreign letter named; before, it was
     taken for a heading and its count dropped without a word."""
     cell = edit_row(inputs / "2025" / SAPA, "Thưởng - Trừ", "T1", "Mã", "Т1")
-    _, subs = intake(inputs, validator)
+    _, subs = checked_by_file(inputs, validator)
     assert ("unknown_code", "Thưởng - Trừ", cell) in errors(subs[SAPA])
     issue = next(i for i in subs[SAPA].issues if i.rule == "unknown_code")
     assert "chữ Т không phải chữ cái Latin" in issue.message
@@ -277,14 +268,14 @@ def test_identity_problems_reject_the_file(
 ) -> None:
     """A ward outside the roster, a code that disagrees with the name, or the wrong year."""
     cell = _set_info(inputs / "2025" / SAPA, label, value)
-    _, subs = intake(inputs, validator)
+    _, subs = checked_by_file(inputs, validator)
     assert (rule, "Thông tin", cell) in errors(subs[SAPA])
 
 
 def test_a_name_without_diacritics_is_accepted_with_a_warning(inputs: Path, validator: Validator) -> None:
     """'PHUONG SA PA' still names exactly one ward."""
     _set_info(inputs / "2025" / SAPA, "Đơn vị", "PHUONG SA PA")
-    _, subs = intake(inputs, validator)
+    _, subs = checked_by_file(inputs, validator)
     assert subs[SAPA].status is Status.ACCEPTED and subs[SAPA].ward_code == "SAPA"
     assert any(i.rule == "ward_without_diacritics" for i in subs[SAPA].issues)
 
@@ -294,12 +285,12 @@ def test_a_later_resubmission_supersedes_and_equal_dates_conflict(inputs: Path, 
     later = inputs / "2025" / "annual" / "sapa-sua-lai.xlsx"
     shutil.copy(inputs / "2025" / SAPA, later)
     _set_info(later, "Ngày lập", date(2026, 1, 12))
-    _, subs = intake(inputs, validator)
+    _, subs = checked_by_file(inputs, validator)
     assert subs[SAPA].status is Status.SUPERSEDED
     assert subs[SAPA].superseded_by == "annual/sapa-sua-lai.xlsx"
     assert subs["annual/sapa-sua-lai.xlsx"].status is Status.ACCEPTED
     _set_info(later, "Ngày lập", subs[SAPA].prepared_on)
-    _, subs = intake(inputs, validator)
+    _, subs = checked_by_file(inputs, validator)
     assert subs[SAPA].status is Status.REJECTED and subs["annual/sapa-sua-lai.xlsx"].status is Status.REJECTED
     assert any(i.rule == "conflicting_submissions" for i in subs[SAPA].issues)
 
@@ -312,7 +303,7 @@ def test_a_bad_appraisal_row_is_skipped_and_the_rest_applies(inputs: Path, valid
     row, col = find_cell(ws, "Phường Lào Cai")
     ws.cell(row=row, column=col).value = "Phường Bắc Hà"
     wb.save(path)
-    config, subs = intake(inputs, validator)
+    config, subs = checked_by_file(inputs, validator)
     appraisal = subs["appraisal/tham-dinh-2025.xlsx"]
     assert appraisal.status is Status.ACCEPTED
     assert [i.cell for i in appraisal.issues if i.rule == "ward_unknown"] == [
@@ -331,7 +322,7 @@ def test_a_percent_above_100_is_an_error_for_a_share(inputs: Path, validator: Va
     month = inputs / "2025" / "monthly" / "2025-12"
     path = next(p for p in month.iterdir() if "sapa" in p.name)
     cell = edit_row(path, "Chỉ tiêu", "CT02", "Lũy kế từ đầu năm", 101)
-    _, subs = intake(inputs, validator)
+    _, subs = checked_by_file(inputs, validator)
     sub = subs[f"monthly/2025-12/{path.name}"]
     assert ("above_100_percent", "Chỉ tiêu", cell) in errors(sub)
 
@@ -347,7 +338,7 @@ def test_a_year_to_date_text_whose_dot_may_group_thousands_is_read_as_a_decimal_
     path = next(p for p in month.iterdir() if "sapa" in p.name)
     code = "CT02" if written == "97.500" else "CT08"
     cell = edit_row(path, "Chỉ tiêu", code, "Lũy kế từ đầu năm", written)
-    _, subs = intake(inputs, validator)
+    _, subs = checked_by_file(inputs, validator)
     sub = subs[f"monthly/2025-12/{path.name}"]
     found = [i for i in sub.issues if i.rule == "ambiguous_dot"]
     assert sub.status is Status.ACCEPTED
