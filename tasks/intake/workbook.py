@@ -250,7 +250,8 @@ def _scan_sheet(xml: bytes, percent_styles: frozenset[int], looks: dict[int, Loo
 
 def _scan_hidden(xml: bytes, sheet: Sheet) -> None:
     """Record the rows and columns Excel does not show: hidden (also rows a filter leaves out) or of size 0."""
-    if b"hidden" not in xml and b'ht="0' not in xml and b'width="0' not in xml:
+    # a whole-part search each, as fast as `in`; `ht="0` alone is also the end of every `right="0.5"` margin
+    if b"hidden" not in xml and not _ZERO_HEIGHT.search(xml) and not _ZERO_WIDTH.search(xml):
         return
     row = -1
     for match in _ROW_TAG.finditer(xml):
