@@ -24,6 +24,8 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TypeVar
 
+from tasks.text import key
+
 # Vietnam keeps UTC+7 all year (no daylight saving): a fixed offset needs no time-zone database (tzdata is
 # absent on Windows), so the bytes do not depend on the machine. A naive time in the domain (a meeting's start
 # and end, a document's moment) is Vietnam's wall-clock time.
@@ -60,6 +62,11 @@ class Bloc:
     def names(self) -> Mapping[str, str]:
         """Ward code → roster name, built once: sentences and feedback name wards one by one."""
         return {w.code: w.name for w in self.members}
+
+    @cached_property
+    def name_keys(self) -> tuple[tuple[str, Ward], ...]:
+        """(comparison key of the roster name, ward), built once: every file's name is searched for a thousand."""
+        return tuple((key(w.name), w) for w in self.members)
 
     @cached_property
     def _ward_index(self) -> dict[str, Ward]:

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 _SPACE = re.compile(r"\s+")
 # Unicode's format characters, which take no place on screen: zero-width spaces and joiners, direction marks,
@@ -38,6 +39,22 @@ def visible_only(text: str) -> str:
 def nfc(text: str) -> str:
     """The text in Unicode NFC without invisible format characters, surrounding spaces stripped."""
     return unicodedata.normalize("NFC", visible_only(text)).strip()
+
+
+_NOT_KEY = re.compile(r"[^a-z0-9]")
+
+
+def key(text: object) -> str:
+    """Compact comparison key: folded, letters and digits only (sheet names, headers, ward names)."""
+    if isinstance(text, str):
+        return _text_key(text)
+    return _NOT_KEY.sub("", fold(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _text_key(text: str) -> str:
+    """``key`` of a text, remembered: the same headers and labels come back in every ward's file."""
+    return _NOT_KEY.sub("", fold(text))
 
 
 def without_marks(text: str) -> str:

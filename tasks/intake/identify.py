@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from tasks.domain import Bloc, CellValue, InputFile, Issue, Kind, MonthWindow, Severity, Status, Submission, Ward
-from tasks.intake.layout import key
-from tasks.text import fold, is_blank, month_label, nfc, shown, strip_ward_prefix
+from tasks.text import fold, is_blank, key, month_label, nfc, shown, strip_ward_prefix
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,7 @@ def ward_in_file_name(file: InputFile, bloc: Bloc) -> Ward | None:
     Only a hint for people (which ward probably sent a file that names none inside); never the file's ward.
     """
     name = key(file.path.stem)
-    wards = [w for w in bloc.members if key(w.name) in name]
+    wards = [w for ward_key, w in bloc.name_keys if ward_key in name]
     return wards[0] if len(wards) == 1 else None
 
 

@@ -6,27 +6,9 @@ Names are matched by a compact key (no diacritics, case, spaces or punctuation),
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from tasks.domain import Kind
-from tasks.text import fold
-
-_NOT_KEY = re.compile(r"[^a-z0-9]")
-
-
-def key(text: object) -> str:
-    """Compact comparison key: folded, letters and digits only."""
-    if isinstance(text, str):
-        return _text_key(text)
-    return _NOT_KEY.sub("", fold(text))
-
-
-@lru_cache(maxsize=1 << 14)
-def _text_key(text: str) -> str:
-    """``key`` of a text, remembered: the same headers and labels come back in every ward's file."""
-    return _NOT_KEY.sub("", fold(text))
 
 
 @dataclass(frozen=True)

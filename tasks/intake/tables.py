@@ -8,9 +8,9 @@ as :class:`IntakeError` with the sheet named; values are not judged here (that i
 from __future__ import annotations
 
 from tasks.domain import CellValue, Issue, Kind, Row, Severity, Table, Workbook
-from tasks.intake.layout import HAS_INFO, INFO_LABELS, INFO_SHEET, TABLES, TableLayout, key
+from tasks.intake.layout import HAS_INFO, INFO_LABELS, INFO_SHEET, TABLES, TableLayout
 from tasks.intake.workbook import Sheet, cell_name, column_letter
-from tasks.text import is_blank, short_sheet, shown
+from tasks.text import is_blank, key, short_sheet, shown
 
 HEADER_SEARCH_ROWS = 40
 

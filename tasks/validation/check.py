@@ -22,12 +22,12 @@ from tasks.config.year import bloc_folders, load_year
 from tasks.domain import Catalogue, InputFile, Issue, Kind, Severity, Status, Submission
 from tasks.intake.discover import WORKBOOK_SUFFIXES, shown_name
 from tasks.intake.identify import parse_period, parse_year, period_year_issue
-from tasks.intake.layout import INFO_SHEET, TABLES, key
+from tasks.intake.layout import INFO_SHEET, TABLES
 from tasks.intake.read import open_submission, outside_window
 from tasks.intake.tables import read_info
 from tasks.intake.workbook import WorkbookError, read_workbook
 from tasks.outputs.labels import KIND_TEXT
-from tasks.text import month_label, short_sheet
+from tasks.text import key, month_label, short_sheet
 from tasks.validation.suites import Validator
 from tasks.validation.validate import validate_all
 

@@ -25,8 +25,8 @@ from typing import Any, TypeVar
 
 from tasks.domain import Bloc, Catalogue, CellValue, Indicator, Row, Submission
 from tasks.intake.identify import match_ward
-from tasks.intake.layout import key as _uncached_key
 from tasks.text import criterion_code, decimals, is_blank, nfc, number_text, shown, to_decimal, typed
+from tasks.text import key as _uncached_key
 
 Columns = dict[str, list[Any]]
 T = TypeVar("T")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, time
 from decimal import Decimal
 
 import pytest
 
-from tasks.text import criterion_code, is_blank, number_text, shown, to_decimal, typed, vn_count
+from tasks.text import criterion_code, is_blank, key, number_text, shown, to_decimal, typed, vn_count
 
 
 @pytest.mark.parametrize(
@@ -67,3 +68,18 @@ def test_invisible_characters_in_a_number_or_code_are_no_part_of_it() -> None:
     assert to_decimal("3,5\u200b") == Decimal("3.5") and to_decimal("\ufeff4") == Decimal("4")
     assert criterion_code("\u200e1.1\u200b") == "1.1" and criterion_code("T\u00ad2") == "T2"
     assert is_blank("\u200b\u00a0\ufeff") and not is_blank("\u200bx")
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["TU CHAM DIEM", "Tự chấm  điểm", "Tự chấm\nđiểm", unicodedata.normalize("NFD", "Tự chấm điểm"), " tự-chấm điểm. "],
+)
+def test_a_name_written_another_way_has_the_same_key(written: str) -> None:
+    """Case, diacritics, spacing, line breaks, punctuation and Unicode form do not change a name (spec §3.4)."""
+    assert key(written) == key("Tự chấm điểm") == "tuchamdiem"
+
+
+def test_a_code_stored_as_a_number_has_the_key_of_its_text() -> None:
+    """A criterion code typed as the number 1.1 reads like the text ``1.1``; the letter đ folds to d."""
+    assert key(1.1) == key("1.1") == "11"
+    assert key("Đơn vị") == "donvi"
