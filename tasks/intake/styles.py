@@ -1,5 +1,6 @@
 """Cell formats of a workbook's styles part that change what a cell shows: percentages, and the formats that may
-show something other than the value (a custom number format, a font of the background's colour).
+show something other than the value (a custom number format, a font of the background's colour), whether a cell
+has them or a conditional format may give them (a differential format, ``<dxf>``).
 
 Read once per styles part with defusedxml and remembered, as files made from one template share it.
 """
@@ -13,7 +14,7 @@ from typing import Any
 
 import defusedxml.ElementTree as SafeET
 
-__all__ = ["Look", "disguising_formats", "percent_formats"]
+__all__ = ["Look", "conditional_looks", "disguising_formats", "percent_formats"]
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 _WHITE = "FFFFFF"
@@ -74,6 +75,36 @@ def _styled_looks(styles_xml: bytes) -> dict[int, Look]:
             and fonts[font] is not None
             and fonts[font] == (fills[fill] if fill < len(fills) else _WHITE)
         )
+        if code is not None or invisible:
+            looks[i] = Look(code, invisible)
+    return looks
+
+
+def conditional_looks(parts: dict[str, bytes]) -> dict[int, Look]:
+    """Differential formats (dxfs index, a conditional format's ``dxfId``) that may show something other than the
+    value: see :func:`_dxf_looks`."""
+    return _dxf_looks(parts["xl/styles.xml"]) if "xl/styles.xml" in parts else {}
+
+
+@lru_cache(maxsize=256)
+def _dxf_looks(styles_xml: bytes) -> dict[int, Look]:
+    """Each differential format that sets a number format (any: what it does to a value is judged with the value)
+    or a font whose colour is its own fill's (white when it sets no fill); remembered. A fill alone, a bold or a
+    red font change no text a reader sees, and are left out: Excel's own presets (red text on pink) are common."""
+    styles = SafeET.fromstring(styles_xml)
+    looks = {}
+    for i, dxf in enumerate(styles.findall("m:dxfs/m:dxf", _NS)):
+        number = dxf.find("m:numFmt", _NS)
+        code = None
+        if number is not None:
+            builtin = int(number.get("numFmtId", "0") or "0")
+            code = number.get("formatCode") or (_ROUNDING.get(builtin) if builtin < _BUILTIN_FORMATS else None)
+        font = dxf.find("m:font/m:color", _NS)
+        colour = _colour(font, None) if font is not None else None
+        fill = dxf.find("m:fill/m:patternFill", _NS)
+        # a dxf's solid fill is written in bgColor (Excel's convention), in fgColor by some writers
+        painted = [_colour(fill.find(f"m:{c}", _NS), None) for c in ("bgColor", "fgColor")] if fill is not None else []
+        invisible = colour is not None and colour in ([p for p in painted if p is not None] or [_WHITE])
         if code is not None or invisible:
             looks[i] = Look(code, invisible)
     return looks

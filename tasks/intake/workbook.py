@@ -9,8 +9,9 @@ UTF-16 (never resolved); cell extent, counting cells without an address. python-
 cells from the checked parts only (repacked uncompressed in memory), never from the original zip. The two
 facts calamine does not give — which cells are formatted as percentages, which formulas have no cached
 value, each formula's text, the hidden rows and columns, and the cells whose style may show something other
-than their value (a custom number format, a font of the background's colour) — come from regular-expression
-passes over each sheet's XML (element prefixes such as ``<x:c>`` allowed).
+than their value (a custom number format, a font of the background's colour), and the ranges a conditional format
+may give such a look — come from regular-expression passes over each sheet's XML (element prefixes such as
+``<x:c>`` allowed).
 """
 
 from __future__ import annotations
@@ -29,10 +30,10 @@ import olefile
 from python_calamine import CalamineWorkbook
 
 from tasks.intake.safe_zip import MAX_ENTRIES, MAX_FILE_BYTES, MAX_UNZIPPED_BYTES, WorkbookError, stored_zip, xml_parts
-from tasks.intake.styles import Look, disguising_formats, percent_formats
+from tasks.intake.styles import Look, conditional_looks, disguising_formats, percent_formats
 from tasks.text import vn_count
 
-__all__ = ["MAX_ENTRIES", "MAX_UNZIPPED_BYTES", "Sheet", "WorkbookError", "cell_name", "read_workbook"]
+__all__ = ["MAX_ENTRIES", "MAX_UNZIPPED_BYTES", "Area", "Sheet", "WorkbookError", "cell_name", "read_workbook"]
 
 MAX_CELLS = 1_000_000
 MAX_TOTAL_CELLS = 2_000_000
@@ -74,7 +75,18 @@ _COL_TAG = re.compile(rb"<" + _P + rb"col\b([^>]*?)/?>")
 _HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
 _ZERO_HEIGHT = re.compile(rb'\bht="0*(?:\.0*)?"')
 _ZERO_WIDTH = re.compile(rb'\bwidth="0*(?:\.0*)?"')
+# A conditional format (group 1: its attributes, group 2: its rules) and a rule's differential format.
+_CONDITIONAL = re.compile(
+    rb"<" + _P + rb"conditionalFormatting\b([^>]*)>(.*?)</" + _P + rb"conditionalFormatting>", re.S
+)
+_SQREF = re.compile(rb'\bsqref="([^"]*)"')
+_DXF_ID = re.compile(rb"<" + _P + rb'cfRule\b[^>]*?\bdxfId="(\d+)"')
+_RANGE = re.compile(rb"([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?")
+MAX_AREAS = 1000  # ranges kept one by one per sheet; any further ones are kept as the box around them
 _SPAN = re.compile(rb'\bmin="(\d+)"[^>]*?\bmax="(\d+)"|\bmax="(\d+)"[^>]*?\bmin="(\d+)"')
+
+
+Area = tuple[int, int, int, int]  # (first row, first column, last row, last column) indexes, inclusive
 
 
 @dataclass
@@ -90,7 +102,19 @@ class Sheet:
     hidden_rows: set[int] = field(default_factory=set)  # row indexes Excel hides (hidden, filtered out, height 0)
     hidden_columns: set[int] = field(default_factory=set)  # column indexes Excel hides (hidden or width 0)
     looks: dict[tuple[int, int], Look] = field(default_factory=dict)  # cells whose style may disguise a value
+    # the ranges of each conditional format whose differential format may disguise a value, and that look
+    conditional: list[tuple[tuple[Area, ...], Look]] = field(default_factory=list)
     state: str = "visible"  # as workbook.xml says: visible, hidden or veryHidden (only VBA can show it)
+
+    def conditional_looks(self, at: tuple[int, int]) -> list[Look]:
+        """The looks conditional formats may give the cell at ``at``, in the order of the sheet. No rule's
+        condition is evaluated: each may or may not hold."""
+        row, col = at
+        return [
+            look
+            for areas, look in self.conditional
+            if any(r0 <= row <= r1 and c0 <= col <= c1 for r0, c0, r1, c1 in areas)
+        ]
 
     @property
     def hidden(self) -> bool:
@@ -240,10 +264,14 @@ def sheet_states(book_xml: bytes) -> tuple[tuple[str, str], ...]:
     )
 
 
-def _scan_sheet(xml: bytes, percent_styles: frozenset[int], looks: dict[int, Look], sheet: Sheet) -> tuple[int, int]:
-    """Record percent cells, formulas, hidden rows and columns and disguising styles; return the extent (rows,
-    columns)."""
+def _scan_sheet(
+    xml: bytes, percent_styles: frozenset[int], looks: dict[int, Look], sheet: Sheet, dxf_looks: dict[int, Look]
+) -> tuple[int, int]:
+    """Record percent cells, formulas, hidden rows and columns, disguising styles and conditional formats; return
+    the extent (rows, columns)."""
     _scan_hidden(xml, sheet)
+    if dxf_looks and b"onditionalFormatting" in xml:
+        _scan_conditional(xml, dxf_looks, sheet)
     extent = _scan_plain_sheet(xml, percent_styles, looks, sheet)
     return extent if extent is not None else _scan_any_sheet(xml, percent_styles, looks, sheet)
 
@@ -266,6 +294,41 @@ def _scan_hidden(xml: bytes, sheet: Sheet) -> None:
                 (int(span.group(1)), int(span.group(2))) if span.group(1) else (int(span.group(4)), int(span.group(3)))
             )
             sheet.hidden_columns.update(range(first - 1, min(last, first + 16384)))
+
+
+def _scan_conditional(xml: bytes, dxf_looks: dict[int, Look], sheet: Sheet) -> None:
+    """Record the ranges (``sqref``) of each conditional format with a rule whose differential format may disguise
+    a value (data bars, icon sets and colour scales have none). A format of the 2010 extension list (``x14:``) has
+    its ranges in an element and its format inline: not read. At most ``MAX_AREAS`` ranges a sheet are kept one by
+    one, any further ones as the box around them, so a sheet-wide range or a list of thousands stays a few numbers.
+    """
+    kept = 0
+    overflow: dict[Look, Area] = {}  # look → the box around its ranges past MAX_AREAS
+    for match in _CONDITIONAL.finditer(xml):
+        sqref = _SQREF.search(match.group(1))
+        rules = dict.fromkeys(dxf_looks[i] for i in map(int, _DXF_ID.findall(match.group(2))) if i in dxf_looks)
+        if sqref is None or not rules:
+            continue
+        areas = [_area(ref) for ref in _RANGE.finditer(sqref.group(1))]
+        for look in rules:
+            room = max(MAX_AREAS - kept, 0)
+            if areas[:room]:
+                sheet.conditional.append((tuple(areas[:room]), look))
+                kept += len(areas[:room])
+            for area in areas[room:]:
+                overflow[look] = _box(overflow.get(look, area), area)
+    sheet.conditional.extend(((box,), look) for look, box in overflow.items())
+
+
+def _area(ref: re.Match[bytes]) -> Area:
+    """A range of ``_RANGE`` (``C5:C9`` or ``C5``) as (first row, first column, last row, last column)."""
+    row, col = int(ref.group(2)) - 1, _column_index(ref.group(1))
+    end_row, end_col = (int(ref.group(4)) - 1, _column_index(ref.group(3))) if ref.group(3) else (row, col)
+    return min(row, end_row), min(col, end_col), max(row, end_row), max(col, end_col)
+
+
+def _box(a: Area, b: Area) -> Area:
+    return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
 
 
 def _scan_plain_sheet(
@@ -372,7 +435,9 @@ def read_workbook(path: Path) -> list[Sheet]:
     try:
         parts = transitional(xml_parts(data))
         check_no_entities(parts)
-        scanned = _scan_sheets(parts, sheet_parts(parts), percent_formats(parts), disguising_formats(parts))
+        scanned = _scan_sheets(
+            parts, sheet_parts(parts), percent_formats(parts), disguising_formats(parts), conditional_looks(parts)
+        )
         states = dict(sheet_states(parts["xl/workbook.xml"]))
     except WorkbookError:
         raise
@@ -399,13 +464,17 @@ def _with_errors(grid: list[list[Any]], errors: dict[tuple[int, int], str]) -> l
 
 
 def _scan_sheets(
-    parts: dict[str, bytes], targets: dict[str, str], percent_styles: frozenset[int], looks: dict[int, Look]
+    parts: dict[str, bytes],
+    targets: dict[str, str],
+    percent_styles: frozenset[int],
+    looks: dict[int, Look],
+    dxf_looks: dict[int, Look],
 ) -> list[Sheet]:
     sheets, total = [], 0
     for name, part in targets.items():
         sheet = Sheet(name=name, rows=[])
         if part in parts:
-            rows, cols = _scan_sheet(parts[part], percent_styles, looks, sheet)
+            rows, cols = _scan_sheet(parts[part], percent_styles, looks, sheet, dxf_looks)
             total += rows * cols
             if rows * cols > MAX_CELLS or total > MAX_TOTAL_CELLS:
                 raise WorkbookError(

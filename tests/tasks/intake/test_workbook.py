@@ -9,8 +9,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.formatting.rule import CellIsRule, DataBarRule, Rule
+from openpyxl.styles import Font, PatternFill
+from openpyxl.styles.differential import DifferentialStyle
+from openpyxl.styles.numbers import NumberFormat
 
-from tasks.intake.workbook import WorkbookError, read_workbook
+from tasks.intake.styles import Look
+from tasks.intake.workbook import MAX_AREAS, WorkbookError, read_workbook
 
 
 def _xlsx(path: Path) -> Path:
@@ -159,3 +164,44 @@ def test_a_strict_open_xml_workbook_is_read_like_any_other(tmp_path: Path) -> No
     assert b"purl.oclc.org" in zipfile.ZipFile(strict).read("xl/workbook.xml")
     read = [(s.name, s.rows, s.state) for s in read_workbook(strict)]
     assert read == [(s.name, s.rows, s.state) for s in read_workbook(plain)]
+
+
+def test_the_ranges_of_conditional_formats_that_may_disguise_a_value_are_recorded(tmp_path: Path) -> None:
+    """A rule whose differential format sets ``;;;`` over two ranges, and one whitening the font over the whole
+    sheet (kept as one range, not a million cells), are recorded with their ranges; a data bar and Excel's red on
+    pink preset change no text a reader needs, and are not."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws["C5"] = 2
+    hiding = DifferentialStyle(numFmt=NumberFormat(numFmtId=200, formatCode=";;;"))
+    ws.conditional_formatting.add("C5:C9 E2", Rule(type="cellIs", operator="greaterThan", formula=["0"], dxf=hiding))
+    ws.conditional_formatting.add(
+        "A1:XFD1048576", CellIsRule(operator="equal", formula=["2"], font=Font(color="FFFFFF"))
+    )
+    red_on_pink = CellIsRule(
+        operator="lessThan", formula=["1"], font=Font(color="9C0006"), fill=PatternFill(bgColor="FFC7CE")
+    )
+    ws.conditional_formatting.add("D1:D9", red_on_pink)
+    ws.conditional_formatting.add("F1:F9", DataBarRule(start_type="min", end_type="max", color="638EC6"))
+    wb.save(tmp_path / "cf.xlsx")
+    sheet = read_workbook(tmp_path / "cf.xlsx")[0]
+    assert sorted(sheet.conditional, key=lambda e: len(e[0]), reverse=True) == [
+        (((4, 2, 8, 2), (1, 4, 1, 4)), Look(";;;", invisible=False)),
+        (((0, 0, 1048575, 16383),), Look(None, invisible=True)),
+    ]
+    assert sheet.conditional_looks((6, 2)) == [Look(";;;", invisible=False), Look(None, invisible=True)]
+    assert sheet.conditional_looks((6, 3)) == [Look(None, invisible=True)]
+
+
+def test_conditional_ranges_past_the_limit_are_kept_as_the_box_around_them(tmp_path: Path) -> None:
+    """1 500 single cells in one ``sqref``: the first MAX_AREAS kept one by one, the rest as one box, still found."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    whitening = CellIsRule(operator="equal", formula=["2"], font=Font(color="FFFFFF"))
+    ws.conditional_formatting.add(" ".join(f"C{r}" for r in range(1, 1501)), whitening)
+    wb.save(tmp_path / "cf.xlsx")
+    sheet = read_workbook(tmp_path / "cf.xlsx")[0]
+    assert sum(len(areas) for areas, _ in sheet.conditional) == MAX_AREAS + 1
+    assert sheet.conditional_looks((1499, 2)) == [Look(None, invisible=True)] and not sheet.conditional_looks((5, 3))
