@@ -12,7 +12,10 @@ checked here:
   what the formula computes, and a stored result can be edited apart from its formula; one warning per sheet
   names the cells, for the secretariat to open the file in Excel and compare;
 - a value in a hidden row or column, or in a font of the background's colour: a warning, it counts and is seen
-  only when shown.
+  only when shown;
+- a value under a conditional format whose differential format would show it otherwise (a number format as
+  above, a font of the background's colour): a warning, as the rule's condition is never evaluated (that would
+  take a formula evaluator, §3.4): it may or may not hold in Excel, so the secretariat is asked to look.
 
 A cell holding 0 or nothing claims nothing and is not checked.
 """
@@ -144,7 +147,7 @@ def _position(cell: str) -> tuple[int, int]:
 def disguised_value_issues(sheets: list[Sheet], workbook: Workbook, kind: Kind) -> list[Issue]:
     """An issue for each counted value that Excel would show otherwise, or not show (see the module's text)."""
     by_name = {sheet.name: sheet for sheet in sheets}
-    if not any(s.formulas or s.looks or s.hidden_rows or s.hidden_columns for s in by_name.values()):
+    if not any(s.formulas or s.looks or s.hidden_rows or s.hidden_columns or s.conditional for s in by_name.values()):
         return []  # the usual case: nothing to look at
     issues = []
     with_formulas: dict[str, list[str]] = {}  # sheet → counted cells holding a formula
@@ -196,6 +199,11 @@ _LOOK_AT_IT = (
     "Văn phòng Khối: hiện dòng/cột (hoặc đổi màu chữ) để kiểm tra giá trị này; phường nên để mọi số liệu tính điểm "
     "hiện rõ trong bảng."
 )
+_LOOK_AT_THE_RULE = (
+    "Văn phòng Khối: mở tệp trong Excel, xem ô này và quy tắc của nó (Trang đầu → Định dạng có điều kiện → Quản lý "
+    "quy tắc); phường nên bỏ định dạng có điều kiện khỏi các ô số liệu tính điểm."
+)
+_CONDITIONALLY = "một định dạng có điều kiện phủ ô này, khi điều kiện của nó đúng, có thể làm Excel"
 
 
 def _disguise(
@@ -215,4 +223,21 @@ def _disguise(
         return Severity.WARNING, "hidden_value", "cột của ô bị ẩn trong Excel", _LOOK_AT_IT
     if look is not None and look.invisible:
         return Severity.WARNING, "hidden_value", "chữ trong ô cùng màu với nền nên không nhìn thấy", _LOOK_AT_IT
+    for conditional in sheet.conditional_looks(at):  # the condition is not evaluated: it may hold, or not
+        code = conditional.number_format
+        why = format_disguise(code, number) if code is not None and not isinstance(cv.value, str) else None
+        if why is not None:
+            return (
+                Severity.WARNING,
+                "conditional_format",
+                f"{_CONDITIONALLY} hiện khác: {why} (định dạng số “{code}”)",
+                _LOOK_AT_THE_RULE,
+            )
+        if conditional.invisible:
+            return (
+                Severity.WARNING,
+                "conditional_format",
+                f"{_CONDITIONALLY} tô chữ cùng màu với nền nên không nhìn thấy giá trị",
+                _LOOK_AT_THE_RULE,
+            )
     return None

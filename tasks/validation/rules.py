@@ -36,6 +36,7 @@ RULE_LABELS: dict[str, str] = {
     "rounded_value": "Định dạng số làm tròn giá trị",
     "formula_not_recomputed": "Công thức không được tính lại",
     "hidden_value": "Số liệu tính điểm bị ẩn",
+    "conditional_format": "Định dạng có điều kiện có thể che giá trị",
     "too_many_rows": "Quá nhiều dòng",
     "more_issues": "Còn lỗi khác",
     # who and when

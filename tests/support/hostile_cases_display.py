@@ -125,3 +125,25 @@ def bonus_count_in_white_on_white(year_dir: Path) -> None:
     rewrite_parts(year_dir / ANNUAL, _with_style(font='<color rgb="FFFFFFFF"/><sz val="12"/>'))
     style = _last_style(year_dir)
     rewrite_parts(year_dir / ANNUAL, _cell(COUNTS, "C5", lambda s: f'<c r="C5" s="{style}"><v>2</v></c>'))
+
+
+@case(8, Listed(ANNUAL, "conditional_format", "C5", severity="warning", ward=VICTIM), touched=frozenset({VICTIM}))
+def bonus_count_under_a_conditional_format_that_shows_nothing(year_dir: Path) -> None:
+    """T1 claimed twice under a conditional format over C5:C9 whose differential format is ``;;;`` when the count
+    is above 0: the cell's own format is plain, yet Excel shows it empty. The rule's condition is not evaluated
+    (it would take a formula evaluator), so the cell is named as a warning for the secretariat to look at."""
+
+    def conditional(name: str, data: bytes) -> bytes:
+        if name == "xl/styles.xml":
+            dxfs = b'<dxfs count="1"><dxf><numFmt numFmtId="201" formatCode=";;;"/></dxf></dxfs>'
+            return data.replace(b"</cellStyles>", b"</cellStyles>" + dxfs, 1)
+        if name != COUNTS:
+            return data
+        rule = (
+            b'<conditionalFormatting sqref="C5:C9"><cfRule type="cellIs" dxfId="0" priority="1" '
+            b'operator="greaterThan"><formula>0</formula></cfRule></conditionalFormatting>'
+        )
+        return data.replace(b"<pageMargins", rule + b"<pageMargins", 1)
+
+    count = _cell(COUNTS, "C5", lambda s: f'<c r="C5"{s}><v>2</v></c>')
+    rewrite_parts(year_dir / ANNUAL, lambda name, data: conditional(name, count(name, data)))

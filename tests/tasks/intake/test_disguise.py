@@ -85,3 +85,26 @@ def test_a_value_in_a_hidden_row_or_column_or_an_invisible_font_is_a_warning() -
 def test_a_score_under_a_format_showing_another_number_is_an_error() -> None:
     sheet = Sheet("Tự chấm điểm", [HEADER, ["1.1", 5, 5]], looks={(1, 2): Look('"3,5"', invisible=False)})
     assert _issues(sheet) == [(Severity.ERROR, "disguised_value", "C2")]
+
+
+def test_a_value_a_conditional_format_may_show_otherwise_is_a_warning_its_condition_not_evaluated() -> None:
+    """A conditional format over C2:C3 and C5 shows ``;;;``, one over B2:C9 whites the font: the rules'
+    conditions are never evaluated, so each counted value under them is a warning naming what the format may do;
+    a format that shows the number as it is, and a cell outside every range, are not told."""
+    rows = [HEADER, ["1.1", 5, 4], ["1.2", 4, 3], ["1.3", 3, 2.5], ["1.4", 3, 1], ["1.5", 3, 2]]
+    sheet = Sheet(
+        "Tự chấm điểm",
+        rows,
+        conditional=[
+            (((1, 2, 2, 2), (4, 2, 4, 2)), Look(";;;", invisible=False)),
+            (((0, 0, 8, 1),), Look(None, invisible=True)),  # columns A:B only
+            (((3, 2, 3, 2),), Look("0.0", invisible=False)),  # shows 2,5 as 2,5
+        ],
+    )
+    assert _issues(sheet) == [(Severity.WARNING, "conditional_format", c) for c in ("C2", "C3", "C5")]
+    workbook = Workbook(info_sheet=None, info={}, tables={"scores": read_table(sheet, SCORES)})
+    first = disguised_value_issues([sheet], workbook, Kind.ANNUAL)[0]
+    assert "định dạng có điều kiện" in first.message and "không hiện giá trị" in first.message
+    assert "Excel" in first.hint
+    whitened = Sheet("Tự chấm điểm", rows, conditional=[(((0, 0, 1048575, 16383),), Look(None, invisible=True))])
+    assert _issues(whitened) == [(Severity.WARNING, "conditional_format", f"C{r}") for r in range(2, 7)]
