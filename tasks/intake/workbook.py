@@ -276,10 +276,16 @@ def _scan_sheet(
     return extent if extent is not None else _scan_any_sheet(xml, percent_styles, looks, sheet)
 
 
+def _zero_size_attribute(xml: bytes) -> bool:
+    """Whether some attribute reads ``ht="0…`` or ``width="0…``. Byte searches after each whitespace an attribute
+    may follow: ``ht="0`` alone is also the end of every ``right="0.5"`` page margin, and a regular expression
+    starting at a word boundary scans ten times slower than a search for bytes."""
+    return any(space + name in xml for space in (b" ", b"\t", b"\n", b"\r") for name in (b'ht="0', b'width="0'))
+
+
 def _scan_hidden(xml: bytes, sheet: Sheet) -> None:
     """Record the rows and columns Excel does not show: hidden (also rows a filter leaves out) or of size 0."""
-    # a whole-part search each, as fast as `in`; `ht="0` alone is also the end of every `right="0.5"` margin
-    if b"hidden" not in xml and not _ZERO_HEIGHT.search(xml) and not _ZERO_WIDTH.search(xml):
+    if b"hidden" not in xml and not _zero_size_attribute(xml):
         return
     row = -1
     for match in _ROW_TAG.finditer(xml):
