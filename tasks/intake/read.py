@@ -107,7 +107,7 @@ def _named_for_another_ward(sub: Submission, bloc: Bloc) -> Submission:
     """A warning when the file name names one roster ward and the file itself another: the file counts for the
     ward written in it (which may supersede that ward's own submission), so the secretariat and that ward see it."""
     by_name = ward_in_file_name(sub.file, bloc)
-    inside = next((w for w in bloc.members if w.code == sub.ward_code), None)
+    inside = bloc.ward(sub.ward_code) if sub.ward_code is not None and sub.ward_code in bloc.names else None
     if by_name is None or inside is None or by_name.code == inside.code:
         return sub
     cv = sub.workbook.info.get("ward") if sub.workbook else None
