@@ -168,7 +168,9 @@ def number_text(value: Decimal | None) -> str | None:
 
 def is_blank(value: object) -> bool:
     """An empty cell or one holding only spaces (and invisible characters)."""
-    return value is None or (isinstance(value, str) and not value.strip(_BLANK_CHARS))
+    if not isinstance(value, str):
+        return value is None
+    return not value.strip() if value.isascii() else not value.strip(_BLANK_CHARS)
 
 
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+([.,]\d+)?|[.,]\d+)$")
