@@ -64,9 +64,18 @@ class Bloc:
         return {w.code: w.name for w in self.members}
 
     @cached_property
-    def name_keys(self) -> tuple[tuple[str, Ward], ...]:
-        """(comparison key of the roster name, ward), built once: every file's name is searched for a thousand."""
-        return tuple((key(w.name), w) for w in self.members)
+    def name_keys(self) -> dict[str, tuple[Ward, ...]]:
+        """Comparison key of a roster name → the wards of that name, built once: every file's name is searched
+        for them (``tasks.intake.identify.ward_in_file_name``)."""
+        found: dict[str, tuple[Ward, ...]] = {}
+        for w in self.members:
+            found[key(w.name)] = (*found.get(key(w.name), ()), w)
+        return found
+
+    @cached_property
+    def name_key_lengths(self) -> frozenset[int]:
+        """The lengths of ``name_keys``, built once."""
+        return frozenset(len(k) for k in self.name_keys)
 
     @cached_property
     def _ward_index(self) -> dict[str, Ward]:

@@ -33,9 +33,16 @@ def ward_in_file_name(file: InputFile, bloc: Bloc) -> Ward | None:
 
     Only a hint for people (which ward probably sent a file that names none inside); never the file's ward.
     """
-    name = key(file.path.stem)
-    wards = [w for ward_key, w in bloc.name_keys if ward_key in name]
-    return wards[0] if len(wards) == 1 else None
+    name, names = key(file.path.stem), bloc.name_keys
+    # each piece of the file's name as long as some roster name, looked up: a few hundred lookups, where testing
+    # a thousand roster names one by one took 0.1 ms a file (reading the 1,000-ward bench: 0.49 → 0.1 s)
+    wards = {
+        w
+        for size in bloc.name_key_lengths
+        for at in range(len(name) - size + 1)
+        for w in names.get(name[at : at + size], ())
+    }
+    return next(iter(wards)) if len(wards) == 1 else None
 
 
 def unattributed_annuals(subs: Sequence[Submission], bloc: Bloc) -> Mapping[str, Submission]:
