@@ -74,6 +74,13 @@ def _last_style(year_dir: Path) -> str:
     return str(int(found.group(1)) - 1)
 
 
+def _styled_value(year_dir: Path, part: str, cell: str, value: str, font: str = "", number_format: str = "") -> None:
+    """Write ``value`` in ``cell`` of the sheet ``part`` under a new cell format of ``font`` and ``number_format``."""
+    rewrite_parts(year_dir / ANNUAL, _with_style(font=font, number_format=number_format))
+    style = _last_style(year_dir)
+    rewrite_parts(year_dir / ANNUAL, _cell(part, cell, lambda s: f'<c r="{cell}" s="{style}"><v>{value}</v></c>'))
+
+
 @case(8, Listed(ANNUAL, "formula_not_recomputed", "D6", severity="warning", ward=VICTIM), touched=frozenset({VICTIM}))
 def formula_whose_stored_result_is_not_its_own(year_dir: Path) -> None:
     """Criterion 1.1 as the formula ``=C6*0.7`` (Excel shows 3,5) with a stored result of 5, the maximum: the
@@ -95,17 +102,13 @@ def copy_of_a_shared_formula_with_a_false_result(year_dir: Path) -> None:
 def score_formatted_to_show_another_number(year_dir: Path) -> None:
     """Criterion 1.1 stores 5 (the maximum) under the number format ``"3,5"``: Excel shows 3,5, the ward's own
     score, while 5 was counted (+1,5 points)."""
-    rewrite_parts(year_dir / ANNUAL, _with_style(number_format="&quot;3,5&quot;"))
-    style = _last_style(year_dir)
-    rewrite_parts(year_dir / ANNUAL, _cell(SCORES, "D6", lambda s: f'<c r="D6" s="{style}"><v>5</v></c>'))
+    _styled_value(year_dir, SCORES, "D6", "5", number_format="&quot;3,5&quot;")
 
 
 @case(8, Listed(ANNUAL, "disguised_value", "C5", ward=VICTIM), wards={VICTIM: "rejected"})
 def bonus_count_under_a_format_that_shows_nothing(year_dir: Path) -> None:
     """T1 claimed twice (+2 points) in a cell formatted ``;;;``: Excel shows an empty cell."""
-    rewrite_parts(year_dir / ANNUAL, _with_style(number_format=";;;"))
-    style = _last_style(year_dir)
-    rewrite_parts(year_dir / ANNUAL, _cell(COUNTS, "C5", lambda s: f'<c r="C5" s="{style}"><v>2</v></c>'))
+    _styled_value(year_dir, COUNTS, "C5", "2", number_format=";;;")
 
 
 @case(8, Listed(ANNUAL, "hidden_value", "C5", severity="warning", ward=VICTIM), touched=frozenset({VICTIM}))
@@ -122,9 +125,7 @@ def bonus_count_in_a_hidden_row(year_dir: Path) -> None:
 @case(8, Listed(ANNUAL, "hidden_value", "C5", severity="warning", ward=VICTIM), touched=frozenset({VICTIM}))
 def bonus_count_in_white_on_white(year_dir: Path) -> None:
     """T1 claimed twice in a white font on the sheet's white background."""
-    rewrite_parts(year_dir / ANNUAL, _with_style(font='<color rgb="FFFFFFFF"/><sz val="12"/>'))
-    style = _last_style(year_dir)
-    rewrite_parts(year_dir / ANNUAL, _cell(COUNTS, "C5", lambda s: f'<c r="C5" s="{style}"><v>2</v></c>'))
+    _styled_value(year_dir, COUNTS, "C5", "2", font='<color rgb="FFFFFFFF"/><sz val="12"/>')
 
 
 @case(8, Listed(ANNUAL, "conditional_format", "C5", severity="warning", ward=VICTIM), touched=frozenset({VICTIM}))

@@ -15,7 +15,7 @@ from tasks.domain import Status, Submission
 from tasks.outputs import review_folder
 from tasks.outputs.monthly_folder import write_monthly_folder
 from tasks.scoring.standing import month_statuses, standing_rows
-from tests.support.checked import LATE, WRONG, checked
+from tests.support.checked import LATE, WRONG
 from tests.support.sample import SAMPLE
 from tests.support.validators import ScriptedValidator
 
@@ -25,13 +25,6 @@ MOMENT = datetime(2026, 1, 5, 8, 0)
 @pytest.fixture(scope="module")
 def config() -> YearConfig:
     return load_year(SAMPLE.parent, 2025)
-
-
-@pytest.fixture(scope="module")
-def december(config: YearConfig) -> dict[str, Submission]:
-    """The sample's ten December reports, read and checked (findings are not the subject here), by ward."""
-    _, subs = checked(config.year_dir.parent, ScriptedValidator(), month="2025-12")
-    return {s.ward_code: s for s in subs if s.ward_code is not None}
 
 
 def _fake_data_docs(context: object, site_dir: Path) -> Path:

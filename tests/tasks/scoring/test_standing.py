@@ -30,9 +30,8 @@ from tasks.domain import (
 )
 from tasks.scoring.score import indicator_score
 from tasks.scoring.standing import month_statuses, standing_columns, standing_csv, standing_rows
-from tests.support.checked import LATE, WRONG, checked
+from tests.support.checked import LATE, WRONG
 from tests.support.sample import SAMPLE
-from tests.support.validators import ScriptedValidator
 
 D = Decimal
 PERIOD = "2025-12"
@@ -186,13 +185,6 @@ def test_floats_and_unknown_columns_are_refused() -> None:
 @pytest.fixture(scope="module")
 def config() -> YearConfig:
     return load_year(SAMPLE.parent, 2025)
-
-
-@pytest.fixture(scope="module")
-def december(config: YearConfig) -> dict[str, Submission]:
-    """The sample's ten December reports, read and checked (findings are not the subject here), by ward."""
-    _, subs = checked(config.year_dir.parent, ScriptedValidator(), month="2025-12")
-    return {s.ward_code: s for s in subs if s.ward_code is not None}
 
 
 def test_every_roster_ward_with_an_accepted_report_gets_its_typed_indicators(
