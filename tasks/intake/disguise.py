@@ -28,7 +28,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from tasks.domain import CellValue, Issue, Kind, Severity, Workbook
 from tasks.intake.layout import TABLES
-from tasks.intake.workbook import Look, Sheet
+from tasks.intake.styles import Look
+from tasks.intake.workbook import Sheet, cell_position
 from tasks.text import criterion_code, excel_digits, shown, vn_plain
 
 __all__ = ["disguised_value_issues", "format_disguise"]
@@ -106,13 +107,6 @@ def _number(value: object) -> Decimal | None:
     return None
 
 
-def _column(letters: str) -> int:
-    index = 0
-    for ch in letters:
-        index = index * 26 + ord(ch) - 64
-    return index - 1
-
-
 # --- Issues -------------------------------------------------------------------------------------------------
 
 
@@ -133,7 +127,7 @@ def _marked_counted_cells(
             marked = [
                 (name, cv, at)
                 for name in names
-                if (cv := row.cells.get(name)) is not None and cv.cell and _marked(sheet, at := _position(cv.cell))
+                if (cv := row.cells.get(name)) is not None and cv.cell and _marked(sheet, at := cell_position(cv.cell))
             ]
             if marked and _coded(row.cells.get(code)):  # else a heading, total or note row: its numbers do not count
                 yield from ((sheet, name, cv, at) for name, cv, at in marked)
@@ -153,11 +147,6 @@ def _coded(cv: CellValue | None) -> bool:
     """Whether a row's code cell holds a code-shaped code (``1.1``, ``T1``, ``CT01``), as validation reads it."""
     code = criterion_code(cv.value) if cv is not None else None
     return code is not None and _CODE_SHAPE.match(code) is not None
-
-
-def _position(cell: str) -> tuple[int, int]:
-    letters = cell.rstrip("0123456789")
-    return int(cell[len(letters) :]) - 1, _column(letters)
 
 
 def disguised_value_issues(sheets: list[Sheet], workbook: Workbook, kind: Kind) -> list[Issue]:

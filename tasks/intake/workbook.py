@@ -33,7 +33,16 @@ from tasks.intake.safe_zip import MAX_ENTRIES, MAX_FILE_BYTES, MAX_UNZIPPED_BYTE
 from tasks.intake.styles import Look, conditional_looks, disguising_formats, percent_formats
 from tasks.text import vn_count
 
-__all__ = ["MAX_ENTRIES", "MAX_UNZIPPED_BYTES", "Area", "Sheet", "WorkbookError", "cell_name", "read_workbook"]
+__all__ = [
+    "MAX_ENTRIES",
+    "MAX_UNZIPPED_BYTES",
+    "Area",
+    "Sheet",
+    "WorkbookError",
+    "cell_name",
+    "cell_position",
+    "read_workbook",
+]
 
 MAX_CELLS = 1_000_000
 MAX_TOTAL_CELLS = 2_000_000
@@ -141,6 +150,12 @@ def column_letter(index: int) -> str:
 def cell_name(row: int, col: int) -> str:
     """Excel address of a 0-based grid position, e.g. (11, 3) → ``D12``."""
     return f"{column_letter(col)}{row + 1}"
+
+
+def cell_position(name: str) -> tuple[int, int]:
+    """0-based grid position of an Excel address, the inverse of ``cell_name``: ``D12`` → (11, 3)."""
+    letters = name.rstrip("0123456789")
+    return int(name[len(letters) :]) - 1, _column_index(letters.encode())
 
 
 def _column_index(letters: bytes) -> int:
