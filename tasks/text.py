@@ -223,6 +223,17 @@ def decimals(number: Decimal) -> int:
 _CODE = re.compile(r"^[A-Za-z]*\d+(\.\d+)*$")
 
 
+# Letters of any script: a code written with a look-alike letter (Cyrillic ``Т1``) is a code the catalogue does
+# not know (an error when the line has a value), never a heading skipped in silence.
+_CODE_SHAPE = re.compile(r"^[^\W\d_]{0,3}\d+(\.\d+)*$")
+
+
+def code_shaped(code: str | None) -> bool:
+    """Whether ``code`` (from ``criterion_code``) is shaped like a code: up to 3 letters, then digits (``1.1``,
+    ``T1``, ``CT01``), and not a heading, a total or a note."""
+    return code is not None and _CODE_SHAPE.match(code) is not None
+
+
 def criterion_code(value: object) -> str | None:
     """A criterion / indicator / T-D code as the catalogue writes it, or None for an empty cell.
 

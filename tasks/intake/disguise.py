@@ -30,7 +30,7 @@ from tasks.domain import CellValue, Issue, Kind, Severity, Workbook
 from tasks.intake.layout import TABLES
 from tasks.intake.styles import Look
 from tasks.intake.workbook import Sheet, cell_position
-from tasks.text import criterion_code, excel_digits, shown, vn_plain
+from tasks.text import code_shaped, criterion_code, excel_digits, shown, vn_plain
 
 __all__ = ["disguised_value_issues", "format_disguise"]
 
@@ -42,7 +42,6 @@ _LITERAL_DIGIT = re.compile(r'"[^"]*\d[^"]*"|\\\d|\*\d')
 _BRACKET = re.compile(r"\[[^\]]*\]")
 _CONDITION = re.compile(r"\[\s*[<>=]")
 _SCALING = re.compile(r"[0#?],+(?![0#?])")
-_CODE_SHAPE = re.compile(r"^[^\W\d_]{0,3}\d+(\.\d+)*$")  # as validation's: up to 3 letters, then digits
 _DECIMALS = re.compile(r"\.([0#?]*)")
 ROUNDED = "định dạng làm tròn khi hiện"
 
@@ -145,8 +144,7 @@ def _marked(sheet: Sheet, at: tuple[int, int]) -> bool:
 
 def _coded(cv: CellValue | None) -> bool:
     """Whether a row's code cell holds a code-shaped code (``1.1``, ``T1``, ``CT01``), as validation reads it."""
-    code = criterion_code(cv.value) if cv is not None else None
-    return code is not None and _CODE_SHAPE.match(code) is not None
+    return cv is not None and code_shaped(criterion_code(cv.value))
 
 
 def disguised_value_issues(sheets: list[Sheet], workbook: Workbook, kind: Kind) -> list[Issue]:

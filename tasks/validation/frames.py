@@ -25,15 +25,12 @@ from typing import Any, TypeVar
 
 from tasks.domain import Bloc, Catalogue, CellValue, Indicator, Row, Submission
 from tasks.intake.identify import match_ward
-from tasks.text import criterion_code, decimals, is_blank, nfc, number_text, shown, to_decimal, typed
+from tasks.text import code_shaped, criterion_code, decimals, is_blank, nfc, number_text, shown, to_decimal, typed
 from tasks.text import key as _uncached_key
 
 Columns = dict[str, list[Any]]
 T = TypeVar("T")
 
-# Letters of any script: a code written with a look-alike letter (Cyrillic ``Т1``) is a code the catalogue does
-# not know (an error when the line has a value), never a heading skipped in silence.
-_CODE_SHAPE = re.compile(r"^[^\W\d_]{0,3}\d+(\.\d+)*$")
 _EMPTY = CellValue(value=None, cell=None)
 _MEMO_LIMIT = 1 << 16
 _ZERO_KEYS = ("-0.0", "+0.0")  # keys of the two float zeros; text never shares the float cache
@@ -81,7 +78,7 @@ def _cell(row: Row, column: str) -> CellValue:
 def _code_cell(value: object) -> tuple[str | None, str | None]:
     """A code cell: its code if shaped like one (None for headings, totals and notes), and its text as shown."""
     code = criterion_code(value)
-    if code is None or not _CODE_SHAPE.match(code):
+    if code is None or not code_shaped(code):
         return None, shown(value)
     foreign = [ch for ch in dict.fromkeys(code) if ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN")]
     if not foreign:
