@@ -26,9 +26,6 @@ _INVISIBLE_CHARS = (
     "\ufeff\ufff9\ufffa\ufffb\U000e0001" + "".join(chr(c) for c in range(0xE0020, 0xE0080))
 )
 _INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
-# What a blank cell may hold: whitespace (every character str.strip removes) and invisible characters.
-_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
-_BLANK_CHARS = _WHITESPACE + "\u2028\u2029\u202f\u205f\u3000" + _INVISIBLE_CHARS
 
 
 def visible_only(text: str) -> str:
@@ -168,9 +165,7 @@ def number_text(value: Decimal | None) -> str | None:
 
 def is_blank(value: object) -> bool:
     """An empty cell or one holding only spaces (and invisible characters)."""
-    if not isinstance(value, str):
-        return value is None
-    return not value.strip() if value.isascii() else not value.strip(_BLANK_CHARS)
+    return value is None or (isinstance(value, str) and not visible_only(value).strip())
 
 
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+([.,]\d+)?|[.,]\d+)$")
