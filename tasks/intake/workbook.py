@@ -375,19 +375,12 @@ def _scan_plain_sheet(
     if not rows:
         return 0, 0
     if percent_styles:
-        for match in _percent_cells(percent_styles).finditer(xml):
+        for match in _styled_cells(percent_styles).finditer(xml):
             sheet.percent.add((int(match.group(2)) - 1, _column_index(match.group(1))))
     if looks:
         for match in _styled_cells(frozenset(looks)).finditer(xml):
             sheet.looks[(int(match.group(2)) - 1, _column_index(match.group(1)))] = looks[int(match.group(3))]
     return max(map(int, rows)), max(map(_column_index, set(_CELL_COLUMN.findall(xml)))) + 1
-
-
-@lru_cache(maxsize=64)
-def _percent_cells(percent_styles: frozenset[int]) -> re.Pattern[bytes]:
-    """The start tag of a cell (group 1: column letters, group 2: row number) whose style is a percentage."""
-    styles = b"|".join(str(i).encode() for i in sorted(percent_styles))
-    return re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bs="(?:' + styles + rb')"')
 
 
 @lru_cache(maxsize=64)
